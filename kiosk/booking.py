@@ -1,0 +1,367 @@
+"""Booking rules: free times, book, look up, cancel, check in, done / no-show.
+
+``BookingService`` takes its store and clock as arguments. Every decision (is this
+time still free? has this visitor too many bookings? was this ticket used?) is made
+inside one store transaction, under the cross-process lock.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from db import Store, Tx
+from kiosk.clock import Clock, as_local
+from kiosk.errors import Conflict, NotFound, ValidationError
+from kiosk.models import (
+    HOLDS_TIME,
+    Booking,
+    BookingStatus,
+    Closure,
+    DatedException,
+    Scout,
+    Settings,
+    Slot,
+    Source,
+    Topic,
+    WeeklyTime,
+)
+from kiosk.scheduling import Availability, Busy, free_slots
+from kiosk.tickets import (
+    VerifyResult,
+    is_code,
+    is_token,
+    new_code,
+    new_token,
+    normalize_ticket_input,
+    token_hash,
+)
+from kiosk.validation import clean_name, normalize_phone, visitor_key
+
+BOOKINGS = "bookings"
+SETTINGS = "settings"
+TOPICS = "topics"
+SCOUTS = "scouts"
+WEEKLY = "weekly"
+EXCEPTIONS = "exceptions"
+CLOSURES = "closures"
+
+
+def load_settings(tx: Tx) -> Settings:
+    doc = tx.get(SETTINGS, key="library")
+    return Settings.from_dict(doc) if doc else Settings()
+
+
+def load_topics(tx: Tx) -> list[Topic]:
+    return sorted((Topic.from_dict(d) for d in tx.all(TOPICS)), key=lambda t: (t.order, t.slug))
+
+
+def load_scouts(tx: Tx) -> list[Scout]:
+    return sorted((Scout.from_dict(d) for d in tx.all(SCOUTS)), key=lambda s: s.name)
+
+
+def load_bookings(tx: Tx) -> list[Booking]:
+    return [Booking.from_dict(d) for d in tx.all(BOOKINGS)]
+
+
+def load_availability(tx: Tx, since: datetime | None = None) -> Availability:
+    """Everything scheduling needs; only bookings ending after ``since`` count as busy."""
+    busy = []
+    for doc in tx.all(BOOKINGS):
+        if doc["status"] not in HOLDS_TIME:
+            continue
+        booking = Booking.from_dict(doc)
+        if since is not None and booking.ends <= since:
+            continue
+        busy.append(Busy(booking.scout, booking.starts, booking.ends))
+    return Availability(
+        settings=load_settings(tx),
+        scouts=load_scouts(tx),
+        weekly=[WeeklyTime.from_dict(d) for d in tx.all(WEEKLY)],
+        exceptions=[DatedException.from_dict(d) for d in tx.all(EXCEPTIONS)],
+        closures=[Closure.from_dict(d) for d in tx.all(CLOSURES)],
+        busy=busy,
+    )
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A booking just made: the token exists only here, never in the store."""
+
+    booking: Booking
+    token: str
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """The answer to a scanned or typed ticket. Never an exception."""
+
+    result: VerifyResult
+    booking: Booking | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.result is VerifyResult.OK
+
+
+class BookingService:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    # -- reading ----------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return as_local(self.clock.now())
+
+    def settings(self) -> Settings:
+        with self.store.snapshot() as tx:
+            return load_settings(tx)
+
+    def topics(self, active_only: bool = True) -> list[Topic]:
+        with self.store.snapshot() as tx:
+            return [t for t in load_topics(tx) if t.active or not active_only]
+
+    def topic(self, slug: str) -> Topic:
+        found = next((t for t in self.topics(active_only=False) if t.slug == slug), None)
+        if found is None:
+            raise NotFound("unknown_topic", f"no topic {slug!r}")
+        return found
+
+    def scouts(self) -> list[Scout]:
+        with self.store.snapshot() as tx:
+            return load_scouts(tx)
+
+    def scout(self, scout_id: str) -> Scout:
+        found = next((s for s in self.scouts() if s.id == scout_id), None)
+        if found is None:
+            raise NotFound("unknown_scout", f"no e-scout {scout_id!r}")
+        return found
+
+    def free_slots(
+        self,
+        topic: str,
+        first_day: date | None = None,
+        days: int | None = None,
+        scout: str | None = None,
+    ) -> list[Slot]:
+        """Free times for a topic, from today (or ``first_day``) within the booking horizon."""
+        now = self.now()
+        with self.store.snapshot() as tx:
+            self._require_topic(tx, topic)
+            availability = load_availability(tx, since=now)
+        return self._slots(availability, topic, now, first_day, days, scout)
+
+    def first_free(self, topic: str) -> Slot | None:
+        slots = self.free_slots(topic)
+        return slots[0] if slots else None
+
+    def _slots(
+        self,
+        availability: Availability,
+        topic: str,
+        now: datetime,
+        first_day: date | None,
+        days: int | None,
+        scout: str | None,
+    ) -> list[Slot]:
+        today = now.date()
+        horizon_end = today + timedelta(days=availability.settings.horizon_days)
+        start_day = max(first_day or today, today)
+        wanted = availability.settings.horizon_days if days is None else days
+        last_day = min(start_day + timedelta(days=wanted), horizon_end)
+        count = (last_day - start_day).days
+        return free_slots(availability, topic, now, start_day, count, scout)
+
+    def lookup(self, code: str) -> Booking:
+        """The booking with this short code (any case, spaces ignored)."""
+        wanted = normalize_ticket_input(code)
+        with self.store.snapshot() as tx:
+            doc = tx.get(BOOKINGS, code=wanted)
+        if doc is None:
+            raise NotFound("unknown_code", f"no booking with code {wanted!r}")
+        return Booking.from_dict(doc)
+
+    def bookings(
+        self,
+        day: date | None = None,
+        status: BookingStatus | str | None = None,
+    ) -> list[Booking]:
+        with self.store.snapshot() as tx:
+            found = load_bookings(tx)
+        if day is not None:
+            found = [b for b in found if b.starts.date() == day]
+        if status is not None:
+            found = [b for b in found if b.status == str(status)]
+        return sorted(found, key=lambda b: (b.start, b.code))
+
+    # -- booking ----------------------------------------------------------------------
+
+    def book(
+        self,
+        topic: str,
+        start: datetime,
+        name: str,
+        phone: str | None = None,
+        scout: str | None = None,
+        language: str = "lt",
+        source: Source = Source.KIOSK,
+    ) -> Ticket:
+        """Book a free time. Raises ValidationError, NotFound or Conflict (never double-books)."""
+        clean = clean_name(name)
+        phone_norm = normalize_phone(phone)
+        start = as_local(start)
+        with self.store.transaction() as tx:
+            now = self.now()
+            self._require_topic(tx, topic, active=True)
+            availability = load_availability(tx, since=now)
+            settings = availability.settings
+            slots = self._slots(availability, topic, now, start.date(), 1, scout)
+            chosen = next((s for s in slots if s.start == start), None)
+            if chosen is None:
+                raise Conflict(
+                    "slot_taken",
+                    f"the time {start.isoformat()} is not free for topic {topic!r}",
+                )
+            key = visitor_key(clean, phone_norm)
+            holding = [
+                b
+                for b in load_bookings(tx)
+                if b.state.is_open
+                and b.starts > now
+                and visitor_key(b.name, b.phone) == key
+            ]
+            if len(holding) >= settings.max_future_bookings:
+                raise Conflict(
+                    "too_many_bookings",
+                    f"this visitor already holds {len(holding)} future bookings "
+                    f"(at most {settings.max_future_bookings})",
+                )
+            token = new_token()
+            booking = Booking(
+                id=uuid.uuid4().hex,
+                code=self._unique_code(tx),
+                token_hash=token_hash(token),
+                topic=topic,
+                scout=chosen.scout,
+                start=chosen.start.isoformat(),
+                end=chosen.end.isoformat(),
+                place=chosen.place,
+                name=clean,
+                phone=phone_norm,
+                language=language,
+                status=BookingStatus.BOOKED,
+                source=str(source),
+                created_at=now.isoformat(),
+            )
+            tx.insert(BOOKINGS, booking.to_dict())
+        return Ticket(booking, token)
+
+    def _unique_code(self, tx: Tx) -> str:
+        for _ in range(100):
+            code = new_code()
+            if tx.get(BOOKINGS, code=code) is None:
+                return code
+        raise RuntimeError("could not find a free booking code")  # 25^6 codes: not reached
+
+    def _require_topic(self, tx: Tx, slug: str, active: bool = False) -> Topic:
+        doc = tx.get(TOPICS, slug=slug)
+        if doc is None:
+            raise NotFound("unknown_topic", f"no topic {slug!r}")
+        topic = Topic.from_dict(doc)
+        if active and not topic.active:
+            raise Conflict("topic_inactive", f"topic {slug!r} is not offered now")
+        return topic
+
+    # -- changing status ----------------------------------------------------------------
+
+    def cancel(self, code: str) -> Booking:
+        return self._transition(code, BookingStatus.CANCELLED, {BookingStatus.BOOKED})
+
+    def mark_done(self, code: str) -> Booking:
+        return self._transition(
+            code, BookingStatus.DONE, {BookingStatus.CHECKED_IN, BookingStatus.BOOKED}
+        )
+
+    def mark_no_show(self, code: str) -> Booking:
+        return self._transition(code, BookingStatus.NO_SHOW, {BookingStatus.BOOKED})
+
+    def _transition(
+        self, code: str, target: BookingStatus, allowed_from: set[BookingStatus]
+    ) -> Booking:
+        wanted = normalize_ticket_input(code)
+        with self.store.transaction() as tx:
+            doc = tx.get(BOOKINGS, code=wanted)
+            if doc is None:
+                raise NotFound("unknown_code", f"no booking with code {wanted!r}")
+            booking = Booking.from_dict(doc)
+            if booking.state not in allowed_from:
+                raise Conflict(
+                    f"cannot_{target.value}",
+                    f"booking {wanted} is {booking.status}; it cannot become {target.value}",
+                    status=booking.status,
+                )
+            changed = booking.with_status(target, self.now())
+            tx.update(BOOKINGS, changed.to_dict(), id=booking.id)
+        return changed
+
+    # -- tickets ----------------------------------------------------------------------
+
+    def reissue_ticket(self, code: str) -> Ticket:
+        """A fresh token for a booking (the store keeps only hashes); the old QR stops working."""
+        wanted = normalize_ticket_input(code)
+        with self.store.transaction() as tx:
+            doc = tx.get(BOOKINGS, code=wanted)
+            if doc is None:
+                raise NotFound("unknown_code", f"no booking with code {wanted!r}")
+            booking = Booking.from_dict(doc)
+            if not booking.state.is_open:
+                raise Conflict(
+                    "ticket_closed", f"booking {wanted} is {booking.status}; no ticket to print"
+                )
+            token = new_token()
+            tx.update(BOOKINGS, {"token_hash": token_hash(token)}, id=booking.id)
+        return Ticket(replace(booking, token_hash=token_hash(token)), token)
+
+    def verify(self, ticket: str) -> CheckIn:
+        """What checking in with ``ticket`` would answer, without changing anything."""
+        with self.store.snapshot() as tx:
+            return self._verify(tx, ticket)
+
+    def check_in(self, ticket: str) -> CheckIn:
+        """Check in by scanned token or typed code: one compare-and-set under the lock."""
+        text = normalize_ticket_input(ticket)
+        if not (is_token(text) or is_code(text)):
+            return CheckIn(VerifyResult.MALFORMED)
+        with self.store.transaction() as tx:
+            outcome = self._verify(tx, text)
+            if not outcome.ok or outcome.booking is None:
+                return outcome
+            changed = outcome.booking.with_status(BookingStatus.CHECKED_IN, self.now())
+            tx.update(BOOKINGS, changed.to_dict(), id=changed.id)
+        return CheckIn(VerifyResult.OK, changed)
+
+    def _verify(self, tx: Tx, ticket: str) -> CheckIn:
+        text = normalize_ticket_input(ticket)
+        if is_token(text):
+            doc = tx.get(BOOKINGS, token_hash=token_hash(text))
+            if doc is None:
+                return CheckIn(VerifyResult.FORGED)
+        elif is_code(text):
+            doc = tx.get(BOOKINGS, code=text)
+            if doc is None:
+                return CheckIn(VerifyResult.UNKNOWN)
+        else:
+            return CheckIn(VerifyResult.MALFORMED)
+        booking = Booking.from_dict(doc)
+        state = booking.state
+        if state is BookingStatus.CANCELLED:
+            return CheckIn(VerifyResult.CANCELLED, booking)
+        if state is BookingStatus.CHECKED_IN:
+            return CheckIn(VerifyResult.ALREADY_CHECKED_IN, booking)
+        if state in (BookingStatus.DONE, BookingStatus.NO_SHOW):
+            return CheckIn(VerifyResult.ALREADY_CLOSED, booking)
+        if booking.starts.date() != self.now().date():
+            return CheckIn(VerifyResult.NOT_TODAY, booking)
+        return CheckIn(VerifyResult.OK, booking)

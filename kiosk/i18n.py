@@ -1,0 +1,59 @@
+"""Message catalogues (lt default, en) and Lithuanian/English date forms.
+
+Catalogues are JSON files under ``kiosk/locales/<lang>/``; all files of a language are
+merged, so each area (visitor, librarian, ...) keeps its own file. Adding a language
+means adding a folder, not touching screen code.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from babel.dates import format_date, format_time
+
+LOCALES = Path(__file__).parent / "locales"
+DEFAULT_LANGUAGE = "lt"
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[str, str]:
+    folder = LOCALES / lang
+    merged: dict[str, str] = {}
+    for path in sorted(folder.glob("*.json")):
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
+
+
+def available_languages() -> list[str]:
+    return sorted(p.name for p in LOCALES.iterdir() if p.is_dir() and any(p.glob("*.json")))
+
+
+class Translator:
+    """``t("key", name=...)`` in one language, falling back to Lithuanian, then the key."""
+
+    def __init__(self, lang: str = DEFAULT_LANGUAGE) -> None:
+        self.lang = lang
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = catalogue(self.lang).get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
+        return text.format(**values) if values else text
+
+    t = __call__
+
+    def long_date(self, day: date) -> str:
+        """``2026 m. lapkričio 24 d., antradienis`` / ``Tuesday, 24 November 2026``."""
+        if self.lang == "en":
+            return format_date(day, "EEEE, d MMMM y", locale="en_GB")
+        return format_date(day, format="full", locale=self.lang)
+
+    def day_label(self, day: date) -> str:
+        """Short day heading: ``lapkričio 24 d., antradienis`` / ``Tuesday 24 November``."""
+        if self.lang == "en":
+            return format_date(day, "EEEE d MMMM", locale="en_GB")
+        return format_date(day, "MMMM d 'd.', EEEE", locale=self.lang)
+
+    def time(self, moment: datetime) -> str:
+        return format_time(moment, "HH:mm", locale=self.lang)

@@ -1,0 +1,302 @@
+"""Domain values: settings, topics, e-scouts, availability, bookings, activity records.
+
+Every model converts to and from a plain JSON-able dict (``to_dict``/``from_dict``);
+the db layer stores those dicts and knows nothing of these classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any, Self
+
+from kiosk.clock import as_local
+
+
+class BookingStatus(StrEnum):
+    BOOKED = "booked"
+    CHECKED_IN = "checked_in"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_open(self) -> bool:
+        """Still expected to happen (holds its time)."""
+        return self in (BookingStatus.BOOKED, BookingStatus.CHECKED_IN)
+
+
+# Statuses that keep the e-scout's time taken. A cancelled booking frees it.
+HOLDS_TIME = frozenset(
+    {BookingStatus.BOOKED, BookingStatus.CHECKED_IN, BookingStatus.DONE, BookingStatus.NO_SHOW}
+)
+
+
+class Source(StrEnum):
+    KIOSK = "kiosk"
+    LIBRARIAN = "librarian"
+
+
+class Outcome(StrEnum):
+    SOLVED = "solved"
+    PARTLY = "partly"
+    REFERRED = "referred"
+    FOLLOW_UP = "follow_up"
+
+
+class AgeGroup(StrEnum):
+    UNDER_30 = "under_30"
+    FROM_30_TO_49 = "30_49"
+    FROM_50_TO_64 = "50_64"
+    FROM_65_TO_74 = "65_74"
+    OVER_75 = "75_plus"
+
+
+class ExceptionKind(StrEnum):
+    ABSENT = "absent"
+    EXTRA = "extra"
+
+
+def _hhmm(value: str | time) -> time:
+    if isinstance(value, time):
+        return value
+    return time.fromisoformat(value)
+
+
+class _Record:
+    """JSON round-trip shared by the dataclasses below."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))  # type: ignore[call-overload]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat(timespec="minutes") if isinstance(value, time) else value.isoformat()
+    if isinstance(value, StrEnum):
+        return str(value)
+    return value
+
+
+@dataclass
+class OpeningHours(_Record):
+    weekday: int  # 0 = Monday
+    open: str  # "HH:MM"
+    close: str
+
+    @property
+    def open_time(self) -> time:
+        return _hhmm(self.open)
+
+    @property
+    def close_time(self) -> time:
+        return _hhmm(self.close)
+
+
+def _default_hours() -> list[OpeningHours]:
+    weekdays = [OpeningHours(d, "10:00", "19:00") for d in range(5)]
+    return [*weekdays, OpeningHours(5, "10:00", "16:00")]
+
+
+@dataclass
+class Settings(_Record):
+    library_name: str = "Biblioteka"
+    opening_hours: list[OpeningHours] = field(default_factory=_default_hours)
+    slot_minutes: int = 30
+    horizon_days: int = 14
+    min_notice_minutes: int = 30
+    languages: list[str] = field(default_factory=lambda: ["lt", "en"])
+    retention_days: int = 30
+    max_future_bookings: int = 2
+    idle_seconds: int = 90
+    idle_countdown_seconds: int = 30
+    ticket_return_seconds: int = 60
+    librarian_idle_seconds: int = 300
+    backups_keep: int = 10
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        data = dict(data)
+        if "opening_hours" in data:
+            data["opening_hours"] = [OpeningHours.from_dict(h) for h in data["opening_hours"]]
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def hours_on(self, weekday: int) -> OpeningHours | None:
+        return next((h for h in self.opening_hours if h.weekday == weekday), None)
+
+
+@dataclass
+class Topic(_Record):
+    slug: str
+    names: dict[str, str]
+    descriptions: dict[str, str] = field(default_factory=dict)
+    active: bool = True
+    order: int = 0
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.names.get("lt") or next(iter(self.names.values()))
+
+    def description(self, lang: str) -> str:
+        return self.descriptions.get(lang) or self.descriptions.get("lt", "")
+
+
+@dataclass
+class Scout(_Record):
+    id: str
+    name: str  # display name: first name + initial, "Ieva K."
+    topics: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=lambda: ["lt"])
+    active: bool = True
+    contact: str = ""  # librarian-only
+
+
+@dataclass
+class WeeklyTime(_Record):
+    """A recurring weekly session of one e-scout at one place."""
+
+    id: str
+    scout: str
+    weekday: int  # 0 = Monday
+    start: str  # "HH:MM" local
+    end: str
+    place: str
+
+    @property
+    def start_time(self) -> time:
+        return _hhmm(self.start)
+
+    @property
+    def end_time(self) -> time:
+        return _hhmm(self.end)
+
+
+@dataclass
+class DatedException(_Record):
+    """An absence (whole day when no times) or an extra session on one date."""
+
+    id: str
+    scout: str
+    date: str  # YYYY-MM-DD
+    kind: str  # ExceptionKind
+    start: str | None = None
+    end: str | None = None
+    place: str = ""
+    note: str = ""
+
+    @property
+    def day(self) -> date:
+        return date.fromisoformat(self.date)
+
+
+@dataclass
+class Closure(_Record):
+    """The library is closed from ``first`` to ``last`` inclusive."""
+
+    id: str
+    first: str  # YYYY-MM-DD
+    last: str
+    reason: str = ""
+
+    def covers(self, day: date) -> bool:
+        return date.fromisoformat(self.first) <= day <= date.fromisoformat(self.last)
+
+
+@dataclass
+class Booking(_Record):
+    id: str
+    code: str
+    token_hash: str
+    topic: str
+    scout: str
+    start: str  # ISO 8601 with offset
+    end: str
+    place: str
+    name: str
+    phone: str | None = None
+    language: str = "lt"
+    status: str = BookingStatus.BOOKED
+    source: str = Source.KIOSK
+    created_at: str = ""
+    checked_in_at: str | None = None
+    done_at: str | None = None
+    no_show_at: str | None = None
+    cancelled_at: str | None = None
+    erased_at: str | None = None  # personal data removed by retention
+
+    @property
+    def starts(self) -> datetime:
+        return as_local(datetime.fromisoformat(self.start))
+
+    @property
+    def ends(self) -> datetime:
+        return as_local(datetime.fromisoformat(self.end))
+
+    @property
+    def state(self) -> BookingStatus:
+        return BookingStatus(self.status)
+
+    def with_status(self, status: BookingStatus, at: datetime) -> Booking:
+        stamp = {
+            BookingStatus.CHECKED_IN: "checked_in_at",
+            BookingStatus.DONE: "done_at",
+            BookingStatus.NO_SHOW: "no_show_at",
+            BookingStatus.CANCELLED: "cancelled_at",
+        }.get(status)
+        changes: dict[str, Any] = {"status": str(status)}
+        if stamp:
+            changes[stamp] = at.isoformat()
+        return replace(self, **changes)
+
+    def public_dict(self) -> dict[str, Any]:
+        """Everything but the token hash (which never leaves the store)."""
+        data = self.to_dict()
+        data.pop("token_hash", None)
+        return data
+
+
+@dataclass
+class ActivityRecord(_Record):
+    """The e-scout activity form, filled after a consultation. No personal data."""
+
+    id: str
+    date: str  # YYYY-MM-DD
+    scout: str
+    minutes: int
+    topics: list[str]
+    age_group: str  # AgeGroup
+    outcome: str  # Outcome
+    first_visit: bool = True
+    note: str = ""
+    booking_id: str | None = None
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A free time of one e-scout."""
+
+    start: datetime
+    end: datetime
+    scout: str
+    place: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "scout": self.scout,
+            "place": self.place,
+        }
