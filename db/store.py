@@ -184,6 +184,7 @@ class Store:
         """Create the data dir and file if needed, migrate an older file, refuse a bad one."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self._locked():
+            self._remove_orphaned_temp_files()
             data = self._load()
             if data is None:
                 write_json_atomic(self.path, {META_TABLE: {"1": {"schema": SCHEMA_VERSION}}})
@@ -191,6 +192,11 @@ class Store:
             else:
                 self._migrate_if_needed(data)
         return self
+
+    def _remove_orphaned_temp_files(self) -> None:
+        """Temp files of writers killed mid-write (only written under the lock we hold)."""
+        for orphan in self.data_dir.glob(f".{DATA_FILE}.*.tmp"):
+            orphan.unlink(missing_ok=True)
 
     def is_empty(self) -> bool:
         with self.snapshot() as tx:

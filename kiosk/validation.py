@@ -75,7 +75,8 @@ def normalize_phone(raw: str | None) -> str | None:
         national = text[3:]
     elif text.startswith("8") and len(text) == 9:
         national = text[1:]
-    elif len(text) == 8:
+    elif len(text) == 8 and text[0] in "3456":
+        # A bare national number; one starting with 8 is more likely "8 + a digit short".
         national = text
     else:
         raise _bad_phone()

@@ -1,0 +1,167 @@
+"""Booking rules through BookingService on a real (temporary) data dir."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from kiosk.clock import TZ
+from kiosk.errors import Conflict, NotFound, ValidationError
+from kiosk.models import BookingStatus, Source
+from kiosk.services import Services
+from kiosk.tickets import VerifyResult, is_code, token_hash
+
+TUESDAY = date(2026, 11, 24)
+
+
+def slot_at(demo: Services, topic: str, day: date, hhmm: str):
+    wanted = datetime.combine(day, datetime.strptime(hhmm, "%H:%M").time(), tzinfo=TZ)
+    return next(s for s in demo.booking.free_slots(topic, first_day=day, days=1) if s.start == wanted)
+
+
+def test_book_returns_code_and_token_and_stores_only_the_hash(demo: Services) -> None:
+    slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
+    ticket = demo.booking.book("e-banking", slot.start, "Ona", "8 612 34567")
+    b = ticket.booking
+    assert is_code(b.code) and b.status == "booked" and b.scout == "lukas"
+    assert b.place == "Kompiuterių klasė" and b.phone == "+37061234567"
+    assert b.created_at == "2026-11-24T09:00:00+02:00"
+    raw = demo.store.path.read_text(encoding="utf-8")
+    assert ticket.token not in raw and token_hash(ticket.token) in raw
+    assert demo.booking.lookup(b.code.lower()) == b
+
+
+def test_a_booked_time_is_no_longer_offered_and_cannot_be_booked_twice(demo: Services) -> None:
+    slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
+    demo.booking.book("e-banking", slot.start, "Ona")
+    assert slot.start not in {s.start for s in demo.booking.free_slots("e-banking") if s.scout == "lukas"}
+    with pytest.raises(Conflict) as info:
+        demo.booking.book("e-banking", slot.start, "Petras", scout="lukas")
+    assert info.value.code == "slot_taken"
+
+
+def test_the_time_is_free_again_after_cancel(demo: Services) -> None:
+    slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
+    booking = demo.booking.book("e-banking", slot.start, "Ona").booking
+    cancelled = demo.booking.cancel(booking.code)
+    assert cancelled.status == "cancelled" and cancelled.cancelled_at
+    assert demo.booking.book("e-banking", slot.start, "Petras").booking.scout == "lukas"
+    with pytest.raises(Conflict):
+        demo.booking.cancel(booking.code)
+
+
+def test_visitor_limit_counts_future_open_bookings_of_same_name_and_phone(demo: Services) -> None:
+    slots = demo.booking.free_slots("e-banking")
+    demo.booking.book("e-banking", slots[0].start, "Ona", "861234567")
+    demo.booking.book("e-banking", slots[1].start, "ONA", "+37061234567")
+    with pytest.raises(Conflict) as info:
+        demo.booking.book("e-banking", slots[2].start, "ona", "+370 612 34567")
+    assert info.value.code == "too_many_bookings"
+    # Another phone is another visitor.
+    demo.booking.book("e-banking", slots[2].start, "Ona", "+37061234568")
+
+
+def test_refusals_for_bad_input(demo: Services) -> None:
+    slot = demo.booking.free_slots("email")[0]
+    with pytest.raises(ValidationError):
+        demo.booking.book("email", slot.start, "[b]Ona")
+    with pytest.raises(ValidationError):
+        demo.booking.book("email", slot.start, "Ona", "123")
+    with pytest.raises(NotFound):
+        demo.booking.book("nope", slot.start, "Ona")
+    off_grid = slot.start + timedelta(minutes=7)
+    with pytest.raises(Conflict):
+        demo.booking.book("email", off_grid, "Ona")
+    with pytest.raises(NotFound):
+        demo.booking.lookup("ZZZZZZ")
+
+
+def test_no_booking_beyond_the_horizon_or_in_the_past(demo: Services) -> None:
+    slots = demo.booking.free_slots("email")
+    horizon = demo.booking.settings().horizon_days
+    assert max(s.start.date() for s in slots) < TUESDAY + timedelta(days=horizon)
+    later = demo.booking.free_slots("email", first_day=TUESDAY + timedelta(days=horizon + 1))
+    assert later == []
+    past = datetime(2026, 11, 23, 14, 0, tzinfo=TZ)
+    with pytest.raises(Conflict):
+        demo.booking.book("smartphone", past, "Ona")
+
+
+def test_inactive_topic_cannot_be_booked(demo: Services) -> None:
+    topic = demo.catalog.topics()[0]
+    slot = demo.booking.free_slots(topic.slug)[0]
+    topic.active = False
+    demo.catalog.save_topic(topic)
+    assert topic.slug not in {t.slug for t in demo.booking.topics()}
+    with pytest.raises(Conflict) as info:
+        demo.booking.book(topic.slug, slot.start, "Ona")
+    assert info.value.code == "topic_inactive"
+
+
+def test_check_in_by_token_then_again(demo: Services) -> None:
+    slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
+    ticket = demo.booking.book("e-banking", slot.start, "Ona")
+    first = demo.booking.check_in(ticket.token)
+    assert first.result is VerifyResult.OK and first.booking.status == "checked_in"
+    assert first.booking.checked_in_at == "2026-11-24T09:00:00+02:00"
+    second = demo.booking.check_in(ticket.token.lower())
+    assert second.result is VerifyResult.ALREADY_CHECKED_IN
+    assert second.booking.checked_in_at == first.booking.checked_in_at
+
+
+def test_check_in_by_typed_code(demo: Services) -> None:
+    slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
+    code = demo.booking.book("e-banking", slot.start, "Ona").booking.code
+    assert demo.booking.check_in(f" {code[:3].lower()} {code[3:]} ").ok
+
+
+def test_every_refusal_reason(demo: Services, clock) -> None:
+    token = demo.booking.book("e-banking", slot_at(demo, "e-banking", TUESDAY, "15:00").start, "Ona").token
+    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert demo.booking.check_in(tampered).result is VerifyResult.FORGED
+    assert demo.booking.check_in("ACDEFG").result is VerifyResult.UNKNOWN
+    assert demo.booking.check_in("hello!").result is VerifyResult.MALFORMED
+    assert demo.booking.check_in("").result is VerifyResult.MALFORMED
+
+    later = demo.booking.book("e-banking", demo.booking.free_slots("e-banking", first_day=TUESDAY + timedelta(days=2))[0].start, "Jonas")
+    outcome = demo.booking.check_in(later.token)
+    assert outcome.result is VerifyResult.NOT_TODAY and outcome.booking.code == later.booking.code
+
+    demo.booking.cancel(later.booking.code)
+    assert demo.booking.check_in(later.token).result is VerifyResult.CANCELLED
+
+    demo.booking.mark_done(demo.booking.lookup(demo.booking.bookings(day=TUESDAY)[0].code).code)
+    assert demo.booking.check_in(token).result is VerifyResult.ALREADY_CLOSED
+    # Verify alone never changes anything.
+    assert demo.booking.verify(token).result is VerifyResult.ALREADY_CLOSED
+
+
+def test_no_show_and_done_transitions(demo: Services) -> None:
+    slots = demo.booking.free_slots("e-banking")
+    a = demo.booking.book("e-banking", slots[0].start, "Ona").booking
+    b = demo.booking.book("e-banking", slots[1].start, "Jonas").booking
+    assert demo.booking.mark_no_show(a.code).status == BookingStatus.NO_SHOW
+    with pytest.raises(Conflict):
+        demo.booking.mark_no_show(a.code)
+    demo.booking.check_in(b.code)
+    done = demo.booking.mark_done(b.code)
+    assert done.status == "done" and done.done_at and done.checked_in_at
+    assert [x.code for x in demo.booking.bookings(status="done")] == [b.code]
+
+
+def test_reissue_ticket_invalidates_the_old_token(demo: Services) -> None:
+    slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
+    old = demo.booking.book("e-banking", slot.start, "Ona", source=Source.LIBRARIAN)
+    assert old.booking.source == "librarian"
+    new = demo.booking.reissue_ticket(old.booking.code)
+    assert new.token != old.token
+    assert demo.booking.verify(old.token).result is VerifyResult.FORGED
+    assert demo.booking.check_in(new.token).ok
+
+
+def test_first_free_and_scout_choice(demo: Services) -> None:
+    first = demo.booking.first_free("e-banking")
+    assert first == demo.booking.free_slots("e-banking")[0]
+    mine = demo.booking.free_slots("e-banking", scout="dominykas")
+    assert mine and {s.scout for s in mine} == {"dominykas"}
