@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from db import Store, Tx
 from kiosk.clock import Clock, as_local
-from kiosk.errors import Conflict, NotFound, ValidationError
+from kiosk.errors import Conflict, NotFound
 from kiosk.models import (
     HOLDS_TIME,
     Booking,

@@ -147,8 +147,14 @@ def cmd_check_in(services: Services, args: argparse.Namespace) -> int:
     out: dict[str, Any] = {"result": outcome.result.value}
     if outcome.booking is not None:
         b = outcome.booking
-        out.update(code=b.code, status=b.status, start=b.start, place=b.place,
-                   scout=b.scout, checked_in_at=b.checked_in_at)
+        out.update(
+            code=b.code,
+            status=b.status,
+            start=b.start,
+            place=b.place,
+            scout=b.scout,
+            checked_in_at=b.checked_in_at,
+        )
     _emit(out)
     if not outcome.ok:
         print(f"kiosk: check-in refused: {outcome.result.value}", file=sys.stderr)
@@ -188,7 +194,9 @@ def cmd_export(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_backup(services: Services, args: argparse.Namespace) -> int:
     path = services.store.backup(reason="manual")
-    _emit({"backup": str(path) if path else None, "kept": [str(p) for p in services.store.backups()]})
+    _emit(
+        {"backup": str(path) if path else None, "kept": [str(p) for p in services.store.backups()]}
+    )
     return 0
 
 
@@ -228,7 +236,9 @@ Command = Callable[[Services, argparse.Namespace], int]
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="kiosk", description="E-scout booking kiosk")
-    p.add_argument("--data-dir", help="data directory (default: KIOSK_DATA_DIR or the user data dir)")
+    p.add_argument(
+        "--data-dir", help="data directory (default: KIOSK_DATA_DIR or the user data dir)"
+    )
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     def add(name: str, func: Command, help_: str) -> argparse.ArgumentParser:
@@ -285,7 +295,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage refusal already printed as one line
+        return exc.code if isinstance(exc.code, int) else EXIT_REFUSED
     func: Command = getattr(args, "func", cmd_run)
     try:
         services = build_services(args.data_dir)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date, format_time
@@ -18,7 +18,7 @@ LOCALES = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "lt"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     folder = LOCALES / lang
     merged: dict[str, str] = {}

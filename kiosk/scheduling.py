@@ -69,9 +69,7 @@ def library_closed(availability: Availability, day: date) -> bool:
     return availability.settings.hours_on(day.weekday()) is None
 
 
-def _sessions(
-    availability: Availability, scout: Scout, day: date
-) -> list[tuple[time, time, str]]:
+def _sessions(availability: Availability, scout: Scout, day: date) -> list[tuple[time, time, str]]:
     """The e-scout's sessions on ``day``: weekly times plus extras, minus whole-day absences."""
     todays = [e for e in availability.exceptions if e.scout == scout.id and e.day == day]
     if any(e.kind == ExceptionKind.ABSENT and not e.start for e in todays):

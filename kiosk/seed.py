@@ -10,50 +10,122 @@ from kiosk.models import Scout, Settings, Topic, WeeklyTime
 
 # slug, (lt name, lt description), (en name, en description)
 TOPICS_DEMO: list[tuple[str, tuple[str, str], tuple[str, str]]] = [
-    ("smartphone", ("Išmanusis telefonas", "Skambučiai, žinutės, programėlės, nustatymai"),
-     ("Smartphone basics", "Calls, messages, apps and settings")),
-    ("email", ("El. paštas", "Pašto dėžutė, laiškai ir priedai"),
-     ("E-mail", "A mailbox, letters and attachments")),
-    ("video-social", ("Vaizdo skambučiai ir socialiniai tinklai", "Messenger, WhatsApp, Facebook"),
-     ("Video calls and social media", "Messenger, WhatsApp, Facebook")),
-    ("e-banking", ("Elektroninė bankininkystė", "Sąskaitos, mokėjimai, kortelės"),
-     ("E-banking", "Accounts, payments and cards")),
-    ("smart-id", ("Smart-ID ir el. parašas", "Prisijungimas ir dokumentų pasirašymas"),
-     ("Smart-ID and e-signature", "Logging in and signing documents")),
-    ("epaslaugos", ("Elektroninių valdžios vartai", "Valstybės paslaugos internetu (epaslaugos.lt)"),
-     ("E-government gateway", "Public services online (epaslaugos.lt)")),
-    ("e-health", ("E. sveikata", "Receptai, siuntimai, registracija pas gydytoją"),
-     ("E-health", "Prescriptions, referrals and doctor's appointments")),
-    ("sodra-vmi", ("Sodra ir VMI", "Pensija, išmokos, pajamų deklaracija"),
-     ("Sodra and tax (VMI)", "Pensions, benefits and the income tax return")),
-    ("safety", ("Saugumas internete ir sukčiai", "Kaip atpažinti apgaulę ir apsisaugoti"),
-     ("Online safety and scams", "Spotting fraud and staying safe")),
-    ("fake-news", ("Melagingos naujienos", "Kaip patikrinti informaciją"),
-     ("Fake news", "How to check what you read")),
-    ("shopping", ("Pirkimas internetu", "Parduotuvės, siuntos, grąžinimai"),
-     ("Online shopping", "Shops, parcels and returns")),
-    ("leisure", ("Laisvalaikis internete", "Knygos, muzika, filmai, žaidimai"),
-     ("Leisure online", "Books, music, films and games")),
-    ("photos", ("Nuotraukos", "Fotografavimas, saugojimas, siuntimas"),
-     ("Photos", "Taking, keeping and sending photos")),
-    ("jobs", ("Darbo paieška", "Užimtumo tarnyba, CV, skelbimai"),
-     ("Job search", "Employment service, CVs and adverts")),
+    (
+        "smartphone",
+        ("Išmanusis telefonas", "Skambučiai, žinutės, programėlės, nustatymai"),
+        ("Smartphone basics", "Calls, messages, apps and settings"),
+    ),
+    (
+        "email",
+        ("El. paštas", "Pašto dėžutė, laiškai ir priedai"),
+        ("E-mail", "A mailbox, letters and attachments"),
+    ),
+    (
+        "video-social",
+        ("Vaizdo skambučiai ir socialiniai tinklai", "Messenger, WhatsApp, Facebook"),
+        ("Video calls and social media", "Messenger, WhatsApp, Facebook"),
+    ),
+    (
+        "e-banking",
+        ("Elektroninė bankininkystė", "Sąskaitos, mokėjimai, kortelės"),
+        ("E-banking", "Accounts, payments and cards"),
+    ),
+    (
+        "smart-id",
+        ("Smart-ID ir el. parašas", "Prisijungimas ir dokumentų pasirašymas"),
+        ("Smart-ID and e-signature", "Logging in and signing documents"),
+    ),
+    (
+        "epaslaugos",
+        ("Elektroninių valdžios vartai", "Valstybės paslaugos internetu (epaslaugos.lt)"),
+        ("E-government gateway", "Public services online (epaslaugos.lt)"),
+    ),
+    (
+        "e-health",
+        ("E. sveikata", "Receptai, siuntimai, registracija pas gydytoją"),
+        ("E-health", "Prescriptions, referrals and doctor's appointments"),
+    ),
+    (
+        "sodra-vmi",
+        ("Sodra ir VMI", "Pensija, išmokos, pajamų deklaracija"),
+        ("Sodra and tax (VMI)", "Pensions, benefits and the income tax return"),
+    ),
+    (
+        "safety",
+        ("Saugumas internete ir sukčiai", "Kaip atpažinti apgaulę ir apsisaugoti"),
+        ("Online safety and scams", "Spotting fraud and staying safe"),
+    ),
+    (
+        "fake-news",
+        ("Melagingos naujienos", "Kaip patikrinti informaciją"),
+        ("Fake news", "How to check what you read"),
+    ),
+    (
+        "shopping",
+        ("Pirkimas internetu", "Parduotuvės, siuntos, grąžinimai"),
+        ("Online shopping", "Shops, parcels and returns"),
+    ),
+    (
+        "leisure",
+        ("Laisvalaikis internete", "Knygos, muzika, filmai, žaidimai"),
+        ("Leisure online", "Books, music, films and games"),
+    ),
+    (
+        "photos",
+        ("Nuotraukos", "Fotografavimas, saugojimas, siuntimas"),
+        ("Photos", "Taking, keeping and sending photos"),
+    ),
+    (
+        "jobs",
+        ("Darbo paieška", "Užimtumo tarnyba, CV, skelbimai"),
+        ("Job search", "Employment service, CVs and adverts"),
+    ),
 ]
 
 # id, display name, topics, languages, contact
 SCOUTS_DEMO: list[tuple[str, str, list[str], list[str], str]] = [
-    ("ieva", "Ieva K.", ["smartphone", "video-social", "photos", "leisure", "email"],
-     ["lt", "en"], "+37061200001"),
-    ("lukas", "Lukas P.", ["e-banking", "smart-id", "epaslaugos", "safety"],
-     ["lt", "en", "ru"], "+37061200002"),
-    ("gabija", "Gabija M.", ["e-health", "sodra-vmi", "epaslaugos", "smart-id"],
-     ["lt"], "+37061200003"),
-    ("matas", "Matas V.", ["safety", "fake-news", "shopping", "email"],
-     ["lt", "en"], "+37061200004"),
-    ("austeja", "Austėja R.", ["jobs", "email", "smartphone", "photos"],
-     ["lt", "uk"], "+37061200005"),
-    ("dominykas", "Dominykas Š.", ["e-banking", "shopping", "leisure", "video-social"],
-     ["lt", "pl"], "+37061200006"),
+    (
+        "ieva",
+        "Ieva K.",
+        ["smartphone", "video-social", "photos", "leisure", "email"],
+        ["lt", "en"],
+        "+37061200001",
+    ),
+    (
+        "lukas",
+        "Lukas P.",
+        ["e-banking", "smart-id", "epaslaugos", "safety"],
+        ["lt", "en", "ru"],
+        "+37061200002",
+    ),
+    (
+        "gabija",
+        "Gabija M.",
+        ["e-health", "sodra-vmi", "epaslaugos", "smart-id"],
+        ["lt"],
+        "+37061200003",
+    ),
+    (
+        "matas",
+        "Matas V.",
+        ["safety", "fake-news", "shopping", "email"],
+        ["lt", "en"],
+        "+37061200004",
+    ),
+    (
+        "austeja",
+        "Austėja R.",
+        ["jobs", "email", "smartphone", "photos"],
+        ["lt", "uk"],
+        "+37061200005",
+    ),
+    (
+        "dominykas",
+        "Dominykas Š.",
+        ["e-banking", "shopping", "leisure", "video-social"],
+        ["lt", "pl"],
+        "+37061200006",
+    ),
 ]
 
 # scout, weekday, start, end, place
@@ -81,8 +153,9 @@ def seed_demo(store: Store, clock: Clock, with_bookings: bool = True) -> bool:
     with store.transaction() as tx:
         tx.insert(SETTINGS, {"key": "library", **settings.to_dict()})
         for order, (slug, (lt_name, lt_desc), (en_name, en_desc)) in enumerate(TOPICS_DEMO):
-            topic = Topic(slug, {"lt": lt_name, "en": en_name},
-                          {"lt": lt_desc, "en": en_desc}, True, order)
+            topic = Topic(
+                slug, {"lt": lt_name, "en": en_name}, {"lt": lt_desc, "en": en_desc}, True, order
+            )
             tx.insert(TOPICS, topic.to_dict())
         for scout_id, name, topics, languages, contact in SCOUTS_DEMO:
             tx.insert(SCOUTS, Scout(scout_id, name, topics, languages, True, contact).to_dict())
@@ -96,8 +169,13 @@ def seed_demo(store: Store, clock: Clock, with_bookings: bool = True) -> bool:
 
 def _demo_bookings(service: BookingService) -> None:
     """A few bookings in the coming days, so the librarian's table is not empty."""
-    visitors = [("Ona", "+37060000001"), ("Petras", None), ("Aldona", "861234567"),
-                ("Jonas", None), ("Birutė", None)]
+    visitors = [
+        ("Ona", "+37060000001"),
+        ("Petras", None),
+        ("Aldona", "861234567"),
+        ("Jonas", None),
+        ("Birutė", None),
+    ]
     topics = ["e-banking", "smartphone", "e-health", "safety", "email"]
     for (name, phone), topic in zip(visitors, topics, strict=True):
         slots = service.free_slots(topic)

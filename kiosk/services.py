@@ -36,8 +36,9 @@ class Services:
         return self.store.data_dir
 
 
-def build_services(data_dir: str | os.PathLike[str] | None = None, clock: Clock | None = None
-                   ) -> Services:
+def build_services(
+    data_dir: str | os.PathLike[str] | None = None, clock: Clock | None = None
+) -> Services:
     """Open (create, migrate or refuse) the data dir and wire the services to it."""
     store = Store(Path(data_dir) if data_dir is not None else default_data_dir()).open()
     clock = clock or clock_from_env()

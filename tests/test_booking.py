@@ -17,7 +17,9 @@ TUESDAY = date(2026, 11, 24)
 
 def slot_at(demo: Services, topic: str, day: date, hhmm: str):
     wanted = datetime.combine(day, datetime.strptime(hhmm, "%H:%M").time(), tzinfo=TZ)
-    return next(s for s in demo.booking.free_slots(topic, first_day=day, days=1) if s.start == wanted)
+    return next(
+        s for s in demo.booking.free_slots(topic, first_day=day, days=1) if s.start == wanted
+    )
 
 
 def test_book_returns_code_and_token_and_stores_only_the_hash(demo: Services) -> None:
@@ -35,7 +37,9 @@ def test_book_returns_code_and_token_and_stores_only_the_hash(demo: Services) ->
 def test_a_booked_time_is_no_longer_offered_and_cannot_be_booked_twice(demo: Services) -> None:
     slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
     demo.booking.book("e-banking", slot.start, "Ona")
-    assert slot.start not in {s.start for s in demo.booking.free_slots("e-banking") if s.scout == "lukas"}
+    assert slot.start not in {
+        s.start for s in demo.booking.free_slots("e-banking") if s.scout == "lukas"
+    }
     with pytest.raises(Conflict) as info:
         demo.booking.book("e-banking", slot.start, "Petras", scout="lukas")
     assert info.value.code == "slot_taken"
@@ -117,14 +121,20 @@ def test_check_in_by_typed_code(demo: Services) -> None:
 
 
 def test_every_refusal_reason(demo: Services, clock) -> None:
-    token = demo.booking.book("e-banking", slot_at(demo, "e-banking", TUESDAY, "15:00").start, "Ona").token
+    token = demo.booking.book(
+        "e-banking", slot_at(demo, "e-banking", TUESDAY, "15:00").start, "Ona"
+    ).token
     tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
     assert demo.booking.check_in(tampered).result is VerifyResult.FORGED
     assert demo.booking.check_in("ACDEFG").result is VerifyResult.UNKNOWN
     assert demo.booking.check_in("hello!").result is VerifyResult.MALFORMED
     assert demo.booking.check_in("").result is VerifyResult.MALFORMED
 
-    later = demo.booking.book("e-banking", demo.booking.free_slots("e-banking", first_day=TUESDAY + timedelta(days=2))[0].start, "Jonas")
+    later = demo.booking.book(
+        "e-banking",
+        demo.booking.free_slots("e-banking", first_day=TUESDAY + timedelta(days=2))[0].start,
+        "Jonas",
+    )
     outcome = demo.booking.check_in(later.token)
     assert outcome.result is VerifyResult.NOT_TODAY and outcome.booking.code == later.booking.code
 

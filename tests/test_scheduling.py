@@ -30,7 +30,9 @@ def availability(
     return Availability(
         settings=settings or Settings(min_notice_minutes=30, slot_minutes=30),
         scouts=scouts or [Scout("ieva", "Ieva K.", ["email"]), Scout("tom", "Tom A.", ["email"])],
-        weekly=weekly if weekly is not None else [WeeklyTime("w1", "ieva", 0, "10:00", "11:30", "Skaitykla")],
+        weekly=weekly
+        if weekly is not None
+        else [WeeklyTime("w1", "ieva", 0, "10:00", "11:30", "Skaitykla")],
         exceptions=exceptions or [],
         closures=closures or [],
         busy=busy or [],
@@ -50,8 +52,10 @@ def test_weekly_time_splits_into_slots_with_place() -> None:
 
 def test_only_scouts_covering_the_topic_and_active() -> None:
     scouts = [Scout("ieva", "Ieva K.", ["email"], active=False), Scout("tom", "Tom", ["photos"])]
-    weekly = [WeeklyTime("w1", "ieva", 0, "10:00", "11:00", "A"),
-              WeeklyTime("w2", "tom", 0, "10:00", "11:00", "B")]
+    weekly = [
+        WeeklyTime("w1", "ieva", 0, "10:00", "11:00", "A"),
+        WeeklyTime("w2", "tom", 0, "10:00", "11:00", "B"),
+    ]
     av = availability(scouts=scouts, weekly=weekly)
     assert free_slots(av, "email", at(MONDAY, "08:00"), MONDAY, 1) == []
     assert len(free_slots(av, "photos", at(MONDAY, "08:00"), MONDAY, 1)) == 2
@@ -66,12 +70,19 @@ def test_minimum_notice_removes_times_too_soon() -> None:
 
 
 def test_booked_times_are_not_free_and_only_for_that_scout() -> None:
-    weekly = [WeeklyTime("w1", "ieva", 0, "10:00", "11:00", "A"),
-              WeeklyTime("w2", "tom", 0, "10:00", "11:00", "B")]
+    weekly = [
+        WeeklyTime("w1", "ieva", 0, "10:00", "11:00", "A"),
+        WeeklyTime("w2", "tom", 0, "10:00", "11:00", "B"),
+    ]
     busy = [Busy("ieva", at(MONDAY, "10:00"), at(MONDAY, "10:30"))]
-    slots = free_slots(availability(weekly=weekly, busy=busy), "email", at(MONDAY, "08:00"), MONDAY, 1)
+    slots = free_slots(
+        availability(weekly=weekly, busy=busy), "email", at(MONDAY, "08:00"), MONDAY, 1
+    )
     assert [(f"{s.start:%H:%M}", s.scout) for s in slots] == [
-        ("10:00", "tom"), ("10:30", "ieva"), ("10:30", "tom")]
+        ("10:00", "tom"),
+        ("10:30", "ieva"),
+        ("10:30", "tom"),
+    ]
 
 
 def test_whole_day_absence_and_partial_absence() -> None:
@@ -92,8 +103,10 @@ def test_extra_session_adds_times_on_its_date_only() -> None:
     av = availability(exceptions=[extra])
     slots = free_slots(av, "email", at(MONDAY, "08:00"), tuesday, 7)
     assert [(f"{s.start:%m-%d %H:%M}", s.scout, s.place) for s in slots] == [
-        ("11-24 12:00", "tom", "Salė"), ("11-24 12:30", "tom", "Salė"),
-        ("11-30 10:00", "ieva", "Skaitykla"), ("11-30 10:30", "ieva", "Skaitykla"),
+        ("11-24 12:00", "tom", "Salė"),
+        ("11-24 12:30", "tom", "Salė"),
+        ("11-30 10:00", "ieva", "Skaitykla"),
+        ("11-30 10:30", "ieva", "Skaitykla"),
         ("11-30 11:00", "ieva", "Skaitykla"),
     ]
 
@@ -143,11 +156,15 @@ def test_lithuanian_public_holidays_remove_times(day: date, name_part: str) -> N
         (date(2026, 10, 19), 3, 2),  # and back on Sunday 25 October 2026
     ],
 )
-def test_times_stay_at_wall_clock_across_dst(monday: date, offset_before: int, offset_after: int) -> None:
+def test_times_stay_at_wall_clock_across_dst(
+    monday: date, offset_before: int, offset_after: int
+) -> None:
     av = availability()
     slots = free_slots(av, "email", at(monday, "08:00"), monday, 14)
     assert [f"{s.start:%m-%d %H:%M}" for s in slots][::3] == [
-        f"{monday:%m-%d} 10:00", f"{monday + timedelta(days=7):%m-%d} 10:00"]
+        f"{monday:%m-%d} 10:00",
+        f"{monday + timedelta(days=7):%m-%d} 10:00",
+    ]
     before, after = slots[0], slots[3]
     assert before.start.utcoffset() == timedelta(hours=offset_before)
     assert after.start.utcoffset() == timedelta(hours=offset_after)

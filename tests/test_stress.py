@@ -52,11 +52,27 @@ def test_parallel_cli_processes_never_double_book(data_dir: Path, clock) -> None
     processes = []
     for n in range(10):
         slot = wanted[n % len(wanted)]
-        args = [sys.executable, "-m", "kiosk", "book", "--topic", "e-banking",
-                "--start", slot.start.isoformat(), "--scout", slot.scout,
-                "--name", "Ona", "--phone", f"+3706{n:07d}"]
-        processes.append(subprocess.Popen(args, env=_env(data_dir), stdout=subprocess.PIPE,
-                                          stderr=subprocess.PIPE, text=True))
+        args = [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "book",
+            "--topic",
+            "e-banking",
+            "--start",
+            slot.start.isoformat(),
+            "--scout",
+            slot.scout,
+            "--name",
+            "Ona",
+            "--phone",
+            f"+3706{n:07d}",
+        ]
+        processes.append(
+            subprocess.Popen(
+                args, env=_env(data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+        )
     results = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in processes]
     printed = [json.loads(out)["code"] for rc, out, _ in results if rc == 0]
     refused = [err for rc, _, err in results if rc != 0]
@@ -65,15 +81,20 @@ def test_parallel_cli_processes_never_double_book(data_dir: Path, clock) -> None
     assert {b["code"] for b in stored} == set(printed)
     assert max(Counter((b["scout"], b["start"]) for b in stored).values()) == 1
     assert len(refused) == 7
-    assert all(err.count("\n") == 1 and "not free" in err and "Traceback" not in err
-               for err in refused)
+    assert all(
+        err.count("\n") == 1 and "not free" in err and "Traceback" not in err for err in refused
+    )
 
 
 def _stress_library(data_dir: Path, clock) -> None:
     """One e-scout, open round the clock, 10-minute slots: thousands of free times."""
     services = build_services(data_dir, clock)
-    settings = Settings(opening_hours=[OpeningHours(d, "00:00", "23:50") for d in range(7)],
-                        slot_minutes=10, min_notice_minutes=0, max_future_bookings=1000)
+    settings = Settings(
+        opening_hours=[OpeningHours(d, "00:00", "23:50") for d in range(7)],
+        slot_minutes=10,
+        min_notice_minutes=0,
+        max_future_bookings=1000,
+    )
     with services.store.transaction() as tx:
         tx.insert(SETTINGS, {"key": "library", **settings.to_dict()})
         tx.insert(TOPICS, Topic("stress", {"lt": "Stress"}).to_dict())
@@ -91,7 +112,10 @@ def test_sigkill_while_booking_never_loses_an_acknowledged_booking(data_dir: Pat
     while kills < 25:
         proc = subprocess.Popen(
             [sys.executable, str(ROOT / "tests" / "stress_worker.py"), str(data_dir), str(offset)],
-            env=_env(data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=_env(data_dir),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         offset += 400
         # Wait for the first acknowledgement so the kill lands while it is writing.
@@ -111,5 +135,7 @@ def test_sigkill_while_booking_never_loses_an_acknowledged_booking(data_dir: Pat
     # Temp files of killed writers are swept at the next start, so they never pile up.
     build_services(data_dir, clock)
     assert list(data_dir.glob(f".{DATA_FILE}.*.tmp")) == []
-    print(f"SIGKILL test: {kills} kills, {len(acknowledged)} acknowledged, "
-          f"{len(stored_bookings)} stored")
+    print(
+        f"SIGKILL test: {kills} kills, {len(acknowledged)} acknowledged, "
+        f"{len(stored_bookings)} stored"
+    )

@@ -83,8 +83,18 @@ def test_good_phones(raw: str | None, expected: str | None) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["12345", "+4915112345678", "+370612345", "+3706123456789", "86123456", "phone",
-     "+370 012 34567", "8612345678", "+370abc45678", "++37061234567"],
+    [
+        "12345",
+        "+4915112345678",
+        "+370612345",
+        "+3706123456789",
+        "86123456",
+        "phone",
+        "+370 012 34567",
+        "8612345678",
+        "+370abc45678",
+        "++37061234567",
+    ],
 )
 def test_bad_phones(raw: str) -> None:
     with pytest.raises(ValidationError) as info:

@@ -1,0 +1,183 @@
+"""The CLI contract of DESIGN.md, end to end (in-process, plus real processes where it matters)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from tests.conftest import NOW
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "cli-data"))
+    monkeypatch.setenv("KIOSK_NOW", NOW.isoformat())
+
+    def run(*args: str) -> tuple[int, object, str]:
+        rc = main(list(args))
+        out, err = capsys.readouterr()
+        try:
+            parsed = json.loads(out) if out.strip() else None
+        except json.JSONDecodeError:
+            parsed = out
+        return rc, parsed, err
+
+    return run
+
+
+def test_seed_topics_slots_book_bookings_check_in_cancel(cli) -> None:
+    rc, out, _ = cli("seed-demo")
+    assert rc == 0 and out["seeded"] is True
+    assert cli("seed-demo")[1]["seeded"] is False  # never over existing data
+
+    rc, topics, _ = cli("topics")
+    assert rc == 0 and 12 <= len(topics) <= 14
+    assert {"slug", "name"} <= set(topics[0])
+    assert cli("topics", "--lang", "en")[1][0]["name"] == "Smartphone basics"
+
+    rc, slots, _ = cli("slots", "--topic", "e-health", "--date", "2026-11-30", "--days", "1")
+    assert rc == 0 and slots
+    assert {"start", "end", "scout", "place"} <= set(slots[0])
+    assert slots[0]["start"].endswith("+02:00")
+
+    rc, booked, _ = cli(
+        "book",
+        "--topic",
+        "e-health",
+        "--start",
+        slots[0]["start"],
+        "--name",
+        "Aldona",
+        "--phone",
+        "861234567",
+    )
+    assert rc == 0
+    assert {"code", "token", "start", "end", "scout", "place", "topic", "status"} <= set(booked)
+    assert booked["status"] == "booked" and "token_hash" not in booked
+
+    rc, listed, _ = cli("bookings", "--date", "2026-11-30")
+    codes = [b["code"] for b in listed]
+    assert rc == 0 and booked["code"] in codes
+    assert {"code", "status", "start", "topic", "scout"} <= set(listed[0])
+
+    rc, result, err = cli("check-in", booked["token"])
+    assert rc != 0 and result["result"] == "not_today" and err.count("\n") == 1
+
+    rc, cancelled, _ = cli("cancel", booked["code"])
+    assert rc == 0 and cancelled["status"] == "cancelled"
+    rc, result, _ = cli("check-in", booked["code"])
+    assert rc != 0 and result["result"] == "cancelled"
+    assert cli("bookings", "--status", "cancelled")[1][0]["code"] == booked["code"]
+
+
+def test_check_in_today_exits_zero(cli) -> None:
+    cli("seed-demo")
+    slot = cli("slots", "--topic", "e-banking", "--days", "1")[1][0]
+    booked = cli("book", "--topic", "e-banking", "--start", slot["start"], "--name", "Ona")[1]
+    rc, result, _ = cli("check-in", booked["token"])
+    assert (
+        rc == 0
+        and result["result"] == "ok"
+        and result["checked_in_at"].startswith("2026-11-24T09:00")
+    )
+    rc, result, _ = cli("check-in", booked["token"])
+    assert rc != 0 and result["result"] == "already_checked_in"
+
+
+def test_ticket_svg_and_backup(cli, tmp_path: Path) -> None:
+    cli("seed-demo")
+    slot = cli("slots", "--topic", "email")[1][0]
+    booked = cli("book", "--topic", "email", "--start", slot["start"], "--name", "Ona")[1]
+    svg = tmp_path / "ticket.svg"
+    rc, out, _ = cli("ticket", booked["code"], "--svg", str(svg))
+    assert rc == 0 and svg.read_text().startswith("<?xml") and booked["code"] in svg.read_text()
+    assert out["token"] != booked["token"]  # a reissued ticket; the old QR is void
+    assert cli("check-in", booked["token"])[1]["result"] == "forged"
+
+    rc, out, _ = cli("backup")
+    assert rc == 0 and Path(out["backup"]).is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("book", "--topic", "email", "--start", "soon", "--name", "Ona"), "not an ISO 8601 time"),
+        (("book", "--topic", "email", "--start", "2026-11-25T14:00", "--name", "<b>"), "brackets"),
+        (("book", "--topic", "nope", "--start", "2026-11-25T14:00", "--name", "Ona"), "no topic"),
+        (("slots", "--topic", "email", "--date", "tomorrow"), "not a date"),
+        (("cancel", "ZZZZZZ"), "no booking with code"),
+        (("frobnicate",), "invalid choice"),
+        (("book", "--topic", "email"), "required"),
+    ],
+)
+def test_refusals_are_one_line_and_non_zero(cli, args: tuple[str, ...], needle: str) -> None:
+    cli("seed-demo")
+    rc, _, err = cli(*args)
+    assert rc != 0 and needle in err and err.count("\n") == 1
+
+
+def _run(
+    data_dir: Path, *args: str, now: str | None = NOW.isoformat()
+) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env["PYTHONPATH"] = str(ROOT)
+    if now:
+        env["KIOSK_NOW"] = now
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_kiosk_now_fixes_the_clock_for_every_command(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    assert _run(data, "seed-demo").returncode == 0
+    early = json.loads(_run(data, "slots", "--topic", "e-banking", "--days", "1").stdout)
+    late = json.loads(
+        _run(
+            data, "slots", "--topic", "e-banking", "--days", "1", now="2026-11-24T16:40:00+02:00"
+        ).stdout
+    )
+    assert early[0]["start"].startswith("2026-11-24T15:00")
+    assert late[0]["start"] >= "2026-11-24T17:"
+
+
+def test_corrupt_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    assert _run(data, "seed-demo").returncode == 0
+    backup = json.loads(_run(data, "backup").stdout)["backup"]
+    target = data / "kiosk.json"
+    broken = target.read_bytes()[:-40] + b'{"oops'
+    target.write_bytes(broken)
+    for args in (
+        ("bookings",),
+        ("book", "--topic", "email", "--start", "2026-11-25T14:00", "--name", "Ona"),
+        ("seed-demo",),
+    ):
+        result = _run(data, *args)
+        assert result.returncode == 3
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        assert str(target) in result.stderr and backup in result.stderr
+        assert target.read_bytes() == broken
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    assert _run(data, "seed-demo").returncode == 0
+    target = data / "kiosk.json"
+    content = json.loads(target.read_text())
+    content["meta"]["1"]["schema"] = 99
+    target.write_text(json.dumps(content))
+    result = _run(data, "topics")
+    assert result.returncode == 3 and "schema version 99" in result.stderr
