@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, time
 
 from db import Store
 from kiosk.booking import (
@@ -12,12 +13,23 @@ from kiosk.booking import (
     SETTINGS,
     TOPICS,
     WEEKLY,
+    load_bookings,
     load_scouts,
     load_settings,
     load_topics,
 )
-from kiosk.clock import Clock
-from kiosk.models import Closure, DatedException, Scout, Settings, Topic, WeeklyTime
+from kiosk.clock import Clock, as_local
+from kiosk.errors import ValidationError
+from kiosk.models import (
+    Booking,
+    Closure,
+    DatedException,
+    ExceptionKind,
+    Scout,
+    Settings,
+    Topic,
+    WeeklyTime,
+)
 
 
 def new_id() -> str:
@@ -91,3 +103,99 @@ class CatalogService:
     def remove_closure(self, closure_id: str) -> None:
         with self.store.transaction() as tx:
             tx.remove(CLOSURES, id=closure_id)
+
+    # -- what a change would leave without an e-scout ---------------------------------
+
+    def _open_future(self, scout: str) -> list[Booking]:
+        now = as_local(self.clock.now())
+        with self.store.snapshot() as tx:
+            found = load_bookings(tx)
+        return sorted(
+            (b for b in found if b.scout == scout and b.state.is_open and b.ends > now),
+            key=lambda b: b.start,
+        )
+
+    def affected_by_weekly(self, old: WeeklyTime | None, new: WeeklyTime | None) -> list[Booking]:
+        """Open future bookings inside ``old`` that ``new`` (None: removed) no longer covers."""
+        if old is None:
+            return []
+
+        def inside(b: Booking, w: WeeklyTime | None) -> bool:
+            return (
+                w is not None
+                and b.scout == w.scout
+                and b.starts.weekday() == w.weekday
+                and w.start_time <= b.starts.time()
+                and b.ends.time() <= w.end_time
+                and (b.place == w.place)
+            )
+
+        return [b for b in self._open_future(old.scout) if inside(b, old) and not inside(b, new)]
+
+    def affected_by_exception(self, exception: DatedException) -> list[Booking]:
+        """Open bookings an absence would leave without their e-scout."""
+        if exception.kind != ExceptionKind.ABSENT:
+            return []
+        day = exception.day
+        start = time.fromisoformat(exception.start) if exception.start else time.min
+        end = time.fromisoformat(exception.end) if exception.end else time.max
+        return [
+            b
+            for b in self._open_future(exception.scout)
+            if b.starts.date() == day and b.starts.time() < end and b.ends.time() > start
+        ]
+
+    def affected_by_deactivation(self, scout_id: str) -> list[Booking]:
+        return self._open_future(scout_id)
+
+    def affected_by_closure(self, closure: Closure) -> list[Booking]:
+        now = as_local(self.clock.now())
+        with self.store.snapshot() as tx:
+            found = load_bookings(tx)
+        return sorted(
+            (
+                b
+                for b in found
+                if b.state.is_open and b.ends > now and closure.covers(b.starts.date())
+            ),
+            key=lambda b: b.start,
+        )
+
+    def new_id(self) -> str:
+        return new_id()
+
+
+def parse_hhmm(text: str, field: str = "time") -> str:
+    """``9:5`` -> refused; ``09:30`` -> ``09:30``."""
+    text = text.strip()
+    try:
+        parsed = time.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(field, "bad_time", f"Not a time (HH:MM): {text!r}.") from None
+    if len(text) != 5 or parsed.second:
+        raise ValidationError(field, "bad_time", f"Not a time (HH:MM): {text!r}.")
+    return parsed.strftime("%H:%M")
+
+
+def parse_day(text: str, field: str = "date") -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(field, "bad_date", f"Not a date (YYYY-MM-DD): {text!r}.") from None
+
+
+def check_span(start: str, end: str) -> tuple[str, str]:
+    a, b = parse_hhmm(start, "start"), parse_hhmm(end, "end")
+    if a >= b:
+        raise ValidationError("end", "end_before_start", "The end must be after the start.")
+    return a, b
+
+
+def scout_id_from_name(name: str, taken: set[str]) -> str:
+    """A stable id for a new e-scout: their lower-cased first name, made unique."""
+    base = "".join(ch for ch in name.split()[0].casefold() if ch.isalnum()) if name.split() else ""
+    base = base or "escout"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}{n}", n + 1
+    return candidate

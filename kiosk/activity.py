@@ -1,0 +1,149 @@
+"""The e-scout activity form: what happened in a consultation, with no personal data."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from db import Store
+from kiosk.booking import TOPICS
+from kiosk.clock import Clock, as_local
+from kiosk.errors import ValidationError
+from kiosk.models import ActivityRecord, AgeGroup, Booking, Outcome
+
+ACTIVITIES = "activities"
+NOTE_MAX = 200
+MINUTES_MAX = 240
+
+# What a note must not hold. The note is for "what we did", never "who it was".
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+_PHONE = re.compile(r"(?:\+|\b)\d(?:[\s\-().]*\d){6,}")  # 7+ digits, separators allowed
+_URL_WITH_ID = re.compile(r"https?://\S*\d{5,}")
+
+
+def check_note(note: str) -> str:
+    """Return the note tidied, or refuse one that looks like personal data."""
+    text = " ".join(note.split())
+    if len(text) > NOTE_MAX:
+        raise ValidationError(
+            "note", "note_too_long", f"The note is too long (at most {NOTE_MAX} characters)."
+        )
+    if _EMAIL.search(text):
+        raise ValidationError("note", "note_email", "The note may not contain an e-mail address.")
+    if _PHONE.search(text):
+        raise ValidationError(
+            "note", "note_number", "The note may not contain phone numbers or personal codes."
+        )
+    if _URL_WITH_ID.search(text):
+        raise ValidationError("note", "note_number", "The note may not contain personal links.")
+    return text
+
+
+@dataclass
+class ActivityDraft:
+    """The form's fields before saving; a booking fills some of them in."""
+
+    date: date
+    scout: str = ""
+    minutes: int = 30
+    topics: list[str] = field(default_factory=list)
+    age_group: str = ""
+    outcome: str = ""
+    first_visit: bool = True
+    note: str = ""
+    booking_id: str | None = None
+
+
+class ActivityService:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    def blank(self) -> ActivityDraft:
+        return ActivityDraft(date=as_local(self.clock.now()).date())
+
+    def prefill(self, booking: Booking) -> ActivityDraft:
+        """A draft from a booking: its day, e-scout, topic and booked length."""
+        minutes = int((booking.ends - booking.starts).total_seconds() // 60)
+        existing = self.for_booking(booking.id)
+        if existing is not None:
+            return ActivityDraft(
+                date=date.fromisoformat(existing.date),
+                scout=existing.scout,
+                minutes=existing.minutes,
+                topics=list(existing.topics),
+                age_group=existing.age_group,
+                outcome=existing.outcome,
+                first_visit=existing.first_visit,
+                note=existing.note,
+                booking_id=booking.id,
+            )
+        return ActivityDraft(
+            date=booking.starts.date(),
+            scout=booking.scout,
+            minutes=minutes,
+            topics=[booking.topic],
+            booking_id=booking.id,
+        )
+
+    def record(self, draft: ActivityDraft) -> ActivityRecord:
+        """Validate and save the form (replacing an earlier form for the same booking)."""
+        if not draft.scout:
+            raise ValidationError("scout", "scout_required", "Choose the e-scout.")
+        if not 1 <= int(draft.minutes) <= MINUTES_MAX:
+            raise ValidationError(
+                "minutes", "minutes_range", f"The length must be 1 to {MINUTES_MAX} minutes."
+            )
+        if not draft.topics:
+            raise ValidationError("topics", "topics_required", "Choose at least one topic.")
+        try:
+            age = AgeGroup(draft.age_group)
+        except ValueError:
+            raise ValidationError("age_group", "age_required", "Choose the age group.") from None
+        try:
+            outcome = Outcome(draft.outcome)
+        except ValueError:
+            raise ValidationError("outcome", "outcome_required", "Choose the outcome.") from None
+        note = check_note(draft.note)
+        now = as_local(self.clock.now())
+        with self.store.transaction() as tx:
+            known = {d["slug"] for d in tx.all(TOPICS)}
+            unknown = [t for t in draft.topics if t not in known]
+            if unknown:
+                raise ValidationError("topics", "unknown_topic", f"Unknown topic {unknown[0]!r}.")
+            previous = tx.get(ACTIVITIES, booking_id=draft.booking_id) if draft.booking_id else None
+            record = ActivityRecord(
+                id=previous["id"] if previous else uuid.uuid4().hex,
+                date=draft.date.isoformat(),
+                scout=draft.scout,
+                minutes=int(draft.minutes),
+                topics=list(dict.fromkeys(draft.topics)),
+                age_group=str(age),
+                outcome=str(outcome),
+                first_visit=bool(draft.first_visit),
+                note=note,
+                booking_id=draft.booking_id,
+                created_at=previous["created_at"] if previous else now.isoformat(),
+            )
+            tx.upsert(ACTIVITIES, record.to_dict(), id=record.id)
+        return record
+
+    def records(self, first: date | None = None, last: date | None = None) -> list[ActivityRecord]:
+        with self.store.snapshot() as tx:
+            found = [ActivityRecord.from_dict(d) for d in tx.all(ACTIVITIES)]
+        if first is not None:
+            found = [r for r in found if date.fromisoformat(r.date) >= first]
+        if last is not None:
+            found = [r for r in found if date.fromisoformat(r.date) <= last]
+        return sorted(found, key=lambda r: (r.date, r.created_at), reverse=True)
+
+    def for_booking(self, booking_id: str) -> ActivityRecord | None:
+        with self.store.snapshot() as tx:
+            doc = tx.get(ACTIVITIES, booking_id=booking_id)
+        return ActivityRecord.from_dict(doc) if doc else None
+
+    def remove(self, record_id: str) -> None:
+        with self.store.transaction() as tx:
+            tx.remove(ACTIVITIES, id=record_id)

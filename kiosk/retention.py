@@ -1,0 +1,90 @@
+"""Privacy: visitor first names and phones are erased ``retention_days`` after the consultation.
+
+The booking itself stays (code, topic, e-scout, times, status) so results keep counting it.
+Each purge that erased something is logged (codes and counts only) for the console.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from kiosk.booking import BOOKINGS, load_settings
+from kiosk.clock import as_local
+from kiosk.models import Booking
+from kiosk.services import Services
+
+PURGES = "purges"
+PURGE_LOG_KEEP = 200
+
+
+@dataclass(frozen=True)
+class Erased:
+    code: str
+    start: str
+    status: str
+
+
+@dataclass
+class PurgeResult:
+    at: datetime
+    retention_days: int
+    cutoff: datetime  # consultations that ended at or before this were erased
+    erased: list[Erased] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.erased)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            "retention_days": self.retention_days,
+            "cutoff": self.cutoff.isoformat(),
+            "erased_count": self.count,
+            "erased": [{"code": e.code, "start": e.start, "status": e.status} for e in self.erased],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PurgeResult:
+        return cls(
+            at=datetime.fromisoformat(data["at"]),
+            retention_days=int(data["retention_days"]),
+            cutoff=datetime.fromisoformat(data["cutoff"]),
+            erased=[Erased(e["code"], e["start"], e["status"]) for e in data.get("erased", [])],
+        )
+
+
+def is_due(booking: Booking, now: datetime, retention_days: int) -> bool:
+    """Personal data is kept until exactly ``retention_days`` after the consultation ended."""
+    return booking.erased_at is None and booking.ends + timedelta(days=retention_days) <= now
+
+
+def purge(services: Services) -> PurgeResult:
+    """Erase names and phones past the retention period; one transaction, logged if any."""
+    now = as_local(services.clock.now())
+    with services.store.transaction() as tx:
+        days = load_settings(tx).retention_days
+        result = PurgeResult(now, days, now - timedelta(days=days))
+        for doc in tx.all(BOOKINGS):
+            booking = Booking.from_dict(doc)
+            if not is_due(booking, now, days):
+                continue
+            tx.update(
+                BOOKINGS, {"name": "", "phone": None, "erased_at": now.isoformat()}, id=booking.id
+            )
+            result.erased.append(Erased(booking.code, booking.start, booking.status))
+        if result.erased:
+            result.erased.sort(key=lambda e: (e.start, e.code))
+            log = tx.all(PURGES)
+            log.append({"seq": len(log) + 1, **result.to_dict()})
+            tx.replace_all(PURGES, log[-PURGE_LOG_KEEP:])
+    return result
+
+
+def purge_log(services: Services) -> list[PurgeResult]:
+    """Earlier purges that erased something, newest first."""
+    with services.store.snapshot() as tx:
+        docs = tx.all(PURGES)
+    return [PurgeResult.from_dict(d) for d in sorted(docs, key=lambda d: d["at"], reverse=True)]

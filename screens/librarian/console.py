@@ -1,0 +1,115 @@
+"""The librarian console: one screen of tabs over the shared data dir.
+
+Several consoles and kiosks may share the data dir. Every couple of seconds the console
+compares the data file's identity (inode, size, mtime) with the last one it showed, and
+reloads its panes (each in a thread worker) only when another process changed it.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static, TabbedContent, TabPane
+
+from kiosk.retention import purge
+from screens.librarian.activity import ActivityPane
+from screens.librarian.common import plain, services_of, t
+from screens.librarian.privacy import PrivacyPane
+from screens.librarian.results import ResultsPane
+from screens.librarian.scouts import ScoutsPane
+from screens.librarian.settings import SettingsPane
+from screens.librarian.today import TodayPane
+from screens.librarian.topics import TopicsPane
+
+POLL_SECONDS = 2.0
+PURGE_EVERY_SECONDS = 3600.0
+TABS = ["today", "scouts", "topics", "activity", "results", "settings", "privacy"]
+
+
+class ConsoleScreen(Screen[None]):
+    BINDINGS = [
+        *[
+            Binding(f"f{n}", f"tab('{tab}')", t(f"lib.tab.{tab}"), id=f"console-tab-{tab}")
+            for n, tab in enumerate(TABS, start=2)
+        ],
+        Binding("f10", "logout", t("lib.logout"), id="console-logout"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="console")
+        self._identity: tuple[int, int, int] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="console-top"):
+            yield Static("", id="console-title")
+            yield Static("", id="console-clock")
+            yield Button(t("lib.logout_b"), id="console-logout", classes="lib-small")
+        with TabbedContent(initial="today", id="console-tabs"):
+            with TabPane(t("lib.tab.today"), id="today"):
+                yield TodayPane(id="today-pane")
+            with TabPane(t("lib.tab.scouts"), id="scouts"):
+                yield ScoutsPane(id="scouts-pane")
+            with TabPane(t("lib.tab.topics"), id="topics"):
+                yield TopicsPane(id="topics-pane")
+            with TabPane(t("lib.tab.activity"), id="activity"):
+                yield ActivityPane(id="activity-pane")
+            with TabPane(t("lib.tab.results"), id="results"):
+                yield ResultsPane(id="results-pane")
+            with TabPane(t("lib.tab.settings"), id="settings"):
+                yield SettingsPane(id="settings-pane")
+            with TabPane(t("lib.tab.privacy"), id="privacy"):
+                yield PrivacyPane(id="privacy-pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        services = services_of(self)
+        self._identity = services.store.identity()
+        self._show_header()
+        self.set_interval(POLL_SECONDS, self.check_for_changes, name="console-poll")
+        self.set_interval(PURGE_EVERY_SECONDS, self._purge, name="console-purge")
+        self._purge()
+
+    def _show_header(self) -> None:
+        services = services_of(self)
+        self.query_one("#console-title", Static).update(
+            plain(t("lib.title", library=services.booking.settings().library_name))
+        )
+        now = services.booking.now()
+        self.query_one("#console-clock", Static).update(plain(f"{now:%Y-%m-%d %H:%M}"))
+
+    @work(thread=True, exclusive=True, group="console-purge")
+    def _purge(self) -> None:
+        """Retention runs on its own while a console is open (and by ``kiosk purge``)."""
+        if purge(services_of(self)).count:
+            self.app.call_from_thread(self.check_for_changes)
+
+    def check_for_changes(self) -> None:
+        """Reload every pane if another process (or this one) changed the data file."""
+        identity = services_of(self).store.identity()
+        self._show_header()
+        if identity == self._identity:
+            return
+        self._identity = identity
+        self.reload_all()
+
+    def reload_all(self) -> None:
+        for pane in (
+            TodayPane,
+            ScoutsPane,
+            TopicsPane,
+            ActivityPane,
+            ResultsPane,
+            SettingsPane,
+            PrivacyPane,
+        ):
+            self.query_one(pane).reload()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    @on(Button.Pressed, "#console-logout")
+    def action_logout(self) -> None:
+        self.app.librarian_logout()  # type: ignore[attr-defined]

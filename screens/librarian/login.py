@@ -1,0 +1,113 @@
+"""The librarian PIN prompt: a modal that answers True on a good PIN."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from kiosk.auth import LoginResult, PinService
+from kiosk.clock import as_local
+from screens.librarian.common import plain, services_of, t
+
+
+class LoginScreen(ModalScreen[bool]):
+    """PIN prompt. ``standalone``: the console alone (Quit) or over the kiosk (Back)."""
+
+    BINDINGS = [Binding("escape", "back", t("lib.back"), id="login-back")]
+
+    @dataclass
+    class Checked(Message):
+        result: LoginResult
+
+    def __init__(self, standalone: bool = False) -> None:
+        super().__init__(id="login-screen", classes="lib-modal")
+        self.standalone = standalone
+        self._unlock_timer = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="login-box", classes="lib-dialog"):
+            yield Label(t("lib.login.title"), id="login-title", classes="lib-dialog-title")
+            yield Static(t("lib.login.prompt"), id="login-status")
+            yield Input(
+                placeholder=t("lib.login.placeholder"),
+                password=True,
+                restrict=r"[0-9]*",
+                max_length=12,
+                id="login-pin",
+            )
+            with Horizontal(classes="lib-buttons"):
+                yield Button(t("lib.login.enter"), id="login-ok", variant="primary")
+                yield Button(t("lib.quit") if self.standalone else t("lib.back"), id="login-back")
+
+    def on_mount(self) -> None:
+        if not PinService(services_of(self).store, services_of(self).clock).is_set():
+            self._say(t("lib.login.no_pin"), error=True)
+        self.query_one("#login-pin", Input).focus()
+
+    def _say(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#login-status", Static)
+        status.update(plain(text))
+        status.set_class(error, "lib-error")
+
+    @on(Input.Submitted, "#login-pin")
+    @on(Button.Pressed, "#login-ok")
+    def _submit(self) -> None:
+        pin_input = self.query_one("#login-pin", Input)
+        pin = pin_input.value
+        pin_input.value = ""
+        if not pin:
+            self._say(t("lib.login.empty"), error=True)
+            return
+        self._check(pin)
+
+    @work(thread=True, exclusive=True, group="login")
+    def _check(self, pin: str) -> None:
+        services = services_of(self)
+        self.post_message(self.Checked(PinService(services.store, services.clock).login(pin)))
+
+    @on(Checked)
+    def _checked(self, message: Checked) -> None:
+        result = message.result
+        if result.ok:
+            self.dismiss(True)
+            return
+        if result.no_pin_set:
+            self._say(t("lib.login.no_pin"), error=True)
+        elif result.locked_until is not None:
+            self._lock(result)
+        else:
+            self._say(t("lib.login.wrong", left=result.tries_left or 0), error=True)
+        self.query_one("#login-pin", Input).focus()
+
+    def _lock(self, result: LoginResult) -> None:
+        assert result.locked_until is not None
+        until = as_local(result.locked_until)
+        self._say(t("lib.login.locked", until=f"{until:%H:%M:%S}"), error=True)
+        pin = self.query_one("#login-pin", Input)
+        pin.disabled = True
+        self.query_one("#login-ok", Button).disabled = True
+        now = as_local(services_of(self).clock.now())
+        wait = max((until - now).total_seconds(), 0.5)
+        if self._unlock_timer is not None:
+            self._unlock_timer.stop()
+        self._unlock_timer = self.set_timer(wait, self._unlock)
+
+    def _unlock(self) -> None:
+        self.query_one("#login-pin", Input).disabled = False
+        self.query_one("#login-ok", Button).disabled = False
+        self._say(t("lib.login.prompt"))
+        self.query_one("#login-pin", Input).focus()
+
+    @on(Button.Pressed, "#login-back")
+    def action_back(self) -> None:
+        if self.standalone:
+            self.app.exit()
+        else:
+            self.dismiss(False)

@@ -1,0 +1,162 @@
+"""Privacy and safety: what retention erased, erase now, backups and restore."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, DataTable, Label, Static
+
+from kiosk.retention import PurgeResult, purge, purge_log
+from screens.librarian.common import ConfirmScreen, plain, services_of, t
+
+
+@dataclass
+class PrivacyData:
+    retention_days: int
+    log: list[PurgeResult]
+    backups: list[Path]
+
+
+class PrivacyPane(Vertical):
+    @dataclass
+    class Loaded(Message):
+        data: PrivacyData
+
+    @dataclass
+    class Done(Message):
+        text: str
+        error: bool = False
+
+    def compose(self) -> ComposeResult:
+        yield Label(t("lib.privacy.title"), classes="lib-heading")
+        yield Static("", id="privacy-rule")
+        with Horizontal(classes="lib-buttons"):
+            yield Button(t("lib.privacy.purge"), id="privacy-purge", variant="warning")
+        yield DataTable(id="purge-table", cursor_type="row")
+        yield Label(t("lib.backup.title"), classes="lib-heading")
+        yield DataTable(id="backup-table", cursor_type="row")
+        with Horizontal(classes="lib-buttons"):
+            yield Button(t("lib.backup.make"), id="backup-make", variant="primary")
+            yield Button(t("lib.backup.restore"), id="backup-restore", variant="error")
+        yield Static("", id="privacy-message")
+
+    def on_mount(self) -> None:
+        self.query_one("#purge-table", DataTable).add_columns(
+            t("lib.privacy.when"), t("lib.privacy.count"), t("lib.privacy.codes")
+        )
+        self.query_one("#backup-table", DataTable).add_columns(
+            t("lib.backup.file"), t("lib.backup.size"), t("lib.backup.made")
+        )
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="privacy-load")
+    def _load(self) -> None:
+        services = services_of(self)
+        self.post_message(
+            self.Loaded(
+                PrivacyData(
+                    services.booking.settings().retention_days,
+                    purge_log(services),
+                    services.store.backups(),
+                )
+            )
+        )
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        data = message.data
+        self.query_one("#privacy-rule", Static).update(
+            plain(t("lib.privacy.rule", days=data.retention_days))
+        )
+        purges = self.query_one("#purge-table", DataTable)
+        purges.clear()
+        for p in data.log:
+            codes = ", ".join(e.code for e in p.erased[:12]) + (" …" if p.count > 12 else "")
+            purges.add_row(plain(f"{p.at:%Y-%m-%d %H:%M}"), plain(str(p.count)), plain(codes))
+        if not data.log:
+            purges.add_row(plain(t("lib.privacy.none")), plain(""), plain(""))
+        backups = self.query_one("#backup-table", DataTable)
+        backups.clear()
+        for path in data.backups:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            backups.add_row(
+                plain(path.name),
+                plain(f"{stat.st_size / 1024:.1f} KB"),
+                plain(f"{datetime.fromtimestamp(stat.st_mtime):%Y-%m-%d %H:%M}"),
+                key=str(path),
+            )
+
+    def _say(self, text: str, error: bool = False) -> None:
+        msg = self.query_one("#privacy-message", Static)
+        msg.update(plain(text))
+        msg.set_class(error, "lib-error")
+        msg.set_class(not error, "lib-ok")
+
+    @on(Done)
+    def _done(self, message: Done) -> None:
+        self._say(message.text, message.error)
+        self.reload()
+
+    @on(Button.Pressed, "#privacy-purge")
+    def run_purge(self) -> None:
+        self._purge()
+
+    @work(thread=True, exclusive=True, group="privacy-purge")
+    def _purge(self) -> None:
+        result = purge(services_of(self))
+        self.post_message(self.Done(t("lib.privacy.purged", n=result.count)))
+
+    @on(Button.Pressed, "#backup-make")
+    def make_backup(self) -> None:
+        self._backup()
+
+    @work(thread=True, exclusive=True, group="privacy-backup")
+    def _backup(self) -> None:
+        path = services_of(self).store.backup(reason="manual")
+        self.post_message(self.Done(t("lib.backup.made_to", path=str(path))))
+
+    @on(Button.Pressed, "#backup-restore")
+    def restore(self) -> None:
+        table = self.query_one("#backup-table", DataTable)
+        if table.row_count == 0:
+            self._say(t("lib.backup.none"), error=True)
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key is None:
+            return
+        path = Path(str(key))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._restore(path)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                t("lib.backup.confirm_title"),
+                t("lib.backup.confirm_body"),
+                [path.name],
+                yes=t("lib.backup.restore_yes"),
+            ),
+            answered,
+        )
+
+    @work(thread=True, exclusive=True, group="privacy-backup")
+    def _restore(self, path: Path) -> None:
+        try:
+            services_of(self).store.restore(path)
+        except Exception as exc:  # noqa: BLE001 - shown to the librarian as it is
+            self.post_message(self.Done(t("lib.backup.failed", error=str(exc)), error=True))
+            return
+        self.post_message(self.Done(t("lib.backup.restored", name=path.name)))

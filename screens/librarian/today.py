@@ -1,0 +1,381 @@
+"""Today: the day's bookings with filters and the desk actions."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, DataTable, Input, Select, Static
+
+from kiosk.activity import ActivityService
+from kiosk.booking import CheckIn
+from kiosk.errors import KioskError
+from kiosk.models import Booking, BookingStatus, Scout, Topic
+from screens.librarian.activity import ActivityFormScreen
+from screens.librarian.common import (
+    ConfirmScreen,
+    booking_line,
+    error_text,
+    is_overdue,
+    plain,
+    services_of,
+    status_words,
+    t,
+    visitor_name,
+)
+from screens.librarian.walkin import WalkInScreen
+
+ALL = "*"
+
+
+@dataclass
+class TodayData:
+    day: date
+    now: datetime
+    bookings: list[Booking]
+    scouts: list[Scout]
+    topics: list[Topic]
+
+
+class TodayPane(Vertical):
+    """The table of one day's bookings (today unless chosen), filters and actions."""
+
+    BINDINGS = [
+        Binding("i", "check_in", t("lib.today.check_in"), id="today-check-in"),
+        Binding("d", "done", t("lib.today.done"), id="today-done"),
+        Binding("n", "no_show", t("lib.today.no_show"), id="today-no-show"),
+        Binding("x", "cancel_booking", t("lib.today.cancel"), id="today-cancel"),
+        Binding("w", "walk_in", t("lib.today.walk_in"), id="today-walk-in"),
+        Binding("a", "activity", t("lib.today.activity"), id="today-activity"),
+        Binding("left_square_bracket", "day(-1)", t("lib.today.prev"), id="today-prev"),
+        Binding("right_square_bracket", "day(1)", t("lib.today.next"), id="today-next"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        data: TodayData
+
+    @dataclass
+    class ActionDone(Message):
+        text: str
+        error: bool = False
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.day: date | None = None
+        self.data: TodayData | None = None
+        self._filters_ready = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="today-filters", classes="lib-toolbar"):
+            yield Button("◀", id="today-prev-day", classes="lib-small")
+            yield Input(id="today-day", placeholder="YYYY-MM-DD", max_length=10)
+            yield Button("▶", id="today-next-day", classes="lib-small")
+            yield Button(t("lib.today.today"), id="today-today", classes="lib-small")
+            yield Select(
+                [(t(f"lib.status.{s}"), str(s)) for s in BookingStatus],
+                prompt=t("lib.today.any_status"),
+                id="today-status",
+            )
+            yield Select([], prompt=t("lib.today.any_scout"), id="today-scout")
+            yield Select([], prompt=t("lib.today.any_topic"), id="today-topic")
+        table: DataTable[Text] = DataTable(id="today-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="today-summary")
+        yield Static("", id="today-message")
+        with Horizontal(id="today-actions", classes="lib-buttons"):
+            yield Button(t("lib.today.check_in_b"), id="today-check-in", variant="success")
+            yield Button(t("lib.today.done_b"), id="today-done", variant="primary")
+            yield Button(t("lib.today.no_show_b"), id="today-no-show", variant="warning")
+            yield Button(t("lib.today.cancel_b"), id="today-cancel", variant="error")
+            yield Button(t("lib.today.walk_in_b"), id="today-walk-in", variant="primary")
+            yield Button(t("lib.today.activity_b"), id="today-activity")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#today-table", DataTable)
+        for key, width in (
+            ("time", 11),
+            ("code", 7),
+            ("topic", 20),
+            ("scout", 13),
+            ("place", 18),
+            ("name", 16),
+            ("status", 18),
+        ):
+            table.add_column(t(f"lib.col.{key}"), key=key, width=width)
+        self.reload()
+
+    # -- loading ------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._load(self.day)
+
+    @work(thread=True, exclusive=True, group="today-load")
+    def _load(self, day: date | None) -> None:
+        services = services_of(self)
+        now = services.booking.now()
+        wanted = day or now.date()
+        data = TodayData(
+            day=wanted,
+            now=now,
+            bookings=services.booking.bookings(day=wanted),
+            scouts=services.booking.scouts(),
+            topics=services.booking.topics(active_only=False),
+        )
+        self.post_message(self.Loaded(data))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.data = message.data
+        self.day = message.data.day
+        day_input = self.query_one("#today-day", Input)
+        if day_input.value != self.day.isoformat() and not day_input.has_focus:
+            day_input.value = self.day.isoformat()
+        if not self._filters_ready:
+            self._filters_ready = True
+            self.query_one("#today-scout", Select).set_options(
+                [(s.name, s.id) for s in message.data.scouts]
+            )
+            self.query_one("#today-topic", Select).set_options(
+                [(tp.name("lt"), tp.slug) for tp in message.data.topics]
+            )
+        self._fill()
+
+    def _selected(self, select_id: str) -> str | None:
+        value = self.query_one(select_id, Select).value
+        return value if isinstance(value, str) else None
+
+    def _visible(self) -> list[Booking]:
+        if self.data is None:
+            return []
+        status = self._selected("#today-status")
+        scout = self._selected("#today-scout")
+        topic = self._selected("#today-topic")
+        return [
+            b
+            for b in self.data.bookings
+            if (status is None or b.status == status)
+            and (scout is None or b.scout == scout)
+            and (topic is None or b.topic == topic)
+        ]
+
+    def _fill(self) -> None:
+        data = self.data
+        if data is None:
+            return
+        table = self.query_one("#today-table", DataTable)
+        keep = self.selected_code()
+        table.clear()
+        scouts = {s.id: s.name for s in data.scouts}
+        topics = {tp.slug: tp.name("lt") for tp in data.topics}
+        shown = self._visible()
+        overdue = 0
+        for b in shown:
+            late = is_overdue(b, data.now)
+            overdue += late
+            style = "bold red" if late else ("dim" if b.state is BookingStatus.CANCELLED else "")
+            name_style = style + (" italic" if b.erased_at else "")
+            table.add_row(
+                plain(f"{b.starts:%H:%M}–{b.ends:%H:%M}", style),
+                plain(b.code, style),
+                plain(topics.get(b.topic, b.topic), style),
+                plain(scouts.get(b.scout, b.scout), style),
+                plain(b.place, style),
+                plain(visitor_name(b), name_style.strip()),
+                plain(status_words(b, data.now), style),
+                key=b.code,
+            )
+        if keep is not None:
+            codes = [b.code for b in shown]
+            if keep in codes:
+                table.move_cursor(row=codes.index(keep))
+        waiting = sum(1 for b in shown if b.state is BookingStatus.BOOKED)
+        here = sum(1 for b in shown if b.state is BookingStatus.CHECKED_IN)
+        summary = t(
+            "lib.today.summary",
+            day=data.day.isoformat(),
+            total=len(shown),
+            waiting=waiting,
+            here=here,
+            overdue=overdue,
+        )
+        if not shown:
+            summary = t("lib.today.empty", day=data.day.isoformat())
+        self.query_one("#today-summary", Static).update(plain(summary))
+
+    # -- filters ------------------------------------------------------------------------
+
+    @on(Select.Changed)
+    def _filter_changed(self) -> None:
+        self._fill()
+
+    @on(Input.Submitted, "#today-day")
+    def _day_typed(self, event: Input.Submitted) -> None:
+        try:
+            self.day = date.fromisoformat(event.value.strip())
+        except ValueError:
+            self._say(t("lib.err.bad_date"), error=True)
+            return
+        self.reload()
+
+    @on(Button.Pressed, "#today-prev-day")
+    def _prev(self) -> None:
+        self.action_day(-1)
+
+    @on(Button.Pressed, "#today-next-day")
+    def _next(self) -> None:
+        self.action_day(1)
+
+    @on(Button.Pressed, "#today-today")
+    def _today(self) -> None:
+        self.day = None
+        self.query_one("#today-day", Input).value = ""
+        self.reload()
+
+    def action_day(self, delta: int) -> None:
+        base = self.day or services_of(self).booking.now().date()
+        self.day = base + timedelta(days=delta)
+        self.query_one("#today-day", Input).value = self.day.isoformat()
+        self.reload()
+
+    # -- actions ------------------------------------------------------------------------
+
+    def selected_code(self) -> str | None:
+        table = self.query_one("#today-table", DataTable)
+        if table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:  # noqa: BLE001 - an empty or just-cleared table has no cursor row
+            return None
+        return str(key.value) if key.value is not None else None
+
+    def selected_booking(self) -> Booking | None:
+        code = self.selected_code()
+        if code is None or self.data is None:
+            return None
+        return next((b for b in self.data.bookings if b.code == code), None)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        msg = self.query_one("#today-message", Static)
+        msg.update(plain(text))
+        msg.set_class(error, "lib-error")
+        msg.set_class(not error, "lib-ok")
+
+    def _need_selection(self) -> Booking | None:
+        booking = self.selected_booking()
+        if booking is None:
+            self._say(t("lib.today.choose_row"), error=True)
+        return booking
+
+    @on(Button.Pressed, "#today-check-in")
+    def action_check_in(self) -> None:
+        if (b := self._need_selection()) is not None:
+            self._run("check_in", b.code)
+
+    @on(Button.Pressed, "#today-done")
+    def action_done(self) -> None:
+        if (b := self._need_selection()) is not None:
+            self._run("done", b.code)
+
+    @on(Button.Pressed, "#today-no-show")
+    def action_no_show(self) -> None:
+        if (b := self._need_selection()) is not None:
+            self._run("no_show", b.code)
+
+    @on(Button.Pressed, "#today-cancel")
+    def action_cancel_booking(self) -> None:
+        b = self._need_selection()
+        if b is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run("cancel", b.code)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                t("lib.today.cancel_title"),
+                t("lib.today.cancel_body"),
+                [booking_line(b)],
+                yes=t("lib.today.cancel_yes"),
+            ),
+            answered,
+        )
+
+    @work(thread=True, group="today-action")
+    def _run(self, action: str, code: str) -> None:
+        service = services_of(self).booking
+        try:
+            if action == "check_in":
+                outcome: CheckIn = service.check_in(code)
+                if not outcome.ok:
+                    extra = ""
+                    if outcome.booking is not None and outcome.booking.checked_in_at:
+                        extra = outcome.booking.checked_in_at[11:16]
+                    text = t(f"lib.checkin.{outcome.result.value}", at=extra)
+                    self.post_message(self.ActionDone(text, error=True))
+                    return
+                booking = outcome.booking
+            elif action == "done":
+                booking = service.mark_done(code)
+            elif action == "no_show":
+                booking = service.mark_no_show(code)
+            else:
+                booking = service.cancel(code)
+        except KioskError as exc:
+            self.post_message(self.ActionDone(error_text(exc), error=True))
+            return
+        assert booking is not None
+        self.post_message(
+            self.ActionDone(
+                t(f"lib.today.did_{action}", code=booking.code, name=visitor_name(booking))
+            )
+        )
+
+    @on(ActionDone)
+    def _action_done(self, message: ActionDone) -> None:
+        self._say(message.text, error=message.error)
+        self.reload()
+
+    @on(Button.Pressed, "#today-walk-in")
+    def action_walk_in(self) -> None:
+        def booked(booking: Booking | None) -> None:
+            if booking is not None:
+                self._say(
+                    t(
+                        "lib.today.did_book",
+                        code=booking.code,
+                        time=f"{booking.starts:%Y-%m-%d %H:%M}",
+                        name=booking.name,
+                        place=booking.place,
+                    )
+                )
+                self.reload()
+
+        self.app.push_screen(WalkInScreen(), booked)
+
+    @on(Button.Pressed, "#today-activity")
+    def action_activity(self) -> None:
+        services = services_of(self)
+        activity = ActivityService(services.store, services.clock)
+        booking = self.selected_booking()
+        draft = activity.prefill(booking) if booking is not None else activity.blank()
+
+        def saved(record: object) -> None:
+            if record is None:
+                return
+            if booking is not None and booking.state.is_open:
+                with contextlib.suppress(KioskError):
+                    services.booking.mark_done(booking.code)
+            self._say(t("lib.activity.saved"))
+            self.reload()
+
+        self.app.push_screen(ActivityFormScreen(draft, booking), saved)

@@ -1,0 +1,251 @@
+"""Help topics: enable/disable, order, names and descriptions per language."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from kiosk.errors import KioskError, ValidationError
+from kiosk.models import Topic
+from screens.librarian.common import error_text, plain, services_of, t
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,30}$")
+
+
+class TopicFormScreen(ModalScreen[Topic | None]):
+    BINDINGS = [Binding("escape", "close", t("lib.back"), id="topic-close")]
+
+    def __init__(
+        self, topic: Topic | None, languages: list[str], taken: set[str], order: int
+    ) -> None:
+        super().__init__(id="topic-form", classes="lib-modal")
+        self.topic = topic
+        self.languages = languages
+        self.taken = taken
+        self.order = order
+
+    def compose(self) -> ComposeResult:
+        tp = self.topic
+        with Vertical(classes="lib-dialog lib-wide"):
+            yield Label(
+                t("lib.topics.edit_title" if tp else "lib.topics.new_title"),
+                classes="lib-dialog-title",
+            )
+            with VerticalScroll(id="topic-body"):
+                yield Label(t("lib.topics.slug"))
+                yield Input(
+                    tp.slug if tp else "",
+                    id="topic-slug",
+                    disabled=tp is not None,
+                    max_length=31,
+                    placeholder="e-banking",
+                )
+                for lang in self.languages:
+                    yield Label(t("lib.topics.name_in", lang=lang.upper()))
+                    yield Input(
+                        tp.names.get(lang, "") if tp else "", id=f"topic-name-{lang}", max_length=60
+                    )
+                    yield Label(t("lib.topics.desc_in", lang=lang.upper()))
+                    yield Input(
+                        tp.descriptions.get(lang, "") if tp else "",
+                        id=f"topic-desc-{lang}",
+                        max_length=100,
+                    )
+            yield Static("", id="topic-message")
+            with Horizontal(classes="lib-buttons"):
+                yield Button(t("lib.save"), id="topic-save", variant="primary")
+                yield Button(t("lib.back"), id="topic-cancel")
+
+    def build(self) -> Topic:
+        slug = self.query_one("#topic-slug", Input).value.strip()
+        if self.topic is None:
+            if not SLUG.match(slug):
+                raise ValidationError("slug", "bad_slug", "Use a-z, 0-9 and hyphens (2-31).")
+            if slug in self.taken:
+                raise ValidationError("slug", "slug_taken", "That key is already used.")
+        names = {}
+        descriptions = {}
+        for lang in self.languages:
+            name = self.query_one(f"#topic-name-{lang}", Input).value.strip()
+            desc = self.query_one(f"#topic-desc-{lang}", Input).value.strip()
+            if name:
+                names[lang] = name
+            if desc:
+                descriptions[lang] = desc
+        if not names.get("lt") and not names:
+            raise ValidationError("name", "topic_name", "Enter the topic's name.")
+        if self.topic is None:
+            return Topic(slug, names, descriptions, True, self.order)
+        return replace(
+            self.topic,
+            names={**self.topic.names, **names},
+            descriptions={**self.topic.descriptions, **descriptions},
+        )
+
+    @on(Button.Pressed, "#topic-save")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        try:
+            self.dismiss(self.build())
+        except KioskError as exc:
+            msg = self.query_one("#topic-message", Static)
+            msg.update(plain(error_text(exc)))
+            msg.add_class("lib-error")
+
+    @on(Button.Pressed, "#topic-cancel")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass
+class TopicsData:
+    topics: list[Topic]
+    languages: list[str]
+
+
+class TopicsPane(Vertical):
+    BINDINGS = [
+        Binding("u", "move(-1)", t("lib.topics.up"), id="topics-up"),
+        Binding("j", "move(1)", t("lib.topics.down"), id="topics-down"),
+        Binding("space", "toggle", t("lib.topics.toggle"), id="topics-toggle"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        data: TopicsData
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.data: TopicsData | None = None
+        self.current: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id="topics-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="topics-message")
+        with Horizontal(classes="lib-buttons"):
+            yield Button(t("lib.topics.up_b"), id="topics-up")
+            yield Button(t("lib.topics.down_b"), id="topics-down")
+            yield Button(t("lib.topics.toggle_b"), id="topics-toggle", variant="warning")
+            yield Button(t("lib.topics.edit"), id="topics-edit")
+            yield Button(t("lib.topics.new"), id="topics-new", variant="primary")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#topics-table", DataTable)
+        for key, width in (
+            ("order", 4),
+            ("slug", 14),
+            ("name_lt", 36),
+            ("name_en", 30),
+            ("state", 12),
+        ):
+            table.add_column(t(f"lib.col.{key}"), key=key, width=width)
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="topics-load")
+    def _load(self) -> None:
+        c = services_of(self).catalog
+        self.post_message(self.Loaded(TopicsData(c.topics(), c.settings().languages)))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.data = message.data
+        table = self.query_one("#topics-table", DataTable)
+        table.clear()
+        for n, tp in enumerate(self.data.topics, start=1):
+            style = "" if tp.active else "dim"
+            table.add_row(
+                plain(str(n), style),
+                plain(tp.slug, style),
+                plain(tp.names.get("lt", ""), style),
+                plain(tp.names.get("en", ""), style),
+                plain(t("lib.topics.on") if tp.active else t("lib.topics.off"), style),
+                key=tp.slug,
+            )
+        slugs = [tp.slug for tp in self.data.topics]
+        if self.current in slugs:
+            table.move_cursor(row=slugs.index(self.current))
+
+    def _selected(self) -> Topic | None:
+        table = self.query_one("#topics-table", DataTable)
+        if self.data is None or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((tp for tp in self.data.topics if tp.slug == key), None)
+
+    def _done(self, text: str) -> None:
+        self.query_one("#topics-message", Static).update(plain(text))
+        self.reload()
+
+    @on(Button.Pressed, "#topics-up")
+    def _up(self) -> None:
+        self.action_move(-1)
+
+    @on(Button.Pressed, "#topics-down")
+    def _down(self) -> None:
+        self.action_move(1)
+
+    def action_move(self, delta: int) -> None:
+        topic = self._selected()
+        if topic is None or self.data is None:
+            return
+        topics = list(self.data.topics)
+        i = topics.index(topic)
+        j = i + delta
+        if not 0 <= j < len(topics):
+            return
+        topics[i], topics[j] = topics[j], topics[i]
+        catalog = services_of(self).catalog
+        for order, tp in enumerate(topics):
+            if tp.order != order:
+                catalog.save_topic(replace(tp, order=order))
+        self.current = topic.slug
+        self._done(t("lib.topics.moved", name=topic.name("lt")))
+
+    @on(Button.Pressed, "#topics-toggle")
+    def action_toggle(self) -> None:
+        topic = self._selected()
+        if topic is None:
+            return
+        services_of(self).catalog.save_topic(replace(topic, active=not topic.active))
+        self.current = topic.slug
+        key = "lib.topics.disabled" if topic.active else "lib.topics.enabled"
+        self._done(t(key, name=topic.name("lt")))
+
+    @on(Button.Pressed, "#topics-edit")
+    def _edit(self) -> None:
+        if (topic := self._selected()) is not None:
+            self._form(topic)
+
+    @on(Button.Pressed, "#topics-new")
+    def _new(self) -> None:
+        self._form(None)
+
+    def _form(self, topic: Topic | None) -> None:
+        if self.data is None:
+            return
+        catalog = services_of(self).catalog
+
+        def done(result: Topic | None) -> None:
+            if result is not None:
+                catalog.save_topic(result)
+                self.current = result.slug
+                self._done(t("lib.saved"))
+
+        order = max((tp.order for tp in self.data.topics), default=-1) + 1
+        self.app.push_screen(
+            TopicFormScreen(
+                topic, self.data.languages, {tp.slug for tp in self.data.topics}, order
+            ),
+            done,
+        )

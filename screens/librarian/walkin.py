@@ -1,0 +1,154 @@
+"""A booking made at the desk: a walk-in or a phone call. Same rules as the kiosk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from kiosk.errors import KioskError
+from kiosk.models import Booking, Slot, Source
+from screens.librarian.common import error_text, plain, services_of, t
+
+WEEKDAYS = ["Pr", "An", "Tr", "Kt", "Pn", "Št", "Sk"]
+MAX_SLOTS = 60
+
+
+class WalkInScreen(ModalScreen[Booking | None]):
+    BINDINGS = [Binding("escape", "close", t("lib.back"), id="walkin-close")]
+
+    @dataclass
+    class SlotsLoaded(Message):
+        slots: list[Slot]
+
+    @dataclass
+    class Result(Message):
+        booking: Booking | None
+        error: str = ""
+
+    def __init__(self) -> None:
+        super().__init__(id="walkin-screen", classes="lib-modal")
+        self.slots: list[Slot] = []
+
+    def compose(self) -> ComposeResult:
+        services = services_of(self)
+        topics = services.booking.topics()
+        self._scouts = {s.id: s.name for s in services.booking.scouts()}
+        languages = services.booking.settings().languages
+        with Vertical(classes="lib-dialog lib-form", id="walkin-dialog"):
+            yield Label(t("lib.walkin.title"), classes="lib-dialog-title")
+            yield Label(t("lib.walkin.topic"))
+            yield Select(
+                [(tp.name("lt"), tp.slug) for tp in topics],
+                id="walkin-topic",
+                prompt=t("lib.walkin.choose_topic"),
+            )
+            yield Label(t("lib.walkin.slot"))
+            yield Select([], id="walkin-slot", prompt=t("lib.walkin.choose_slot"))
+            yield Label(t("lib.walkin.name"))
+            yield Input(id="walkin-name", max_length=40, placeholder=t("lib.walkin.name_ph"))
+            yield Label(t("lib.walkin.phone"))
+            yield Input(id="walkin-phone", max_length=20, placeholder="+370 612 34567")
+            yield Label(t("lib.walkin.language"))
+            yield Select(
+                [(lang.upper(), lang) for lang in languages],
+                id="walkin-lang",
+                value=languages[0] if languages else "lt",
+                allow_blank=False,
+            )
+            yield Static("", id="walkin-message")
+            with Horizontal(classes="lib-buttons"):
+                yield Button(t("lib.walkin.book"), id="walkin-book", variant="primary")
+                yield Button(t("lib.back"), id="walkin-cancel")
+
+    def _say(self, text: str, error: bool = True) -> None:
+        msg = self.query_one("#walkin-message", Static)
+        msg.update(plain(text))
+        msg.set_class(error, "lib-error")
+
+    @on(Select.Changed, "#walkin-topic")
+    def _topic(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self._say("", error=False)
+            self._load_slots(event.value)
+
+    @work(thread=True, exclusive=True, group="walkin-slots")
+    def _load_slots(self, topic: str) -> None:
+        slots = services_of(self).booking.free_slots(topic)
+        self.post_message(self.SlotsLoaded(slots[:MAX_SLOTS]))
+
+    @on(SlotsLoaded)
+    def _slots(self, message: SlotsLoaded) -> None:
+        self.slots = message.slots
+        select = self.query_one("#walkin-slot", Select)
+        select.set_options(
+            [
+                (
+                    f"{s.start:%m-%d} {WEEKDAYS[s.start.weekday()]} {s.start:%H:%M} · "
+                    f"{self._scouts.get(s.scout, s.scout)} · {s.place}",
+                    str(n),
+                )
+                for n, s in enumerate(self.slots)
+            ]
+        )
+        if self.slots:
+            select.value = "0"
+        else:
+            self._say(t("lib.walkin.no_slots"))
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#walkin-book")
+    def _book(self) -> None:
+        topic = self.query_one("#walkin-topic", Select).value
+        slot = self.query_one("#walkin-slot", Select).value
+        if not isinstance(topic, str):
+            self._say(t("lib.walkin.choose_topic"))
+            return
+        if not isinstance(slot, str):
+            self._say(t("lib.walkin.choose_slot"))
+            return
+        lang = self.query_one("#walkin-lang", Select).value
+        self._submit(
+            topic,
+            self.slots[int(slot)],
+            self.query_one("#walkin-name", Input).value,
+            self.query_one("#walkin-phone", Input).value or None,
+            lang if isinstance(lang, str) else "lt",
+        )
+
+    @work(thread=True, exclusive=True, group="walkin-book")
+    def _submit(self, topic: str, slot: Slot, name: str, phone: str | None, lang: str) -> None:
+        try:
+            ticket = services_of(self).booking.book(
+                topic,
+                slot.start,
+                name,
+                phone=phone,
+                scout=slot.scout,
+                language=lang,
+                source=Source.LIBRARIAN,
+            )
+        except KioskError as exc:
+            self.post_message(self.Result(None, error_text(exc)))
+            return
+        self.post_message(self.Result(ticket.booking))
+
+    @on(Result)
+    def _result(self, message: Result) -> None:
+        if message.booking is not None:
+            self.dismiss(message.booking)
+            return
+        self._say(message.error)
+        topic = self.query_one("#walkin-topic", Select).value
+        if isinstance(topic, str):
+            self._load_slots(topic)  # the time may just have been taken by a kiosk
+
+    @on(Button.Pressed, "#walkin-cancel")
+    def action_close(self) -> None:
+        self.dismiss(None)
