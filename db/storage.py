@@ -4,17 +4,25 @@ TinyDB's own ``JSONStorage`` rewrites the file in place (seek, write, truncate):
 cut mid-write leaves half a file. ``AtomicJSONStorage`` writes a temp file, fsyncs it,
 renames it over the old one and fsyncs the directory, so readers and crashes only ever
 see a whole old file or a whole new one.
+
+The codec is ``orjson``: the same compact UTF-8 JSON as ``json.dumps(ensure_ascii=False,
+separators=(",", ":"))``, parsed and written several times faster, which is most of the
+cost of a commit once the file is small.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb.storages import Storage
+
+
+class StoreError(Exception):
+    """The data dir cannot be used; the message says what to do."""
 
 
 class UnreadableFile(Exception):
@@ -42,8 +50,8 @@ def read_json(path: Path) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = orjson.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:  # orjson.JSONDecodeError is a ValueError
         raise UnreadableFile(path, str(exc)) from exc
     if not isinstance(data, dict):
         raise UnreadableFile(path, "top level is not a JSON object")
@@ -52,7 +60,10 @@ def read_json(path: Path) -> dict[str, Any] | None:
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     """Durably replace ``path`` with ``data``: temp file, fsync, rename, fsync dir."""
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    write_bytes_atomic(path, orjson.dumps(data))
+
+
+def write_bytes_atomic(path: Path, payload: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
