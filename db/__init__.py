@@ -3,6 +3,7 @@
 This package knows nothing of the domain models or the UI; it stores plain dicts.
 """
 
+from db.history import CorruptArchiveFile
 from db.store import CorruptDataFile, NewerSchema, Store, StoreError, Tx
 
-__all__ = ["CorruptDataFile", "NewerSchema", "Store", "StoreError", "Tx"]
+__all__ = ["CorruptArchiveFile", "CorruptDataFile", "NewerSchema", "Store", "StoreError", "Tx"]

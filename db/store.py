@@ -14,9 +14,10 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,11 @@ from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
+from db.history import ARCHIVED_TABLE, CLOSED_STATUSES, History
+from db.hot import HotIndex
 from db.storage import (
     BufferStorage,
+    StoreError,
     UnreadableFile,
     file_identity,
     fsync_dir,
@@ -46,10 +50,6 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 # Version N -> N+1. Add one function per schema change; never edit an old one.
 MIGRATIONS: dict[int, Migration] = {}
-
-
-class StoreError(Exception):
-    """The data dir cannot be used; the message says what to do."""
 
 
 class CorruptDataFile(StoreError):
@@ -75,6 +75,13 @@ class Busy(StoreError):
         super().__init__(f"the data dir is busy (could not lock {lock} in {LOCK_TIMEOUT_S:.0f} s)")
 
 
+def _starts_before(doc: Doc, cutoff: datetime) -> bool:
+    try:
+        return datetime.fromisoformat(str(doc["start"])) < cutoff
+    except (KeyError, TypeError, ValueError):
+        return False  # a booking without a readable start stays in the hot file
+
+
 def _where(fields: dict[str, Any]) -> Any:
     q = Query()
     cond = None
@@ -89,16 +96,35 @@ class Tx:
 
     Documents are plain dicts. Treat what you read as read-only: replace a list, never
     append to it in place.
+
+    The bookings table has fast paths: equality on ``id``, ``code`` or ``token_hash`` is
+    answered from an in-memory index, inserts and updates by those keys replace documents
+    (copy-on-write) instead of rebuilding the whole table through TinyDB. Everything else
+    goes through TinyDB as before. ``find_booking`` and ``all_bookings`` also see the
+    archived history.
     """
 
-    def __init__(self, data: dict[str, Any], writable: bool) -> None:
+    def __init__(
+        self,
+        data: dict[str, Any],
+        writable: bool,
+        cached: _Cached | None = None,
+        history: History | None = None,
+    ) -> None:
+        if writable:
+            data = dict(data)  # TinyDB sets tables on this dict; keep the cached copy intact
         self._storage_data = data
         self._db = TinyDB(data, storage=BufferStorage)
         self.writable = writable
+        self._cached = cached
+        self._history = history
+        self._own_index: HotIndex | None = None
+        self._hot_touched = False  # the bookings table was copied or changed in this tx
+        self._fast_dirty = False
 
     @property
     def dirty(self) -> bool:
-        return bool(self._db.storage.dirty)  # type: ignore[attr-defined]
+        return self._fast_dirty or bool(self._db.storage.dirty)  # type: ignore[attr-defined]
 
     @property
     def data(self) -> dict[str, Any]:
@@ -111,43 +137,173 @@ class Tx:
         if not self.writable:
             raise RuntimeError("this is a read-only snapshot; use Store.transaction()")
 
+    # -- the hot bookings index -----------------------------------------------------
+
+    def _raw(self, table: str) -> dict[str, Doc]:
+        return self.data.get(table) or {}
+
+    def _index(self) -> HotIndex:
+        if self._hot_touched:
+            if self._own_index is None:
+                self._own_index = HotIndex.build(self._raw(ARCHIVED_TABLE))
+            return self._own_index
+        cached = self._cached
+        if cached is None:
+            if self._own_index is None:
+                self._own_index = HotIndex.build(self._raw(ARCHIVED_TABLE))
+            return self._own_index
+        if cached.index is None:
+            cached.index = HotIndex.build(self._raw(ARCHIVED_TABLE))
+        return cached.index
+
+    def index_for_commit(self) -> HotIndex | None:
+        """The index matching ``data`` after this tx, if it is known without rebuilding."""
+        if self._hot_touched:
+            return self._own_index
+        return self._cached.index if self._cached is not None else None
+
+    def _begin_hot_write(self) -> tuple[dict[str, Doc], HotIndex]:
+        """Copy-on-write of the bookings table and its index, once per transaction."""
+        self._check_writable()
+        if not self._hot_touched:
+            base = self._index()
+            self._own_index = base.copy()
+            self.data[ARCHIVED_TABLE] = dict(self._raw(ARCHIVED_TABLE))
+            self._hot_touched = True
+        elif self._own_index is None:
+            self._own_index = HotIndex.build(self._raw(ARCHIVED_TABLE))
+        if ARCHIVED_TABLE not in self.data:
+            self.data[ARCHIVED_TABLE] = {}
+        return self.data[ARCHIVED_TABLE], self._own_index  # type: ignore[return-value]
+
+    def _generic_hot_write(self) -> None:
+        """A TinyDB write on the bookings table: the index is rebuilt when next needed."""
+        self._hot_touched = True
+        self._own_index = None
+
+    @staticmethod
+    def _indexed(table: str, equals: dict[str, Any]) -> tuple[str, Any] | None:
+        if table == ARCHIVED_TABLE and len(equals) == 1:
+            ((key, value),) = equals.items()
+            if key in HotIndex.FIELDS:
+                return key, value
+        return None
+
+    # -- reading --------------------------------------------------------------------
+
     def all(self, table: str) -> list[Doc]:
-        return [dict(d) for d in self._table(table).all()]
+        return [dict(d) for d in self._raw(table).values()]
 
     def find(self, table: str, **equals: Any) -> list[Doc]:
         if not equals:
             return self.all(table)
+        if self._indexed(table, equals):
+            found = self.get(table, **equals)
+            return [found] if found is not None else []
         return [dict(d) for d in self._table(table).search(_where(equals))]
 
     def get(self, table: str, **equals: Any) -> Doc | None:
+        keyed = self._indexed(table, equals)
+        if keyed is not None:
+            doc_id = self._index().lookup(*keyed)
+            doc = self._raw(table).get(doc_id) if doc_id is not None else None
+            return dict(doc) if doc is not None else None
         found = self._table(table).get(_where(equals))
         return dict(found) if found is not None else None  # type: ignore[arg-type]
 
+    def find_booking(self, **equals: Any) -> Doc | None:
+        """The booking with this ``code`` or ``token_hash`` (or ``id``), hot file first,
+        then the archived history. Archived bookings are closed; change them only through
+        ``Store.rewrite_archived``."""
+        keyed = self._indexed(ARCHIVED_TABLE, equals)
+        if keyed is None:
+            raise ValueError("find_booking takes exactly one of id=, code=, token_hash=")
+        found = self.get(ARCHIVED_TABLE, **equals)
+        if found is not None or self._history is None or keyed[0] == "id":
+            return found
+        return self._history.find(*keyed)
+
+    def bookings_ending_after(self, moment: datetime) -> list[Doc]:
+        """Hot bookings whose end is later than ``moment`` (every status), soonest end first.
+
+        Everything archived ended before the archive cutoff, so this is complete for any
+        ``moment`` after it (the kiosk only ever asks about now and later)."""
+        table = self._raw(ARCHIVED_TABLE)
+        return [dict(table[i]) for i in self._index().ending_after(moment) if i in table]
+
+    def all_bookings(
+        self, include_history: bool = True, months: Iterable[str] | None = None
+    ) -> Iterator[Doc]:
+        """Every booking: the archived history (month by month) and then the hot file.
+
+        ``months`` ('YYYY-MM') limits the archive part to those months. An archived copy of
+        a booking that is still in the hot file (a move cut short) is skipped: the hot copy
+        is the current one."""
+        hot = self._raw(ARCHIVED_TABLE)
+        if include_history and self._history is not None:
+            hot_ids = self._index().by["id"]
+            for doc in self._history.iter_all(months):
+                if doc.get("id") not in hot_ids:
+                    yield doc
+        for doc in hot.values():
+            yield dict(doc)
+
+    # -- writing --------------------------------------------------------------------
+
     def insert(self, table: str, doc: Doc) -> None:
         self._check_writable()
+        if table == ARCHIVED_TABLE:
+            rows, index = self._begin_hot_write()
+            doc_id = str(index.next_id)
+            rows[doc_id] = dict(doc)
+            index.add(doc_id, rows[doc_id])
+            self._fast_dirty = True
+            return
         self._table(table).insert(doc)
 
     def update(self, table: str, changes: Doc, **equals: Any) -> int:
         self._check_writable()
+        keyed = self._indexed(table, equals)
+        if keyed is not None:
+            doc_id = self._index().lookup(*keyed)
+            if doc_id is None or doc_id not in self._raw(table):
+                return 0
+            rows, index = self._begin_hot_write()
+            old = rows[doc_id]
+            new = {**old, **changes}
+            rows[doc_id] = new
+            index.replace(doc_id, old, new)
+            self._fast_dirty = True
+            return 1
+        if table == ARCHIVED_TABLE:
+            self._begin_hot_write()
+            self._generic_hot_write()
         return len(self._table(table).update(changes, _where(equals)))
 
     def upsert(self, table: str, doc: Doc, **equals: Any) -> None:
         self._check_writable()
-        self._table(table).upsert(doc, _where(equals))
+        if self.update(table, doc, **equals) == 0:
+            self.insert(table, doc)
 
     def remove(self, table: str, **equals: Any) -> int:
         self._check_writable()
+        if table == ARCHIVED_TABLE:
+            self._begin_hot_write()
+            self._generic_hot_write()
         return len(self._table(table).remove(_where(equals)))
 
     def replace_all(self, table: str, docs: list[Doc]) -> None:
         self._check_writable()
+        if table == ARCHIVED_TABLE:
+            self._begin_hot_write()
+            self._generic_hot_write()
         t = self._table(table)
         t.truncate()
         if docs:
             t.insert_multiple(docs)
 
     def get_meta(self, key: str, default: Any = None) -> Any:
-        doc = self._table(META_TABLE).get(doc_id=1)
+        doc = self._raw(META_TABLE).get("1")
         return default if doc is None else doc.get(key, default)
 
     def set_meta(self, key: str, value: Any) -> None:
@@ -163,6 +319,7 @@ class Tx:
 class _Cached:
     identity: tuple[int, int, int]
     data: dict[str, Any]
+    index: HotIndex | None = field(default=None)
 
 
 class Store:
@@ -174,6 +331,7 @@ class Store:
         self.backup_dir = self.data_dir / BACKUP_DIR
         self.backups_keep = backups_keep
         self._lock = FileLock(self.data_dir / LOCK_FILE, timeout=LOCK_TIMEOUT_S)
+        self.history = History(self.data_dir)
         self._cache: _Cached | None = None
         self._local = threading.local()
         self._last_backup: float | None = None
@@ -191,6 +349,11 @@ class Store:
                 self._cache = None
             else:
                 self._migrate_if_needed(data)
+            self.history.remove_orphaned_temp_files()
+            interrupted = self.history.pending_cutoff()
+        if interrupted:
+            # A move to the archive was cut short: finish it (merging is idempotent).
+            self.archive_history(interrupted)
         return self
 
     def _remove_orphaned_temp_files(self) -> None:
@@ -200,9 +363,7 @@ class Store:
 
     def is_empty(self) -> bool:
         with self.snapshot() as tx:
-            return not any(
-                name != META_TABLE and table for name, table in tx.data.items()
-            )
+            return not any(name != META_TABLE and table for name, table in tx.data.items())
 
     def _migrate_if_needed(self, data: dict[str, Any]) -> None:
         version = int(data.get(META_TABLE, {}).get("1", {}).get("schema", 1))
@@ -232,12 +393,16 @@ class Store:
             self._lock.release()
 
     def _load(self) -> dict[str, Any] | None:
+        cached = self._load_cached()
+        return cached.data if cached is not None else None
+
+    def _load_cached(self) -> _Cached | None:
         identity = file_identity(self.path)
         if identity is None:
             return None
         cached = self._cache
         if cached is not None and cached.identity == identity:
-            return cached.data
+            return cached
         try:
             data = read_json(self.path)
         except UnreadableFile as exc:
@@ -247,8 +412,9 @@ class Store:
         version = int(data.get(META_TABLE, {}).get("1", {}).get("schema", 1))
         if version > SCHEMA_VERSION:
             raise NewerSchema(self.path, version)
-        self._cache = _Cached(identity, data)
-        return data
+        cached = _Cached(identity, data)
+        self._cache = cached
+        return cached
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -258,10 +424,10 @@ class Store:
         self._local.in_tx = True
         try:
             with self._locked():
-                data = self._load()
-                if data is None:
+                cached = self._load_cached()
+                if cached is None:
                     raise StoreError(f"no data file at {self.path}; open the store first")
-                tx = Tx(data, writable=True)
+                tx = Tx(cached.data, writable=True, cached=cached, history=self.history)
                 try:
                     yield tx
                 except BaseException:
@@ -275,7 +441,9 @@ class Store:
                         self._cache = None
                         raise
                     identity = file_identity(self.path)
-                    self._cache = _Cached(identity, tx.data) if identity else None
+                    self._cache = (
+                        _Cached(identity, tx.data, tx.index_for_commit()) if identity else None
+                    )
         finally:
             self._local.in_tx = False
 
@@ -284,11 +452,97 @@ class Store:
         """A read-only view. ``locked=True`` when the read decides something."""
         if locked:
             with self._locked():
-                data = self._load()
-                yield Tx(data or {}, writable=False)
+                cached = self._load_cached()
+                yield self._read_tx(cached)
         else:
-            data = self._load()
-            yield Tx(data or {}, writable=False)
+            yield self._read_tx(self._load_cached())
+
+    def _read_tx(self, cached: _Cached | None) -> Tx:
+        if cached is None:
+            return Tx({}, writable=False, history=self.history)
+        return Tx(cached.data, writable=False, cached=cached, history=self.history)
+
+    # -- history ----------------------------------------------------------------------
+
+    def archive_history(self, before: datetime | str) -> int:
+        """Move closed bookings (done, no-show, cancelled) that started before ``before``
+        from the hot file to the per-month archive. Returns how many moved.
+
+        Crash-safe (see db/history.py): archive files are written durably first, the hot
+        file is rewritten last; a move cut short is finished by the next ``open()`` and
+        readers never see a booking twice or not at all. Run it with a cutoff older than
+        the retention window so records are anonymised before they are archived (or
+        anonymise archived ones with ``rewrite_archived``)."""
+        cutoff = before if isinstance(before, datetime) else datetime.fromisoformat(before)
+        if cutoff.tzinfo is None:
+            raise ValueError("the archive cutoff needs a time zone")
+        with self._locked():
+            cached = self._load_cached()
+            if cached is None:
+                return 0
+            hot = cached.data.get(ARCHIVED_TABLE) or {}
+            moving = {
+                doc_id: doc
+                for doc_id, doc in hot.items()
+                if doc.get("status") in CLOSED_STATUSES and _starts_before(doc, cutoff)
+            }
+            if not moving:
+                self.history.clear_pending()
+                return 0
+            self.history.mark_pending(cutoff.isoformat())
+            by_month = self.history.write_months(moving.values())
+            self.history.write_index(by_month)
+            self._drop_from_hot(cached, moving)
+            self.history.clear_pending()
+            return len(moving)
+
+    def _drop_from_hot(self, cached: _Cached, moving: dict[str, Doc]) -> None:
+        """Last step of a move: rewrite the hot file without the archived bookings."""
+        data = dict(cached.data)
+        data[ARCHIVED_TABLE] = {
+            k: v for k, v in (data.get(ARCHIVED_TABLE) or {}).items() if k not in moving
+        }
+        self._maybe_backup()
+        try:
+            write_json_atomic(self.path, data)
+        except BaseException:
+            self._cache = None
+            raise
+        identity = file_identity(self.path)
+        self._cache = _Cached(identity, data) if identity else None
+
+    def rewrite_archived(self, month: str, change: Callable[[Doc], Doc | None]) -> int:
+        """Rewrite one archive month atomically, under the lock: ``change(doc)`` returns the
+        new document, or None to keep it. Returns how many changed (e.g. retention purge
+        of names in records archived before it ran)."""
+        with self._locked():
+            docs = self.history.read_month(month)
+            changed = []
+            for doc in docs.values():
+                new = change(dict(doc))
+                if new is not None and new != doc:
+                    if new.get("id") != doc.get("id"):
+                        raise ValueError("rewrite_archived cannot change a booking's id")
+                    changed.append(new)
+            if changed:
+                by_month = self.history.write_months(changed)
+                self.history.write_index(by_month)
+            return len(changed)
+
+    def iter_history(self, months: Iterable[str] | None = None) -> Iterator[Doc]:
+        """Every booking ever kept, archived months first then the hot file (no duplicates).
+
+        A consistent hot view is taken once; archive files are read one month at a time."""
+        with self.snapshot() as tx:
+            yield from tx.all_bookings(include_history=True, months=months)
+
+    def archived_months(self) -> list[str]:
+        return self.history.months()
+
+    def rebuild_archive_index(self) -> int:
+        """Rewrite the archive's code/token index from the month files."""
+        with self._locked():
+            return self.history.rebuild_index()
 
     def changed_since(self, identity: tuple[int, int, int] | None) -> bool:
         return file_identity(self.path) != identity
@@ -336,7 +590,12 @@ class Store:
 
     def restore(self, backup: Path) -> None:
         """Replace the data file with ``backup`` (after saving the current one)."""
-        data = read_json(backup)
+        try:
+            data = read_json(backup)
+        except UnreadableFile as exc:
+            raise StoreError(
+                f"backup {backup} does not parse ({exc.reason}); nothing was restored"
+            ) from exc
         if data is None:
             raise StoreError(f"backup {backup} does not exist")
         with self._locked():

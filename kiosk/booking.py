@@ -46,6 +46,7 @@ SCOUTS = "scouts"
 WEEKLY = "weekly"
 EXCEPTIONS = "exceptions"
 CLOSURES = "closures"
+OPEN_STATUSES = frozenset({str(BookingStatus.BOOKED), str(BookingStatus.CHECKED_IN)})
 
 
 def load_settings(tx: Tx) -> Settings:
@@ -62,13 +63,19 @@ def load_scouts(tx: Tx) -> list[Scout]:
 
 
 def load_bookings(tx: Tx) -> list[Booking]:
+    """Bookings in the hot file: everything open, today, the future and the recent past.
+
+    Closed bookings older than the archive cutoff live in the history; see
+    ``Tx.all_bookings(include_history=True)`` and ``Tx.find_booking``."""
     return [Booking.from_dict(d) for d in tx.all(BOOKINGS)]
 
 
 def load_availability(tx: Tx, since: datetime | None = None) -> Availability:
     """Everything scheduling needs; only bookings ending after ``since`` count as busy."""
     busy = []
-    for doc in tx.all(BOOKINGS):
+    # Indexed by end time: only what is still ahead is read (never the history).
+    docs = tx.all(BOOKINGS) if since is None else tx.bookings_ending_after(since)
+    for doc in docs:
         if doc["status"] not in HOLDS_TIME:
             continue
         booking = Booking.from_dict(doc)
@@ -178,7 +185,7 @@ class BookingService:
         """The booking with this short code (any case, spaces ignored)."""
         wanted = normalize_ticket_input(code)
         with self.store.snapshot() as tx:
-            doc = tx.get(BOOKINGS, code=wanted)
+            doc = tx.find_booking(code=wanted)  # hot file, then the archived history
         if doc is None:
             raise NotFound("unknown_code", f"no booking with code {wanted!r}")
         return Booking.from_dict(doc)
@@ -189,7 +196,12 @@ class BookingService:
         status: BookingStatus | str | None = None,
     ) -> list[Booking]:
         with self.store.snapshot() as tx:
-            found = load_bookings(tx)
+            if status is not None and str(status) in OPEN_STATUSES:
+                docs = tx.all(BOOKINGS)  # open bookings are never archived
+            else:
+                months = [day.isoformat()[:7]] if day is not None else None
+                docs = tx.all_bookings(include_history=True, months=months)
+            found = [Booking.from_dict(d) for d in docs]
         if day is not None:
             found = [b for b in found if b.starts.date() == day]
         if status is not None:
@@ -227,10 +239,8 @@ class BookingService:
             key = visitor_key(clean, phone_norm)
             holding = [
                 b
-                for b in load_bookings(tx)
-                if b.state.is_open
-                and b.starts > now
-                and visitor_key(b.name, b.phone) == key
+                for b in map(Booking.from_dict, tx.bookings_ending_after(now))
+                if b.state.is_open and b.starts > now and visitor_key(b.name, b.phone) == key
             ]
             if len(holding) >= settings.max_future_bookings:
                 raise Conflict(
@@ -261,7 +271,7 @@ class BookingService:
     def _unique_code(self, tx: Tx) -> str:
         for _ in range(100):
             code = new_code()
-            if tx.get(BOOKINGS, code=code) is None:
+            if tx.find_booking(code=code) is None:  # unique across the history too
                 return code
         raise RuntimeError("could not find a free booking code")  # 25^6 codes: not reached
 
@@ -292,7 +302,7 @@ class BookingService:
     ) -> Booking:
         wanted = normalize_ticket_input(code)
         with self.store.transaction() as tx:
-            doc = tx.get(BOOKINGS, code=wanted)
+            doc = tx.find_booking(code=wanted)  # archived ones are closed: Conflict below
             if doc is None:
                 raise NotFound("unknown_code", f"no booking with code {wanted!r}")
             booking = Booking.from_dict(doc)
@@ -312,7 +322,7 @@ class BookingService:
         """A fresh token for a booking (the store keeps only hashes); the old QR stops working."""
         wanted = normalize_ticket_input(code)
         with self.store.transaction() as tx:
-            doc = tx.get(BOOKINGS, code=wanted)
+            doc = tx.find_booking(code=wanted)  # archived ones are closed: Conflict below
             if doc is None:
                 raise NotFound("unknown_code", f"no booking with code {wanted!r}")
             booking = Booking.from_dict(doc)
@@ -345,11 +355,11 @@ class BookingService:
     def _verify(self, tx: Tx, ticket: str) -> CheckIn:
         text = normalize_ticket_input(ticket)
         if is_token(text):
-            doc = tx.get(BOOKINGS, token_hash=token_hash(text))
+            doc = tx.find_booking(token_hash=token_hash(text))
             if doc is None:
                 return CheckIn(VerifyResult.FORGED)
         elif is_code(text):
-            doc = tx.get(BOOKINGS, code=text)
+            doc = tx.find_booking(code=text)
             if doc is None:
                 return CheckIn(VerifyResult.UNKNOWN)
         else:
