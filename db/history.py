@@ -9,7 +9,7 @@ bookings (done / no-show / cancelled) that started before ``before`` to
     archive/bookings-YYYY-MM.json        one per month of the booking's (local) start;
                                          TinyDB's own file layout, usually written once
     archive/index/code-XY.json           code -> month, sharded by the code's first 2 characters
-    archive/index/token-HHH.json         token hash -> month, sharded by its first 3 hex digits
+    archive/index/token-HH.json          token hash -> month, sharded by its first 2 hex digits
 
 The move is crash-safe without a second copy of the truth:
 1. write ``archive/pending.json`` (the cutoff being applied), durably;
@@ -79,7 +79,7 @@ def shard_of(field: str, key: str) -> str:
     """Small shards (a few hundred entries at a million bookings): a look-up parses one."""
     if field == "code":
         return f"code-{key[:2].upper() or '_'}"
-    return f"token-{key[:3].lower() or '_'}"
+    return f"token-{key[:2].lower() or '_'}"
 
 
 class History:
@@ -219,7 +219,9 @@ class History:
                     "meta": {"1": {"schema": ARCHIVE_SCHEMA, "month": month}},
                     ARCHIVED_TABLE: table,
                 },
+                sync_dir=False,
             )
+        fsync_dir(self.dir)  # every month file is durable before the index or hot file changes
         return by_month
 
     def write_index(self, by_month: dict[str, list[Doc]]) -> None:
@@ -237,7 +239,8 @@ class History:
         for shard, entries in sorted(updates.items()):
             merged = dict(self.read_shard(shard))
             merged.update(entries)
-            write_json_atomic(self.shard_path(shard), {"entries": merged})
+            write_json_atomic(self.shard_path(shard), {"entries": merged}, sync_dir=False)
+        fsync_dir(self.index_dir)
 
     def rebuild_index(self) -> int:
         """Rewrite every index shard from the month files (after a shard was lost or damaged)."""

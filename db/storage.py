@@ -58,12 +58,15 @@ def read_json(path: Path) -> dict[str, Any] | None:
     return data
 
 
-def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    """Durably replace ``path`` with ``data``: temp file, fsync, rename, fsync dir."""
-    write_bytes_atomic(path, orjson.dumps(data))
+def write_json_atomic(path: Path, data: dict[str, Any], sync_dir: bool = True) -> None:
+    """Durably replace ``path`` with ``data``: temp file, fsync, rename, fsync dir.
+
+    ``sync_dir=False`` for a batch of files in one directory: the caller fsyncs the
+    directory once (``fsync_dir``) before it relies on any of them."""
+    write_bytes_atomic(path, orjson.dumps(data), sync_dir)
 
 
-def write_bytes_atomic(path: Path, payload: bytes) -> None:
+def write_bytes_atomic(path: Path, payload: bytes, sync_dir: bool = True) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -74,7 +77,8 @@ def write_bytes_atomic(path: Path, payload: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    fsync_dir(path.parent)
+    if sync_dir:
+        fsync_dir(path.parent)
 
 
 def fsync_dir(directory: Path) -> None:

@@ -227,9 +227,10 @@ class Tx:
         """Hot bookings whose end is later than ``moment`` (every status), soonest end first.
 
         Everything archived ended before the archive cutoff, so this is complete for any
-        ``moment`` after it (the kiosk only ever asks about now and later)."""
+        ``moment`` after it (the kiosk only ever asks about now and later). The documents
+        are the stored ones, not copies (this is the hot path): never change them."""
         table = self._raw(ARCHIVED_TABLE)
-        return [dict(table[i]) for i in self._index().ending_after(moment) if i in table]
+        return [table[i] for i in self._index().ending_after(moment) if i in table]
 
     def all_bookings(
         self, include_history: bool = True, months: Iterable[str] | None = None

@@ -78,10 +78,11 @@ def load_availability(tx: Tx, since: datetime | None = None) -> Availability:
     for doc in docs:
         if doc["status"] not in HOLDS_TIME:
             continue
-        booking = Booking.from_dict(doc)
-        if since is not None and booking.ends <= since:
+        # The two times are all that counts: no whole Booking per document (hot path).
+        ends = as_local(datetime.fromisoformat(doc["end"]))
+        if since is not None and ends <= since:
             continue
-        busy.append(Busy(booking.scout, booking.starts, booking.ends))
+        busy.append(Busy(doc["scout"], as_local(datetime.fromisoformat(doc["start"])), ends))
     return Availability(
         settings=load_settings(tx),
         scouts=load_scouts(tx),
@@ -239,7 +240,15 @@ class BookingService:
             key = visitor_key(clean, phone_norm)
             holding = [
                 b
-                for b in map(Booking.from_dict, tx.bookings_ending_after(now))
+                for b in map(
+                    Booking.from_dict,
+                    (
+                        d
+                        for d in tx.bookings_ending_after(now)
+                        if d["status"] in OPEN_STATUSES
+                        and visitor_key(d["name"], d.get("phone")) == key
+                    ),
+                )
                 if b.state.is_open and b.starts > now and visitor_key(b.name, b.phone) == key
             ]
             if len(holding) >= settings.max_future_bookings:
