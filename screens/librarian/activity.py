@@ -62,7 +62,7 @@ class ActivityFormScreen(ModalScreen[ActivityRecord | None]):
                         yield Select(
                             [(s.name, s.id) for s in scouts if s.active or s.id == d.scout],
                             id="activity-scout",
-                            value=d.scout or Select.BLANK,
+                            value=d.scout or Select.NULL,
                             prompt=t("lib.activity.choose_scout"),
                         )
                         yield Label(t("lib.activity.minutes", max=MINUTES_MAX))

@@ -71,6 +71,7 @@ class ConsoleScreen(Screen[None]):
         self.set_interval(POLL_SECONDS, self.check_for_changes, name="console-poll")
         self.set_interval(PURGE_EVERY_SECONDS, self._purge, name="console-purge")
         self._purge()
+        self.query_one("#today-table").focus()
 
     def _show_header(self) -> None:
         services = services_of(self)
@@ -109,6 +110,16 @@ class ConsoleScreen(Screen[None]):
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+
+    @on(TabbedContent.TabActivated)
+    def _focus_pane(self, event: TabbedContent.TabActivated) -> None:
+        """Put the keys to work at once: focus the pane's first table (or field)."""
+        pane = event.pane
+        target = next(iter(pane.query("DataTable").results()), None) or next(
+            iter(pane.query("Input").results()), None
+        )
+        if target is not None and target.focusable:
+            self.call_after_refresh(target.focus)
 
     @on(Button.Pressed, "#console-logout")
     def action_logout(self) -> None:

@@ -341,7 +341,7 @@ class TodayPane(Vertical):
         )
 
     @on(ActionDone)
-    def _action_done(self, message: ActionDone) -> None:
+    def _after_action(self, message: ActionDone) -> None:
         self._say(message.text, error=message.error)
         self.reload()
 

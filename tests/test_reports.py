@@ -1,0 +1,147 @@
+"""Results and export checked against numbers worked out by hand on a seeded data set."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+
+import pytest
+
+from kiosk.activity import ActivityDraft, ActivityService
+from kiosk.cli import main
+from kiosk.clock import TZ
+from kiosk.models import BookingStatus as S
+from kiosk.reports import (
+    BOOKING_COLUMNS,
+    CSV_COLUMNS,
+    compute_results,
+    export_bookings,
+    export_results,
+)
+from kiosk.services import Services
+from tests.test_librarian_helpers import put_booking
+
+NOV = (date(2026, 11, 1), date(2026, 11, 30))
+
+
+def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=TZ)
+
+
+@pytest.fixture
+def seeded(demo: Services) -> Services:
+    forms = ActivityService(demo.store, demo.clock)
+    for d, scout, minutes, topics, age, outcome, first in [
+        (date(2026, 11, 2), "ieva", 30, ["smartphone", "email"], "65_74", "solved", True),
+        (date(2026, 11, 3), "lukas", 45, ["e-banking"], "75_plus", "partly", False),
+        (date(2026, 11, 10), "lukas", 30, ["e-banking", "smart-id"], "65_74", "solved", True),
+        (date(2026, 11, 17), "gabija", 60, ["e-health"], "50_64", "follow_up", True),
+        (date(2026, 10, 30), "ieva", 30, ["photos"], "under_30", "solved", True),  # outside
+    ]:
+        forms.record(ActivityDraft(d, scout, minutes, topics, age, outcome, first))
+    for code, start, status in [
+        ("AAAAAA", at(2, 10), S.DONE),  # Monday
+        ("BBBBBB", at(3, 15), S.DONE),  # Tuesday
+        ("CCCCCC", at(10, 15, 30), S.NO_SHOW),  # Tuesday
+        ("DDDDDD", at(11, 14), S.CANCELLED),  # Wednesday, not counted for busy times
+        ("EEEEEE", at(17, 15), S.CHECKED_IN),  # Tuesday
+        ("FFFFFF", at(26, 15), S.BOOKED),  # Thursday
+        ("GGGGGG", at(31, 15, month=10), S.NO_SHOW),  # October: outside
+    ]:
+        put_booking(demo, code=code, start=start, status=status)
+    return demo
+
+
+def counts(rows: list) -> dict[str, int]:  # type: ignore[type-arg]
+    return {r.key: r.count for r in rows}
+
+
+def test_results_match_hand_counts(seeded: Services) -> None:
+    res = compute_results(seeded, *NOV)
+    assert res.consultations == 4
+    assert res.minutes == 30 + 45 + 30 + 60
+    assert counts(res.by_topic) == {
+        "e-banking": 2,
+        "smartphone": 1,
+        "email": 1,
+        "smart-id": 1,
+        "e-health": 1,
+    }
+    assert res.by_topic[0].key == "e-banking"  # busiest first
+    assert counts(res.by_scout) == {"lukas": 2, "ieva": 1, "gabija": 1}
+    assert counts(res.by_age) == {"under_30": 0, "30_49": 0, "50_64": 1, "65_74": 2, "75_plus": 1}
+    assert counts(res.by_outcome) == {"solved": 2, "partly": 1, "referred": 0, "follow_up": 1}
+    assert counts(res.by_visit) == {"first": 3, "repeat": 1}
+    assert res.bookings == 6
+    assert counts(res.by_status) == {
+        "booked": 1,
+        "checked_in": 1,
+        "done": 2,
+        "no_show": 1,
+        "cancelled": 1,
+    }
+    assert res.no_show_rate == 25.0  # 1 no-show of 4 settled (checked in 1 + done 2 + no-show 1)
+    assert counts(res.by_weekday) == {"0": 1, "1": 3, "2": 0, "3": 1, "4": 0, "5": 0, "6": 0}
+    assert counts(res.by_hour) == {"10": 1, "15": 4}
+
+
+def test_empty_period_has_no_rate(seeded: Services) -> None:
+    res = compute_results(seeded, date(2027, 1, 1), date(2027, 1, 31))
+    assert res.consultations == 0 and res.bookings == 0 and res.no_show_rate is None
+
+
+def test_csv_has_bom_columns_and_figures(seeded: Services) -> None:
+    payload = export_results(seeded, *NOV, "csv")
+    assert payload.startswith(b"\xef\xbb\xbf")
+    text = payload.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0].keys()) == CSV_COLUMNS
+    by = {(r["section"], r["key"]): r for r in rows}
+    assert by[("total", "consultations")]["count"] == "4"
+    assert by[("total", "no_show_rate")]["percent"] == "25.0"
+    assert by[("topic", "e-banking")]["count"] == "2"
+    assert by[("topic", "e-banking")]["percent"] == "50.0"  # 2 of 4 consultations
+    assert by[("topic", "e-banking")]["label"] == "Elektroninė bankininkystė"  # Lithuanian intact
+    assert by[("age", "65_74")]["percent"] == "50.0"
+    assert by[("status", "no_show")]["count"] == "1"
+    assert by[("weekday", "1")]["count"] == "3"
+    assert by[("hour", "15")]["count"] == "4"
+
+
+def test_json_export_matches(seeded: Services) -> None:
+    data = json.loads(export_results(seeded, *NOV, "json"))
+    assert data["consultations"] == 4 and data["no_show_rate"] == 25.0
+    assert {r["key"]: r["count"] for r in data["by_scout"]} == {"lukas": 2, "ieva": 1, "gabija": 1}
+
+
+def test_name_with_commas_and_quotes_round_trips(demo: Services) -> None:
+    odd = 'O\'Brien, "Ona" [b]Jr[/b]; =1+1'
+    put_booking(demo, code="QUOTE1", start=at(24, 15), name=odd, phone="+37061234567")
+    payload = export_bookings(demo, *NOV)
+    assert payload.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(payload.decode("utf-8-sig"))))
+    assert rows[0] == BOOKING_COLUMNS
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["name"] == odd and row["code"] == "QUOTE1" and row["phone"] == "+37061234567"
+
+
+def test_cli_export_writes_the_same(seeded: Services, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "nov.csv"
+    args = [
+        "--data-dir",
+        str(seeded.data_dir),
+        "export",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "--out",
+        str(out),
+    ]
+    assert main(args) == 0
+    assert out.read_bytes() == export_results(seeded, *NOV, "csv")
+    capsys.readouterr()
+    assert main([*args[:-2], "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["consultations"] == 4

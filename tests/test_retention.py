@@ -1,0 +1,71 @@
+"""Retention: names and phones vanish exactly retention_days after the consultation."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from kiosk.cli import main
+from kiosk.clock import TZ
+from kiosk.models import BookingStatus
+from kiosk.reports import compute_results
+from kiosk.retention import purge, purge_log
+from kiosk.services import Services
+from tests.test_librarian_helpers import put_booking
+
+
+def test_names_vanish_exactly_after_the_configured_days(demo: Services) -> None:
+    settings = demo.catalog.settings()
+    settings.retention_days = 10
+    demo.catalog.save_settings(settings)
+    start = datetime(2026, 11, 24, 15, 0, tzinfo=TZ)  # ends 15:30
+    put_booking(
+        demo,
+        code="KEEP01",
+        start=start,
+        name="Ona",
+        phone="+37061234567",
+        status=BookingStatus.DONE,
+    )
+    put_booking(
+        demo,
+        code="LATER1",
+        start=start + timedelta(days=1),
+        name="Jonas",
+        status=BookingStatus.NO_SHOW,
+    )
+    due = datetime(2026, 12, 4, 15, 30, tzinfo=TZ)  # end + 10 days
+
+    demo.clock.current = due - timedelta(minutes=1)  # type: ignore[attr-defined]
+    assert purge(demo).count == 0
+    assert demo.booking.lookup("KEEP01").name == "Ona"
+
+    demo.clock.current = due  # type: ignore[attr-defined]
+    result = purge(demo)
+    assert [e.code for e in result.erased] == ["KEEP01"]
+    kept = demo.booking.lookup("KEEP01")
+    assert (kept.name, kept.phone, kept.erased_at) == ("", None, due.isoformat())
+    assert kept.status == "done" and kept.topic == "e-banking"  # the anonymous record stays
+    assert demo.booking.lookup("LATER1").name == "Jonas"
+    assert purge(demo).count == 0  # nothing twice
+
+    res = compute_results(demo, start.date(), start.date() + timedelta(days=1))
+    assert res.bookings == 2 and {r.key: r.count for r in res.by_status}["done"] == 1
+
+    log = purge_log(demo)
+    assert len(log) == 1 and log[0].erased[0].code == "KEEP01"
+
+
+def test_cli_purge_reports_what_was_erased(demo: Services, capsys) -> None:  # type: ignore[no-untyped-def]
+    put_booking(demo, code="OLD001", start=datetime(2026, 9, 1, 10, 0, tzinfo=TZ), name="Ona")
+    import json
+    import os
+
+    os.environ["KIOSK_NOW"] = "2026-11-24T09:00:00+02:00"
+    try:
+        assert main(["--data-dir", str(demo.data_dir), "purge"]) == 0
+    finally:
+        del os.environ["KIOSK_NOW"]
+    out = json.loads(capsys.readouterr().out)
+    assert out["erased_count"] == 1 and out["erased"][0]["code"] == "OLD001"
+    assert "Ona" not in json.dumps(out)
+    assert demo.booking.lookup("OLD001").name == ""
