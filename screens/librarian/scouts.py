@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, SelectionList, Static
@@ -75,7 +75,7 @@ class ScoutFormScreen(_Form):
         langs = list(
             dict.fromkeys([*self.languages, "ru", "uk", "pl", *(s.languages if s else [])])
         )
-        with Vertical(classes="lib-dialog lib-wide"):
+        with VerticalScroll(classes="lib-dialog lib-wide"):
             yield Label(
                 t("lib.scouts.edit_title" if s else "lib.scouts.new_title"),
                 classes="lib-dialog-title",
@@ -147,7 +147,7 @@ class WeeklyFormScreen(_Form):
 
     def compose(self) -> ComposeResult:
         w = self.weekly
-        with Vertical(classes="lib-dialog"):
+        with VerticalScroll(classes="lib-dialog"):
             yield Label(
                 t("lib.weekly.title", name=self.scout.name),
                 classes="lib-dialog-title",
@@ -205,7 +205,7 @@ class ExceptionFormScreen(_Form):
         self.today = today
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="lib-dialog"):
+        with VerticalScroll(classes="lib-dialog"):
             yield Label(
                 t(f"lib.exception.title_{self.kind}", name=self.scout.name),
                 classes="lib-dialog-title",

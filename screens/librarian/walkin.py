@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
@@ -41,7 +41,7 @@ class WalkInScreen(ModalScreen[Booking | None]):
         topics = services.booking.topics()
         self._scouts = {s.id: s.name for s in services.booking.scouts()}
         languages = services.booking.settings().languages
-        with Vertical(classes="lib-dialog lib-form", id="walkin-dialog"):
+        with VerticalScroll(classes="lib-dialog lib-form", id="walkin-dialog"):
             yield Label(t("lib.walkin.title"), classes="lib-dialog-title")
             yield Label(t("lib.walkin.topic"))
             yield Select(
