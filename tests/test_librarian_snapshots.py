@@ -28,13 +28,32 @@ SMALL = (80, 24)
 def library(demo: Services) -> Services:
     set_pin(demo)
     put_booking(demo, code="TARDY3", start=NOW - timedelta(minutes=30), name="Ona")
-    put_booking(demo, code="HERE46", start=NOW.replace(hour=10), name="Aldona",
-                scout="austeja", topic="email", place="Skaitykla, 1 stalas",
-                status=BookingStatus.CHECKED_IN)
-    put_booking(demo, code="MARKUP", start=NOW.replace(hour=11), name='Jonas, "[b]Jr[/b]"',
-                scout="austeja", topic="smartphone", place="Skaitykla, 1 stalas")
-    put_booking(demo, code="GONE77", start=NOW.replace(hour=15), name="Petras",
-                status=BookingStatus.CANCELLED)
+    put_booking(
+        demo,
+        code="HERE46",
+        start=NOW.replace(hour=10),
+        name="Aldona",
+        scout="austeja",
+        topic="email",
+        place="Skaitykla, 1 stalas",
+        status=BookingStatus.CHECKED_IN,
+    )
+    put_booking(
+        demo,
+        code="MARKUP",
+        start=NOW.replace(hour=11),
+        name='Jonas, "[b]Jr[/b]"',
+        scout="austeja",
+        topic="smartphone",
+        place="Skaitykla, 1 stalas",
+    )
+    put_booking(
+        demo,
+        code="GONE77",
+        start=NOW.replace(hour=15),
+        name="Petras",
+        status=BookingStatus.CANCELLED,
+    )
     put_booking(demo, code="LATER9", start=NOW.replace(hour=16), name="Birutė")
     forms = ActivityService(demo.store, demo.clock)
     for day, scout, minutes, topics, age, outcome, first in [
@@ -43,12 +62,30 @@ def library(demo: Services) -> Services:
         (17, "gabija", 60, ["e-health"], "50_64", "follow_up", True),
         (18, "lukas", 30, ["e-banking"], "65_74", "referred", True),
     ]:
-        forms.record(ActivityDraft(NOW.date().replace(day=day), scout, minutes, topics, age,
-                                   outcome, first, note="Banko programėlė" if day == 3 else ""))
-    for day, hour, status in [(3, 15, "done"), (10, 15, "no_show"), (17, 15, "done"),
-                              (18, 14, "done")]:
-        put_booking(demo, code=f"OLD{day:02d}X", start=NOW.replace(day=day, hour=hour),
-                    status=BookingStatus(status))
+        forms.record(
+            ActivityDraft(
+                NOW.date().replace(day=day),
+                scout,
+                minutes,
+                topics,
+                age,
+                outcome,
+                first,
+                note="Banko programėlė" if day == 3 else "",
+            )
+        )
+    for day, hour, status in [
+        (3, 15, "done"),
+        (10, 15, "no_show"),
+        (17, 15, "done"),
+        (18, 14, "done"),
+    ]:
+        put_booking(
+            demo,
+            code=f"OLD{day:02d}X",
+            start=NOW.replace(day=day, hour=hour),
+            status=BookingStatus(status),
+        )
     return demo
 
 
@@ -166,12 +203,13 @@ def test_weekly_change_warns(snap_compare, library: Services) -> None:  # type: 
         pilot.app.screen.query_one("#weekly-end", Input).value = "15:30"
         pilot.app.screen.query_one(".lib-form-save").press()
 
-    assert snap_compare(make_app(library), terminal_size=BIG,
-                        run_before=steps("f3", edit, shorten))
+    assert snap_compare(make_app(library), terminal_size=BIG, run_before=steps("f3", edit, shorten))
 
 
 def test_topics(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(library), terminal_size=BIG, run_before=steps("f4", "down", "space"))
+    assert snap_compare(
+        make_app(library), terminal_size=BIG, run_before=steps("f4", "down", "space")
+    )
 
 
 def test_topic_form(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
@@ -199,5 +237,6 @@ def test_settings(snap_compare, library: Services) -> None:  # type: ignore[no-u
 
 def test_privacy(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
     put_booking(library, code="AUGUST", start=NOW.replace(month=8, day=3), name="Ona")
-    assert snap_compare(make_app(library), terminal_size=BIG,
-                        run_before=steps("f8", _wipe_backups(library)))
+    assert snap_compare(
+        make_app(library), terminal_size=BIG, run_before=steps("f8", _wipe_backups(library))
+    )

@@ -55,16 +55,12 @@ def test_names_vanish_exactly_after_the_configured_days(demo: Services) -> None:
     assert len(log) == 1 and log[0].erased[0].code == "KEEP01"
 
 
-def test_cli_purge_reports_what_was_erased(demo: Services, capsys) -> None:  # type: ignore[no-untyped-def]
-    put_booking(demo, code="OLD001", start=datetime(2026, 9, 1, 10, 0, tzinfo=TZ), name="Ona")
+def test_cli_purge_reports_what_was_erased(demo: Services, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import json
-    import os
 
-    os.environ["KIOSK_NOW"] = "2026-11-24T09:00:00+02:00"
-    try:
-        assert main(["--data-dir", str(demo.data_dir), "purge"]) == 0
-    finally:
-        del os.environ["KIOSK_NOW"]
+    put_booking(demo, code="OLD001", start=datetime(2026, 9, 1, 10, 0, tzinfo=TZ), name="Ona")
+    monkeypatch.setenv("KIOSK_NOW", "2026-11-24T09:00:00+02:00")
+    assert main(["--data-dir", str(demo.data_dir), "purge"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["erased_count"] == 1 and out["erased"][0]["code"] == "OLD001"
     assert "Ona" not in json.dumps(out)
