@@ -144,9 +144,12 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
 
     def action_librarian(self) -> None:
         """The hidden way from the visitor kiosk to the librarian console."""
-        if self.mode == "visitor" and not self.librarian_active:
-            if not isinstance(self.screen, LoginScreen):
-                self._show_login()
+        if (
+            self.mode == "visitor"
+            and not self.librarian_active
+            and not isinstance(self.screen, LoginScreen)
+        ):
+            self._show_login()
 
     def _show_login(self) -> None:
         self.push_screen(LoginScreen(standalone=self.mode == "librarian"), self._after_login)

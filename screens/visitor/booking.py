@@ -1,0 +1,501 @@
+"""The booking flow: topic -> time -> your details -> confirm -> ticket.
+
+Every store call runs in a thread worker that only posts a message; the ``@on`` handler
+updates the screen. The visitor's choices travel in one ``Draft`` from screen to screen.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from textual import on, work
+from textual.binding import Binding
+from textual.containers import Horizontal, ItemGrid, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Static
+
+from kiosk.booking import Ticket
+from kiosk.errors import Conflict, KioskError, ValidationError
+from kiosk.models import Slot, Topic
+from kiosk.tickets import qr_matrix
+from kiosk.validation import NAME_MAX, clean_name, normalize_phone
+from screens.visitor.common import (
+    Draft,
+    TypingScreen,
+    VisitorScreen,
+    error_text,
+    plain,
+    services_of,
+    when_text,
+)
+from screens.widgets import OnScreenKeyboard, QRCode
+
+# -- 2. Topic -------------------------------------------------------------------------
+
+
+class TopicButton(Button):
+    """A large topic button: name and its one-line description."""
+
+    def __init__(self, topic: Topic, lang: str) -> None:
+        label = Content.assemble((topic.name(lang), "bold"), "\n", Content(topic.description(lang)))
+        super().__init__(label, classes="v-topic", id=f"topic-{topic.slug}")
+        self.topic = topic
+
+
+class TopicScreen(VisitorScreen):
+    TITLE_KEY = "v.topic.title"
+
+    @dataclass
+    class Loaded(Message):
+        topics: list[Topic]
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield Static(plain(self.t("v.topic.intro")), classes="v-intro")
+        yield Static(plain(self.t("v.loading")), id="topic-status", classes="v-status")
+        yield ItemGrid(id="topic-grid", min_column_width=34, regular=True)
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="topics")
+    def _load(self) -> None:
+        self.post_message(self.Loaded(services_of(self).booking.topics(active_only=True)))
+
+    @on(Loaded)
+    async def _loaded(self, message: Loaded) -> None:
+        status = self.query_one("#topic-status", Static)
+        if message.topics:
+            status.display = False
+        else:
+            status.update(plain(self.t("v.topic.none")))
+        grid = self.query_one("#topic-grid", ItemGrid)
+        await grid.remove_children()
+        await grid.mount_all(TopicButton(topic, self.t.lang) for topic in message.topics)
+        if message.topics:
+            grid.query(TopicButton).first().focus()
+
+    @on(Button.Pressed, ".v-topic")
+    def _chosen(self, event: Button.Pressed) -> None:
+        assert isinstance(event.button, TopicButton)
+        self.app.push_screen(TimeScreen(Draft(topic=event.button.topic)))
+
+
+# -- 3. Time --------------------------------------------------------------------------
+
+
+class SlotButton(Button):
+    """One free time: the time, and where."""
+
+    def __init__(self, slot: Slot, time_text: str, index: int) -> None:
+        label = Content.assemble((time_text, "bold"), "\n", Content(slot.place))
+        super().__init__(label, classes="v-slot", id=f"slot-{index}")
+        self.slot = slot
+
+
+@dataclass
+class SlotsLoaded(Message):
+    slots: list[Slot]
+    today: date
+    days: int
+    scouts: dict[str, str]
+    retention_days: int
+
+
+class TimeScreen(VisitorScreen):
+    TITLE_KEY = "v.time.title"
+
+    def __init__(self, draft: Draft) -> None:
+        super().__init__()
+        self.draft = draft
+        self.slots: list[Slot] = []
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield Static(plain(self.draft.topic.name(self.t.lang)), id="time-topic", classes="v-sub")
+        yield Static(id="time-notice", classes="v-notice")
+        yield Static(plain(self.t("v.loading")), id="time-status", classes="v-status")
+        yield Button("", id="time-first", classes="v-first")
+        yield Vertical(id="time-days")
+
+    def on_mount(self) -> None:
+        self.query_one("#time-notice").display = False
+        self.query_one("#time-first").display = False
+        self._load()
+
+    def reload_slots(self, notice: str = "") -> None:
+        """Read the free times again (after a lost race), with an optional kind notice."""
+        box = self.query_one("#time-notice", Static)
+        box.update(plain(notice))
+        box.display = bool(notice)
+        self._load()
+
+    @work(thread=True, exclusive=True, group="slots")
+    def _load(self) -> None:
+        booking = services_of(self).booking
+        slots = booking.free_slots(self.draft.topic.slug)
+        scouts = {s.id: s.name for s in booking.scouts()}
+        settings = booking.settings()
+        self.post_message(
+            SlotsLoaded(
+                slots, booking.now().date(), settings.horizon_days, scouts, settings.retention_days
+            )
+        )
+
+    @on(SlotsLoaded)
+    async def _loaded(self, message: SlotsLoaded) -> None:
+        t = self.t
+        self.slots = message.slots
+        self.draft.scouts = message.scouts
+        self.draft.retention_days = message.retention_days
+        status = self.query_one("#time-status", Static)
+        first = self.query_one("#time-first", Button)
+        days_box = self.query_one("#time-days", Vertical)
+        await days_box.remove_children()
+        if not message.slots:
+            status.update(plain(t("v.time.none", days=message.days)))
+            status.add_class("v-warn")
+            status.display = True
+            first.display = False
+            self.query_one("#v-back", Button).focus()
+            return
+        status.display = False
+        slot = message.slots[0]
+        first.label = Content.assemble(
+            ("\u25b6 " + t("v.time.first"), "bold"),
+            "\n",
+            Content(
+                t(
+                    "v.time.first_when",
+                    day=t.day_label(slot.start.date()),
+                    time=t.time(slot.start),
+                    place=slot.place,
+                )
+            ),
+        )
+        first.display = True
+        by_day: dict[date, list[Slot]] = defaultdict(list)
+        for s in message.slots:
+            by_day[s.start.date()].append(s)
+        widgets: list[Widget] = []
+        index = 0
+        for offset in range(message.days):
+            day = message.today + timedelta(days=offset)
+            widgets.append(Static(plain(t.day_label(day)), classes="v-day"))
+            day_slots = by_day.get(day, [])
+            if not day_slots:
+                widgets.append(Static(plain(t("v.time.day_empty")), classes="v-day-empty"))
+                continue
+            buttons = []
+            for s in day_slots:
+                buttons.append(SlotButton(s, t.time(s.start), index))
+                index += 1
+            widgets.append(ItemGrid(*buttons, min_column_width=24, classes="v-slots"))
+        await days_box.mount_all(widgets)
+        first.focus()
+        self.query_one("#v-body").scroll_home(animate=False)
+
+    @on(Button.Pressed, "#time-first")
+    def _first(self) -> None:
+        if self.slots:
+            self._choose(self.slots[0])
+
+    @on(Button.Pressed, ".v-slot")
+    def _slot(self, event: Button.Pressed) -> None:
+        assert isinstance(event.button, SlotButton)
+        self._choose(event.button.slot)
+
+    def _choose(self, slot: Slot) -> None:
+        self.draft.slot = slot
+        self.app.push_screen(DetailsScreen(self.draft))
+
+
+# -- 4. Your details ------------------------------------------------------------------
+
+
+class DetailsScreen(TypingScreen):
+    TITLE_KEY = "v.details.title"
+    BINDINGS = [Binding("ctrl+j", "next", "Continue", id="details-next", show=False)]
+
+    def __init__(self, draft: Draft) -> None:
+        super().__init__()
+        self.draft = draft
+
+    def compose_body(self) -> Iterable[Widget]:
+        t = self.t
+        yield Label(plain(t("v.details.name")), classes="v-field-label", id="name-label")
+        yield Input(
+            self.draft.name, id="name", max_length=NAME_MAX, placeholder=t("v.details.name_hint")
+        )
+        yield Static(id="name-error", classes="v-error")
+        yield Label(plain(t("v.details.phone")), classes="v-field-label", id="phone-label")
+        yield Input(
+            self.draft.phone,
+            id="phone",
+            max_length=20,
+            restrict=r"[0-9+ ()\-]*",
+            placeholder=t("v.details.phone_hint"),
+        )
+        yield Static(id="phone-error", classes="v-error")
+        yield Static(
+            plain(t("v.details.consent", days=self.draft.retention_days)),
+            id="consent",
+            classes="v-consent",
+        )
+        yield OnScreenKeyboard(
+            "text",
+            space_label=t("v.key.space"),
+            backspace_label=t("v.key.backspace"),
+            id="details-keyboard",
+        )
+
+    def bar_buttons(self) -> Iterable[Widget]:
+        yield Button(
+            plain(self.t("v.details.next") + " \u25b6"),
+            id="details-next",
+            variant="primary",
+            classes="v-next",
+        )
+
+    def on_mount(self) -> None:
+        for error in self.query(".v-error"):
+            error.display = False
+        self.query_one("#name", Input).focus()
+
+    def _capitalise(self, field: Input) -> bool:
+        return field.id == "name"
+
+    @on(Input.Submitted, "#name")
+    def _name_done(self) -> None:
+        self.query_one("#phone", Input).focus()
+
+    @on(Input.Submitted, "#phone")
+    @on(Button.Pressed, "#details-next")
+    def action_next(self) -> None:
+        name_field = self.query_one("#name", Input)
+        phone_field = self.query_one("#phone", Input)
+        name = phone = None
+        try:
+            name = clean_name(name_field.value)
+            self._show_error("name", None)
+        except ValidationError as exc:
+            self._show_error("name", exc)
+        try:
+            phone = normalize_phone(phone_field.value)
+            self._show_error("phone", None)
+        except ValidationError as exc:
+            self._show_error("phone", exc)
+        if name is None:
+            name_field.focus()
+            return
+        if self.query_one("#phone-error").display:
+            phone_field.focus()
+            return
+        self.draft.name = name
+        self.draft.phone = phone or ""
+        self.app.push_screen(ConfirmScreen(self.draft))
+
+    def _show_error(self, field: str, exc: ValidationError | None) -> None:
+        box = self.query_one(f"#{field}-error", Static)
+        box.display = exc is not None
+        if exc is not None:
+            # A sign and words as well as colour: never meaning by colour alone.
+            box.update(plain("\u26a0 " + error_text(self.t, exc)))
+        self.query_one(f"#{field}", Input).set_class(exc is not None, "-invalid")
+
+    def action_back(self) -> None:
+        # Keep what was typed if the visitor comes back to this step.
+        self.draft.name = self.query_one("#name", Input).value
+        self.draft.phone = self.query_one("#phone", Input).value
+        super().action_back()
+
+
+# -- 5. Confirm -----------------------------------------------------------------------
+
+
+@dataclass
+class Booked(Message):
+    ticket: Ticket
+
+
+@dataclass
+class BookingRefused(Message):
+    error: KioskError
+
+
+class ConfirmScreen(VisitorScreen):
+    TITLE_KEY = "v.confirm.title"
+    BACK_KEY = "v.confirm.change"
+
+    def __init__(self, draft: Draft) -> None:
+        super().__init__()
+        self.draft = draft
+
+    def compose_body(self) -> Iterable[Widget]:
+        t = self.t
+        slot = self.draft.slot
+        assert slot is not None
+        rows = [
+            ("v.confirm.topic", self.draft.topic.name(t.lang)),
+            ("v.confirm.day", t.day_label(slot.start.date())),
+            ("v.confirm.time", f"{t.time(slot.start)}\u2013{t.time(slot.end)}"),
+            ("v.confirm.place", slot.place),
+            ("v.confirm.scout", self.draft.scout_name(slot.scout)),
+            ("v.confirm.name", self.draft.name),
+        ]
+        if self.draft.phone:
+            rows.append(("v.confirm.phone", self.draft.phone))
+        yield Static(plain(t("v.confirm.intro")), classes="v-intro")
+        with Vertical(id="confirm-summary", classes="v-card"):
+            for key, value in rows:
+                with Horizontal(classes="v-row"):
+                    yield Static(plain(t(key)), classes="v-row-label")
+                    yield Static(plain(value), classes="v-row-value", id=key.replace(".", "-"))
+        yield Static(id="confirm-status", classes="v-notice")
+        with Horizontal(classes="v-actions"):
+            yield Button(
+                plain("\u2714 " + t("v.confirm.ok")),
+                id="confirm-ok",
+                variant="primary",
+                classes="v-big",
+            )
+            yield Button(
+                plain("\u270e " + t("v.confirm.change")), id="confirm-change", classes="v-big"
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-status").display = False
+        self.query_one("#confirm-ok", Button).focus()
+
+    @on(Button.Pressed, "#confirm-change")
+    def _change(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, "#confirm-ok")
+    def _confirm(self) -> None:
+        self.query_one("#confirm-ok", Button).disabled = True
+        self._say(self.t("v.confirm.working"))
+        self._book()
+
+    def _say(self, text: str, warn: bool = False) -> None:
+        box = self.query_one("#confirm-status", Static)
+        box.update(plain(text))
+        box.display = bool(text)
+        box.set_class(warn, "v-warn")
+
+    @work(thread=True, exclusive=True, group="book")
+    def _book(self) -> None:
+        draft = self.draft
+        assert draft.slot is not None
+        try:
+            ticket = services_of(self).booking.book(
+                draft.topic.slug,
+                draft.slot.start,
+                draft.name,
+                phone=draft.phone or None,
+                scout=draft.slot.scout,
+                language=self.t.lang,
+            )
+        except KioskError as exc:
+            self.post_message(BookingRefused(exc))
+            return
+        self.post_message(Booked(ticket))
+
+    @on(Booked)
+    def _booked(self, message: Booked) -> None:
+        app = self.app
+        while len(app.screen_stack) > 2:  # the flow is over: nothing to go back to
+            app.pop_screen()
+        app.push_screen(TicketScreen(message.ticket, self.draft))
+
+    @on(BookingRefused)
+    def _refused(self, message: BookingRefused) -> None:
+        error = message.error
+        text = error_text(self.t, error)
+        if isinstance(error, Conflict) and error.code == "slot_taken":
+            # Lost the race: kindly back to the times, read again.
+            app = self.app
+            while not isinstance(app.screen, TimeScreen) and len(app.screen_stack) > 2:
+                app.pop_screen()
+            if isinstance(app.screen, TimeScreen):
+                app.screen.reload_slots(text)
+            return
+        self._say("\u26a0 " + text, warn=True)
+        # A retry cannot help these; anything else (a store hiccup) may be tried again.
+        final = error.code in ("too_many_bookings", "topic_inactive", "unknown_topic")
+        self.query_one("#confirm-ok", Button).disabled = final
+        self.query_one("#v-back", Button).focus()
+
+
+# -- 6. Ticket ------------------------------------------------------------------------
+
+
+@dataclass
+class TicketReady(Message):
+    matrix: list[list[bool]]
+    return_seconds: float
+
+
+class TicketScreen(VisitorScreen):
+    TITLE_KEY = "v.ticket.title"
+    BACK_KEY = "v.ticket.done"
+    BACK_SIGN = "\u2714 "
+
+    def __init__(self, ticket: Ticket, draft: Draft) -> None:
+        super().__init__()
+        self.ticket = ticket
+        self.draft = draft
+
+    def compose_body(self) -> Iterable[Widget]:
+        t = self.t
+        booking = self.ticket.booking
+        with Horizontal(id="ticket-main"):
+            with Vertical(id="ticket-qr-box"):
+                yield QRCode(id="ticket-qr")
+                yield Static(plain(t("v.ticket.scan_hint")), id="ticket-qr-hint", classes="v-small")
+            with Vertical(id="ticket-info"):
+                yield Static(plain("\u2714 " + t("v.ticket.booked")), classes="v-sub")
+                yield Static(plain(t("v.ticket.code")), classes="v-field-label")
+                yield Static(plain(" ".join(booking.code)), id="ticket-code")
+                yield Static(
+                    plain(when_text(t, booking.starts, booking.ends)),
+                    id="ticket-when",
+                    classes="v-line",
+                )
+                yield Static(
+                    plain(t("v.ticket.where", place=booking.place)),
+                    id="ticket-where",
+                    classes="v-line",
+                )
+                yield Static(
+                    plain(t("v.ticket.who", scout=self.draft.scout_name(booking.scout))),
+                    id="ticket-who",
+                    classes="v-line",
+                )
+                yield Static(plain(t("v.ticket.arrive")), id="ticket-arrive", classes="v-line")
+
+    def on_mount(self) -> None:
+        self.query_one("#v-back", Button).focus()
+        self._prepare()
+
+    @work(thread=True, exclusive=True, group="ticket")
+    def _prepare(self) -> None:
+        services = services_of(self)
+        matrix = qr_matrix(self.ticket.token)
+        seconds = services.booking.settings().ticket_return_seconds
+        self.post_message(TicketReady(matrix, seconds))
+
+    @on(TicketReady)
+    def _ready(self, message: TicketReady) -> None:
+        self.query_one("#ticket-qr", QRCode).set_matrix(message.matrix)
+        self.set_timer(message.return_seconds, self._auto_return)
+
+    def _auto_return(self) -> None:
+        if self.app.screen is self:
+            self.app.return_to_welcome()  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.app.return_to_welcome()  # type: ignore[attr-defined]

@@ -1,0 +1,101 @@
+"""Check in on arrival: scan the QR (the scanner types the token + Enter) or type the code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Label, Static
+
+from kiosk.booking import CheckIn
+from kiosk.clock import as_local
+from kiosk.i18n import Translator
+from kiosk.tickets import VerifyResult, normalize_ticket_input
+from screens.visitor.codeinput import CodeInput
+from screens.visitor.common import BookingView, TypingScreen, plain, services_of
+from screens.visitor.lookup import booking_view
+from screens.widgets import OnScreenKeyboard
+
+
+@dataclass
+class Checked(Message):
+    result: VerifyResult
+    view: BookingView | None
+
+
+def result_text(t: Translator, result: VerifyResult, view: BookingView | None) -> str:
+    """The visitor's answer for each verify reason, in plain words."""
+    if view is None:
+        return t(f"v.verify.{result.value}")
+    booking = view.booking
+    values: dict[str, object] = {
+        "name": booking.name,
+        "topic": view.topic,
+        "place": booking.place,
+        "scout": view.scout or t("v.verify.an_escout"),
+        "time": t.time(booking.starts),
+        "day": t.day_label(booking.starts.date()),
+        "checked_in_at": "",
+    }
+    if booking.checked_in_at:
+        from datetime import datetime
+
+        values["checked_in_at"] = t.time(as_local(datetime.fromisoformat(booking.checked_in_at)))
+    return t(f"v.verify.{result.value}", **values)
+
+
+class CheckInScreen(TypingScreen):
+    TITLE_KEY = "v.checkin.title"
+    UPPER_CASE = True
+    # A scanner whose suffix is a line feed sends ctrl+j instead of Enter.
+    BINDINGS = [Binding("ctrl+j", "check", "Check in", id="checkin-lf", show=False)]
+
+    def compose_body(self) -> Iterable[Widget]:
+        t = self.t
+        yield Label(plain(t("v.checkin.prompt")), classes="v-field-label")
+        with Horizontal(classes="v-code-row"):
+            yield CodeInput(t("v.checkin.placeholder"), id="checkin-code")
+            yield Button(
+                plain(t("v.checkin.go")), id="checkin-go", variant="primary", classes="v-find"
+            )
+        yield Static(id="checkin-result", classes="v-card v-result")
+        yield OnScreenKeyboard("code", backspace_label=t("v.key.backspace"), id="checkin-keyboard")
+
+    def on_mount(self) -> None:
+        self.query_one("#checkin-result").display = False
+        # Focused on arrival: a USB scanner works without touching anything.
+        self.query_one("#checkin-code", CodeInput).focus()
+
+    @on(CodeInput.Submitted, "#checkin-code")
+    @on(Button.Pressed, "#checkin-go")
+    def action_check(self) -> None:
+        field = self.query_one("#checkin-code", CodeInput)
+        text = normalize_ticket_input(field.value)
+        field.value = ""  # ready for the next scan whatever the answer
+        field.focus()
+        if not text:
+            return
+        self._check(text)
+
+    @work(thread=True, exclusive=False, group="checkin")
+    def _check(self, text: str) -> None:
+        services = services_of(self)
+        outcome: CheckIn = services.booking.check_in(text)
+        view = booking_view(services, outcome.booking) if outcome.booking else None
+        self.post_message(Checked(outcome.result, view))
+
+    @on(Checked)
+    def _checked(self, message: Checked) -> None:
+        box = self.query_one("#checkin-result", Static)
+        ok = message.result is VerifyResult.OK
+        sign = "\u2714 " if ok else "\u26a0 "
+        box.update(plain(sign + result_text(self.t, message.result, message.view)))
+        box.set_class(ok, "v-ok")
+        box.set_class(not ok, "v-warn")
+        box.display = True
+        self.query_one("#checkin-code", CodeInput).focus()

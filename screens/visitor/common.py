@@ -1,0 +1,155 @@
+"""Shared bits of the visitor screens: translation, plain text, the frame with Back and help."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Static
+
+from kiosk.errors import KioskError
+from kiosk.i18n import Translator
+from kiosk.models import Booking, Slot, Topic
+from screens.widgets import OnScreenKeyboard
+from screens.widgets.keyboard import BACKSPACE
+
+if TYPE_CHECKING:
+    from kiosk.services import Services
+
+
+def plain(text: str | None) -> Content:
+    """Text shown exactly as written (visitor input, names from data): never markup."""
+    return Content(text or "")
+
+
+def translator(widget: Widget) -> Translator:
+    return widget.app.t  # type: ignore[attr-defined,no-any-return]
+
+
+def services_of(widget: Widget) -> Services:
+    return widget.app.services  # type: ignore[attr-defined,no-any-return]
+
+
+def error_text(t: Translator, exc: BaseException) -> str:
+    """A refusal in plain words from the catalogue, keyed on the error's stable code."""
+    if isinstance(exc, KioskError):
+        key = f"v.err.{exc.code}"
+        text = t(key)
+        if text != key:
+            return text
+    return t("v.err.generic")
+
+
+def when_text(t: Translator, start: datetime, end: datetime) -> str:
+    return t("v.when", day=t.day_label(start.date()), start=t.time(start), end=t.time(end))
+
+
+@dataclass
+class Draft:
+    """What the visitor has chosen so far in the booking flow (wiped with the screens)."""
+
+    topic: Topic
+    slot: Slot | None = None
+    name: str = ""
+    phone: str = ""
+    scouts: dict[str, str] = field(default_factory=dict)
+    retention_days: int = 30
+
+    def scout_name(self, scout_id: str) -> str:
+        return self.scouts.get(scout_id, "")
+
+
+@dataclass(frozen=True)
+class BookingView:
+    """A booking with the names the visitor needs (looked up in a worker)."""
+
+    booking: Booking
+    topic: str
+    scout: str
+
+
+class Body(VerticalScroll, can_focus=False):
+    """The scrolling middle of a visitor screen; never takes focus from a field."""
+
+
+class VisitorScreen(Screen[None]):
+    """Title on top, scrolling body, and a bar with Back and the 'call the librarian' hint."""
+
+    BINDINGS = [Binding("escape", "back", "Back", id="visitor-back")]
+    TITLE_KEY = ""
+    BACK_KEY = "v.back"
+    BACK_SIGN = "\u25c0 "
+
+    @property
+    def t(self) -> Translator:
+        return translator(self)
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.t(self.TITLE_KEY), classes="v-title", id="v-title")
+        with Body(classes="v-body", id="v-body"):
+            yield from self.compose_body()
+        with Horizontal(classes="v-bar", id="v-bar"):
+            yield Button(
+                plain(self.BACK_SIGN + self.t(self.BACK_KEY)), id="v-back", classes="v-back"
+            )
+            yield from self.bar_buttons()
+            yield Static(self.t("v.help"), classes="v-help")
+
+    def compose_body(self) -> Iterable[Widget]:
+        return ()
+
+    def bar_buttons(self) -> Iterable[Widget]:
+        return ()
+
+    @on(Button.Pressed, "#v-back")
+    def _back_pressed(self) -> None:
+        self.action_back()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class TypingScreen(VisitorScreen):
+    """A visitor screen with fields that the on-screen keyboard types into."""
+
+    UPPER_CASE = False  # code fields: everything upper-case
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._target: Input | None = None
+
+    def on_descendant_focus(self, event: object) -> None:
+        focused = self.focused
+        if isinstance(focused, Input):
+            self._target = focused
+
+    def _capitalise(self, field: Input) -> bool:
+        """Name fields start each word with a capital."""
+        return False
+
+    @on(OnScreenKeyboard.Typed)
+    def _typed(self, event: OnScreenKeyboard.Typed) -> None:
+        target = self._target or next(iter(self.query(Input)), None)
+        if target is None or target.disabled:
+            return
+        if event.key == BACKSPACE:
+            target.action_delete_left()
+        else:
+            char = event.key
+            if self.UPPER_CASE:
+                char = char.upper()
+            elif char.isalpha() and self._capitalise(target):
+                before = target.value[: target.cursor_position]
+                if not before or before[-1] in " -'":
+                    char = char.upper()
+            target.insert_text_at_cursor(char)  # checks the field's restrict and max_length
+        target.focus()

@@ -1,0 +1,74 @@
+"""'Do you need more time?': the idle prompt with a visible countdown (WCAG 2.2.1)."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from kiosk.i18n import Translator
+from screens.visitor.common import plain, translator
+
+
+class MoreTimeScreen(ModalScreen[bool]):
+    """Answers True for more time; False (or the countdown running out) wipes the visit."""
+
+    BINDINGS = [
+        Binding("escape", "more", "More time", id="more-time"),
+        Binding("enter", "more", "More time", id="more-time-enter", show=False),
+    ]
+
+    def __init__(self, countdown_seconds: float) -> None:
+        super().__init__(id="more-time", classes="v-modal")
+        self.countdown_seconds = countdown_seconds
+        self._deadline = 0.0
+
+    @property
+    def t(self) -> Translator:
+        return translator(self)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="v-dialog", id="more-box"):
+            yield Static(plain(self.t("v.more.title")), classes="v-dialog-title")
+            yield Static(id="more-countdown", classes="v-countdown")
+            with Horizontal(classes="v-dialog-buttons"):
+                yield Button(
+                    plain("\u2714 " + self.t("v.more.yes")),
+                    id="more-yes",
+                    variant="primary",
+                    classes="v-big",
+                )
+                yield Button(plain("\u21ba " + self.t("v.more.no")), id="more-no", classes="v-big")
+
+    def on_mount(self) -> None:
+        self._deadline = time.monotonic() + self.countdown_seconds
+        self._tick()
+        self.set_interval(min(1.0, max(self.countdown_seconds / 4, 0.05)), self._tick)
+        self.set_timer(self.countdown_seconds, self._expired)
+        self.query_one("#more-yes", Button).focus()
+
+    def seconds_left(self) -> int:
+        return max(0, math.ceil(self._deadline - time.monotonic()))
+
+    def _tick(self) -> None:
+        self.query_one("#more-countdown", Static).update(
+            plain(self.t("v.more.countdown", seconds=self.seconds_left()))
+        )
+
+    def _expired(self) -> None:
+        if self.is_active or self in self.app.screen_stack:
+            self.dismiss(False)
+
+    @on(Button.Pressed, "#more-yes")
+    def action_more(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#more-no")
+    def _no(self) -> None:
+        self.dismiss(False)

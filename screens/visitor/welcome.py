@@ -1,0 +1,143 @@
+"""The Welcome screen: library name, today's date, three big choices, language buttons."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Static
+
+from kiosk.i18n import DEFAULT_LANGUAGE, Translator, available_languages
+from screens.visitor.common import Body, plain, services_of, translator
+
+TAPS_FOR_LIBRARIAN = 5
+TAP_WINDOW_SECONDS = 4.0
+
+
+def languages() -> list[str]:
+    """Every language with catalogues, Lithuanian first."""
+    return sorted(available_languages(), key=lambda lang: (lang != DEFAULT_LANGUAGE, lang))
+
+
+class LibraryName(Static):
+    """The library's name; five quick taps open the librarian PIN prompt (hidden gesture)."""
+
+    def __init__(self, **kwargs: str) -> None:
+        super().__init__(**kwargs)
+        self._taps: list[float] = []
+
+    def on_click(self, event: events.Click) -> None:
+        now = time.monotonic()
+        self._taps = [t for t in self._taps if now - t < TAP_WINDOW_SECONDS] + [now]
+        if len(self._taps) >= TAPS_FOR_LIBRARIAN:
+            self._taps = []
+            self.app.action_librarian()  # type: ignore[attr-defined]
+
+
+class WelcomeScreen(Screen[None]):
+    """Where every visit starts and every idle wipe returns."""
+
+    IDLE_EXEMPT = True  # nothing typed here: no "More time?" prompt
+    BINDINGS = [
+        Binding("1", "choose('book')", "Register", id="welcome-book", show=False),
+        Binding("2", "choose('lookup')", "I have a booking", id="welcome-lookup", show=False),
+        Binding("3", "choose('checkin')", "I have arrived", id="welcome-checkin", show=False),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        library: str
+        today: date
+
+    def __init__(self) -> None:
+        super().__init__(id="welcome")
+        self._library = ""
+        self._today: date | None = None
+
+    @property
+    def t(self) -> Translator:
+        return translator(self)
+
+    def compose(self) -> ComposeResult:
+        with Body(classes="v-body", id="welcome-body"):
+            yield LibraryName(id="w-library")
+            yield Static(id="w-date")
+            yield Static(id="w-greeting")
+            with Center(), Vertical(id="w-choices"):
+                yield Button("", id="w-book", classes="v-choice")
+                yield Button("", id="w-lookup", classes="v-choice")
+                yield Button("", id="w-checkin", classes="v-choice")
+            with Center(), Horizontal(id="w-langs"):
+                for lang in languages():
+                    yield Button("", id=f"lang-{lang}", classes="v-lang")
+        yield Static(id="w-help", classes="v-help v-help-bottom")
+
+    def on_mount(self) -> None:
+        self.refresh_texts()
+        self.query_one("#w-book", Button).focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="welcome")
+    def _load(self) -> None:
+        services = services_of(self)
+        settings = services.booking.settings()
+        self.post_message(self.Loaded(settings.library_name, services.booking.now().date()))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self._library = message.library
+        self._today = message.today
+        self.refresh_texts()
+
+    def refresh_texts(self) -> None:
+        """Show every label in the current language (after a language change or a wipe)."""
+        t = self.t
+        self.query_one("#w-library", Static).update(plain(self._library))
+        self.query_one("#w-date", Static).update(
+            plain(t.long_date(self._today) if self._today else "")
+        )
+        self.query_one("#w-greeting", Static).update(plain(t("v.welcome.greeting")))
+        self.query_one("#w-book", Button).label = plain(t("v.welcome.book"))
+        self.query_one("#w-lookup", Button).label = plain(t("v.welcome.lookup"))
+        self.query_one("#w-checkin", Button).label = plain(t("v.welcome.checkin"))
+        for lang in languages():
+            button = self.query_one(f"#lang-{lang}", Button)
+            current = lang == t.lang
+            # The chosen language is marked by a sign as well as by colour.
+            mark = "\u25cf " if current else "\u25cb "
+            button.label = plain(mark + Translator(lang)("v.lang.name"))
+            button.set_class(current, "-current")
+        self.query_one("#w-help", Static).update(plain(t("v.help")))
+
+    @on(Button.Pressed, ".v-lang")
+    def _language(self, event: Button.Pressed) -> None:
+        lang = (event.button.id or "lang-lt").removeprefix("lang-")
+        self.app.set_language(lang)  # type: ignore[attr-defined]
+        self.refresh_texts()
+
+    @on(Button.Pressed, "#w-book")
+    def _book(self) -> None:
+        self.action_choose("book")
+
+    @on(Button.Pressed, "#w-lookup")
+    def _lookup(self) -> None:
+        self.action_choose("lookup")
+
+    @on(Button.Pressed, "#w-checkin")
+    def _checkin(self) -> None:
+        self.action_choose("checkin")
+
+    def action_choose(self, choice: str) -> None:
+        from screens.visitor.booking import TopicScreen
+        from screens.visitor.checkin import CheckInScreen
+        from screens.visitor.lookup import LookupScreen
+
+        screens = {"book": TopicScreen, "lookup": LookupScreen, "checkin": CheckInScreen}
+        self.app.push_screen(screens[choice]())

@@ -1,0 +1,284 @@
+"""Pilot tests of the booking flow: by taps with the on-screen keyboard, by keys, refusals."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Input
+
+from kiosk.models import Topic
+from kiosk.services import Services
+from kiosk.tickets import qr_matrix
+from screens.visitor import (
+    ConfirmScreen,
+    DetailsScreen,
+    TicketScreen,
+    TimeScreen,
+    TopicScreen,
+    WelcomeScreen,
+)
+from screens.visitor.booking import SlotButton
+from screens.widgets import QRCode
+from tests.test_visitor_helpers import (
+    BIG,
+    SMALL,
+    book_first_free,
+    click,
+    make_app,
+    press_text,
+    screen_text,
+    settle,
+    tap_keys,
+    text_of,
+    value_of,
+)
+
+
+async def _to_details(pilot, slot_selector: str = "#time-first") -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await click(pilot, "#w-book")
+    assert isinstance(pilot.app.screen, TopicScreen)
+    await click(pilot, "#topic-smartphone")
+    assert isinstance(pilot.app.screen, TimeScreen)
+    await click(pilot, slot_selector)
+    assert isinstance(pilot.app.screen, DetailsScreen)
+
+
+async def test_book_by_taps_with_the_onscreen_keyboard(demo: Services) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await click(pilot, "#w-book")
+        await click(pilot, "#topic-smartphone")
+        time_screen = app.screen
+        assert isinstance(time_screen, TimeScreen)
+        # Days are grouped, each time shows its place, empty days say so.
+        text = screen_text(app)
+        assert "lapkričio 24 d., antradienis" in text
+        assert "Šią dieną laisvo laiko nėra." in text
+        chosen = time_screen.query(SlotButton)[2]
+        assert chosen.slot.place in str(chosen.label)
+        await click(pilot, chosen)
+        assert isinstance(app.screen, DetailsScreen)
+        await tap_keys(pilot, "rūta")
+        assert value_of(app, "#name") == "Rūta"  # a capital at the start of the name
+        await click(pilot, "#phone")
+        await tap_keys(pilot, "861234567")
+        await tap_keys(pilot, "0")
+        keyboard_back = app.screen.query_one("#key-backspace")
+        await click(pilot, keyboard_back)
+        assert value_of(app, "#phone") == "861234567"
+        await click(pilot, "#details-next")
+        assert isinstance(app.screen, ConfirmScreen)
+        confirm_text = screen_text(app)
+        assert "Rūta" in confirm_text and chosen.slot.place in confirm_text
+        assert "+37061234567" in confirm_text
+        await click(pilot, "#confirm-ok")
+        ticket_screen = app.screen
+        assert isinstance(ticket_screen, TicketScreen)
+        booking = ticket_screen.ticket.booking
+        assert [type(s) for s in app.screen_stack[1:]] == [WelcomeScreen, TicketScreen]
+        stored = demo.booking.lookup(booking.code)
+        assert (stored.name, stored.phone, stored.start) == (
+            "Rūta",
+            "+37061234567",
+            chosen.slot.start.isoformat(),
+        )
+        assert " ".join(booking.code) in text_of(app, "#ticket-code")
+        assert chosen.slot.place in text_of(app, "#ticket-where")
+        qr = app.screen.query_one("#ticket-qr", QRCode)
+        assert qr.matrix == qr_matrix(ticket_screen.ticket.token)
+        await click(pilot, "#v-back")  # Done
+        assert isinstance(app.screen, WelcomeScreen)
+
+
+async def test_book_by_keys_in_english(demo: Services) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await click(pilot, "#lang-en")
+        assert app.lang == "en"
+        assert "Register" in str(app.screen.query_one("#w-book", Button).label)
+        app.screen.query_one("#w-book").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TopicScreen)
+        assert "Smartphone basics" in str(app.screen.query_one("#topic-smartphone", Button).label)
+        await pilot.press("enter")  # the first topic has the focus
+        await settle(pilot)
+        assert isinstance(app.screen, TimeScreen)
+        first = demo.booking.first_free("smartphone")
+        assert first is not None
+        assert "Tuesday 24 November" in str(app.screen.query_one("#time-first", Button).label)
+        await pilot.press("enter")  # First free time
+        await settle(pilot)
+        assert isinstance(app.screen, DetailsScreen)
+        assert "deleted 30 days" in text_of(app, "#consent")
+        await press_text(pilot, "Jonas")
+        await pilot.press("enter")  # on to the phone
+        assert app.screen.focused is app.screen.query_one("#phone", Input)
+        await pilot.press("enter")  # no phone: continue
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # Confirm has the focus
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        booking = app.screen.ticket.booking
+        assert (booking.name, booking.phone, booking.language) == ("Jonas", None, "en")
+        assert booking.start == first.start.isoformat()
+        assert "Place:" in text_of(app, "#ticket-where")
+        await pilot.press("escape")  # Done
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        assert app.lang == "lt"  # the next visitor starts in Lithuanian
+
+
+async def test_back_goes_one_step_and_keeps_the_name(demo: Services) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await _to_details(pilot)
+        await press_text(pilot, "Ona")
+        await click(pilot, "#details-next")
+        assert isinstance(app.screen, ConfirmScreen)
+        await click(pilot, "#confirm-change")
+        assert isinstance(app.screen, DetailsScreen)
+        assert value_of(app, "#name") == "Ona"
+        await click(pilot, "#v-back")
+        assert isinstance(app.screen, TimeScreen)
+        await click(pilot, "#time-first")
+        assert value_of(app, "#name") == "Ona"
+        for _ in range(3):
+            await pilot.press("escape")
+            await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+
+
+async def test_every_screen_has_back_and_the_librarian_hint(demo: Services) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await _to_details(pilot)
+        for screen in app.screen_stack[2:]:
+            assert screen.query_one("#v-back", Button).outer_size.height >= 3
+            assert "bibliotekinink" in screen_text_of(screen)
+
+
+def screen_text_of(screen) -> str:  # type: ignore[no-untyped-def]
+    from textual.widgets import Static
+
+    return "\n".join(str(w.render()) for w in screen.query(Static))
+
+
+async def test_validation_errors_next_to_the_fields(demo: Services) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await _to_details(pilot)
+        await click(pilot, "#details-next")
+        assert isinstance(app.screen, DetailsScreen)
+        assert text_of(app, "#name-error") == "⚠ Įrašykite savo vardą."
+        await press_text(pilot, "Ona2")
+        await click(pilot, "#details-next")
+        assert "skaičių" in text_of(app, "#name-error")
+        app.screen.query_one("#name", Input).value = "Ona"
+        await click(pilot, "#phone")
+        await press_text(pilot, "12345")
+        await click(pilot, "#details-next")
+        assert isinstance(app.screen, DetailsScreen)
+        assert not app.screen.query_one("#name-error").display
+        assert "Lietuvos telefono" in text_of(app, "#phone-error")
+        assert app.screen.query_one("#phone", Input).has_class("-invalid")
+
+
+async def test_markup_in_a_name_is_refused_and_shown_plainly(demo: Services) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await _to_details(pilot)
+        await press_text(pilot, "[bold]x")
+        assert value_of(app, "#name") == "[bold]x"  # the field shows it as typed
+        await click(pilot, "#details-next")
+        assert isinstance(app.screen, DetailsScreen)
+        assert "skliaustų" in text_of(app, "#name-error")
+        app.screen.query_one("#name", Input).value = "O'Brien-Žemaitė"
+        await click(pilot, "#details-next")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert text_of(app, "#v-confirm-name") == "O'Brien-Žemaitė"
+        await click(pilot, "#confirm-ok")
+        assert isinstance(app.screen, TicketScreen)
+        assert app.screen.ticket.booking.name == "O'Brien-Žemaitė"
+
+
+async def test_data_with_brackets_is_never_read_as_markup(demo: Services) -> None:
+    demo.catalog.save_topic(
+        Topic("markup", {"lt": "[bold red]Tema[/]", "en": "x"}, {"lt": "[link=x]a[/link]"})
+    )
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await click(pilot, "#w-book")
+        label = str(app.screen.query_one("#topic-markup", Button).label)
+        assert "[bold red]Tema[/]" in label and "[link=x]a[/link]" in label
+
+
+async def test_lost_race_sends_back_to_fresh_times(demo: Services) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await _to_details(pilot)
+        await press_text(pilot, "Ona")
+        await click(pilot, "#details-next")
+        assert isinstance(app.screen, ConfirmScreen)
+        slot = app.screen.draft.slot
+        assert slot is not None
+        # Another kiosk books the same time in between.
+        demo.booking.book("smartphone", slot.start, "Petras", scout=slot.scout)
+        await click(pilot, "#confirm-ok")
+        assert isinstance(app.screen, TimeScreen)
+        assert "ką tik užėmė" in text_of(app, "#time-notice")
+        shown = [b.slot for b in app.screen.query(SlotButton)]
+        assert slot not in shown and shown
+        assert app.screen.slots[0] != slot
+        await click(pilot, "#time-first")
+        assert value_of(app, "#name") == "Ona"
+        await click(pilot, "#details-next")
+        await click(pilot, "#confirm-ok")
+        assert isinstance(app.screen, TicketScreen)
+
+
+async def test_too_many_bookings_is_explained(demo: Services) -> None:
+    book_first_free(demo, name="Ona")
+    book_first_free(demo, name="Ona")
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await _to_details(pilot)
+        await press_text(pilot, "ona")
+        await click(pilot, "#details-next")
+        await click(pilot, "#confirm-ok")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "tiek būsimų registracijų" in text_of(app, "#confirm-status")
+        assert app.screen.query_one("#confirm-ok", Button).disabled
+
+
+async def test_topic_without_free_times_suggests_the_librarian(demo: Services) -> None:
+    demo.catalog.save_topic(Topic("nobody", {"lt": "Niekas", "en": "Nobody"}, {}, order=-1))
+    app = make_app(demo)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await click(pilot, "#w-book")
+        await click(pilot, "#topic-nobody")
+        assert isinstance(app.screen, TimeScreen)
+        status = text_of(app, "#time-status")
+        assert "14 d." in status and "bibliotekinink" in status
+        assert not app.screen.query(SlotButton)
+        assert not app.screen.query_one("#time-first").display
+
+
+async def test_ticket_returns_to_welcome_by_itself(demo: Services) -> None:
+    settings = demo.catalog.settings()
+    settings.ticket_return_seconds = 0.2  # type: ignore[assignment]
+    demo.catalog.save_settings(settings)
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await _to_details(pilot)
+        await press_text(pilot, "Ona")
+        await click(pilot, "#details-next")
+        await click(pilot, "#confirm-ok")
+        assert isinstance(app.screen, TicketScreen)
+        from tests.test_visitor_helpers import wait_until
+
+        await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen))

@@ -1,0 +1,92 @@
+"""Helpers for the visitor kiosk tests (no tests here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from kiosk.app import KioskApp
+from kiosk.booking import Ticket
+from kiosk.models import Slot
+from kiosk.services import Services
+from screens.widgets import OnScreenKeyboard
+
+BIG = (120, 40)
+SMALL = (80, 24)
+
+
+def make_app(services: Services, **kwargs: float) -> KioskApp:
+    """The visitor kiosk; idle timers far away unless a test asks for short ones."""
+    kwargs.setdefault("idle_seconds", 3600)
+    kwargs.setdefault("countdown_seconds", 3600)
+    return KioskApp(services, **kwargs)  # type: ignore[arg-type]
+
+
+async def settle(pilot: Pilot) -> None:  # type: ignore[type-arg]
+    """Let pushes, workers and the messages they post all land."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wait_until(pilot: Pilot, condition: Callable[[], bool], limit: float = 10.0) -> None:  # type: ignore[type-arg]
+    """Poll (not a fixed sleep) until ``condition`` holds, failing after ``limit`` seconds."""
+    steps = int(limit / 0.02)
+    for _ in range(steps):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition never became true")
+
+
+async def click(pilot: Pilot, target: str | Widget) -> None:  # type: ignore[type-arg]
+    """Tap a widget of the current screen, scrolling it into view first (as a visitor would)."""
+    widget = pilot.app.screen.query_one(target) if isinstance(target, str) else target
+    widget.scroll_visible(animate=False, immediate=True)
+    await pilot.pause()
+    middle = (widget.size.width // 2, widget.size.height // 2)
+    assert await pilot.click(widget, offset=middle), f"the tap on {widget!r} hit something else"
+    await settle(pilot)
+
+
+async def tap_keys(pilot: Pilot, text: str) -> None:  # type: ignore[type-arg]
+    """Type ``text`` on the on-screen keyboard of the current screen."""
+    keyboard = pilot.app.screen.query_one(OnScreenKeyboard)
+    for char in text:
+        await click(pilot, keyboard.key_button(char.lower()))
+
+
+async def press_text(pilot: Pilot, text: str) -> None:  # type: ignore[type-arg]
+    """Type on a physical keyboard (or a scanner), one key per character."""
+    for char in text:
+        await pilot.press("space" if char == " " else char)
+    await pilot.pause()
+
+
+def text_of(app: KioskApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def value_of(app: KioskApp, selector: str) -> str:
+    return app.screen.query_one(selector, Input).value
+
+
+def screen_text(app: KioskApp) -> str:
+    """Everything the Static widgets of the current screen show, one per line."""
+    return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display)
+
+
+def book_first_free(services: Services, topic: str = "smartphone", name: str = "Ona") -> Ticket:
+    slot = services.booking.first_free(topic)
+    assert slot is not None
+    return services.booking.book(topic, slot.start, name, scout=slot.scout)
+
+
+def slot_at(services: Services, topic: str, start: datetime) -> Slot:
+    return next(s for s in services.booking.free_slots(topic) if s.start == start)
