@@ -17,6 +17,9 @@ from kiosk.services import Services
 
 PURGES = "purges"
 PURGE_LOG_KEEP = 200
+# Closed bookings move to the per-month archive this long after their names were erased,
+# so the archive (written once) only ever holds anonymous records.
+ARCHIVE_MARGIN_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class PurgeResult:
     retention_days: int
     cutoff: datetime  # consultations that ended at or before this were erased
     erased: list[Erased] = field(default_factory=list)
+    archived: int = 0  # closed, anonymous bookings moved from the hot file to the archive
 
     @property
     def count(self) -> int:
@@ -44,6 +48,7 @@ class PurgeResult:
             "cutoff": self.cutoff.isoformat(),
             "erased_count": self.count,
             "erased": [{"code": e.code, "start": e.start, "status": e.status} for e in self.erased],
+            "archived_count": self.archived,
         }
 
     @classmethod
@@ -53,6 +58,7 @@ class PurgeResult:
             retention_days=int(data["retention_days"]),
             cutoff=datetime.fromisoformat(data["cutoff"]),
             erased=[Erased(e["code"], e["start"], e["status"]) for e in data.get("erased", [])],
+            archived=int(data.get("archived_count", 0)),
         )
 
 
@@ -62,7 +68,11 @@ def is_due(booking: Booking, now: datetime, retention_days: int) -> bool:
 
 
 def purge(services: Services) -> PurgeResult:
-    """Erase names and phones past the retention period; one transaction, logged if any."""
+    """Erase names and phones past the retention period, then archive old closed bookings.
+
+    The erasure is one transaction, logged if it erased anything. The archive move keeps
+    the hot file small so everyday operations do not slow down with history.
+    """
     now = as_local(services.clock.now())
     with services.store.transaction() as tx:
         days = load_settings(tx).retention_days
@@ -80,6 +90,9 @@ def purge(services: Services) -> PurgeResult:
             log = tx.all(PURGES)
             log.append({"seq": len(log) + 1, **result.to_dict()})
             tx.replace_all(PURGES, log[-PURGE_LOG_KEEP:])
+    result.archived = services.store.archive_history(
+        now - timedelta(days=days + ARCHIVE_MARGIN_DAYS)
+    )
     return result
 
 

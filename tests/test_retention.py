@@ -65,3 +65,20 @@ def test_cli_purge_reports_what_was_erased(demo: Services, capsys, monkeypatch) 
     assert out["erased_count"] == 1 and out["erased"][0]["code"] == "OLD001"
     assert "Ona" not in json.dumps(out)
     assert demo.booking.lookup("OLD001").name == ""
+
+
+def test_purge_archives_old_closed_bookings_after_erasing_them(demo: Services) -> None:
+    old = datetime(2026, 9, 1, 10, 0, tzinfo=TZ)
+    put_booking(demo, code="OLD002", start=old, name="Ona", status=BookingStatus.DONE)
+    put_booking(demo, code="OPEN01", start=old, name="Jonas", status=BookingStatus.BOOKED)
+    result = purge(demo)
+    assert result.archived == 1 and result.to_dict()["archived_count"] == 1
+    assert [m for m in demo.store.archived_months()] == ["2026-09"]
+    with demo.store.snapshot() as tx:
+        hot_codes = {d["code"] for d in tx.all("bookings")}
+    assert "OLD002" not in hot_codes and "OPEN01" in hot_codes  # open bookings never move
+    archived = demo.booking.lookup("OLD002")
+    assert (archived.name, archived.status) == ("", "done")  # anonymous before it moved
+    res = compute_results(demo, old.date(), old.date())
+    assert res.bookings == 2
+    assert purge(demo).archived == 0  # nothing moves twice

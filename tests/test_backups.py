@@ -1,0 +1,92 @@
+"""Backups rotate; a restore puts one back; processes see each other's writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from db import Store, StoreError
+from db import store as store_mod
+from kiosk.services import build_services
+
+
+def test_backups_rotate_keeping_the_newest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(tmp_path, backups_keep=3).open()
+    made = []
+    for n in range(5):
+        with store.transaction() as tx:
+            tx.insert("notes", {"n": n})
+        made.append(store.backup())
+    kept = store.backups()
+    assert kept == sorted(made[-3:], reverse=True)
+    assert all(p.is_file() for p in kept) and not any(p.is_file() for p in made[:2])
+    assert json.loads(kept[0].read_text())["notes"]  # a whole, parseable copy
+
+
+def test_a_backup_is_taken_automatically_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path).open()
+    with store.transaction() as tx:
+        tx.insert("notes", {"n": 1})
+    assert len(store.backups()) == 1  # the first write after start backs up the old file
+    with store.transaction() as tx:
+        tx.insert("notes", {"n": 2})
+    assert len(store.backups()) == 1  # not again within the hour
+    monkeypatch.setattr(store_mod, "BACKUP_INTERVAL_S", 0.0)
+    with store.transaction() as tx:
+        tx.insert("notes", {"n": 3})
+    assert len(store.backups()) == 2
+
+
+def test_restore_brings_back_a_backup_and_keeps_the_current_file(tmp_path: Path, clock) -> None:
+    services = build_services(tmp_path, clock)
+    services.catalog.save_settings(services.catalog.settings())
+    backup = services.store.backup()
+    with services.store.transaction() as tx:
+        tx.insert("notes", {"after": True})
+    services.store.restore(backup)
+    with services.store.snapshot() as tx:
+        assert tx.all("notes") == []
+    assert any("before-restore" in p.name for p in services.store.backups())
+
+
+def test_restore_refuses_a_file_that_does_not_parse(tmp_path: Path) -> None:
+    store = Store(tmp_path / "d").open()
+    bad = tmp_path / "bad.json"
+    bad.write_text("{nope")
+    with pytest.raises(StoreError):
+        store.restore(bad)
+
+
+def test_each_process_sees_what_another_wrote(tmp_path: Path) -> None:
+    one, two = Store(tmp_path).open(), Store(tmp_path).open()
+    with two.snapshot() as tx:
+        assert tx.all("notes") == []  # two has now cached the file
+    with one.transaction() as tx:
+        tx.insert("notes", {"from": "one"})
+    with two.snapshot() as tx:
+        assert tx.all("notes") == [{"from": "one"}]
+    with two.transaction() as tx:
+        tx.insert("notes", {"from": "two"})
+    with one.transaction() as tx:
+        assert [d["from"] for d in tx.all("notes")] == ["one", "two"]
+
+
+def test_a_failed_transaction_changes_nothing(tmp_path: Path) -> None:
+    store = Store(tmp_path).open()
+    before = store.path.read_bytes()
+    with pytest.raises(ZeroDivisionError), store.transaction() as tx:
+        tx.insert("notes", {"n": 1})
+        1 / 0  # noqa: B018
+    assert store.path.read_bytes() == before
+    with store.snapshot() as tx:
+        assert tx.all("notes") == []
+
+
+def test_a_snapshot_cannot_write(tmp_path: Path) -> None:
+    store = Store(tmp_path).open()
+    with store.snapshot() as tx, pytest.raises(RuntimeError):
+        tx.insert("notes", {"n": 1})
