@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
@@ -36,7 +37,8 @@ class MoreTimeScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="v-dialog", id="more-box"):
             yield Static(plain(self.t("v.more.title")), classes="v-dialog-title")
-            yield Static(id="more-countdown", classes="v-countdown")
+            self._deadline = time.monotonic() + self.countdown_seconds
+            yield Static(self._countdown(), id="more-countdown", classes="v-countdown")
             with Horizontal(classes="v-dialog-buttons"):
                 yield Button(
                     plain("\u2714 " + self.t("v.more.yes")),
@@ -47,8 +49,6 @@ class MoreTimeScreen(ModalScreen[bool]):
                 yield Button(plain("\u21ba " + self.t("v.more.no")), id="more-no", classes="v-big")
 
     def on_mount(self) -> None:
-        self._deadline = time.monotonic() + self.countdown_seconds
-        self._tick()
         self.set_interval(min(1.0, max(self.countdown_seconds / 4, 0.05)), self._tick)
         self.set_timer(self.countdown_seconds, self._expired)
         self.query_one("#more-yes", Button).focus()
@@ -56,10 +56,11 @@ class MoreTimeScreen(ModalScreen[bool]):
     def seconds_left(self) -> int:
         return max(0, math.ceil(self._deadline - time.monotonic()))
 
+    def _countdown(self) -> Content:
+        return plain(self.t("v.more.countdown", seconds=self.seconds_left()))
+
     def _tick(self) -> None:
-        self.query_one("#more-countdown", Static).update(
-            plain(self.t("v.more.countdown", seconds=self.seconds_left()))
-        )
+        self.query_one("#more-countdown", Static).update(self._countdown())
 
     def _expired(self) -> None:
         if self.is_active or self in self.app.screen_stack:

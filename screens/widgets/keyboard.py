@@ -106,7 +106,7 @@ class OnScreenKeyboard(Widget):
     def key_button(self, char: str) -> KeyButton:
         """The key that types ``char`` (tests and callers that need to find one)."""
         for key in self.query(KeyButton):
-            if key.key_value == char:  # type: ignore[attr-defined]
+            if key.key_value in (char, char.upper()):  # type: ignore[attr-defined]
                 return key
         raise LookupError(char)
 

@@ -1,0 +1,207 @@
+"""Pilot tests of look-up/cancel and check-in (scanned token, typed code, every refusal)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from kiosk.models import BookingStatus
+from kiosk.services import Services
+from kiosk.tickets import new_token
+from screens.visitor import CheckInScreen, ConfirmCancelScreen, LookupScreen, WelcomeScreen
+from tests.test_visitor_helpers import (
+    BIG,
+    SMALL,
+    book_first_free,
+    click,
+    make_app,
+    press_text,
+    settle,
+    tap_keys,
+    text_of,
+    value_of,
+)
+
+
+async def test_look_up_and_cancel_by_taps(demo: Services) -> None:
+    ticket = book_first_free(demo)
+    code = ticket.booking.code
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await click(pilot, "#w-lookup")
+        assert isinstance(app.screen, LookupScreen)
+        await tap_keys(pilot, code)
+        assert value_of(app, "#lookup-code") == code
+        await click(pilot, "#lookup-find")
+        details = text_of(app, "#lookup-details")
+        assert code in details and ticket.booking.place in details
+        assert "Išmanusis telefonas" in details and "Austėja R." in details
+        await click(pilot, "#lookup-cancel")
+        assert isinstance(app.screen, ConfirmCancelScreen)
+        await click(pilot, "#cancel-no")  # changed their mind
+        assert demo.booking.lookup(code).state is BookingStatus.BOOKED
+        await click(pilot, "#lookup-cancel")
+        await click(pilot, "#cancel-yes")
+        assert isinstance(app.screen, LookupScreen)
+        assert demo.booking.lookup(code).state is BookingStatus.CANCELLED
+        assert "atšaukta" in text_of(app, "#lookup-status")
+        assert "Būsena: atšaukta" in text_of(app, "#lookup-details")
+        assert not app.screen.query_one("#lookup-cancel").display
+        await click(pilot, "#v-back")
+        assert isinstance(app.screen, WelcomeScreen)
+
+
+async def test_look_up_and_cancel_by_keys(demo: Services) -> None:
+    ticket = book_first_free(demo)
+    app = make_app(demo)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, LookupScreen)
+        await press_text(pilot, ticket.booking.code.lower())  # any case works
+        await pilot.press("enter")
+        await settle(pilot)
+        assert ticket.booking.code in text_of(app, "#lookup-details")
+        await pilot.press("enter")  # Cancel has the focus
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmCancelScreen)
+        await pilot.press("shift+tab", "enter")  # from "No, keep it" to "Yes, cancel"
+        await settle(pilot)
+        assert demo.booking.lookup(ticket.booking.code).state is BookingStatus.CANCELLED
+
+
+async def test_look_up_by_scanned_token_and_unknown_code(demo: Services) -> None:
+    ticket = book_first_free(demo)
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await click(pilot, "#w-lookup")
+        await press_text(pilot, "ACDEFG")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "nerandame" in text_of(app, "#lookup-status")
+        assert not app.screen.query_one("#lookup-result").display
+        app.screen.query_one("#lookup-code").value = ""
+        await press_text(pilot, ticket.token)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert ticket.booking.code in text_of(app, "#lookup-details")
+
+
+async def test_cancel_that_lost_a_race_is_explained(demo: Services) -> None:
+    ticket = book_first_free(demo)
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await click(pilot, "#w-lookup")
+        await press_text(pilot, ticket.booking.code)
+        await pilot.press("enter")
+        await settle(pilot)
+        await click(pilot, "#lookup-cancel")
+        demo.booking.cancel(ticket.booking.code)  # the librarian was quicker
+        await click(pilot, "#cancel-yes")
+        assert "nebegalima" in text_of(app, "#lookup-status")
+
+
+async def _check_in(pilot, text: str) -> str:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    if not isinstance(app.screen, CheckInScreen):
+        await click(pilot, "#w-checkin")
+    assert app.screen.focused is app.screen.query_one("#checkin-code")  # focused on arrival
+    await press_text(pilot, text)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert value_of(app, "#checkin-code") == ""  # ready for the next scan
+    return text_of(app, "#checkin-result")
+
+
+async def test_check_in_by_scanned_token(demo: Services) -> None:
+    ticket = book_first_free(demo, name="Ona")
+    app = make_app(demo)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        answer = await _check_in(pilot, ticket.token)
+        assert answer.startswith("✔ Sveiki, Ona!")
+        assert ticket.booking.place in answer and "Austėja R." in answer
+        assert app.screen.query_one("#checkin-result").has_class("v-ok")
+        assert demo.booking.lookup(ticket.booking.code).state is BookingStatus.CHECKED_IN
+        again = await _check_in(pilot, ticket.token)
+        assert again.startswith("⚠ Jūs jau pažymėjote atvykimą 09:00")
+
+
+async def test_check_in_by_typed_code_on_screen_keys(demo: Services) -> None:
+    ticket = book_first_free(demo, name="Ona")
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await click(pilot, "#w-checkin")
+        await tap_keys(pilot, ticket.booking.code)
+        await click(pilot, "#checkin-go")
+        assert "Sveiki, Ona!" in text_of(app, "#checkin-result")
+
+
+async def test_check_in_by_lower_case_code_and_line_feed(demo: Services) -> None:
+    ticket = book_first_free(demo, name="Ona")
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await click(pilot, "#w-checkin")
+        await press_text(pilot, ticket.booking.code.lower())
+        await pilot.press("ctrl+j")  # a scanner set to send LF
+        await settle(pilot)
+        assert "Sveiki, Ona!" in text_of(app, "#checkin-result")
+
+
+async def test_check_in_input_takes_only_the_ticket_alphabet(demo: Services) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await click(pilot, "#w-checkin")
+        await press_text(pilot, "a0b1c!ž8")
+        assert value_of(app, "#checkin-code") == "abc"
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ("malformed", "nepanašu į registracijos kodą"),
+        ("unknown", "nerandame"),
+        ("forged", "QR kodas negalioja"),
+        ("cancelled", "buvo atšaukta"),
+        ("already_checked_in", "jau pažymėjote atvykimą"),
+        ("already_closed", "jau baigta"),
+        ("not_today", "ne šiandien, o lapkričio 25 d., trečiadienis, 14:00"),
+    ],
+)
+async def test_every_refusal_has_its_own_message(
+    demo: Services, reason: str, expected: str
+) -> None:
+    ticket = book_first_free(demo)
+    text = ticket.token
+    if reason == "malformed":
+        text = "ACD"
+    elif reason == "unknown":
+        text = "ACDEFG"
+    elif reason == "forged":
+        text = new_token()
+    elif reason == "cancelled":
+        demo.booking.cancel(ticket.booking.code)
+    elif reason == "already_checked_in":
+        demo.booking.check_in(ticket.token)
+    elif reason == "already_closed":
+        demo.booking.mark_done(ticket.booking.code)
+    elif reason == "not_today":
+        tomorrow = demo.booking.free_slots(
+            "smartphone", first_day=demo.booking.now().date() + timedelta(days=1)
+        )[0]
+        text = demo.booking.book("smartphone", tomorrow.start, "Ona", scout=tomorrow.scout).token
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        answer = await _check_in(pilot, text)
+        assert answer.startswith("⚠ ")
+        assert expected in answer
+        assert app.screen.query_one("#checkin-result").has_class("v-warn")
