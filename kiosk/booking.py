@@ -70,19 +70,28 @@ def load_bookings(tx: Tx) -> list[Booking]:
     return [Booking.from_dict(d) for d in tx.all(BOOKINGS)]
 
 
-def load_availability(tx: Tx, since: datetime | None = None) -> Availability:
-    """Everything scheduling needs; only bookings ending after ``since`` count as busy."""
+def load_availability(
+    tx: Tx, since: datetime | None = None, on_day: date | None = None
+) -> Availability:
+    """Everything scheduling needs. Busy times: bookings ending after ``since`` (and
+    starting on ``on_day`` when given: booking one time needs only that day's)."""
     busy = []
     # Indexed by end time: only what is still ahead is read (never the history).
     docs = tx.all(BOOKINGS) if since is None else tx.bookings_ending_after(since)
+    # Starts are stored as Vilnius local ISO times, so the first 10 characters are the
+    # local date: a string compare skips other days without parsing them.
+    day_prefix = on_day.isoformat() if on_day is not None else None
     for doc in docs:
         if doc["status"] not in HOLDS_TIME:
             continue
+        if day_prefix is not None and not doc["start"].startswith(day_prefix):
+            continue
         # The two times are all that counts: no whole Booking per document (hot path).
-        ends = as_local(datetime.fromisoformat(doc["end"]))
+        # Aware datetimes compare correctly whatever their tzinfo object.
+        ends = datetime.fromisoformat(doc["end"])
         if since is not None and ends <= since:
             continue
-        busy.append(Busy(doc["scout"], as_local(datetime.fromisoformat(doc["start"])), ends))
+        busy.append(Busy(doc["scout"], datetime.fromisoformat(doc["start"]), ends))
     return Availability(
         settings=load_settings(tx),
         scouts=load_scouts(tx),
@@ -228,7 +237,7 @@ class BookingService:
         with self.store.transaction() as tx:
             now = self.now()
             self._require_topic(tx, topic, active=True)
-            availability = load_availability(tx, since=now)
+            availability = load_availability(tx, since=now, on_day=start.date())
             settings = availability.settings
             slots = self._slots(availability, topic, now, start.date(), 1, scout)
             chosen = next((s for s in slots if s.start == start), None)
@@ -238,23 +247,17 @@ class BookingService:
                     f"the time {start.isoformat()} is not free for topic {topic!r}",
                 )
             key = visitor_key(clean, phone_norm)
-            holding = [
-                b
-                for b in map(
-                    Booking.from_dict,
-                    (
-                        d
-                        for d in tx.bookings_ending_after(now)
-                        if d["status"] in OPEN_STATUSES
-                        and visitor_key(d["name"], d.get("phone")) == key
-                    ),
-                )
-                if b.state.is_open and b.starts > now and visitor_key(b.name, b.phone) == key
-            ]
-            if len(holding) >= settings.max_future_bookings:
+            holding = sum(
+                1
+                for d in tx.bookings_ending_after(now)
+                if d["status"] in OPEN_STATUSES
+                and visitor_key(d["name"], d.get("phone")) == key
+                and datetime.fromisoformat(d["start"]) > now
+            )
+            if holding >= settings.max_future_bookings:
                 raise Conflict(
                     "too_many_bookings",
-                    f"this visitor already holds {len(holding)} future bookings "
+                    f"this visitor already holds {holding} future bookings "
                     f"(at most {settings.max_future_bookings})",
                 )
             token = new_token()
