@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-import time
+from time import monotonic
 
 from textual import on
 from textual.app import ComposeResult
@@ -37,7 +37,7 @@ class MoreTimeScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="v-dialog", id="more-box"):
             yield Static(plain(self.t("v.more.title")), classes="v-dialog-title")
-            self._deadline = time.monotonic() + self.countdown_seconds
+            self._deadline = monotonic() + self.countdown_seconds
             yield Static(self._countdown(), id="more-countdown", classes="v-countdown")
             with Horizontal(classes="v-dialog-buttons"):
                 yield Button(
@@ -54,7 +54,7 @@ class MoreTimeScreen(ModalScreen[bool]):
         self.query_one("#more-yes", Button).focus()
 
     def seconds_left(self) -> int:
-        return max(0, math.ceil(self._deadline - time.monotonic()))
+        return max(0, math.ceil(self._deadline - monotonic()))
 
     def _countdown(self) -> Content:
         return plain(self.t("v.more.countdown", seconds=self.seconds_left()))

@@ -1,0 +1,97 @@
+"""A real terminal: the installed ``kiosk demo`` under tmux, booked by keys alone."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.clock import FixedClock
+from kiosk.services import build_services
+from tests.conftest import NOW
+
+TMUX = shutil.which("tmux")
+KIOSK = Path(sys.executable).with_name("kiosk")
+
+pytestmark = [
+    pytest.mark.skipif(TMUX is None, reason="tmux is not installed"),
+    pytest.mark.skipif(not KIOSK.exists(), reason="the kiosk script is not installed"),
+]
+
+
+def _tmux(*args: str) -> str:
+    assert TMUX is not None
+    done = subprocess.run([TMUX, *args], capture_output=True, text=True, check=False)
+    return done.stdout
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    name = f"kiosk-test-{uuid.uuid4().hex[:8]}"
+    data = tmp_path / "kiosk-data"
+    command = (
+        f"env KIOSK_DATA_DIR={data} KIOSK_NOW={NOW.isoformat()} TERM=xterm-256color {KIOSK} demo"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TMUX"}
+    subprocess.run(
+        [TMUX, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", command],  # type: ignore[list-item]
+        check=True,
+        env=env,
+    )
+    try:
+        yield name, data
+    finally:
+        _tmux("kill-session", "-t", name)
+
+
+def _screen(name: str) -> str:
+    return _tmux("capture-pane", "-p", "-t", name)
+
+
+def _wait_for(name: str, text: str, limit: float = 30.0) -> str:
+    """Poll the pane until ``text`` shows (the app renders asynchronously)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        shown = _screen(name)
+        if text in shown:
+            return shown
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} never appeared; the screen shows:\n{_screen(name)}")
+
+
+def _keys(name: str, *keys: str) -> None:
+    _tmux("send-keys", "-t", name, *keys)
+
+
+def test_book_by_keys_in_a_real_terminal(session: tuple[str, Path]) -> None:
+    name, data = session
+    _wait_for(name, "Užsiregistruoti konsultacijai")
+    _wait_for(name, "2026 m. lapkričio 24 d., antradienis")
+    _keys(name, "Enter")  # the first choice has the focus
+    _wait_for(name, "Kuo galime padėti?")
+    _wait_for(name, "Išmanusis telefonas")
+    _keys(name, "Enter")  # the first topic has the focus
+    _wait_for(name, "Pirmas laisvas laikas")
+    _keys(name, "Enter")
+    _wait_for(name, "Vardas (būtina)")
+    _keys(name, "-l", "Žygimantas")
+    _wait_for(name, "Žygimantas")
+    _keys(name, "Enter")  # to the phone
+    _keys(name, "Enter")  # no phone: continue
+    _wait_for(name, "Ar viskas teisinga?")
+    _keys(name, "Enter")  # Confirm
+    _wait_for(name, "Registracija patvirtinta.")
+    shown = _wait_for(name, "▀")  # the QR code is drawn (in a worker)
+    services = build_services(data, FixedClock(NOW))
+    mine = [b for b in services.booking.bookings() if b.name == "Žygimantas"]
+    assert len(mine) == 1
+    assert " ".join(mine[0].code) in shown
+    _keys(name, "Escape")  # Done
+    _wait_for(name, "Užsiregistruoti konsultacijai")
