@@ -205,3 +205,19 @@ async def test_every_refusal_has_its_own_message(
         assert answer.startswith("⚠ ")
         assert expected in answer
         assert app.screen.query_one("#checkin-result").has_class("v-warn")
+
+
+async def test_check_in_answer_clears_itself_for_the_next_person(demo: Services) -> None:
+    settings = demo.catalog.settings()
+    settings.ticket_return_seconds = 0.2  # type: ignore[assignment]
+    demo.catalog.save_settings(settings)
+    ticket = book_first_free(demo, name="Ona")
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        answer = await _check_in(pilot, ticket.booking.code)
+        assert "Ona" in answer
+        from tests.test_visitor_helpers import wait_until
+
+        await wait_until(pilot, lambda: not app.screen.query_one("#checkin-result").display)
+        assert isinstance(app.screen, CheckInScreen)

@@ -9,6 +9,7 @@ from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 
@@ -26,6 +27,7 @@ from screens.widgets import OnScreenKeyboard
 class Checked(Message):
     result: VerifyResult
     view: BookingView | None
+    clear_after: float
 
 
 def result_text(t: Translator, result: VerifyResult, view: BookingView | None) -> str:
@@ -54,6 +56,10 @@ class CheckInScreen(TypingScreen):
     UPPER_CASE = True
     # A scanner whose suffix is a line feed sends ctrl+j instead of Enter.
     BINDINGS = [Binding("ctrl+j", "check", "Check in", id="checkin-lf", show=False)]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._clear_timer: Timer | None = None
 
     def compose_body(self) -> Iterable[Widget]:
         t = self.t
@@ -87,7 +93,8 @@ class CheckInScreen(TypingScreen):
         services = services_of(self)
         outcome: CheckIn = services.booking.check_in(text)
         view = booking_view(services, outcome.booking) if outcome.booking else None
-        self.post_message(Checked(outcome.result, view))
+        clear_after = services.booking.settings().ticket_return_seconds
+        self.post_message(Checked(outcome.result, view, clear_after))
 
     @on(Checked)
     def _checked(self, message: Checked) -> None:
@@ -99,3 +106,10 @@ class CheckInScreen(TypingScreen):
         box.set_class(not ok, "v-warn")
         box.display = True
         self.query_one("#checkin-code", CodeInput).focus()
+        # The next person at the door should not read this visitor's name and place.
+        if self._clear_timer is not None:
+            self._clear_timer.stop()
+        self._clear_timer = self.set_timer(message.clear_after, self._clear)
+
+    def _clear(self) -> None:
+        self.query_one("#checkin-result").display = False
