@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Static
 from kiosk.reports import Results, Row, compute_results, export_bookings, export_results
 from screens.librarian.common import plain, services_of, t
 
-BAR_WIDTH = 18
+BAR_WIDTH = 12  # cells; the bar column is exactly this wide so a bar never gets cut
 EXPORT_DIR = "exports"
 
 
@@ -44,7 +44,7 @@ def chart(title: str, rows: list[Row], total: int | None = None) -> Table:
     table.add_column(t("lib.results.what"), ratio=3, no_wrap=True, overflow="ellipsis")
     table.add_column(t("lib.results.count"), justify="right", width=5)
     table.add_column("%", justify="right", width=5)
-    table.add_column("", ratio=2, no_wrap=True)
+    table.add_column("", width=BAR_WIDTH, no_wrap=True)
     whole = total if total is not None else sum(r.count for r in rows)
     top = max((r.count for r in rows), default=0)
     if not rows:
