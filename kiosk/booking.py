@@ -102,6 +102,14 @@ def load_availability(
     )
 
 
+def _booking_by_code(tx: Tx, code: str) -> Booking:
+    """The booking with ``code``, hot or archived (archived ones are closed), or NotFound."""
+    doc = tx.find_booking(code=code)
+    if doc is None:
+        raise NotFound("unknown_code", f"no booking with code {code!r}")
+    return Booking.from_dict(doc)
+
+
 @dataclass(frozen=True)
 class Ticket:
     """A booking just made: the token exists only here, never in the store."""
@@ -193,12 +201,8 @@ class BookingService:
 
     def lookup(self, code: str) -> Booking:
         """The booking with this short code (any case, spaces ignored)."""
-        wanted = normalize_ticket_input(code)
         with self.store.snapshot() as tx:
-            doc = tx.find_booking(code=wanted)  # hot file, then the archived history
-        if doc is None:
-            raise NotFound("unknown_code", f"no booking with code {wanted!r}")
-        return Booking.from_dict(doc)
+            return _booking_by_code(tx, normalize_ticket_input(code))
 
     def bookings(
         self,
@@ -314,10 +318,7 @@ class BookingService:
     ) -> Booking:
         wanted = normalize_ticket_input(code)
         with self.store.transaction() as tx:
-            doc = tx.find_booking(code=wanted)  # archived ones are closed: Conflict below
-            if doc is None:
-                raise NotFound("unknown_code", f"no booking with code {wanted!r}")
-            booking = Booking.from_dict(doc)
+            booking = _booking_by_code(tx, wanted)
             if booking.state not in allowed_from:
                 raise Conflict(
                     f"cannot_{target.value}",
@@ -334,10 +335,7 @@ class BookingService:
         """A fresh token for a booking (the store keeps only hashes); the old QR stops working."""
         wanted = normalize_ticket_input(code)
         with self.store.transaction() as tx:
-            doc = tx.find_booking(code=wanted)  # archived ones are closed: Conflict below
-            if doc is None:
-                raise NotFound("unknown_code", f"no booking with code {wanted!r}")
-            booking = Booking.from_dict(doc)
+            booking = _booking_by_code(tx, wanted)
             if not booking.state.is_open:
                 raise Conflict(
                     "ticket_closed", f"booking {wanted} is {booking.status}; no ticket to print"
