@@ -580,7 +580,37 @@ class Store:
         self._last_backup = time.time()
         for old in self.backups()[self.backups_keep :]:
             old.unlink(missing_ok=True)
+        self._mirror_archive()
         return target
+
+    def _mirror_archive(self) -> None:
+        """Keep ``backups/archive/`` a copy of the archive month files.
+
+        Month files are written once (rewritten only by ``rewrite_archived``), so one
+        mirror is their backup; only files whose size or mtime changed are copied. The
+        index is not copied: ``rebuild_archive_index()`` makes it from the month files.
+        """
+        months = [self.history.month_path(m) for m in self.history.months()]
+        if not months:
+            return
+        mirror = self.backup_dir / "archive"
+        mirror.mkdir(parents=True, exist_ok=True)
+        copied = False
+        for month in months:
+            target = mirror / month.name
+            st = month.stat()
+            if target.exists():
+                tst = target.stat()
+                if (tst.st_size, tst.st_mtime_ns) == (st.st_size, st.st_mtime_ns):
+                    continue
+            tmp = target.with_suffix(".tmp")
+            shutil.copy2(month, tmp)
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+            copied = True
+        if copied:
+            fsync_dir(mirror)
 
     def _maybe_backup(self) -> None:
         if self._last_backup is None:

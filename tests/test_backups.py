@@ -90,3 +90,23 @@ def test_a_snapshot_cannot_write(tmp_path: Path) -> None:
     store = Store(tmp_path).open()
     with store.snapshot() as tx, pytest.raises(RuntimeError):
         tx.insert("notes", {"n": 1})
+
+
+def test_backups_mirror_the_archive_month_files(tmp_path: Path, clock) -> None:
+    from datetime import timedelta
+
+    from tests.test_archive import make_history
+
+    store = build_services(tmp_path, clock).store
+    make_history(store, 40, clock.now() - timedelta(days=200))
+    assert store.archive_history(clock.now() - timedelta(days=100)) > 0
+    store.backup()
+    mirror = store.backup_dir / "archive"
+    months = store.archived_months()
+    assert sorted(p.name for p in mirror.glob("*.json")) == [
+        store.history.month_path(m).name for m in months
+    ]
+    for m in months:
+        assert (mirror / store.history.month_path(m).name).read_bytes() == (
+            store.history.month_path(m).read_bytes()
+        )
