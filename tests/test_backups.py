@@ -110,3 +110,29 @@ def test_backups_mirror_the_archive_month_files(tmp_path: Path, clock) -> None:
         assert (mirror / store.history.month_path(m).name).read_bytes() == (
             store.history.month_path(m).read_bytes()
         )
+
+
+def test_an_older_file_is_backed_up_then_migrated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path).open()
+    with store.transaction() as tx:
+        tx.insert("topics", {"slug": "email", "name": "El. paštas"})
+    before = store.path.read_bytes()
+
+    def v1_to_v2(data: dict) -> dict:
+        # e.g. a topic's single name becomes names per language
+        for doc in data.get("topics", {}).values():
+            doc["names"] = {"lt": doc.pop("name")}
+        return data
+
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(store_mod.MIGRATIONS, 1, v1_to_v2)
+    migrated = Store(tmp_path).open()
+    with migrated.snapshot() as tx:
+        assert tx.all("topics") == [{"slug": "email", "names": {"lt": "El. paštas"}}]
+        assert tx.get_meta("schema") == 2
+    saved = [p for p in migrated.backups() if "before-migration-v1" in p.name]
+    assert len(saved) == 1 and saved[0].read_bytes() == before
+    Store(tmp_path).open()  # opening again changes nothing more
+    assert len([p for p in migrated.backups() if "before-migration" in p.name]) == 1
