@@ -255,6 +255,7 @@ class BookingService:
                 1
                 for d in tx.bookings_ending_after(now)
                 if d["status"] in OPEN_STATUSES
+                and (d.get("phone") or "") == key[1]  # cheap test first
                 and visitor_key(d["name"], d.get("phone")) == key
                 and datetime.fromisoformat(d["start"]) > now
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, time
 from enum import StrEnum
+from functools import cache
 from typing import Any, Self
 
 from kiosk.clock import as_local
@@ -72,8 +73,14 @@ class _Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        names = _field_names(cls)
         return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@cache
+def _field_names(cls: type) -> frozenset[str]:
+    """The dataclass's field names; unknown keys in stored dicts (newer data) are ignored."""
+    return frozenset(f.name for f in fields(cls))
 
 
 def _jsonable(value: Any) -> Any:
@@ -131,7 +138,7 @@ class Settings(_Record):
         data = dict(data)
         if "opening_hours" in data:
             data["opening_hours"] = [OpeningHours.from_dict(h) for h in data["opening_hours"]]
-        names = {f.name for f in fields(cls)}
+        names = _field_names(cls)
         return cls(**{k: v for k, v in data.items() if k in names})
 
     def hours_on(self, weekday: int) -> OpeningHours | None:
