@@ -266,6 +266,8 @@ def fmt(v: Any) -> str:
     if v is None:
         return "—"
     if isinstance(v, float):
+        if 0 < v < 0.001:
+            return f"{v:.1g}"  # a ratio of 0.0001 is not 0.000
         return f"{v:.3f}" if v < 10 else f"{v:.1f}"
     return str(v)
 
