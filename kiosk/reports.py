@@ -190,6 +190,15 @@ def compute_results(services: Services, first: date, last: date) -> Results:
     return res
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(row: list[Any]) -> list[Any]:
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading
+    apostrophe: a phone "+370..." stays text, and a crafted place name cannot run."""
+    return [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in row]
+
+
 def _percent(count: int, total: int) -> str:
     return f"{100 * count / total:.1f}" if total else ""
 
@@ -213,7 +222,9 @@ def results_csv(res: Results) -> bytes:
             total = res.consultations  # share of consultations that covered the topic
         for r in rows:
             writer.writerow(
-                [name.removeprefix("by_"), r.key, r.label, r.count, _percent(r.count, total)]
+                _csv_safe(
+                    [name.removeprefix("by_"), r.key, r.label, r.count, _percent(r.count, total)]
+                )
             )
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
@@ -260,5 +271,5 @@ def export_bookings(
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(BOOKING_COLUMNS)
-    writer.writerows(rows)
+    writer.writerows(_csv_safe(row) for row in rows)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

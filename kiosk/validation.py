@@ -49,6 +49,9 @@ def clean_name(raw: str) -> str:
         )
     if not any(unicodedata.category(ch).startswith("L") for ch in text):
         raise ValidationError("name", "name_required", "Please enter your first name.")
+    if not unicodedata.category(text[0]).startswith("L"):
+        # Also keeps a name from starting like a spreadsheet formula ("-", "'").
+        raise ValidationError("name", "name_start", "The name must start with a letter.")
     return text
 
 

@@ -124,7 +124,17 @@ def test_name_with_commas_and_quotes_round_trips(demo: Services) -> None:
     rows = list(csv.reader(io.StringIO(payload.decode("utf-8-sig"))))
     assert rows[0] == BOOKING_COLUMNS
     row = dict(zip(rows[0], rows[1], strict=True))
-    assert row["name"] == odd and row["code"] == "QUOTE1" and row["phone"] == "+37061234567"
+    # The phone stays text in a spreadsheet: a leading + would be read as a formula.
+    assert row["name"] == odd and row["code"] == "QUOTE1" and row["phone"] == "'+37061234567"
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(demo: Services) -> None:
+    put_booking(demo, code="FORMU1", start=at(24, 15), name="Ona", place="=HYPERLINK(1)")
+    rows = list(csv.reader(io.StringIO(export_bookings(demo, *NOV).decode("utf-8-sig"))))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["place"] == "'=HYPERLINK(1)"
+    docs = json.loads(export_bookings(demo, *NOV, "json"))
+    assert docs[0]["place"] == "=HYPERLINK(1)"  # JSON keeps the value as it is
 
 
 def test_cli_export_writes_the_same(seeded: Services, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

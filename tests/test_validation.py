@@ -36,6 +36,8 @@ def test_good_names(raw: str, expected: str) -> None:
         ("", "name_required"),
         ("   ", "name_required"),
         ("-'", "name_required"),
+        ("-Ona", "name_start"),
+        ("'Ona", "name_start"),
         ("A" * 41, "name_too_long"),
         ("[bold]Ona[/bold]", "name_markup"),
         ("<script>", "name_markup"),
