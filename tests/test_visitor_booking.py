@@ -270,7 +270,7 @@ async def test_topic_without_free_times_suggests_the_librarian(demo: Services) -
 
 async def test_ticket_returns_to_welcome_by_itself(demo: Services) -> None:
     settings = demo.catalog.settings()
-    settings.ticket_return_seconds = 0.2  # type: ignore[assignment]
+    settings.ticket_return_seconds = 1.5  # type: ignore[assignment]  # > a loaded confirm
     demo.catalog.save_settings(settings)
     app = make_app(demo)
     async with app.run_test(size=BIG) as pilot:
