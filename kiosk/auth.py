@@ -51,8 +51,13 @@ class PinService:
     def set_pin(self, pin: str) -> None:
         pin = check_pin_format(pin)
         salt = secrets.token_bytes(16)
-        doc = {"key": "pin", "salt": salt.hex(), "hash": _hash(pin, salt),
-               "failures": 0, "locked_until": None}
+        doc = {
+            "key": "pin",
+            "salt": salt.hex(),
+            "hash": _hash(pin, salt),
+            "failures": 0,
+            "locked_until": None,
+        }
         with self.store.transaction() as tx:
             tx.upsert(AUTH, doc, key="pin")
 
