@@ -15,17 +15,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tinydb import Query, TinyDB
+from tinydb import TinyDB
 from tinydb.storages import JSONStorage, MemoryStorage
 
-
-def _where(equals: dict[str, Any]) -> Any:
-    q = Query()
-    cond = None
-    for key, value in equals.items():
-        part = q[key] == value
-        cond = part if cond is None else cond & part
-    return cond
+from db.store import where_equal
 
 
 class NaiveTx:
@@ -45,10 +38,10 @@ class NaiveTx:
         return [dict(d) for d in self._t(table).all()]
 
     def find(self, table: str, **equals: Any) -> list[dict]:
-        return [dict(d) for d in self._t(table).search(_where(equals))]
+        return [dict(d) for d in self._t(table).search(where_equal(equals))]
 
     def get(self, table: str, **equals: Any) -> dict | None:
-        found = self._t(table).get(_where(equals))
+        found = self._t(table).get(where_equal(equals))
         return dict(found) if found is not None else None
 
     def find_booking(self, **equals: Any) -> dict | None:
@@ -66,7 +59,7 @@ class NaiveTx:
 
     def update(self, table: str, changes: dict, **equals: Any) -> int:
         self.dirty = True
-        return len(self._t(table).update(changes, _where(equals)))
+        return len(self._t(table).update(changes, where_equal(equals)))
 
     def get_meta(self, key: str, default: Any = None) -> Any:
         doc = self._t("meta").get(doc_id=1)

@@ -46,7 +46,8 @@ from db.storage import (
     write_json_atomic,
 )
 
-ARCHIVED_TABLE = "bookings"
+# The bookings table: its closed history moves from the hot file to the archive.
+BOOKINGS_TABLE = "bookings"
 CLOSED_STATUSES = frozenset({"done", "no_show", "cancelled"})
 ARCHIVE_DIR = "archive"
 INDEX_DIR = "index"
@@ -131,9 +132,9 @@ class History:
         data = self._read(path)
         if data is None:
             return {}
-        table = data.get(ARCHIVED_TABLE)
+        table = data.get(BOOKINGS_TABLE)
         if not isinstance(table, dict):
-            raise CorruptArchiveFile(path, f"no {ARCHIVED_TABLE!r} table")
+            raise CorruptArchiveFile(path, f"no {BOOKINGS_TABLE!r} table")
         by_id = {str(doc["id"]): doc for doc in table.values()}
         with self._lock:
             self._months[path] = (identity, by_id)
@@ -190,9 +191,9 @@ class History:
                 data = self._read(path)
                 if data is None:
                     continue
-                table = data.get(ARCHIVED_TABLE)
+                table = data.get(BOOKINGS_TABLE)
                 if not isinstance(table, dict):
-                    raise CorruptArchiveFile(path, f"no {ARCHIVED_TABLE!r} table")
+                    raise CorruptArchiveFile(path, f"no {BOOKINGS_TABLE!r} table")
                 docs = table.values()
             for doc in docs:
                 yield dict(doc)
@@ -217,7 +218,7 @@ class History:
                 path,
                 {
                     "meta": {"1": {"schema": ARCHIVE_SCHEMA, "month": month}},
-                    ARCHIVED_TABLE: table,
+                    BOOKINGS_TABLE: table,
                 },
                 sync_dir=False,
             )

@@ -25,7 +25,7 @@ from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
-from db.history import ARCHIVED_TABLE, CLOSED_STATUSES, History
+from db.history import BOOKINGS_TABLE, CLOSED_STATUSES, History
 from db.hot import HotIndex
 from db.storage import (
     BufferStorage,
@@ -75,6 +75,11 @@ class Busy(StoreError):
         super().__init__(f"the data dir is busy (could not lock {lock} in {LOCK_TIMEOUT_S:.0f} s)")
 
 
+def schema_version(data: dict[str, Any]) -> int:
+    """The schema version a parsed data file declares (files before versioning: 1)."""
+    return int(data.get(META_TABLE, {}).get("1", {}).get("schema", 1))
+
+
 def _starts_before(doc: Doc, cutoff: datetime) -> bool:
     try:
         return datetime.fromisoformat(str(doc["start"])) < cutoff
@@ -82,7 +87,8 @@ def _starts_before(doc: Doc, cutoff: datetime) -> bool:
         return False  # a booking without a readable start stays in the hot file
 
 
-def _where(fields: dict[str, Any]) -> Any:
+def where_equal(fields: dict[str, Any]) -> Any:
+    """A TinyDB condition: every given field equals its value."""
     q = Query()
     cond = None
     for key, value in fields.items():
@@ -145,15 +151,15 @@ class Tx:
     def _index(self) -> HotIndex:
         if self._hot_touched:
             if self._own_index is None:
-                self._own_index = HotIndex.build(self._raw(ARCHIVED_TABLE))
+                self._own_index = HotIndex.build(self._raw(BOOKINGS_TABLE))
             return self._own_index
         cached = self._cached
         if cached is None:
             if self._own_index is None:
-                self._own_index = HotIndex.build(self._raw(ARCHIVED_TABLE))
+                self._own_index = HotIndex.build(self._raw(BOOKINGS_TABLE))
             return self._own_index
         if cached.index is None:
-            cached.index = HotIndex.build(self._raw(ARCHIVED_TABLE))
+            cached.index = HotIndex.build(self._raw(BOOKINGS_TABLE))
         return cached.index
 
     def index_for_commit(self) -> HotIndex | None:
@@ -168,13 +174,13 @@ class Tx:
         if not self._hot_touched:
             base = self._index()
             self._own_index = base.copy()
-            self.data[ARCHIVED_TABLE] = dict(self._raw(ARCHIVED_TABLE))
+            self.data[BOOKINGS_TABLE] = dict(self._raw(BOOKINGS_TABLE))
             self._hot_touched = True
         elif self._own_index is None:
-            self._own_index = HotIndex.build(self._raw(ARCHIVED_TABLE))
-        if ARCHIVED_TABLE not in self.data:
-            self.data[ARCHIVED_TABLE] = {}
-        return self.data[ARCHIVED_TABLE], self._own_index  # type: ignore[return-value]
+            self._own_index = HotIndex.build(self._raw(BOOKINGS_TABLE))
+        if BOOKINGS_TABLE not in self.data:
+            self.data[BOOKINGS_TABLE] = {}
+        return self.data[BOOKINGS_TABLE], self._own_index  # type: ignore[return-value]
 
     def _generic_hot_write(self) -> None:
         """A TinyDB write on the bookings table: the index is rebuilt when next needed."""
@@ -183,7 +189,7 @@ class Tx:
 
     @staticmethod
     def _indexed(table: str, equals: dict[str, Any]) -> tuple[str, Any] | None:
-        if table == ARCHIVED_TABLE and len(equals) == 1:
+        if table == BOOKINGS_TABLE and len(equals) == 1:
             ((key, value),) = equals.items()
             if key in HotIndex.FIELDS:
                 return key, value
@@ -200,7 +206,7 @@ class Tx:
         if self._indexed(table, equals):
             found = self.get(table, **equals)
             return [found] if found is not None else []
-        return [dict(d) for d in self._table(table).search(_where(equals))]
+        return [dict(d) for d in self._table(table).search(where_equal(equals))]
 
     def get(self, table: str, **equals: Any) -> Doc | None:
         keyed = self._indexed(table, equals)
@@ -208,17 +214,17 @@ class Tx:
             doc_id = self._index().lookup(*keyed)
             doc = self._raw(table).get(doc_id) if doc_id is not None else None
             return dict(doc) if doc is not None else None
-        found = self._table(table).get(_where(equals))
+        found = self._table(table).get(where_equal(equals))
         return dict(found) if found is not None else None  # type: ignore[arg-type]
 
     def find_booking(self, **equals: Any) -> Doc | None:
         """The booking with this ``code`` or ``token_hash`` (or ``id``), hot file first,
         then the archived history. Archived bookings are closed; change them only through
         ``Store.rewrite_archived``."""
-        keyed = self._indexed(ARCHIVED_TABLE, equals)
+        keyed = self._indexed(BOOKINGS_TABLE, equals)
         if keyed is None:
             raise ValueError("find_booking takes exactly one of id=, code=, token_hash=")
-        found = self.get(ARCHIVED_TABLE, **equals)
+        found = self.get(BOOKINGS_TABLE, **equals)
         if found is not None or self._history is None or keyed[0] == "id":
             return found
         return self._history.find(*keyed)
@@ -229,7 +235,7 @@ class Tx:
         Everything archived ended before the archive cutoff, so this is complete for any
         ``moment`` after it (the kiosk only ever asks about now and later). The documents
         are the stored ones, not copies (this is the hot path): never change them."""
-        table = self._raw(ARCHIVED_TABLE)
+        table = self._raw(BOOKINGS_TABLE)
         return [table[i] for i in self._index().ending_after(moment) if i in table]
 
     def all_bookings(
@@ -240,7 +246,7 @@ class Tx:
         ``months`` ('YYYY-MM') limits the archive part to those months. An archived copy of
         a booking that is still in the hot file (a move cut short) is skipped: the hot copy
         is the current one."""
-        hot = self._raw(ARCHIVED_TABLE)
+        hot = self._raw(BOOKINGS_TABLE)
         if include_history and self._history is not None:
             hot_ids = self._index().by["id"]
             for doc in self._history.iter_all(months):
@@ -253,7 +259,7 @@ class Tx:
 
     def insert(self, table: str, doc: Doc) -> None:
         self._check_writable()
-        if table == ARCHIVED_TABLE:
+        if table == BOOKINGS_TABLE:
             rows, index = self._begin_hot_write()
             doc_id = str(index.next_id)
             rows[doc_id] = dict(doc)
@@ -276,10 +282,10 @@ class Tx:
             index.replace(doc_id, old, new)
             self._fast_dirty = True
             return 1
-        if table == ARCHIVED_TABLE:
+        if table == BOOKINGS_TABLE:
             self._begin_hot_write()
             self._generic_hot_write()
-        return len(self._table(table).update(changes, _where(equals)))
+        return len(self._table(table).update(changes, where_equal(equals)))
 
     def upsert(self, table: str, doc: Doc, **equals: Any) -> None:
         self._check_writable()
@@ -288,14 +294,14 @@ class Tx:
 
     def remove(self, table: str, **equals: Any) -> int:
         self._check_writable()
-        if table == ARCHIVED_TABLE:
+        if table == BOOKINGS_TABLE:
             self._begin_hot_write()
             self._generic_hot_write()
-        return len(self._table(table).remove(_where(equals)))
+        return len(self._table(table).remove(where_equal(equals)))
 
     def replace_all(self, table: str, docs: list[Doc]) -> None:
         self._check_writable()
-        if table == ARCHIVED_TABLE:
+        if table == BOOKINGS_TABLE:
             self._begin_hot_write()
             self._generic_hot_write()
         t = self._table(table)
@@ -367,7 +373,7 @@ class Store:
             return not any(name != META_TABLE and table for name, table in tx.data.items())
 
     def _migrate_if_needed(self, data: dict[str, Any]) -> None:
-        version = int(data.get(META_TABLE, {}).get("1", {}).get("schema", 1))
+        version = schema_version(data)
         if version > SCHEMA_VERSION:
             raise NewerSchema(self.path, version)
         if version == SCHEMA_VERSION:
@@ -410,7 +416,7 @@ class Store:
             raise CorruptDataFile(self.path, exc.reason, self.newest_backup()) from exc
         if data is None:
             return None
-        version = int(data.get(META_TABLE, {}).get("1", {}).get("schema", 1))
+        version = schema_version(data)
         if version > SCHEMA_VERSION:
             raise NewerSchema(self.path, version)
         cached = _Cached(identity, data)
@@ -435,16 +441,7 @@ class Store:
                     self._cache = None  # the parsed copy may hold half a change
                     raise
                 if tx.dirty:
-                    self._maybe_backup()
-                    try:
-                        write_json_atomic(self.path, tx.data)
-                    except BaseException:
-                        self._cache = None
-                        raise
-                    identity = file_identity(self.path)
-                    self._cache = (
-                        _Cached(identity, tx.data, tx.index_for_commit()) if identity else None
-                    )
+                    self._commit(tx.data, tx.index_for_commit())
         finally:
             self._local.in_tx = False
 
@@ -481,7 +478,7 @@ class Store:
             cached = self._load_cached()
             if cached is None:
                 return 0
-            hot = cached.data.get(ARCHIVED_TABLE) or {}
+            hot = cached.data.get(BOOKINGS_TABLE) or {}
             moving = {
                 doc_id: doc
                 for doc_id, doc in hot.items()
@@ -500,9 +497,14 @@ class Store:
     def _drop_from_hot(self, cached: _Cached, moving: dict[str, Doc]) -> None:
         """Last step of a move: rewrite the hot file without the archived bookings."""
         data = dict(cached.data)
-        data[ARCHIVED_TABLE] = {
-            k: v for k, v in (data.get(ARCHIVED_TABLE) or {}).items() if k not in moving
+        data[BOOKINGS_TABLE] = {
+            k: v for k, v in (data.get(BOOKINGS_TABLE) or {}).items() if k not in moving
         }
+        self._commit(data)
+
+    def _commit(self, data: dict[str, Any], index: HotIndex | None = None) -> None:
+        """Write ``data`` as the new file (under the lock the caller holds), after the
+        hourly backup, and keep it as the parsed copy for the next reader."""
         self._maybe_backup()
         try:
             write_json_atomic(self.path, data)
@@ -510,7 +512,7 @@ class Store:
             self._cache = None
             raise
         identity = file_identity(self.path)
-        self._cache = _Cached(identity, data) if identity else None
+        self._cache = _Cached(identity, data, index) if identity else None
 
     def rewrite_archived(self, month: str, change: Callable[[Doc], Doc | None]) -> int:
         """Rewrite one archive month atomically, under the lock: ``change(doc)`` returns the
@@ -544,9 +546,6 @@ class Store:
         """Rewrite the archive's code/token index from the month files."""
         with self._locked():
             return self.history.rebuild_index()
-
-    def changed_since(self, identity: tuple[int, int, int] | None) -> bool:
-        return file_identity(self.path) != identity
 
     def identity(self) -> tuple[int, int, int] | None:
         return file_identity(self.path)
