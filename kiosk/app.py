@@ -165,11 +165,9 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
     def librarian_logout(self) -> None:
         """End the librarian session: back to the PIN prompt, or to the visitor Welcome."""
         self.librarian_active = False
-        while isinstance(self.screen, ConsoleScreen) or len(self.screen_stack) > 2:
-            self.pop_screen()
-            if len(self.screen_stack) <= 1:
-                break
         if self.mode == "librarian":
+            while len(self.screen_stack) > 1:  # the console and any dialog over it
+                self.pop_screen()
             self._show_login()
         else:
             self.return_to_welcome()

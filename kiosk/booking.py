@@ -62,14 +62,6 @@ def load_scouts(tx: Tx) -> list[Scout]:
     return sorted((Scout.from_dict(d) for d in tx.all(SCOUTS)), key=lambda s: s.name)
 
 
-def load_bookings(tx: Tx) -> list[Booking]:
-    """Bookings in the hot file: everything open, today, the future and the recent past.
-
-    Closed bookings older than the archive cutoff live in the history; see
-    ``Tx.all_bookings(include_history=True)`` and ``Tx.find_booking``."""
-    return [Booking.from_dict(d) for d in tx.all(BOOKINGS)]
-
-
 def load_availability(
     tx: Tx, since: datetime | None = None, on_day: date | None = None
 ) -> Availability:

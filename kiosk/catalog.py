@@ -9,11 +9,11 @@ from db import Store
 from kiosk.booking import (
     CLOSURES,
     EXCEPTIONS,
+    OPEN_STATUSES,
     SCOUTS,
     SETTINGS,
     TOPICS,
     WEEKLY,
-    load_bookings,
     load_scouts,
     load_settings,
     load_topics,
@@ -106,14 +106,17 @@ class CatalogService:
 
     # -- what a change would leave without an e-scout ---------------------------------
 
-    def _open_future(self, scout: str) -> list[Booking]:
+    def _open_future(self, scout: str | None = None) -> list[Booking]:
+        """Open bookings not yet over (of one e-scout, or all), soonest first."""
         now = as_local(self.clock.now())
         with self.store.snapshot() as tx:
-            found = load_bookings(tx)
-        return sorted(
-            (b for b in found if b.scout == scout and b.state.is_open and b.ends > now),
-            key=lambda b: b.start,
-        )
+            docs = tx.bookings_ending_after(now)
+            found = [
+                Booking.from_dict(d)
+                for d in docs
+                if d["status"] in OPEN_STATUSES and (scout is None or d["scout"] == scout)
+            ]
+        return sorted(found, key=lambda b: b.start)
 
     def affected_by_weekly(self, old: WeeklyTime | None, new: WeeklyTime | None) -> list[Booking]:
         """Open future bookings inside ``old`` that ``new`` (None: removed) no longer covers."""
@@ -149,17 +152,7 @@ class CatalogService:
         return self._open_future(scout_id)
 
     def affected_by_closure(self, closure: Closure) -> list[Booking]:
-        now = as_local(self.clock.now())
-        with self.store.snapshot() as tx:
-            found = load_bookings(tx)
-        return sorted(
-            (
-                b
-                for b in found
-                if b.state.is_open and b.ends > now and closure.covers(b.starts.date())
-            ),
-            key=lambda b: b.start,
-        )
+        return [b for b in self._open_future() if closure.covers(b.starts.date())]
 
     def new_id(self) -> str:
         return new_id()

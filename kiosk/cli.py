@@ -43,10 +43,6 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
-def _booking_json(services: Services, booking: Any) -> dict[str, Any]:
-    return booking.public_dict()
-
-
 # -- commands --------------------------------------------------------------------------
 
 
@@ -132,13 +128,13 @@ def cmd_book(services: Services, args: argparse.Namespace) -> int:
         language=args.lang,
         source=Source(args.source),
     )
-    _emit({**_booking_json(services, ticket.booking), "token": ticket.token})
+    _emit({**ticket.booking.public_dict(), "token": ticket.token})
     return 0
 
 
 def cmd_bookings(services: Services, args: argparse.Namespace) -> int:
     found = services.booking.bookings(day=args.date, status=args.status)
-    _emit([_booking_json(services, b) for b in found])
+    _emit([b.public_dict() for b in found])
     return 0
 
 
@@ -163,17 +159,17 @@ def cmd_check_in(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_cancel(services: Services, args: argparse.Namespace) -> int:
-    _emit(_booking_json(services, services.booking.cancel(args.code)))
+    _emit(services.booking.cancel(args.code).public_dict())
     return 0
 
 
 def cmd_done(services: Services, args: argparse.Namespace) -> int:
-    _emit(_booking_json(services, services.booking.mark_done(args.code)))
+    _emit(services.booking.mark_done(args.code).public_dict())
     return 0
 
 
 def cmd_no_show(services: Services, args: argparse.Namespace) -> int:
-    _emit(_booking_json(services, services.booking.mark_no_show(args.code)))
+    _emit(services.booking.mark_no_show(args.code).public_dict())
     return 0
 
 
