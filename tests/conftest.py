@@ -1,18 +1,25 @@
-"""Shared fixtures: a throwaway data dir and a fixed clock in every test."""
+"""Shared fixtures and helpers: a throwaway data dir and a fixed clock in every test.
+
+Helpers that several test folders use live here too (``from tests.conftest import ...``).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from kiosk.auth import PinService
+from kiosk.booking import BOOKINGS
 from kiosk.clock import TZ, FixedClock
+from kiosk.models import Booking, BookingStatus, Source
 from kiosk.seed import seed_demo
 from kiosk.services import Services, build_services
 
 # A Tuesday morning; the demo library has sessions that day and the days after.
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=TZ)
+PIN = "2468"
 
 
 @pytest.fixture
@@ -43,3 +50,43 @@ def _no_user_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Never touch the real user's data dir or clock from a test."""
     monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "env-data"))
     monkeypatch.delenv("KIOSK_NOW", raising=False)
+
+
+def set_pin(services: Services) -> None:
+    PinService(services.store, services.clock).set_pin(PIN)
+
+
+def put_booking(
+    services: Services,
+    *,
+    code: str,
+    start: datetime,
+    name: str = "Ona",
+    phone: str | None = None,
+    topic: str = "e-banking",
+    scout: str = "lukas",
+    place: str = "Kompiuterių klasė",
+    status: BookingStatus = BookingStatus.BOOKED,
+    minutes: int = 30,
+    erased: bool = False,
+) -> Booking:
+    """A booking written straight into the store (any day, any name: for seeding tests)."""
+    start = start.astimezone(TZ)
+    booking = Booking(
+        id=f"id-{code}",
+        code=code,
+        token_hash=f"hash-{code}",
+        topic=topic,
+        scout=scout,
+        start=start.isoformat(),
+        end=(start + timedelta(minutes=minutes)).isoformat(),
+        place=place,
+        name="" if erased else name,
+        phone=phone,
+        status=str(status),
+        source=str(Source.KIOSK),
+        created_at=start.isoformat(),
+    )
+    with services.store.transaction() as tx:
+        tx.insert(BOOKINGS, booking.to_dict())
+    return booking

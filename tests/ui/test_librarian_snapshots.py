@@ -17,8 +17,8 @@ from textual.widgets import DataTable, Input, Select
 from kiosk.activity import ActivityDraft, ActivityService
 from kiosk.models import BookingStatus
 from kiosk.services import Services
-from tests.conftest import NOW
-from tests.test_librarian_helpers import PIN, make_app, put_booking, set_pin, settle
+from tests.conftest import NOW, PIN, put_booking, set_pin
+from tests.ui.conftest import make_console, settle
 
 BIG = (120, 40)
 SMALL = (80, 24)
@@ -128,27 +128,31 @@ def _wipe_backups(services: Services) -> Callable[[Pilot], None]:
 
 
 def test_login(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(library), terminal_size=BIG, run_before=steps("stay-at-login"))
+    assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("stay-at-login"))
 
 
 def test_login_small(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(library), terminal_size=SMALL, run_before=steps("stay-at-login"))
+    assert snap_compare(
+        make_console(library), terminal_size=SMALL, run_before=steps("stay-at-login")
+    )
 
 
 def test_login_without_pin(snap_compare, demo: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(demo), terminal_size=SMALL, run_before=steps("stay-at-login"))
+    assert snap_compare(make_console(demo), terminal_size=SMALL, run_before=steps("stay-at-login"))
 
 
 def test_today(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(library), terminal_size=BIG, run_before=steps("down"))
+    assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("down"))
 
 
 def test_today_small(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(library), terminal_size=SMALL, run_before=steps())
+    assert snap_compare(make_console(library), terminal_size=SMALL, run_before=steps())
 
 
 def test_cancel_confirm(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(library), terminal_size=BIG, run_before=steps("down", "down", "x"))
+    assert snap_compare(
+        make_console(library), terminal_size=BIG, run_before=steps("down", "down", "x")
+    )
 
 
 async def _walk_in(pilot: Pilot) -> None:
@@ -161,19 +165,19 @@ async def _walk_in(pilot: Pilot) -> None:
 
 
 def test_walk_in(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(library), terminal_size=BIG, run_before=steps(_walk_in))
+    assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps(_walk_in))
 
 
 def test_walk_in_small(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(library), terminal_size=SMALL, run_before=steps(_walk_in))
+    assert snap_compare(make_console(library), terminal_size=SMALL, run_before=steps(_walk_in))
 
 
 def test_activity_form_from_booking(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(library), terminal_size=BIG, run_before=steps("down", "a"))
+    assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("down", "a"))
 
 
 def test_activity_form_small(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(library), terminal_size=SMALL, run_before=steps("f5", "f"))
+    assert snap_compare(make_console(library), terminal_size=SMALL, run_before=steps("f5", "f"))
 
 
 def test_scouts(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
@@ -181,15 +185,15 @@ def test_scouts(snap_compare, library: Services) -> None:  # type: ignore[no-unt
         table = pilot.app.screen.query_one("#scouts-table", DataTable)
         table.move_cursor(row=table.get_row_index("lukas"))
 
-    assert snap_compare(make_app(library), terminal_size=BIG, run_before=steps("f3", lukas))
+    assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("f3", lukas))
 
 
 def test_scouts_small(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(library), terminal_size=SMALL, run_before=steps("f3"))
+    assert snap_compare(make_console(library), terminal_size=SMALL, run_before=steps("f3"))
 
 
 def test_scout_form(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(library), terminal_size=BIG, run_before=steps("f3", "e"))
+    assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("f3", "e"))
 
 
 def test_weekly_change_warns(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
@@ -203,12 +207,14 @@ def test_weekly_change_warns(snap_compare, library: Services) -> None:  # type: 
         pilot.app.screen.query_one("#weekly-end", Input).value = "15:30"
         pilot.app.screen.query_one(".lib-form-save").press()
 
-    assert snap_compare(make_app(library), terminal_size=BIG, run_before=steps("f3", edit, shorten))
+    assert snap_compare(
+        make_console(library), terminal_size=BIG, run_before=steps("f3", edit, shorten)
+    )
 
 
 def test_topics(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(
-        make_app(library), terminal_size=BIG, run_before=steps("f4", "down", "space")
+        make_console(library), terminal_size=BIG, run_before=steps("f4", "down", "space")
     )
 
 
@@ -216,27 +222,27 @@ def test_topic_form(snap_compare, library: Services) -> None:  # type: ignore[no
     def edit(pilot: Pilot) -> None:
         pilot.app.screen.query_one("#topics-edit").press()
 
-    assert snap_compare(make_app(library), terminal_size=BIG, run_before=steps("f4", edit))
+    assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("f4", edit))
 
 
 def test_activity_list(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(library), terminal_size=BIG, run_before=steps("f5"))
+    assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("f5"))
 
 
 def test_results(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(library), terminal_size=BIG, run_before=steps("f6"))
+    assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("f6"))
 
 
 def test_results_small(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(library), terminal_size=SMALL, run_before=steps("f6"))
+    assert snap_compare(make_console(library), terminal_size=SMALL, run_before=steps("f6"))
 
 
 def test_settings(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(library), terminal_size=BIG, run_before=steps("f7"))
+    assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("f7"))
 
 
 def test_privacy(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
     put_booking(library, code="AUGUST", start=NOW.replace(month=8, day=3), name="Ona")
     assert snap_compare(
-        make_app(library), terminal_size=BIG, run_before=steps("f8", _wipe_backups(library))
+        make_console(library), terminal_size=BIG, run_before=steps("f8", _wipe_backups(library))
     )

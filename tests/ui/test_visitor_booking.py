@@ -17,7 +17,7 @@ from screens.visitor import (
 )
 from screens.visitor.booking import SlotButton
 from screens.widgets import QRCode
-from tests.test_visitor_helpers import (
+from tests.ui.conftest import (
     BIG,
     SMALL,
     book_first_free,
@@ -279,6 +279,6 @@ async def test_ticket_returns_to_welcome_by_itself(demo: Services) -> None:
         await click(pilot, "#details-next")
         await click(pilot, "#confirm-ok")
         assert isinstance(app.screen, TicketScreen)
-        from tests.test_visitor_helpers import wait_until
+        from tests.ui.conftest import wait_until
 
         await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen))

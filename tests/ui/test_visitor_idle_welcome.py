@@ -7,7 +7,7 @@ from textual.widgets import Button
 from kiosk.services import Services
 from screens.librarian import LoginScreen
 from screens.visitor import DetailsScreen, MoreTimeScreen, WelcomeScreen
-from tests.test_visitor_helpers import (
+from tests.ui.conftest import (
     BIG,
     click,
     make_app,

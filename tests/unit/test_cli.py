@@ -13,7 +13,7 @@ import pytest
 from kiosk.cli import main
 from tests.conftest import NOW
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from kiosk.tickets import QR_QUIET_ZONE, new_token, qr_matrix
 from screens.visitor import TicketScreen
 from screens.widgets import QRCode
 from screens.widgets.qr import UPPER_HALF
-from tests.test_visitor_helpers import BIG, click, make_app, press_text, settle
+from tests.ui.conftest import BIG, click, make_app, press_text, settle
 
 PIXELS = 6  # per module
 

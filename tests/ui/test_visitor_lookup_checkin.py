@@ -10,7 +10,7 @@ from kiosk.models import BookingStatus
 from kiosk.services import Services
 from kiosk.tickets import new_token
 from screens.visitor import CheckInScreen, ConfirmCancelScreen, LookupScreen, WelcomeScreen
-from tests.test_visitor_helpers import (
+from tests.ui.conftest import (
     BIG,
     SMALL,
     book_first_free,
@@ -217,7 +217,7 @@ async def test_check_in_answer_clears_itself_for_the_next_person(demo: Services)
         await settle(pilot)
         answer = await _check_in(pilot, ticket.booking.code)
         assert "Ona" in answer
-        from tests.test_visitor_helpers import wait_until
+        from tests.ui.conftest import wait_until
 
         await wait_until(pilot, lambda: not app.screen.query_one("#checkin-result").display)
         assert isinstance(app.screen, CheckInScreen)

@@ -200,7 +200,7 @@ def test_sigkill_during_a_move_loses_nothing(tmp_path: Path) -> None:
     now = datetime(2026, 11, 24, 9, 0, tzinfo=TZ)
     made = make_history(store, 2500, now - timedelta(days=800))
     cutoffs = [now - timedelta(days=d) for d in (600, 450, 300, 150, 37)]
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     rnd = random.Random(5)
     kills = 0
     for cutoff in cutoffs:

@@ -21,7 +21,7 @@ from kiosk.reports import (
     export_results,
 )
 from kiosk.services import Services
-from tests.test_librarian_helpers import put_booking
+from tests.conftest import put_booking
 
 NOV = (date(2026, 11, 1), date(2026, 11, 30))
 

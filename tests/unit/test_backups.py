@@ -95,7 +95,7 @@ def test_a_snapshot_cannot_write(tmp_path: Path) -> None:
 def test_backups_mirror_the_archive_month_files(tmp_path: Path, clock) -> None:
     from datetime import timedelta
 
-    from tests.test_archive import make_history
+    from tests.unit.test_archive import make_history
 
     store = build_services(tmp_path, clock).store
     make_history(store, 40, clock.now() - timedelta(days=200))

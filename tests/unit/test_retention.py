@@ -10,7 +10,7 @@ from kiosk.models import BookingStatus
 from kiosk.reports import compute_results
 from kiosk.retention import purge, purge_log
 from kiosk.services import Services
-from tests.test_librarian_helpers import put_booking
+from tests.conftest import put_booking
 
 
 def test_names_vanish_exactly_after_the_configured_days(demo: Services) -> None:

@@ -1,9 +1,13 @@
-"""Helpers for the visitor kiosk tests (no tests here)."""
+"""Helpers for the Pilot and snapshot tests of both the visitor kiosk and the console.
+
+Import them as ``from tests.ui.conftest import ...``; no fixtures here beyond the shared ones.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -14,28 +18,33 @@ from kiosk.booking import Ticket
 from kiosk.models import Slot
 from kiosk.services import Services
 from screens.widgets import OnScreenKeyboard
+from tests.conftest import PIN
 
 BIG = (120, 40)
 SMALL = (80, 24)
 
 
-def make_app(services: Services, **kwargs: float) -> KioskApp:
+def make_app(services: Services, **kwargs: Any) -> KioskApp:
     """The visitor kiosk; idle timers far away unless a test asks for short ones."""
     kwargs.setdefault("idle_seconds", 3600)
     kwargs.setdefault("countdown_seconds", 3600)
-    return KioskApp(services, **kwargs)  # type: ignore[arg-type]
+    return KioskApp(services, **kwargs)
 
 
-async def settle(pilot: Pilot) -> None:  # type: ignore[type-arg]
-    """Let pushes, workers and the messages they post all land."""
+def make_console(services: Services, **kwargs: Any) -> KioskApp:
+    """The librarian console, starting at its PIN prompt."""
+    return KioskApp(services, mode="librarian", **kwargs)
+
+
+async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
+    """Let pushes, workers and the messages they post all land (no sleeps)."""
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
-async def wait_until(pilot: Pilot, condition: Callable[[], bool], limit: float = 10.0) -> None:  # type: ignore[type-arg]
+async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], limit: float = 10.0) -> None:
     """Poll (not a fixed sleep) until ``condition`` holds, failing after ``limit`` seconds."""
     steps = int(limit / 0.02)
     for _ in range(steps):
@@ -45,7 +54,7 @@ async def wait_until(pilot: Pilot, condition: Callable[[], bool], limit: float =
     raise AssertionError("condition never became true")
 
 
-async def click(pilot: Pilot, target: str | Widget) -> None:  # type: ignore[type-arg]
+async def click(pilot: Pilot[Any], target: str | Widget) -> None:
     """Tap a widget of the current screen, scrolling it into view first (as a visitor would)."""
     widget = pilot.app.screen.query_one(target) if isinstance(target, str) else target
     widget.scroll_visible(animate=False, immediate=True)
@@ -55,18 +64,25 @@ async def click(pilot: Pilot, target: str | Widget) -> None:  # type: ignore[typ
     await settle(pilot)
 
 
-async def tap_keys(pilot: Pilot, text: str) -> None:  # type: ignore[type-arg]
+async def tap_keys(pilot: Pilot[Any], text: str) -> None:
     """Type ``text`` on the on-screen keyboard of the current screen."""
     keyboard = pilot.app.screen.query_one(OnScreenKeyboard)
     for char in text:
         await click(pilot, keyboard.key_button(char.lower()))
 
 
-async def press_text(pilot: Pilot, text: str) -> None:  # type: ignore[type-arg]
+async def press_text(pilot: Pilot[Any], text: str) -> None:
     """Type on a physical keyboard (or a scanner), one key per character."""
     for char in text:
         await pilot.press("space" if char == " " else char)
     await pilot.pause()
+
+
+async def login(pilot: Pilot[Any], pin: str = PIN) -> None:
+    """Type the PIN into the console's prompt and press OK."""
+    pilot.app.screen.query_one("#login-pin", Input).value = pin
+    await pilot.click("#login-ok")
+    await settle(pilot)
 
 
 def text_of(app: KioskApp, selector: str) -> str:

@@ -16,14 +16,10 @@ from kiosk.services import Services, build_services
 from screens.librarian import ConsoleScreen, LoginScreen
 from screens.librarian.common import ConfirmScreen
 from screens.librarian.today import TodayPane
-from tests.conftest import NOW
-from tests.test_librarian_helpers import login, make_app, put_booking, set_pin, settle
+from tests.conftest import NOW, put_booking, set_pin
+from tests.ui.conftest import login, make_console, settle, text_of
 
 SIZE = (120, 40)
-
-
-def text_of(app, selector: str) -> str:  # type: ignore[no-untyped-def]
-    return str(app.screen.query_one(selector, Static).render())
 
 
 def table_rows(app, selector: str = "#today-table") -> list[list[str]]:  # type: ignore[no-untyped-def]
@@ -32,7 +28,7 @@ def table_rows(app, selector: str = "#today-table") -> list[list[str]]:  # type:
 
 
 async def test_no_pin_tells_how_to_set_one(demo: Services) -> None:
-    app = make_app(demo)
+    app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
@@ -44,7 +40,7 @@ async def test_no_pin_tells_how_to_set_one(demo: Services) -> None:
 
 async def test_wrong_pins_lock_then_good_pin_after_wait(demo: Services) -> None:
     set_pin(demo)
-    app = make_app(demo)
+    app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await login(pilot, "1111")
@@ -62,7 +58,7 @@ async def test_wrong_pins_lock_then_good_pin_after_wait(demo: Services) -> None:
 
 async def test_idle_logout_returns_to_the_pin_prompt(demo: Services) -> None:
     set_pin(demo)
-    app = make_app(demo, librarian_idle_seconds=2.0)
+    app = make_console(demo, librarian_idle_seconds=2.0)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await login(pilot)
@@ -78,7 +74,7 @@ async def test_idle_logout_returns_to_the_pin_prompt(demo: Services) -> None:
 
 async def test_logout_key(demo: Services) -> None:
     set_pin(demo)
-    app = make_app(demo)
+    app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await login(pilot)
@@ -107,7 +103,7 @@ async def test_today_table_actions_and_overdue(demo: Services) -> None:
         place="Skaitykla, 1 stalas",
     )
     put_booking(demo, code="TMRW46", start=NOW + timedelta(days=1), name="Rytas")
-    app = make_app(demo)
+    app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         pane = await console(pilot)
         rows = table_rows(app)
@@ -155,7 +151,7 @@ async def test_filters(demo: Services) -> None:
         topic="email",
         status=BookingStatus.CANCELLED,
     )
-    app = make_app(demo)
+    app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         pane = await console(pilot)
         pane.query_one("#today-status", Select).value = "cancelled"
@@ -175,7 +171,7 @@ async def test_markup_in_a_name_shows_as_plain_text(demo: Services) -> None:
     set_pin(demo)
     odd = 'Ona, "[b]Jr[/b]" [red]x'
     put_booking(demo, code="MARK01", start=NOW + timedelta(hours=6), name=odd)
-    app = make_app(demo)
+    app = make_console(demo)
     async with app.run_test(size=(160, 40)) as pilot:
         await console(pilot)
         table = app.screen.query_one("#today-table", DataTable)
@@ -185,7 +181,7 @@ async def test_markup_in_a_name_shows_as_plain_text(demo: Services) -> None:
 
 async def test_walk_in_booking(demo: Services) -> None:
     set_pin(demo)
-    app = make_app(demo)
+    app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         await console(pilot)
         await pilot.press("w")
@@ -212,7 +208,7 @@ async def test_walk_in_booking(demo: Services) -> None:
 async def test_two_consoles_share_one_data_dir(demo: Services, data_dir: Path) -> None:
     set_pin(demo)
     other = build_services(data_dir, FixedClock(NOW))
-    app = make_app(demo)
+    app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         await console(pilot)
         assert table_rows(app) == []
@@ -237,7 +233,7 @@ async def test_two_consoles_share_one_data_dir(demo: Services, data_dir: Path) -
 
 async def test_poll_timer_picks_up_changes(demo: Services) -> None:
     set_pin(demo)
-    app = make_app(demo)
+    app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         await console(pilot)
         put_booking(demo, code="POLL01", start=NOW + timedelta(hours=3))
@@ -253,7 +249,7 @@ async def test_new_scout_with_weekly_time_and_warning(demo: Services) -> None:
     set_pin(demo)
     # Lukas works Tuesdays 15-18; a booking at 16:00 today.
     put_booking(demo, code="LUK001", start=NOW.replace(hour=16), name="Ona")
-    app = make_app(demo)
+    app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         await console(pilot)
         await pilot.press("f3")
@@ -305,7 +301,7 @@ async def test_new_scout_with_weekly_time_and_warning(demo: Services) -> None:
 
 async def test_topics_toggle_reorder_and_edit(demo: Services) -> None:
     set_pin(demo)
-    app = make_app(demo)
+    app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         await console(pilot)
         await pilot.press("f4")
@@ -328,7 +324,7 @@ async def test_topics_toggle_reorder_and_edit(demo: Services) -> None:
 
 async def test_settings_save_and_refuse(demo: Services) -> None:
     set_pin(demo)
-    app = make_app(demo)
+    app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         await console(pilot)
         await pilot.press("f7")
@@ -355,7 +351,7 @@ async def test_activity_form_from_booking_and_standalone(demo: Services) -> None
         status=BookingStatus.CHECKED_IN,
         minutes=45,
     )
-    app = make_app(demo)
+    app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         await console(pilot)
         await pilot.press("a")
@@ -412,7 +408,7 @@ async def test_results_and_export_from_the_screen(demo: Services) -> None:
         status=BookingStatus.DONE,
         name='Ona, "Jr"',
     )
-    app = make_app(demo)
+    app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         await console(pilot)
         await pilot.press("f6")
@@ -433,7 +429,7 @@ async def test_results_and_export_from_the_screen(demo: Services) -> None:
 async def test_privacy_purge_and_backup_restore(demo: Services) -> None:
     set_pin(demo)
     put_booking(demo, code="OLD001", start=datetime(2026, 9, 1, 10, tzinfo=TZ), name="Ona")
-    app = make_app(demo)
+    app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         await console(pilot)  # opening the console runs the retention purge
         assert demo.booking.lookup("OLD001").name == ""

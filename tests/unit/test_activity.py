@@ -10,7 +10,7 @@ from kiosk.activity import ActivityDraft, ActivityService, check_note
 from kiosk.clock import TZ
 from kiosk.errors import ValidationError
 from kiosk.services import Services
-from tests.test_librarian_helpers import put_booking
+from tests.conftest import put_booking
 
 
 def draft(**changes: object) -> ActivityDraft:

@@ -10,7 +10,7 @@ import pytest
 from kiosk.i18n import LOCALES, available_languages, catalogue
 from kiosk.tickets import VerifyResult
 
-KIOSK = Path(__file__).resolve().parent.parent / "kiosk"
+KIOSK = Path(__file__).resolve().parents[2] / "kiosk"
 # Codes the visitor can meet: validation of name/phone and the booking refusals.
 _RAISED = re.compile(
     r'(?:ValidationError\(\s*"[a-z]+",\s*|(?:Conflict|NotFound)\(\s*)"([a-z_]+)"', re.M

@@ -27,7 +27,7 @@ from kiosk.seed import seed_demo
 from kiosk.services import build_services
 from tests.conftest import NOW
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
@@ -111,7 +111,12 @@ def test_sigkill_while_booking_never_loses_an_acknowledged_booking(data_dir: Pat
     offset = 0
     while kills < 25:
         proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "tests" / "stress_worker.py"), str(data_dir), str(offset)],
+            [
+                sys.executable,
+                str(ROOT / "tests" / "stress" / "stress_worker.py"),
+                str(data_dir),
+                str(offset),
+            ],
             env=_env(data_dir),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

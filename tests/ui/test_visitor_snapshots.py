@@ -17,7 +17,7 @@ import kiosk.booking
 import screens.visitor.idle
 from kiosk.services import Services
 from screens.visitor import MoreTimeScreen
-from tests.test_visitor_helpers import click, make_app, press_text, settle
+from tests.ui.conftest import click, make_app, press_text, settle
 
 TOKENS = ["KIOSKDEMOTOKEN234567ABCDEF", "TOKENTWO234567ABCDEFGHIJKL", "THIRDTOKEN234567ABCDEFGHIJ"]
 CODES = ["KQ4H7T", "PRM3CX", "VW9DNA"]
