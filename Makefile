@@ -21,7 +21,7 @@ lint: install
 	$(BIN)/ruff check kiosk screens db tests bench
 
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 bench: install
 	$(BIN)/python -m bench
