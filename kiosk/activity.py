@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from db import Store
-from kiosk.booking import TOPICS
+from db import Store, Tx
+from kiosk.booking import ACTIVITIES, TOPICS
 from kiosk.clock import Clock, as_local
-from kiosk.errors import ValidationError
-from kiosk.models import ActivityRecord, AgeGroup, Booking, Outcome
+from kiosk.errors import Conflict, NotFound, ValidationError
+from kiosk.models import ActivityRecord, AgeGroup, Booking, BookingStatus, Outcome
 
-ACTIVITIES = "activities"
 NOTE_MAX = 200
 MINUTES_MAX = 240
 
@@ -114,6 +113,8 @@ class ActivityService:
             if unknown:
                 raise ValidationError("topics", "unknown_topic", f"Unknown topic {unknown[0]!r}.")
             previous = tx.get(ACTIVITIES, booking_id=draft.booking_id) if draft.booking_id else None
+            if draft.booking_id and previous is None:  # an existing form may be corrected
+                self._require_consultation(tx, draft.booking_id, now)
             record = ActivityRecord(
                 id=previous["id"] if previous else uuid.uuid4().hex,
                 date=draft.date.isoformat(),
@@ -129,6 +130,27 @@ class ActivityService:
             )
             tx.upsert(ACTIVITIES, record.to_dict(), id=record.id)
         return record
+
+    @staticmethod
+    def _require_consultation(tx: Tx, booking_id: str, now: datetime) -> None:
+        """A form belongs to a consultation that took place: checked in or done, and started."""
+        doc = tx.find_booking(id=booking_id)
+        if doc is None:
+            raise NotFound("unknown_booking", f"no booking with id {booking_id!r}")
+        booking = Booking.from_dict(doc)
+        if booking.state not in (BookingStatus.CHECKED_IN, BookingStatus.DONE):
+            raise Conflict(
+                "not_a_consultation",
+                f"booking {booking.code} is {booking.status}: no consultation took place",
+                status=booking.status,
+            )
+        if booking.starts > now:
+            raise Conflict(
+                "not_started",
+                f"booking {booking.code} starts at {booking.starts:%H:%M}; "
+                "its form can be filled after that",
+                start=f"{booking.starts:%H:%M}",
+            )
 
     def records(self, first: date | None = None, last: date | None = None) -> list[ActivityRecord]:
         with self.store.snapshot() as tx:

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from db import Store, Tx
 from kiosk.clock import Clock, as_local
-from kiosk.errors import Conflict, NotFound
+from kiosk.errors import Conflict, NotFound, ValidationError
 from kiosk.models import (
     HOLDS_TIME,
     Booking,
@@ -46,6 +46,8 @@ SCOUTS = "scouts"
 WEEKLY = "weekly"
 EXCEPTIONS = "exceptions"
 CLOSURES = "closures"
+ACTIVITIES = "activities"
+REASON_MAX = 200
 OPEN_STATUSES = frozenset({str(BookingStatus.BOOKED), str(BookingStatus.CHECKED_IN)})
 
 
@@ -299,15 +301,26 @@ class BookingService:
         return self._transition(code, BookingStatus.CANCELLED, {BookingStatus.BOOKED})
 
     def mark_done(self, code: str) -> Booking:
+        """The consultation took place; refused before its start (it cannot have happened)."""
         return self._transition(
-            code, BookingStatus.DONE, {BookingStatus.CHECKED_IN, BookingStatus.BOOKED}
+            code,
+            BookingStatus.DONE,
+            {BookingStatus.CHECKED_IN, BookingStatus.BOOKED},
+            after_start=True,
         )
 
     def mark_no_show(self, code: str) -> Booking:
-        return self._transition(code, BookingStatus.NO_SHOW, {BookingStatus.BOOKED})
+        """The visitor did not come; refused before the start (they still may)."""
+        return self._transition(
+            code, BookingStatus.NO_SHOW, {BookingStatus.BOOKED}, after_start=True
+        )
 
     def _transition(
-        self, code: str, target: BookingStatus, allowed_from: set[BookingStatus]
+        self,
+        code: str,
+        target: BookingStatus,
+        allowed_from: set[BookingStatus],
+        after_start: bool = False,
     ) -> Booking:
         wanted = normalize_ticket_input(code)
         with self.store.transaction() as tx:
@@ -318,9 +331,83 @@ class BookingService:
                     f"booking {wanted} is {booking.status}; it cannot become {target.value}",
                     status=booking.status,
                 )
-            changed = booking.with_status(target, self.now())
+            now = self.now()
+            if after_start and now < booking.starts:
+                raise Conflict(
+                    "not_started",
+                    f"booking {wanted} starts at {booking.starts:%H:%M}; "
+                    f"it cannot be {target.value} before then",
+                    start=f"{booking.starts:%H:%M}",
+                )
+            changed = booking.with_status(target, now)
             tx.update(BOOKINGS, changed.to_dict(), id=booking.id)
         return changed
+
+    def undo(self, code: str, reason: str) -> Booking:
+        """Take back a booking's last status change, on the day it was made; the reason is kept.
+
+        A cancellation is taken back only while the time is still free, and a check-in or a
+        "done" only while no activity form is saved for the consultation.
+        """
+        wanted = normalize_ticket_input(code)
+        reason = " ".join(reason.split())
+        if not reason:
+            raise ValidationError("reason", "reason_required", "Say why the change is undone.")
+        if len(reason) > REASON_MAX:
+            raise ValidationError(
+                "reason", "reason_too_long", f"The reason is too long (at most {REASON_MAX})."
+            )
+        with self.store.transaction() as tx:
+            booking = _booking_by_code(tx, wanted)
+            last = booking.last_change
+            if booking.state is BookingStatus.BOOKED or last.get("undo"):
+                raise Conflict("nothing_to_undo", f"booking {wanted} has no change to undo")
+            now = self.now()
+            changed_at = as_local(datetime.fromisoformat(last["at"]))
+            if changed_at.date() != now.date():
+                raise Conflict(
+                    "undo_not_today",
+                    f"booking {wanted} was changed on {changed_at:%Y-%m-%d}; "
+                    "only a change made today can be undone",
+                )
+            previous = BookingStatus(last["from"])
+            if previous is BookingStatus.BOOKED and tx.get(ACTIVITIES, booking_id=booking.id):
+                raise Conflict(
+                    "has_activity_form",
+                    f"booking {wanted} has an activity form; remove it first",
+                )
+            if booking.state is BookingStatus.CANCELLED and self._time_taken(tx, booking):
+                raise Conflict(
+                    "time_taken_since",
+                    f"the time of booking {wanted} was booked by someone else since",
+                )
+            changed = booking.undone(now, reason)
+            tx.update(BOOKINGS, changed.to_dict(), id=booking.id)
+        return changed
+
+    @staticmethod
+    def _time_taken(tx: Tx, booking: Booking) -> bool:
+        """Does another booking now hold this booking's e-scout at an overlapping time?"""
+        return any(
+            d["id"] != booking.id
+            and d["scout"] == booking.scout
+            and d["status"] in HOLDS_TIME
+            and datetime.fromisoformat(d["start"]) < booking.ends
+            for d in tx.bookings_ending_after(booking.starts)
+        )
+
+    def unrecorded(self) -> list[Booking]:
+        """Bookings of past days still booked or checked in: nobody said how they ended."""
+        today = self.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        with self.store.snapshot() as tx:
+            found = [
+                Booking.from_dict(d)
+                for d in tx.all_bookings(
+                    include_history=False
+                )  # open ones never leave the hot file
+                if d["status"] in OPEN_STATUSES and datetime.fromisoformat(d["end"]) <= today
+            ]
+        return sorted(found, key=lambda b: b.start)
 
     # -- tickets ----------------------------------------------------------------------
 

@@ -173,6 +173,16 @@ def cmd_no_show(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_undo(services: Services, args: argparse.Namespace) -> int:
+    _emit(services.booking.undo(args.code, args.reason).public_dict())
+    return 0
+
+
+def cmd_unrecorded(services: Services, args: argparse.Namespace) -> int:
+    _emit([b.public_dict() for b in services.booking.unrecorded()])
+    return 0
+
+
 def cmd_export(services: Services, args: argparse.Namespace) -> int:
     from kiosk.reports import export_results
 
@@ -274,6 +284,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("code")
     sp = add("no-show", cmd_no_show, "mark a booking as a no-show")
     sp.add_argument("code")
+    sp = add("undo", cmd_undo, "take back a booking's last status change (same day)")
+    sp.add_argument("code")
+    sp.add_argument("--reason", required=True)
+    add("unrecorded", cmd_unrecorded, "bookings of past days still booked or checked in")
     sp = add("export", cmd_export, "export results for a period")
     sp.add_argument("--from", dest="from_", type=_day, required=True)
     sp.add_argument("--to", type=_day, required=True)

@@ -242,6 +242,9 @@ class Booking(_Record):
     no_show_at: str | None = None
     cancelled_at: str | None = None
     erased_at: str | None = None  # personal data removed by retention
+    # Every status change, oldest first: {"from", "to", "at", "reason"}; an undo is a change
+    # too (with the reason the librarian gave), so the record never forgets what happened.
+    changes: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def starts(self) -> datetime:
@@ -255,23 +258,54 @@ class Booking(_Record):
     def state(self) -> BookingStatus:
         return BookingStatus(self.status)
 
-    def with_status(self, status: BookingStatus, at: datetime) -> Booking:
-        stamp = {
-            BookingStatus.CHECKED_IN: "checked_in_at",
-            BookingStatus.DONE: "done_at",
-            BookingStatus.NO_SHOW: "no_show_at",
-            BookingStatus.CANCELLED: "cancelled_at",
-        }.get(status)
+    def with_status(self, status: BookingStatus, at: datetime, reason: str = "") -> Booking:
+        """The booking after a status change, stamped and logged."""
         changes: dict[str, Any] = {"status": str(status)}
-        if stamp:
+        if stamp := STATUS_STAMPS.get(status):
             changes[stamp] = at.isoformat()
+        entry = {"from": self.status, "to": str(status), "at": at.isoformat()}
+        if reason:
+            entry["reason"] = reason
+        changes["changes"] = [*self.changes, entry]
         return replace(self, **changes)
+
+    def undone(self, at: datetime, reason: str) -> Booking:
+        """The booking with its last status change taken back (the log keeps both)."""
+        previous = BookingStatus(self.last_change["from"])
+        changes: dict[str, Any] = {"status": str(previous)}
+        if stamp := STATUS_STAMPS.get(self.state):
+            changes[stamp] = None
+        entry = {"from": self.status, "to": str(previous), "at": at.isoformat(), "reason": reason}
+        changes["changes"] = [*self.changes, {**entry, "undo": "yes"}]
+        return replace(self, **changes)
+
+    @property
+    def last_change(self) -> dict[str, str]:
+        """The newest status change (a booking made before the log began has a made-up one)."""
+        if self.changes:
+            return self.changes[-1]
+        stamp = STATUS_STAMPS.get(self.state)
+        at = getattr(self, stamp) if stamp else None
+        before = (
+            BookingStatus.CHECKED_IN
+            if self.checked_in_at and stamp != "checked_in_at"
+            else BookingStatus.BOOKED
+        )
+        return {"from": str(before), "to": self.status, "at": at or self.created_at}
 
     def public_dict(self) -> dict[str, Any]:
         """Everything but the token hash (which never leaves the store)."""
         data = self.to_dict()
         data.pop("token_hash", None)
         return data
+
+
+STATUS_STAMPS = {
+    BookingStatus.CHECKED_IN: "checked_in_at",
+    BookingStatus.DONE: "done_at",
+    BookingStatus.NO_SHOW: "no_show_at",
+    BookingStatus.CANCELLED: "cancelled_at",
+}
 
 
 @dataclass

@@ -9,6 +9,7 @@ import pytest
 from kiosk.activity import ActivityDraft, ActivityService, check_note
 from kiosk.clock import TZ
 from kiosk.errors import ValidationError
+from kiosk.models import BookingStatus
 from kiosk.services import Services
 from tests.conftest import put_booking
 
@@ -77,7 +78,11 @@ def test_record_refusals(demo: Services, changes: dict[str, object], code: str) 
 
 def test_prefill_from_booking_and_replace(demo: Services) -> None:
     booking = put_booking(
-        demo, code="PRE123", start=datetime(2026, 11, 24, 15, 0, tzinfo=TZ), minutes=45
+        demo,
+        code="PRE123",
+        start=datetime(2026, 11, 24, 8, 30, tzinfo=TZ),
+        minutes=45,
+        status=BookingStatus.CHECKED_IN,
     )
     service = ActivityService(demo.store, demo.clock)
     d = service.prefill(booking)

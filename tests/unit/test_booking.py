@@ -141,7 +141,9 @@ def test_every_refusal_reason(demo: Services, clock) -> None:
     demo.booking.cancel(later.booking.code)
     assert demo.booking.check_in(later.token).result is VerifyResult.CANCELLED
 
-    demo.booking.mark_done(demo.booking.lookup(demo.booking.bookings(day=TUESDAY)[0].code).code)
+    first = demo.booking.bookings(day=TUESDAY)[0]
+    demo.clock.current = first.starts
+    demo.booking.mark_done(first.code)
     assert demo.booking.check_in(token).result is VerifyResult.ALREADY_CLOSED
     # Verify alone never changes anything.
     assert demo.booking.verify(token).result is VerifyResult.ALREADY_CLOSED
@@ -151,6 +153,7 @@ def test_no_show_and_done_transitions(demo: Services) -> None:
     slots = demo.booking.free_slots("e-banking")
     a = demo.booking.book("e-banking", slots[0].start, "Ona").booking
     b = demo.booking.book("e-banking", slots[1].start, "Jonas").booking
+    demo.clock.current = b.starts  # both have begun: only then can they be done or missed
     assert demo.booking.mark_no_show(a.code).status == BookingStatus.NO_SHOW
     with pytest.raises(Conflict):
         demo.booking.mark_no_show(a.code)

@@ -18,7 +18,18 @@ _RAISED = re.compile(
 
 
 # Met only at the desk or the command line (reissuing a printed ticket, picking an e-scout).
-LIBRARIAN_ONLY = {"ticket_closed", "unknown_scout"}
+LIBRARIAN_ONLY = {
+    "ticket_closed",
+    "unknown_scout",
+    # Status changes and their undo happen at the desk only.
+    "not_started",
+    "nothing_to_undo",
+    "undo_not_today",
+    "has_activity_form",
+    "time_taken_since",
+    "reason_required",
+    "reason_too_long",
+}
 
 
 def raised_codes() -> set[str]:
