@@ -164,16 +164,18 @@ class BookingService:
         first_day: date | None = None,
         days: int | None = None,
         scout: str | None = None,
+        language: str | None = None,
     ) -> list[Slot]:
-        """Free times for a topic, from today (or ``first_day``) within the booking horizon."""
+        """Free times for a topic, from today (or ``first_day``) within the booking horizon;
+        with a ``language``, those of e-scouts who speak it (see ``scheduling.free_slots``)."""
         now = self.now()
         with self.store.snapshot() as tx:
             self._require_topic(tx, topic)
             availability = load_availability(tx, since=now)
-        return self._slots(availability, topic, now, first_day, days, scout)
+        return self._slots(availability, topic, now, first_day, days, scout, language)
 
-    def first_free(self, topic: str) -> Slot | None:
-        slots = self.free_slots(topic)
+    def first_free(self, topic: str, language: str | None = None) -> Slot | None:
+        slots = self.free_slots(topic, language=language)
         return slots[0] if slots else None
 
     def _slots(
@@ -184,6 +186,7 @@ class BookingService:
         first_day: date | None,
         days: int | None,
         scout: str | None,
+        language: str | None = None,
     ) -> list[Slot]:
         today = now.date()
         horizon_end = today + timedelta(days=availability.settings.horizon_days)
@@ -191,7 +194,7 @@ class BookingService:
         wanted = availability.settings.horizon_days if days is None else days
         last_day = min(start_day + timedelta(days=wanted), horizon_end)
         count = (last_day - start_day).days
-        return free_slots(availability, topic, now, start_day, count, scout)
+        return free_slots(availability, topic, now, start_day, count, scout, language)
 
     def lookup(self, code: str) -> Booking:
         """The booking with this short code (any case, spaces ignored)."""
@@ -298,7 +301,24 @@ class BookingService:
     # -- changing status ----------------------------------------------------------------
 
     def cancel(self, code: str) -> Booking:
+        """The librarian's cancel: any booked time, however soon."""
         return self._transition(code, BookingStatus.CANCELLED, {BookingStatus.BOOKED})
+
+    def cancel_by_visitor(self, code: str) -> Booking:
+        """The kiosk's cancel: until ``cancel_cutoff_hours`` before the start, then refused
+        (the librarian can still cancel). The time is free again at once."""
+        wanted = normalize_ticket_input(code)
+        with self.store.snapshot() as tx:
+            booking = _booking_by_code(tx, wanted)
+            cutoff = timedelta(hours=load_settings(tx).cancel_cutoff_hours)
+        if booking.state is BookingStatus.BOOKED and self.now() > booking.starts - cutoff:
+            raise Conflict(
+                "cancel_too_late",
+                f"booking {wanted} starts at {booking.starts:%H:%M}; "
+                "from now on only the librarian can cancel it",
+                start=f"{booking.starts:%H:%M}",
+            )
+        return self.cancel(wanted)
 
     def mark_done(self, code: str) -> Booking:
         """The consultation took place; refused before its start (it cannot have happened)."""

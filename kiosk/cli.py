@@ -108,7 +108,9 @@ def cmd_topics(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_slots(services: Services, args: argparse.Namespace) -> int:
-    slots = services.booking.free_slots(args.topic, first_day=args.date, days=args.days)
+    slots = services.booking.free_slots(
+        args.topic, first_day=args.date, days=args.days, language=args.lang
+    )
     names = {s.id: s.name for s in services.booking.scouts()}
     _emit([{**s.to_dict(), "scout_name": names.get(s.scout, s.scout)} for s in slots])
     return 0
@@ -265,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--topic", required=True)
     sp.add_argument("--date", type=_day)
     sp.add_argument("--days", type=int)
+    sp.add_argument("--lang", default="lt", help="the visitor's language (default lt)")
     sp = add("book", cmd_book, "book a free time")
     sp.add_argument("--topic", required=True)
     sp.add_argument("--start", required=True)

@@ -132,6 +132,7 @@ class Settings(_Record):
     ticket_return_seconds: int = 60
     librarian_idle_seconds: int = 300
     backups_keep: int = 10
+    cancel_cutoff_hours: int = 2  # a visitor cancels at the kiosk until this long before
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -168,6 +169,7 @@ class Scout(_Record):
     languages: list[str] = field(default_factory=lambda: ["lt"])
     active: bool = True
     contact: str = ""  # librarian-only
+    buffer_minutes: int = 0  # kept free after each consultation (the next visitor arrives)
 
 
 @dataclass
@@ -333,6 +335,10 @@ class Slot:
     end: datetime
     scout: str
     place: str
+    languages: tuple[str, ...] = ()  # what the e-scout speaks
+    # False when no e-scout of the topic speaks the visitor's language: the visitor is
+    # offered these times with a note that the consultation is in another language.
+    in_language: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -340,4 +346,6 @@ class Slot:
             "end": self.end.isoformat(),
             "scout": self.scout,
             "place": self.place,
+            "languages": list(self.languages),
+            "in_language": self.in_language,
         }

@@ -112,8 +112,13 @@ def free_slots(
     first_day: date,
     days: int,
     scout: str | None = None,
+    language: str | None = None,
 ) -> list[Slot]:
-    """Free times for ``topic`` from ``first_day`` for ``days`` days, soonest first."""
+    """Free times for ``topic`` from ``first_day`` for ``days`` days, soonest first.
+
+    With a ``language``, only e-scouts who speak it are offered; when none of the topic's
+    e-scouts does, all are, and each time says so (``in_language`` False).
+    """
     settings = availability.settings
     earliest = now + timedelta(minutes=settings.min_notice_minutes)
     length = timedelta(minutes=settings.slot_minutes)
@@ -122,6 +127,11 @@ def free_slots(
         for s in availability.scouts
         if s.active and topic in s.topics and (scout is None or s.id == scout)
     ]
+    in_language = True
+    if language is not None:
+        speakers = [s for s in scouts if language in s.languages]
+        in_language = bool(speakers) or not scouts
+        scouts = speakers or scouts
     busy_by_scout: dict[str, list[Busy]] = {}
     for b in availability.busy:
         busy_by_scout.setdefault(b.scout, []).append(b)
@@ -137,6 +147,9 @@ def free_slots(
         for person in scouts:
             absences = _partial_absences(availability, person, day)
             taken = busy_by_scout.get(person.id, [])
+            # Each consultation keeps the e-scout's buffer free after it, so times step by
+            # length + buffer, and a time may not end within a buffer of a booked one.
+            buffer = timedelta(minutes=max(person.buffer_minutes, 0))
             for start_t, end_t, place in _sessions(availability, person, day):
                 session_end = min(local(day, end_t), closes)
                 start = max(local(day, start_t), opens)
@@ -148,10 +161,23 @@ def free_slots(
                     if (
                         start >= earliest
                         and not any(_overlaps(start, end, a, b) for a, b in absences)
-                        and not any(_overlaps(start, end, t.start, t.end) for t in taken)
+                        and not any(
+                            _overlaps(start, end + buffer, t.start, t.end + buffer) for t in taken
+                        )
                     ):
-                        slots.append(Slot(start, end, person.id, place))
-                    start = end
+                        slots.append(
+                            Slot(
+                                start,
+                                end,
+                                person.id,
+                                place,
+                                tuple(person.languages),
+                                in_language,
+                            )
+                        )
+                    start = local(day, (datetime.combine(day, end.time()) + buffer).time())
+                    if start < end:  # the buffer ran past midnight
+                        break
     slots.sort(key=lambda s: (s.start, s.scout))
     return _unique(slots)
 

@@ -1,0 +1,117 @@
+"""Booking rules beyond free times: the visitor's language, a buffer after each consultation,
+and the kiosk's cancellation cut-off."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from kiosk.errors import Conflict
+from kiosk.models import BookingStatus, Scout, WeeklyTime
+from kiosk.scheduling import Busy, free_slots
+from kiosk.services import Services
+from tests.conftest import NOW, put_booking
+from tests.unit.test_scheduling import MONDAY, at, availability
+
+# The Monday after the clocks go back (25 October 2026) and a plain November Monday.
+AFTER_DST = date(2026, 10, 26)
+
+SCOUTS = [
+    Scout("ieva", "Ieva K.", ["email"], languages=["lt"]),
+    Scout("tom", "Tom A.", ["email"], languages=["lt", "en"]),
+]
+WEEKLY = [
+    WeeklyTime("w1", "ieva", 0, "10:00", "11:00", "Skaitykla"),
+    WeeklyTime("w2", "tom", 0, "12:00", "13:00", "Salė"),
+]
+
+
+@pytest.mark.parametrize("day", [MONDAY, AFTER_DST])
+@pytest.mark.parametrize(
+    ("language", "expected", "in_language"),
+    [
+        (None, ["10:00", "10:30", "12:00", "12:30"], True),
+        ("lt", ["10:00", "10:30", "12:00", "12:30"], True),
+        ("en", ["12:00", "12:30"], True),  # only the e-scout who speaks English
+        ("uk", ["10:00", "10:30", "12:00", "12:30"], False),  # nobody does: all, marked
+    ],
+)
+def test_free_times_follow_the_visitors_language(
+    day: date, language: str | None, expected: list[str], in_language: bool
+) -> None:
+    av = availability(scouts=SCOUTS, weekly=WEEKLY)
+    slots = free_slots(av, "email", at(day, "08:00"), day, 1, language=language)
+    assert [f"{s.start:%H:%M}" for s in slots] == expected
+    assert {s.in_language for s in slots} == {in_language}
+    by_scout = {s.scout: s.languages for s in slots}
+    assert by_scout.get("tom", ("lt", "en")) == ("lt", "en")
+    assert all(s.start.utcoffset() == timedelta(hours=2) for s in slots)  # wall clock, EET
+
+
+@pytest.mark.parametrize(
+    ("buffer", "busy", "expected"),
+    [
+        (0, [], ["10:00", "10:30", "11:00", "11:30"]),
+        (10, [], ["10:00", "10:40", "11:20"]),  # 30 min + 10 min after each
+        (0, [("10:30", "11:00")], ["10:00", "11:00", "11:30"]),
+        # Off the grid (booked before the buffer was set): 10 min stay free on each side.
+        (10, [("10:45", "11:15")], ["10:00"]),
+        (10, [("10:40", "11:10")], ["10:00", "11:20"]),
+        (15, [("11:00", "11:30")], ["10:00"]),
+    ],
+)
+def test_buffer_after_each_consultation(
+    buffer: int, busy: list[tuple[str, str]], expected: list[str]
+) -> None:
+    scouts = [Scout("ieva", "Ieva K.", ["email"], buffer_minutes=buffer)]
+    weekly = [WeeklyTime("w1", "ieva", 0, "10:00", "12:00", "Skaitykla")]
+    taken = [Busy("ieva", at(MONDAY, a), at(MONDAY, b)) for a, b in busy]
+    av = availability(scouts=scouts, weekly=weekly, busy=taken)
+    slots = free_slots(av, "email", at(MONDAY, "08:00"), MONDAY, 1)
+    assert [f"{s.start:%H:%M}" for s in slots] == expected
+
+
+def test_buffer_in_the_service_keeps_a_booked_neighbour_apart(demo: Services) -> None:
+    slot = demo.booking.first_free("e-banking")
+    assert slot is not None
+    scout = demo.booking.scout(slot.scout)
+    demo.catalog.save_scout(Scout(**{**scout.to_dict(), "buffer_minutes": 10}))
+    demo.booking.book("e-banking", slot.start, "Ona", scout=slot.scout)
+    later = [s for s in demo.booking.free_slots("e-banking", scout=slot.scout)]
+    assert later and all(
+        s.start >= slot.end + timedelta(minutes=10) or s.end <= slot.start for s in later
+    )
+
+
+def test_slots_list_languages_on_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from kiosk.cli import main
+
+    monkeypatch.setenv("KIOSK_NOW", NOW.isoformat())
+    data = str(tmp_path / "d")
+    assert main(["--data-dir", data, "seed-demo"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", data, "slots", "--topic", "e-banking", "--lang", "en"]) == 0
+    slots = json.loads(capsys.readouterr().out)
+    assert slots and all("en" in s["languages"] for s in slots if s["in_language"])
+
+
+def test_a_visitor_cancels_until_the_cut_off_then_asks_the_librarian(demo: Services) -> None:
+    put_booking(demo, code="CUTAAC", start=NOW + timedelta(hours=1, minutes=59))
+    with pytest.raises(Conflict) as err:
+        demo.booking.cancel_by_visitor("CUTAAC")
+    assert err.value.code == "cancel_too_late" and err.value.details["start"] == "10:59"
+    assert demo.booking.cancel("CUTAAC").status == BookingStatus.CANCELLED  # the librarian can
+
+    later = next(
+        s for s in demo.booking.free_slots("e-banking") if s.start >= NOW + timedelta(hours=3)
+    )
+    ticket = demo.booking.book("e-banking", later.start, "Ona", scout=later.scout)
+    assert later not in demo.booking.free_slots("e-banking")
+    cancelled = demo.booking.cancel_by_visitor(ticket.booking.code)
+    assert cancelled.status == BookingStatus.CANCELLED
+    assert later in demo.booking.free_slots("e-banking")  # free again at once
