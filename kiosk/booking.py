@@ -248,14 +248,21 @@ class BookingService:
                     f"the time {start.isoformat()} is not free for topic {topic!r}",
                 )
             key = visitor_key(clean, phone_norm)
-            holding = sum(
-                1
+            held = [
+                d
                 for d in tx.bookings_ending_after(now)
                 if d["status"] in OPEN_STATUSES
                 and (d.get("phone") or "") == key[1]  # cheap test first
                 and visitor_key(d["name"], d.get("phone")) == key
                 and datetime.fromisoformat(d["start"]) > now
-            )
+            ]
+            if any(datetime.fromisoformat(d["start"]) == chosen.start for d in held):
+                # One seat a visitor: a group session's second seat is a mistaken tap.
+                raise Conflict(
+                    "already_booked_then",
+                    f"this visitor already has a booking at {start.isoformat()}",
+                )
+            holding = len(held)
             if holding >= settings.max_future_bookings:
                 raise Conflict(
                     "too_many_bookings",

@@ -182,6 +182,7 @@ class WeeklyTime(_Record):
     start: str  # "HH:MM" local
     end: str
     place: str
+    seats: int = 1  # 2-8: a small group session, each visitor books one seat
 
     @property
     def start_time(self) -> time:
@@ -204,6 +205,7 @@ class DatedException(_Record):
     end: str | None = None
     place: str = ""
     note: str = ""
+    seats: int = 1  # an extra session may be a small group too
 
     @property
     def day(self) -> date:
@@ -336,6 +338,8 @@ class Slot:
     scout: str
     place: str
     languages: tuple[str, ...] = ()  # what the e-scout speaks
+    seats: int = 1  # more than one: a group session
+    seats_left: int = 1
     # False when no e-scout of the topic speaks the visitor's language: the visitor is
     # offered these times with a note that the consultation is in another language.
     in_language: bool = True
@@ -348,4 +352,6 @@ class Slot:
             "place": self.place,
             "languages": list(self.languages),
             "in_language": self.in_language,
+            "seats": self.seats,
+            "seats_left": self.seats_left,
         }

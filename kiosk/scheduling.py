@@ -69,18 +69,21 @@ def library_closed(availability: Availability, day: date) -> bool:
     return availability.settings.hours_on(day.weekday()) is None
 
 
-def _sessions(availability: Availability, scout: Scout, day: date) -> list[tuple[time, time, str]]:
-    """The e-scout's sessions on ``day``: weekly times plus extras, minus whole-day absences."""
+def _sessions(
+    availability: Availability, scout: Scout, day: date
+) -> list[tuple[time, time, str, int]]:
+    """The e-scout's sessions on ``day`` (start, end, place, seats): weekly times plus
+    extras, minus whole-day absences."""
     todays = [e for e in availability.exceptions if e.scout == scout.id and e.day == day]
     if any(e.kind == ExceptionKind.ABSENT and not e.start for e in todays):
         return []
     sessions = [
-        (w.start_time, w.end_time, w.place)
+        (w.start_time, w.end_time, w.place, max(w.seats, 1))
         for w in availability.weekly
         if w.scout == scout.id and w.weekday == day.weekday()
     ]
     sessions += [
-        (time.fromisoformat(e.start), time.fromisoformat(e.end), e.place)
+        (time.fromisoformat(e.start), time.fromisoformat(e.end), e.place, max(e.seats, 1))
         for e in todays
         if e.kind == ExceptionKind.EXTRA and e.start and e.end
     ]
@@ -150,7 +153,7 @@ def free_slots(
             # Each consultation keeps the e-scout's buffer free after it, so times step by
             # length + buffer, and a time may not end within a buffer of a booked one.
             buffer = timedelta(minutes=max(person.buffer_minutes, 0))
-            for start_t, end_t, place in _sessions(availability, person, day):
+            for start_t, end_t, place, seats in _sessions(availability, person, day):
                 session_end = min(local(day, end_t), closes)
                 start = max(local(day, start_t), opens)
                 while True:
@@ -158,11 +161,17 @@ def free_slots(
                     end = local(day, (datetime.combine(day, start.time()) + length).time())
                     if end <= start or end > session_end:
                         break
+                    # Bookings of exactly this time take its seats; any other overlap
+                    # (or one within the buffer) takes the whole time.
+                    same = sum(1 for t in taken if t.start == start and t.end == end)
                     if (
                         start >= earliest
+                        and same < seats
                         and not any(_overlaps(start, end, a, b) for a, b in absences)
                         and not any(
-                            _overlaps(start, end + buffer, t.start, t.end + buffer) for t in taken
+                            _overlaps(start, end + buffer, t.start, t.end + buffer)
+                            for t in taken
+                            if not (t.start == start and t.end == end)
                         )
                     ):
                         slots.append(
@@ -171,8 +180,10 @@ def free_slots(
                                 end,
                                 person.id,
                                 place,
-                                tuple(person.languages),
-                                in_language,
+                                languages=tuple(person.languages),
+                                in_language=in_language,
+                                seats=seats,
+                                seats_left=seats - same,
                             )
                         )
                     start = local(day, (datetime.combine(day, end.time()) + buffer).time())

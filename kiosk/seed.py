@@ -144,6 +144,11 @@ WEEKLY_DEMO: list[tuple[str, int, str, str, str]] = [
     ("dominykas", 2, "10:00", "12:00", "Kompiuterių klasė"),
 ]
 
+# A small group session: (scout, weekday, start, end, place, seats).
+GROUP_DEMO: list[tuple[str, int, str, str, str, int]] = [
+    ("gabija", 4, "14:00", "14:30", "Renginių salė", 4),  # "Smart-ID for beginners"
+]
+
 
 def seed_demo(store: Store, clock: Clock, with_bookings: bool = True) -> bool:
     """Fill an empty data dir with the demo library. Returns False if it held data."""
@@ -162,6 +167,9 @@ def seed_demo(store: Store, clock: Clock, with_bookings: bool = True) -> bool:
         for n, (scout_id, weekday, start, end, place) in enumerate(WEEKLY_DEMO, start=1):
             weekly = WeeklyTime(f"w{n}", scout_id, weekday, start, end, place)
             tx.insert(WEEKLY, weekly.to_dict())
+        for n, (scout_id, weekday, start, end, place, seats) in enumerate(GROUP_DEMO, start=1):
+            group = WeeklyTime(f"g{n}", scout_id, weekday, start, end, place, seats)
+            tx.insert(WEEKLY, group.to_dict())
     if with_bookings:
         _demo_bookings(BookingService(store, clock))
     return True

@@ -115,3 +115,44 @@ def test_a_visitor_cancels_until_the_cut_off_then_asks_the_librarian(demo: Servi
     cancelled = demo.booking.cancel_by_visitor(ticket.booking.code)
     assert cancelled.status == BookingStatus.CANCELLED
     assert later in demo.booking.free_slots("e-banking")  # free again at once
+
+
+@pytest.mark.parametrize(
+    ("seats", "busy", "expected"),
+    [
+        (4, [], [("10:00", 4), ("10:30", 4)]),
+        (4, [("10:00", "10:30")] * 3, [("10:00", 1), ("10:30", 4)]),
+        (4, [("10:00", "10:30")] * 4, [("10:30", 4)]),  # full: gone from the list
+        (4, [("10:15", "10:45")], []),  # a booking off this time takes the whole time
+        (1, [("10:00", "10:30")], [("10:30", 1)]),
+    ],
+)
+def test_group_sessions_count_seats(
+    seats: int, busy: list[tuple[str, str]], expected: list[tuple[str, int]]
+) -> None:
+    weekly = [WeeklyTime("g1", "ieva", 0, "10:00", "11:00", "Salė", seats)]
+    taken = [Busy("ieva", at(MONDAY, a), at(MONDAY, b)) for a, b in busy]
+    av = availability(scouts=[SCOUTS[0]], weekly=weekly, busy=taken)
+    slots = free_slots(av, "email", at(MONDAY, "08:00"), MONDAY, 1)
+    assert [(f"{s.start:%H:%M}", s.seats_left) for s in slots] == expected
+    assert all(s.seats == seats for s in slots)
+
+
+def test_each_visitor_books_one_seat_with_their_own_ticket(demo: Services) -> None:
+    group = next(s for s in demo.booking.free_slots("smart-id") if s.seats == 4)
+    tickets = [
+        demo.booking.book("smart-id", group.start, name, scout=group.scout)
+        for name in ("Ona", "Jonas", "Aldona")
+    ]
+    assert len({t.booking.code for t in tickets}) == 3
+    assert len({t.token for t in tickets}) == 3
+    left = next(s for s in demo.booking.free_slots("smart-id") if s.start == group.start)
+    assert left.seats_left == 1
+    with pytest.raises(Conflict) as err:
+        demo.booking.book("smart-id", group.start, "ona", scout=group.scout)
+    assert err.value.code == "already_booked_then"
+    demo.booking.book("smart-id", group.start, "Petras", scout=group.scout)
+    assert all(s.start != group.start for s in demo.booking.free_slots("smart-id"))
+    with pytest.raises(Conflict) as err:
+        demo.booking.book("smart-id", group.start, "Rūta", scout=group.scout)
+    assert err.value.code == "slot_taken"
