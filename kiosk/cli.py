@@ -217,7 +217,8 @@ def cmd_set_pin(services: Services, args: argparse.Namespace) -> int:
             current = _read_secret("Current librarian PIN: ")
             result = pins.login(current, place=_console_place())
             if not result.ok:
-                raise KioskError("pin_wrong", pin_refusal(result) + "; nothing was changed")
+                code = "pin_locked" if result.locked_until is not None else "pin_wrong"
+                raise KioskError(code, pin_refusal(result) + "; nothing was changed")
     if sys.stdin.isatty():
         pin = getpass.getpass("New librarian PIN (4-12 digits): ")
         if getpass.getpass("Repeat the PIN: ") != pin:
