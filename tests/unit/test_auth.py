@@ -27,7 +27,8 @@ def test_no_pin_then_set(services: Services) -> None:
     assert "1234" not in (services.data_dir / "kiosk.json").read_text()
 
 
-@pytest.mark.parametrize("bad", ["12", "abcd", "1234567890123", ""])
+# Arabic-Indic and full-width digits pass str.isdigit() but cannot be typed at the prompt.
+@pytest.mark.parametrize("bad", ["12", "abcd", "1234567890123", "", "١٢٣٤", "１２３４", "12\x0034"])
 def test_pin_format(services: Services, bad: str) -> None:
     with pytest.raises(ValidationError):
         PinService(services.store, services.clock).set_pin(bad)
