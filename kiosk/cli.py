@@ -1,7 +1,8 @@
 """``kiosk [--data-dir DIR] COMMAND``: the contract scripts and tests rely on.
 
 JSON goes to stdout, times are ISO 8601 with offset; every refusal is one line on
-stderr and a non-zero exit (2: bad input or refused, 3: data dir unusable).
+stderr and a non-zero exit (2: bad input or refused, 3: data dir unusable, 1: a bug,
+still one line). A PIN is never read from the command line.
 """
 
 from __future__ import annotations
