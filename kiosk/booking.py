@@ -8,6 +8,7 @@ inside one store transaction, under the cross-process lock.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -438,8 +439,12 @@ class BookingService:
 
     # -- tickets ----------------------------------------------------------------------
 
-    def reissue_ticket(self, code: str) -> Ticket:
-        """A fresh token for a booking (the store keeps only hashes); the old QR stops working."""
+    def reissue_ticket(self, code: str, deliver: Callable[[Ticket], None] | None = None) -> Ticket:
+        """A fresh token for a booking (the store keeps only hashes); the old QR stops working.
+
+        ``deliver`` (write the file, print the paper) runs before the new token is committed:
+        if it raises, nothing changes and the visitor's current ticket stays valid.
+        """
         wanted = normalize_ticket_input(code)
         with self.store.transaction() as tx:
             booking = _booking_by_code(tx, wanted)
@@ -448,8 +453,11 @@ class BookingService:
                     "ticket_closed", f"booking {wanted} is {booking.status}; no ticket to print"
                 )
             token = new_token()
+            ticket = Ticket(replace(booking, token_hash=token_hash(token)), token)
+            if deliver is not None:
+                deliver(ticket)
             tx.update(BOOKINGS, {"token_hash": token_hash(token)}, id=booking.id)
-        return Ticket(replace(booking, token_hash=token_hash(token)), token)
+        return ticket
 
     def verify(self, ticket: str) -> CheckIn:
         """What checking in with ``ticket`` would answer, without changing anything."""

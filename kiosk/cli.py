@@ -1,7 +1,8 @@
 """``kiosk [--data-dir DIR] COMMAND``: the contract scripts and tests rely on.
 
 JSON goes to stdout, times are ISO 8601 with offset; every refusal is one line on
-stderr and a non-zero exit (2: bad input or refused, 3: data dir unusable).
+stderr and a non-zero exit (2: bad input or refused, 3: data dir unusable, 1: a bug,
+still one line). A PIN is never read from the command line.
 """
 
 from __future__ import annotations
@@ -9,26 +10,53 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
+import re
+import socket
+import stat
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
 from db import StoreError
-from kiosk.clock import parse_instant
+from kiosk.clock import check_day, clock_from_env, parse_instant
 from kiosk.errors import KioskError
 from kiosk.models import BookingStatus, Source
-from kiosk.services import Services, build_services
+from kiosk.services import Services, build_services, default_data_dir
 
 EXIT_REFUSED = 2
 EXIT_STORE = 3
+EXIT_UNEXPECTED = 1
+MAX_DAYS = 366  # the longest --days worth asking for; the booking horizon trims it further
+# A refusal may echo what was typed: never let that flood the terminal. Store messages
+# name files (data file, newest backup) that must stay whole, so their cap is far higher.
+MAX_LINE = 300
+MAX_STORE_LINE = 8000
+LOCK_FILE = "kiosk.lock"  # the store's lock file: creating it proves the dir is usable
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]+")
+
+
+def one_line(text: str, limit: int = MAX_LINE) -> str:
+    """``text`` as one line: control characters and bidi overrides out, a long tail cut."""
+    flat = _CONTROL.sub(" ", text).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1] + "\u2026"
+
+
+def _say(text: str, limit: int = MAX_LINE) -> None:
+    print(f"kiosk: {one_line(text, limit)}", file=sys.stderr)
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # One clear line, not argparse's usage dump.
-        self.exit(EXIT_REFUSED, f"kiosk: {message} (see kiosk --help)\n")
+        self.exit(EXIT_REFUSED, f"kiosk: {one_line(message)} (see kiosk --help)\n")
+
+
+class DataDirUnusable(StoreError):
+    """The data dir exists but this process cannot create files in it."""
 
 
 def _emit(value: Any) -> None:
@@ -38,9 +66,106 @@ def _emit(value: Any) -> None:
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        return check_day(date.fromisoformat(text))
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+        if "outside" in str(exc):
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text[:40]!r}") from None
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of days: {text[:40]!r}") from None
+    if not 1 <= days <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"must be 1 to {MAX_DAYS} days, not {text[:40]}")
+    return days
+
+
+def _lang(text: str) -> str:
+    if not re.fullmatch(r"[a-z]{2,3}", text):
+        raise argparse.ArgumentTypeError(f"not a language code such as lt or en: {text[:40]!r}")
+    return text
+
+
+def _output_path(raw: str, option: str) -> Path:
+    """A path the CLI may replace: a plain file or nothing yet, in an existing folder.
+
+    A symbolic link is refused (never followed, never its dangling target created), as are
+    folders and devices: the file is replaced by rename, which must not hit ``/dev/...``.
+    """
+    if not raw.strip():
+        raise KioskError("bad_output", f"{option} is empty; name a file")
+    path = Path(raw)
+    try:
+        found = path.lstat()
+    except FileNotFoundError:
+        found = None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise KioskError("bad_output", f"{option} {raw!r}: {reason}") from None
+    if found is not None and stat.S_ISLNK(found.st_mode):
+        raise KioskError("output_symlink", f"{option} {raw!r} is a symbolic link; name the file")
+    if found is not None and stat.S_ISDIR(found.st_mode):
+        raise KioskError("output_not_file", f"{option} {raw!r} is a folder; name a file")
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        raise KioskError("output_not_file", f"{option} {raw!r} is not a regular file")
+    if not path.parent.is_dir():
+        raise KioskError("output_no_folder", f"{option} {raw!r}: the folder does not exist")
+    return path
+
+
+def _write_private(path: Path, payload: bytes) -> None:
+    """Replace ``path`` by rename, durably, mode 0600 whatever the umask (it may be personal)."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise KioskError("write_failed", f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise KioskError("write_failed", f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _shown(path: Path) -> str:
+    """A path for a message: whole unless absurdly long (it may be what someone typed)."""
+    text = str(path)
+    return text if len(text) <= 200 else text[:199] + "\u2026"
+
+
+def _data_dir(raw: str | None) -> Path:
+    """The data dir to open; refuses an empty name and a folder no file can be made in."""
+    if raw is not None and not raw.strip():
+        raise KioskError("bad_data_dir", "--data-dir is empty; name a folder")
+    if raw is not None and "\x00" in raw:
+        raise KioskError("bad_data_dir", "--data-dir holds a NUL character")
+    path = Path(raw) if raw is not None else default_data_dir()
+    try:
+        if path.exists():
+            if not path.is_dir():
+                raise DataDirUnusable(f"cannot use the data dir {_shown(path)}: not a folder")
+            # The file lock would otherwise wait its whole timeout and report "busy".
+            os.close(os.open(path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600))
+    except OSError as exc:
+        raise DataDirUnusable(
+            f"cannot use the data dir {_shown(path)}: {exc.strerror or exc}"
+        ) from None
+    return path
+
+
+def _console_place() -> str:
+    """Where a PIN typed into this command comes from, for the per-place lock-out."""
+    return f"cli:{socket.gethostname()}"
 
 
 # -- commands --------------------------------------------------------------------------
@@ -73,18 +198,35 @@ def cmd_seed_demo(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_set_pin(services: Services, args: argparse.Namespace) -> int:
-    from kiosk.auth import PinService
+def _read_secret(prompt: str) -> str:
+    """One secret: asked on a tty without echo, else one line of stdin (never argv)."""
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().strip()
 
-    pin = args.pin
-    if pin is None:
-        if not sys.stdin.isatty():
-            pin = sys.stdin.readline().strip()
+
+def cmd_set_pin(services: Services, args: argparse.Namespace) -> int:
+    from kiosk.auth import PinService, pin_refusal
+
+    pins = PinService(services.store, services.clock)
+    if pins.is_set():
+        if args.reset:
+            answer = _read_secret("Replace the PIN without the current one? Type RESET: ")
+            if answer.strip() != "RESET":
+                raise KioskError("reset_not_confirmed", "reset not confirmed; nothing was changed")
         else:
-            pin = getpass.getpass("New librarian PIN (4-12 digits): ")
-            if getpass.getpass("Repeat the PIN: ") != pin:
-                raise KioskError("pin_mismatch", "the two PINs differ; nothing was changed")
-    PinService(services.store, services.clock).set_pin(pin)
+            current = _read_secret("Current librarian PIN: ")
+            result = pins.login(current, place=_console_place())
+            if not result.ok:
+                code = "pin_locked" if result.locked_until is not None else "pin_wrong"
+                raise KioskError(code, pin_refusal(result) + "; nothing was changed")
+    if sys.stdin.isatty():
+        pin = getpass.getpass("New librarian PIN (4-12 digits): ")
+        if getpass.getpass("Repeat the PIN: ") != pin:
+            raise KioskError("pin_mismatch", "the two PINs differ; nothing was changed")
+    else:
+        pin = sys.stdin.readline().strip()
+    pins.set_pin(pin)
     _emit({"pin_set": True})
     return 0
 
@@ -119,8 +261,8 @@ def cmd_slots(services: Services, args: argparse.Namespace) -> int:
 def cmd_book(services: Services, args: argparse.Namespace) -> int:
     try:
         start = parse_instant(args.start)
-    except ValueError:
-        raise KioskError("bad_start", f"not an ISO 8601 time: {args.start!r}") from None
+    except ValueError as exc:
+        raise KioskError("bad_start", f"--start: {exc}") from None
     ticket = services.booking.book(
         args.topic,
         start,
@@ -192,7 +334,7 @@ def cmd_export(services: Services, args: argparse.Namespace) -> int:
         raise KioskError("bad_period", "--to is before --from")
     payload = export_results(services, args.from_, args.to, args.format)
     if args.out:
-        Path(args.out).write_bytes(payload)
+        _write_private(_output_path(args.out, "--out"), payload)
         _emit({"written": str(args.out), "bytes": len(payload)})
     else:
         sys.stdout.buffer.write(payload)
@@ -227,13 +369,28 @@ def cmd_purge(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_ticket(services: Services, args: argparse.Namespace) -> int:
+    from kiosk.booking import Ticket
     from kiosk.tickets import qr_svg
 
-    ticket = services.booking.reissue_ticket(args.code)
-    b = ticket.booking
-    caption = f"{b.code}  {b.starts:%Y-%m-%d %H:%M}"
-    Path(args.svg).write_text(qr_svg(ticket.token, caption), encoding="utf-8")
-    _emit({"code": b.code, "token": ticket.token, "svg": str(args.svg)})
+    target = _output_path(args.svg, "--svg")
+    written = False
+
+    def write(ticket: Ticket) -> None:
+        nonlocal written
+        b = ticket.booking
+        caption = f"{b.code}  {b.starts:%Y-%m-%d %H:%M}"
+        _write_private(target, qr_svg(ticket.token, caption).encode("utf-8"))
+        written = True
+
+    # The file is written before the new token is committed: a failed write leaves the
+    # visitor's current ticket valid; a failed commit removes the file nobody can use.
+    try:
+        ticket = services.booking.reissue_ticket(args.code, deliver=write)
+    except BaseException:
+        if written:
+            target.unlink(missing_ok=True)
+        raise
+    _emit({"code": ticket.booking.code, "token": ticket.token, "svg": str(target)})
     return 0
 
 
@@ -258,23 +415,32 @@ def build_parser() -> argparse.ArgumentParser:
     add("librarian", cmd_librarian, "the librarian console")
     add("demo", cmd_demo, "seed demo data if the data dir is empty, then run the kiosk")
     add("seed-demo", cmd_seed_demo, "only seed the demo data")
-    sp = add("set-pin", cmd_set_pin, "set the librarian PIN (asks, or reads one line from stdin)")
-    sp.add_argument("--pin", help=argparse.SUPPRESS)
+    sp = add(
+        "set-pin",
+        cmd_set_pin,
+        "set the librarian PIN (asks on a tty, else reads lines from stdin: the current PIN "
+        "if one is set, then the new one)",
+    )
+    sp.add_argument(
+        "--reset",
+        action="store_true",
+        help="replace a forgotten PIN without the current one (asks you to type RESET)",
+    )
     sp = add("topics", cmd_topics, "list help topics")
-    sp.add_argument("--lang", default="lt")
+    sp.add_argument("--lang", type=_lang, default="lt")
     sp.add_argument("--all", action="store_true", help="include inactive topics")
     sp = add("slots", cmd_slots, "free times for a topic")
     sp.add_argument("--topic", required=True)
     sp.add_argument("--date", type=_day)
-    sp.add_argument("--days", type=int)
-    sp.add_argument("--lang", default="lt", help="the visitor's language (default lt)")
+    sp.add_argument("--days", type=_days, help=f"1 to {MAX_DAYS}")
+    sp.add_argument("--lang", type=_lang, default="lt", help="the visitor's language (default lt)")
     sp = add("book", cmd_book, "book a free time")
     sp.add_argument("--topic", required=True)
     sp.add_argument("--start", required=True)
     sp.add_argument("--name", required=True)
     sp.add_argument("--phone")
     sp.add_argument("--scout")
-    sp.add_argument("--lang", default="lt")
+    sp.add_argument("--lang", type=_lang, default="lt")
     sp.add_argument("--source", choices=[s.value for s in Source], default=Source.KIOSK.value)
     sp = add("bookings", cmd_bookings, "list bookings")
     sp.add_argument("--date", type=_day)
@@ -314,19 +480,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_REFUSED
     func: Command = getattr(args, "func", cmd_run)
     try:
-        services = build_services(args.data_dir)
+        try:
+            clock = clock_from_env()
+        except ValueError as exc:
+            raise KioskError("bad_now", str(exc)) from None
+        data_dir = _data_dir(args.data_dir)
+        try:
+            services = build_services(data_dir, clock)
+        except OSError as exc:
+            raise DataDirUnusable(
+                f"cannot use the data dir {_shown(data_dir)}: {exc.strerror or exc}"
+            ) from None
         return func(services, args)
     except KioskError as exc:
-        print(f"kiosk: {exc.message}", file=sys.stderr)
+        _say(exc.message)
         return EXIT_REFUSED
     except StoreError as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
+        _say(str(exc), MAX_STORE_LINE)
         return EXIT_STORE
     except OSError as exc:
-        print(f"kiosk: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        _say(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), MAX_STORE_LINE)
         return EXIT_STORE
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: still one line, and a distinct exit code
+        _say(f"unexpected error ({type(exc).__name__}): {exc}")
+        if os.environ.get("KIOSK_DEBUG"):
+            raise
+        return EXIT_UNEXPECTED
 
 
 if __name__ == "__main__":

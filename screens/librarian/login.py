@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.auth import LoginResult, PinService
+from kiosk.auth import LoginResult, PinService, place_for_mode
 from kiosk.clock import as_local
 from screens.librarian.common import plain, services_of, t
 
@@ -70,7 +70,10 @@ class LoginScreen(ModalScreen[bool]):
     @work(thread=True, exclusive=True, group="login")
     def _check(self, pin: str) -> None:
         services = services_of(self)
-        self.post_message(self.Checked(PinService(services.store, services.clock).login(pin)))
+        # The kiosk's gesture and each console count wrong PINs apart (see kiosk.auth).
+        place = place_for_mode(getattr(self.app, "mode", "librarian"))
+        pins = PinService(services.store, services.clock)
+        self.post_message(self.Checked(pins.login(pin, place=place)))
 
     @on(Checked)
     def _checked(self, message: Checked) -> None:

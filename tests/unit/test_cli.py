@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from db import StoreError, store
+from kiosk import cli as cli_module
+from kiosk.auth import PinService
 from kiosk.cli import main
+from kiosk.services import build_services
 from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,6 +111,156 @@ def test_ticket_svg_and_backup(cli, tmp_path: Path) -> None:
 
     rc, out, _ = cli("backup")
     assert rc == 0 and Path(out["backup"]).is_file()
+
+
+def _booked(cli) -> dict:  # type: ignore[no-untyped-def]
+    cli("seed-demo")
+    slot = cli("slots", "--topic", "e-banking", "--days", "1")[1][0]
+    return cli("book", "--topic", "e-banking", "--start", slot["start"], "--name", "Ona")[1]
+
+
+def test_ticket_file_is_private_whatever_the_umask(cli, tmp_path: Path) -> None:
+    booked = _booked(cli)
+    svg = tmp_path / "ticket.svg"
+    old = os.umask(0)
+    try:
+        rc, _, _ = cli("ticket", booked["code"], "--svg", str(svg))
+    finally:
+        os.umask(old)
+    assert rc == 0 and stat.S_IMODE(svg.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("where", ["/dev/full", "folder", "missing/ticket.svg"])
+def test_a_ticket_that_cannot_be_written_keeps_the_old_one(cli, tmp_path: Path, where: str) -> None:
+    booked = _booked(cli)
+    (tmp_path / "folder").mkdir()
+    target = where if where.startswith("/") else str(tmp_path / where)
+    rc, out, err = cli("ticket", booked["code"], "--svg", target)
+    assert rc == 2 and out is None and err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "missing").exists()
+    assert cli("check-in", booked["token"])[1]["result"] == "ok"  # the visitor's QR still works
+
+
+def test_a_failed_write_keeps_the_old_ticket(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    booked = _booked(cli)
+
+    def disk_full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cli_module.os, "fsync", disk_full)
+        rc, _, err = cli("ticket", booked["code"], "--svg", str(tmp_path / "t.svg"))
+    assert rc == 2 and "No space left" in err and err.count("\n") == 1
+    assert list(tmp_path.glob("*t.svg*")) == []  # neither the file nor its temp file
+    assert cli("check-in", booked["token"])[1]["result"] == "ok"
+
+
+def test_a_failed_commit_removes_the_ticket_file(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    booked = _booked(cli)
+    svg = tmp_path / "t.svg"
+
+    def broken(self, data, index=None) -> None:  # type: ignore[no-untyped-def]
+        assert svg.is_file()  # the file is written before the token is committed
+        raise StoreError("disk went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(store.Store, "_commit", broken)
+        rc, _, err = cli("ticket", booked["code"], "--svg", str(svg))
+    assert rc == 3 and "disk went away" in err and not svg.exists()
+    assert cli("check-in", booked["token"])[1]["result"] == "ok"
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_ticket_refuses_a_symlink(cli, tmp_path: Path, dangling: bool) -> None:
+    booked = _booked(cli)
+    real = tmp_path / "real.svg"
+    if not dangling:
+        real.write_text("keep me")
+    link = tmp_path / "link.svg"
+    link.symlink_to(real)
+    rc, _, err = cli("ticket", booked["code"], "--svg", str(link))
+    assert rc == 2 and "symbolic link" in err and err.count("\n") == 1
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text() == "keep me" if not dangling else not real.exists()
+    assert cli("check-in", booked["token"])[1]["result"] == "ok"
+
+
+def test_export_out_is_private_and_refuses_a_symlink(cli, tmp_path: Path) -> None:
+    cli("seed-demo")
+    out = tmp_path / "results.csv"
+    old = os.umask(0)
+    try:
+        rc, _, _ = cli("export", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out))
+    finally:
+        os.umask(old)
+    assert rc == 0 and stat.S_IMODE(out.stat().st_mode) == 0o600
+    link = tmp_path / "link.csv"
+    link.symlink_to(tmp_path / "nowhere.csv")
+    rc, _, err = cli("export", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(link))
+    assert rc == 2 and "symbolic link" in err and not (tmp_path / "nowhere.csv").exists()
+
+
+# -- set-pin ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stdin(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Feed lines to ``kiosk set-pin`` as a script would (stdin not a tty)."""
+
+    def feed(*lines: str) -> None:
+        monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+
+    return feed
+
+
+def _pin_works(tmp_path: Path, pin: str) -> bool:
+    services = build_services(tmp_path / "cli-data")
+    return PinService(services.store, services.clock).login(pin, place="test").ok
+
+
+def test_set_pin_first_time_then_needs_the_current_pin(cli, stdin, tmp_path: Path) -> None:
+    stdin("2468")
+    assert cli("set-pin")[:2] == (0, {"pin_set": True})
+    stdin("1357")  # no current PIN given: the new one is taken as a wrong current one
+    rc, _, err = cli("set-pin")
+    assert rc == 2 and "wrong PIN" in err and err.count("\n") == 1
+    assert _pin_works(tmp_path, "2468")
+    stdin("2468", "1357")
+    assert cli("set-pin")[0] == 0
+    assert _pin_works(tmp_path, "1357") and not _pin_works(tmp_path, "2468")
+
+
+def test_set_pin_guessing_the_current_pin_is_locked_out(cli, stdin, tmp_path: Path) -> None:
+    stdin("2468")
+    cli("set-pin")
+    for _ in range(5):
+        stdin("0000", "1111")
+        cli("set-pin")
+    stdin("2468", "1111")  # even the right PIN waits now
+    rc, _, err = cli("set-pin")
+    assert rc == 2 and "try again after" in err
+    assert _pin_works(tmp_path, "2468")
+
+
+def test_set_pin_reset_needs_a_typed_confirmation(cli, stdin, tmp_path: Path) -> None:
+    stdin("2468")
+    cli("set-pin")
+    stdin("yes", "1357")
+    rc, _, err = cli("set-pin", "--reset")
+    assert rc == 2 and "not confirmed" in err and _pin_works(tmp_path, "2468")
+    stdin("RESET", "1357")
+    assert cli("set-pin", "--reset")[0] == 0 and _pin_works(tmp_path, "1357")
+
+
+def test_set_pin_never_takes_the_pin_from_the_command_line(cli, stdin) -> None:
+    stdin("")
+    rc, _, err = cli("set-pin", "--pin", "2468")
+    assert rc == 2 and "unrecognized arguments" in err
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,11 @@ import string
 import pytest
 
 from kiosk import tickets
+from kiosk.booking import Ticket
+from kiosk.services import Services
 from kiosk.tickets import (
     CODE_ALPHABET,
+    VerifyResult,
     is_code,
     is_token,
     new_code,
@@ -77,3 +80,21 @@ def test_qr_decodes_back_to_token() -> None:
 def test_svg_escapes_caption() -> None:
     svg = qr_svg(new_token(), caption="<AB&CD>")
     assert "&lt;AB&amp;CD&gt;" in svg and svg.startswith("<?xml")
+
+
+def test_reissue_commits_the_new_token_only_after_delivery(demo: Services) -> None:
+    slot = demo.booking.free_slots("e-banking", days=1)[0]
+    old = demo.booking.book("e-banking", slot.start, "Ona")
+
+    def printer_jammed(ticket: Ticket) -> None:
+        assert demo.booking.verify(ticket.token).result is VerifyResult.FORGED  # not yet valid
+        raise OSError("printer jammed")
+
+    with pytest.raises(OSError):
+        demo.booking.reissue_ticket(old.booking.code, deliver=printer_jammed)
+    assert demo.booking.verify(old.token).ok  # the visitor's ticket still works
+
+    delivered: list[Ticket] = []
+    new = demo.booking.reissue_ticket(old.booking.code, deliver=delivered.append)
+    assert delivered == [new] and demo.booking.verify(new.token).ok
+    assert demo.booking.verify(old.token).result is VerifyResult.FORGED
