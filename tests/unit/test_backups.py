@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from db import Store, StoreError
+from db import schema as schema_mod
 from db import store as store_mod
 from kiosk.services import build_services
 
@@ -126,8 +127,8 @@ def test_an_older_file_is_backed_up_then_migrated(
             doc["names"] = {"lt": doc.pop("name")}
         return data
 
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(store_mod.MIGRATIONS, 1, v1_to_v2)
+    monkeypatch.setattr(schema_mod, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(schema_mod.MIGRATIONS, 1, v1_to_v2)
     migrated = Store(tmp_path).open()
     with migrated.snapshot() as tx:
         assert tx.all("topics") == [{"slug": "email", "names": {"lt": "El. paštas"}}]
