@@ -6,7 +6,7 @@ This package knows nothing of the domain models or the UI; it stores plain dicts
 from db.history import CorruptArchiveFile
 from db.lock import LockLost, StoreBusy
 from db.schema import BadData, CorruptDataFile, NewerSchema
-from db.storage import StoreError, write_bytes_private
+from db.storage import StoreError, private_dir, write_bytes_private
 from db.store import Store
 from db.tx import Tx
 
@@ -20,5 +20,6 @@ __all__ = [
     "StoreBusy",
     "StoreError",
     "Tx",
+    "private_dir",
     "write_bytes_private",
 ]

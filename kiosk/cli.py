@@ -189,10 +189,9 @@ def cmd_export(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(services: Services, args: argparse.Namespace) -> int:
-    path = services.store.backup(reason="manual")
-    _emit(
-        {"backup": str(path) if path else None, "kept": [str(p) for p in services.store.backups()]}
-    )
+    path = services.maintenance.backup()
+    kept = [str(p) for p in services.maintenance.backups()]
+    _emit({"backup": str(path) if path else None, "kept": kept})
     return 0
 
 
@@ -200,10 +199,12 @@ def cmd_restore(services: Services, args: argparse.Namespace) -> int:
     backup = Path(args.backup)
     if not backup.is_file():
         raise KioskError("no_backup", f"no backup file at {backup}")
+    # Checked before asking for --yes: a file that would not load is refused either way.
+    services.maintenance.validate_file(backup)
     if not args.yes:
         raise KioskError("confirm", "restoring replaces all current data; repeat with --yes")
-    services.store.restore(backup)
-    _emit({"restored": str(backup)})
+    saved = services.maintenance.restore(backup)
+    _emit({"restored": str(backup), "saved_as": str(saved) if saved else None})
     return 0
 
 
@@ -280,9 +281,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", choices=["csv", "json"], default="csv")
     sp.add_argument("--out")
     add("backup", cmd_backup, "copy the data file to backups/ (rotating)")
-    sp = add("restore", cmd_restore, "replace the data with a backup")
+    sp = add("restore", cmd_restore, "replace the data with a backup (checked first)")
     sp.add_argument("backup")
     sp.add_argument("--yes", action="store_true")
+    # A restore is how a refused data file is repaired, so it must not need to open it.
+    sp.set_defaults(open_store=False)
     add("purge", cmd_purge, "erase visitor names and phones past the retention period")
     sp = add("ticket", cmd_ticket, "reissue a booking's QR ticket as a printable SVG")
     sp.add_argument("code")
@@ -297,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_REFUSED
     func: Command = getattr(args, "func", cmd_run)
     try:
-        services = build_services(args.data_dir)
+        services = build_services(args.data_dir, open_store=getattr(args, "open_store", True))
         return func(services, args)
     except KioskError as exc:
         print(f"kiosk: {exc.message}", file=sys.stderr)
