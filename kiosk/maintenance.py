@@ -93,18 +93,22 @@ def _fields_conform(cls: type, doc: dict[str, Any]) -> str | None:
     return None
 
 
-def _instant(text: str) -> None:
-    moment = datetime.fromisoformat(text)
+def _instant(name: str, text: str) -> None:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{name} {text!r:.40} is not an ISO 8601 time") from None
     if moment.tzinfo is None:
-        raise ValueError(f"{text!r} has no time zone")
+        raise ValueError(f"{name} {text!r:.40} has no time zone")
     as_local(moment)
 
 
 def _check_booking(doc: dict[str, Any]) -> None:
     booking = Booking.from_dict(doc)
-    _instant(booking.start)
-    _instant(booking.end)
-    BookingStatus(booking.status)
+    _instant("start", booking.start)
+    _instant("end", booking.end)
+    if booking.status not in set(BookingStatus):
+        raise ValueError(f"status {booking.status!r:.40} is not a booking status")
 
 
 def _check_settings(doc: dict[str, Any]) -> None:
@@ -159,12 +163,12 @@ def _check_auth(doc: dict[str, Any]) -> None:
     if isinstance(failures, bool) or not isinstance(failures, int):
         raise ValueError("the PIN entry's failure count is not a number")
     if doc.get("locked_until"):
-        _instant(str(doc["locked_until"]))
+        _instant("locked_until", str(doc["locked_until"]))
 
 
 def _check_purge(doc: dict[str, Any]) -> None:
-    _instant(str(doc["at"]))
-    _instant(str(doc["cutoff"]))
+    _instant("at", str(doc["at"]))
+    _instant("cutoff", str(doc["cutoff"]))
     int(doc["retention_days"])
     for erased in doc.get("erased", []):
         str(erased["code"]), str(erased["start"]), str(erased["status"])
