@@ -119,12 +119,17 @@ class Backups:
         A backup that does not load is kept only while it is among the newest ``keep``
         (it may be what someone needs to look at), never instead of a good one."""
         keep = max(keep, 1)
+        paths = self.list()
+        if len(paths) <= keep:
+            return  # nothing to drop: no need to read any of them
         good = 0
-        for position, path in enumerate(self.list()):
-            ok = self.problem(path) is None
-            if good < keep and (ok or position < keep):
-                good += ok
-                continue
+        for position, path in enumerate(paths):
+            if good < keep:
+                if self.problem(path) is None:
+                    good += 1
+                    continue
+                if position < keep:
+                    continue
             path.unlink(missing_ok=True)
             self._verdicts.pop(path, None)
 
