@@ -137,3 +137,18 @@ def test_an_older_file_is_backed_up_then_migrated(
     assert len(saved) == 1 and saved[0].read_bytes() == before
     Store(tmp_path).open()  # opening again changes nothing more
     assert len([p for p in migrated.backups() if "before-migration" in p.name]) == 1
+
+
+def test_a_backup_name_comes_from_one_clock_reading() -> None:
+    from db.backups import backup_name
+
+    # 1 ns before a second ends: two separate readings could mix two seconds in one name.
+    ns = 1_795_600_000 * 10**9 + 999_999_999
+    assert backup_name("manual", ns) == "kiosk-20261125T094640-999999999-manual.json"
+
+
+def test_the_console_polls_changes_through_the_maintenance_service(services) -> None:
+    before = services.maintenance.identity()
+    with services.store.transaction() as tx:
+        tx.insert("notes", {"n": 1})
+    assert services.maintenance.identity() not in (None, before)
