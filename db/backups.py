@@ -56,14 +56,14 @@ class Backups:
 
     # -- reading ----------------------------------------------------------------------
 
-    def list(self) -> list[Path]:
+    def newest_first(self) -> list[Path]:
         """Backups, newest first."""
         if not self.dir.is_dir():
             return []
         return sorted(self.dir.glob(f"{PREFIX}*.json"), reverse=True)
 
     def newest(self) -> Path | None:
-        found = self.list()
+        found = self.newest_first()
         return found[0] if found else None
 
     def problem(self, path: Path) -> str | None:
@@ -79,7 +79,7 @@ class Backups:
         return verdict
 
     def newest_good(self) -> Path | None:
-        return next((p for p in self.list() if self.problem(p) is None), None)
+        return next((p for p in self.newest_first() if self.problem(p) is None), None)
 
     def last_taken(self) -> float:
         """When the newest backup was written (0 if there is none)."""
@@ -89,7 +89,7 @@ class Backups:
     def holds_copy_of(self, source: Path, reason: str) -> bool:
         """A backup with this reason already holds exactly ``source``'s bytes."""
         payload = source.read_bytes()
-        for path in self.list():
+        for path in self.newest_first():
             same_size = path.stat().st_size == len(payload)
             if path.name.endswith(f"-{reason}.json") and same_size and path.read_bytes() == payload:
                 return True
@@ -119,7 +119,7 @@ class Backups:
         A backup that does not load is kept only while it is among the newest ``keep``
         (it may be what someone needs to look at), never instead of a good one."""
         keep = max(keep, 1)
-        paths = self.list()
+        paths = self.newest_first()
         if len(paths) <= keep:
             return  # nothing to drop: no need to read any of them
         good = 0
@@ -170,7 +170,7 @@ class Backups:
         ``change(doc)`` returns the new document or None to keep it. Files keep their
         names and mtimes (rotation and the hourly schedule go by them); files that do not
         parse are left alone. Returns the names of the files that changed."""
-        files = self.list()
+        files = self.newest_first()
         if self.mirror.is_dir():
             files += sorted(self.mirror.glob("*.json"))
         changed_files = []

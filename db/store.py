@@ -307,7 +307,7 @@ class Store:
 
     def backups(self) -> list[Path]:
         """Backups, newest first."""
-        return self._backups.list()
+        return self._backups.newest_first()
 
     def newest_backup(self) -> Path | None:
         return self._backups.newest()
