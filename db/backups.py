@@ -4,7 +4,8 @@ A backup is named by one reading of the clock, ``kiosk-YYYYmmddTHHMMSS-NNNNNNNNN
 (UTC, nanoseconds), so names sort by age. Rotation keeps the newest ``keep`` backups that
 load cleanly: copies of a bad file (taken before a restore or a migration) never push the
 last good ones out. Whether a backup loads is decided by the store (schema, structure and
-the domain's row check) and remembered while the file is unchanged.
+the domain's row check) and remembered, in ``backups/checked.json``, while the file is
+unchanged: each backup is read through once, not by every process that rotates.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from db.storage import (
 
 PREFIX = "kiosk-"
 MIRROR_DIR = "archive"
+VERDICTS_FILE = "checked.json"
 
 Doc = dict[str, Any]
 # None if the file loads cleanly, else the reason it does not.
@@ -52,7 +54,9 @@ class Backups:
         self.mirror = folder / MIRROR_DIR
         self._history = history
         self._check = check
-        self._verdicts: dict[Path, tuple[tuple[int, int, int], str | None]] = {}
+        self._verdicts: dict[Path, tuple[tuple[int, ...], str | None]] = {}
+        self._verdicts_read = False
+        self._verdicts_new = False
 
     # -- reading ----------------------------------------------------------------------
 
@@ -71,12 +75,47 @@ class Backups:
         identity = file_identity(path)
         if identity is None:
             return "the file does not exist"
+        if not self._verdicts_read:
+            self._verdicts.update(self._read_verdicts())
+            self._verdicts_read = True
         known = self._verdicts.get(path)
         if known is not None and known[0] == identity:
             return known[1]
         verdict = self._check(path)
         self._verdicts[path] = (identity, verdict)
+        self._verdicts_new = True
         return verdict
+
+    def _read_verdicts(self) -> dict[Path, tuple[tuple[int, ...], str | None]]:
+        try:
+            data = read_json(self.dir / VERDICTS_FILE) or {}
+        except UnreadableFile:
+            return {}  # only a cache: rebuilt by reading the backups again
+        found: dict[Path, tuple[tuple[int, ...], str | None]] = {}
+        for name, entry in data.items():
+            try:
+                identity = tuple(int(n) for n in entry["identity"])
+                verdict = entry["problem"]
+            except (KeyError, TypeError, ValueError):
+                continue
+            if verdict is None or isinstance(verdict, str):
+                found[self.dir / Path(name).name] = (identity, verdict)
+        return found
+
+    def _save_verdicts(self) -> None:
+        """Share new verdicts with other processes (the caller holds the store's lock)."""
+        if not self._verdicts_new or not self.dir.is_dir():
+            return
+        merged = {**self._read_verdicts(), **self._verdicts}
+        write_json_atomic(
+            self.dir / VERDICTS_FILE,
+            {
+                path.name: {"identity": list(identity), "problem": verdict}
+                for path, (identity, verdict) in merged.items()
+                if path.exists()
+            },
+        )
+        self._verdicts_new = False
 
     def newest_good(self) -> Path | None:
         return next((p for p in self.newest_first() if self.problem(p) is None), None)
@@ -132,6 +171,7 @@ class Backups:
                     continue
             path.unlink(missing_ok=True)
             self._verdicts.pop(path, None)
+        self._save_verdicts()
 
     def remove_temp_files(self) -> None:
         remove_temp_files(self.dir)

@@ -152,3 +152,19 @@ def test_the_console_polls_changes_through_the_maintenance_service(services) -> 
     with services.store.transaction() as tx:
         tx.insert("notes", {"n": 1})
     assert services.maintenance.identity() not in (None, before)
+
+
+def test_each_backup_is_judged_once_not_by_every_process(tmp_path: Path) -> None:
+    judged: list[str] = []
+
+    def check_rows(data: dict) -> None:
+        judged.append("x")
+
+    store = Store(tmp_path, backups_keep=3, check_rows=check_rows).open()
+    for _ in range(5):
+        store.backup()
+    first = len(judged)
+    assert 0 < first <= 5  # one new backup judged per rotation, the others remembered
+    other = Store(tmp_path, backups_keep=3, check_rows=check_rows).open()
+    other.backup()
+    assert len(judged) == first + 1  # only the new one: the rest came from checked.json
