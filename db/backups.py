@@ -233,4 +233,7 @@ class Backups:
                 write_json_atomic(path, data)
                 os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
                 changed_files.append(path.name)
+                if path.parent == self.dir:
+                    self.problem(path)  # judged here, not in a visitor's next commit
+        self._save_verdicts()
         return changed_files
