@@ -1,9 +1,25 @@
-"""TinyDB persistence: durable atomic storage, cross-process lock, schema, backups.
+"""TinyDB persistence: durable atomic private storage, cross-process lock, schema, backups.
 
 This package knows nothing of the domain models or the UI; it stores plain dicts.
 """
 
 from db.history import CorruptArchiveFile
-from db.store import CorruptDataFile, NewerSchema, Store, StoreError, Tx
+from db.lock import LockLost, StoreBusy
+from db.schema import BadData, CorruptDataFile, NewerSchema
+from db.storage import StoreError, private_dir, write_bytes_private
+from db.store import Store
+from db.tx import Tx
 
-__all__ = ["CorruptArchiveFile", "CorruptDataFile", "NewerSchema", "Store", "StoreError", "Tx"]
+__all__ = [
+    "BadData",
+    "CorruptArchiveFile",
+    "CorruptDataFile",
+    "LockLost",
+    "NewerSchema",
+    "Store",
+    "StoreBusy",
+    "StoreError",
+    "Tx",
+    "private_dir",
+    "write_bytes_private",
+]

@@ -42,6 +42,7 @@ from db.storage import (
     UnreadableFile,
     file_identity,
     fsync_dir,
+    private_dir,
     read_json,
     write_json_atomic,
 )
@@ -207,7 +208,7 @@ class History:
             by_month.setdefault(month_of(doc), []).append(doc)
         if not by_month:
             return by_month
-        self.dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.dir)
         for month, moved in sorted(by_month.items()):
             path = self.month_path(month)
             merged = dict(self.read_month(month))  # refuses a corrupt file before writing
@@ -236,7 +237,7 @@ class History:
                         updates.setdefault(shard_of(field, value), {})[value] = month
         if not updates:
             return
-        self.index_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.index_dir)
         for shard, entries in sorted(updates.items()):
             merged = dict(self.read_shard(shard))
             merged.update(entries)
@@ -257,7 +258,7 @@ class History:
         return sum(len(d) for d in by_month.values())
 
     def mark_pending(self, before: str) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.dir)
         write_json_atomic(self.pending, {"before": before})
 
     def pending_cutoff(self) -> str | None:

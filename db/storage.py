@@ -1,9 +1,9 @@
-"""TinyDB storages: a crash-safe JSON file and an in-memory transaction buffer.
+"""Files the kiosk writes: durable, atomic and private (0600 files, 0700 folders).
 
-TinyDB's own ``JSONStorage`` rewrites the file in place (seek, write, truncate): a power
-cut mid-write leaves half a file. ``AtomicJSONStorage`` writes a temp file, fsyncs it,
-renames it over the old one and fsyncs the directory, so readers and crashes only ever
-see a whole old file or a whole new one.
+A power cut mid-write never leaves half a file: every write goes to a temp file in the
+same folder, is fsynced, renamed over the old one, and the folder is fsynced. Everything
+the data dir holds (names, phones, the PIN hash) is private to the kiosk's user whatever
+the umask, so modes are set explicitly where files and folders are made.
 
 The codec is ``orjson``: the same compact UTF-8 JSON as ``json.dumps(ensure_ascii=False,
 separators=(",", ":"))``, parsed and written several times faster, which is most of the
@@ -19,6 +19,10 @@ from typing import Any
 
 import orjson
 from tinydb.storages import Storage
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+TEMP_SUFFIX = ".tmp"
 
 
 class StoreError(Exception):
@@ -58,6 +62,18 @@ def read_json(path: Path) -> dict[str, Any] | None:
     return data
 
 
+def private_dir(path: Path) -> Path:
+    """Make ``path`` (and missing parents) and set it to 0700 whatever the umask.
+
+    Folders this makes are 0700; of those that exist, only ``path`` itself is changed."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=DIR_MODE, exist_ok=True)
+        os.chmod(folder, DIR_MODE)
+    os.chmod(path, DIR_MODE)
+    return path
+
+
 def write_json_atomic(path: Path, data: dict[str, Any], sync_dir: bool = True) -> None:
     """Durably replace ``path`` with ``data``: temp file, fsync, rename, fsync dir.
 
@@ -67,8 +83,12 @@ def write_json_atomic(path: Path, data: dict[str, Any], sync_dir: bool = True) -
 
 
 def write_bytes_atomic(path: Path, payload: bytes, sync_dir: bool = True) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Durably and atomically replace ``path`` with ``payload``, mode 0600.
+
+    The temp file is removed if anything fails (a full disk keeps no partial copy)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
@@ -81,25 +101,42 @@ def write_bytes_atomic(path: Path, payload: bytes, sync_dir: bool = True) -> Non
         fsync_dir(path.parent)
 
 
+def write_bytes_private(path: Path, payload: bytes) -> Path:
+    """Write an export, ticket or other file holding personal data: atomic and 0600.
+
+    The folder is made (0700) if it does not exist; an existing folder is left as it is
+    (it may be one a person chose, e.g. ``--out ~/Desktop/x.csv``)."""
+    path = Path(path)
+    if not path.parent.exists():
+        private_dir(path.parent)
+    write_bytes_atomic(path, payload)
+    return path
+
+
+def copy_private(source: Path, target: Path) -> None:
+    """Durably copy ``source`` to ``target`` (0600), keeping the source's mtime."""
+    st = source.stat()
+    write_bytes_atomic(target, source.read_bytes())
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def remove_temp_files(folder: Path) -> int:
+    """Temp files of writers that were killed or failed mid-write. Returns how many."""
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for orphan in folder.glob(f"*{TEMP_SUFFIX}"):
+        orphan.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
 def fsync_dir(directory: Path) -> None:
     dir_fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
-
-
-class AtomicJSONStorage(Storage):
-    """A TinyDB storage whose every write is durable and atomic."""
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        return read_json(self.path)
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        write_json_atomic(self.path, data)
 
 
 class BufferStorage(Storage):

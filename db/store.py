@@ -6,78 +6,53 @@ changed through a throwaway TinyDB instance (so no stale query cache or next-id 
 between processes) and committed once, durably and atomically.
 ``Store.snapshot()`` gives a consistent read without the lock, for display only: writes
 replace the file by rename, so a reader sees a whole old or a whole new file.
+
+The pieces live next door: the transaction view in db/tx.py, the lock in db/lock.py, the
+schema and structural check in db/schema.py, backups in db/backups.py.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-from tinydb import Query, TinyDB
-from tinydb.table import Table
-
+from db import schema
+from db.backups import Backups
 from db.history import BOOKINGS_TABLE, CLOSED_STATUSES, History
 from db.hot import HotIndex
+from db.lock import DataDirLock, LockLost
+from db.schema import META_TABLE, BadData, CorruptDataFile
 from db.storage import (
-    BufferStorage,
     StoreError,
     UnreadableFile,
     file_identity,
-    fsync_dir,
+    private_dir,
     read_json,
+    remove_temp_files,
     write_json_atomic,
 )
+from db.tx import Cached, Doc, Tx, where_equal
+
+__all__ = ["DATA_FILE", "Store", "Tx", "where_equal"]
 
 DATA_FILE = "kiosk.json"
 LOCK_FILE = "kiosk.lock"
 BACKUP_DIR = "backups"
-SCHEMA_VERSION = 1
-META_TABLE = "meta"
 LOCK_TIMEOUT_S = 30.0
 BACKUP_INTERVAL_S = 3600.0
+DEFAULT_BACKUPS_KEEP = 10
 
-Doc = dict[str, Any]
-Migration = Callable[[dict[str, Any]], dict[str, Any]]
-
-# Version N -> N+1. Add one function per schema change; never edit an old one.
-MIGRATIONS: dict[int, Migration] = {}
-
-
-class CorruptDataFile(StoreError):
-    def __init__(self, path: Path, reason: str, backup: Path | None) -> None:
-        hint = f"newest backup: {backup}" if backup else "no backup exists yet"
-        super().__init__(
-            f"data file {path} does not parse ({reason}); it was left untouched; {hint}"
-        )
-        self.path = path
-        self.backup = backup
-
-
-class NewerSchema(StoreError):
-    def __init__(self, path: Path, found: int) -> None:
-        super().__init__(
-            f"data file {path} has schema version {found}, newer than this program "
-            f"understands ({SCHEMA_VERSION}); upgrade the kiosk software"
-        )
-
-
-class Busy(StoreError):
-    def __init__(self, lock: Path) -> None:
-        super().__init__(f"the data dir is busy (could not lock {lock} in {LOCK_TIMEOUT_S:.0f} s)")
-
-
-def schema_version(data: dict[str, Any]) -> int:
-    """The schema version a parsed data file declares (files before versioning: 1)."""
-    return int(data.get(META_TABLE, {}).get("1", {}).get("schema", 1))
+# The domain's check of a whole (structurally sound, current-schema) file: raises
+# ValueError (or a subclass) naming the first row it cannot use.
+RowCheck = Callable[[dict[str, Any]], None]
+# How many backups to keep, read from the library's settings in the current file.
+KeepSetting = Callable[[Tx], int]
 
 
 def _starts_before(doc: Doc, cutoff: datetime) -> bool:
@@ -87,259 +62,24 @@ def _starts_before(doc: Doc, cutoff: datetime) -> bool:
         return False  # a booking without a readable start stays in the hot file
 
 
-def where_equal(fields: dict[str, Any]) -> Any:
-    """A TinyDB condition: every given field equals its value."""
-    q = Query()
-    cond = None
-    for key, value in fields.items():
-        part = q[key] == value
-        cond = part if cond is None else cond & part
-    return cond
-
-
-class Tx:
-    """One consistent view of the data; changes are kept until the transaction commits.
-
-    Documents are plain dicts. Treat what you read as read-only: replace a list, never
-    append to it in place.
-
-    The bookings table has fast paths: equality on ``id``, ``code`` or ``token_hash`` is
-    answered from an in-memory index, inserts and updates by those keys replace documents
-    (copy-on-write) instead of rebuilding the whole table through TinyDB. Everything else
-    goes through TinyDB as before. ``find_booking`` and ``all_bookings`` also see the
-    archived history.
-    """
-
-    def __init__(
-        self,
-        data: dict[str, Any],
-        writable: bool,
-        cached: _Cached | None = None,
-        history: History | None = None,
-    ) -> None:
-        if writable:
-            data = dict(data)  # TinyDB sets tables on this dict; keep the cached copy intact
-        self._storage_data = data
-        self._db = TinyDB(data, storage=BufferStorage)
-        self.writable = writable
-        self._cached = cached
-        self._history = history
-        self._own_index: HotIndex | None = None
-        self._hot_touched = False  # the bookings table was copied or changed in this tx
-        self._fast_dirty = False
-
-    @property
-    def dirty(self) -> bool:
-        return self._fast_dirty or bool(self._db.storage.dirty)  # type: ignore[attr-defined]
-
-    @property
-    def data(self) -> dict[str, Any]:
-        return self._db.storage.data  # type: ignore[attr-defined]
-
-    def _table(self, name: str) -> Table:
-        return self._db.table(name, cache_size=0)
-
-    def _check_writable(self) -> None:
-        if not self.writable:
-            raise RuntimeError("this is a read-only snapshot; use Store.transaction()")
-
-    # -- the hot bookings index -----------------------------------------------------
-
-    def _raw(self, table: str) -> dict[str, Doc]:
-        return self.data.get(table) or {}
-
-    def _index(self) -> HotIndex:
-        if self._hot_touched:
-            if self._own_index is None:
-                self._own_index = HotIndex.build(self._raw(BOOKINGS_TABLE))
-            return self._own_index
-        cached = self._cached
-        if cached is None:
-            if self._own_index is None:
-                self._own_index = HotIndex.build(self._raw(BOOKINGS_TABLE))
-            return self._own_index
-        if cached.index is None:
-            cached.index = HotIndex.build(self._raw(BOOKINGS_TABLE))
-        return cached.index
-
-    def index_for_commit(self) -> HotIndex | None:
-        """The index matching ``data`` after this tx, if it is known without rebuilding."""
-        if self._hot_touched:
-            return self._own_index
-        return self._cached.index if self._cached is not None else None
-
-    def _begin_hot_write(self) -> tuple[dict[str, Doc], HotIndex]:
-        """Copy-on-write of the bookings table and its index, once per transaction."""
-        self._check_writable()
-        if not self._hot_touched:
-            base = self._index()
-            self._own_index = base.copy()
-            self.data[BOOKINGS_TABLE] = dict(self._raw(BOOKINGS_TABLE))
-            self._hot_touched = True
-        elif self._own_index is None:
-            self._own_index = HotIndex.build(self._raw(BOOKINGS_TABLE))
-        if BOOKINGS_TABLE not in self.data:
-            self.data[BOOKINGS_TABLE] = {}
-        return self.data[BOOKINGS_TABLE], self._own_index  # type: ignore[return-value]
-
-    def _generic_hot_write(self) -> None:
-        """A TinyDB write on the bookings table: the index is rebuilt when next needed."""
-        self._hot_touched = True
-        self._own_index = None
-
-    @staticmethod
-    def _indexed(table: str, equals: dict[str, Any]) -> tuple[str, Any] | None:
-        if table == BOOKINGS_TABLE and len(equals) == 1:
-            ((key, value),) = equals.items()
-            if key in HotIndex.FIELDS:
-                return key, value
-        return None
-
-    # -- reading --------------------------------------------------------------------
-
-    def all(self, table: str) -> list[Doc]:
-        return [dict(d) for d in self._raw(table).values()]
-
-    def find(self, table: str, **equals: Any) -> list[Doc]:
-        if not equals:
-            return self.all(table)
-        if self._indexed(table, equals):
-            found = self.get(table, **equals)
-            return [found] if found is not None else []
-        return [dict(d) for d in self._table(table).search(where_equal(equals))]
-
-    def get(self, table: str, **equals: Any) -> Doc | None:
-        keyed = self._indexed(table, equals)
-        if keyed is not None:
-            doc_id = self._index().lookup(*keyed)
-            doc = self._raw(table).get(doc_id) if doc_id is not None else None
-            return dict(doc) if doc is not None else None
-        found = self._table(table).get(where_equal(equals))
-        return dict(found) if found is not None else None  # type: ignore[arg-type]
-
-    def find_booking(self, **equals: Any) -> Doc | None:
-        """The booking with this ``code`` or ``token_hash`` (or ``id``), hot file first,
-        then the archived history. Archived bookings are closed; change them only through
-        ``Store.rewrite_archived``."""
-        keyed = self._indexed(BOOKINGS_TABLE, equals)
-        if keyed is None:
-            raise ValueError("find_booking takes exactly one of id=, code=, token_hash=")
-        found = self.get(BOOKINGS_TABLE, **equals)
-        if found is not None or self._history is None or keyed[0] == "id":
-            return found
-        return self._history.find(*keyed)
-
-    def bookings_ending_after(self, moment: datetime) -> list[Doc]:
-        """Hot bookings whose end is later than ``moment`` (every status), soonest end first.
-
-        Everything archived ended before the archive cutoff, so this is complete for any
-        ``moment`` after it (the kiosk only ever asks about now and later). The documents
-        are the stored ones, not copies (this is the hot path): never change them."""
-        table = self._raw(BOOKINGS_TABLE)
-        return [table[i] for i in self._index().ending_after(moment) if i in table]
-
-    def all_bookings(
-        self, include_history: bool = True, months: Iterable[str] | None = None
-    ) -> Iterator[Doc]:
-        """Every booking: the archived history (month by month) and then the hot file.
-
-        ``months`` ('YYYY-MM') limits the archive part to those months. An archived copy of
-        a booking that is still in the hot file (a move cut short) is skipped: the hot copy
-        is the current one."""
-        hot = self._raw(BOOKINGS_TABLE)
-        if include_history and self._history is not None:
-            hot_ids = self._index().by["id"]
-            for doc in self._history.iter_all(months):
-                if doc.get("id") not in hot_ids:
-                    yield doc
-        for doc in hot.values():
-            yield dict(doc)
-
-    # -- writing --------------------------------------------------------------------
-
-    def insert(self, table: str, doc: Doc) -> None:
-        self._check_writable()
-        if table == BOOKINGS_TABLE:
-            rows, index = self._begin_hot_write()
-            doc_id = str(index.next_id)
-            rows[doc_id] = dict(doc)
-            index.add(doc_id, rows[doc_id])
-            self._fast_dirty = True
-            return
-        self._table(table).insert(doc)
-
-    def update(self, table: str, changes: Doc, **equals: Any) -> int:
-        self._check_writable()
-        keyed = self._indexed(table, equals)
-        if keyed is not None:
-            doc_id = self._index().lookup(*keyed)
-            if doc_id is None or doc_id not in self._raw(table):
-                return 0
-            rows, index = self._begin_hot_write()
-            old = rows[doc_id]
-            new = {**old, **changes}
-            rows[doc_id] = new
-            index.replace(doc_id, old, new)
-            self._fast_dirty = True
-            return 1
-        if table == BOOKINGS_TABLE:
-            self._begin_hot_write()
-            self._generic_hot_write()
-        return len(self._table(table).update(changes, where_equal(equals)))
-
-    def upsert(self, table: str, doc: Doc, **equals: Any) -> None:
-        self._check_writable()
-        if self.update(table, doc, **equals) == 0:
-            self.insert(table, doc)
-
-    def remove(self, table: str, **equals: Any) -> int:
-        self._check_writable()
-        if table == BOOKINGS_TABLE:
-            self._begin_hot_write()
-            self._generic_hot_write()
-        return len(self._table(table).remove(where_equal(equals)))
-
-    def replace_all(self, table: str, docs: list[Doc]) -> None:
-        self._check_writable()
-        if table == BOOKINGS_TABLE:
-            self._begin_hot_write()
-            self._generic_hot_write()
-        t = self._table(table)
-        t.truncate()
-        if docs:
-            t.insert_multiple(docs)
-
-    def get_meta(self, key: str, default: Any = None) -> Any:
-        doc = self._raw(META_TABLE).get("1")
-        return default if doc is None else doc.get(key, default)
-
-    def set_meta(self, key: str, value: Any) -> None:
-        self._check_writable()
-        table = self._table(META_TABLE)
-        if table.get(doc_id=1) is None:
-            table.insert({key: value})
-        else:
-            table.update({key: value}, doc_ids=[1])
-
-
-@dataclass
-class _Cached:
-    identity: tuple[int, int, int]
-    data: dict[str, Any]
-    index: HotIndex | None = field(default=None)
-
-
 class Store:
     """The data dir. Build one per process and share it between threads."""
 
-    def __init__(self, data_dir: str | os.PathLike[str], backups_keep: int = 10) -> None:
+    def __init__(
+        self,
+        data_dir: str | os.PathLike[str],
+        backups_keep: int | KeepSetting = DEFAULT_BACKUPS_KEEP,
+        check_rows: RowCheck | None = None,
+    ) -> None:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / DATA_FILE
         self.backup_dir = self.data_dir / BACKUP_DIR
         self.backups_keep = backups_keep
-        self._lock = FileLock(self.data_dir / LOCK_FILE, timeout=LOCK_TIMEOUT_S)
+        self.check_rows = check_rows
+        self._lock = DataDirLock(self.data_dir / LOCK_FILE, LOCK_TIMEOUT_S)
         self.history = History(self.data_dir)
-        self._cache: _Cached | None = None
+        self._backups = Backups(self.backup_dir, self.history, self.problem_with)
+        self._cache: Cached | None = None
         self._local = threading.local()
         self._last_backup: float | None = None
 
@@ -347,14 +87,16 @@ class Store:
 
     def open(self) -> Store:
         """Create the data dir and file if needed, migrate an older file, refuse a bad one."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.data_dir)
         with self._locked():
-            self._remove_orphaned_temp_files()
+            remove_temp_files(self.data_dir)
+            self._backups.remove_temp_files()
             data = self._load()
             if data is None:
-                write_json_atomic(self.path, {META_TABLE: {"1": {"schema": SCHEMA_VERSION}}})
+                write_json_atomic(self.path, schema.new_file())
                 self._cache = None
             else:
+                self._check_or_refuse(data)
                 self._migrate_if_needed(data)
             self.history.remove_orphaned_temp_files()
             interrupted = self.history.pending_cutoff()
@@ -363,37 +105,41 @@ class Store:
             self.archive_history(interrupted)
         return self
 
-    def _remove_orphaned_temp_files(self) -> None:
-        """Temp files of writers killed mid-write (only written under the lock we hold)."""
-        for orphan in self.data_dir.glob(f".{DATA_FILE}.*.tmp"):
-            orphan.unlink(missing_ok=True)
-
     def is_empty(self) -> bool:
         with self.snapshot() as tx:
             return not any(name != META_TABLE and table for name, table in tx.data.items())
 
+    def _refuse(self, reason: str) -> CorruptDataFile:
+        return CorruptDataFile(self.path, reason, self._backups.newest_good())
+
+    def _check_or_refuse(self, data: dict[str, Any]) -> None:
+        try:
+            schema.check_structure(data)
+        except BadData as exc:
+            raise self._refuse(str(exc)) from exc
+
     def _migrate_if_needed(self, data: dict[str, Any]) -> None:
-        version = schema_version(data)
-        if version > SCHEMA_VERSION:
-            raise NewerSchema(self.path, version)
-        if version == SCHEMA_VERSION:
-            return
-        self.backup(reason=f"before-migration-v{version}")
-        while version < SCHEMA_VERSION:
-            data = MIGRATIONS[version](data)
-            version += 1
-        data.setdefault(META_TABLE, {}).setdefault("1", {})["schema"] = version
-        write_json_atomic(self.path, data)
+        try:
+            version = schema.check_version(self.path, data)
+            if version == schema.SCHEMA_VERSION:
+                return
+            # Migrate in memory first: a migration that fails writes nothing, not even
+            # a backup, however often the start is retried.
+            migrated = schema.migrate(self.path, data)
+            schema.check_structure(migrated)
+        except BadData as exc:
+            raise self._refuse(str(exc)) from exc
+        reason = f"before-migration-v{version}"
+        if not self._backups.holds_copy_of(self.path, reason):
+            self._backups.take(self.path, reason, self.keep_count())
+        write_json_atomic(self.path, migrated)
         self._cache = None
 
     # -- transactions ---------------------------------------------------------------
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        try:
-            self._lock.acquire()
-        except Timeout as exc:
-            raise Busy(Path(self._lock.lock_file)) from exc
+        self._lock.acquire()
         try:
             yield
         finally:
@@ -403,7 +149,7 @@ class Store:
         cached = self._load_cached()
         return cached.data if cached is not None else None
 
-    def _load_cached(self) -> _Cached | None:
+    def _load_cached(self) -> Cached | None:
         identity = file_identity(self.path)
         if identity is None:
             return None
@@ -413,13 +159,14 @@ class Store:
         try:
             data = read_json(self.path)
         except UnreadableFile as exc:
-            raise CorruptDataFile(self.path, exc.reason, self.newest_backup()) from exc
+            raise self._refuse(f"does not parse: {exc.reason}") from exc
         if data is None:
             return None
-        version = schema_version(data)
-        if version > SCHEMA_VERSION:
-            raise NewerSchema(self.path, version)
-        cached = _Cached(identity, data)
+        try:
+            schema.check_version(self.path, data)
+        except BadData as exc:
+            raise self._refuse(str(exc)) from exc
+        cached = Cached(identity, data)
         self._cache = cached
         return cached
 
@@ -455,10 +202,31 @@ class Store:
         else:
             yield self._read_tx(self._load_cached())
 
-    def _read_tx(self, cached: _Cached | None) -> Tx:
+    def _read_tx(self, cached: Cached | None) -> Tx:
         if cached is None:
             return Tx({}, writable=False, history=self.history)
         return Tx(cached.data, writable=False, cached=cached, history=self.history)
+
+    def _commit(self, data: dict[str, Any], index: HotIndex | None = None) -> None:
+        """Write ``data`` as the new file (under the lock the caller holds), after the
+        hourly backup, and keep it as the parsed copy for the next reader."""
+        if not self._lock.still_held():
+            # Someone removed the lock file: another process may have read and changed
+            # the file meanwhile, and writing now would silently undo its change.
+            self._cache = None
+            raise LockLost(self._lock.path)
+        self._maybe_backup()
+        try:
+            write_json_atomic(self.path, data)
+        except BaseException:
+            self._cache = None
+            raise
+        identity = file_identity(self.path)
+        self._cache = Cached(identity, data, index) if identity else None
+
+    def identity(self) -> tuple[int, int, int] | None:
+        """(inode, size, mtime_ns) of the data file: changes with every commit."""
+        return file_identity(self.path)
 
     # -- history ----------------------------------------------------------------------
 
@@ -494,25 +262,13 @@ class Store:
             self.history.clear_pending()
             return len(moving)
 
-    def _drop_from_hot(self, cached: _Cached, moving: dict[str, Doc]) -> None:
+    def _drop_from_hot(self, cached: Cached, moving: dict[str, Doc]) -> None:
         """Last step of a move: rewrite the hot file without the archived bookings."""
         data = dict(cached.data)
         data[BOOKINGS_TABLE] = {
             k: v for k, v in (data.get(BOOKINGS_TABLE) or {}).items() if k not in moving
         }
         self._commit(data)
-
-    def _commit(self, data: dict[str, Any], index: HotIndex | None = None) -> None:
-        """Write ``data`` as the new file (under the lock the caller holds), after the
-        hourly backup, and keep it as the parsed copy for the next reader."""
-        self._maybe_backup()
-        try:
-            write_json_atomic(self.path, data)
-        except BaseException:
-            self._cache = None
-            raise
-        identity = file_identity(self.path)
-        self._cache = _Cached(identity, data, index) if identity else None
 
     def rewrite_archived(self, month: str, change: Callable[[Doc], Doc | None]) -> int:
         """Rewrite one archive month atomically, under the lock: ``change(doc)`` returns the
@@ -547,88 +303,96 @@ class Store:
         with self._locked():
             return self.history.rebuild_index()
 
-    def identity(self) -> tuple[int, int, int] | None:
-        return file_identity(self.path)
-
     # -- backups --------------------------------------------------------------------
 
     def backups(self) -> list[Path]:
         """Backups, newest first."""
-        if not self.backup_dir.is_dir():
-            return []
-        return sorted(self.backup_dir.glob("kiosk-*.json"), reverse=True)
+        return self._backups.newest_first()
 
     def newest_backup(self) -> Path | None:
-        found = self.backups()
-        return found[0] if found else None
+        return self._backups.newest()
+
+    def newest_good_backup(self) -> Path | None:
+        """The newest backup that would load cleanly (what to restore after a refusal)."""
+        return self._backups.newest_good()
+
+    def keep_count(self) -> int:
+        """How many good backups rotation keeps (the library's setting when it is readable)."""
+        keep = self.backups_keep
+        if isinstance(keep, int):
+            return max(keep, 1)
+        try:
+            with self.snapshot() as tx:
+                return max(int(keep(tx)), 1)
+        except (StoreError, TypeError, ValueError):
+            return DEFAULT_BACKUPS_KEEP  # a file that cannot be read has no usable setting
 
     def backup(self, reason: str = "") -> Path | None:
         """Copy the current file to ``backups/`` (atomically) and rotate old copies."""
-        if not self.path.exists():
-            return None
-        self.backup_dir.mkdir(parents=True, exist_ok=True)
-        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-        suffix = f"-{reason}" if reason else ""
-        target = self.backup_dir / f"kiosk-{stamp}-{time.time_ns() % 10**9:09d}{suffix}.json"
-        tmp = target.with_suffix(".tmp")
-        shutil.copyfile(self.path, tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-        fsync_dir(self.backup_dir)
-        self._last_backup = time.time()
-        for old in self.backups()[self.backups_keep :]:
-            old.unlink(missing_ok=True)
-        self._mirror_archive()
+        with self._locked():
+            target = self._backups.take(self.path, reason, self.keep_count())
+        if target is not None:
+            self._last_backup = time.time()
         return target
-
-    def _mirror_archive(self) -> None:
-        """Keep ``backups/archive/`` a copy of the archive month files.
-
-        Month files are written once (rewritten only by ``rewrite_archived``), so one
-        mirror is their backup; only files whose size or mtime changed are copied. The
-        index is not copied: ``rebuild_archive_index()`` makes it from the month files.
-        """
-        months = [self.history.month_path(m) for m in self.history.months()]
-        if not months:
-            return
-        mirror = self.backup_dir / "archive"
-        mirror.mkdir(parents=True, exist_ok=True)
-        copied = False
-        for month in months:
-            target = mirror / month.name
-            st = month.stat()
-            if target.exists():
-                tst = target.stat()
-                if (tst.st_size, tst.st_mtime_ns) == (st.st_size, st.st_mtime_ns):
-                    continue
-            tmp = target.with_suffix(".tmp")
-            shutil.copy2(month, tmp)
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-            copied = True
-        if copied:
-            fsync_dir(mirror)
 
     def _maybe_backup(self) -> None:
         if self._last_backup is None:
-            newest = self.newest_backup()
-            self._last_backup = newest.stat().st_mtime if newest else 0.0
+            self._last_backup = self._backups.last_taken()
         if time.time() - self._last_backup >= BACKUP_INTERVAL_S:
             self.backup()
 
-    def restore(self, backup: Path) -> None:
-        """Replace the data file with ``backup`` (after saving the current one)."""
-        try:
-            data = read_json(backup)
-        except UnreadableFile as exc:
-            raise StoreError(
-                f"backup {backup} does not parse ({exc.reason}); nothing was restored"
-            ) from exc
-        if data is None:
-            raise StoreError(f"backup {backup} does not exist")
+    def rewrite_backups(self, change: Callable[[Doc], Doc | None]) -> list[str]:
+        """Apply ``change`` to every booking in the backups and the archive mirror, under
+        the lock (e.g. retention erasing names). Returns the names of the files changed."""
         with self._locked():
-            self.backup(reason="before-restore")
+            return self._backups.rewrite_bookings(change)
+
+    # -- checking and restoring -------------------------------------------------------
+
+    def read_checked(self, path: Path) -> dict[str, Any]:
+        """``path`` parsed, structurally checked and migrated to the current schema.
+
+        Raises BadData (or NewerSchema) naming the problem; the domain's row check is
+        separate (``check_rows``) so a caller can word its own refusal."""
+        try:
+            data = read_json(path)
+        except UnreadableFile as exc:
+            raise BadData(f"it does not parse: {exc.reason}") from exc
+        except OSError as exc:
+            raise BadData(f"it cannot be read: {exc.strerror or exc}") from exc
+        if data is None:
+            raise BadData("the file does not exist")
+        schema.check_structure(data)
+        return schema.migrate(path, data)
+
+    def problem_with(self, path: Path) -> str | None:
+        """Why ``path`` would not load as the data file (None if it would)."""
+        try:
+            data = self.read_checked(path)
+            if self.check_rows is not None:
+                self.check_rows(data)
+        except (ValueError, StoreError) as exc:
+            return str(exc)
+        return None
+
+    def replace(self, data: dict[str, Any]) -> Path | None:
+        """Make ``data`` (checked by the caller) the data file, after backing up the
+        current one. Works on a data dir whose current file is unusable. Returns the
+        before-restore backup."""
+        schema.check_structure(data)
+        private_dir(self.data_dir)
+        with self._locked():
+            saved = self._backups.take(self.path, "before-restore", self.keep_count())
             write_json_atomic(self.path, data)
             self._cache = None
+        return saved
+
+    def restore(self, backup: Path) -> Path | None:
+        """Replace the data file with ``backup`` if it loads cleanly; StoreError if not."""
+        try:
+            data = self.read_checked(backup)
+            if self.check_rows is not None:
+                self.check_rows(data)
+        except (ValueError, StoreError) as exc:
+            raise StoreError(f"{backup} cannot be restored: {exc}; nothing was changed") from exc
+        return self.replace(data)

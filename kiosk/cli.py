@@ -15,13 +15,13 @@ import re
 import socket
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
 from db import StoreError
+from db.storage import write_bytes_atomic
 from kiosk.clock import check_day, clock_from_env, parse_instant
 from kiosk.errors import KioskError
 from kiosk.models import BookingStatus, Source
@@ -119,22 +119,9 @@ def _output_path(raw: str, option: str) -> Path:
 def _write_private(path: Path, payload: bytes) -> None:
     """Replace ``path`` by rename, durably, mode 0600 whatever the umask (it may be personal)."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        write_bytes_atomic(path, payload)
     except OSError as exc:
         raise KioskError("write_failed", f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise KioskError("write_failed", f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _shown(path: Path) -> str:
@@ -343,10 +330,9 @@ def cmd_export(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(services: Services, args: argparse.Namespace) -> int:
-    path = services.store.backup(reason="manual")
-    _emit(
-        {"backup": str(path) if path else None, "kept": [str(p) for p in services.store.backups()]}
-    )
+    path = services.maintenance.backup()
+    kept = [str(p) for p in services.maintenance.backups()]
+    _emit({"backup": str(path) if path else None, "kept": kept})
     return 0
 
 
@@ -354,10 +340,12 @@ def cmd_restore(services: Services, args: argparse.Namespace) -> int:
     backup = Path(args.backup)
     if not backup.is_file():
         raise KioskError("no_backup", f"no backup file at {backup}")
+    # Checked before asking for --yes: a file that would not load is refused either way.
+    services.maintenance.validate_file(backup)
     if not args.yes:
         raise KioskError("confirm", "restoring replaces all current data; repeat with --yes")
-    services.store.restore(backup)
-    _emit({"restored": str(backup)})
+    saved = services.maintenance.restore(backup)
+    _emit({"restored": str(backup), "saved_as": str(saved) if saved else None})
     return 0
 
 
@@ -463,9 +451,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", choices=["csv", "json"], default="csv")
     sp.add_argument("--out")
     add("backup", cmd_backup, "copy the data file to backups/ (rotating)")
-    sp = add("restore", cmd_restore, "replace the data with a backup")
+    sp = add("restore", cmd_restore, "replace the data with a backup (checked first)")
     sp.add_argument("backup")
     sp.add_argument("--yes", action="store_true")
+    # A restore is how a refused data file is repaired, so it must not need to open it.
+    sp.set_defaults(open_store=False)
     add("purge", cmd_purge, "erase visitor names and phones past the retention period")
     sp = add("ticket", cmd_ticket, "reissue a booking's QR ticket as a printable SVG")
     sp.add_argument("code")
@@ -486,7 +476,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise KioskError("bad_now", str(exc)) from None
         data_dir = _data_dir(args.data_dir)
         try:
-            services = build_services(data_dir, clock)
+            services = build_services(data_dir, clock, open_store=getattr(args, "open_store", True))
         except OSError as exc:
             raise DataDirUnusable(
                 f"cannot use the data dir {_shown(data_dir)}: {exc.strerror or exc}"

@@ -2,6 +2,8 @@
 
 The booking itself stays (code, topic, e-scout, times, status) so results keep counting it.
 Each purge that erased something is logged (codes and counts only) for the console.
+Copies are held to the same promise: the same names are erased in the backups and their
+archive mirror, and exports (which list names and phones) older than the period are deleted.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from db.history import MONTH_PREFIX
 from kiosk.booking import BOOKINGS, load_settings
 from kiosk.clock import as_local
+from kiosk.maintenance import PURGES
 from kiosk.models import Booking
 from kiosk.services import Services
 
-PURGES = "purges"
 PURGE_LOG_KEEP = 200
 # Closed bookings move to the per-month archive this long after their names were erased,
 # so the archive (written once) only ever holds anonymous records.
@@ -36,6 +39,8 @@ class PurgeResult:
     cutoff: datetime  # consultations that ended at or before this were erased
     erased: list[Erased] = field(default_factory=list)
     archived: int = 0  # closed, anonymous bookings moved from the hot file to the archive
+    copies_changed: list[str] = field(default_factory=list)  # backups / mirror files erased in
+    exports_removed: list[str] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -49,6 +54,8 @@ class PurgeResult:
             "erased_count": self.count,
             "erased": [{"code": e.code, "start": e.start, "status": e.status} for e in self.erased],
             "archived_count": self.archived,
+            "copies_changed": self.copies_changed,
+            "exports_removed": self.exports_removed,
         }
 
     @classmethod
@@ -59,6 +66,8 @@ class PurgeResult:
             cutoff=datetime.fromisoformat(data["cutoff"]),
             erased=[Erased(e["code"], e["start"], e["status"]) for e in data.get("erased", [])],
             archived=int(data.get("archived_count", 0)),
+            copies_changed=list(data.get("copies_changed", [])),
+            exports_removed=list(data.get("exports_removed", [])),
         )
 
 
@@ -67,11 +76,28 @@ def is_due(booking: Booking, now: datetime, retention_days: int) -> bool:
     return booking.erased_at is None and booking.ends + timedelta(days=retention_days) <= now
 
 
+def erase_due(doc: dict[str, Any], now: datetime, retention_days: int) -> dict[str, Any] | None:
+    """A copy of a stored booking with name and phone erased if they are due, else None.
+
+    For copies (backups, mirror) that may hold rows the model cannot read: a row whose end
+    cannot be read is erased too, since nothing proves it is still within the period."""
+    if not doc.get("name") and not doc.get("phone"):
+        return None
+    try:
+        due = as_local(datetime.fromisoformat(str(doc["end"]))) + timedelta(days=retention_days)
+    except (KeyError, TypeError, ValueError):
+        due = now
+    if due > now:
+        return None
+    return {**doc, "name": "", "phone": None, "erased_at": doc.get("erased_at") or now.isoformat()}
+
+
 def purge(services: Services) -> PurgeResult:
     """Erase names and phones past the retention period, then archive old closed bookings.
 
     The erasure is one transaction, logged if it erased anything. The archive move keeps
-    the hot file small so everyday operations do not slow down with history.
+    the hot file small so everyday operations do not slow down with history. Then the
+    same erasure runs over the backups and the archive mirror, and old exports go.
     """
     now = as_local(services.clock.now())
     with services.store.transaction() as tx:
@@ -93,6 +119,14 @@ def purge(services: Services) -> PurgeResult:
     result.archived = services.store.archive_history(
         now - timedelta(days=days + ARCHIVE_MARGIN_DAYS)
     )
+    result.copies_changed = services.store.rewrite_backups(lambda d: erase_due(d, now, days))
+    for name in result.copies_changed:
+        if name.startswith(MONTH_PREFIX):
+            # The mirror held names, so its source month does too: erase there as well, or
+            # the next backup would copy them back.
+            month = name[len(MONTH_PREFIX) :].removesuffix(".json")
+            services.store.rewrite_archived(month, lambda d: erase_due(d, now, days))
+    result.exports_removed = services.maintenance.remove_old_exports(days)
     return result
 
 

@@ -12,6 +12,7 @@ from db import Store
 from kiosk.booking import BookingService
 from kiosk.catalog import CatalogService
 from kiosk.clock import Clock, clock_from_env
+from kiosk.maintenance import MaintenanceService, backups_keep, check_rows
 
 APP_NAME = "escout-kiosk"
 
@@ -30,6 +31,7 @@ class Services:
     clock: Clock
     booking: BookingService
     catalog: CatalogService
+    maintenance: MaintenanceService
 
     @property
     def data_dir(self) -> Path:
@@ -37,14 +39,27 @@ class Services:
 
 
 def build_services(
-    data_dir: str | os.PathLike[str] | None = None, clock: Clock | None = None
+    data_dir: str | os.PathLike[str] | None = None,
+    clock: Clock | None = None,
+    open_store: bool = True,
 ) -> Services:
-    """Open (create, migrate or refuse) the data dir and wire the services to it."""
-    store = Store(Path(data_dir) if data_dir is not None else default_data_dir()).open()
+    """Open (create, migrate or refuse) the data dir and wire the services to it.
+
+    ``open_store=False`` leaves the data file unread: for a restore, which must work on a
+    data dir whose file the kiosk refuses to open."""
+    store = Store(
+        Path(data_dir) if data_dir is not None else default_data_dir(),
+        # Backups keep the library's setting; rotation keeps only files the domain can read.
+        backups_keep=backups_keep,
+        check_rows=check_rows,
+    )
+    if open_store:
+        store.open()
     clock = clock or clock_from_env()
     return Services(
         store=store,
         clock=clock,
         booking=BookingService(store, clock),
         catalog=CatalogService(store, clock),
+        maintenance=MaintenanceService(store, clock),
     )

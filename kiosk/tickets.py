@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import re
 import secrets
 from enum import StrEnum
@@ -54,10 +53,6 @@ def new_token() -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
-
-
-def hashes_equal(a: str, b: str) -> bool:
-    return hmac.compare_digest(a, b)
 
 
 def normalize_ticket_input(raw: str) -> str:

@@ -66,7 +66,7 @@ class ConsoleScreen(Screen[None]):
 
     def on_mount(self) -> None:
         services = services_of(self)
-        self._identity = services.store.identity()
+        self._identity = services.maintenance.identity()
         self._show_header()
         self.set_interval(POLL_SECONDS, self.check_for_changes, name="console-poll")
         self.set_interval(PURGE_EVERY_SECONDS, self._purge, name="console-purge")
@@ -89,7 +89,7 @@ class ConsoleScreen(Screen[None]):
 
     def check_for_changes(self) -> None:
         """Reload every pane if another process (or this one) changed the data file."""
-        identity = services_of(self).store.identity()
+        identity = services_of(self).maintenance.identity()
         self._show_header()
         if identity == self._identity:
             return

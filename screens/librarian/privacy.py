@@ -66,7 +66,7 @@ class PrivacyPane(Vertical):
                 PrivacyData(
                     services.booking.settings().retention_days,
                     purge_log(services),
-                    services.store.backups(),
+                    services.maintenance.backups(),
                 )
             )
         )
@@ -124,7 +124,7 @@ class PrivacyPane(Vertical):
 
     @work(thread=True, exclusive=True, group="privacy-backup")
     def _backup(self) -> None:
-        path = services_of(self).store.backup(reason="manual")
+        path = services_of(self).maintenance.backup()
         self.post_message(self.Done(t("lib.backup.made_to", path=str(path))))
 
     @on(Button.Pressed, "#backup-restore")
@@ -155,7 +155,7 @@ class PrivacyPane(Vertical):
     @work(thread=True, exclusive=True, group="privacy-backup")
     def _restore(self, path: Path) -> None:
         try:
-            services_of(self).store.restore(path)
+            services_of(self).maintenance.restore(path)
         except Exception as exc:  # noqa: BLE001 - shown to the librarian as it is
             self.post_message(self.Done(t("lib.backup.failed", error=str(exc)), error=True))
             return

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from db import Store, StoreError
+from db import schema as schema_mod
 from db import store as store_mod
 from kiosk.services import build_services
 
@@ -126,8 +127,8 @@ def test_an_older_file_is_backed_up_then_migrated(
             doc["names"] = {"lt": doc.pop("name")}
         return data
 
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(store_mod.MIGRATIONS, 1, v1_to_v2)
+    monkeypatch.setattr(schema_mod, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(schema_mod.MIGRATIONS, 1, v1_to_v2)
     migrated = Store(tmp_path).open()
     with migrated.snapshot() as tx:
         assert tx.all("topics") == [{"slug": "email", "names": {"lt": "El. paštas"}}]
@@ -136,3 +137,34 @@ def test_an_older_file_is_backed_up_then_migrated(
     assert len(saved) == 1 and saved[0].read_bytes() == before
     Store(tmp_path).open()  # opening again changes nothing more
     assert len([p for p in migrated.backups() if "before-migration" in p.name]) == 1
+
+
+def test_a_backup_name_comes_from_one_clock_reading() -> None:
+    from db.backups import backup_name
+
+    # 1 ns before a second ends: two separate readings could mix two seconds in one name.
+    ns = 1_795_600_000 * 10**9 + 999_999_999
+    assert backup_name("manual", ns) == "kiosk-20261125T094640-999999999-manual.json"
+
+
+def test_the_console_polls_changes_through_the_maintenance_service(services) -> None:
+    before = services.maintenance.identity()
+    with services.store.transaction() as tx:
+        tx.insert("notes", {"n": 1})
+    assert services.maintenance.identity() not in (None, before)
+
+
+def test_each_backup_is_judged_once_not_by_every_process(tmp_path: Path) -> None:
+    judged: list[str] = []
+
+    def check_rows(data: dict) -> None:
+        judged.append("x")
+
+    store = Store(tmp_path, backups_keep=3, check_rows=check_rows).open()
+    for _ in range(5):
+        store.backup()
+    first = len(judged)
+    assert 0 < first <= 5  # one new backup judged per rotation, the others remembered
+    other = Store(tmp_path, backups_keep=3, check_rows=check_rows).open()
+    other.backup()
+    assert len(judged) == first + 1  # only the new one: the rest came from checked.json
