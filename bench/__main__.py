@@ -1,4 +1,4 @@
-"""``python -m bench`` (``make bench``): the issue 5 benchmark.
+"""``python -m bench`` (``make bench``): the benchmark of every everyday operation.
 
 Sizes: ``--sizes 10000,100000`` or ``BENCH_SIZES`` (default 10k and 100k; add 1000000 for
 the 1M set, which takes a few minutes). Every row runs the real ``BookingService`` on the
