@@ -1,1 +1,1 @@
-"""Benchmarks of the everyday operations (not part of the tests): ``python -m bench`` / ``make bench``."""
+"""Benchmarks of the everyday operations, not part of the tests: ``make bench``."""
