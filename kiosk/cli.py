@@ -314,6 +314,22 @@ def cmd_unrecorded(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_waitlist(services: Services, args: argparse.Namespace) -> int:
+    _emit([e.to_dict() for e in services.waitlist.entries(args.topic)])
+    return 0
+
+
+def cmd_waitlist_add(services: Services, args: argparse.Namespace) -> int:
+    entry = services.waitlist.add(args.topic, args.name, args.phone, args.lang)
+    _emit(entry.to_dict())
+    return 0
+
+
+def cmd_waitlist_remove(services: Services, args: argparse.Namespace) -> int:
+    _emit(services.waitlist.remove(args.id).to_dict())
+    return 0
+
+
 def cmd_export(services: Services, args: argparse.Namespace) -> int:
     from kiosk.reports import export_results
 
@@ -445,6 +461,18 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("code")
     sp.add_argument("--reason", required=True)
     add("unrecorded", cmd_unrecorded, "bookings of past days still booked or checked in")
+    sp = add("waitlist", cmd_waitlist, "who waits for a time (add / remove: see below)")
+    sp.add_argument("--topic")
+    waits = sp.add_subparsers(dest="waitlist_command", parser_class=_Parser)
+    wp = waits.add_parser("add", help="put a visitor on the waiting list for a topic")
+    wp.set_defaults(func=cmd_waitlist_add)
+    wp.add_argument("--topic", required=True)
+    wp.add_argument("--name", required=True)
+    wp.add_argument("--phone")
+    wp.add_argument("--lang", type=_lang, default="lt")
+    wp = waits.add_parser("remove", help="take an entry off the waiting list")
+    wp.set_defaults(func=cmd_waitlist_remove)
+    wp.add_argument("id")
     sp = add("export", cmd_export, "export results for a period")
     sp.add_argument("--from", dest="from_", type=_day, required=True)
     sp.add_argument("--to", type=_day, required=True)

@@ -42,8 +42,10 @@ from kiosk.models import (
     Scout,
     Settings,
     Topic,
+    WaitlistEntry,
     WeeklyTime,
 )
+from kiosk.waitlist import WAITLIST
 
 EXPORT_DIR = "exports"
 PURGES = "purges"  # the retention log (kiosk/retention.py writes it)
@@ -180,6 +182,12 @@ def _check_auth(doc: dict[str, Any]) -> None:
         _instant("locked_until", str(doc["locked_until"]))
 
 
+def _check_waitlist(doc: dict[str, Any]) -> None:
+    entry = WaitlistEntry.from_dict(doc)
+    _instant("created_at", entry.created_at)
+    _instant("expires_at", entry.expires_at)
+
+
 def _check_purge(doc: dict[str, Any]) -> None:
     _instant("at", str(doc["at"]))
     _instant("cutoff", str(doc["cutoff"]))
@@ -200,6 +208,7 @@ _TABLES: dict[str, tuple[type | None, Any]] = {
     ACTIVITIES: (ActivityRecord, _check_activity),
     AUTH: (None, _check_auth),
     PURGES: (None, _check_purge),
+    WAITLIST: (WaitlistEntry, _check_waitlist),
 }
 
 

@@ -133,6 +133,7 @@ class Settings(_Record):
     librarian_idle_seconds: int = 300
     backups_keep: int = 10
     cancel_cutoff_hours: int = 2  # a visitor cancels at the kiosk until this long before
+    waitlist_days: int = 30  # a waiting-list entry (a name, a phone) is erased after this
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -302,6 +303,23 @@ class Booking(_Record):
         data = self.to_dict()
         data.pop("token_hash", None)
         return data
+
+
+@dataclass
+class WaitlistEntry(_Record):
+    """A visitor waiting for a time for one topic (personal data: it expires)."""
+
+    id: str
+    topic: str
+    name: str
+    phone: str | None
+    language: str
+    created_at: str  # ISO 8601 with offset
+    expires_at: str
+
+    @property
+    def created(self) -> datetime:
+        return as_local(datetime.fromisoformat(self.created_at))
 
 
 STATUS_STAMPS = {

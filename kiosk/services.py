@@ -13,6 +13,7 @@ from kiosk.booking import BookingService
 from kiosk.catalog import CatalogService
 from kiosk.clock import Clock, clock_from_env
 from kiosk.maintenance import MaintenanceService, backups_keep, check_rows
+from kiosk.waitlist import WaitlistService
 
 APP_NAME = "escout-kiosk"
 
@@ -32,6 +33,7 @@ class Services:
     booking: BookingService
     catalog: CatalogService
     maintenance: MaintenanceService
+    waitlist: WaitlistService
 
     @property
     def data_dir(self) -> Path:
@@ -56,10 +58,12 @@ def build_services(
     if open_store:
         store.open()
     clock = clock or clock_from_env()
+    booking = BookingService(store, clock)
     return Services(
         store=store,
         clock=clock,
-        booking=BookingService(store, clock),
+        booking=booking,
         catalog=CatalogService(store, clock),
         maintenance=MaintenanceService(store, clock),
+        waitlist=WaitlistService(store, clock, booking),
     )
