@@ -231,6 +231,7 @@ class BookingService:
         scout: str | None = None,
         language: str = "lt",
         source: Source = Source.KIOSK,
+        follows: str | None = None,
     ) -> Ticket:
         """Book a free time. Raises ValidationError, NotFound or Conflict (never double-books)."""
         clean = clean_name(name)
@@ -286,9 +287,35 @@ class BookingService:
                 status=BookingStatus.BOOKED,
                 source=str(source),
                 created_at=now.isoformat(),
+                follows=follows,
             )
             tx.insert(BOOKINGS, booking.to_dict())
         return Ticket(booking, token)
+
+    # -- follow-up sessions ---------------------------------------------------------------
+
+    def follow_up_slots(self, code: str) -> list[Slot]:
+        """Free times for the next session of a booking's visitor and topic: the same e-scout's
+        first, then the others'."""
+        earlier = self.lookup(code)
+        slots = self.free_slots(earlier.topic, language=earlier.language)
+        return sorted(slots, key=lambda s: (s.scout != earlier.scout, s.start))
+
+    def book_follow_up(self, code: str, start: datetime, scout: str | None = None) -> Ticket:
+        """Book the next session for the same visitor and topic (at the desk)."""
+        earlier = self.lookup(code)
+        if earlier.erased_at is not None or not earlier.name:
+            raise Conflict("visitor_erased", f"booking {earlier.code} no longer has a name")
+        return self.book(
+            earlier.topic,
+            start,
+            earlier.name,
+            earlier.phone,
+            scout=scout,
+            language=earlier.language,
+            source=Source.LIBRARIAN,
+            follows=earlier.id,
+        )
 
     def _unique_code(self, tx: Tx) -> str:
         for _ in range(100):

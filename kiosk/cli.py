@@ -16,12 +16,13 @@ import socket
 import stat
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
 from db import StoreError
 from db.storage import write_bytes_atomic
+from kiosk.booking import Ticket
 from kiosk.clock import check_day, clock_from_env, parse_instant
 from kiosk.errors import KioskError
 from kiosk.models import BookingStatus, Source
@@ -245,21 +246,29 @@ def cmd_slots(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_book(services: Services, args: argparse.Namespace) -> int:
+def _start(text: str) -> datetime:
+    """``--start`` as an aware time, or a one-line refusal."""
     try:
-        start = parse_instant(args.start)
+        return parse_instant(text)
     except ValueError as exc:
         raise KioskError("bad_start", f"--start: {exc}") from None
+
+
+def _emit_ticket(ticket: Ticket) -> None:
+    _emit({**ticket.booking.public_dict(), "token": ticket.token})
+
+
+def cmd_book(services: Services, args: argparse.Namespace) -> int:
     ticket = services.booking.book(
         args.topic,
-        start,
+        _start(args.start),
         args.name,
         phone=args.phone,
         scout=args.scout,
         language=args.lang,
         source=Source(args.source),
     )
-    _emit({**ticket.booking.public_dict(), "token": ticket.token})
+    _emit_ticket(ticket)
     return 0
 
 
@@ -311,6 +320,14 @@ def cmd_undo(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_unrecorded(services: Services, args: argparse.Namespace) -> int:
     _emit([b.public_dict() for b in services.booking.unrecorded()])
+    return 0
+
+
+def cmd_follow_up(services: Services, args: argparse.Namespace) -> int:
+    if args.start is None:
+        _emit([s.to_dict() for s in services.booking.follow_up_slots(args.code)])
+        return 0
+    _emit_ticket(services.booking.book_follow_up(args.code, _start(args.start), args.scout))
     return 0
 
 
@@ -373,7 +390,6 @@ def cmd_purge(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_ticket(services: Services, args: argparse.Namespace) -> int:
-    from kiosk.booking import Ticket
     from kiosk.tickets import qr_svg
 
     target = _output_path(args.svg, "--svg")
@@ -461,6 +477,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("code")
     sp.add_argument("--reason", required=True)
     add("unrecorded", cmd_unrecorded, "bookings of past days still booked or checked in")
+    sp = add("follow-up", cmd_follow_up, "the next session for a booking's visitor and topic")
+    sp.add_argument("code")
+    sp.add_argument("--start", help="book this time (without it: list the free times)")
+    sp.add_argument("--scout")
     sp = add("waitlist", cmd_waitlist, "who waits for a time (add / remove: see below)")
     sp.add_argument("--topic")
     waits = sp.add_subparsers(dest="waitlist_command", parser_class=_Parser)

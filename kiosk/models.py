@@ -247,6 +247,7 @@ class Booking(_Record):
     no_show_at: str | None = None
     cancelled_at: str | None = None
     erased_at: str | None = None  # personal data removed by retention
+    follows: str | None = None  # the booking this one follows up (a repeat visit)
     # Every status change, oldest first: {"from", "to", "at", "reason"}; an undo is a change
     # too (with the reason the librarian gave), so the record never forgets what happened.
     changes: list[dict[str, str]] = field(default_factory=list)

@@ -156,3 +156,24 @@ def test_each_visitor_books_one_seat_with_their_own_ticket(demo: Services) -> No
     with pytest.raises(Conflict) as err:
         demo.booking.book("smart-id", group.start, "Rūta", scout=group.scout)
     assert err.value.code == "slot_taken"
+
+
+def test_a_follow_up_keeps_visitor_topic_and_e_scout_first(demo: Services) -> None:
+    slot = demo.booking.first_free("e-banking")
+    assert slot is not None
+    earlier = demo.booking.book(
+        "e-banking", slot.start, "Ona", "+37061234567", scout=slot.scout, language="en"
+    ).booking
+    offered = demo.booking.follow_up_slots(earlier.code)
+    same = [s for s in offered if s.scout == earlier.scout]
+    assert same and offered[: len(same)] == same  # the same e-scout's times come first
+    ticket = demo.booking.book_follow_up(earlier.code, offered[0].start, offered[0].scout)
+    again = ticket.booking
+    assert (again.name, again.phone, again.topic, again.language) == (
+        "Ona",
+        "+37061234567",
+        "e-banking",
+        "en",
+    )
+    assert again.follows == earlier.id and again.code != earlier.code and ticket.token
+    assert again.source == "librarian"

@@ -29,6 +29,7 @@ LIBRARIAN_ONLY = {
     "time_taken_since",
     "reason_required",
     "reason_too_long",
+    "visitor_erased",
 }
 
 
