@@ -27,7 +27,7 @@ def _hash(pin: str, salt: bytes) -> str:
 def check_pin_format(pin: str) -> str:
     pin = pin.strip()
     if not pin.isdigit() or not 4 <= len(pin) <= 12:
-        raise ValidationError("pin", "pin_format", "The PIN must be 4 to 12 digits.")
+        raise ValidationError("pin_format", "The PIN must be 4 to 12 digits.", field="pin")
     return pin
 
 
