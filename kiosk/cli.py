@@ -178,7 +178,7 @@ def cmd_export(services: Services, args: argparse.Namespace) -> int:
 
     if args.to < args.from_:
         raise KioskError("bad_period", "--to is before --from")
-    payload = export_results(services, args.from_, args.to, args.format)
+    payload = export_results(services.booking, services.activity, args.from_, args.to, args.format)
     if args.out:
         Path(args.out).write_bytes(payload)
         _emit({"written": str(args.out), "bytes": len(payload)})
@@ -210,7 +210,7 @@ def cmd_restore(services: Services, args: argparse.Namespace) -> int:
 def cmd_purge(services: Services, args: argparse.Namespace) -> int:
     from kiosk.retention import purge
 
-    _emit(purge(services).to_dict())
+    _emit(purge(services.store, services.clock).to_dict())
     return 0
 
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from db import Store
 from kiosk.booking import BOOKINGS, load_settings
-from kiosk.clock import as_local
+from kiosk.clock import Clock, as_local
 from kiosk.models import Booking
-from kiosk.services import Services
 
 PURGES = "purges"
 PURGE_LOG_KEEP = 200
@@ -67,14 +67,14 @@ def is_due(booking: Booking, now: datetime, retention_days: int) -> bool:
     return booking.erased_at is None and booking.ends + timedelta(days=retention_days) <= now
 
 
-def purge(services: Services) -> PurgeResult:
+def purge(store: Store, clock: Clock) -> PurgeResult:
     """Erase names and phones past the retention period, then archive old closed bookings.
 
     The erasure is one transaction, logged if it erased anything. The archive move keeps
     the hot file small so everyday operations do not slow down with history.
     """
-    now = as_local(services.clock.now())
-    with services.store.transaction() as tx:
+    now = as_local(clock.now())
+    with store.transaction() as tx:
         days = load_settings(tx).retention_days
         result = PurgeResult(now, days, now - timedelta(days=days))
         for doc in tx.all(BOOKINGS):
@@ -90,14 +90,12 @@ def purge(services: Services) -> PurgeResult:
             log = tx.all(PURGES)
             log.append({"seq": len(log) + 1, **result.to_dict()})
             tx.replace_all(PURGES, log[-PURGE_LOG_KEEP:])
-    result.archived = services.store.archive_history(
-        now - timedelta(days=days + ARCHIVE_MARGIN_DAYS)
-    )
+    result.archived = store.archive_history(now - timedelta(days=days + ARCHIVE_MARGIN_DAYS))
     return result
 
 
-def purge_log(services: Services) -> list[PurgeResult]:
+def purge_log(store: Store) -> list[PurgeResult]:
     """Earlier purges that erased something, newest first."""
-    with services.store.snapshot() as tx:
+    with store.snapshot() as tx:
         docs = tx.all(PURGES)
     return [PurgeResult.from_dict(d) for d in sorted(docs, key=lambda d: d["at"], reverse=True)]

@@ -9,6 +9,8 @@ from pathlib import Path
 import platformdirs
 
 from db import Store
+from kiosk.activity import ActivityService
+from kiosk.auth import PinService
 from kiosk.booking import BookingService
 from kiosk.catalog import CatalogService
 from kiosk.clock import Clock, clock_from_env
@@ -30,6 +32,8 @@ class Services:
     clock: Clock
     booking: BookingService
     catalog: CatalogService
+    activity: ActivityService
+    auth: PinService
 
     @property
     def data_dir(self) -> Path:
@@ -47,4 +51,6 @@ def build_services(
         clock=clock,
         booking=BookingService(store, clock),
         catalog=CatalogService(store, clock),
+        activity=ActivityService(store, clock),
+        auth=PinService(store, clock),
     )

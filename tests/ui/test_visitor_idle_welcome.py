@@ -67,7 +67,7 @@ async def test_idle_asks_then_wipes_everything_and_returns_to_welcome(demo: Serv
         assert "s everything will be cleared" in text_of(app, "#more-countdown")
         await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
         await settle(pilot)
-        assert len(app.screen_stack) == 2
+        assert len(app.screen_stack) == 1  # Welcome, the default screen, alone
         assert app.lang == "lt"
         assert str(app.screen.query_one("#w-book", Button).label).startswith("Užsiregistruoti")
 
