@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -125,7 +125,7 @@ class PrivacyPane(Vertical):
     def make_backup(self) -> None:
         self._backup()
 
-    @work(thread=True, exclusive=True, group="privacy-backup")
+    @store_work(group="privacy-backup")
     def _backup(self) -> None:
         path = services_of(self).store.backup(reason="manual")
         self.post_message(self.Done(t("lib.backup.made_to", path=str(path))))
@@ -155,7 +155,7 @@ class PrivacyPane(Vertical):
             answered,
         )
 
-    @work(thread=True, exclusive=True, group="privacy-backup")
+    @store_work(group="privacy-backup")
     def _restore(self, path: Path) -> None:
         try:
             services_of(self).store.restore(path)

@@ -253,7 +253,7 @@ class ScoutsPane(Vertical):
         data: ScoutsData
 
     @dataclass
-    class Checked(Message):
+    class ImpactFound(Message):
         """The bookings a change would leave without an e-scout (maybe none)."""
 
         affected: list[Booking]
@@ -429,10 +429,10 @@ class ScoutsPane(Vertical):
         apply: Callable[[], None],
         otherwise: YesNoScreen | None,
     ) -> None:
-        self.post_message(self.Checked(affected(), body, apply, otherwise))
+        self.post_message(self.ImpactFound(affected(), body, apply, otherwise))
 
-    @on(Checked)
-    def _checked(self, message: Checked) -> None:
+    @on(ImpactFound)
+    def _impact_found(self, message: ImpactFound) -> None:
         if not message.affected and message.otherwise is None:
             self._apply(message.apply)
             return
