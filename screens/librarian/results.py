@@ -194,7 +194,7 @@ class ResultsPane(Vertical):
             payload = export_bookings(services.booking, first, last, fmt)
         folder = Path(services.data_dir) / EXPORT_DIR
         folder.mkdir(parents=True, exist_ok=True)
-        stem = "rezultatai" if what == "results" else "registracijos"
+        stem = t("lib.results.file_results" if what == "results" else "lib.results.file_bookings")
         path = folder / f"{stem}-{first.isoformat()}-{last.isoformat()}.{fmt}"
         tmp = path.with_suffix(path.suffix + ".tmp")
         tmp.write_bytes(payload)
