@@ -16,7 +16,7 @@ import functools
 import logging
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, Protocol, TypeVar, runtime_checkable
 
 from rich.text import Text
 from textual import work
@@ -107,7 +107,7 @@ def error_text(t: Translator, exc: BaseException, prefix: str = "v.err") -> str:
 
 
 P = ParamSpec("P")
-W = Widget
+W = TypeVar("W", bound=Widget)
 
 
 def store_work(

@@ -54,6 +54,11 @@ async def _details_with_name(pilot) -> None:  # type: ignore[no-untyped-def]
     await press_text(pilot, "Ona")
 
 
+def _more_time_shown(app: KioskApp) -> bool:
+    """The prompt is up and its buttons are there (pushed is not yet composed)."""
+    return isinstance(app.screen, MoreTimeScreen) and bool(app.screen.query("#more-no"))
+
+
 def _quiet_soon(app: KioskApp, idle: float, countdown: float) -> None:
     """Short idle times only from here: a busy machine may take long to reach this step."""
     app.idle_seconds = idle
@@ -69,7 +74,7 @@ async def test_idle_asks_then_wipes_everything_and_returns_to_welcome(demo: Serv
         await _details_with_name(pilot)
         assert isinstance(app.screen, DetailsScreen)
         _quiet_soon(app, 1.5, 0.5)
-        await wait_until(pilot, lambda: isinstance(app.screen, MoreTimeScreen))
+        await wait_until(pilot, lambda: _more_time_shown(app))
         assert "Do you need more time?" in "\n".join(
             str(w.render()) for w in app.screen.query(".v-dialog-title")
         )
@@ -86,7 +91,7 @@ async def test_more_time_keeps_what_was_typed(demo: Services) -> None:
     async with app.run_test(size=BIG) as pilot:
         await _details_with_name(pilot)
         _quiet_soon(app, 1.5, 30)
-        await wait_until(pilot, lambda: isinstance(app.screen, MoreTimeScreen))
+        await wait_until(pilot, lambda: _more_time_shown(app))
         assert "30 s" in text_of(app, "#more-countdown")
         await click(pilot, "#more-yes")
         assert isinstance(app.screen, DetailsScreen)
@@ -98,7 +103,7 @@ async def test_no_on_the_more_time_prompt_starts_over(demo: Services) -> None:
     async with app.run_test(size=BIG) as pilot:
         await _details_with_name(pilot)
         _quiet_soon(app, 1.5, 30)
-        await wait_until(pilot, lambda: isinstance(app.screen, MoreTimeScreen))
+        await wait_until(pilot, lambda: _more_time_shown(app))
         await click(pilot, "#more-no")
         assert isinstance(app.screen, WelcomeScreen)
 
