@@ -27,16 +27,20 @@ def check_note(note: str) -> str:
     text = " ".join(note.split())
     if len(text) > NOTE_MAX:
         raise ValidationError(
-            "note", "note_too_long", f"The note is too long (at most {NOTE_MAX} characters)."
+            "note_too_long", f"The note is too long (at most {NOTE_MAX} characters).", field="note"
         )
     if _EMAIL.search(text):
-        raise ValidationError("note", "note_email", "The note may not contain an e-mail address.")
+        raise ValidationError(
+            "note_email", "The note may not contain an e-mail address.", field="note"
+        )
     if _PHONE.search(text):
         raise ValidationError(
-            "note", "note_number", "The note may not contain phone numbers or personal codes."
+            "note_number", "The note may not contain phone numbers or personal codes.", field="note"
         )
     if _URL_WITH_ID.search(text):
-        raise ValidationError("note", "note_number", "The note may not contain personal links.")
+        raise ValidationError(
+            "note_number", "The note may not contain personal links.", field="note"
+        )
     return text
 
 
@@ -90,28 +94,34 @@ class ActivityService:
     def record(self, draft: ActivityDraft) -> ActivityRecord:
         """Validate and save the form (replacing an earlier form for the same booking)."""
         if not draft.scout:
-            raise ValidationError("scout", "scout_required", "Choose the e-scout.")
+            raise ValidationError("scout_required", "Choose the e-scout.", field="scout")
         if not 1 <= int(draft.minutes) <= MINUTES_MAX:
             raise ValidationError(
-                "minutes", "minutes_range", f"The length must be 1 to {MINUTES_MAX} minutes."
+                "minutes_range", f"The length must be 1 to {MINUTES_MAX} minutes.", field="minutes"
             )
         if not draft.topics:
-            raise ValidationError("topics", "topics_required", "Choose at least one topic.")
+            raise ValidationError("topics_required", "Choose at least one topic.", field="topics")
         try:
             age = AgeGroup(draft.age_group)
         except ValueError:
-            raise ValidationError("age_group", "age_required", "Choose the age group.") from None
+            raise ValidationError(
+                "age_required", "Choose the age group.", field="age_group"
+            ) from None
         try:
             outcome = Outcome(draft.outcome)
         except ValueError:
-            raise ValidationError("outcome", "outcome_required", "Choose the outcome.") from None
+            raise ValidationError(
+                "outcome_required", "Choose the outcome.", field="outcome"
+            ) from None
         note = check_note(draft.note)
         now = as_local(self.clock.now())
         with self.store.transaction() as tx:
             known = {d["slug"] for d in tx.all(TOPICS)}
             unknown = [t for t in draft.topics if t not in known]
             if unknown:
-                raise ValidationError("topics", "unknown_topic", f"Unknown topic {unknown[0]!r}.")
+                raise ValidationError(
+                    "unknown_topic", f"Unknown topic {unknown[0]!r}.", field="topics"
+                )
             previous = tx.get(ACTIVITIES, booking_id=draft.booking_id) if draft.booking_id else None
             if draft.booking_id and previous is None:  # an existing form may be corrected
                 self._require_consultation(tx, draft.booking_id, now)

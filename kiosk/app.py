@@ -6,24 +6,32 @@ One ``KioskApp`` serves both modes:
 - ``librarian``: the console in any terminal, starting at the PIN prompt.
 Idle handling lives here because it spans screens: a quiet spell in the visitor flow
 asks "More time?", then wipes everything and returns to Welcome; a quiet librarian
-session logs out.
+session logs out. So does failure handling: a worker that fails (the store, the disk, the
+lock's time-out) is logged and covered by a calm "please ask the librarian" screen; the
+App never ends on its own in visitor mode.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Literal
 
-from textual import events
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.timer import Timer
 
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator
 from kiosk.services import Services
 from screens.librarian import ConsoleScreen, LoginScreen
-from screens.visitor import MoreTimeScreen, WelcomeScreen
+from screens.visitor import MoreTimeScreen, TroubleScreen, VisitorScreen, WelcomeScreen
+from screens.visitor.welcome import LibraryName
+
+log = logging.getLogger("kiosk.app")
 
 Mode = Literal["visitor", "librarian"]
 
@@ -31,8 +39,7 @@ Mode = Literal["visitor", "librarian"]
 class ExitReason(Enum):
     """Why the app ended; ``run_app`` turns it into the process exit code."""
 
-    QUIT = 0  # the librarian chose to quit
-    ERROR = 1
+    QUIT = 0  # the librarian chose Quit at the console's PIN prompt
 
 
 def stylesheet_path() -> Path:
@@ -49,7 +56,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
     ENABLE_COMMAND_PALETTE = False
     TITLE = "E. skautai"
     BINDINGS = [
-        Binding("f12", "librarian", "Librarian console", show=False, id="librarian"),
+        Binding("f12", "librarian", "lib.login.title", show=False, id="librarian"),
     ]
 
     def __init__(
@@ -75,6 +82,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
             else settings.librarian_idle_seconds
         )
         self.lang = DEFAULT_LANGUAGE
+        self.console_lang = DEFAULT_LANGUAGE
         self.librarian_active = False
         self._idle_timer: Timer | None = None
 
@@ -82,20 +90,62 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
 
     @property
     def t(self) -> Translator:
-        """The visitor's current language: ``self.app.t("key", **values)``."""
+        """The visitor's current language: ``translator(widget)("key", **values)``."""
         return Translator(self.lang)
 
-    def set_language(self, lang: str) -> None:
-        self.lang = lang
+    @property
+    def console_t(self) -> Translator:
+        """The librarian console's language."""
+        return Translator(self.console_lang)
+
+    @on(WelcomeScreen.LanguageChosen)
+    def _language_chosen(self, message: WelcomeScreen.LanguageChosen) -> None:
+        self.lang = message.lang
+        if isinstance(self.screen, WelcomeScreen):
+            self.screen.refresh_texts()
 
     # -- start ------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[object]:
+        """Welcome at the bottom of the visitor kiosk; the console's prompt sits on a blank."""
+        if self.mode == "visitor":
+            return WelcomeScreen()
+        return Screen(id="_default")
 
     def on_mount(self) -> None:
         if self.mode == "librarian":
             self._show_login()
-        else:
-            self.push_screen(WelcomeScreen())
         self._idle_timer = self.set_timer(self._idle_limit(), self._idle_expired)
+
+    def _back_to_base(self, then: Callable[[], object] | None = None) -> None:
+        """Drop every screen above the default one, then run ``then``.
+
+        Deferred: a modal whose result callback calls this is still on the stack.
+        """
+
+        def pop() -> None:
+            self.screen_stack[0].pop_until_active()
+            if then is not None:
+                self.call_later(then)
+
+        self.call_later(pop)
+
+    # -- failures ---------------------------------------------------------------------
+
+    def report_failure(self, error: BaseException, where: str) -> None:
+        """A worker failed underneath a screen: log it and cover it calmly, never exit."""
+        log.error("%s failed: %r", where, error)
+        if isinstance(self.screen, TroubleScreen):
+            return
+        self.push_screen(TroubleScreen(librarian=self.librarian_active), self._after_trouble)
+
+    def _after_trouble(self, _: None) -> None:
+        if self.librarian_active:
+            console = next((s for s in self.screen_stack if isinstance(s, ConsoleScreen)), None)
+            if console is not None:
+                console.reload_all()
+        elif self.mode == "visitor":
+            self.return_to_welcome()
 
     # -- idle -------------------------------------------------------------------------
 
@@ -130,18 +180,19 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         else:
             self.return_to_welcome()
 
+    @on(VisitorScreen.ReturnToWelcome)
     def return_to_welcome(self) -> None:
         """Wipe the visitor flow: drop every screen above Welcome, back to Lithuanian."""
         self.lang = DEFAULT_LANGUAGE
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
-        welcome = self.screen
+        welcome = self.screen_stack[0]
         if isinstance(welcome, WelcomeScreen):
             welcome.refresh_texts()
+        self._back_to_base()
         self.reset_idle()
 
     # -- librarian --------------------------------------------------------------------
 
+    @on(LibraryName.LibrarianRequested)
     def action_librarian(self) -> None:
         """The hidden way from the visitor kiosk to the librarian console."""
         if (
@@ -162,17 +213,25 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         elif self.mode == "librarian":
             self._show_login()
 
+    @on(ConsoleScreen.LogoutRequested)
     def librarian_logout(self) -> None:
         """End the librarian session: back to the PIN prompt, or to the visitor Welcome."""
         self.librarian_active = False
         if self.mode == "librarian":
-            while len(self.screen_stack) > 1:  # the console and any dialog over it
-                self.pop_screen()
-            self._show_login()
+            self._back_to_base(then=self._show_login)  # the console and any dialog over it
         else:
             self.return_to_welcome()
 
+    @on(LoginScreen.QuitRequested)
+    def _quit(self) -> None:
+        if self.mode == "librarian":
+            self.exit(ExitReason.QUIT)
+
 
 def run_app(services: Services, mode: Mode = "visitor") -> int:
-    result = KioskApp(services, mode).run()
-    return 0 if result in (None, ExitReason.QUIT) else 1
+    """Run the App; the exit code is 0 for the librarian's Quit, else Textual's own."""
+    app = KioskApp(services, mode)
+    result = app.run()
+    if result is ExitReason.QUIT:
+        return 0
+    return app.return_code or 0

@@ -42,7 +42,7 @@ def check_pin_format(pin: str) -> str:
     """The PIN, 4 to 12 ASCII digits: the only keys the PIN prompt lets anyone type."""
     pin = pin.strip()
     if not (pin.isascii() and pin.isdigit()) or not 4 <= len(pin) <= 12:
-        raise ValidationError("pin", "pin_format", "The PIN must be 4 to 12 digits.")
+        raise ValidationError("pin_format", "The PIN must be 4 to 12 digits.", field="pin")
     return pin
 
 

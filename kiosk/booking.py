@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from db import Store, Tx
 from kiosk.clock import Clock, as_local
-from kiosk.errors import Conflict, NotFound, ValidationError
+from kiosk.errors import Conflict, ErrorCode, NotFound, ValidationError
 from kiosk.models import (
     HOLDS_TIME,
     Booking,
@@ -407,10 +407,14 @@ class BookingService:
         wanted = normalize_ticket_input(code)
         reason = " ".join(reason.split())
         if not reason:
-            raise ValidationError("reason", "reason_required", "Say why the change is undone.")
+            raise ValidationError(
+                ErrorCode.REASON_REQUIRED, "Say why the change is undone.", field="reason"
+            )
         if len(reason) > REASON_MAX:
             raise ValidationError(
-                "reason", "reason_too_long", f"The reason is too long (at most {REASON_MAX})."
+                ErrorCode.REASON_TOO_LONG,
+                f"The reason is too long (at most {REASON_MAX}).",
+                field="reason",
             )
         with self.store.transaction() as tx:
             booking = _booking_by_code(tx, wanted)

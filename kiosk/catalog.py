@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, time
+from datetime import time
 
 from db import Store
 from kiosk.booking import (
@@ -19,7 +19,6 @@ from kiosk.booking import (
     load_topics,
 )
 from kiosk.clock import Clock, as_local
-from kiosk.errors import ValidationError
 from kiosk.models import (
     Booking,
     Closure,
@@ -156,32 +155,6 @@ class CatalogService:
 
     def new_id(self) -> str:
         return new_id()
-
-
-def parse_hhmm(text: str, field: str = "time") -> str:
-    """``9:5`` -> refused; ``09:30`` -> ``09:30``."""
-    text = text.strip()
-    try:
-        parsed = time.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(field, "bad_time", f"Not a time (HH:MM): {text!r}.") from None
-    if len(text) != 5 or parsed.second:
-        raise ValidationError(field, "bad_time", f"Not a time (HH:MM): {text!r}.")
-    return parsed.strftime("%H:%M")
-
-
-def parse_day(text: str, field: str = "date") -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(field, "bad_date", f"Not a date (YYYY-MM-DD): {text!r}.") from None
-
-
-def check_span(start: str, end: str) -> tuple[str, str]:
-    a, b = parse_hhmm(start, "start"), parse_hhmm(end, "end")
-    if a >= b:
-        raise ValidationError("end", "end_before_start", "The end must be after the start.")
-    return a, b
 
 
 def scout_id_from_name(name: str, taken: set[str]) -> str:

@@ -352,7 +352,7 @@ def cmd_export(services: Services, args: argparse.Namespace) -> int:
 
     if args.to < args.from_:
         raise KioskError("bad_period", "--to is before --from")
-    payload = export_results(services, args.from_, args.to, args.format)
+    payload = export_results(services.booking, services.activity, args.from_, args.to, args.format)
     if args.out:
         _write_private(_output_path(args.out, "--out"), payload)
         _emit({"written": str(args.out), "bytes": len(payload)})
@@ -383,9 +383,7 @@ def cmd_restore(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_purge(services: Services, args: argparse.Namespace) -> int:
-    from kiosk.retention import purge
-
-    _emit(purge(services).to_dict())
+    _emit(services.retention.purge().to_dict())
     return 0
 
 

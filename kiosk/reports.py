@@ -22,8 +22,8 @@ from datetime import date
 from typing import Any, Literal
 
 from kiosk.activity import ActivityService
+from kiosk.booking import BookingService
 from kiosk.models import AgeGroup, Booking, BookingStatus, Outcome
-from kiosk.services import Services
 
 CSV_COLUMNS = ["section", "key", "label", "count", "percent"]
 BOOKING_COLUMNS = [
@@ -129,12 +129,14 @@ def _rows(counter: Counter[str], order: list[str], labels: dict[str, str]) -> li
     return [Row(k, labels.get(k, k), counter.get(k, 0)) for k in keys]
 
 
-def compute_results(services: Services, first: date, last: date) -> Results:
+def compute_results(
+    booking: BookingService, activity: ActivityService, first: date, last: date
+) -> Results:
     """Every aggregate of the period ``first``..``last`` (both inclusive)."""
-    records = ActivityService(services.store, services.clock).records(first, last)
-    bookings = [b for b in services.booking.bookings() if first <= b.starts.date() <= last]
-    topics = services.booking.topics(active_only=False)
-    scouts = services.booking.scouts()
+    records = activity.records(first, last)
+    bookings = [b for b in booking.bookings() if first <= b.starts.date() <= last]
+    topics = booking.topics(active_only=False)
+    scouts = booking.scouts()
     res = Results(first, last)
     res.consultations = len(records)
     res.minutes = sum(r.minutes for r in records)
@@ -230,10 +232,14 @@ def results_csv(res: Results) -> bytes:
 
 
 def export_results(
-    services: Services, first: date, last: date, fmt: Literal["csv", "json"] | str = "csv"
+    booking: BookingService,
+    activity: ActivityService,
+    first: date,
+    last: date,
+    fmt: Literal["csv", "json"] | str = "csv",
 ) -> bytes:
     """The period's results as CSV (UTF-8 with BOM, for Excel) or JSON (UTF-8)."""
-    res = compute_results(services, first, last)
+    res = compute_results(booking, activity, first, last)
     if fmt == "json":
         return (json.dumps(res.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt == "csv":
@@ -260,10 +266,10 @@ def booking_rows(bookings: list[Booking]) -> list[list[str]]:
 
 
 def export_bookings(
-    services: Services, first: date, last: date, fmt: Literal["csv", "json"] | str = "csv"
+    booking: BookingService, first: date, last: date, fmt: Literal["csv", "json"] | str = "csv"
 ) -> bytes:
     """The period's bookings, one row each (names as typed, or empty once erased)."""
-    bookings = [b for b in services.booking.bookings() if first <= b.starts.date() <= last]
+    bookings = [b for b in booking.bookings() if first <= b.starts.date() <= last]
     rows = booking_rows(bookings)
     if fmt == "json":
         docs = [dict(zip(BOOKING_COLUMNS, row, strict=True)) for row in rows]

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from db import Store
 from db.history import MONTH_PREFIX
 from kiosk.booking import BOOKINGS, load_settings
-from kiosk.clock import as_local
-from kiosk.maintenance import PURGES
+from kiosk.clock import Clock, as_local
+from kiosk.maintenance import PURGES, MaintenanceService
 from kiosk.models import Booking
-from kiosk.services import Services
 
 PURGE_LOG_KEEP = 200
 # Closed bookings move to the per-month archive this long after their names were erased,
@@ -92,15 +92,15 @@ def erase_due(doc: dict[str, Any], now: datetime, retention_days: int) -> dict[s
     return {**doc, "name": "", "phone": None, "erased_at": doc.get("erased_at") or now.isoformat()}
 
 
-def purge(services: Services) -> PurgeResult:
+def purge(store: Store, clock: Clock, maintenance: MaintenanceService) -> PurgeResult:
     """Erase names and phones past the retention period, then archive old closed bookings.
 
     The erasure is one transaction, logged if it erased anything. The archive move keeps
     the hot file small so everyday operations do not slow down with history. Then the
     same erasure runs over the backups and the archive mirror, and old exports go.
     """
-    now = as_local(services.clock.now())
-    with services.store.transaction() as tx:
+    now = as_local(clock.now())
+    with store.transaction() as tx:
         days = load_settings(tx).retention_days
         result = PurgeResult(now, days, now - timedelta(days=days))
         for doc in tx.all(BOOKINGS):
@@ -116,22 +116,35 @@ def purge(services: Services) -> PurgeResult:
             log = tx.all(PURGES)
             log.append({"seq": len(log) + 1, **result.to_dict()})
             tx.replace_all(PURGES, log[-PURGE_LOG_KEEP:])
-    result.archived = services.store.archive_history(
-        now - timedelta(days=days + ARCHIVE_MARGIN_DAYS)
-    )
-    result.copies_changed = services.store.rewrite_backups(lambda d: erase_due(d, now, days))
+    result.archived = store.archive_history(now - timedelta(days=days + ARCHIVE_MARGIN_DAYS))
+    result.copies_changed = store.rewrite_backups(lambda d: erase_due(d, now, days))
     for name in result.copies_changed:
         if name.startswith(MONTH_PREFIX):
             # The mirror held names, so its source month does too: erase there as well, or
             # the next backup would copy them back.
             month = name[len(MONTH_PREFIX) :].removesuffix(".json")
-            services.store.rewrite_archived(month, lambda d: erase_due(d, now, days))
-    result.exports_removed = services.maintenance.remove_old_exports(days)
+            store.rewrite_archived(month, lambda d: erase_due(d, now, days))
+    result.exports_removed = maintenance.remove_old_exports(days)
     return result
 
 
-def purge_log(services: Services) -> list[PurgeResult]:
+def purge_log(store: Store) -> list[PurgeResult]:
     """Earlier purges that erased something, newest first."""
-    with services.store.snapshot() as tx:
+    with store.snapshot() as tx:
         docs = tx.all(PURGES)
     return [PurgeResult.from_dict(d) for d in sorted(docs, key=lambda d: d["at"], reverse=True)]
+
+
+class RetentionService:
+    """What the console and the CLI call to keep the retention promise."""
+
+    def __init__(self, store: Store, clock: Clock, maintenance: MaintenanceService) -> None:
+        self.store = store
+        self.clock = clock
+        self.maintenance = maintenance
+
+    def purge(self) -> PurgeResult:
+        return purge(self.store, self.clock, self.maintenance)
+
+    def log(self) -> list[PurgeResult]:
+        return purge_log(self.store)

@@ -9,10 +9,13 @@ from pathlib import Path
 import platformdirs
 
 from db import Store
+from kiosk.activity import ActivityService
+from kiosk.auth import PinService
 from kiosk.booking import BookingService
 from kiosk.catalog import CatalogService
 from kiosk.clock import Clock, clock_from_env
 from kiosk.maintenance import MaintenanceService, backups_keep, check_rows
+from kiosk.retention import RetentionService
 from kiosk.waitlist import WaitlistService
 
 APP_NAME = "escout-kiosk"
@@ -32,7 +35,10 @@ class Services:
     clock: Clock
     booking: BookingService
     catalog: CatalogService
+    activity: ActivityService
+    auth: PinService
     maintenance: MaintenanceService
+    retention: RetentionService
     waitlist: WaitlistService
 
     @property
@@ -59,11 +65,15 @@ def build_services(
         store.open()
     clock = clock or clock_from_env()
     booking = BookingService(store, clock)
+    maintenance = MaintenanceService(store, clock)
     return Services(
         store=store,
         clock=clock,
         booking=booking,
         catalog=CatalogService(store, clock),
-        maintenance=MaintenanceService(store, clock),
+        activity=ActivityService(store, clock),
+        auth=PinService(store, clock),
+        maintenance=maintenance,
+        retention=RetentionService(store, clock, maintenance),
         waitlist=WaitlistService(store, clock, booking),
     )

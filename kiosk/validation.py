@@ -1,11 +1,16 @@
-"""Validation of what people type: first names and Lithuanian phone numbers."""
+"""Validation of what people type, shared by the screens, the CLI and the tests.
+
+Visitors: first names and Lithuanian phone numbers. The librarian's forms: times, dates,
+e-scout names, topic keys and names, places, languages, settings numbers, opening hours.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, time
 
-from kiosk.errors import ValidationError
+from kiosk.errors import ErrorCode, ValidationError
 
 NAME_MAX = 40
 _NAME_PUNCT = {" ", "-", "'", "\u2019"}  # space, hyphen, apostrophe, typographic apostrophe
@@ -19,39 +24,39 @@ def clean_name(raw: str) -> str:
     Letters of any alphabet, spaces, hyphen and apostrophe; 1-40 characters.
     """
     if not isinstance(raw, str):
-        raise ValidationError("name", "name_required", "Please enter your first name.")
+        raise ValidationError("name_required", "Please enter your first name.", field="name")
     text = unicodedata.normalize("NFC", raw)
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in text):
         raise ValidationError(
-            "name", "name_control", "The name contains invisible control characters."
+            ErrorCode.NAME_CONTROL, "The name contains invisible control characters.", field="name"
         )
     text = " ".join(text.split())
     if not text:
-        raise ValidationError("name", "name_required", "Please enter your first name.")
+        raise ValidationError("name_required", "Please enter your first name.", field="name")
     if len(text) > NAME_MAX:
         raise ValidationError(
-            "name", "name_too_long", f"The name is too long (at most {NAME_MAX} characters)."
+            "name_too_long", f"The name is too long (at most {NAME_MAX} characters).", field="name"
         )
     if any(ch in _MARKUP for ch in text):
         raise ValidationError(
-            "name", "name_markup", "The name may not contain brackets or similar symbols."
+            "name_markup", "The name may not contain brackets or similar symbols.", field="name"
         )
     for ch in text:
         category = unicodedata.category(ch)
         if ch in _NAME_PUNCT or category.startswith("L") or category.startswith("M"):
             continue
         if category == "Nd":
-            raise ValidationError("name", "name_digits", "The name may not contain digits.")
+            raise ValidationError("name_digits", "The name may not contain digits.", field="name")
         raise ValidationError(
-            "name",
             "name_chars",
             "Please use only letters, spaces, hyphens and apostrophes in the name.",
+            field="name",
         )
     if not any(unicodedata.category(ch).startswith("L") for ch in text):
-        raise ValidationError("name", "name_required", "Please enter your first name.")
+        raise ValidationError("name_required", "Please enter your first name.", field="name")
     if not unicodedata.category(text[0]).startswith("L"):
         # Also keeps a name from starting like a spreadsheet formula ("-", "'").
-        raise ValidationError("name", "name_start", "The name must start with a letter.")
+        raise ValidationError("name_start", "The name must start with a letter.", field="name")
     return text
 
 
@@ -90,12 +95,167 @@ def normalize_phone(raw: str | None) -> str | None:
 
 def _bad_phone() -> ValidationError:
     return ValidationError(
-        "phone",
         "phone_invalid",
         "Please enter a Lithuanian phone number, e.g. +370 612 34567 or 8 612 34567.",
+        field="phone",
     )
 
 
 def visitor_key(name: str, phone: str | None) -> tuple[str, str]:
     """Identity used for the per-visitor booking limit: same first name and phone."""
     return (name.casefold(), phone or "")
+
+
+# -- the librarian's forms ----------------------------------------------------------------
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,30}$")
+SCOUT_NAME_MAX = 40
+PLACE_MAX = 60
+
+
+def parse_hhmm(text: str, field: str = "time") -> str:
+    """``09:30`` -> ``09:30``; ``9:5``, ``9:30`` or ``09:30:10`` are refused."""
+    text = text.strip()
+    try:
+        parsed = time.fromisoformat(text)
+    except ValueError:
+        raise _bad_time(text, field) from None
+    if len(text) != 5 or parsed.second:
+        raise _bad_time(text, field)
+    return parsed.strftime("%H:%M")
+
+
+def _bad_time(text: str, field: str) -> ValidationError:
+    return ValidationError(ErrorCode.BAD_TIME, f"Not a time (HH:MM): {text!r}.", field=field)
+
+
+def parse_day(text: str, field: str = "date") -> date:
+    """An ISO date ``YYYY-MM-DD``."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(
+            ErrorCode.BAD_DATE, f"Not a date (YYYY-MM-DD): {text!r}.", field=field
+        ) from None
+
+
+def check_span(start: str, end: str) -> tuple[str, str]:
+    """Two times of one day, the end after the start."""
+    a, b = parse_hhmm(start, "start"), parse_hhmm(end, "end")
+    if a >= b:
+        raise ValidationError(
+            ErrorCode.END_BEFORE_START, "The end must be after the start.", field="end"
+        )
+    return a, b
+
+
+def check_period(first_text: str, last_text: str) -> tuple[date, date]:
+    """A run of days (a closure); an empty last day means the first day only."""
+    first = parse_day(first_text, "first")
+    last = parse_day(last_text, "last") if last_text.strip() else first
+    if last < first:
+        raise ValidationError(
+            ErrorCode.END_BEFORE_START, "The end must be after the start.", field="last"
+        )
+    return first, last
+
+
+def check_hours(text: str) -> tuple[str, str] | None:
+    """One day's opening hours ``10:00-19:00``; empty means closed (None)."""
+    text = text.strip()
+    if not text:
+        return None
+    if "-" not in text:
+        raise ValidationError(
+            ErrorCode.BAD_HOURS, "Write opening hours like 10:00-19:00.", field="hours"
+        )
+    start, end = text.split("-", 1)
+    return check_span(start, end)
+
+
+def check_scout_name(raw: str) -> str:
+    """An e-scout's display name (first name and initial), tidied; no markup brackets."""
+    name = " ".join(raw.split())
+    if not name or len(name) > SCOUT_NAME_MAX or any(ch in _MARKUP for ch in name):
+        raise ValidationError(
+            ErrorCode.SCOUT_NAME, "Enter the e-scout's name, e.g. Ieva K.", field="name"
+        )
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
+        raise ValidationError(
+            ErrorCode.SCOUT_NAME, "Enter the e-scout's name, e.g. Ieva K.", field="name"
+        )
+    return name
+
+
+def check_chosen_languages(languages: list[str]) -> list[str]:
+    """At least one language ticked."""
+    if not languages:
+        raise ValidationError(ErrorCode.LANGUAGES_REQUIRED, "Choose a language.", field="languages")
+    return languages
+
+
+def check_place(raw: str) -> str:
+    """Where in the library (``Skaitykla, 2 stalas``): required."""
+    place = " ".join(raw.split())
+    if not place:
+        raise ValidationError(
+            ErrorCode.PLACE_REQUIRED, "Enter the place in the library.", field="place"
+        )
+    return place
+
+
+def check_slug(raw: str, taken: set[str]) -> str:
+    """A new topic's stable key: a-z, 0-9 and hyphens, 2-31 characters, not yet used."""
+    slug = raw.strip()
+    if not SLUG.match(slug):
+        raise ValidationError(ErrorCode.BAD_SLUG, "Use a-z, 0-9 and hyphens (2-31).", field="slug")
+    if slug in taken:
+        raise ValidationError(ErrorCode.SLUG_TAKEN, "That key is already used.", field="slug")
+    return slug
+
+
+def check_topic_texts(texts: dict[str, str]) -> dict[str, str]:
+    """Names (or descriptions) per language, empty ones dropped."""
+    return {lang: " ".join(text.split()) for lang, text in texts.items() if text.strip()}
+
+
+def check_topic_names(names: dict[str, str]) -> dict[str, str]:
+    """A topic needs a name in at least one language."""
+    kept = check_topic_texts(names)
+    if not kept:
+        raise ValidationError(ErrorCode.TOPIC_NAME, "Enter the topic's name.", field="name")
+    return kept
+
+
+def check_library_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not name:
+        raise ValidationError(
+            ErrorCode.LIBRARY_NAME, "Enter the library's name.", field="library_name"
+        )
+    return name
+
+
+def parse_languages(raw: str) -> list[str]:
+    """``lt, en`` -> ``["lt", "en"]``: two-letter codes, at least one."""
+    languages = [x.strip().lower() for x in raw.split(",")]
+    languages = [x for x in languages if x]
+    if not languages or any(not (x.isalpha() and x.isascii() and len(x) == 2) for x in languages):
+        raise ValidationError(
+            ErrorCode.BAD_LANGUAGES, "Languages: two-letter codes.", field="languages"
+        )
+    return languages
+
+
+def check_number(field: str, raw: str, low: int, high: int) -> int:
+    """A whole number within ``low``..``high`` (settings)."""
+    text = raw.strip()
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ValidationError(
+            ErrorCode.NUMBER_RANGE,
+            f"{field}: enter a number from {low} to {high}.",
+            field=field,
+            low=low,
+            high=high,
+        )
+    return int(text)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     DataTable,
@@ -23,34 +21,56 @@ from textual.widgets import (
     Static,
 )
 
-from kiosk.activity import MINUTES_MAX, NOTE_MAX, ActivityDraft, ActivityService
-from kiosk.errors import KioskError, ValidationError
+from kiosk.activity import MINUTES_MAX, NOTE_MAX, ActivityDraft
+from kiosk.booking import BookingService
+from kiosk.errors import KioskError
 from kiosk.models import ActivityRecord, AgeGroup, Booking, Outcome, Scout, Topic
-from screens.librarian.common import booking_line, error_text, plain, services_of, t
+from kiosk.validation import parse_day
+from screens.common import cell, safe_text, services_of, store_work
+from screens.dialogs import FormScreen
+from screens.librarian.common import booking_line, console_language, refusal, t
 
 
-class ActivityFormScreen(ModalScreen[ActivityRecord | None]):
+@dataclass(frozen=True)
+class FormChoices:
+    """What the form offers to choose from (read in a worker before it opens)."""
+
+    scouts: list[Scout]
+    topics: list[Topic]
+
+    @classmethod
+    def load(cls, booking: BookingService) -> FormChoices:
+        return cls(booking.scouts(), booking.topics(active_only=False))
+
+
+class ActivityFormScreen(FormScreen[ActivityRecord]):
     """The form; prefilled from a booking, or blank for a consultation without one."""
 
-    BINDINGS = [
-        Binding("escape", "close", t("lib.back"), id="activity-close"),
-        Binding("ctrl+s", "save", t("lib.save"), id="activity-save"),
-    ]
+    FORM_NAME = "activity"
+    BINDINGS = [Binding("ctrl+s", "save", "lib.save", id="activity-save")]
 
-    def __init__(self, draft: ActivityDraft, booking: Booking | None = None) -> None:
-        super().__init__(id="activity-screen", classes="lib-modal")
+    @dataclass
+    class Recorded(Message):
+        record: ActivityRecord
+
+    @dataclass
+    class Refused(Message):
+        error: KioskError
+
+    def __init__(self, draft: ActivityDraft, booking: Booking | None, choices: FormChoices) -> None:
+        super().__init__(id="activity-screen")
         self.draft = draft
         self.booking = booking
+        self.choices = choices
 
     def compose(self) -> ComposeResult:
-        services = services_of(self)
-        scouts = services.booking.scouts()
-        topics = services.booking.topics(active_only=False)
+        scouts = self.choices.scouts
+        topics = self.choices.topics
         d = self.draft
         with Vertical(classes="lib-dialog lib-wide", id="activity-dialog"):
             yield Label(t("lib.activity.title"), classes="lib-dialog-title")
             yield Static(
-                plain(booking_line(self.booking) if self.booking else t("lib.activity.no_booking")),
+                cell(booking_line(self.booking) if self.booking else t("lib.activity.no_booking")),
                 id="activity-booking",
             )
             with VerticalScroll(id="activity-body"):
@@ -60,7 +80,11 @@ class ActivityFormScreen(ModalScreen[ActivityRecord | None]):
                         yield Input(d.date.isoformat(), id="activity-date", max_length=10)
                         yield Label(t("lib.activity.scout"))
                         yield Select(
-                            [(s.name, s.id) for s in scouts if s.active or s.id == d.scout],
+                            [
+                                (safe_text(s.name), s.id)
+                                for s in scouts
+                                if s.active or s.id == d.scout
+                            ],
                             id="activity-scout",
                             value=d.scout or Select.NULL,
                             prompt=t("lib.activity.choose_scout"),
@@ -80,7 +104,14 @@ class ActivityFormScreen(ModalScreen[ActivityRecord | None]):
                     with Vertical(classes="lib-col"):
                         yield Label(t("lib.activity.topics"))
                         yield SelectionList[str](
-                            *[(tp.name("lt"), tp.slug, tp.slug in d.topics) for tp in topics],
+                            *[
+                                (
+                                    safe_text(tp.name(console_language())),
+                                    tp.slug,
+                                    tp.slug in d.topics,
+                                )
+                                for tp in topics
+                            ],
                             id="activity-topics",
                         )
                 with Horizontal(classes="lib-row"):
@@ -107,25 +138,15 @@ class ActivityFormScreen(ModalScreen[ActivityRecord | None]):
                     max_length=NOTE_MAX,
                     placeholder=t("lib.activity.note_ph"),
                 )
-            yield Static("", id="activity-message")
-            with Horizontal(classes="lib-buttons"):
-                yield Button(t("lib.save"), id="activity-save", variant="primary")
-                yield Button(t("lib.back"), id="activity-cancel")
-
-    def _say(self, text: str) -> None:
-        msg = self.query_one("#activity-message", Static)
-        msg.update(plain(text))
-        msg.add_class("lib-error")
+            yield from self.form_buttons()
 
     def _pressed_id(self, radio_set: str, prefix: str) -> str:
         pressed = self.query_one(radio_set, RadioSet).pressed_button
         return pressed.id.removeprefix(prefix) if pressed is not None and pressed.id else ""
 
     def collect(self) -> ActivityDraft:
-        try:
-            day = date.fromisoformat(self.query_one("#activity-date", Input).value.strip())
-        except ValueError:
-            raise ValidationError("date", "bad_date", "Not a date (YYYY-MM-DD).") from None
+        """The draft the fields hold (the service checks it when it records)."""
+        day = parse_day(self.value("#activity-date"))
         minutes_text = self.query_one("#activity-minutes", Input).value.strip()
         scout = self.query_one("#activity-scout", Select).value
         return ActivityDraft(
@@ -140,20 +161,30 @@ class ActivityFormScreen(ModalScreen[ActivityRecord | None]):
             booking_id=self.draft.booking_id,
         )
 
-    @on(Button.Pressed, "#activity-save")
-    def action_save(self) -> None:
+    def save(self) -> None:
         try:
             draft = self.collect()
-            services = services_of(self)
-            record = ActivityService(services.store, services.clock).record(draft)
         except KioskError as exc:
-            self._say(error_text(exc))
+            self.refuse(exc)
             return
-        self.dismiss(record)
+        self._record(draft)
 
-    @on(Button.Pressed, "#activity-cancel")
-    def action_close(self) -> None:
-        self.dismiss(None)
+    @store_work(group="activity-record")
+    def _record(self, draft: ActivityDraft) -> None:
+        try:
+            record = services_of(self).activity.record(draft)
+        except KioskError as exc:
+            self.post_message(self.Refused(exc))
+            return
+        self.post_message(self.Recorded(record))
+
+    @on(Recorded)
+    def _recorded(self, message: Recorded) -> None:
+        self.dismiss(message.record)
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self.say(refusal(message.error))
 
 
 @dataclass
@@ -166,11 +197,16 @@ class ActivityData:
 class ActivityPane(Vertical):
     """The forms filled, newest first; a new form for a consultation without a booking."""
 
-    BINDINGS = [Binding("f", "new_form", t("lib.activity.new"), id="activity-new")]
+    BINDINGS = [Binding("f", "new_form", "lib.activity.new", id="activity-new")]
 
     @dataclass
     class Loaded(Message):
         data: ActivityData
+
+    @dataclass
+    class FormReady(Message):
+        draft: ActivityDraft
+        choices: FormChoices
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="lib-toolbar"):
@@ -197,10 +233,10 @@ class ActivityPane(Vertical):
     def reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="activity-load")
+    @store_work(group="activity-load")
     def _load(self) -> None:
         services = services_of(self)
-        records = ActivityService(services.store, services.clock).records()
+        records = services.activity.records()
         self.post_message(
             self.Loaded(
                 ActivityData(
@@ -213,31 +249,39 @@ class ActivityPane(Vertical):
     def _loaded(self, message: Loaded) -> None:
         data = message.data
         scouts = {s.id: s.name for s in data.scouts}
-        topics = {tp.slug: tp.name("lt") for tp in data.topics}
+        topics = {tp.slug: tp.name(console_language()) for tp in data.topics}
         table = self.query_one("#activity-table", DataTable)
         table.clear()
         for r in data.records:
             table.add_row(
-                plain(r.date),
-                plain(scouts.get(r.scout, r.scout)),
-                plain(str(r.minutes)),
-                plain(", ".join(topics.get(s, s) for s in r.topics)),
-                plain(t(f"lib.age.{r.age_group}")),
-                plain(t(f"lib.outcome.{r.outcome}")),
-                plain(t("lib.activity.first") if r.first_visit else t("lib.activity.repeat")),
-                plain(r.note),
+                cell(r.date),
+                cell(scouts.get(r.scout, r.scout)),
+                cell(str(r.minutes)),
+                cell(", ".join(topics.get(s, s) for s in r.topics)),
+                cell(t(f"lib.age.{r.age_group}")),
+                cell(t(f"lib.outcome.{r.outcome}")),
+                cell(t("lib.activity.first") if r.first_visit else t("lib.activity.repeat")),
+                cell(r.note),
                 key=r.id,
             )
 
     @on(Button.Pressed, "#activity-new")
     def action_new_form(self) -> None:
-        services = services_of(self)
-        draft = ActivityService(services.store, services.clock).blank()
+        self._prepare_form()
 
+    @store_work(group="activity-form")
+    def _prepare_form(self) -> None:
+        services = services_of(self)
+        self.post_message(
+            self.FormReady(services.activity.blank(), FormChoices.load(services.booking))
+        )
+
+    @on(FormReady)
+    def _form_ready(self, message: FormReady) -> None:
         def saved(record: ActivityRecord | None) -> None:
             if record is not None:
                 msg = self.query_one("#activity-pane-message", Static)
-                msg.update(plain(t("lib.activity.saved")))
+                msg.update(cell(t("lib.activity.saved")))
                 self.reload()
 
-        self.app.push_screen(ActivityFormScreen(draft), saved)
+        self.app.push_screen(ActivityFormScreen(message.draft, None, message.choices), saved)

@@ -7,16 +7,20 @@ reloads its panes (each in a thread worker) only when another process changed it
 
 from __future__ import annotations
 
-from textual import on, work
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static, TabbedContent, TabPane
 
-from kiosk.retention import purge
+from screens.common import cell, host, services_of, store_work
 from screens.librarian.activity import ActivityPane
-from screens.librarian.common import plain, services_of, t
+from screens.librarian.common import t
 from screens.librarian.privacy import PrivacyPane
 from screens.librarian.results import ResultsPane
 from screens.librarian.scouts import ScoutsPane
@@ -30,17 +34,41 @@ TABS = ["today", "scouts", "topics", "activity", "results", "settings", "privacy
 
 
 class ConsoleScreen(Screen[None]):
+    # Descriptions are catalogue keys, put into words when the footer shows them.
     BINDINGS = [
         *[
-            Binding(f"f{n}", f"tab('{tab}')", t(f"lib.tab.{tab}"), id=f"console-tab-{tab}")
+            Binding(f"f{n}", f"tab('{tab}')", f"lib.tab.{tab}", id=f"console-tab-{tab}")
             for n, tab in enumerate(TABS, start=2)
         ],
-        Binding("f10", "logout", t("lib.logout"), id="console-logout"),
+        Binding("f10", "logout", "lib.logout", id="console-logout"),
     ]
+
+    class LogoutRequested(Message):
+        """The librarian logged out (F10 or the button): the App ends the session."""
+
+    @dataclass
+    class Polled(Message):
+        """What the poll read from the data dir: its identity and the header's words."""
+
+        identity: tuple[int, int, int]
+        library: str
+        now: datetime
 
     def __init__(self) -> None:
         super().__init__(id="console")
         self._identity: tuple[int, int, int] | None = None
+        self._first_poll = True
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Every binding's description in the console's words (not fixed at import time)."""
+        words = host(self).console_t
+        return {
+            key: active._replace(
+                binding=replace(active.binding, description=words(active.binding.description))
+            )
+            for key, active in super().active_bindings.items()
+        }
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="console-top"):
@@ -65,36 +93,42 @@ class ConsoleScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        services = services_of(self)
-        self._identity = services.maintenance.identity()
-        self._show_header()
+        self.check_for_changes()
         self.set_interval(POLL_SECONDS, self.check_for_changes, name="console-poll")
         self.set_interval(PURGE_EVERY_SECONDS, self._purge, name="console-purge")
         self._purge()
         self.query_one("#today-table").focus()
 
-    def _show_header(self) -> None:
-        services = services_of(self)
-        self.query_one("#console-title", Static).update(
-            plain(t("lib.title", library=services.booking.settings().library_name))
-        )
-        now = services.booking.now()
-        self.query_one("#console-clock", Static).update(plain(f"{now:%Y-%m-%d %H:%M}"))
-
-    @work(thread=True, exclusive=True, group="console-purge")
+    @store_work(group="console-purge")
     def _purge(self) -> None:
         """Retention runs on its own while a console is open (and by ``kiosk purge``)."""
-        if purge(services_of(self)).count:
+        services = services_of(self)
+        if services.retention.purge().count:
             self.app.call_from_thread(self.check_for_changes)
 
     def check_for_changes(self) -> None:
         """Reload every pane if another process (or this one) changed the data file."""
-        identity = services_of(self).maintenance.identity()
-        self._show_header()
-        if identity == self._identity:
+        self._poll()
+
+    @store_work(group="console-poll")
+    def _poll(self) -> None:
+        services = services_of(self)
+        identity = services.maintenance.identity()
+        library = services.booking.settings().library_name
+        self.post_message(self.Polled(identity, library, services.booking.now()))
+
+    @on(Polled)
+    def _polled(self, message: Polled) -> None:
+        self.query_one("#console-title", Static).update(
+            cell(t("lib.title", library=message.library))
+        )
+        self.query_one("#console-clock", Static).update(cell(f"{message.now:%Y-%m-%d %H:%M}"))
+        first, self._first_poll = self._first_poll, False
+        if message.identity == self._identity:
             return
-        self._identity = identity
-        self.reload_all()
+        self._identity = message.identity
+        if not first:  # the panes load themselves when they mount
+            self.reload_all()
 
     def reload_all(self) -> None:
         for pane in (
@@ -123,4 +157,4 @@ class ConsoleScreen(Screen[None]):
 
     @on(Button.Pressed, "#console-logout")
     def action_logout(self) -> None:
-        self.app.librarian_logout()  # type: ignore[attr-defined]
+        self.post_message(self.LogoutRequested())

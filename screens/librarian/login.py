@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -12,19 +12,26 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.auth import LoginResult, PinService, place_for_mode
+from kiosk.auth import LoginResult, place_for_mode
 from kiosk.clock import as_local
-from screens.librarian.common import plain, services_of, t
+from screens.common import cell, host, services_of, store_work
+from screens.librarian.common import t
 
 
 class LoginScreen(ModalScreen[bool]):
     """PIN prompt. ``standalone``: the console alone (Quit) or over the kiosk (Back)."""
 
-    BINDINGS = [Binding("escape", "back", t("lib.back"), id="login-back")]
+    BINDINGS = [Binding("escape", "back", "lib.back", id="login-back")]
 
     @dataclass
-    class Checked(Message):
+    class PinChecked(Message):
         result: LoginResult
+
+    class NoPinSet(Message):
+        """No PIN has been set yet (``kiosk set-pin``)."""
+
+    class QuitRequested(Message):
+        """Quit at the standalone console's prompt: the App ends."""
 
     def __init__(self, standalone: bool = False) -> None:
         super().__init__(id="login-screen", classes="lib-modal")
@@ -47,13 +54,21 @@ class LoginScreen(ModalScreen[bool]):
                 yield Button(t("lib.quit") if self.standalone else t("lib.back"), id="login-back")
 
     def on_mount(self) -> None:
-        if not PinService(services_of(self).store, services_of(self).clock).is_set():
-            self._say(t("lib.login.no_pin"), error=True)
         self.query_one("#login-pin", Input).focus()
+        self._check_pin_set()
+
+    @store_work(group="login-pin-set")
+    def _check_pin_set(self) -> None:
+        if not services_of(self).auth.is_set():
+            self.post_message(self.NoPinSet())
+
+    @on(NoPinSet)
+    def _no_pin_set(self) -> None:
+        self._say(t("lib.login.no_pin"), error=True)
 
     def _say(self, text: str, error: bool = False) -> None:
         status = self.query_one("#login-status", Static)
-        status.update(plain(text))
+        status.update(cell(text))
         status.set_class(error, "lib-error")
 
     @on(Input.Submitted, "#login-pin")
@@ -67,16 +82,14 @@ class LoginScreen(ModalScreen[bool]):
             return
         self._check(pin)
 
-    @work(thread=True, exclusive=True, group="login")
+    @store_work(group="login")
     def _check(self, pin: str) -> None:
-        services = services_of(self)
         # The kiosk's gesture and each console count wrong PINs apart (see kiosk.auth).
-        place = place_for_mode(getattr(self.app, "mode", "librarian"))
-        pins = PinService(services.store, services.clock)
-        self.post_message(self.Checked(pins.login(pin, place=place)))
+        place = place_for_mode(host(self).mode)
+        self.post_message(self.PinChecked(services_of(self).auth.login(pin, place=place)))
 
-    @on(Checked)
-    def _checked(self, message: Checked) -> None:
+    @on(PinChecked)
+    def _checked(self, message: PinChecked) -> None:
         result = message.result
         if result.ok:
             self.dismiss(True)
@@ -111,6 +124,6 @@ class LoginScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#login-back")
     def action_back(self) -> None:
         if self.standalone:
-            self.app.exit()
+            self.post_message(self.QuitRequested())
         else:
             self.dismiss(False)

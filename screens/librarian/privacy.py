@@ -6,14 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Label, Static
 
-from kiosk.retention import PurgeResult, purge, purge_log
-from screens.librarian.common import ConfirmScreen, plain, services_of, t
+from kiosk.retention import PurgeResult
+from screens.common import cell, services_of, store_work
+from screens.dialogs import YesNoScreen
+from screens.librarian.common import t
 
 
 @dataclass
@@ -58,14 +60,14 @@ class PrivacyPane(Vertical):
     def reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="privacy-load")
+    @store_work(group="privacy-load")
     def _load(self) -> None:
         services = services_of(self)
         self.post_message(
             self.Loaded(
                 PrivacyData(
                     services.booking.settings().retention_days,
-                    purge_log(services),
+                    services.retention.log(),
                     services.maintenance.backups(),
                 )
             )
@@ -75,15 +77,15 @@ class PrivacyPane(Vertical):
     def _loaded(self, message: Loaded) -> None:
         data = message.data
         self.query_one("#privacy-rule", Static).update(
-            plain(t("lib.privacy.rule", days=data.retention_days))
+            cell(t("lib.privacy.rule", days=data.retention_days))
         )
         purges = self.query_one("#purge-table", DataTable)
         purges.clear()
         for p in data.log:
             codes = ", ".join(e.code for e in p.erased[:12]) + (" …" if p.count > 12 else "")
-            purges.add_row(plain(f"{p.at:%Y-%m-%d %H:%M}"), plain(str(p.count)), plain(codes))
+            purges.add_row(cell(f"{p.at:%Y-%m-%d %H:%M}"), cell(str(p.count)), cell(codes))
         if not data.log:
-            purges.add_row(plain(t("lib.privacy.none")), plain(""), plain(""))
+            purges.add_row(cell(t("lib.privacy.none")), cell(""), cell(""))
         backups = self.query_one("#backup-table", DataTable)
         backups.clear()
         for path in data.backups:
@@ -92,15 +94,15 @@ class PrivacyPane(Vertical):
             except OSError:
                 continue
             backups.add_row(
-                plain(path.name),
-                plain(f"{stat.st_size / 1024:.1f} KB"),
-                plain(f"{datetime.fromtimestamp(stat.st_mtime):%Y-%m-%d %H:%M}"),
+                cell(path.name),
+                cell(f"{stat.st_size / 1024:.1f} KB"),
+                cell(f"{datetime.fromtimestamp(stat.st_mtime):%Y-%m-%d %H:%M}"),
                 key=str(path),
             )
 
     def _say(self, text: str, error: bool = False) -> None:
         msg = self.query_one("#privacy-message", Static)
-        msg.update(plain(text))
+        msg.update(cell(text))
         msg.set_class(error, "lib-error")
         msg.set_class(not error, "lib-ok")
 
@@ -113,16 +115,17 @@ class PrivacyPane(Vertical):
     def run_purge(self) -> None:
         self._purge()
 
-    @work(thread=True, exclusive=True, group="privacy-purge")
+    @store_work(group="privacy-purge")
     def _purge(self) -> None:
-        result = purge(services_of(self))
+        services = services_of(self)
+        result = services.retention.purge()
         self.post_message(self.Done(t("lib.privacy.purged", n=result.count)))
 
     @on(Button.Pressed, "#backup-make")
     def make_backup(self) -> None:
         self._backup()
 
-    @work(thread=True, exclusive=True, group="privacy-backup")
+    @store_work(group="privacy-backup")
     def _backup(self) -> None:
         path = services_of(self).maintenance.backup()
         self.post_message(self.Done(t("lib.backup.made_to", path=str(path))))
@@ -143,7 +146,7 @@ class PrivacyPane(Vertical):
                 self._restore(path)
 
         self.app.push_screen(
-            ConfirmScreen(
+            YesNoScreen(
                 t("lib.backup.confirm_title"),
                 t("lib.backup.confirm_body"),
                 [path.name],
@@ -152,7 +155,7 @@ class PrivacyPane(Vertical):
             answered,
         )
 
-    @work(thread=True, exclusive=True, group="privacy-backup")
+    @store_work(group="privacy-backup")
     def _restore(self, path: Path) -> None:
         try:
             services_of(self).maintenance.restore(path)

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Static
 
 from kiosk.reports import Results, Row, compute_results, export_bookings, export_results
-from screens.librarian.common import plain, services_of, t
+from screens.common import cell, safe_text, services_of, store_work
+from screens.librarian.common import t
 
 BAR_WIDTH = 12  # cells; the bar column is exactly this wide so a bar never gets cut
-EXPORT_DIR = "exports"
 
 
 def bar(count: int, top: int, width: int = BAR_WIDTH) -> Text:
@@ -51,7 +50,7 @@ def chart(title: str, rows: list[Row], total: int | None = None) -> Table:
         table.add_row(Text(t("lib.results.nothing"), style="dim"), "", "", "")
     for r in rows:
         share = f"{100 * r.count / whole:.0f}" if whole else ""
-        table.add_row(Text(r.label), str(r.count), share, bar(r.count, top))
+        table.add_row(Text(safe_text(r.label)), str(r.count), share, bar(r.count, top))
     return table
 
 
@@ -66,8 +65,8 @@ class ResultsPane(Vertical):
     class Loaded(Message):
         results: Results
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.results: Results | None = None
 
     def compose(self) -> ComposeResult:
@@ -111,7 +110,7 @@ class ResultsPane(Vertical):
 
     def _say(self, text: str, error: bool = False) -> None:
         msg = self.query_one("#results-message", Static)
-        msg.update(plain(text))
+        msg.update(cell(text))
         msg.set_class(error, "lib-error")
         msg.set_class(not error, "lib-ok")
 
@@ -136,16 +135,19 @@ class ResultsPane(Vertical):
         self._set_period(*month_bounds(first - timedelta(days=1)))
         self.reload()
 
-    @work(thread=True, exclusive=True, group="results-load")
+    @store_work(group="results-load")
     def _load(self, first: date, last: date) -> None:
-        self.post_message(self.Loaded(compute_results(services_of(self), first, last)))
+        services = services_of(self)
+        self.post_message(
+            self.Loaded(compute_results(services.booking, services.activity, first, last))
+        )
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         res = self.results = message.results
         rate = "—" if res.no_show_rate is None else f"{res.no_show_rate:.1f} %"
         self.query_one("#results-totals", Static).update(
-            plain(
+            cell(
                 t(
                     "lib.results.totals",
                     first=res.first.isoformat(),
@@ -181,18 +183,16 @@ class ResultsPane(Vertical):
         if (period := self.period()) is not None:
             self._write(what, fmt, *period)
 
-    @work(thread=True, exclusive=True, group="results-export")
+    @store_work(group="results-export")
     def _write(self, what: str, fmt: str, first: date, last: date) -> None:
         services = services_of(self)
-        make = export_results if what == "results" else export_bookings
-        payload = make(services, first, last, fmt)
-        folder = Path(services.data_dir) / EXPORT_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        stem = "rezultatai" if what == "results" else "registracijos"
-        path = folder / f"{stem}-{first.isoformat()}-{last.isoformat()}.{fmt}"
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(payload)
-        tmp.replace(path)
+        if what == "results":
+            payload = export_results(services.booking, services.activity, first, last, fmt)
+        else:
+            payload = export_bookings(services.booking, first, last, fmt)
+        stem = t("lib.results.file_results" if what == "results" else "lib.results.file_bookings")
+        name = f"{stem}-{first.isoformat()}-{last.isoformat()}.{fmt}"
+        path = services.maintenance.save_export(name, payload)  # private: names and phones
         self.post_message(self.Exported(str(path)))
 
     @dataclass

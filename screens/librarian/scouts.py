@@ -5,249 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, DataTable, Static
 
-from kiosk.catalog import check_span, parse_day, scout_id_from_name
-from kiosk.errors import KioskError, ValidationError
+from kiosk.errors import KioskError
 from kiosk.models import Booking, DatedException, ExceptionKind, Scout, Topic, WeeklyTime
-from screens.librarian.common import ConfirmScreen, booking_line, error_text, plain, services_of, t
-
-WEEKDAY_KEYS = [f"lib.weekday.{n}" for n in range(7)]
-
-
-# -- dialogs ----------------------------------------------------------------------------
-
-
-class _Form(ModalScreen):  # type: ignore[type-arg]
-    BINDINGS = [Binding("escape", "close", t("lib.back"), id="form-close")]
-
-    def _say(self, text: str) -> None:
-        msg = self.query_one(".lib-form-message", Static)
-        msg.update(plain(text))
-        msg.add_class("lib-error")
-
-    def _value(self, selector: str) -> str:
-        return self.query_one(selector, Input).value.strip()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, ".lib-form-cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
-
-    def _buttons(self) -> ComposeResult:
-        yield Static("", classes="lib-form-message")
-        with Horizontal(classes="lib-buttons"):
-            yield Button(t("lib.save"), classes="lib-form-save", variant="primary")
-            yield Button(t("lib.back"), classes="lib-form-cancel")
-
-    @on(Button.Pressed, ".lib-form-save")
-    @on(Input.Submitted)
-    def _save(self) -> None:
-        try:
-            self.dismiss(self.build())
-        except KioskError as exc:
-            self._say(error_text(exc))
-
-    def build(self) -> object:
-        raise NotImplementedError
-
-
-class ScoutFormScreen(_Form):
-    def __init__(
-        self, scout: Scout | None, topics: list[Topic], languages: list[str], taken: set[str]
-    ) -> None:
-        super().__init__(id="scout-form", classes="lib-modal")
-        self.scout = scout
-        self.topics = topics
-        self.languages = languages
-        self.taken = taken
-
-    def compose(self) -> ComposeResult:
-        s = self.scout
-        langs = list(
-            dict.fromkeys([*self.languages, "ru", "uk", "pl", *(s.languages if s else [])])
-        )
-        with VerticalScroll(classes="lib-dialog lib-wide"):
-            yield Label(
-                t("lib.scouts.edit_title" if s else "lib.scouts.new_title"),
-                classes="lib-dialog-title",
-            )
-            with Horizontal(classes="lib-row"):
-                with Vertical(classes="lib-col"):
-                    yield Label(t("lib.scouts.name"))
-                    yield Input(
-                        s.name if s else "", id="scout-name", max_length=40, placeholder="Ieva K."
-                    )
-                    yield Label(t("lib.scouts.contact"))
-                    yield Input(s.contact if s else "", id="scout-contact", max_length=80)
-                    yield Label(t("lib.scouts.languages"))
-                    yield SelectionList[str](
-                        *[
-                            (
-                                lang.upper(),
-                                lang,
-                                bool(s and lang in s.languages) or (not s and lang == "lt"),
-                            )
-                            for lang in langs
-                        ],
-                        id="scout-languages",
-                    )
-                    yield Checkbox(
-                        t("lib.scouts.active"), value=s.active if s else True, id="scout-active"
-                    )
-                with Vertical(classes="lib-col"):
-                    yield Label(t("lib.scouts.topics"))
-                    yield SelectionList[str](
-                        *[
-                            (tp.name("lt"), tp.slug, bool(s and tp.slug in s.topics))
-                            for tp in self.topics
-                        ],
-                        id="scout-topics",
-                    )
-            yield from self._buttons()
-
-    def build(self) -> Scout:
-        name = " ".join(self._value("#scout-name").split())
-        if not name or any(ch in "[]<>{}\\" for ch in name):
-            raise ValidationError("name", "scout_name", "Enter the e-scout's name, e.g. Ieva K.")
-        topics = list(self.query_one("#scout-topics", SelectionList).selected)
-        languages = list(self.query_one("#scout-languages", SelectionList).selected)
-        if not languages:
-            raise ValidationError("languages", "languages_required", "Choose a language.")
-        active = self.query_one("#scout-active", Checkbox).value
-        contact = self._value("#scout-contact")
-        if self.scout is None:
-            return Scout(
-                scout_id_from_name(name, self.taken), name, topics, languages, active, contact
-            )
-        return replace(
-            self.scout,
-            name=name,
-            topics=topics,
-            languages=languages,
-            active=active,
-            contact=contact,
-        )
-
-
-class WeeklyFormScreen(_Form):
-    def __init__(self, scout: Scout, weekly: WeeklyTime | None, new_id: str) -> None:
-        super().__init__(id="weekly-form", classes="lib-modal")
-        self.scout = scout
-        self.weekly = weekly
-        self.new_id = new_id
-
-    def compose(self) -> ComposeResult:
-        w = self.weekly
-        with VerticalScroll(classes="lib-dialog"):
-            yield Label(
-                t("lib.weekly.title", name=self.scout.name),
-                classes="lib-dialog-title",
-                markup=False,
-            )
-            yield Label(t("lib.weekly.weekday"))
-            yield Select(
-                [(t(k), n) for n, k in enumerate(WEEKDAY_KEYS)],
-                id="weekly-weekday",
-                value=w.weekday if w else 0,
-                allow_blank=False,
-            )
-            with Horizontal(classes="lib-row"):
-                with Vertical(classes="lib-col"):
-                    yield Label(t("lib.weekly.start"))
-                    yield Input(
-                        w.start if w else "", id="weekly-start", placeholder="14:00", max_length=5
-                    )
-                with Vertical(classes="lib-col"):
-                    yield Label(t("lib.weekly.end"))
-                    yield Input(
-                        w.end if w else "", id="weekly-end", placeholder="17:00", max_length=5
-                    )
-            yield Label(t("lib.weekly.place"))
-            yield Input(
-                w.place if w else "",
-                id="weekly-place",
-                max_length=60,
-                placeholder="Skaitykla, 2 stalas",
-            )
-            yield from self._buttons()
-
-    def build(self) -> WeeklyTime:
-        start, end = check_span(self._value("#weekly-start"), self._value("#weekly-end"))
-        place = self._value("#weekly-place")
-        if not place:
-            raise ValidationError("place", "place_required", "Enter the place in the library.")
-        weekday = self.query_one("#weekly-weekday", Select).value
-        return WeeklyTime(
-            self.weekly.id if self.weekly else self.new_id,
-            self.scout.id,
-            int(weekday) if isinstance(weekday, int) else 0,
-            start,
-            end,
-            place,
-        )
-
-
-class ExceptionFormScreen(_Form):
-    def __init__(self, scout: Scout, kind: ExceptionKind, new_id: str, today: str) -> None:
-        super().__init__(id="exception-form", classes="lib-modal")
-        self.scout = scout
-        self.kind = kind
-        self.new_id = new_id
-        self.today = today
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="lib-dialog"):
-            yield Label(
-                t(f"lib.exception.title_{self.kind}", name=self.scout.name),
-                classes="lib-dialog-title",
-                markup=False,
-            )
-            yield Label(t("lib.exception.date"))
-            yield Input(self.today, id="exception-date", max_length=10)
-            with Horizontal(classes="lib-row"):
-                with Vertical(classes="lib-col"):
-                    yield Label(t(f"lib.exception.start_{self.kind}"))
-                    yield Input("", id="exception-start", max_length=5, placeholder="14:00")
-                with Vertical(classes="lib-col"):
-                    yield Label(t(f"lib.exception.end_{self.kind}"))
-                    yield Input("", id="exception-end", max_length=5, placeholder="17:00")
-            if self.kind == ExceptionKind.EXTRA:
-                yield Label(t("lib.weekly.place"))
-                yield Input("", id="exception-place", max_length=60)
-            yield Label(t("lib.exception.note"))
-            yield Input("", id="exception-note", max_length=80)
-            yield from self._buttons()
-
-    def build(self) -> DatedException:
-        day = parse_day(self._value("#exception-date"))
-        start, end = self._value("#exception-start"), self._value("#exception-end")
-        place = ""
-        if self.kind == ExceptionKind.EXTRA or start or end:
-            start, end = check_span(start, end)
-        if self.kind == ExceptionKind.EXTRA:
-            place = self._value("#exception-place")
-            if not place:
-                raise ValidationError("place", "place_required", "Enter the place in the library.")
-        return DatedException(
-            self.new_id,
-            self.scout.id,
-            day.isoformat(),
-            str(self.kind),
-            start or None,
-            end or None,
-            place,
-            self._value("#exception-note"),
-        )
-
+from screens.common import cell, services_of, store_work
+from screens.dialogs import YesNoScreen
+from screens.librarian.common import booking_line, console_language, refusal, t
+from screens.librarian.scout_forms import (
+    WEEKDAY_KEYS,
+    ExceptionFormScreen,
+    ScoutFormScreen,
+    WeeklyFormScreen,
+)
 
 # -- the pane ---------------------------------------------------------------------------
 
@@ -263,16 +38,30 @@ class ScoutsData:
 
 class ScoutsPane(Vertical):
     BINDINGS = [
-        Binding("plus", "new_scout", t("lib.scouts.new"), id="scouts-new"),
-        Binding("e", "edit_scout", t("lib.scouts.edit"), id="scouts-edit"),
+        Binding("plus", "new_scout", "lib.scouts.new", id="scouts-new"),
+        Binding("e", "edit_scout", "lib.scouts.edit", id="scouts-edit"),
     ]
 
     @dataclass
     class Loaded(Message):
         data: ScoutsData
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    @dataclass
+    class ImpactFound(Message):
+        """The bookings a change would leave without an e-scout (maybe none)."""
+
+        affected: list[Booking]
+        body: str
+        apply: Callable[[], None]
+        otherwise: YesNoScreen | None  # the question to ask when none are affected
+
+    @dataclass
+    class Applied(Message):
+        text: str
+        error: bool = False
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.data: ScoutsData | None = None
         self.current: str | None = None
 
@@ -322,7 +111,7 @@ class ScoutsPane(Vertical):
     def reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="scouts-load")
+    @store_work(group="scouts-load")
     def _load(self) -> None:
         c = services_of(self).catalog
         self.post_message(
@@ -340,10 +129,10 @@ class ScoutsPane(Vertical):
         table.clear()
         for s in self.data.scouts:
             table.add_row(
-                plain(s.name),
-                plain(str(len(s.topics))),
-                plain(", ".join(s.languages)),
-                plain(t("lib.yes") if s.active else t("lib.scouts.inactive")),
+                cell(s.name),
+                cell(str(len(s.topics))),
+                cell(", ".join(s.languages)),
+                cell(t("lib.yes") if s.active else t("lib.scouts.inactive")),
                 key=s.id,
             )
         ids = [s.id for s in self.data.scouts]
@@ -373,37 +162,37 @@ class ScoutsPane(Vertical):
         if scout is None or self.data is None:
             self.query_one("#scouts-heading", Static).update(t("lib.scouts.none"))
             return
-        topics = {tp.slug: tp.name("lt") for tp in self.data.topics}
+        topics = {tp.slug: tp.name(console_language()) for tp in self.data.topics}
         heading = t(
             "lib.scouts.heading",
             name=scout.name,
             topics=", ".join(topics.get(x, x) for x in scout.topics) or "—",
         )
-        self.query_one("#scouts-heading", Static).update(plain(heading))
+        self.query_one("#scouts-heading", Static).update(cell(heading))
         for w in self.data.weekly:
             if w.scout == scout.id:
                 weekly.add_row(
-                    plain(t(WEEKDAY_KEYS[w.weekday])),
-                    plain(w.start),
-                    plain(w.end),
-                    plain(w.place),
+                    cell(t(WEEKDAY_KEYS[w.weekday])),
+                    cell(w.start),
+                    cell(w.end),
+                    cell(w.place),
                     key=w.id,
                 )
         for e in self.data.exceptions:
             if e.scout == scout.id:
                 exceptions.add_row(
-                    plain(e.date),
-                    plain(t(f"lib.exception.{e.kind}")),
-                    plain(e.start or "—"),
-                    plain(e.end or "—"),
-                    plain(e.place),
-                    plain(e.note),
+                    cell(e.date),
+                    cell(t(f"lib.exception.{e.kind}")),
+                    cell(e.start or "—"),
+                    cell(e.end or "—"),
+                    cell(e.place),
+                    cell(e.note),
                     key=e.id,
                 )
 
     def _say(self, text: str, error: bool = False) -> None:
         msg = self.query_one("#scouts-message", Static)
-        msg.update(plain(text))
+        msg.update(cell(text))
         msg.set_class(error, "lib-error")
 
     def _row_key(self, table_id: str) -> str | None:
@@ -413,36 +202,68 @@ class ScoutsPane(Vertical):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         return str(key.value) if key.value is not None else None
 
-    def _warn_then(self, affected: list[Booking], body: str, apply: Callable[[], None]) -> None:
-        """Apply at once, or first list the bookings the change leaves without an e-scout."""
-        if not affected:
-            self._apply(apply)
+    def _warn_then(
+        self,
+        affected: Callable[[], list[Booking]],
+        body: str,
+        apply: Callable[[], None],
+        otherwise: YesNoScreen | None = None,
+    ) -> None:
+        """Apply a change, after listing the bookings it leaves without an e-scout (if any).
+
+        Both the look-up and the change are store calls: each runs in a worker.
+        """
+        self._check(affected, body, apply, otherwise)
+
+    @store_work(group="scouts-write")
+    def _check(
+        self,
+        affected: Callable[[], list[Booking]],
+        body: str,
+        apply: Callable[[], None],
+        otherwise: YesNoScreen | None,
+    ) -> None:
+        self.post_message(self.ImpactFound(affected(), body, apply, otherwise))
+
+    @on(ImpactFound)
+    def _impact_found(self, message: ImpactFound) -> None:
+        if not message.affected and message.otherwise is None:
+            self._apply(message.apply)
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._apply(apply)
-            else:
+                self._apply(message.apply)
+            elif message.affected:
                 self._say(t("lib.scouts.unchanged"))
 
+        if not message.affected and message.otherwise is not None:
+            self.app.push_screen(message.otherwise, answered)
+            return
         self.app.push_screen(
-            ConfirmScreen(
-                t("lib.scouts.affected_title", n=len(affected)),
-                body,
-                [booking_line(b) for b in affected],
+            YesNoScreen(
+                t("lib.scouts.affected_title", n=len(message.affected)),
+                message.body,
+                [booking_line(b) for b in message.affected],
                 yes=t("lib.scouts.save_anyway"),
             ),
             answered,
         )
 
+    @store_work(group="scouts-write")
     def _apply(self, apply: Callable[[], None]) -> None:
         try:
             apply()
         except KioskError as exc:
-            self._say(error_text(exc), error=True)
+            self.post_message(self.Applied(refusal(exc), error=True))
             return
-        self._say(t("lib.saved"))
-        self.reload()
+        self.post_message(self.Applied(t("lib.saved")))
+
+    @on(Applied)
+    def _applied(self, message: Applied) -> None:
+        self._say(message.text, error=message.error)
+        if not message.error:
+            self.reload()
 
     # scouts
     @on(Button.Pressed, "#scouts-new")
@@ -463,13 +284,11 @@ class ScoutsPane(Vertical):
             if result is None:
                 return
             self.current = result.id
-            affected = (
-                []
-                if result.active or scout is None or not scout.active
-                else (catalog.affected_by_deactivation(result.id))
-            )
+            deactivated = not result.active and scout is not None and scout.active
             self._warn_then(
-                affected, t("lib.scouts.deactivate_body"), lambda: catalog.save_scout(result)
+                lambda: catalog.affected_by_deactivation(result.id) if deactivated else [],
+                t("lib.scouts.deactivate_body"),
+                lambda: catalog.save_scout(result),
             )
 
         self.app.push_screen(
@@ -486,9 +305,10 @@ class ScoutsPane(Vertical):
             return
         catalog = services_of(self).catalog
         changed = replace(scout, active=not scout.active)
-        affected = catalog.affected_by_deactivation(scout.id) if scout.active else []
         self._warn_then(
-            affected, t("lib.scouts.deactivate_body"), lambda: catalog.save_scout(changed)
+            lambda: catalog.affected_by_deactivation(scout.id) if scout.active else [],
+            t("lib.scouts.deactivate_body"),
+            lambda: catalog.save_scout(changed),
         )
 
     # weekly times
@@ -516,7 +336,7 @@ class ScoutsPane(Vertical):
         def done(new: WeeklyTime | None) -> None:
             if new is not None:
                 self._warn_then(
-                    catalog.affected_by_weekly(old, new),
+                    lambda: catalog.affected_by_weekly(old, new),
                     t("lib.weekly.affected_body"),
                     lambda: catalog.save_weekly_time(new),
                 )
@@ -529,19 +349,15 @@ class ScoutsPane(Vertical):
         if old is None:
             return
         catalog = services_of(self).catalog
-        affected = catalog.affected_by_weekly(old, None)
-        if affected:
-            self._warn_then(
-                affected, t("lib.weekly.affected_body"), lambda: catalog.remove_weekly_time(old.id)
-            )
-            return
-        self.app.push_screen(
-            ConfirmScreen(
+        self._warn_then(
+            lambda: catalog.affected_by_weekly(old, None),
+            t("lib.weekly.affected_body"),
+            lambda: catalog.remove_weekly_time(old.id),
+            otherwise=YesNoScreen(
                 t("lib.weekly.remove_title"),
                 t("lib.weekly.remove_body"),
                 [f"{t(WEEKDAY_KEYS[old.weekday])} {old.start}–{old.end} {old.place}"],
             ),
-            lambda yes: self._apply(lambda: catalog.remove_weekly_time(old.id)) if yes else None,
         )
 
     # exceptions
@@ -563,7 +379,7 @@ class ScoutsPane(Vertical):
         def done(new: DatedException | None) -> None:
             if new is not None:
                 self._warn_then(
-                    catalog.affected_by_exception(new),
+                    lambda: catalog.affected_by_exception(new),
                     t("lib.exception.affected_body"),
                     lambda: catalog.save_exception(new),
                 )

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from kiosk.catalog import check_span, new_id, parse_day
-from kiosk.errors import KioskError, ValidationError
-from kiosk.models import Closure, OpeningHours, Settings
-from screens.librarian.common import (
-    ConfirmScreen,
-    booking_line,
-    error_text,
-    plain,
-    services_of,
-    t,
+from kiosk.catalog import new_id
+from kiosk.errors import KioskError
+from kiosk.models import Booking, Closure, OpeningHours, Settings
+from kiosk.validation import (
+    check_hours,
+    check_library_name,
+    check_number,
+    check_period,
+    parse_languages,
 )
+from screens.common import cell, services_of, store_work
+from screens.dialogs import YesNoScreen
+from screens.librarian.common import booking_line, refusal, t
 
 # field, lowest, highest
 NUMBERS: list[tuple[str, int, int]] = [
@@ -47,6 +50,16 @@ class SettingsPane(VerticalScroll):
     @dataclass
     class Loaded(Message):
         data: SettingsData
+
+    @dataclass
+    class Saved(Message):
+        text: str
+        error: bool = False
+
+    @dataclass
+    class ClosureChecked(Message):
+        closure: Closure
+        affected: list[Booking]
 
     def compose(self) -> ComposeResult:
         yield Label(t("lib.settings.library"), classes="lib-heading")
@@ -86,7 +99,7 @@ class SettingsPane(VerticalScroll):
             return  # don't overwrite what the librarian is typing
         self._load()
 
-    @work(thread=True, exclusive=True, group="settings-load")
+    @store_work(group="settings-load")
     def _load(self) -> None:
         c = services_of(self).catalog
         self.post_message(self.Loaded(SettingsData(c.settings(), c.closures())))
@@ -106,77 +119,86 @@ class SettingsPane(VerticalScroll):
         table = self.query_one("#closures-table", DataTable)
         table.clear()
         for c in message.data.closures:
-            table.add_row(plain(c.first), plain(c.last), plain(c.reason), key=c.id)
+            table.add_row(cell(c.first), cell(c.last), cell(c.reason), key=c.id)
 
     def _say(self, text: str, error: bool = False) -> None:
         msg = self.query_one("#settings-message", Static)
-        msg.update(plain(text))
+        msg.update(cell(text))
         msg.set_class(error, "lib-error")
         msg.set_class(not error, "lib-ok")
 
     def collect(self, current: Settings) -> Settings:
-        changes: dict[str, object] = {}
-        name = self.query_one("#set-library_name", Input).value.strip()
-        if not name:
-            raise ValidationError("library_name", "library_name", "Enter the library's name.")
-        changes["library_name"] = name
-        languages = [
-            x.strip().lower() for x in self.query_one("#set-languages", Input).value.split(",")
-        ]
-        languages = [x for x in languages if x]
-        if not languages or any(not (x.isalpha() and len(x) == 2) for x in languages):
-            raise ValidationError("languages", "bad_languages", "Languages: two-letter codes.")
-        changes["languages"] = languages
-        for field, low, high in NUMBERS:
-            text = self.query_one(f"#set-{field}", Input).value.strip()
-            if not text.isdigit() or not low <= int(text) <= high:
-                raise ValidationError(
-                    field,
-                    "number_range",
-                    t(
-                        "lib.settings.range",
-                        field=t(f"lib.settings.{field}", low=low, high=high),
-                        low=low,
-                        high=high,
-                    ),
-                )
-            changes[field] = int(text)
+        """The settings the fields hold, checked by the rules in kiosk/validation.py."""
+        numbers = {
+            field: check_number(
+                t(f"lib.settings.{field}", low=low, high=high),
+                self.query_one(f"#set-{field}", Input).value,
+                low,
+                high,
+            )
+            for field, low, high in NUMBERS
+        }
         hours = []
         for day in range(7):
-            text = self.query_one(f"#hours-{day}", Input).value.strip()
-            if not text:
-                continue
-            if "-" not in text:
-                raise ValidationError("hours", "bad_hours", t("lib.settings.bad_hours"))
-            start, end = check_span(*text.split("-", 1))
-            hours.append(OpeningHours(day, start, end))
-        changes["opening_hours"] = hours
-        return replace(current, **changes)  # type: ignore[arg-type]
+            span = check_hours(self.query_one(f"#hours-{day}", Input).value)
+            if span is not None:
+                hours.append(OpeningHours(day, *span))
+        return replace(
+            current,
+            library_name=check_library_name(self.query_one("#set-library_name", Input).value),
+            languages=parse_languages(self.query_one("#set-languages", Input).value),
+            opening_hours=hours,
+            **numbers,
+        )
+
+    def _write(self, change: Callable[[], None], then_clear: bool = False) -> None:
+        self._save(change, then_clear)
+
+    @store_work(group="settings-write")
+    def _save(self, change: Callable[[], None], then_clear: bool) -> None:
+        try:
+            change()
+        except KioskError as exc:
+            self.post_message(self.Saved(refusal(exc), error=True))
+            return
+        self.post_message(self.Saved(t("lib.saved")))
+        if then_clear:
+            self.app.call_from_thread(self._clear_closure_form)
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        self._say(message.text, error=message.error)
+        if not message.error:
+            self._load()
+
+    def _clear_closure_form(self) -> None:
+        for sel in ("#closure-first", "#closure-last", "#closure-reason"):
+            self.query_one(sel, Input).value = ""
 
     @on(Button.Pressed, "#settings-save")
     def save(self) -> None:
+        self._save_settings()
+
+    @store_work(group="settings-write")
+    def _save_settings(self) -> None:
         catalog = services_of(self).catalog
         try:
-            settings = self.collect(catalog.settings())
+            settings = self.app.call_from_thread(self.collect, catalog.settings())
+            catalog.save_settings(settings)
         except KioskError as exc:
-            self._say(error_text(exc), error=True)
+            self.post_message(self.Saved(refusal(exc), error=True))
             return
-        catalog.save_settings(settings)
-        self._say(t("lib.saved"))
+        self.post_message(self.Saved(t("lib.saved")))
 
     @on(Button.Pressed, "#closure-add")
     def _add_closure(self) -> None:
-        catalog = services_of(self).catalog
         try:
-            first = parse_day(self.query_one("#closure-first", Input).value)
-            last_text = self.query_one("#closure-last", Input).value.strip()
-            last = parse_day(last_text) if last_text else first
-            if last < first:
-                raise ValidationError(
-                    "last", "end_before_start", "The end must be after the start."
-                )
+            first, last = check_period(
+                self.query_one("#closure-first", Input).value,
+                self.query_one("#closure-last", Input).value,
+            )
         except KioskError as exc:
-            self._say(error_text(exc), error=True)
+            self._say(refusal(exc), error=True)
             return
         closure = Closure(
             new_id(),
@@ -184,22 +206,28 @@ class SettingsPane(VerticalScroll):
             last.isoformat(),
             self.query_one("#closure-reason", Input).value.strip(),
         )
+        self._check_closure(closure)
+
+    @store_work(group="settings-write")
+    def _check_closure(self, closure: Closure) -> None:
+        affected = services_of(self).catalog.affected_by_closure(closure)
+        self.post_message(self.ClosureChecked(closure, affected))
+
+    @on(ClosureChecked)
+    def _closure_checked(self, message: ClosureChecked) -> None:
+        catalog = services_of(self).catalog
+        closure = message.closure
 
         def save(yes: bool | None = True) -> None:
             if yes:
-                catalog.save_closure(closure)
-                for sel in ("#closure-first", "#closure-last", "#closure-reason"):
-                    self.query_one(sel, Input).value = ""
-                self._say(t("lib.saved"))
-                self._load()
+                self._write(lambda: catalog.save_closure(closure), then_clear=True)
 
-        affected = catalog.affected_by_closure(closure)
-        if affected:
+        if message.affected:
             self.app.push_screen(
-                ConfirmScreen(
-                    t("lib.scouts.affected_title", n=len(affected)),
+                YesNoScreen(
+                    t("lib.scouts.affected_title", n=len(message.affected)),
                     t("lib.settings.closure_affected"),
-                    [booking_line(b) for b in affected],
+                    [booking_line(b) for b in message.affected],
                     yes=t("lib.scouts.save_anyway"),
                 ),
                 save,
@@ -214,6 +242,5 @@ class SettingsPane(VerticalScroll):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if key is not None:
-            services_of(self).catalog.remove_closure(str(key))
-            self._say(t("lib.saved"))
-            self._load()
+            catalog = services_of(self).catalog
+            self._write(lambda: catalog.remove_closure(str(key)))

@@ -7,30 +7,30 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
-from kiosk.activity import ActivityService
+from kiosk.activity import ActivityDraft
 from kiosk.booking import CheckIn
 from kiosk.errors import KioskError
-from kiosk.models import Booking, BookingStatus, Scout, Topic
-from screens.librarian.activity import ActivityFormScreen
+from kiosk.models import ActivityRecord, Booking, BookingStatus, Scout, Topic
+from screens.common import cell, services_of, store_work
+from screens.dialogs import YesNoScreen
+from screens.librarian.activity import ActivityFormScreen, FormChoices
 from screens.librarian.common import (
-    ConfirmScreen,
     booking_line,
-    error_text,
+    console_language,
     is_overdue,
-    plain,
-    services_of,
+    refusal,
     status_words,
     t,
     visitor_name,
 )
-from screens.librarian.walkin import WalkInScreen
+from screens.librarian.walkin import WalkInChoices, WalkInScreen
 
 ALL = "*"
 
@@ -48,14 +48,14 @@ class TodayPane(Vertical):
     """The table of one day's bookings (today unless chosen), filters and actions."""
 
     BINDINGS = [
-        Binding("i", "check_in", t("lib.today.check_in"), id="today-check-in"),
-        Binding("d", "done", t("lib.today.done"), id="today-done"),
-        Binding("n", "no_show", t("lib.today.no_show"), id="today-no-show"),
-        Binding("x", "cancel_booking", t("lib.today.cancel"), id="today-cancel"),
-        Binding("w", "walk_in", t("lib.today.walk_in"), id="today-walk-in"),
-        Binding("a", "activity", t("lib.today.activity"), id="today-activity"),
-        Binding("left_square_bracket", "day(-1)", t("lib.today.prev"), id="today-prev"),
-        Binding("right_square_bracket", "day(1)", t("lib.today.next"), id="today-next"),
+        Binding("i", "check_in", "lib.today.check_in", id="today-check-in"),
+        Binding("d", "done", "lib.today.done", id="today-done"),
+        Binding("n", "no_show", "lib.today.no_show", id="today-no-show"),
+        Binding("x", "cancel_booking", "lib.today.cancel", id="today-cancel"),
+        Binding("w", "walk_in", "lib.today.walk_in", id="today-walk-in"),
+        Binding("a", "activity", "lib.today.activity", id="today-activity"),
+        Binding("left_square_bracket", "day(-1)", "lib.today.prev", id="today-prev"),
+        Binding("right_square_bracket", "day(1)", "lib.today.next", id="today-next"),
     ]
 
     @dataclass
@@ -67,8 +67,18 @@ class TodayPane(Vertical):
         text: str
         error: bool = False
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    @dataclass
+    class WalkInReady(Message):
+        choices: WalkInChoices
+
+    @dataclass
+    class ActivityReady(Message):
+        draft: ActivityDraft
+        booking: Booking | None
+        choices: FormChoices
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.day: date | None = None
         self.data: TodayData | None = None
         self._filters_ready = False
@@ -117,7 +127,7 @@ class TodayPane(Vertical):
     def reload(self) -> None:
         self._load(self.day)
 
-    @work(thread=True, exclusive=True, group="today-load")
+    @store_work(group="today-load")
     def _load(self, day: date | None) -> None:
         services = services_of(self)
         now = services.booking.now()
@@ -144,7 +154,7 @@ class TodayPane(Vertical):
                 [(s.name, s.id) for s in message.data.scouts]
             )
             self.query_one("#today-topic", Select).set_options(
-                [(tp.name("lt"), tp.slug) for tp in message.data.topics]
+                [(tp.name(console_language()), tp.slug) for tp in message.data.topics]
             )
         self._fill()
 
@@ -174,7 +184,7 @@ class TodayPane(Vertical):
         keep = self.selected_code()
         table.clear()
         scouts = {s.id: s.name for s in data.scouts}
-        topics = {tp.slug: tp.name("lt") for tp in data.topics}
+        topics = {tp.slug: tp.name(console_language()) for tp in data.topics}
         shown = self._visible()
         overdue = 0
         for b in shown:
@@ -183,13 +193,13 @@ class TodayPane(Vertical):
             style = "bold red" if late else ("dim" if b.state is BookingStatus.CANCELLED else "")
             name_style = style + (" italic" if b.erased_at else "")
             table.add_row(
-                plain(f"{b.starts:%H:%M}–{b.ends:%H:%M}", style),
-                plain(b.code, style),
-                plain(topics.get(b.topic, b.topic), style),
-                plain(scouts.get(b.scout, b.scout), style),
-                plain(b.place, style),
-                plain(visitor_name(b), name_style.strip()),
-                plain(status_words(b, data.now), style),
+                cell(f"{b.starts:%H:%M}–{b.ends:%H:%M}", style),
+                cell(b.code, style),
+                cell(topics.get(b.topic, b.topic), style),
+                cell(scouts.get(b.scout, b.scout), style),
+                cell(b.place, style),
+                cell(visitor_name(b), name_style.strip()),
+                cell(status_words(b, data.now), style),
                 key=b.code,
             )
         if keep is not None:
@@ -208,7 +218,7 @@ class TodayPane(Vertical):
         )
         if not shown:
             summary = t("lib.today.empty", day=data.day.isoformat())
-        self.query_one("#today-summary", Static).update(plain(summary))
+        self.query_one("#today-summary", Static).update(cell(summary))
 
     # -- filters ------------------------------------------------------------------------
 
@@ -265,7 +275,7 @@ class TodayPane(Vertical):
 
     def _say(self, text: str, error: bool = False) -> None:
         msg = self.query_one("#today-message", Static)
-        msg.update(plain(text))
+        msg.update(cell(text))
         msg.set_class(error, "lib-error")
         msg.set_class(not error, "lib-ok")
 
@@ -301,7 +311,7 @@ class TodayPane(Vertical):
                 self._run("cancel", b.code)
 
         self.app.push_screen(
-            ConfirmScreen(
+            YesNoScreen(
                 t("lib.today.cancel_title"),
                 t("lib.today.cancel_body"),
                 [booking_line(b)],
@@ -310,7 +320,7 @@ class TodayPane(Vertical):
             answered,
         )
 
-    @work(thread=True, group="today-action")
+    @store_work(group="today-action", exclusive=False)
     def _run(self, action: str, code: str) -> None:
         service = services_of(self).booking
         try:
@@ -331,7 +341,7 @@ class TodayPane(Vertical):
             else:
                 booking = service.cancel(code)
         except KioskError as exc:
-            self.post_message(self.ActionDone(error_text(exc), error=True))
+            self.post_message(self.ActionDone(refusal(exc), error=True))
             return
         assert booking is not None
         self.post_message(
@@ -347,6 +357,14 @@ class TodayPane(Vertical):
 
     @on(Button.Pressed, "#today-walk-in")
     def action_walk_in(self) -> None:
+        self._prepare_walk_in()
+
+    @store_work(group="today-dialog")
+    def _prepare_walk_in(self) -> None:
+        self.post_message(self.WalkInReady(WalkInChoices.load(services_of(self).booking)))
+
+    @on(WalkInReady)
+    def _walk_in_ready(self, message: WalkInReady) -> None:
         def booked(booking: Booking | None) -> None:
             if booking is not None:
                 self._say(
@@ -360,22 +378,38 @@ class TodayPane(Vertical):
                 )
                 self.reload()
 
-        self.app.push_screen(WalkInScreen(), booked)
+        self.app.push_screen(WalkInScreen(message.choices), booked)
 
     @on(Button.Pressed, "#today-activity")
     def action_activity(self) -> None:
-        services = services_of(self)
-        activity = ActivityService(services.store, services.clock)
-        booking = self.selected_booking()
-        draft = activity.prefill(booking) if booking is not None else activity.blank()
+        self._prepare_activity(self.selected_booking())
 
-        def saved(record: object) -> None:
+    @store_work(group="today-dialog")
+    def _prepare_activity(self, booking: Booking | None) -> None:
+        services = services_of(self)
+        activity = services.activity
+        draft = activity.prefill(booking) if booking is not None else activity.blank()
+        choices = FormChoices.load(services.booking)
+        self.post_message(self.ActivityReady(draft, booking, choices))
+
+    @on(ActivityReady)
+    def _activity_ready(self, message: ActivityReady) -> None:
+        booking = message.booking
+
+        def saved(record: ActivityRecord | None) -> None:
             if record is None:
                 return
             if booking is not None and booking.state.is_open:
-                with contextlib.suppress(KioskError):
-                    services.booking.mark_done(booking.code)
-            self._say(t("lib.activity.saved"))
-            self.reload()
+                self._close_after_activity(booking.code)
+            else:
+                self._say(t("lib.activity.saved"))
+                self.reload()
 
-        self.app.push_screen(ActivityFormScreen(draft, booking), saved)
+        self.app.push_screen(ActivityFormScreen(message.draft, booking, message.choices), saved)
+
+    @store_work(group="today-action", exclusive=False)
+    def _close_after_activity(self, code: str) -> None:
+        """The form is filled: the consultation happened, so an open booking is done."""
+        with contextlib.suppress(KioskError):  # closed meanwhile at another desk
+            services_of(self).booking.mark_done(code)
+        self.post_message(self.ActionDone(t("lib.activity.saved")))

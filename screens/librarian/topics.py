@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from kiosk.errors import KioskError, ValidationError
+from kiosk.errors import KioskError
 from kiosk.models import Topic
-from screens.librarian.common import error_text, plain, services_of, t
+from kiosk.validation import check_slug, check_topic_names, check_topic_texts
+from screens.common import cell, services_of, store_work
+from screens.dialogs import FormScreen
+from screens.librarian.common import console_language, refusal, t
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,30}$")
 
-
-class TopicFormScreen(ModalScreen[Topic | None]):
-    BINDINGS = [Binding("escape", "close", t("lib.back"), id="topic-close")]
+class TopicFormScreen(FormScreen[Topic]):
+    FORM_NAME = "topic"
 
     def __init__(
         self, topic: Topic | None, languages: list[str], taken: set[str], order: int
     ) -> None:
-        super().__init__(id="topic-form", classes="lib-modal")
+        super().__init__(id="topic-form")
         self.topic = topic
         self.languages = languages
         self.taken = taken
@@ -59,29 +59,16 @@ class TopicFormScreen(ModalScreen[Topic | None]):
                         id=f"topic-desc-{lang}",
                         max_length=100,
                     )
-            yield Static("", id="topic-message")
-            with Horizontal(classes="lib-buttons"):
-                yield Button(t("lib.save"), id="topic-save", variant="primary")
-                yield Button(t("lib.back"), id="topic-cancel")
+            yield from self.form_buttons()
 
     def build(self) -> Topic:
-        slug = self.query_one("#topic-slug", Input).value.strip()
-        if self.topic is None:
-            if not SLUG.match(slug):
-                raise ValidationError("slug", "bad_slug", "Use a-z, 0-9 and hyphens (2-31).")
-            if slug in self.taken:
-                raise ValidationError("slug", "slug_taken", "That key is already used.")
-        names = {}
-        descriptions = {}
-        for lang in self.languages:
-            name = self.query_one(f"#topic-name-{lang}", Input).value.strip()
-            desc = self.query_one(f"#topic-desc-{lang}", Input).value.strip()
-            if name:
-                names[lang] = name
-            if desc:
-                descriptions[lang] = desc
-        if not names.get("lt") and not names:
-            raise ValidationError("name", "topic_name", "Enter the topic's name.")
+        slug = self.topic.slug if self.topic else check_slug(self.value("#topic-slug"), self.taken)
+        names = check_topic_names(
+            {lang: self.value(f"#topic-name-{lang}") for lang in self.languages}
+        )
+        descriptions = check_topic_texts(
+            {lang: self.value(f"#topic-desc-{lang}") for lang in self.languages}
+        )
         if self.topic is None:
             return Topic(slug, names, descriptions, True, self.order)
         return replace(
@@ -89,20 +76,6 @@ class TopicFormScreen(ModalScreen[Topic | None]):
             names={**self.topic.names, **names},
             descriptions={**self.topic.descriptions, **descriptions},
         )
-
-    @on(Button.Pressed, "#topic-save")
-    @on(Input.Submitted)
-    def _save(self) -> None:
-        try:
-            self.dismiss(self.build())
-        except KioskError as exc:
-            msg = self.query_one("#topic-message", Static)
-            msg.update(plain(error_text(exc)))
-            msg.add_class("lib-error")
-
-    @on(Button.Pressed, "#topic-cancel")
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 @dataclass
@@ -113,17 +86,22 @@ class TopicsData:
 
 class TopicsPane(Vertical):
     BINDINGS = [
-        Binding("u", "move(-1)", t("lib.topics.up"), id="topics-up"),
-        Binding("j", "move(1)", t("lib.topics.down"), id="topics-down"),
-        Binding("space", "toggle", t("lib.topics.toggle"), id="topics-toggle"),
+        Binding("u", "move(-1)", "lib.topics.up", id="topics-up"),
+        Binding("j", "move(1)", "lib.topics.down", id="topics-down"),
+        Binding("space", "toggle", "lib.topics.toggle", id="topics-toggle"),
     ]
 
     @dataclass
     class Loaded(Message):
         data: TopicsData
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    @dataclass
+    class Saved(Message):
+        text: str
+        error: bool = False
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.data: TopicsData | None = None
         self.current: str | None = None
 
@@ -152,7 +130,7 @@ class TopicsPane(Vertical):
     def reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="topics-load")
+    @store_work(group="topics-load")
     def _load(self) -> None:
         c = services_of(self).catalog
         self.post_message(self.Loaded(TopicsData(c.topics(), c.settings().languages)))
@@ -165,11 +143,11 @@ class TopicsPane(Vertical):
         for n, tp in enumerate(self.data.topics, start=1):
             style = "" if tp.active else "dim"
             table.add_row(
-                plain(str(n), style),
-                plain(tp.slug, style),
-                plain(tp.names.get("lt", ""), style),
-                plain(tp.names.get("en", ""), style),
-                plain(t("lib.topics.on") if tp.active else t("lib.topics.off"), style),
+                cell(str(n), style),
+                cell(tp.slug, style),
+                cell(tp.names.get(console_language(), ""), style),
+                cell(tp.names.get("en", ""), style),
+                cell(t("lib.topics.on") if tp.active else t("lib.topics.off"), style),
                 key=tp.slug,
             )
         slugs = [tp.slug for tp in self.data.topics]
@@ -183,8 +161,24 @@ class TopicsPane(Vertical):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next((tp for tp in self.data.topics if tp.slug == key), None)
 
-    def _done(self, text: str) -> None:
-        self.query_one("#topics-message", Static).update(plain(text))
+    def _write(self, change: Callable[[], None], text: str) -> None:
+        """Save in a worker; say ``text`` when done (or the refusal) and read again."""
+        self._save(change, text)
+
+    @store_work(group="topics-write")
+    def _save(self, change: Callable[[], None], text: str) -> None:
+        try:
+            change()
+        except KioskError as exc:
+            self.post_message(self.Saved(refusal(exc), error=True))
+            return
+        self.post_message(self.Saved(text))
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        box = self.query_one("#topics-message", Static)
+        box.update(cell(message.text))
+        box.set_class(message.error, "lib-error")
         self.reload()
 
     @on(Button.Pressed, "#topics-up")
@@ -206,21 +200,27 @@ class TopicsPane(Vertical):
             return
         topics[i], topics[j] = topics[j], topics[i]
         catalog = services_of(self).catalog
-        for order, tp in enumerate(topics):
-            if tp.order != order:
-                catalog.save_topic(replace(tp, order=order))
+        changed = [replace(tp, order=n) for n, tp in enumerate(topics) if tp.order != n]
+
+        def move() -> None:
+            for tp in changed:
+                catalog.save_topic(tp)
+
         self.current = topic.slug
-        self._done(t("lib.topics.moved", name=topic.name("lt")))
+        self._write(move, t("lib.topics.moved", name=topic.name(console_language())))
 
     @on(Button.Pressed, "#topics-toggle")
     def action_toggle(self) -> None:
         topic = self._selected()
         if topic is None:
             return
-        services_of(self).catalog.save_topic(replace(topic, active=not topic.active))
+        catalog = services_of(self).catalog
         self.current = topic.slug
         key = "lib.topics.disabled" if topic.active else "lib.topics.enabled"
-        self._done(t(key, name=topic.name("lt")))
+        self._write(
+            lambda: catalog.save_topic(replace(topic, active=not topic.active)),
+            t(key, name=topic.name(console_language())),
+        )
 
     @on(Button.Pressed, "#topics-edit")
     def _edit(self) -> None:
@@ -238,9 +238,8 @@ class TopicsPane(Vertical):
 
         def done(result: Topic | None) -> None:
             if result is not None:
-                catalog.save_topic(result)
                 self.current = result.slug
-                self._done(t("lib.saved"))
+                self._write(lambda: catalog.save_topic(result), t("lib.saved"))
 
         order = max((tp.order for tp in self.data.topics), default=-1) + 1
         self.app.push_screen(

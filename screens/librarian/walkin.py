@@ -4,25 +4,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from kiosk.booking import BookingService
 from kiosk.errors import KioskError
-from kiosk.models import Booking, Slot, Source
-from screens.librarian.common import error_text, plain, services_of, t
+from kiosk.models import Booking, Slot, Source, Topic
+from screens.common import cell, safe_text, services_of, store_work
+from screens.dialogs import Dialog
+from screens.librarian.common import console_language, refusal, t
 
-WEEKDAYS = ["Pr", "An", "Tr", "Kt", "Pn", "Št", "Sk"]
 MAX_SLOTS = 60
 
 
-class WalkInScreen(ModalScreen[Booking | None]):
-    BINDINGS = [Binding("escape", "close", t("lib.back"), id="walkin-close")]
+@dataclass(frozen=True)
+class WalkInChoices:
+    """Topics, e-scouts' names and languages to offer (read in a worker before it opens)."""
 
+    topics: list[Topic]
+    scouts: dict[str, str]
+    languages: list[str]
+
+    @classmethod
+    def load(cls, booking: BookingService) -> WalkInChoices:
+        scouts = {s.id: s.name for s in booking.scouts()}
+        return cls(booking.topics(), scouts, booking.settings().languages)
+
+
+class WalkInScreen(Dialog[Booking | None]):
     @dataclass
     class SlotsLoaded(Message):
         slots: list[Slot]
@@ -32,20 +44,20 @@ class WalkInScreen(ModalScreen[Booking | None]):
         booking: Booking | None
         error: str = ""
 
-    def __init__(self) -> None:
-        super().__init__(id="walkin-screen", classes="lib-modal")
+    def __init__(self, choices: WalkInChoices) -> None:
+        super().__init__(id="walkin-screen")
+        self.choices = choices
         self.slots: list[Slot] = []
 
     def compose(self) -> ComposeResult:
-        services = services_of(self)
-        topics = services.booking.topics()
-        self._scouts = {s.id: s.name for s in services.booking.scouts()}
-        languages = services.booking.settings().languages
+        topics = self.choices.topics
+        languages = self.choices.languages
+        default_language = languages[0] if languages else console_language()
         with VerticalScroll(classes="lib-dialog lib-form", id="walkin-dialog"):
             yield Label(t("lib.walkin.title"), classes="lib-dialog-title")
             yield Label(t("lib.walkin.topic"))
             yield Select(
-                [(tp.name("lt"), tp.slug) for tp in topics],
+                [(safe_text(tp.name(console_language())), tp.slug) for tp in topics],
                 id="walkin-topic",
                 prompt=t("lib.walkin.choose_topic"),
             )
@@ -59,7 +71,7 @@ class WalkInScreen(ModalScreen[Booking | None]):
             yield Select(
                 [(lang.upper(), lang) for lang in languages],
                 id="walkin-lang",
-                value=languages[0] if languages else "lt",
+                value=default_language,
                 allow_blank=False,
             )
             yield Static("", id="walkin-message")
@@ -69,7 +81,7 @@ class WalkInScreen(ModalScreen[Booking | None]):
 
     def _say(self, text: str, error: bool = True) -> None:
         msg = self.query_one("#walkin-message", Static)
-        msg.update(plain(text))
+        msg.update(cell(text))
         msg.set_class(error, "lib-error")
 
     @on(Select.Changed, "#walkin-topic")
@@ -78,7 +90,7 @@ class WalkInScreen(ModalScreen[Booking | None]):
             self._say("", error=False)
             self._load_slots(event.value)
 
-    @work(thread=True, exclusive=True, group="walkin-slots")
+    @store_work(group="walkin-slots")
     def _load_slots(self, topic: str) -> None:
         slots = services_of(self).booking.free_slots(topic)
         self.post_message(self.SlotsLoaded(slots[:MAX_SLOTS]))
@@ -90,8 +102,10 @@ class WalkInScreen(ModalScreen[Booking | None]):
         select.set_options(
             [
                 (
-                    f"{s.start:%m-%d} {WEEKDAYS[s.start.weekday()]} {s.start:%H:%M} · "
-                    f"{self._scouts.get(s.scout, s.scout)} · {s.place}",
+                    safe_text(
+                        f"{s.start:%m-%d} {t(f'lib.weekday_short.{s.start.weekday()}')} "
+                        f"{s.start:%H:%M} · {self.choices.scouts.get(s.scout, s.scout)} · {s.place}"
+                    ),
                     str(n),
                 )
                 for n, s in enumerate(self.slots)
@@ -119,10 +133,10 @@ class WalkInScreen(ModalScreen[Booking | None]):
             self.slots[int(slot)],
             self.query_one("#walkin-name", Input).value,
             self.query_one("#walkin-phone", Input).value or None,
-            lang if isinstance(lang, str) else "lt",
+            lang if isinstance(lang, str) else console_language(),
         )
 
-    @work(thread=True, exclusive=True, group="walkin-book")
+    @store_work(group="walkin-book")
     def _submit(self, topic: str, slot: Slot, name: str, phone: str | None, lang: str) -> None:
         try:
             ticket = services_of(self).booking.book(
@@ -135,7 +149,7 @@ class WalkInScreen(ModalScreen[Booking | None]):
                 source=Source.LIBRARIAN,
             )
         except KioskError as exc:
-            self.post_message(self.Result(None, error_text(exc)))
+            self.post_message(self.Result(None, refusal(exc)))
             return
         self.post_message(self.Result(ticket.booking))
 
@@ -150,5 +164,5 @@ class WalkInScreen(ModalScreen[Booking | None]):
             self._load_slots(topic)  # the time may just have been taken by a kiosk
 
     @on(Button.Pressed, "#walkin-cancel")
-    def action_close(self) -> None:
+    def _cancel(self) -> None:
         self.dismiss(None)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from textual import on, work
+from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, ItemGrid, Vertical
 from textual.content import Content
@@ -20,19 +20,12 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from kiosk.booking import Ticket
-from kiosk.errors import Conflict, KioskError, ValidationError
+from kiosk.errors import Conflict, ErrorCode, KioskError, ValidationError
 from kiosk.models import Slot, Topic
 from kiosk.tickets import qr_matrix
 from kiosk.validation import NAME_MAX, clean_name, normalize_phone
-from screens.visitor.common import (
-    Draft,
-    TypingScreen,
-    VisitorScreen,
-    error_text,
-    plain,
-    services_of,
-    when_text,
-)
+from screens.common import error_text, plain, safe_text, services_of, store_work
+from screens.visitor.common import Draft, TypingScreen, VisitorScreen, when_text
 from screens.widgets import OnScreenKeyboard, QRCode
 
 # -- 2. Topic -------------------------------------------------------------------------
@@ -42,7 +35,9 @@ class TopicButton(Button):
     """A large topic button: name and its one-line description."""
 
     def __init__(self, topic: Topic, lang: str) -> None:
-        label = Content.assemble((topic.name(lang), "bold"), "\n", Content(topic.description(lang)))
+        label = Content.assemble(
+            (safe_text(topic.name(lang)), "bold"), "\n", plain(topic.description(lang))
+        )
         super().__init__(label, classes="v-topic", id=f"topic-{topic.slug}")
         self.topic = topic
 
@@ -62,7 +57,7 @@ class TopicScreen(VisitorScreen):
     def on_mount(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="topics")
+    @store_work(group="topics")
     def _load(self) -> None:
         self.post_message(self.Loaded(services_of(self).booking.topics(active_only=True)))
 
@@ -92,22 +87,21 @@ class SlotButton(Button):
     """One free time: the time, and where."""
 
     def __init__(self, slot: Slot, time_text: str, index: int) -> None:
-        label = Content.assemble((time_text, "bold"), "\n", Content(slot.place))
+        label = Content.assemble((time_text, "bold"), "\n", plain(slot.place))
         super().__init__(label, classes="v-slot", id=f"slot-{index}")
         self.slot = slot
 
 
-@dataclass
-class SlotsLoaded(Message):
-    slots: list[Slot]
-    today: date
-    days: int
-    scouts: dict[str, str]
-    retention_days: int
-
-
 class TimeScreen(VisitorScreen):
     TITLE_KEY = "v.time.title"
+
+    @dataclass
+    class Loaded(Message):
+        slots: list[Slot]
+        today: date
+        days: int
+        scouts: dict[str, str]
+        retention_days: int
 
     def __init__(self, draft: Draft) -> None:
         super().__init__()
@@ -133,20 +127,20 @@ class TimeScreen(VisitorScreen):
         box.display = bool(notice)
         self._load()
 
-    @work(thread=True, exclusive=True, group="slots")
+    @store_work(group="slots")
     def _load(self) -> None:
         booking = services_of(self).booking
         slots = booking.free_slots(self.draft.topic.slug)
         scouts = {s.id: s.name for s in booking.scouts()}
         settings = booking.settings()
         self.post_message(
-            SlotsLoaded(
+            self.Loaded(
                 slots, booking.now().date(), settings.horizon_days, scouts, settings.retention_days
             )
         )
 
-    @on(SlotsLoaded)
-    async def _loaded(self, message: SlotsLoaded) -> None:
+    @on(Loaded)
+    async def _loaded(self, message: Loaded) -> None:
         t = self.t
         self.slots = message.slots
         self.draft.scouts = message.scouts
@@ -167,7 +161,7 @@ class TimeScreen(VisitorScreen):
         first.label = Content.assemble(
             ("\u25b6 " + t("v.time.first"), "bold"),
             "\n",
-            Content(
+            plain(
                 t(
                     "v.time.first_when",
                     day=t.day_label(slot.start.date()),
@@ -218,7 +212,7 @@ class TimeScreen(VisitorScreen):
 
 class DetailsScreen(TypingScreen):
     TITLE_KEY = "v.details.title"
-    BINDINGS = [Binding("ctrl+j", "next", "Continue", id="details-next", show=False)]
+    BINDINGS = [Binding("ctrl+j", "next", "v.details.next", id="details-next", show=False)]
 
     def __init__(self, draft: Draft) -> None:
         super().__init__()
@@ -296,7 +290,7 @@ class DetailsScreen(TypingScreen):
             return
         self.draft.name = name
         self.draft.phone = phone or ""
-        self.app.push_screen(ConfirmScreen(self.draft))
+        self.app.push_screen(ConfirmBookingScreen(self.draft))
 
     def _show_error(self, field: str, exc: ValidationError | None) -> None:
         box = self.query_one(f"#{field}-error", Static)
@@ -316,19 +310,17 @@ class DetailsScreen(TypingScreen):
 # -- 5. Confirm -----------------------------------------------------------------------
 
 
-@dataclass
-class Booked(Message):
-    ticket: Ticket
-
-
-@dataclass
-class BookingRefused(Message):
-    error: KioskError
-
-
-class ConfirmScreen(VisitorScreen):
+class ConfirmBookingScreen(VisitorScreen):
     TITLE_KEY = "v.confirm.title"
     BACK_KEY = "v.confirm.change"
+
+    @dataclass
+    class Booked(Message):
+        ticket: Ticket
+
+    @dataclass
+    class Refused(Message):
+        error: KioskError
 
     def __init__(self, draft: Draft) -> None:
         super().__init__()
@@ -386,7 +378,7 @@ class ConfirmScreen(VisitorScreen):
         box.display = bool(text)
         box.set_class(warn, "v-warn")
 
-    @work(thread=True, exclusive=True, group="book")
+    @store_work(group="book")
     def _book(self) -> None:
         draft = self.draft
         assert draft.slot is not None
@@ -400,32 +392,36 @@ class ConfirmScreen(VisitorScreen):
                 language=self.t.lang,
             )
         except KioskError as exc:
-            self.post_message(BookingRefused(exc))
+            self.post_message(self.Refused(exc))
             return
-        self.post_message(Booked(ticket))
+        self.post_message(self.Booked(ticket))
 
     @on(Booked)
     def _booked(self, message: Booked) -> None:
+        # The flow is over: nothing to go back to. The ticket goes on the start screen
+        # once the steps above it are gone (popping runs after this handler).
         app = self.app
-        while len(app.screen_stack) > 2:  # the flow is over: nothing to go back to
-            app.pop_screen()
-        app.push_screen(TicketScreen(message.ticket, self.draft))
+        app.screen_stack[0].pop_until_active()
+        app.call_later(app.push_screen, TicketScreen(message.ticket, self.draft))
 
-    @on(BookingRefused)
-    def _refused(self, message: BookingRefused) -> None:
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
         error = message.error
         text = error_text(self.t, error)
-        if isinstance(error, Conflict) and error.code == "slot_taken":
+        if isinstance(error, Conflict) and error.code == ErrorCode.SLOT_TAKEN:
             # Lost the race: kindly back to the times, read again.
-            app = self.app
-            while not isinstance(app.screen, TimeScreen) and len(app.screen_stack) > 2:
-                app.pop_screen()
-            if isinstance(app.screen, TimeScreen):
-                app.screen.reload_slots(text)
+            times = next((s for s in self.app.screen_stack if isinstance(s, TimeScreen)), None)
+            if times is not None:
+                times.pop_until_active()
+                times.reload_slots(text)
             return
         self._say("\u26a0 " + text, warn=True)
         # A retry cannot help these; anything else (a store hiccup) may be tried again.
-        final = error.code in ("too_many_bookings", "topic_inactive", "unknown_topic")
+        final = error.code in (
+            ErrorCode.TOO_MANY_BOOKINGS,
+            ErrorCode.TOPIC_INACTIVE,
+            ErrorCode.UNKNOWN_TOPIC,
+        )
         self.query_one("#confirm-ok", Button).disabled = final
         self.query_one("#v-back", Button).focus()
 
@@ -433,16 +429,15 @@ class ConfirmScreen(VisitorScreen):
 # -- 6. Ticket ------------------------------------------------------------------------
 
 
-@dataclass
-class TicketReady(Message):
-    matrix: list[list[bool]]
-    return_seconds: float
-
-
 class TicketScreen(VisitorScreen):
     TITLE_KEY = "v.ticket.title"
     BACK_KEY = "v.ticket.done"
     BACK_SIGN = "\u2714 "
+
+    @dataclass
+    class Ready(Message):
+        matrix: list[list[bool]]
+        return_seconds: float
 
     def __init__(self, ticket: Ticket, draft: Draft) -> None:
         super().__init__()
@@ -481,21 +476,21 @@ class TicketScreen(VisitorScreen):
         self.query_one("#v-back", Button).focus()
         self._prepare()
 
-    @work(thread=True, exclusive=True, group="ticket")
+    @store_work(group="ticket")
     def _prepare(self) -> None:
         services = services_of(self)
         matrix = qr_matrix(self.ticket.token)
         seconds = services.booking.settings().ticket_return_seconds
-        self.post_message(TicketReady(matrix, seconds))
+        self.post_message(self.Ready(matrix, seconds))
 
-    @on(TicketReady)
-    def _ready(self, message: TicketReady) -> None:
+    @on(Ready)
+    def _ready(self, message: Ready) -> None:
         self.query_one("#ticket-qr", QRCode).set_matrix(message.matrix)
         self.set_timer(message.return_seconds, self._auto_return)
 
     def _auto_return(self) -> None:
         if self.app.screen is self:
-            self.app.return_to_welcome()  # type: ignore[attr-defined]
+            self.post_message(self.ReturnToWelcome())
 
     def action_back(self) -> None:
-        self.app.return_to_welcome()  # type: ignore[attr-defined]
+        self.post_message(self.ReturnToWelcome())

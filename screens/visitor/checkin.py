@@ -5,29 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Label, Static
+from textual.widgets import Static
 
 from kiosk.booking import CheckIn
 from kiosk.clock import as_local
 from kiosk.i18n import Translator
-from kiosk.tickets import VerifyResult, normalize_ticket_input
-from screens.visitor.codeinput import CodeInput
-from screens.visitor.common import BookingView, TypingScreen, plain, services_of
+from kiosk.tickets import VerifyResult
+from screens.common import plain, services_of, store_work
+from screens.visitor.codeentry import CodeEntry
+from screens.visitor.common import BookingView, TypingScreen
 from screens.visitor.lookup import booking_view
 from screens.widgets import OnScreenKeyboard
-
-
-@dataclass
-class Checked(Message):
-    result: VerifyResult
-    view: BookingView | None
-    clear_after: float
 
 
 def result_text(t: Translator, result: VerifyResult, view: BookingView | None) -> str:
@@ -55,7 +48,15 @@ class CheckInScreen(TypingScreen):
     TITLE_KEY = "v.checkin.title"
     UPPER_CASE = True
     # A scanner whose suffix is a line feed sends ctrl+j instead of Enter.
-    BINDINGS = [Binding("ctrl+j", "check", "Check in", id="checkin-lf", show=False)]
+    BINDINGS = [Binding("ctrl+j", "check", "v.checkin.go", id="checkin-lf", show=False)]
+
+    @dataclass
+    class Answered(Message):
+        """The answer to one ticket or code, with the booking's names when there is one."""
+
+        result: VerifyResult
+        view: BookingView | None
+        clear_after: float
 
     def __init__(self) -> None:
         super().__init__()
@@ -63,41 +64,40 @@ class CheckInScreen(TypingScreen):
 
     def compose_body(self) -> Iterable[Widget]:
         t = self.t
-        yield Label(plain(t("v.checkin.prompt")), classes="v-field-label")
-        with Horizontal(classes="v-code-row"):
-            yield CodeInput(t("v.checkin.placeholder"), id="checkin-code")
-            yield Button(
-                plain(t("v.checkin.go")), id="checkin-go", variant="primary", classes="v-find"
-            )
+        yield CodeEntry(
+            "checkin",
+            prompt=t("v.checkin.prompt"),
+            placeholder=t("v.checkin.placeholder"),
+            button=t("v.checkin.go"),
+            button_id="checkin-go",
+            clear=True,
+        )
         yield Static(id="checkin-result", classes="v-card v-result")
         yield OnScreenKeyboard("code", backspace_label=t("v.key.backspace"), id="checkin-keyboard")
 
     def on_mount(self) -> None:
         self.query_one("#checkin-result").display = False
         # Focused on arrival: a USB scanner works without touching anything.
-        self.query_one("#checkin-code", CodeInput).focus()
+        self.query_one(CodeEntry).focus_field()
 
-    @on(CodeInput.Submitted, "#checkin-code")
-    @on(Button.Pressed, "#checkin-go")
     def action_check(self) -> None:
-        field = self.query_one("#checkin-code", CodeInput)
-        text = normalize_ticket_input(field.value)
-        field.value = ""  # ready for the next scan whatever the answer
-        field.focus()
-        if not text:
-            return
-        self._check(text)
+        self.query_one(CodeEntry).submit()
 
-    @work(thread=True, exclusive=False, group="checkin")
+    @on(CodeEntry.Entered)
+    def _entered(self, event: CodeEntry.Entered) -> None:
+        if event.text:
+            self._check(event.text)
+
+    @store_work(group="checkin", exclusive=False)
     def _check(self, text: str) -> None:
         services = services_of(self)
         outcome: CheckIn = services.booking.check_in(text)
         view = booking_view(services, outcome.booking) if outcome.booking else None
         clear_after = services.booking.settings().ticket_return_seconds
-        self.post_message(Checked(outcome.result, view, clear_after))
+        self.post_message(self.Answered(outcome.result, view, clear_after))
 
-    @on(Checked)
-    def _checked(self, message: Checked) -> None:
+    @on(Answered)
+    def _answered(self, message: Answered) -> None:
         box = self.query_one("#checkin-result", Static)
         ok = message.result is VerifyResult.OK
         sign = "\u2714 " if ok else "\u26a0 "
@@ -105,7 +105,7 @@ class CheckInScreen(TypingScreen):
         box.set_class(ok, "v-ok")
         box.set_class(not ok, "v-warn")
         box.display = True
-        self.query_one("#checkin-code", CodeInput).focus()
+        self.query_one(CodeEntry).focus_field()
         # The next person at the door should not read this visitor's name and place.
         if self._clear_timer is not None:
             self._clear_timer.stop()

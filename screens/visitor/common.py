@@ -1,52 +1,25 @@
-"""Shared bits of the visitor screens: translation, plain text, the frame with Back and help."""
+"""Shared bits of the visitor screens: the draft, the frame with Back and help, typing."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
-from kiosk.errors import KioskError
 from kiosk.i18n import Translator
 from kiosk.models import Booking, Slot, Topic
+from screens.common import plain, translator
 from screens.widgets import OnScreenKeyboard
 from screens.widgets.keyboard import BACKSPACE
-
-if TYPE_CHECKING:
-    from kiosk.services import Services
-
-
-def plain(text: str | None) -> Content:
-    """Text shown exactly as written (visitor input, names from data): never markup."""
-    return Content(text or "")
-
-
-def translator(widget: Widget) -> Translator:
-    return widget.app.t  # type: ignore[attr-defined,no-any-return]
-
-
-def services_of(widget: Widget) -> Services:
-    return widget.app.services  # type: ignore[attr-defined,no-any-return]
-
-
-def error_text(t: Translator, exc: BaseException) -> str:
-    """A refusal in plain words from the catalogue, keyed on the error's stable code."""
-    if isinstance(exc, KioskError):
-        key = f"v.err.{exc.code}"
-        text = t(key)
-        if text != key:
-            return text
-    return t("v.err.generic")
 
 
 def when_text(t: Translator, start: datetime, end: datetime) -> str:
@@ -84,8 +57,12 @@ class Body(VerticalScroll, can_focus=False):
 class VisitorScreen(Screen[None]):
     """Title on top, scrolling body, and a bar with Back and the 'call the librarian' hint."""
 
-    BINDINGS = [Binding("escape", "back", "Back", id="visitor-back")]
+    BINDINGS = [Binding("escape", "back", "v.back", id="visitor-back")]
     TITLE_KEY = ""
+
+    class ReturnToWelcome(Message):
+        """The visit is over (the ticket is read, or Done was tapped): wipe it."""
+
     BACK_KEY = "v.back"
     BACK_SIGN = "\u25c0 "
 

@@ -14,15 +14,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from kiosk.i18n import Translator
-from screens.visitor.common import plain, translator
+from screens.common import plain, translator
 
 
 class MoreTimeScreen(ModalScreen[bool]):
     """Answers True for more time; False (or the countdown running out) wipes the visit."""
 
     BINDINGS = [
-        Binding("escape", "more", "More time", id="more-time"),
-        Binding("enter", "more", "More time", id="more-time-enter", show=False),
+        Binding("escape", "more", "v.more.yes", id="more-time"),
+        Binding("enter", "more", "v.more.yes", id="more-time-enter", show=False),
     ]
 
     def __init__(self, countdown_seconds: float) -> None:

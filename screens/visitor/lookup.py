@@ -5,29 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Static
 
 from kiosk.errors import KioskError, NotFound
+from kiosk.i18n import Translator
 from kiosk.models import Booking, BookingStatus
 from kiosk.services import Services
 from kiosk.tickets import is_token, normalize_ticket_input
-from screens.visitor.codeinput import CodeInput
-from screens.visitor.common import (
-    BookingView,
-    TypingScreen,
-    error_text,
-    plain,
-    services_of,
-    translator,
-    when_text,
-)
+from screens.common import error_text, plain, services_of, store_work, translator
+from screens.dialogs import YesNoScreen
+from screens.visitor.codeentry import CodeEntry
+from screens.visitor.common import BookingView, TypingScreen, when_text
 from screens.widgets import OnScreenKeyboard
 
 
@@ -55,17 +49,23 @@ def find_booking(services: Services, text: str) -> Booking:
     return services.booking.lookup(wanted)
 
 
-class ConfirmCancelScreen(ModalScreen[bool]):
-    """'Cancel this booking?' True = yes, cancel it."""
+class ConfirmCancelScreen(YesNoScreen):
+    """'Cancel this booking?' True = yes, cancel it. The visitor's look and words."""
 
-    BINDINGS = [Binding("escape", "keep", "Keep the booking", id="cancel-keep")]
+    YES_ID = "cancel-yes"
+    NO_ID = "cancel-no"
+    DEFAULT_CLASSES = "v-modal"
 
     def __init__(self, view: BookingView) -> None:
-        super().__init__(id="confirm-cancel", classes="v-modal")
+        super().__init__("", id="confirm-cancel")
         self.view = view
 
+    @property
+    def t(self) -> Translator:
+        return translator(self)
+
     def compose(self) -> ComposeResult:
-        t = translator(self)
+        t = self.t
         booking = self.view.booking
         with Vertical(classes="v-dialog"):
             yield Static(plain(t("v.cancel.title")), classes="v-dialog-title")
@@ -75,48 +75,36 @@ class ConfirmCancelScreen(ModalScreen[bool]):
             with Horizontal(classes="v-dialog-buttons"):
                 yield Button(
                     plain("\u2716 " + t("v.cancel.yes")),
-                    id="cancel-yes",
+                    id=self.YES_ID,
                     variant="error",
                     classes="v-big",
                 )
                 yield Button(
                     plain("\u25c0 " + t("v.cancel.no")),
-                    id="cancel-no",
+                    id=self.NO_ID,
                     variant="primary",
                     classes="v-big",
                 )
-
-    def on_mount(self) -> None:
-        self.query_one("#cancel-no", Button).focus()
-
-    @on(Button.Pressed, "#cancel-yes")
-    def _yes(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#cancel-no")
-    def action_keep(self) -> None:
-        self.dismiss(False)
-
-
-@dataclass
-class Found(Message):
-    view: BookingView
-
-
-@dataclass
-class LookupFailed(Message):
-    error: KioskError
-
-
-@dataclass
-class Cancelled(Message):
-    view: BookingView
 
 
 class LookupScreen(TypingScreen):
     TITLE_KEY = "v.lookup.title"
     UPPER_CASE = True
-    BINDINGS = [Binding("ctrl+j", "find", "Find", id="lookup-find-lf", show=False)]
+    BINDINGS = [Binding("ctrl+j", "find", "v.lookup.find", id="lookup-find-lf", show=False)]
+
+    @dataclass
+    class Found(Message):
+        view: BookingView
+
+    @dataclass
+    class Refused(Message):
+        """Not found, or the cancel was refused."""
+
+        error: KioskError
+
+    @dataclass
+    class Cancelled(Message):
+        view: BookingView
 
     def __init__(self) -> None:
         super().__init__()
@@ -124,12 +112,14 @@ class LookupScreen(TypingScreen):
 
     def compose_body(self) -> Iterable[Widget]:
         t = self.t
-        yield Label(plain(t("v.lookup.prompt")), classes="v-field-label")
-        with Horizontal(classes="v-code-row"):
-            yield CodeInput(t("v.lookup.placeholder"), id="lookup-code")
-            yield Button(
-                plain(t("v.lookup.find")), id="lookup-find", variant="primary", classes="v-find"
-            )
+        yield CodeEntry(
+            "lookup",
+            prompt=t("v.lookup.prompt"),
+            placeholder=t("v.lookup.placeholder"),
+            button=t("v.lookup.find"),
+            button_id="lookup-find",
+            clear=False,
+        )
         yield Static(id="lookup-status", classes="v-notice")
         with Vertical(id="lookup-result", classes="v-card"):
             yield Static(id="lookup-details")
@@ -144,29 +134,28 @@ class LookupScreen(TypingScreen):
     def on_mount(self) -> None:
         self.query_one("#lookup-status").display = False
         self.query_one("#lookup-result").display = False
-        self.query_one("#lookup-code", CodeInput).focus()
+        self.query_one(CodeEntry).focus_field()
 
-    @on(CodeInput.Submitted, "#lookup-code")
-    @on(Button.Pressed, "#lookup-find")
     def action_find(self) -> None:
-        field = self.query_one("#lookup-code", CodeInput)
-        text = normalize_ticket_input(field.value)
-        if not text:
+        self.query_one(CodeEntry).submit()
+
+    @on(CodeEntry.Entered)
+    def _entered(self, event: CodeEntry.Entered) -> None:
+        if not event.text:
             self._say(self.t("v.lookup.empty"), warn=True)
-            field.focus()
             return
         self._say(self.t("v.loading"))
-        self._find(text)
+        self._find(event.text)
 
-    @work(thread=True, exclusive=True, group="lookup")
+    @store_work(group="lookup")
     def _find(self, text: str) -> None:
         services = services_of(self)
         try:
             booking = find_booking(services, text)
         except KioskError as exc:
-            self.post_message(LookupFailed(exc))
+            self.post_message(self.Refused(exc))
             return
-        self.post_message(Found(booking_view(services, booking)))
+        self.post_message(self.Found(booking_view(services, booking)))
 
     def _say(self, text: str, warn: bool = False) -> None:
         box = self.query_one("#lookup-status", Static)
@@ -174,12 +163,12 @@ class LookupScreen(TypingScreen):
         box.display = bool(text)
         box.set_class(warn, "v-warn")
 
-    @on(LookupFailed)
-    def _failed(self, message: LookupFailed) -> None:
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
         self.view = None
         self.query_one("#lookup-result").display = False
         self._say("\u26a0 " + error_text(self.t, message.error), warn=True)
-        self.query_one("#lookup-code", CodeInput).focus()
+        self.query_one(CodeEntry).focus_field()
 
     @on(Found)
     def _found(self, message: Found) -> None:
@@ -215,15 +204,15 @@ class LookupScreen(TypingScreen):
         if yes and self.view is not None:
             self._cancel(self.view)
 
-    @work(thread=True, exclusive=True, group="lookup")
+    @store_work(group="lookup")
     def _cancel(self, view: BookingView) -> None:
         services = services_of(self)
         try:
-            booking = services.booking.cancel(view.booking.code)
+            booking = services.booking.cancel_by_visitor(view.booking.code)
         except KioskError as exc:
-            self.post_message(LookupFailed(exc))
+            self.post_message(self.Refused(exc))
             return
-        self.post_message(Cancelled(BookingView(booking, view.topic, view.scout)))
+        self.post_message(self.Cancelled(BookingView(booking, view.topic, view.scout)))
 
     @on(Cancelled)
     def _cancelled(self, message: Cancelled) -> None:

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
@@ -15,7 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator, available_languages
-from screens.visitor.common import Body, plain, services_of, translator
+from screens.common import plain, services_of, store_work, translator
+from screens.visitor.common import Body
 
 TAPS_FOR_LIBRARIAN = 5
 TAP_WINDOW_SECONDS = 4.0
@@ -29,6 +30,9 @@ def languages() -> list[str]:
 class LibraryName(Static):
     """The library's name; five quick taps open the librarian PIN prompt (hidden gesture)."""
 
+    class LibrarianRequested(Message):
+        """The hidden gesture was made: the App opens the PIN prompt."""
+
     def __init__(self, **kwargs: str) -> None:
         super().__init__(**kwargs)
         self._taps: list[float] = []
@@ -38,7 +42,7 @@ class LibraryName(Static):
         self._taps = [t for t in self._taps if now - t < TAP_WINDOW_SECONDS] + [now]
         if len(self._taps) >= TAPS_FOR_LIBRARIAN:
             self._taps = []
-            self.app.action_librarian()  # type: ignore[attr-defined]
+            self.post_message(self.LibrarianRequested())
 
 
 class WelcomeScreen(Screen[None]):
@@ -46,15 +50,21 @@ class WelcomeScreen(Screen[None]):
 
     IDLE_EXEMPT = True  # nothing typed here: no "More time?" prompt
     BINDINGS = [
-        Binding("1", "choose('book')", "Register", id="welcome-book", show=False),
-        Binding("2", "choose('lookup')", "I have a booking", id="welcome-lookup", show=False),
-        Binding("3", "choose('checkin')", "I have arrived", id="welcome-checkin", show=False),
+        Binding("1", "choose('book')", "v.welcome.book", id="welcome-book", show=False),
+        Binding("2", "choose('lookup')", "v.welcome.lookup", id="welcome-lookup", show=False),
+        Binding("3", "choose('checkin')", "v.welcome.checkin", id="welcome-checkin", show=False),
     ]
 
     @dataclass
     class Loaded(Message):
         library: str
         today: date
+
+    @dataclass
+    class LanguageChosen(Message):
+        """The visitor tapped a language; the App switches and calls ``refresh_texts``."""
+
+        lang: str
 
     def __init__(self) -> None:
         super().__init__(id="welcome")
@@ -84,7 +94,7 @@ class WelcomeScreen(Screen[None]):
         self.query_one("#w-book", Button).focus()
         self._load()
 
-    @work(thread=True, exclusive=True, group="welcome")
+    @store_work(group="welcome")
     def _load(self) -> None:
         services = services_of(self)
         settings = services.booking.settings()
@@ -118,9 +128,8 @@ class WelcomeScreen(Screen[None]):
 
     @on(Button.Pressed, ".v-lang")
     def _language(self, event: Button.Pressed) -> None:
-        lang = (event.button.id or "lang-lt").removeprefix("lang-")
-        self.app.set_language(lang)  # type: ignore[attr-defined]
-        self.refresh_texts()
+        lang = (event.button.id or "").removeprefix("lang-") or DEFAULT_LANGUAGE
+        self.post_message(self.LanguageChosen(lang))
 
     @on(Button.Pressed, "#w-book")
     def _book(self) -> None:

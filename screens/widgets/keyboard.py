@@ -31,6 +31,8 @@ LAYOUTS: dict[str, list[str]] = {
 class KeyButton(Button, can_focus=False):
     """A key: pressing it never moves the focus away from the field."""
 
+    key_value: str = ""  # what the key types (a letter, SPACE or BACKSPACE)
+
 
 class OnScreenKeyboard(Widget):
     """Keys for ``layout`` plus Space (text layout) and Backspace."""
@@ -90,27 +92,28 @@ class OnScreenKeyboard(Widget):
             with Horizontal():
                 for char in row:
                     key = KeyButton(Content(char.upper()), classes="key")
-                    key.key_value = char  # type: ignore[attr-defined]
+                    key.key_value = char
                     yield key
         with Horizontal():
             if self.key_layout == "text":
                 space = KeyButton(Content(self.space_label), classes="key wide", id="key-space")
-                space.key_value = SPACE  # type: ignore[attr-defined]
+                space.key_value = SPACE
                 yield space
             back = KeyButton(
                 Content("\u232b " + self.backspace_label), classes="key medium", id="key-backspace"
             )
-            back.key_value = BACKSPACE  # type: ignore[attr-defined]
+            back.key_value = BACKSPACE
             yield back
 
     def key_button(self, char: str) -> KeyButton:
         """The key that types ``char`` (tests and callers that need to find one)."""
         for key in self.query(KeyButton):
-            if key.key_value in (char, char.upper()):  # type: ignore[attr-defined]
+            if key.key_value in (char, char.upper()):
                 return key
         raise LookupError(char)
 
     @on(KeyButton.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(self.Typed(self, event.button.key_value))  # type: ignore[attr-defined]
+        if isinstance(event.button, KeyButton):
+            self.post_message(self.Typed(self, event.button.key_value))

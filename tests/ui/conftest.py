@@ -6,7 +6,7 @@ Import them as ``from tests.ui.conftest import ...``; no fixtures here beyond th
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from textual.pilot import Pilot
@@ -102,6 +102,14 @@ def book_first_free(services: Services, topic: str = "smartphone", name: str = "
     slot = services.booking.first_free(topic)
     assert slot is not None
     return services.booking.book(topic, slot.start, name, scout=slot.scout)
+
+
+def book_cancellable(services: Services, topic: str = "smartphone") -> Ticket:
+    """A booking far enough ahead for the visitor to cancel it at the kiosk (the cut-off)."""
+    cutoff = timedelta(hours=services.booking.settings().cancel_cutoff_hours)
+    now = services.booking.now()
+    slot = next(s for s in services.booking.free_slots(topic) if s.start - now > cutoff)
+    return services.booking.book(topic, slot.start, "Ona", scout=slot.scout)
 
 
 def slot_at(services: Services, topic: str, start: datetime) -> Slot:

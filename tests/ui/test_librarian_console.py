@@ -13,8 +13,8 @@ from kiosk.activity import ActivityService
 from kiosk.clock import TZ, FixedClock
 from kiosk.models import BookingStatus
 from kiosk.services import Services, build_services
+from screens.dialogs import YesNoScreen
 from screens.librarian import ConsoleScreen, LoginScreen
-from screens.librarian.common import ConfirmScreen
 from screens.librarian.today import TodayPane
 from tests.conftest import NOW, put_booking, set_pin
 from tests.ui.conftest import login, make_console, settle, text_of, wait_until
@@ -124,7 +124,7 @@ async def test_today_table_actions_and_overdue(demo: Services) -> None:
         pane.query_one("#today-table", DataTable).move_cursor(row=1)
         await pilot.press("x")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, YesNoScreen)
         await pilot.click("#confirm-yes")
         await settle(pilot)
         assert demo.booking.lookup("NEXT34").status == "cancelled"
@@ -290,7 +290,7 @@ async def test_new_scout_with_weekly_time_and_warning(demo: Services) -> None:
         app.screen.query_one("#weekly-end", Input).value = "16:00"
         await pilot.click(".lib-form-save")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, YesNoScreen)
         assert "LUK001" in " ".join(str(s.render()) for s in app.screen.query(Static))
         await pilot.click("#confirm-no")
         await settle(pilot)
@@ -445,7 +445,7 @@ async def test_privacy_purge_and_backup_restore(demo: Services) -> None:
         table.move_cursor(row=made[0])
         await pilot.click("#backup-restore")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, YesNoScreen)
         await pilot.click("#confirm-yes")
         await settle(pilot)
         assert "NEW001" not in [b.code for b in demo.booking.bookings()]

@@ -8,7 +8,7 @@ from kiosk.models import Topic
 from kiosk.services import Services
 from kiosk.tickets import qr_matrix
 from screens.visitor import (
-    ConfirmScreen,
+    ConfirmBookingScreen,
     DetailsScreen,
     TicketScreen,
     TimeScreen,
@@ -67,7 +67,7 @@ async def test_book_by_taps_with_the_onscreen_keyboard(demo: Services) -> None:
         await click(pilot, keyboard_back)
         assert value_of(app, "#phone") == "861234567"
         await click(pilot, "#details-next")
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmBookingScreen)
         confirm_text = screen_text(app)
         assert "Rūta" in confirm_text and chosen.slot.place in confirm_text
         assert "+37061234567" in confirm_text
@@ -75,7 +75,7 @@ async def test_book_by_taps_with_the_onscreen_keyboard(demo: Services) -> None:
         ticket_screen = app.screen
         assert isinstance(ticket_screen, TicketScreen)
         booking = ticket_screen.ticket.booking
-        assert [type(s) for s in app.screen_stack[1:]] == [WelcomeScreen, TicketScreen]
+        assert [type(s) for s in app.screen_stack] == [WelcomeScreen, TicketScreen]
         stored = demo.booking.lookup(booking.code)
         assert (stored.name, stored.phone, stored.start) == (
             "Rūta",
@@ -117,7 +117,7 @@ async def test_book_by_keys_in_english(demo: Services) -> None:
         assert app.screen.focused is app.screen.query_one("#phone", Input)
         await pilot.press("enter")  # no phone: continue
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmBookingScreen)
         await pilot.press("enter")  # Confirm has the focus
         await settle(pilot)
         assert isinstance(app.screen, TicketScreen)
@@ -137,7 +137,7 @@ async def test_back_goes_one_step_and_keeps_the_name(demo: Services) -> None:
         await _to_details(pilot)
         await press_text(pilot, "Ona")
         await click(pilot, "#details-next")
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmBookingScreen)
         await click(pilot, "#confirm-change")
         assert isinstance(app.screen, DetailsScreen)
         assert value_of(app, "#name") == "Ona"
@@ -155,7 +155,7 @@ async def test_every_screen_has_back_and_the_librarian_hint(demo: Services) -> N
     app = make_app(demo)
     async with app.run_test(size=BIG) as pilot:
         await _to_details(pilot)
-        for screen in app.screen_stack[2:]:
+        for screen in app.screen_stack[1:]:
             assert screen.query_one("#v-back", Button).outer_size.height >= 3
             assert "bibliotekinink" in screen_text_of(screen)
 
@@ -197,7 +197,7 @@ async def test_markup_in_a_name_is_refused_and_shown_plainly(demo: Services) -> 
         assert "skliaustų" in text_of(app, "#name-error")
         app.screen.query_one("#name", Input).value = "O'Brien-Žemaitė"
         await click(pilot, "#details-next")
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmBookingScreen)
         assert text_of(app, "#v-confirm-name") == "O'Brien-Žemaitė"
         await click(pilot, "#confirm-ok")
         assert isinstance(app.screen, TicketScreen)
@@ -222,7 +222,7 @@ async def test_lost_race_sends_back_to_fresh_times(demo: Services) -> None:
         await _to_details(pilot)
         await press_text(pilot, "Ona")
         await click(pilot, "#details-next")
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmBookingScreen)
         slot = app.screen.draft.slot
         assert slot is not None
         # Another kiosk books the same time in between.
@@ -249,7 +249,7 @@ async def test_too_many_bookings_is_explained(demo: Services) -> None:
         await press_text(pilot, "ona")
         await click(pilot, "#details-next")
         await click(pilot, "#confirm-ok")
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmBookingScreen)
         assert "tiek būsimų registracijų" in text_of(app, "#confirm-status")
         assert app.screen.query_one("#confirm-ok", Button).disabled
 

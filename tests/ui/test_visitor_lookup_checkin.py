@@ -13,6 +13,7 @@ from screens.visitor import CheckInScreen, ConfirmCancelScreen, LookupScreen, We
 from tests.ui.conftest import (
     BIG,
     SMALL,
+    book_cancellable,
     book_first_free,
     click,
     make_app,
@@ -25,7 +26,7 @@ from tests.ui.conftest import (
 
 
 async def test_look_up_and_cancel_by_taps(demo: Services) -> None:
-    ticket = book_first_free(demo)
+    ticket = book_cancellable(demo)
     code = ticket.booking.code
     app = make_app(demo)
     async with app.run_test(size=BIG) as pilot:
@@ -54,7 +55,7 @@ async def test_look_up_and_cancel_by_taps(demo: Services) -> None:
 
 
 async def test_look_up_and_cancel_by_keys(demo: Services) -> None:
-    ticket = book_first_free(demo)
+    ticket = book_cancellable(demo)
     app = make_app(demo)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
@@ -92,7 +93,7 @@ async def test_look_up_by_scanned_token_and_unknown_code(demo: Services) -> None
 
 
 async def test_cancel_that_lost_a_race_is_explained(demo: Services) -> None:
-    ticket = book_first_free(demo)
+    ticket = book_cancellable(demo)
     app = make_app(demo)
     async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
@@ -224,3 +225,21 @@ async def test_check_in_answer_clears_itself_for_the_next_person(demo: Services)
 
         await wait_until(pilot, lambda: not app.screen.query_one("#checkin-result").display)
         assert isinstance(app.screen, CheckInScreen)
+
+
+async def test_cancel_close_to_the_start_sends_the_visitor_to_the_librarian(
+    demo: Services,
+) -> None:
+    ticket = book_first_free(demo)  # today at 10:00, within the 2-hour cut-off
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await click(pilot, "#w-lookup")
+        await press_text(pilot, ticket.booking.code)
+        await pilot.press("enter")
+        await settle(pilot)
+        await click(pilot, "#lookup-cancel")
+        await click(pilot, "#cancel-yes")
+        status = text_of(app, "#lookup-status")
+        assert "bibliotekinink" in status and "10:00" in status
+        assert demo.booking.lookup(ticket.booking.code).state is BookingStatus.BOOKED

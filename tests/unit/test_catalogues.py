@@ -2,42 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
+from kiosk.errors import LIBRARIAN_CODES, VISITOR_CODES, ErrorCode, KioskError, ValidationError
 from kiosk.i18n import LOCALES, available_languages, catalogue
 from kiosk.tickets import VerifyResult
-
-KIOSK = Path(__file__).resolve().parents[2] / "kiosk"
-# Codes the visitor can meet: validation of name/phone and the booking refusals.
-_RAISED = re.compile(
-    r'(?:ValidationError\(\s*"[a-z]+",\s*|(?:Conflict|NotFound)\(\s*)"([a-z_]+)"', re.M
-)
-
-
-# Met only at the desk or the command line (reissuing a printed ticket, picking an e-scout).
-LIBRARIAN_ONLY = {
-    "ticket_closed",
-    "unknown_scout",
-    # Status changes and their undo happen at the desk only.
-    "not_started",
-    "nothing_to_undo",
-    "undo_not_today",
-    "has_activity_form",
-    "time_taken_since",
-    "reason_required",
-    "reason_too_long",
-    "visitor_erased",
-}
-
-
-def raised_codes() -> set[str]:
-    found: set[str] = set()
-    for name in ("validation.py", "booking.py"):
-        found |= set(_RAISED.findall((KIOSK / name).read_text(encoding="utf-8")))
-    return found
 
 
 def test_lithuanian_and_english_are_offered() -> None:
@@ -57,14 +26,58 @@ def test_every_language_has_every_key(area: str) -> None:
 
 
 def test_every_refusal_the_visitor_can_meet_has_a_message() -> None:
-    codes = raised_codes()
-    assert {"name_required", "name_start", "phone_invalid", "slot_taken"} <= codes
-    for lang in ("lt", "en"):
+    assert {"name_required", "name_start", "phone_invalid", "slot_taken"} <= VISITOR_CODES
+    for lang in available_languages():
         messages = catalogue(lang)
-        missing = {c for c in codes if f"v.err.{c}" not in messages}
-        # cannot_<status> codes come from one f-string; the visitor only meets cancel.
-        missing -= {c for c in missing if c.startswith("cannot_")}
-        missing -= LIBRARIAN_ONLY
-        assert not missing, f"{lang}: no message for {sorted(missing)}"
+        missing = sorted(c for c in VISITOR_CODES if f"v.err.{c}" not in messages)
+        assert not missing, f"{lang}: no visitor message for {missing}"
         for result in VerifyResult:
             assert f"v.verify.{result.value}" in messages, (lang, result)
+
+
+def test_every_refusal_the_librarian_can_meet_has_a_message() -> None:
+    for lang in available_languages():
+        messages = catalogue(lang)
+        missing = sorted(c for c in LIBRARIAN_CODES if f"lib.err.{c}" not in messages)
+        assert not missing, f"{lang}: no librarian message for {missing}"
+
+
+def test_the_catalogues_hold_no_error_sentence_without_a_code() -> None:
+    codes = {str(c) for c in ErrorCode} | {"generic"}
+    for lang in available_languages():
+        keys = [k for k in catalogue(lang) if k.startswith(("v.err.", "lib.err."))]
+        stray = sorted(k for k in keys if k.split(".err.", 1)[1] not in codes)
+        assert not stray, f"{lang}: messages for codes nobody raises: {stray}"
+
+
+def test_errors_take_code_then_message() -> None:
+    plain = KioskError(ErrorCode.SLOT_TAKEN, "taken", start="09:00")
+    bad = ValidationError(ErrorCode.NAME_START, "must start with a letter", field="name")
+    assert (plain.code, plain.message, plain.details) == ("slot_taken", "taken", {"start": "09:00"})
+    assert (bad.code, bad.message, bad.field) == ("name_start", "must start with a letter", "name")
+
+
+def _codes_raised_in_source() -> dict[str, str]:
+    """Every code written as a literal where a refusal is raised in kiosk/: code -> place."""
+    import ast
+    from pathlib import Path
+
+    refusals = {"KioskError", "ValidationError", "Conflict", "NotFound"}
+    found: dict[str, str] = {}
+    for path in sorted((Path(__file__).resolve().parents[2] / "kiosk").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = getattr(func, "id", None) or getattr(func, "attr", None)
+            code = node.args[0]
+            if name in refusals and isinstance(code, ast.Constant) and isinstance(code.value, str):
+                found.setdefault(code.value, f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_every_code_raised_is_an_error_code() -> None:
+    raised = _codes_raised_in_source()
+    assert {"slot_taken", "not_started", "write_failed"} <= set(raised)  # the scan sees them
+    unknown = {code: where for code, where in raised.items() if code not in set(ErrorCode)}
+    assert not unknown, f"add these to ErrorCode (and their words): {unknown}"

@@ -59,7 +59,7 @@ def counts(rows: list) -> dict[str, int]:  # type: ignore[type-arg]
 
 
 def test_results_match_hand_counts(seeded: Services) -> None:
-    res = compute_results(seeded, *NOV)
+    res = compute_results(seeded.booking, seeded.activity, *NOV)
     assert res.consultations == 4
     assert res.minutes == 30 + 45 + 30 + 60
     assert counts(res.by_topic) == {
@@ -88,12 +88,12 @@ def test_results_match_hand_counts(seeded: Services) -> None:
 
 
 def test_empty_period_has_no_rate(seeded: Services) -> None:
-    res = compute_results(seeded, date(2027, 1, 1), date(2027, 1, 31))
+    res = compute_results(seeded.booking, seeded.activity, date(2027, 1, 1), date(2027, 1, 31))
     assert res.consultations == 0 and res.bookings == 0 and res.no_show_rate is None
 
 
 def test_csv_has_bom_columns_and_figures(seeded: Services) -> None:
-    payload = export_results(seeded, *NOV, "csv")
+    payload = export_results(seeded.booking, seeded.activity, *NOV, "csv")
     assert payload.startswith(b"\xef\xbb\xbf")
     text = payload.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -111,7 +111,7 @@ def test_csv_has_bom_columns_and_figures(seeded: Services) -> None:
 
 
 def test_json_export_matches(seeded: Services) -> None:
-    data = json.loads(export_results(seeded, *NOV, "json"))
+    data = json.loads(export_results(seeded.booking, seeded.activity, *NOV, "json"))
     assert data["consultations"] == 4 and data["no_show_rate"] == 25.0
     assert {r["key"]: r["count"] for r in data["by_scout"]} == {"lukas": 2, "ieva": 1, "gabija": 1}
 
@@ -119,7 +119,7 @@ def test_json_export_matches(seeded: Services) -> None:
 def test_name_with_commas_and_quotes_round_trips(demo: Services) -> None:
     odd = 'O\'Brien, "Ona" [b]Jr[/b]; =1+1'
     put_booking(demo, code="QUOTE1", start=at(24, 15), name=odd, phone="+37061234567")
-    payload = export_bookings(demo, *NOV)
+    payload = export_bookings(demo.booking, *NOV)
     assert payload.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(payload.decode("utf-8-sig"))))
     assert rows[0] == BOOKING_COLUMNS
@@ -130,10 +130,10 @@ def test_name_with_commas_and_quotes_round_trips(demo: Services) -> None:
 
 def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(demo: Services) -> None:
     put_booking(demo, code="FORMU1", start=at(24, 15), name="Ona", place="=HYPERLINK(1)")
-    rows = list(csv.reader(io.StringIO(export_bookings(demo, *NOV).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(export_bookings(demo.booking, *NOV).decode("utf-8-sig"))))
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["place"] == "'=HYPERLINK(1)"
-    docs = json.loads(export_bookings(demo, *NOV, "json"))
+    docs = json.loads(export_bookings(demo.booking, *NOV, "json"))
     assert docs[0]["place"] == "=HYPERLINK(1)"  # JSON keeps the value as it is
 
 
@@ -151,7 +151,7 @@ def test_cli_export_writes_the_same(seeded: Services, tmp_path, capsys) -> None:
         str(out),
     ]
     assert main(args) == 0
-    assert out.read_bytes() == export_results(seeded, *NOV, "csv")
+    assert out.read_bytes() == export_results(seeded.booking, seeded.activity, *NOV, "csv")
     capsys.readouterr()
     assert main([*args[:-2], "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["consultations"] == 4

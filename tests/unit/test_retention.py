@@ -8,7 +8,6 @@ from kiosk.cli import main
 from kiosk.clock import TZ
 from kiosk.models import BookingStatus
 from kiosk.reports import compute_results
-from kiosk.retention import purge, purge_log
 from kiosk.services import Services
 from tests.conftest import put_booking
 
@@ -36,22 +35,24 @@ def test_names_vanish_exactly_after_the_configured_days(demo: Services) -> None:
     due = datetime(2026, 12, 4, 15, 30, tzinfo=TZ)  # end + 10 days
 
     demo.clock.current = due - timedelta(minutes=1)  # type: ignore[attr-defined]
-    assert purge(demo).count == 0
+    assert demo.retention.purge().count == 0
     assert demo.booking.lookup("KEEP01").name == "Ona"
 
     demo.clock.current = due  # type: ignore[attr-defined]
-    result = purge(demo)
+    result = demo.retention.purge()
     assert [e.code for e in result.erased] == ["KEEP01"]
     kept = demo.booking.lookup("KEEP01")
     assert (kept.name, kept.phone, kept.erased_at) == ("", None, due.isoformat())
     assert kept.status == "done" and kept.topic == "e-banking"  # the anonymous record stays
     assert demo.booking.lookup("LATER1").name == "Jonas"
-    assert purge(demo).count == 0  # nothing twice
+    assert demo.retention.purge().count == 0  # nothing twice
 
-    res = compute_results(demo, start.date(), start.date() + timedelta(days=1))
+    res = compute_results(
+        demo.booking, demo.activity, start.date(), start.date() + timedelta(days=1)
+    )
     assert res.bookings == 2 and {r.key: r.count for r in res.by_status}["done"] == 1
 
-    log = purge_log(demo)
+    log = demo.retention.log()
     assert len(log) == 1 and log[0].erased[0].code == "KEEP01"
 
 
@@ -71,7 +72,7 @@ def test_purge_archives_old_closed_bookings_after_erasing_them(demo: Services) -
     old = datetime(2026, 9, 1, 10, 0, tzinfo=TZ)
     put_booking(demo, code="OLD002", start=old, name="Ona", status=BookingStatus.DONE)
     put_booking(demo, code="OPEN01", start=old, name="Jonas", status=BookingStatus.BOOKED)
-    result = purge(demo)
+    result = demo.retention.purge()
     assert result.archived == 1 and result.to_dict()["archived_count"] == 1
     assert [m for m in demo.store.archived_months()] == ["2026-09"]
     with demo.store.snapshot() as tx:
@@ -79,6 +80,6 @@ def test_purge_archives_old_closed_bookings_after_erasing_them(demo: Services) -
     assert "OLD002" not in hot_codes and "OPEN01" in hot_codes  # open bookings never move
     archived = demo.booking.lookup("OLD002")
     assert (archived.name, archived.status) == ("", "done")  # anonymous before it moved
-    res = compute_results(demo, old.date(), old.date())
+    res = compute_results(demo.booking, demo.activity, old.date(), old.date())
     assert res.bookings == 2
-    assert purge(demo).archived == 0  # nothing moves twice
+    assert demo.retention.purge().archived == 0  # nothing moves twice

@@ -19,7 +19,6 @@ import db.storage
 from db import Store
 from kiosk.clock import TZ
 from kiosk.models import BookingStatus
-from kiosk.retention import purge
 from kiosk.services import Services, build_services
 from tests.conftest import NOW, put_booking, set_pin
 
@@ -237,7 +236,7 @@ def test_purge_erases_names_in_backups_mirror_and_old_exports(demo: Services) ->
     os.utime(stale_export, (long_ago, long_ago))
     backup_mtime = backup.stat().st_mtime_ns
 
-    result = purge(demo)
+    result = demo.retention.purge()
 
     assert backup.name in result.copies_changed and result.exports_removed == ["old.csv"]
     copies = [backup, *(demo.store.backup_dir / "archive").glob("*.json")]

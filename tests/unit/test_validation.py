@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from kiosk.errors import ValidationError
-from kiosk.validation import clean_name, normalize_phone, visitor_key
+from kiosk.validation import (
+    check_chosen_languages,
+    check_hours,
+    check_library_name,
+    check_number,
+    check_period,
+    check_place,
+    check_scout_name,
+    check_slug,
+    check_span,
+    check_topic_names,
+    clean_name,
+    normalize_phone,
+    parse_day,
+    parse_languages,
+    visitor_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -107,3 +125,94 @@ def test_bad_phones(raw: str) -> None:
 def test_visitor_key_ignores_case() -> None:
     assert visitor_key("ONA", "+37061234567") == visitor_key("ona", "+37061234567")
     assert visitor_key("Ona", None) != visitor_key("Ona", "+37061234567")
+
+
+# -- the librarian's forms (the same rules for the console, the CLI and the tests) ---------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "code"),
+    [
+        ("9:00", "10:00", "bad_time"),
+        ("09:00", "9", "bad_time"),
+        ("10:00", "09:00", "end_before_start"),
+    ],
+)
+def test_bad_spans(start: str, end: str, code: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        check_span(start, end)
+    assert info.value.code == code
+
+
+def test_spans_days_and_periods() -> None:
+    assert check_span(" 09:00", "17:30 ") == ("09:00", "17:30")
+    assert parse_day("2026-11-24") == date(2026, 11, 24)
+    assert check_period("2026-12-24", "") == (date(2026, 12, 24), date(2026, 12, 24))
+    with pytest.raises(ValidationError) as info:
+        check_period("2026-12-26", "2026-12-24")
+    assert (info.value.code, info.value.field) == ("end_before_start", "last")
+    with pytest.raises(ValidationError) as info:
+        parse_day("24.11.2026")
+    assert info.value.code == "bad_date"
+
+
+def test_opening_hours() -> None:
+    assert check_hours("") is None
+    assert check_hours("10:00-19:00") == ("10:00", "19:00")
+    for bad, code in (
+        ("10:00", "bad_hours"),
+        ("10-19", "bad_time"),
+        ("19:00-10:00", "end_before_start"),
+    ):
+        with pytest.raises(ValidationError) as info:
+            check_hours(bad)
+        assert info.value.code == code
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "Ieva [b]K.", "Ieva\x1b[2J", "x" * 41])
+def test_bad_scout_names(raw: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        check_scout_name(raw)
+    assert info.value.code == "scout_name"
+
+
+def test_scout_names_places_and_languages() -> None:
+    assert check_scout_name("  Ieva   K. ") == "Ieva K."
+    assert check_place(" Skaitykla,  2 stalas ") == "Skaitykla, 2 stalas"
+    assert check_chosen_languages(["lt"]) == ["lt"]
+    for rule, arg, code in (
+        (check_place, "  ", "place_required"),
+        (check_chosen_languages, [], "languages_required"),
+    ):
+        with pytest.raises(ValidationError) as info:
+            rule(arg)  # type: ignore[operator]
+        assert info.value.code == code
+
+
+def test_topic_keys_and_names() -> None:
+    assert check_slug(" e-banking ", {"email"}) == "e-banking"
+    for raw, code in (("E-Banking", "bad_slug"), ("x", "bad_slug"), ("email", "slug_taken")):
+        with pytest.raises(ValidationError) as info:
+            check_slug(raw, {"email"})
+        assert info.value.code == code
+    assert check_topic_names({"lt": " Išmanusis ", "en": ""}) == {"lt": "Išmanusis"}
+    with pytest.raises(ValidationError) as info:
+        check_topic_names({"lt": " ", "en": ""})
+    assert info.value.code == "topic_name"
+
+
+def test_settings_rules() -> None:
+    assert check_library_name("  Vilniaus   biblioteka ") == "Vilniaus biblioteka"
+    assert parse_languages("LT, en,") == ["lt", "en"]
+    assert check_number("slot_minutes", " 30 ", 10, 120) == 30
+    for raw in ("", "eng", "lt, 12", "ąč"):
+        with pytest.raises(ValidationError) as info:
+            parse_languages(raw)
+        assert info.value.code == "bad_languages"
+    with pytest.raises(ValidationError) as info:
+        check_number("Slot length", "5", 10, 120)
+    assert info.value.code == "number_range"
+    assert info.value.details == {"field": "Slot length", "low": 10, "high": 120}
+    with pytest.raises(ValidationError) as info:
+        check_library_name(" ")
+    assert info.value.code == "library_name"

@@ -1,0 +1,139 @@
+"""The screens kit: what every screen needs from the App, text made safe, and store workers.
+
+- ``KioskHost`` is what a screen may ask of the App (its services and current words);
+  ``services_of`` / ``translator`` reach it typed, never through untyped ``self.app.x`` calls.
+- ``plain`` is the one way stored or typed text reaches the screen: never markup, and with
+  control characters and bidi overrides removed, whatever the data file holds.
+- ``store_work`` runs a method in a thread worker; a failure that escapes it (a store error,
+  an ``OSError``, the lock's time-out) is logged and handed to the App, which shows a calm
+  "please ask the librarian" screen instead of ending.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, Protocol, TypeVar, runtime_checkable
+
+from rich.text import Text
+from textual import work
+from textual.content import Content
+from textual.widget import Widget
+from textual.worker import Worker
+
+from kiosk.errors import KioskError
+from kiosk.i18n import Translator
+
+if TYPE_CHECKING:
+    from kiosk.services import Services
+
+log = logging.getLogger("kiosk.screens")
+
+# C0 (but tab and line feed), DEL, C1; bidi embeddings, overrides and isolates; the
+# invisible direction marks. Any of them can rewrite the terminal or reorder a line.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_text(text: str | None) -> str:
+    """``text`` without control characters or bidi overrides (tabs become spaces)."""
+    return _UNSAFE.sub("", (text or "").replace("\t", " "))
+
+
+def plain(text: str | None) -> Content:
+    """Text shown exactly as written, never parsed as markup, and safe for the terminal."""
+    return Content(safe_text(text))
+
+
+def cell(text: str | None, style: str = "") -> Text:
+    """A table cell: ``plain`` on one line, cut with an ellipsis when it does not fit."""
+    one_line = safe_text(text).replace("\n", " ")
+    return Text(one_line, style=style, no_wrap=True, overflow="ellipsis")
+
+
+@runtime_checkable
+class KioskHost(Protocol):
+    """What screens may ask of the App that runs them."""
+
+    services: Services
+    mode: str  # "visitor" (the kiosk) or "librarian" (a console): the place of entry
+
+    @property
+    def t(self) -> Translator:
+        """Words in the current visitor language."""
+        ...
+
+    @property
+    def console_t(self) -> Translator:
+        """Words in the librarian console's language."""
+        ...
+
+    def report_failure(self, error: BaseException, where: str) -> None:
+        """A worker failed: log it and show the calm help screen (UI thread only)."""
+        ...
+
+
+def host(widget: Widget) -> KioskHost:
+    app = widget.app
+    if not isinstance(app, KioskHost):
+        raise TypeError(f"{type(app).__name__} does not host kiosk screens")
+    return app
+
+
+def services_of(widget: Widget) -> Services:
+    return host(widget).services
+
+
+def translator(widget: Widget) -> Translator:
+    return host(widget).t
+
+
+def error_text(t: Translator, exc: BaseException, prefix: str = "v.err") -> str:
+    """A refusal in plain words: the catalogue's ``<prefix>.<code>``, filled with its details.
+
+    Without a sentence for the code: the visitor hears ``v.err.generic``, the librarian
+    reads the error's own (English) message.
+    """
+    if isinstance(exc, KioskError):
+        key = f"{prefix}.{exc.code}"
+        values = {k: v for k, v in exc.details.items() if isinstance(v, str | int)}
+        text = t(key, **values)
+        if text != key:
+            return text
+        if prefix != "v.err":
+            return exc.message
+    return t("v.err.generic") if prefix == "v.err" else str(exc)
+
+
+P = ParamSpec("P")
+W = TypeVar("W", bound=Widget)
+
+
+def store_work(
+    *, group: str, exclusive: bool = True
+) -> Callable[[Callable[Concatenate[W, P], None]], Callable[Concatenate[W, P], Worker[None]]]:
+    """``@work(thread=True)`` whose escaping failures reach the App's help screen, not a crash.
+
+    The method still handles the refusals it expects (``KioskError``) itself; anything
+    else (store, disk, lock time-out, a bug) is logged and reported to the App.
+    """
+
+    def decorate(
+        method: Callable[Concatenate[W, P], None],
+    ) -> Callable[Concatenate[W, P], Worker[None]]:
+        @functools.wraps(method)
+        def guarded(self: W, *args: P.args, **kwargs: P.kwargs) -> None:
+            try:
+                method(self, *args, **kwargs)
+            except Exception as error:  # noqa: BLE001 - every failure ends calm, never the App
+                where = f"{type(self).__name__}.{method.__name__}"
+                log.exception("worker %s failed", where)
+                app = host(self)
+                with contextlib.suppress(RuntimeError):  # the App is already closing
+                    self.app.call_from_thread(app.report_failure, error, where)
+
+        return work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)(guarded)
+
+    return decorate

@@ -1,0 +1,146 @@
+"""Dialogs with typed results: the base ``Dialog[T]``, one yes/no question, ``FormScreen[T]``.
+
+As Harlequin's ``HarlequinModal``: a dialog is a ``ModalScreen[T]`` that answers with
+``dismiss(value)``; the caller gets a typed value (or None when the person backed out)
+through ``push_screen(dialog, callback)``.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from kiosk.errors import KioskError
+from kiosk.i18n import Translator
+from screens.common import cell, error_text, host
+
+T = TypeVar("T")
+
+
+class Dialog(ModalScreen[T]):
+    """A modal over the current screen; escape backs out (``answer_back``)."""
+
+    BINDINGS = [Binding("escape", "back", "lib.back", id="dialog-back")]
+    DEFAULT_CLASSES = "lib-modal"
+
+    @property
+    def t(self) -> Translator:
+        """The console's words: dialogs of this look are the librarian's."""
+        return host(self).console_t
+
+    def answer_back(self) -> None:
+        """What backing out answers: None unless the dialog says otherwise."""
+        self.dismiss(None)
+
+    def action_back(self) -> None:
+        self.answer_back()
+
+
+class YesNoScreen(Dialog[bool]):
+    """A yes/no question with an optional list of plain lines (e.g. the bookings affected).
+
+    True = yes. No, escape and backing out answer False; "no" has the focus, so a stray
+    Enter never says yes. Another look overrides ``compose`` and the two button ids.
+    """
+
+    YES_ID = "confirm-yes"
+    NO_ID = "confirm-no"
+
+    def __init__(
+        self,
+        title: str,
+        body: str = "",
+        lines: list[str] | None = None,
+        yes: str | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self._title = title
+        self._body = body
+        self._lines = lines or []
+        self._yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="lib-dialog", id="confirm-dialog"):
+            yield Label(self._title, classes="lib-dialog-title", markup=False)
+            yield Static(cell(self._body), classes="lib-dialog-body")
+            if self._lines:
+                with VerticalScroll(classes="lib-affected"):
+                    for line in self._lines:
+                        yield Static(cell("• " + line))
+            with Horizontal(classes="lib-buttons"):
+                yield Button(self._yes or self.t("lib.yes"), id="confirm-yes", variant="error")
+                yield Button(self.t("lib.no"), id="confirm-no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.NO_ID}", Button).focus()
+
+    def answer_back(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed)
+    def _answered(self, event: Button.Pressed) -> None:
+        if event.button.id in (self.YES_ID, self.NO_ID):
+            self.dismiss(event.button.id == self.YES_ID)
+
+
+class FormScreen(Dialog[T | None], Generic[T]):
+    """A form that answers with the value it built, or None when the person backed out.
+
+    Subclasses compose their fields, end with ``form_buttons()``, and implement ``build``
+    (read the fields, validate with kiosk/validation.py, raise ``KioskError`` to refuse).
+    Save (or Enter in a field) answers with the built value; a form that writes to the
+    store itself overrides ``save`` (and runs the write in a worker).
+    """
+
+    FORM_NAME = "form"  # ids: <name>-message, <name>-save, <name>-cancel
+    ERROR_PREFIX = "lib.err"
+
+    def form_buttons(self) -> ComposeResult:
+        name = self.FORM_NAME
+        yield Static("", id=f"{name}-message", classes="lib-form-message")
+        with Horizontal(classes="lib-buttons"):
+            yield Button(
+                self.t("lib.save"), id=f"{name}-save", classes="lib-form-save", variant="primary"
+            )
+            yield Button(self.t("lib.back"), id=f"{name}-cancel", classes="lib-form-cancel")
+
+    def value(self, selector: str) -> str:
+        """What a field holds, without surrounding spaces."""
+        return self.query_one(selector, Input).value.strip()
+
+    def say(self, text: str) -> None:
+        """A refusal under the form, in words and the error style."""
+        message = self.query_one(".lib-form-message", Static)
+        message.update(cell(text))
+        message.add_class("lib-error")
+
+    def refuse(self, exc: BaseException) -> None:
+        self.say(error_text(self.t, exc, self.ERROR_PREFIX))
+
+    def build(self) -> T:
+        raise NotImplementedError
+
+    def save(self) -> None:
+        try:
+            value = self.build()
+        except KioskError as exc:
+            self.refuse(exc)
+            return
+        self.dismiss(value)
+
+    @on(Button.Pressed, ".lib-form-save")
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        self.save()
+
+    @on(Button.Pressed, ".lib-form-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,222 @@
+"""The e-scout's forms: who they are, a weekly time, an absence or an extra session."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Checkbox, Input, Label, Select, SelectionList
+
+from kiosk.catalog import scout_id_from_name
+from kiosk.models import DatedException, ExceptionKind, Scout, Topic, WeeklyTime
+from kiosk.validation import (
+    check_chosen_languages,
+    check_place,
+    check_scout_name,
+    check_span,
+    parse_day,
+)
+from screens.common import safe_text
+from screens.dialogs import FormScreen
+from screens.librarian.common import console_language, t
+
+WEEKDAY_KEYS = [f"lib.weekday.{n}" for n in range(7)]
+EXTRA_LANGUAGES = ["ru", "uk", "pl"]  # often spoken by e-scouts beyond the kiosk's own
+
+
+class ScoutFormScreen(FormScreen[Scout]):
+    FORM_NAME = "scout-form"
+
+    def __init__(
+        self, scout: Scout | None, topics: list[Topic], languages: list[str], taken: set[str]
+    ) -> None:
+        super().__init__(id="scout-form")
+        self.scout = scout
+        self.topics = topics
+        self.languages = languages
+        self.taken = taken
+
+    def compose(self) -> ComposeResult:
+        s = self.scout
+        langs = list(
+            dict.fromkeys([*self.languages, *EXTRA_LANGUAGES, *(s.languages if s else [])])
+        )
+        with VerticalScroll(classes="lib-dialog lib-wide"):
+            yield Label(
+                t("lib.scouts.edit_title" if s else "lib.scouts.new_title"),
+                classes="lib-dialog-title",
+            )
+            with Horizontal(classes="lib-row"):
+                with Vertical(classes="lib-col"):
+                    yield Label(t("lib.scouts.name"))
+                    yield Input(
+                        s.name if s else "",
+                        id="scout-name",
+                        max_length=40,
+                        placeholder=t("lib.scouts.name_ph"),
+                    )
+                    yield Label(t("lib.scouts.contact"))
+                    yield Input(s.contact if s else "", id="scout-contact", max_length=80)
+                    yield Label(t("lib.scouts.languages"))
+                    yield SelectionList[str](
+                        *[
+                            (
+                                lang.upper(),
+                                lang,
+                                bool(s and lang in s.languages)
+                                or (not s and lang == console_language()),
+                            )
+                            for lang in langs
+                        ],
+                        id="scout-languages",
+                    )
+                    yield Checkbox(
+                        t("lib.scouts.active"), value=s.active if s else True, id="scout-active"
+                    )
+                with Vertical(classes="lib-col"):
+                    yield Label(t("lib.scouts.topics"))
+                    yield SelectionList[str](
+                        *[
+                            (
+                                safe_text(tp.name(console_language())),
+                                tp.slug,
+                                bool(s and tp.slug in s.topics),
+                            )
+                            for tp in self.topics
+                        ],
+                        id="scout-topics",
+                    )
+            yield from self.form_buttons()
+
+    def build(self) -> Scout:
+        name = check_scout_name(self.value("#scout-name"))
+        topics = list(self.query_one("#scout-topics", SelectionList).selected)
+        languages = check_chosen_languages(
+            list(self.query_one("#scout-languages", SelectionList).selected)
+        )
+        active = self.query_one("#scout-active", Checkbox).value
+        contact = self.value("#scout-contact")
+        if self.scout is None:
+            return Scout(
+                scout_id_from_name(name, self.taken), name, topics, languages, active, contact
+            )
+        return replace(
+            self.scout,
+            name=name,
+            topics=topics,
+            languages=languages,
+            active=active,
+            contact=contact,
+        )
+
+
+class WeeklyFormScreen(FormScreen[WeeklyTime]):
+    FORM_NAME = "weekly-form"
+
+    def __init__(self, scout: Scout, weekly: WeeklyTime | None, new_id: str) -> None:
+        super().__init__(id="weekly-form")
+        self.scout = scout
+        self.weekly = weekly
+        self.new_id = new_id
+
+    def compose(self) -> ComposeResult:
+        w = self.weekly
+        with VerticalScroll(classes="lib-dialog"):
+            yield Label(
+                safe_text(t("lib.weekly.title", name=self.scout.name)),
+                classes="lib-dialog-title",
+                markup=False,
+            )
+            yield Label(t("lib.weekly.weekday"))
+            yield Select(
+                [(t(k), n) for n, k in enumerate(WEEKDAY_KEYS)],
+                id="weekly-weekday",
+                value=w.weekday if w else 0,
+                allow_blank=False,
+            )
+            with Horizontal(classes="lib-row"):
+                with Vertical(classes="lib-col"):
+                    yield Label(t("lib.weekly.start"))
+                    yield Input(
+                        w.start if w else "", id="weekly-start", placeholder="14:00", max_length=5
+                    )
+                with Vertical(classes="lib-col"):
+                    yield Label(t("lib.weekly.end"))
+                    yield Input(
+                        w.end if w else "", id="weekly-end", placeholder="17:00", max_length=5
+                    )
+            yield Label(t("lib.weekly.place"))
+            yield Input(
+                w.place if w else "",
+                id="weekly-place",
+                max_length=60,
+                placeholder=t("lib.weekly.place_ph"),
+            )
+            yield from self.form_buttons()
+
+    def build(self) -> WeeklyTime:
+        start, end = check_span(self.value("#weekly-start"), self.value("#weekly-end"))
+        place = check_place(self.value("#weekly-place"))
+        weekday = self.query_one("#weekly-weekday", Select).value
+        return WeeklyTime(
+            self.weekly.id if self.weekly else self.new_id,
+            self.scout.id,
+            int(weekday) if isinstance(weekday, int) else 0,
+            start,
+            end,
+            place,
+        )
+
+
+class ExceptionFormScreen(FormScreen[DatedException]):
+    FORM_NAME = "exception-form"
+
+    def __init__(self, scout: Scout, kind: ExceptionKind, new_id: str, today: str) -> None:
+        super().__init__(id="exception-form")
+        self.scout = scout
+        self.kind = kind
+        self.new_id = new_id
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="lib-dialog"):
+            yield Label(
+                safe_text(t(f"lib.exception.title_{self.kind}", name=self.scout.name)),
+                classes="lib-dialog-title",
+                markup=False,
+            )
+            yield Label(t("lib.exception.date"))
+            yield Input(self.today, id="exception-date", max_length=10)
+            with Horizontal(classes="lib-row"):
+                with Vertical(classes="lib-col"):
+                    yield Label(t(f"lib.exception.start_{self.kind}"))
+                    yield Input("", id="exception-start", max_length=5, placeholder="14:00")
+                with Vertical(classes="lib-col"):
+                    yield Label(t(f"lib.exception.end_{self.kind}"))
+                    yield Input("", id="exception-end", max_length=5, placeholder="17:00")
+            if self.kind == ExceptionKind.EXTRA:
+                yield Label(t("lib.weekly.place"))
+                yield Input("", id="exception-place", max_length=60)
+            yield Label(t("lib.exception.note"))
+            yield Input("", id="exception-note", max_length=80)
+            yield from self.form_buttons()
+
+    def build(self) -> DatedException:
+        day = parse_day(self.value("#exception-date"))
+        start, end = self.value("#exception-start"), self.value("#exception-end")
+        place = ""
+        if self.kind == ExceptionKind.EXTRA or start or end:
+            start, end = check_span(start, end)
+        if self.kind == ExceptionKind.EXTRA:
+            place = check_place(self.value("#exception-place"))
+        return DatedException(
+            self.new_id,
+            self.scout.id,
+            day.isoformat(),
+            str(self.kind),
+            start or None,
+            end or None,
+            place,
+            self.value("#exception-note"),
+        )

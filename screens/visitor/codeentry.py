@@ -1,0 +1,96 @@
+"""The code entry shared by look-up and check-in: what a scanner or a person may type."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, Label
+
+from kiosk.tickets import INPUT_ALPHABET, TOKEN_LENGTH, normalize_ticket_input
+from screens.common import plain
+
+# Both alphabets in either case, plus the spaces and dashes people put in codes.
+CODE_RESTRICT = rf"[{re.escape(INPUT_ALPHABET + INPUT_ALPHABET.lower())} \-]*"
+
+
+class CodeInput(Input):
+    """A booking code or a scanned ticket token; upper-cased as typed."""
+
+    def __init__(self, placeholder: str = "", *, id: str | None = None) -> None:
+        super().__init__(
+            placeholder=placeholder,
+            restrict=CODE_RESTRICT,
+            max_length=TOKEN_LENGTH + 8,
+            id=id,
+            classes="v-code-input",
+        )
+
+    def restricted(self) -> None:
+        """No bell on a refused character: a quiet kiosk."""
+
+
+class CodeEntry(Vertical):
+    """Prompt, code field and its button; posts ``Entered`` with the tidied code.
+
+    ``name`` gives the ids (``<name>-code`` for the field); ``clear`` empties the field
+    after each entry, so a scanner at the door is ready for the next ticket.
+    """
+
+    DEFAULT_CSS = """
+    CodeEntry {
+        height: auto;
+    }
+    """
+
+    @dataclass
+    class Entered(Message):
+        entry: CodeEntry
+        text: str  # normalised; empty when nothing usable was typed
+
+        @property
+        def control(self) -> CodeEntry:
+            return self.entry
+
+    def __init__(
+        self, name: str, *, prompt: str, placeholder: str, button: str, button_id: str, clear: bool
+    ) -> None:
+        super().__init__(id=f"{name}-entry")
+        self._name = name
+        self._prompt = prompt
+        self._placeholder = placeholder
+        self._button = button
+        self._button_id = button_id
+        self._clear = clear
+
+    def compose(self) -> ComposeResult:
+        yield Label(plain(self._prompt), classes="v-field-label")
+        with Horizontal(classes="v-code-row"):
+            yield CodeInput(self._placeholder, id=f"{self._name}-code")
+            yield Button(
+                plain(self._button), id=self._button_id, variant="primary", classes="v-find"
+            )
+
+    @property
+    def field(self) -> CodeInput:
+        return self.query_one(CodeInput)
+
+    def focus_field(self) -> None:
+        self.field.focus()
+
+    @on(CodeInput.Submitted)
+    @on(Button.Pressed)
+    def submit(self, event: Message | None = None) -> None:
+        """Post what was typed (Enter, the button, or a scanner's line feed)."""
+        if event is not None:
+            event.stop()
+        field = self.field
+        text = normalize_ticket_input(field.value)
+        if self._clear:
+            field.value = ""
+        field.focus()
+        self.post_message(self.Entered(self, text))
