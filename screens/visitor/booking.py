@@ -6,14 +6,13 @@ updates the screen. The visitor's choices travel in one ``Draft`` from screen to
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from textual import on, work
 from textual.binding import Binding
-from textual.containers import Horizontal, ItemGrid, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
@@ -29,11 +28,12 @@ from screens.visitor.common import (
     TypingScreen,
     VisitorScreen,
     error_text,
+    pager,
     plain,
     services_of,
     when_text,
 )
-from screens.widgets import OnScreenKeyboard, QRCode
+from screens.widgets import OnScreenKeyboard, Pager, QRCode
 
 # -- 2. Topic -------------------------------------------------------------------------
 
@@ -57,7 +57,8 @@ class TopicScreen(VisitorScreen):
     def compose_body(self) -> Iterable[Widget]:
         yield Static(plain(self.t("v.topic.intro")), classes="v-intro")
         yield Static(plain(self.t("v.loading")), id="topic-status", classes="v-status")
-        yield ItemGrid(id="topic-grid", min_column_width=34, regular=True)
+        # Pages instead of scrolling: a terminal does not scroll by dragging.
+        yield pager(self.t, id="topic-grid", item_height=3, min_column_width=34)
 
     def on_mount(self) -> None:
         self._load()
@@ -73,11 +74,10 @@ class TopicScreen(VisitorScreen):
             status.display = False
         else:
             status.update(plain(self.t("v.topic.none")))
-        grid = self.query_one("#topic-grid", ItemGrid)
-        await grid.remove_children()
-        await grid.mount_all(TopicButton(topic, self.t.lang) for topic in message.topics)
+        grid = self.query_one("#topic-grid", Pager)
+        await grid.set_items(TopicButton(topic, self.t.lang) for topic in message.topics)
         if message.topics:
-            grid.query(TopicButton).first().focus()
+            grid.items[0].focus()
 
     @on(Button.Pressed, ".v-topic")
     def _chosen(self, event: Button.Pressed) -> None:
@@ -89,10 +89,12 @@ class TopicScreen(VisitorScreen):
 
 
 class SlotButton(Button):
-    """One free time: the time, and where."""
+    """One free time: the time, the day and where."""
 
-    def __init__(self, slot: Slot, time_text: str, index: int) -> None:
-        label = Content.assemble((time_text, "bold"), "\n", Content(slot.place))
+    def __init__(self, slot: Slot, time_text: str, index: int, day_text: str = "") -> None:
+        label = Content.assemble(
+            (time_text, "bold"), "\n", Content(day_text), "\n", Content(slot.place)
+        )
         super().__init__(label, classes="v-slot", id=f"slot-{index}")
         self.slot = slot
 
@@ -119,7 +121,8 @@ class TimeScreen(VisitorScreen):
         yield Static(id="time-notice", classes="v-notice")
         yield Static(plain(self.t("v.loading")), id="time-status", classes="v-status")
         yield Button("", id="time-first", classes="v-first")
-        yield Vertical(id="time-days")
+        # One tile per free time, each with its day, in pages: nothing below the fold.
+        yield pager(self.t, id="time-days", item_height=3, min_column_width=30)
 
     def on_mount(self) -> None:
         self.query_one("#time-notice").display = False
@@ -153,9 +156,9 @@ class TimeScreen(VisitorScreen):
         self.draft.retention_days = message.retention_days
         status = self.query_one("#time-status", Static)
         first = self.query_one("#time-first", Button)
-        days_box = self.query_one("#time-days", Vertical)
-        await days_box.remove_children()
+        days_box = self.query_one("#time-days", Pager)
         if not message.slots:
+            await days_box.set_items([])
             status.update(plain(t("v.time.none", days=message.days)))
             status.add_class("v-warn")
             status.display = True
@@ -177,24 +180,10 @@ class TimeScreen(VisitorScreen):
             ),
         )
         first.display = True
-        by_day: dict[date, list[Slot]] = defaultdict(list)
-        for s in message.slots:
-            by_day[s.start.date()].append(s)
-        widgets: list[Widget] = []
-        index = 0
-        for offset in range(message.days):
-            day = message.today + timedelta(days=offset)
-            widgets.append(Static(plain(t.day_label(day)), classes="v-day"))
-            day_slots = by_day.get(day, [])
-            if not day_slots:
-                widgets.append(Static(plain(t("v.time.day_empty")), classes="v-day-empty"))
-                continue
-            buttons = []
-            for s in day_slots:
-                buttons.append(SlotButton(s, t.time(s.start), index))
-                index += 1
-            widgets.append(ItemGrid(*buttons, min_column_width=24, classes="v-slots"))
-        await days_box.mount_all(widgets)
+        await days_box.set_items(
+            SlotButton(s, t.time(s.start), index, t.day_label(s.start.date()))
+            for index, s in enumerate(message.slots)
+        )
         first.focus()
         self.query_one("#v-body").scroll_home(animate=False)
 
@@ -226,19 +215,28 @@ class DetailsScreen(TypingScreen):
 
     def compose_body(self) -> Iterable[Widget]:
         t = self.t
-        yield Label(plain(t("v.details.name")), classes="v-field-label", id="name-label")
-        yield Input(
+        name = Input(
             self.draft.name, id="name", max_length=NAME_MAX, placeholder=t("v.details.name_hint")
         )
-        yield Static(id="name-error", classes="v-error")
-        yield Label(plain(t("v.details.phone")), classes="v-field-label", id="phone-label")
-        yield Input(
+        phone = Input(
             self.draft.phone,
             id="phone",
             max_length=20,
             restrict=r"[0-9+ ()\-]*",
             placeholder=t("v.details.phone_hint"),
         )
+        # On a short screen the labels ride in the fields' borders (the Labels are hidden).
+        name.border_title = t("v.details.name")
+        phone.border_title = t("v.details.phone")
+        # Side by side: the fields and the keyboard fit on one screen without scrolling.
+        with Horizontal(id="details-fields"):
+            with Vertical(classes="v-field"):
+                yield Label(plain(t("v.details.name")), classes="v-field-label", id="name-label")
+                yield name
+            with Vertical(classes="v-field"):
+                yield Label(plain(t("v.details.phone")), classes="v-field-label", id="phone-label")
+                yield phone
+        yield Static(id="name-error", classes="v-error")
         yield Static(id="phone-error", classes="v-error")
         yield Static(
             plain(t("v.details.consent", days=self.draft.retention_days)),

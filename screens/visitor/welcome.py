@@ -15,7 +15,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator, available_languages
-from screens.visitor.common import Body, plain, services_of, translator
+from screens.visitor.common import (
+    VERTICAL_BREAKPOINTS,
+    Body,
+    plain,
+    services_of,
+    translator,
+)
 
 TAPS_FOR_LIBRARIAN = 5
 TAP_WINDOW_SECONDS = 4.0
@@ -45,6 +51,7 @@ class WelcomeScreen(Screen[None]):
     """Where every visit starts and every idle wipe returns."""
 
     IDLE_EXEMPT = True  # nothing typed here: no "More time?" prompt
+    VERTICAL_BREAKPOINTS = VERTICAL_BREAKPOINTS
     BINDINGS = [
         Binding("1", "choose('book')", "Register", id="welcome-book", show=False),
         Binding("2", "choose('lookup')", "I have a booking", id="welcome-lookup", show=False),
