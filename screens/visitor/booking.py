@@ -303,6 +303,9 @@ class DetailsScreen(TypingScreen):
             # A sign and words as well as colour: never meaning by colour alone.
             box.update(plain("\u26a0 " + error_text(self.t, exc)))
         self.query_one(f"#{field}", Input).set_class(exc is not None, "-invalid")
+        # On a short screen an error takes the consent text's rows (it is back once fixed).
+        shown = any(box.display for box in self.query(".v-error"))
+        self.set_class(shown, "-has-error")
 
     def action_back(self) -> None:
         # Keep what was typed if the visitor comes back to this step.

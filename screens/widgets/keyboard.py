@@ -31,13 +31,14 @@ LAYOUTS: dict[str, list[str]] = {
 }
 
 # Compact pages: three rows each, at most 74 cells wide (78 columns less the body's padding).
-# Backspace ends the first row, Space and the page switch the last one, on every page.
+# Text: Backspace ends the first row, Space and the page switch the last, on every page.
 COMPACT_PAGES: dict[str, list[list[str]]] = {
     "text": [
         ["qwertyuiop", "asdfghjkl-", "zxcvbnm'"],
         ["1234567890", "ąčęėįšųūž", "+-'"],
     ],
-    "code": [["QWERTYUP", "ADFGHJK", "XCVNM34679"]],
+    # Two rows of narrower keys: the answer to a check-in needs the rows below them.
+    "code": [["34679QWERTYUP", "ADFGHJKXCVNM"]],
 }
 # What the page switch says: where it goes (the same in every language).
 SWITCH_LABELS = ["ĄČ 123", "ABC"]
@@ -79,6 +80,13 @@ class OnScreenKeyboard(Widget):
     OnScreenKeyboard KeyButton.switch {
         width: 10;
     }
+    OnScreenKeyboard.-compact.-code KeyButton {
+        min-width: 5;
+        width: 5;
+    }
+    OnScreenKeyboard.-compact.-code KeyButton.medium {
+        width: 11;
+    }
     """
 
     compact: reactive[bool] = reactive(False, recompose=True)
@@ -111,6 +119,7 @@ class OnScreenKeyboard(Widget):
 
     def watch_compact(self, compact: bool) -> None:
         self.set_class(compact, "-compact")
+        self.set_class(self.key_layout == "code", "-code")
 
     def compose(self) -> ComposeResult:
         if self.compact:
@@ -141,7 +150,7 @@ class OnScreenKeyboard(Widget):
                     key = KeyButton(Content(char.upper()), classes="key")
                     key.key_value = char  # type: ignore[attr-defined]
                     yield key
-                if number == 0:
+                if number == (0 if self.key_layout == "text" else len(rows) - 1):
                     yield self._special(
                         "\u232b " + self.backspace_label, BACKSPACE, "key-backspace", "medium"
                     )
