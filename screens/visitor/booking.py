@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from kiosk.booking import Ticket
 from kiosk.errors import Conflict, KioskError, ValidationError
@@ -45,6 +45,7 @@ class TopicButton(Button):
         label = Content.assemble((topic.name(lang), "bold"), "\n", Content(topic.description(lang)))
         super().__init__(label, classes="v-topic", id=f"topic-{topic.slug}")
         self.topic = topic
+        self.styles.line_pad = 0  # a tile: its lines line up on the left (CSS cannot say 0)
 
 
 class TopicScreen(VisitorScreen):
@@ -97,6 +98,7 @@ class SlotButton(Button):
         )
         super().__init__(label, classes="v-slot", id=f"slot-{index}")
         self.slot = slot
+        self.styles.line_pad = 0  # a tile: its lines line up on the left (CSS cannot say 0)
 
 
 @dataclass
@@ -225,16 +227,14 @@ class DetailsScreen(TypingScreen):
             restrict=r"[0-9+ ()\-]*",
             placeholder=t("v.details.phone_hint"),
         )
-        # On a short screen the labels ride in the fields' borders (the Labels are hidden).
+        # The labels ride in the fields' top borders: a row saved for the keyboard.
         name.border_title = t("v.details.name")
         phone.border_title = t("v.details.phone")
         # Side by side: the fields and the keyboard fit on one screen without scrolling.
         with Horizontal(id="details-fields"):
             with Vertical(classes="v-field"):
-                yield Label(plain(t("v.details.name")), classes="v-field-label", id="name-label")
                 yield name
             with Vertical(classes="v-field"):
-                yield Label(plain(t("v.details.phone")), classes="v-field-label", id="phone-label")
                 yield phone
         yield Static(id="name-error", classes="v-error")
         yield Static(id="phone-error", classes="v-error")
