@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual.app import App, ComposeResult
 from textual.containers import ScrollableContainer
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -245,10 +246,18 @@ async def test_every_visitor_screen_fits_in_both_languages(demo: Services, lang:
         assert_fits(pilot)
         for key in app.screen.query_one(OnScreenKeyboard).query(Button):
             assert_on_screen(pilot, key)
-        app.pop_screen()
-        app.pop_screen()
-        app.pop_screen()
-        await settle(pilot)
+        await press_text(pilot, "Ona")
+        await strict_click(pilot, "#details-next")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert_fits(pilot)
+        await strict_click(pilot, "#confirm-ok")
+        assert isinstance(app.screen, TicketScreen)
+        await wait_until(pilot, lambda: bool(app.screen.query_one("#ticket-qr").size.height))
+        assert_fits(pilot)
+        for selector in ("#ticket-qr", "#ticket-code", "#ticket-arrive", "#ticket-qr-hint"):
+            assert_on_screen(pilot, app.screen.query_one(selector))
+        await strict_click(pilot, "#v-back")
+        await strict_click(pilot, f"#lang-{lang}")
         await strict_click(pilot, "#w-lookup")
         await press_text(pilot, ticket.booking.code)
         await pilot.press("enter")
@@ -305,3 +314,37 @@ async def test_times_per_page_grow_with_the_screen(demo: Services) -> None:
         slot = times.page_items()[0]
         assert isinstance(slot, SlotButton)
         assert slot.slot.place in str(slot.label)
+
+
+class _PagerApp(App[None]):
+    """Only a pager of numbered buttons: its arithmetic without the kiosk around it."""
+
+    def compose(self) -> ComposeResult:
+        yield Pager(item_height=3, min_column_width=20, id="pager")
+
+    async def on_mount(self) -> None:
+        await self.query_one(Pager).set_items(Button(str(n), id=f"b{n}") for n in range(10))
+
+
+async def test_the_pager_counts_cells_from_its_own_size() -> None:
+    app = _PagerApp()
+    async with app.run_test(size=(42, 12)) as pilot:
+        await settle(pilot)
+        pager = app.query_one(Pager)
+        # 42 wide: two 20-cell columns and a 2-cell gap; 12 high less 3 for the page
+        # buttons: two rows of 3 and a 1-row gap. Four a page, so 1 / 3.
+        assert (pager.columns, pager.rows, pager.page_count) == (2, 2, 3)
+        assert [b.id for b in pager.page_items()] == ["b0", "b1", "b2", "b3"]
+        assert all(b.display for b in pager.page_items())
+        assert not app.query_one("#b4").display
+        assert str(pager.query_one(".pager-count").render()) == "1 / 3"
+        await pilot.click(pager.query_one(".pager-more"))
+        await settle(pilot)
+        assert [b.id for b in pager.page_items()] == ["b4", "b5", "b6", "b7"]
+        assert app.query_one("#b4").region.y == 0  # page 2 starts at the top
+        await pilot.resize_terminal(64, 30)
+        await settle(pilot)
+        # Three columns, and all ten fit: the page buttons go away.
+        assert (pager.columns, pager.page_count) == (3, 1)
+        assert not pager.query_one(".pager-nav").display
+        assert all(b.display for b in pager.items)
