@@ -131,22 +131,18 @@ class Pager(Widget):
         self.page = 0
         self._show()
 
-    def show_page_of(self, item: Widget) -> None:
-        """Turn to the page that holds ``item``."""
-        self.page = self.page_of(item)
-
     def _fit(self) -> None:
-        """How many columns and rows fit in this pager's size; then keep the page in range."""
+        """How many columns and rows of cells fit in this pager's size."""
         width, height = self.size
         if not width or not height:
             return
         gap_y, gap_x = self.cell_gap
         cell = self.min_column_width
         self.columns = max(1, min(self.max_columns, (width + gap_x) // (cell + gap_x)))
-        columns_needed = -(-len(self._items) // self.columns) if self._items else 1
+        rows_needed = -(-len(self._items) // self.columns) if self._items else 1
         rows_all = (height + gap_y) // (self.item_height + gap_y)
-        if rows_all >= columns_needed:
-            self.rows = max(1, columns_needed)  # everything fits: no page buttons at all
+        if rows_all >= rows_needed:
+            self.rows = max(1, rows_needed)  # everything fits: no page buttons at all
         else:
             self.rows = max(1, (height - NAV_HEIGHT + gap_y) // (self.item_height + gap_y))
         grid = self.query_one(Grid)
@@ -157,8 +153,13 @@ class Pager(Widget):
         grid.styles.grid_gutter_horizontal = gap_y
         grid.styles.grid_gutter_vertical = gap_x
 
+    def validate_page(self, page: int) -> int:
+        return max(0, min(page, self.page_count - 1))
+
     def _show(self) -> None:
-        self.page = min(self.page, self.page_count - 1)
+        if self.page >= self.page_count:  # fewer pages after a resize
+            self.page = self.page_count - 1
+            return  # the watcher shows it
         shown = set(map(id, self.page_items()))
         for item in self._items:
             item.display = id(item) in shown
