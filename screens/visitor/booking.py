@@ -6,18 +6,17 @@ updates the screen. The visitor's choices travel in one ``Draft`` from screen to
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from textual import on
 from textual.binding import Binding
-from textual.containers import Horizontal, ItemGrid, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from kiosk.booking import Ticket
 from kiosk.errors import Conflict, ErrorCode, KioskError, ValidationError
@@ -25,8 +24,8 @@ from kiosk.models import Slot, Topic
 from kiosk.tickets import qr_matrix
 from kiosk.validation import NAME_MAX, clean_name, normalize_phone
 from screens.common import error_text, plain, safe_text, services_of, store_work
-from screens.visitor.common import Draft, TypingScreen, VisitorScreen, when_text
-from screens.widgets import OnScreenKeyboard, QRCode
+from screens.visitor.common import Draft, TypingScreen, VisitorScreen, pager, when_text
+from screens.widgets import OnScreenKeyboard, Pager, QRCode
 
 # -- 2. Topic -------------------------------------------------------------------------
 
@@ -40,6 +39,7 @@ class TopicButton(Button):
         )
         super().__init__(label, classes="v-topic", id=f"topic-{topic.slug}")
         self.topic = topic
+        self.styles.line_pad = 0  # a tile: its lines line up on the left (CSS cannot say 0)
 
 
 class TopicScreen(VisitorScreen):
@@ -52,7 +52,8 @@ class TopicScreen(VisitorScreen):
     def compose_body(self) -> Iterable[Widget]:
         yield Static(plain(self.t("v.topic.intro")), classes="v-intro")
         yield Static(plain(self.t("v.loading")), id="topic-status", classes="v-status")
-        yield ItemGrid(id="topic-grid", min_column_width=34, regular=True)
+        # Pages instead of scrolling: a terminal does not scroll by dragging.
+        yield pager(self.t, id="topic-grid", item_height=3, min_column_width=34)
 
     def on_mount(self) -> None:
         self._load()
@@ -68,11 +69,10 @@ class TopicScreen(VisitorScreen):
             status.display = False
         else:
             status.update(plain(self.t("v.topic.none")))
-        grid = self.query_one("#topic-grid", ItemGrid)
-        await grid.remove_children()
-        await grid.mount_all(TopicButton(topic, self.t.lang) for topic in message.topics)
+        grid = self.query_one("#topic-grid", Pager)
+        await grid.set_items(TopicButton(topic, self.t.lang) for topic in message.topics)
         if message.topics:
-            grid.query(TopicButton).first().focus()
+            grid.items[0].focus()
 
     @on(Button.Pressed, ".v-topic")
     def _chosen(self, event: Button.Pressed) -> None:
@@ -84,12 +84,15 @@ class TopicScreen(VisitorScreen):
 
 
 class SlotButton(Button):
-    """One free time: the time, and where."""
+    """One free time: the time, the day and where."""
 
-    def __init__(self, slot: Slot, time_text: str, index: int) -> None:
-        label = Content.assemble((time_text, "bold"), "\n", plain(slot.place))
+    def __init__(self, slot: Slot, time_text: str, index: int, day_text: str = "") -> None:
+        label = Content.assemble(
+            (time_text, "bold"), "\n", plain(day_text), "\n", plain(slot.place)
+        )
         super().__init__(label, classes="v-slot", id=f"slot-{index}")
         self.slot = slot
+        self.styles.line_pad = 0  # a tile: its lines line up on the left (CSS cannot say 0)
 
 
 class TimeScreen(VisitorScreen):
@@ -113,7 +116,8 @@ class TimeScreen(VisitorScreen):
         yield Static(id="time-notice", classes="v-notice")
         yield Static(plain(self.t("v.loading")), id="time-status", classes="v-status")
         yield Button("", id="time-first", classes="v-first")
-        yield Vertical(id="time-days")
+        # One tile per free time, each with its day, in pages: nothing below the fold.
+        yield pager(self.t, id="time-days", item_height=3, min_column_width=30)
 
     def on_mount(self) -> None:
         self.query_one("#time-notice").display = False
@@ -147,9 +151,9 @@ class TimeScreen(VisitorScreen):
         self.draft.retention_days = message.retention_days
         status = self.query_one("#time-status", Static)
         first = self.query_one("#time-first", Button)
-        days_box = self.query_one("#time-days", Vertical)
-        await days_box.remove_children()
+        days_box = self.query_one("#time-days", Pager)
         if not message.slots:
+            await days_box.set_items([])
             status.update(plain(t("v.time.none", days=message.days)))
             status.add_class("v-warn")
             status.display = True
@@ -171,24 +175,10 @@ class TimeScreen(VisitorScreen):
             ),
         )
         first.display = True
-        by_day: dict[date, list[Slot]] = defaultdict(list)
-        for s in message.slots:
-            by_day[s.start.date()].append(s)
-        widgets: list[Widget] = []
-        index = 0
-        for offset in range(message.days):
-            day = message.today + timedelta(days=offset)
-            widgets.append(Static(plain(t.day_label(day)), classes="v-day"))
-            day_slots = by_day.get(day, [])
-            if not day_slots:
-                widgets.append(Static(plain(t("v.time.day_empty")), classes="v-day-empty"))
-                continue
-            buttons = []
-            for s in day_slots:
-                buttons.append(SlotButton(s, t.time(s.start), index))
-                index += 1
-            widgets.append(ItemGrid(*buttons, min_column_width=24, classes="v-slots"))
-        await days_box.mount_all(widgets)
+        await days_box.set_items(
+            SlotButton(s, t.time(s.start), index, t.day_label(s.start.date()))
+            for index, s in enumerate(message.slots)
+        )
         first.focus()
         self.query_one("#v-body").scroll_home(animate=False)
 
@@ -220,19 +210,26 @@ class DetailsScreen(TypingScreen):
 
     def compose_body(self) -> Iterable[Widget]:
         t = self.t
-        yield Label(plain(t("v.details.name")), classes="v-field-label", id="name-label")
-        yield Input(
+        name = Input(
             self.draft.name, id="name", max_length=NAME_MAX, placeholder=t("v.details.name_hint")
         )
-        yield Static(id="name-error", classes="v-error")
-        yield Label(plain(t("v.details.phone")), classes="v-field-label", id="phone-label")
-        yield Input(
+        phone = Input(
             self.draft.phone,
             id="phone",
             max_length=20,
             restrict=r"[0-9+ ()\-]*",
             placeholder=t("v.details.phone_hint"),
         )
+        # The labels ride in the fields' top borders: a row saved for the keyboard.
+        name.border_title = t("v.details.name")
+        phone.border_title = t("v.details.phone")
+        # Side by side: the fields and the keyboard fit on one screen without scrolling.
+        with Horizontal(id="details-fields"):
+            with Vertical(classes="v-field"):
+                yield name
+            with Vertical(classes="v-field"):
+                yield phone
+        yield Static(id="name-error", classes="v-error")
         yield Static(id="phone-error", classes="v-error")
         yield Static(
             plain(t("v.details.consent", days=self.draft.retention_days)),
@@ -299,6 +296,9 @@ class DetailsScreen(TypingScreen):
             # A sign and words as well as colour: never meaning by colour alone.
             box.update(plain("\u26a0 " + error_text(self.t, exc)))
         self.query_one(f"#{field}", Input).set_class(exc is not None, "-invalid")
+        # On a short screen an error takes the consent text's rows (it is back once fixed).
+        shown = any(box.display for box in self.query(".v-error"))
+        self.set_class(shown, "-has-error")
 
     def action_back(self) -> None:
         # Keep what was typed if the visitor comes back to this step.

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -18,8 +18,13 @@ from textual.widgets import Button, Input, Static
 from kiosk.i18n import Translator
 from kiosk.models import Booking, Slot, Topic
 from screens.common import plain, translator
-from screens.widgets import OnScreenKeyboard
+from screens.widgets import OnScreenKeyboard, Pager
 from screens.widgets.keyboard import BACKSPACE
+
+# Below this many rows the visitor screens go compact: one-row title, three-row bar, compact
+# keyboard. The shipped panel gives 79x18; 78x18 is the smallest grid the visitor side supports.
+TALL_ROWS = 30
+VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL_ROWS, "-tall")]
 
 
 def when_text(t: Translator, start: datetime, end: datetime) -> str:
@@ -50,6 +55,16 @@ class BookingView:
     scout: str
 
 
+def pager(t: Translator, **kwargs: object) -> Pager:
+    """A pager with the visitor's words on its page buttons."""
+    return Pager(
+        more_label=t("v.page.more"),
+        back_label=t("v.page.back"),
+        count_format=t("v.page.count", page="{page}", pages="{pages}"),
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
 class Body(VerticalScroll, can_focus=False):
     """The scrolling middle of a visitor screen; never takes focus from a field."""
 
@@ -58,6 +73,7 @@ class VisitorScreen(Screen[None]):
     """Title on top, scrolling body, and a bar with Back and the 'call the librarian' hint."""
 
     BINDINGS = [Binding("escape", "back", "v.back", id="visitor-back")]
+    VERTICAL_BREAKPOINTS = VERTICAL_BREAKPOINTS
     TITLE_KEY = ""
 
     class ReturnToWelcome(Message):
@@ -103,6 +119,11 @@ class TypingScreen(VisitorScreen):
     def __init__(self) -> None:
         super().__init__()
         self._target: Input | None = None
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Six rows of 3-row keys do not fit under the fields on a short screen: page the keys.
+        for keyboard in self.query(OnScreenKeyboard):
+            keyboard.compact = event.size.height < TALL_ROWS
 
     def on_descendant_focus(self, event: object) -> None:
         focused = self.focused

@@ -16,7 +16,7 @@ from textual.widgets import Button, Static
 
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator, available_languages
 from screens.common import plain, services_of, store_work, translator
-from screens.visitor.common import Body
+from screens.visitor.common import VERTICAL_BREAKPOINTS, Body
 
 TAPS_FOR_LIBRARIAN = 5
 TAP_WINDOW_SECONDS = 4.0
@@ -49,6 +49,7 @@ class WelcomeScreen(Screen[None]):
     """Where every visit starts and every idle wipe returns."""
 
     IDLE_EXEMPT = True  # nothing typed here: no "More time?" prompt
+    VERTICAL_BREAKPOINTS = VERTICAL_BREAKPOINTS
     BINDINGS = [
         Binding("1", "choose('book')", "v.welcome.book", id="welcome-book", show=False),
         Binding("2", "choose('lookup')", "v.welcome.lookup", id="welcome-lookup", show=False),
