@@ -54,9 +54,9 @@ class ConsoleTabs(TabbedContent):
         """Show ``tab`` with the focus in it, wherever the focus was."""
         pane = self.get_pane(tab)
         focused = self.screen.focused
+        # Before the switch, so no focused field is left in the pane that hides.
         if focused is None or pane not in focused.ancestors:
-            # Before the switch, so no focused field is left in the pane that hides.
-            self.screen.set_focus(entry_field(pane))
+            self.screen.set_focus(entry_field(pane), scroll_visible=False)
         self.active = tab
 
     @on(TabPane.Focused)
@@ -158,7 +158,14 @@ class ConsoleScreen(Screen[None]):
         focused = self.focused
         target = entry_field(pane)
         if target is not None and (focused is None or pane not in focused.ancestors):
-            self.set_focus(target)
+            self.set_focus(target, scroll_visible=False)
+        self.call_after_refresh(self._scroll_to_focus, pane)
+
+    def _scroll_to_focus(self, pane: TabPane) -> None:
+        """Once the shown pane is laid out, bring its focused field into view."""
+        focused = self.focused
+        if focused is not None and pane in focused.ancestors and not self.can_view_entire(focused):
+            self.scroll_to_center(focused, origin_visible=True)
 
     @on(Button.Pressed, "#console-logout")
     def action_logout(self) -> None:
