@@ -16,7 +16,8 @@ from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import Button, DataTable, Footer, Input, Static, TabbedContent, TabPane
 
 from screens.common import cell, host, services_of, store_work
 from screens.librarian.activity import ActivityPane
@@ -31,6 +32,43 @@ from screens.librarian.topics import TopicsPane
 POLL_SECONDS = 2.0
 PURGE_EVERY_SECONDS = 3600.0
 TABS = ["today", "scouts", "topics", "activity", "results", "settings", "privacy"]
+
+
+def entry_field(pane: Widget) -> Widget | None:
+    """Where the keys go when a pane opens: its first table, else its first field."""
+    for kind in (DataTable, Input):
+        for widget in pane.query(kind):
+            if widget.focusable:
+                return widget
+    return None
+
+
+class ConsoleTabs(TabbedContent):
+    """The console's tabs: a tab key always wins over focus moves still on their way.
+
+    TabbedContent shows whichever pane reports a newly focused descendant. That report is a
+    few messages behind the focus itself, and two focus moves land in panes being hidden:
+    when a pane hides, Textual hands its focused field's focus to a neighbour in the same
+    (now hidden) pane; and a focus queued for one tab lands after the next tab key. Followed,
+    such a report shows the old tab again, whose activation focuses into it once more, and
+    with a few quick keys the tabs cycle among themselves for ever.
+    """
+
+    def show(self, tab: str) -> None:
+        """Show ``tab`` with the focus in it, wherever the focus was."""
+        pane = self.get_pane(tab)
+        focused = self.screen.focused
+        # Before the switch, so no focused field is left in the pane that hides.
+        if focused is None or pane not in focused.ancestors:
+            self.screen.set_focus(entry_field(pane), scroll_visible=False)
+        self.active = tab
+
+    @on(TabPane.Focused)
+    def _follow_current_focus_only(self, event: TabPane.Focused) -> None:
+        focused = self.screen.focused
+        if focused is None or event.tab_pane not in focused.ancestors:
+            event.prevent_default()  # the focus has moved on: TabbedContent must not follow
+            event.stop()
 
 
 class ConsoleScreen(Screen[None]):
@@ -75,7 +113,7 @@ class ConsoleScreen(Screen[None]):
             yield Static("", id="console-title")
             yield Static("", id="console-clock")
             yield Button(t("lib.logout_b"), id="console-logout", classes="lib-small")
-        with TabbedContent(initial="today", id="console-tabs"):
+        with ConsoleTabs(initial="today", id="console-tabs"):
             with TabPane(t("lib.tab.today"), id="today"):
                 yield TodayPane(id="today-pane")
             with TabPane(t("lib.tab.scouts"), id="scouts"):
@@ -143,17 +181,25 @@ class ConsoleScreen(Screen[None]):
             self.query_one(pane).reload()
 
     def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
+        self.query_one(ConsoleTabs).show(tab)
 
     @on(TabbedContent.TabActivated)
     def _focus_pane(self, event: TabbedContent.TabActivated) -> None:
-        """Put the keys to work at once: focus the pane's first table (or field)."""
+        """Put the keys to work at once (e.g. after a click on a tab): focus the pane's field."""
         pane = event.pane
-        target = next(iter(pane.query("DataTable").results()), None) or next(
-            iter(pane.query("Input").results()), None
-        )
-        if target is not None and target.focusable:
-            self.call_after_refresh(target.focus)
+        if event.tabbed_content.active != pane.id:
+            return  # a later tab key has already shown another tab
+        focused = self.focused
+        target = entry_field(pane)
+        if target is not None and (focused is None or pane not in focused.ancestors):
+            self.set_focus(target, scroll_visible=False)
+        self.call_after_refresh(self._scroll_to_focus, pane)
+
+    def _scroll_to_focus(self, pane: TabPane) -> None:
+        """Once the shown pane is laid out, bring its focused field into view."""
+        focused = self.focused
+        if focused is not None and pane in focused.ancestors and not self.can_view_entire(focused):
+            self.scroll_to_center(focused, origin_visible=True)
 
     @on(Button.Pressed, "#console-logout")
     def action_logout(self) -> None:

@@ -1,0 +1,188 @@
+"""The console's tab keys (F2..F8) work from any tab, any focus, any number of times, at any speed.
+
+A tab key switches tabs while the focus may sit in a field of the tab being hidden, and
+focus moves reach TabbedContent a few messages late; neither may show an old tab again.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual import events
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Select, TabbedContent, TabPane
+
+from kiosk.app import KioskApp
+from kiosk.services import Services
+from screens.librarian import ConsoleScreen
+from screens.librarian.console import TABS
+from tests.conftest import set_pin
+from tests.ui.conftest import click, login, make_console, settle, wait_until
+
+SIZE = (120, 40)
+KEY = {tab: f"f{n}" for n, tab in enumerate(TABS, start=2)}
+FIELD_KINDS: dict[str, type[Widget]] = {"Input": Input, "Select": Select, "DataTable": DataTable}
+# The kinds of field each tab has (kept in step with the panes by the test that checks it).
+FIELDS = {
+    "today": ["Input", "Select", "DataTable"],
+    "scouts": ["DataTable"],
+    "topics": ["DataTable"],
+    "activity": ["DataTable"],
+    "results": ["Input"],
+    "settings": ["Input", "DataTable"],
+    "privacy": ["DataTable"],
+}
+# A run of 50 tab keys may add caches and first-time layouts; a tab cycle grew by hundreds.
+MEMORY_SLACK_BYTES = 40 * 2**20
+
+
+def tabs_of(app: KioskApp) -> TabbedContent:
+    return app.screen.query_one("#console-tabs", TabbedContent)
+
+
+def pane_of(app: KioskApp, tab: str) -> TabPane:
+    return app.screen.query_one(f"#{tab}", TabPane)
+
+
+def field_in(app: KioskApp, tab: str, kind: str) -> Widget:
+    return next(w for w in pane_of(app, tab).query(FIELD_KINDS[kind]) if w.focusable)
+
+
+def shown(app: KioskApp) -> list[str]:
+    """The tabs whose panes are on screen (exactly one when all is well)."""
+    return [tab for tab in TABS if pane_of(app, tab).display]
+
+
+def assert_tab_shown(app: KioskApp, tab: str) -> None:
+    assert tabs_of(app).active == tab
+    assert shown(app) == [tab]
+    focused = app.focused
+    assert focused is not None and pane_of(app, tab) in focused.ancestors, (
+        f"the keys do not go to {tab}: the focus is on {focused!r}"
+    )
+
+
+async def open_console(pilot: Pilot[Any]) -> KioskApp:
+    await settle(pilot)
+    await login(pilot)
+    app = pilot.app
+    assert isinstance(app, KioskApp) and isinstance(app.screen, ConsoleScreen)
+    return app
+
+
+async def focus_field(pilot: Pilot[Any], app: KioskApp, tab: str, kind: str) -> Widget:
+    """Put the focus in the first field of ``kind`` on ``tab`` (its tab follows the focus)."""
+    field = field_in(app, tab, kind)
+    field.focus()
+    await wait_until(pilot, lambda: app.focused is field and shown(app) == [tab])
+    assert_tab_shown(app, tab)
+    return field
+
+
+def rss_bytes() -> int:
+    """The process's resident memory now (Linux /proc)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * resource.getpagesize()
+
+
+async def test_every_field_kind_of_every_tab_is_covered(demo: Services) -> None:
+    """FIELDS lists each kind of field each pane has, so the key test misses none."""
+    set_pin(demo)
+    app = make_console(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        for tab in TABS:
+            kinds = [
+                name
+                for name, kind in FIELD_KINDS.items()
+                if any(w.focusable for w in pane_of(app, tab).query(kind))
+            ]
+            assert kinds == FIELDS[tab], tab
+
+
+@pytest.mark.parametrize("tab", TABS)
+async def test_every_tab_key_works_from_every_field(demo: Services, tab: str) -> None:
+    set_pin(demo)
+    app = make_console(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        for kind in FIELDS[tab]:
+            for other in TABS:
+                if other == tab:
+                    continue
+                await focus_field(pilot, app, tab, kind)
+                await pilot.press(KEY[other])
+                await settle(pilot, rounds=1)
+                assert_tab_shown(app, other)
+            # The tab's own key leaves the focus where the librarian put it.
+            field = await focus_field(pilot, app, tab, kind)
+            await pilot.press(KEY[tab])
+            await settle(pilot, rounds=1)
+            assert_tab_shown(app, tab)
+            assert app.focused is field
+
+
+async def test_tab_keys_work_with_a_select_list_open(demo: Services) -> None:
+    set_pin(demo)
+    app = make_console(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        select = await focus_field(pilot, app, "today", "Select")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: select.expanded)  # type: ignore[attr-defined]
+        await pilot.press(KEY["results"])
+        await settle(pilot, rounds=1)
+        assert_tab_shown(app, "results")
+
+
+async def test_fifty_quick_tab_keys_end_on_the_last_one_and_stay(demo: Services) -> None:
+    set_pin(demo)
+    app = make_console(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_console(pilot)
+        for tab in TABS:  # every pane laid out once, so memory counts only what keys add
+            await pilot.press(KEY[tab])
+            await settle(pilot, rounds=1)
+            assert_tab_shown(app, tab)
+        await focus_field(pilot, app, "results", "Input")  # where the runaway began
+        await settle(pilot)
+        tabs = tabs_of(app)
+        changes: list[str] = []
+        app.screen.watch(tabs, "active", lambda tab: changes.append(tab), init=False)
+        before = rss_bytes()
+
+        rnd = random.Random(1)  # fixed, so a failure replays
+        keys = [KEY[rnd.choice(TABS)] for _ in range(50)]
+        for key in keys:  # all at once, as a terminal delivers keys typed faster than shown
+            app.post_message(events.Key(key, None))
+        last = TABS[list(KEY.values()).index(keys[-1])]
+        await wait_until(pilot, lambda: tabs.active == last and app.focused is not None, 60)
+        await settle(pilot)
+        assert_tab_shown(app, last)
+
+        # Idle for a while: nothing switches tabs on its own any more.
+        changes.clear()
+        seen = []
+        for _ in range(10):
+            await pilot.pause(0.05)
+            seen.append(tabs.active)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert seen == [last] * 10
+        assert changes == [], f"tabs kept switching by themselves: {changes[:12]}"
+        assert_tab_shown(app, last)
+        grown = rss_bytes() - before
+        assert grown < MEMORY_SLACK_BYTES, f"memory grew by {grown / 2**20:.0f} MB"
+
+        # And the console still answers keys and taps.
+        other = "topics" if last != "topics" else "scouts"
+        await pilot.press(KEY[other])
+        await settle(pilot, rounds=1)
+        assert_tab_shown(app, other)
+        await click(pilot, f"#--content-tab-{last}")
+        assert_tab_shown(app, last)
