@@ -19,6 +19,8 @@ demo: install
 lint: install
 	$(BIN)/lint-imports
 	$(BIN)/ruff check kiosk screens db tests bench
+	$(BIN)/ruff format --check kiosk screens db tests bench
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/pytest -q -n auto

@@ -220,7 +220,7 @@ class Backups:
             except UnreadableFile:
                 continue
             table = data.get(BOOKINGS_TABLE) if data else None
-            if not isinstance(table, dict):
+            if data is None or not isinstance(table, dict):
                 continue
             changed = False
             for doc_id, doc in table.items():

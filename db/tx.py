@@ -115,7 +115,7 @@ class Tx:
             self._own_index = HotIndex.build(self._raw(BOOKINGS_TABLE))
         if BOOKINGS_TABLE not in self.data:
             self.data[BOOKINGS_TABLE] = {}
-        return self.data[BOOKINGS_TABLE], self._own_index  # type: ignore[return-value]
+        return self.data[BOOKINGS_TABLE], self._own_index
 
     def _generic_hot_write(self) -> None:
         """A TinyDB write on the bookings table: the index is rebuilt when next needed."""
@@ -150,7 +150,7 @@ class Tx:
             doc = self._raw(table).get(doc_id) if doc_id is not None else None
             return dict(doc) if doc is not None else None
         found = self._table(table).get(where_equal(equals))
-        return dict(found) if found is not None else None  # type: ignore[arg-type]
+        return dict(found) if found is not None else None
 
     def find_booking(self, **equals: Any) -> Doc | None:
         """The booking with this ``code`` or ``token_hash`` (or ``id``), hot file first,

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from textual import events, on
 from textual.app import App
@@ -106,7 +106,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
 
     # -- start ------------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen[object]:
+    def get_default_screen(self) -> Screen[Any]:
         """Welcome at the bottom of the visitor kiosk; the console's prompt sits on a blank."""
         if self.mode == "visitor":
             return WelcomeScreen()

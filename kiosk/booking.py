@@ -8,9 +8,10 @@ inside one store transaction, under the cross-process lock.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from db import Store, Tx
 from kiosk.clock import Clock, as_local
@@ -208,6 +209,7 @@ class BookingService:
         status: BookingStatus | str | None = None,
     ) -> list[Booking]:
         with self.store.snapshot() as tx:
+            docs: Iterable[dict[str, Any]]
             if status is not None and str(status) in OPEN_STATUSES:
                 docs = tx.all(BOOKINGS)  # open bookings are never archived
             else:

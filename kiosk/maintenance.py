@@ -76,8 +76,9 @@ def _fits(hint: Any) -> Fits:
     if origin is dict:
         key, item = (_fits(arg) for arg in get_args(hint))
         return lambda v: isinstance(v, dict) and all(key(k) and item(x) for k, x in v.items())
-    if is_dataclass(hint):
-        return lambda v: isinstance(v, dict) and _fields_conform(hint, v) is None
+    if isinstance(hint, type) and is_dataclass(hint):
+        model = hint
+        return lambda v: isinstance(v, dict) and _fields_conform(model, v) is None
     if hint is bool:
         return lambda v: isinstance(v, bool)
     if hint is int:
@@ -93,7 +94,7 @@ def _model_fields(cls: type) -> list[tuple[str, Fits, bool]]:
     hints = get_type_hints(cls)
     return [
         (f.name, _fits(hints[f.name]), f.default is MISSING and f.default_factory is MISSING)
-        for f in fields(cls)  # type: ignore[arg-type]
+        for f in fields(cls)
     ]
 
 

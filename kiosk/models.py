@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, time
+from datetime import date as Day  # a field named ``date`` shadows the type in its class
 from enum import StrEnum
-from functools import cache
 from typing import Any, Self
 
 from kiosk.clock import as_local
@@ -77,10 +77,16 @@ class _Record:
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
-@cache
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
 def _field_names(cls: type) -> frozenset[str]:
-    """The dataclass's field names; unknown keys in stored dicts (newer data) are ignored."""
-    return frozenset(f.name for f in fields(cls))
+    """The dataclass's field names (cached); unknown keys in stored dicts (newer data) are
+    ignored."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))
+    return names
 
 
 def _jsonable(value: Any) -> Any:
@@ -209,7 +215,7 @@ class DatedException(_Record):
     seats: int = 1  # an extra session may be a small group too
 
     @property
-    def day(self) -> date:
+    def day(self) -> Day:
         return date.fromisoformat(self.date)
 
 

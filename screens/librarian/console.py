@@ -88,7 +88,7 @@ class ConsoleScreen(Screen[None]):
     class Polled(Message):
         """What the poll read from the data dir: its identity and the header's words."""
 
-        identity: tuple[int, int, int]
+        identity: tuple[int, int, int] | None
         library: str
         now: datetime
 
@@ -169,16 +169,13 @@ class ConsoleScreen(Screen[None]):
             self.reload_all()
 
     def reload_all(self) -> None:
-        for pane in (
-            TodayPane,
-            ScoutsPane,
-            TopicsPane,
-            ActivityPane,
-            ResultsPane,
-            SettingsPane,
-            PrivacyPane,
-        ):
-            self.query_one(pane).reload()
+        self.query_one(TodayPane).reload()
+        self.query_one(ScoutsPane).reload()
+        self.query_one(TopicsPane).reload()
+        self.query_one(ActivityPane).reload()
+        self.query_one(ResultsPane).reload()
+        self.query_one(SettingsPane).reload()
+        self.query_one(PrivacyPane).reload()
 
     def action_tab(self, tab: str) -> None:
         self.query_one(ConsoleTabs).show(tab)

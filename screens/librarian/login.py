@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
 from kiosk.auth import LoginResult, place_for_mode
@@ -36,7 +37,7 @@ class LoginScreen(ModalScreen[bool]):
     def __init__(self, standalone: bool = False) -> None:
         super().__init__(id="login-screen", classes="lib-modal")
         self.standalone = standalone
-        self._unlock_timer = None
+        self._unlock_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box", classes="lib-dialog"):

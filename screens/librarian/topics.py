@@ -88,7 +88,7 @@ class TopicsPane(Vertical):
     BINDINGS = [
         Binding("u", "move(-1)", "lib.topics.up", id="topics-up"),
         Binding("j", "move(1)", "lib.topics.down", id="topics-down"),
-        Binding("space", "toggle", "lib.topics.toggle", id="topics-toggle"),
+        Binding("space", "toggle_active", "lib.topics.toggle", id="topics-toggle"),
     ]
 
     @dataclass
@@ -210,7 +210,7 @@ class TopicsPane(Vertical):
         self._write(move, t("lib.topics.moved", name=topic.name(console_language())))
 
     @on(Button.Pressed, "#topics-toggle")
-    def action_toggle(self) -> None:
+    def action_toggle_active(self) -> None:
         topic = self._selected()
         if topic is None:
             return

@@ -33,8 +33,8 @@ class LibraryName(Static):
     class LibrarianRequested(Message):
         """The hidden gesture was made: the App opens the PIN prompt."""
 
-    def __init__(self, **kwargs: str) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self._taps: list[float] = []
 
     def on_click(self, event: events.Click) -> None:
