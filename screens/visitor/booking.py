@@ -86,9 +86,16 @@ class TopicScreen(VisitorScreen):
 class SlotButton(Button):
     """One free time: the time, the day and where."""
 
-    def __init__(self, slot: Slot, time_text: str, index: int, day_text: str = "") -> None:
+    def __init__(
+        self, slot: Slot, time_text: str, index: int, day_text: str = "", seats_text: str = ""
+    ) -> None:
         label = Content.assemble(
-            (time_text, "bold"), "\n", plain(day_text), "\n", plain(slot.place)
+            (time_text, "bold"),
+            plain(f"  {seats_text}" if seats_text else ""),
+            "\n",
+            plain(day_text),
+            "\n",
+            plain(slot.place),
         )
         super().__init__(label, classes="v-slot", id=f"slot-{index}")
         self.slot = slot
@@ -134,7 +141,8 @@ class TimeScreen(VisitorScreen):
     @store_work(group="slots")
     def _load(self) -> None:
         booking = services_of(self).booking
-        slots = booking.free_slots(self.draft.topic.slug)
+        # E-scouts who speak the visitor's language (all, with a note, when none does).
+        slots = booking.free_slots(self.draft.topic.slug, language=self.t.lang)
         scouts = {s.id: s.name for s in booking.scouts()}
         settings = booking.settings()
         self.post_message(
@@ -161,6 +169,11 @@ class TimeScreen(VisitorScreen):
             self.query_one("#v-back", Button).focus()
             return
         status.display = False
+        if not message.slots[0].in_language:
+            notice = self.query_one("#time-notice", Static)
+            earlier = str(notice.render()) if notice.display else ""  # e.g. a lost race
+            notice.update(plain("\n".join(filter(None, (earlier, t("v.time.other_language"))))))
+            notice.display = True
         slot = message.slots[0]
         first.label = Content.assemble(
             ("\u25b6 " + t("v.time.first"), "bold"),
@@ -176,7 +189,13 @@ class TimeScreen(VisitorScreen):
         )
         first.display = True
         await days_box.set_items(
-            SlotButton(s, t.time(s.start), index, t.day_label(s.start.date()))
+            SlotButton(
+                s,
+                t.time(s.start),
+                index,
+                t.day_label(s.start.date()),
+                t("v.time.seats_left", seats=s.seats_left) if s.seats > 1 else "",
+            )
             for index, s in enumerate(message.slots)
         )
         first.focus()

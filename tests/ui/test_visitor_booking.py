@@ -280,3 +280,33 @@ async def test_ticket_returns_to_welcome_by_itself(demo: Services) -> None:
         from tests.ui.conftest import wait_until
 
         await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+
+
+async def test_times_follow_the_visitors_language_and_say_when_they_cannot(
+    demo: Services,
+) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await click(pilot, "#lang-en")
+        await click(pilot, "#w-book")
+        await click(pilot, "#topic-e-health")  # only Gabija, who speaks Lithuanian
+        assert isinstance(app.screen, TimeScreen)
+        assert "in Lithuanian" in text_of(app, "#time-notice")
+        await click(pilot, "#v-back")
+        await click(pilot, "#topic-safety")  # Matas speaks English
+        assert not app.screen.query_one("#time-notice").display
+        english = {s.scout for s in app.screen.slots}
+        assert english and all("en" in demo.booking.scout(s).languages for s in english)
+
+
+async def test_a_group_session_says_how_many_places_are_left(demo: Services) -> None:
+    group = next(s for s in demo.booking.free_slots("smart-id") if s.seats == 4)
+    demo.booking.book("smart-id", group.start, "Jonas", scout=group.scout)
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await click(pilot, "#w-book")
+        await click(pilot, "#topic-smart-id")
+        tile = next(b for b in app.screen.query(SlotButton) if b.slot.start == group.start)
+        assert "laisvų vietų: 3" in str(tile.label)
