@@ -6,9 +6,12 @@ One ``KioskApp`` serves both modes:
 - ``librarian``: the console in any terminal, starting at the PIN prompt.
 Idle handling lives here because it spans screens: a quiet spell in the visitor flow
 asks "More time?", then wipes everything and returns to Welcome; a quiet librarian
-session logs out. So does failure handling: a worker that fails (the store, the disk, the
-lock's time-out) is logged and covered by a calm "please ask the librarian" screen; the
-App never ends on its own in visitor mode.
+session logs out. So does the scanner: a burst of ticket characters ending in Enter checks
+in from any visitor screen (kiosk/scanner.py), and taps on a screen that has just appeared
+are ignored for a moment, so a shaky double tap cannot skip a step. So does failure
+handling: a worker that fails (the store, the disk, the lock's time-out) is logged and
+covered by a calm "please ask the librarian" screen; the App never ends on its own in
+visitor mode.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import logging
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
+from time import monotonic
 from typing import Any, Literal
 
 from textual import events, on
@@ -26,14 +30,24 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator
+from kiosk.scanner import SCAN_GAP_S, ScanBuffer, scannable
 from kiosk.services import Services
 from screens.librarian import ConsoleScreen, LoginScreen
-from screens.visitor import MoreTimeScreen, TroubleScreen, VisitorScreen, WelcomeScreen
+from screens.visitor import (
+    CheckInScreen,
+    MoreTimeScreen,
+    TroubleScreen,
+    VisitorScreen,
+    WelcomeScreen,
+)
 from screens.visitor.welcome import LibraryName
 
 log = logging.getLogger("kiosk.app")
 
 Mode = Literal["visitor", "librarian"]
+
+# Taps on a visitor screen this soon after it appeared are the rest of a shaky double tap.
+TAP_GUARD_SECONDS = 0.35
 
 
 class ExitReason(Enum):
@@ -67,6 +81,8 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         idle_seconds: float | None = None,
         countdown_seconds: float | None = None,
         librarian_idle_seconds: float | None = None,
+        tap_guard_seconds: float = TAP_GUARD_SECONDS,
+        scan_gap_seconds: float | None = SCAN_GAP_S,
     ) -> None:
         super().__init__()
         self.services = services
@@ -85,6 +101,12 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         self.console_lang = DEFAULT_LANGUAGE
         self.librarian_active = False
         self._idle_timer: Timer | None = None
+        self.tap_guard_seconds = tap_guard_seconds
+        self._screen_since = monotonic()
+        # None: every key goes straight through (tests that type without a scanner).
+        self._scan = ScanBuffer(scan_gap_seconds) if scan_gap_seconds is not None else None
+        self._held_keys: list[events.Key] = []
+        self._flush_timer: Timer | None = None
 
     # -- language -------------------------------------------------------------------
 
@@ -113,6 +135,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         return Screen(id="_default")
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         if self.mode == "librarian":
             self._show_login()
         self._idle_timer = self.set_timer(self._idle_limit(), self._idle_expired)
@@ -152,7 +175,70 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self.reset_idle()
+        if self._visitor_at_kiosk():
+            if isinstance(event, events.MouseDown | events.MouseUp) and self._too_soon():
+                return  # the second half of a double tap: the screen it aimed at is gone
+            if isinstance(event, events.Key) and await self._held_for_scan(event):
+                return
         await super().on_event(event)
+
+    def _visitor_at_kiosk(self) -> bool:
+        return self.mode == "visitor" and not self.librarian_active
+
+    # -- taps and scans -----------------------------------------------------------------
+
+    def _screen_changed(self, _: Screen[Any]) -> None:
+        self._screen_since = monotonic()
+
+    def _too_soon(self) -> bool:
+        return monotonic() - self._screen_since < self.tap_guard_seconds
+
+    async def _held_for_scan(self, event: events.Key) -> bool:
+        """Hold ticket characters that come in a burst; True when the event was taken.
+
+        Screens with their own code field (check-in, look-up) take scans themselves.
+        """
+        scan = self._scan
+        if scan is None or getattr(self.screen, "TAKES_SCANS", False):
+            return False
+        if event.key in ("enter", "ctrl+j") and self._held_keys:
+            if scan.is_scan(event.time):
+                self._held_keys.clear()
+                self._check_in_scanned(scan.take())
+                return True
+            await self._flush_keys()
+            return False
+        if scannable(event.character):
+            if not scan.continues(event.time):
+                await self._flush_keys()
+            scan.add(event.character or "", event.time)
+            self._held_keys.append(event)
+            if self._flush_timer is not None:
+                self._flush_timer.stop()
+            self._flush_timer = self.set_timer(scan.gap * 2, self._flush_keys)
+            return True
+        await self._flush_keys()
+        return False
+
+    async def _flush_keys(self) -> None:
+        """Not a scan after all: hand the held keys over as ordinary key presses."""
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
+            self._flush_timer = None
+        held, self._held_keys = self._held_keys, []
+        if self._scan is not None:
+            self._scan.clear()
+        for key in held:
+            await super().on_event(key)
+
+    def _check_in_scanned(self, ticket: str) -> None:
+        """A ticket was scanned on a screen without a code field: check it in there."""
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
+            self._flush_timer = None
+        log.info("scan on %s", type(self.screen).__name__)
+        self.lang = DEFAULT_LANGUAGE
+        self._back_to_base(then=lambda: self.push_screen(CheckInScreen(scanned=ticket)))
 
     def _idle_limit(self) -> float:
         return self.librarian_idle_seconds if self.librarian_active else self.idle_seconds

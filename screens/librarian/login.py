@@ -22,6 +22,7 @@ from screens.librarian.common import t
 class LoginScreen(ModalScreen[bool]):
     """PIN prompt. ``standalone``: the console alone (Quit) or over the kiosk (Back)."""
 
+    TAKES_SCANS = True  # every key is the PIN's: never held back as a possible ticket scan
     BINDINGS = [Binding("escape", "back", "lib.back", id="login-back")]
 
     @dataclass

@@ -47,6 +47,7 @@ def result_text(t: Translator, result: VerifyResult, view: BookingView | None) -
 class CheckInScreen(TypingScreen):
     TITLE_KEY = "v.checkin.title"
     UPPER_CASE = True
+    TAKES_SCANS = True  # its focused field takes a scanner's keys itself
     # A scanner whose suffix is a line feed sends ctrl+j instead of Enter.
     BINDINGS = [Binding("ctrl+j", "check", "v.checkin.go", id="checkin-lf", show=False)]
 
@@ -58,9 +59,10 @@ class CheckInScreen(TypingScreen):
         view: BookingView | None
         clear_after: float
 
-    def __init__(self) -> None:
+    def __init__(self, scanned: str | None = None) -> None:
         super().__init__()
         self._clear_timer: Timer | None = None
+        self._scanned = scanned  # a ticket scanned on another screen: check it in at once
 
     def compose_body(self) -> Iterable[Widget]:
         t = self.t
@@ -79,6 +81,8 @@ class CheckInScreen(TypingScreen):
         self.query_one("#checkin-result").display = False
         # Focused on arrival: a USB scanner works without touching anything.
         self.query_one(CodeEntry).focus_field()
+        if self._scanned:
+            self._check(self._scanned)
 
     def action_check(self) -> None:
         self.query_one(CodeEntry).submit()

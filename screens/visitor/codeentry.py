@@ -80,7 +80,12 @@ class CodeEntry(Vertical):
         return self.query_one(CodeInput)
 
     def focus_field(self) -> None:
-        self.field.focus()
+        """Focus the code field, once it exists: the screen may mount before this composed."""
+        found = self.query(CodeInput)
+        if found:
+            found.first().focus()
+        elif self.is_attached:
+            self.call_after_refresh(self.focus_field)
 
     @on(CodeInput.Submitted)
     @on(Button.Pressed)

@@ -90,6 +90,7 @@ class ConfirmCancelScreen(YesNoScreen):
 class LookupScreen(TypingScreen):
     TITLE_KEY = "v.lookup.title"
     UPPER_CASE = True
+    TAKES_SCANS = True  # a scanned ticket looks the booking up here
     BINDINGS = [Binding("ctrl+j", "find", "v.lookup.find", id="lookup-find-lf", show=False)]
 
     @dataclass

@@ -28,6 +28,10 @@ def make_app(services: Services, **kwargs: Any) -> KioskApp:
     """The visitor kiosk; idle timers far away unless a test asks for short ones."""
     kwargs.setdefault("idle_seconds", 3600)
     kwargs.setdefault("countdown_seconds", 3600)
+    # Pilot's keys and taps come faster than a person's: no scan detection and no tap guard
+    # unless a test is about them (tests/ui/test_visitor_scan_and_taps.py).
+    kwargs.setdefault("tap_guard_seconds", 0)
+    kwargs.setdefault("scan_gap_seconds", None)
     return KioskApp(services, **kwargs)
 
 

@@ -94,3 +94,17 @@ def test_book_by_keys_in_a_real_terminal(session: tuple[str, Path]) -> None:
     assert " ".join(mine[0].code) in shown
     _keys(name, "Escape")  # Done
     _wait_for(name, "Užsiregistruoti konsultacijai")
+
+
+def test_a_scan_on_welcome_checks_in_in_a_real_terminal(session: tuple[str, Path]) -> None:
+    name, data = session
+    _wait_for(name, "Užsiregistruoti konsultacijai")
+    services = build_services(data, FixedClock(NOW))
+    slot = services.booking.first_free("smartphone")
+    assert slot is not None
+    ticket = services.booking.book("smartphone", slot.start, "Rūta", scout=slot.scout)
+    # A USB scanner: the token's characters and CR in one burst (digits such as 2 and 3 are
+    # Welcome's shortcuts when a person presses them alone).
+    _keys(name, "-l", ticket.token + "\r")
+    _wait_for(name, "Rūta")  # the check-in answer names the visitor
+    assert services.booking.lookup(ticket.booking.code).checked_in_at is not None
