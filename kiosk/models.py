@@ -132,6 +132,10 @@ class Settings(_Record):
     ticket_return_seconds: int = 60
     librarian_idle_seconds: int = 300
     backups_keep: int = 10
+    # Who the programme's results file comes from. An empty id means "not set": the
+    # export then names the library by a stable pseudonymous id of this data dir.
+    library_id: str = ""
+    municipality: str = ""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:

@@ -1,0 +1,439 @@
+"""The programme's side: merge libraries' results files into DuckDB, and report on them.
+
+Works on files only (no kiosk data dir). DuckDB is an optional extra
+(``pip install 'escout-kiosk[network]'``); without it these functions raise
+``DuckDBMissing`` and the CLI says so in one line.
+
+A library's period is never counted twice: merging a file first deletes that library's
+rows dated within the file's period, then inserts the file's rows, in one transaction.
+Within one merge, files are applied in the order they were exported, so the newest
+export of a period wins.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from kiosk.errors import KioskError
+from kiosk.programme import (
+    COLUMNS,
+    KIND_BOOKING,
+    KIND_CONSULTATION,
+    Header,
+    UnknownResultsFile,
+    read_header,
+)
+from kiosk.reports import AGE_LABELS, OUTCOME_LABELS, STATUS_LABELS, _csv_safe
+
+if TYPE_CHECKING:
+    import duckdb
+
+DB_VERSION = 1
+UNKNOWN = "unknown"
+
+
+class DuckDBMissing(KioskError):
+    def __init__(self) -> None:
+        super().__init__(
+            "duckdb_missing",
+            "results merge/report need DuckDB: pip install 'escout-kiosk[network]'",
+        )
+
+
+def _duckdb() -> Any:
+    try:
+        import duckdb
+    except ImportError:
+        raise DuckDBMissing() from None
+    return duckdb
+
+
+_SQL_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.date32(): "DATE",
+    pa.int8(): "TINYINT",
+    pa.int16(): "SMALLINT",
+    pa.list_(pa.string()): "VARCHAR[]",
+    pa.bool_(): "BOOLEAN",
+}
+_RESULT_COLUMNS = ", ".join(f"{name} {_SQL_TYPES[kind]}" for name, kind, _ in COLUMNS)
+_FILE_COLUMNS = [name for name, _, _ in COLUMNS if name not in ("library_id", "municipality")]
+
+_SETUP = f"""
+CREATE TABLE IF NOT EXISTS db_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS results ({_RESULT_COLUMNS});
+CREATE TABLE IF NOT EXISTS results_files (
+    library_id VARCHAR, municipality VARCHAR, period_from DATE, period_to DATE,
+    exported_at VARCHAR, rows BIGINT, file VARCHAR, merged_at TIMESTAMPTZ
+);
+"""
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> None:
+    """Execute a statement and drain its result (DuckDB wants that before the next one)."""
+    con.execute(sql, params).fetchall()
+
+
+def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (or create) the programme's database; refuses one of another DB version."""
+    duckdb = _duckdb()
+    if read_only and not db_path.is_file():
+        raise KioskError("no_db", f"no results database at {db_path}")
+    con = duckdb.connect(str(db_path), read_only=read_only)
+    if not read_only:
+        for statement in filter(str.strip, _SETUP.split(";")):
+            _run(con, statement)
+        _run(con, "INSERT OR IGNORE INTO db_meta VALUES ('version', ?)", [str(DB_VERSION)])
+    rows = con.execute("SELECT value FROM db_meta WHERE key = 'version'").fetchall()
+    if not rows or rows[0][0] != str(DB_VERSION):
+        con.close()
+        raise KioskError("db_version", f"{db_path}: not a results database of version {DB_VERSION}")
+    return con
+
+
+# -- merge -----------------------------------------------------------------------------
+
+
+@dataclass
+class MergeReport:
+    merged: list[Header] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # one line each
+    rows: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files_merged": len(self.merged),
+            "files_refused": len(self.refused),
+            "rows_merged": self.rows,
+            "libraries": len({h.library_id for h in self.merged}),
+        }
+
+
+def result_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """The files named, and every ``*.parquet`` under the folders named, in name order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.parquet") if p.is_file())
+        else:
+            yield path
+
+
+def _exported(header: Header) -> datetime:
+    try:
+        return datetime.fromisoformat(header.exported_at)
+    except ValueError:
+        return datetime.min.replace(tzinfo=None)
+
+
+def merge(paths: Iterable[Path], db_path: Path) -> MergeReport:
+    """Load results files into the database at ``db_path``; a re-sent period replaces."""
+    report = MergeReport()
+    accepted: list[tuple[Path, Header]] = []
+    for path in result_files(paths):
+        try:
+            accepted.append((path, read_header(path)))
+        except UnknownResultsFile as exc:
+            report.refused.append(exc.message)
+    accepted.sort(key=lambda item: (_exported(item[1]).timestamp(), str(item[0])))
+    con = connect(db_path)
+    try:
+        if accepted:
+            report.rows = _merge_batch(con, accepted)
+            report.merged = [h for _, h in accepted]
+    finally:
+        con.close()
+    return report
+
+
+def _merge_batch(con: duckdb.DuckDBPyConnection, accepted: list[tuple[Path, Header]]) -> int:
+    batch = pa.table(
+        {
+            "rank": pa.array(range(len(accepted)), pa.int32()),
+            "file": [str(p) for p, _ in accepted],
+            "library_id": [h.library_id for _, h in accepted],
+            "municipality": [h.municipality for _, h in accepted],
+            "pfrom": pa.array([h.first for _, h in accepted], pa.date32()),
+            "pto": pa.array([h.last for _, h in accepted], pa.date32()),
+            "exported_at": [h.exported_at for _, h in accepted],
+            "rows": pa.array([h.rows for _, h in accepted], pa.int64()),
+        }
+    )
+    con.register("batch_arrow", batch)
+    files = [str(p) for p, _ in accepted]
+    cols = ", ".join(f"i.{c}" for c in _FILE_COLUMNS)
+    _run(con, "BEGIN TRANSACTION")
+    try:
+        _run(
+            con,
+            """
+            CREATE OR REPLACE TEMP TABLE batch AS
+            SELECT b.*, EXISTS (
+                SELECT 1 FROM batch_arrow l
+                WHERE l.library_id = b.library_id AND l.rank > b.rank
+                  AND l.pfrom <= b.pto AND l.pto >= b.pfrom
+            ) AS overlapped
+            FROM batch_arrow b
+            """,
+        )
+        _run(
+            con,
+            """
+            DELETE FROM results r USING batch b
+            WHERE r.library_id = b.library_id AND r.date BETWEEN b.pfrom AND b.pto
+            """,
+        )
+        before = con.execute("SELECT count(*) FROM results").fetchall()[0][0]
+        # The file's own library id and period (from its header) decide; rows outside
+        # the period it declares are not taken.
+        source = "read_parquet(?, filename = true)"
+        _run(
+            con,
+            f"""
+            INSERT INTO results
+            SELECT b.library_id, b.municipality, {cols}
+            FROM {source} i JOIN batch b ON i.filename = b.file
+            WHERE i.date BETWEEN b.pfrom AND b.pto AND (
+                NOT b.overlapped OR NOT EXISTS (
+                    SELECT 1 FROM batch l
+                    WHERE l.library_id = b.library_id AND l.rank > b.rank
+                      AND i.date BETWEEN l.pfrom AND l.pto
+                )
+            )
+            """,
+            [files],
+        )
+        after = con.execute("SELECT count(*) FROM results").fetchall()[0][0]
+        _run(
+            con,
+            """
+            INSERT INTO results_files
+            SELECT library_id, municipality, pfrom, pto, exported_at, rows, file, now()
+            FROM batch ORDER BY rank
+            """,
+        )
+        _run(con, "COMMIT")
+    except BaseException:
+        _run(con, "ROLLBACK")
+        raise
+    finally:
+        con.unregister("batch_arrow")
+    return int(after - before)
+
+
+# -- report ----------------------------------------------------------------------------
+
+# Tables of consultations: (name, title, SQL key expression).
+GROUPS: list[tuple[str, str, str]] = [
+    ("by_month", "By month", "strftime(date, '%Y-%m')"),
+    ("by_municipality", "By municipality", "coalesce(nullif(municipality, ''), 'unknown')"),
+    ("by_library", "By library", "library_id"),
+    ("by_age", "By age group", "coalesce(age_group, 'unknown')"),
+    ("by_outcome", "By outcome", "coalesce(outcome, 'unknown')"),
+    ("by_language", "By language", "coalesce(language, 'unknown')"),
+    ("by_visit", "First and repeat visits", "CASE WHEN first_visit THEN 'first' ELSE 'repeat' END"),
+]
+TITLES = {name: title for name, title, _ in GROUPS} | {
+    "by_topic": "By topic (a consultation may cover several)",
+    "by_status": "Bookings by status",
+}
+LABELS: dict[str, dict[str, str]] = {
+    "by_age": {str(k): v for k, v in AGE_LABELS.items()},
+    "by_outcome": {str(k): v for k, v in OUTCOME_LABELS.items()},
+    "by_status": {str(k): v for k, v in STATUS_LABELS.items()},
+    "by_visit": {"first": "Pirmas apsilankymas", "repeat": "Pakartotinis"},
+}
+ORDERS: dict[str, list[str]] = {name: list(labels) for name, labels in LABELS.items()}
+
+
+@dataclass
+class Programme:
+    """The programme's tables for a period (``None``: every date in the database)."""
+
+    first: date | None
+    last: date | None
+    totals: dict[str, Any]
+    tables: dict[str, list[dict[str, Any]]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.first.isoformat() if self.first else None,
+            "to": self.last.isoformat() if self.last else None,
+            "totals": self.totals,
+            **self.tables,
+        }
+
+
+def _where(first: date | None, last: date | None) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    if first is not None:
+        clauses.append("date >= ?")
+        params.append(first)
+    if last is not None:
+        clauses.append("date <= ?")
+        params.append(last)
+    return (" AND ".join(clauses) or "true"), params
+
+
+def _row(name: str, key: str, consultations: int, minutes: int, people: int) -> dict[str, Any]:
+    return {
+        "key": key,
+        "label": LABELS.get(name, {}).get(key, key),
+        "consultations": int(consultations),
+        "hours": round(int(minutes or 0) / 60, 1),
+        "people": int(people),
+    }
+
+
+def _ordered(name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    order = ORDERS.get(name)
+    if name == "by_month":
+        return sorted(rows, key=lambda r: r["key"])
+    if order:
+        rank = {k: i for i, k in enumerate(order)}
+        return sorted(rows, key=lambda r: (rank.get(r["key"], len(rank)), r["key"]))
+    return sorted(rows, key=lambda r: (-r.get("consultations", r.get("count", 0)), r["key"]))
+
+
+def report(db_path: Path, first: date | None = None, last: date | None = None) -> Programme:
+    """Every table of the programme's report, from the merged database."""
+    con = connect(db_path, read_only=True)
+    try:
+        return _report(con, first, last)
+    finally:
+        con.close()
+
+
+def _report(con: duckdb.DuckDBPyConnection, first: date | None, last: date | None) -> Programme:
+    where, params = _where(first, last)
+    consult = f"kind = '{KIND_CONSULTATION}' AND {where}"
+    # One scan for every grouping of consultations.
+    sets = ", ".join(f"({expr})" for _, _, expr in GROUPS)
+    keys = ", ".join(f"{expr} AS k{n}" for n, (_, _, expr) in enumerate(GROUPS))
+    grouping = ", ".join(f"GROUPING({expr})" for _, _, expr in GROUPS)
+    rows = con.execute(
+        f"""
+        SELECT {keys}, [{grouping}] AS g, count(*), sum(minutes),
+               count(*) FILTER (WHERE first_visit)
+        FROM results WHERE {consult}
+        GROUP BY GROUPING SETS ({sets}, ())
+        """,
+        params,
+    ).fetchall()
+    tables: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in GROUPS}
+    totals: dict[str, Any] = {"consultations": 0, "minutes": 0, "hours": 0.0, "people": 0}
+    n = len(GROUPS)
+    for row in rows:
+        flags, count, minutes, people = row[n], row[n + 1], row[n + 2], row[n + 3]
+        grouped = [i for i, f in enumerate(flags) if f == 0]
+        if not grouped:
+            totals.update(
+                consultations=int(count),
+                minutes=int(minutes or 0),
+                hours=round(int(minutes or 0) / 60, 1),
+                people=int(people),
+            )
+            continue
+        i = grouped[0]
+        name = GROUPS[i][0]
+        tables[name].append(_row(name, str(row[i]), count, minutes, people))
+    topic_rows = con.execute(
+        f"""
+        SELECT topic, count(*), sum(minutes), count(*) FILTER (WHERE first_visit)
+        FROM (SELECT unnest(topics) AS topic, minutes, first_visit FROM results
+              WHERE {consult})
+        GROUP BY topic
+        """,
+        params,
+    ).fetchall()
+    tables["by_topic"] = [_row("by_topic", str(t), c, m, p) for t, c, m, p in topic_rows]
+    # Municipality of each library (the newest header wins) beside its id.
+    munis = dict(
+        con.execute(
+            """
+            SELECT library_id, arg_max(municipality, merged_at) FROM results_files
+            GROUP BY library_id
+            """
+        ).fetchall()
+    )
+    for r in tables["by_library"]:
+        r["municipality"] = munis.get(r["key"], "")
+    totals["repeat_visits"] = totals["consultations"] - totals["people"]
+    scouts, libraries, municipalities = con.execute(
+        f"""
+        SELECT count(DISTINCT (library_id, scout)), count(DISTINCT library_id),
+               count(DISTINCT nullif(municipality, ''))
+        FROM results WHERE {consult}
+        """,
+        params,
+    ).fetchall()[0]
+    month_scouts = dict(
+        con.execute(
+            f"""
+            SELECT strftime(date, '%Y-%m'), count(DISTINCT (library_id, scout))
+            FROM results WHERE {consult} GROUP BY 1
+            """,
+            params,
+        ).fetchall()
+    )
+    for r in tables["by_month"]:
+        r["scouts_active"] = int(month_scouts.get(r["key"], 0))
+    totals.update(
+        scouts_active=int(scouts),
+        libraries=int(libraries),
+        municipalities=int(municipalities),
+    )
+    status_rows = con.execute(
+        f"""
+        SELECT status, count(*) FROM results WHERE kind = '{KIND_BOOKING}' AND {where}
+        GROUP BY status
+        """,
+        params,
+    ).fetchall()
+    status = {str(s): int(c) for s, c in status_rows}
+    tables["by_status"] = [
+        {"key": s, "label": LABELS["by_status"].get(s, s), "count": c} for s, c in status.items()
+    ]
+    settled = sum(status.get(s, 0) for s in ("checked_in", "done", "no_show"))
+    totals.update(
+        bookings=sum(status.values()),
+        no_shows=status.get("no_show", 0),
+        no_show_rate=round(100 * status.get("no_show", 0) / settled, 1) if settled else None,
+    )
+    tables = {name: _ordered(name, rows) for name, rows in tables.items()}
+    return Programme(first, last, totals, tables)
+
+
+# -- output ----------------------------------------------------------------------------
+
+CSV_COLUMNS = ["table", "key", "label", "measure", "value"]
+
+
+def programme_json(prog: Programme) -> bytes:
+    return (json.dumps(prog.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def programme_csv(prog: Programme) -> bytes:
+    """One long, tidy table (table, key, label, measure, value): a spreadsheet pivots it."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for key, value in (("from", prog.first), ("to", prog.last)):
+        writer.writerow(["period", key, key, "date", value.isoformat() if value else ""])
+    for measure, value in prog.totals.items():
+        writer.writerow(["total", measure, measure, measure, "" if value is None else value])
+    for name, rows in prog.tables.items():
+        for r in rows:
+            for measure, value in r.items():
+                if measure in ("key", "label"):
+                    continue
+                writer.writerow(_csv_safe([name, r["key"], r["label"], measure, value]))
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
