@@ -49,17 +49,17 @@ KIND_BOOKING = "booking"
 COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("library_id", pa.string(), "the library's id (Settings.library_id)"),
     ("municipality", pa.string(), "the library's municipality (Settings.municipality)"),
-    ("kind", pa.string(), "consultation | booking"),
+    ("kind", pa.string(), "consultation or booking"),
     ("date", pa.date32(), "form date (consultation) or start date (booking)"),
     ("hour", pa.int8(), "start hour of the booking, local time; empty for a walk-in form"),
     ("minutes", pa.int16(), "consultation length (form) or booked length (booking)"),
     ("topics", pa.list_(pa.string()), "topic slugs the form covered, or the booked topic"),
     ("scout", pa.string(), "e-scout pseudonym (16 hex digits), stable within the library"),
-    ("age_group", pa.string(), "under_30 | 30_49 | 50_64 | 65_74 | 75_plus (forms)"),
-    ("outcome", pa.string(), "solved | partly | referred | follow_up (forms)"),
+    ("age_group", pa.string(), "under_30, 30_49, 50_64, 65_74 or 75_plus (forms)"),
+    ("outcome", pa.string(), "solved, partly, referred or follow_up (forms)"),
     ("first_visit", pa.bool_(), "first visit (true) or repeat (false) (forms)"),
-    ("status", pa.string(), "booked | checked_in | done | no_show | cancelled (bookings)"),
-    ("source", pa.string(), "kiosk | librarian | walk_in (a form without a booking)"),
+    ("status", pa.string(), "booked, checked_in, done, no_show or cancelled (bookings)"),
+    ("source", pa.string(), "kiosk, librarian, or walk_in (a form without a booking)"),
     ("language", pa.string(), "the visitor's language (lt, en, ...); empty for walk-ins"),
 ]
 ARROW_SCHEMA = pa.schema([(name, kind) for name, kind, _ in COLUMNS])

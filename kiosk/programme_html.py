@@ -44,7 +44,8 @@ TOTAL_LABELS = {
 def _svg(fig: Any) -> str:
     """The figure as an inline <svg> element (no XML prolog, DOCTYPE or RDF metadata)."""
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    # Fixed margins instead of bbox_inches="tight", which draws every chart twice.
+    fig.savefig(buf, format="svg", metadata={"Date": None})
     text = _SVG_METADATA.sub("", _SVG_START.sub("", buf.getvalue(), count=1))
     return text
 
@@ -53,11 +54,14 @@ def _bar_chart(title: str, labels: list[str], values: list[float], horizontal: b
     from matplotlib.figure import Figure
 
     if horizontal:
-        fig = Figure(figsize=(8, 0.3 * len(labels) + 1.0))
+        height = 0.3 * len(labels) + 1.0
+        fig = Figure(figsize=(8, height))
+        fig.subplots_adjust(left=0.32, right=0.97, top=1 - 0.45 / height, bottom=0.5 / height)
         ax = fig.subplots()
         ax.barh(labels[::-1], values[::-1], color="#2b6cb0")
     else:
         fig = Figure(figsize=(8, 3.2))
+        fig.subplots_adjust(left=0.1, right=0.97, top=0.88, bottom=0.3)
         ax = fig.subplots()
         ax.bar(labels, values, color="#2b6cb0")
         if len(labels) > 12:
