@@ -101,10 +101,42 @@ class UnknownResultsFile(KioskError):
 
 def read_header(path: Path) -> Header:
     """The file's header from its footer alone; refuses anything but schema version 1."""
+    return inspect_file(path)[0]
+
+
+def inspect_file(path: Path) -> tuple[Header, bool]:
+    """The header, and whether the footer's statistics show every row inside the header's
+    library and period (then a reader may take the rows as they are, unfiltered)."""
     try:
-        meta = pq.read_metadata(path).metadata or {}
+        footer = pq.read_metadata(path)
     except (OSError, pa.ArrowException) as exc:
         raise UnknownResultsFile(path, f"not a results file ({exc})") from None
+    header = _header(path, footer.metadata or {})
+    return header, _rows_within(footer, header)
+
+
+def _rows_within(footer: pq.FileMetaData, header: Header) -> bool:
+    wanted = {
+        "date": (header.first, header.last),
+        "library_id": (header.library_id, header.library_id),
+        "municipality": (header.municipality, header.municipality),
+    }
+    for g in range(footer.num_row_groups):
+        group = footer.row_group(g)
+        for c in range(group.num_columns):
+            column = group.column(c)
+            if column.path_in_schema not in wanted:
+                continue
+            stats = column.statistics
+            if stats is None or not stats.has_min_max or stats.null_count:
+                return False
+            low, high = wanted[column.path_in_schema]
+            if not (low <= stats.min and stats.max <= high):
+                return False
+    return True
+
+
+def _header(path: Path, meta: dict[bytes, bytes]) -> Header:
     values = {k.decode(): v.decode() for k, v in meta.items() if k.startswith(b"escout.")}
     if values.get("escout.schema") != SCHEMA_NAME:
         raise UnknownResultsFile(path, "not a results file (no escout-results header)")

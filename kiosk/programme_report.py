@@ -30,7 +30,7 @@ from kiosk.programme import (
     KIND_CONSULTATION,
     Header,
     UnknownResultsFile,
-    read_header,
+    inspect_file,
 )
 from kiosk.reports import AGE_LABELS, OUTCOME_LABELS, STATUS_LABELS, _csv_safe
 
@@ -65,17 +65,31 @@ _SQL_TYPES = {
     pa.list_(pa.string()): "VARCHAR[]",
     pa.bool_(): "BOOLEAN",
 }
-_RESULT_COLUMNS = ", ".join(f"{name} {_SQL_TYPES[kind]}" for name, kind, _ in COLUMNS)
-_FILE_COLUMNS = [name for name, _, _ in COLUMNS if name not in ("library_id", "municipality")]
+_TYPES = {name: _SQL_TYPES[kind] for name, kind, _ in COLUMNS}
+# The two kinds of row go to two tables, so a question about consultations never scans
+# bookings; each keeps the columns its kind fills.
+TABLES: dict[str, list[str]] = {
+    "consultations": [n for n, _, _ in COLUMNS if n not in ("kind", "status")],
+    "bookings": [
+        n for n, _, _ in COLUMNS if n not in ("kind", "age_group", "outcome", "first_visit")
+    ],
+}
+KIND_OF_TABLE = {"consultations": KIND_CONSULTATION, "bookings": KIND_BOOKING}
 
-_SETUP = f"""
-CREATE TABLE IF NOT EXISTS db_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS results ({_RESULT_COLUMNS});
-CREATE TABLE IF NOT EXISTS results_files (
-    library_id VARCHAR, municipality VARCHAR, period_from DATE, period_to DATE,
-    exported_at VARCHAR, rows BIGINT, file VARCHAR, merged_at TIMESTAMPTZ
-);
-"""
+
+def _create(table: str) -> str:
+    columns = ", ".join(f"{name} {_TYPES[name]}" for name in TABLES[table])
+    return f"CREATE TABLE IF NOT EXISTS {table} ({columns})"
+
+
+_SETUP = [
+    "CREATE TABLE IF NOT EXISTS db_meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    *(_create(t) for t in TABLES),
+    """CREATE TABLE IF NOT EXISTS results_files (
+        library_id VARCHAR, municipality VARCHAR, period_from DATE, period_to DATE,
+        exported_at VARCHAR, rows BIGINT, file VARCHAR, merged_at TIMESTAMPTZ
+    )""",
+]
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> None:
@@ -92,7 +106,7 @@ def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection
     # Row order means nothing here; keeping it makes loading several times slower.
     _run(con, "SET preserve_insertion_order = false")
     if not read_only:
-        for statement in filter(str.strip, _SETUP.split(";")):
+        for statement in _SETUP:
             _run(con, statement)
         _run(con, "INSERT OR IGNORE INTO db_meta VALUES ('version', ?)", [str(DB_VERSION)])
     rows = con.execute("SELECT value FROM db_meta WHERE key = 'version'").fetchall()
@@ -139,10 +153,10 @@ def _exported(header: Header) -> datetime:
 def merge(paths: Iterable[Path], db_path: Path) -> MergeReport:
     """Load results files into the database at ``db_path``; a re-sent period replaces."""
     report = MergeReport()
-    accepted: list[tuple[Path, Header]] = []
+    accepted: list[tuple[Path, Header, bool]] = []
     for path in result_files(paths):
         try:
-            accepted.append((path, read_header(path)))
+            accepted.append((path, *inspect_file(path)))
         except UnknownResultsFile as exc:
             report.refused.append(exc.message)
     accepted.sort(key=lambda item: (_exported(item[1]).timestamp(), str(item[0])))
@@ -150,28 +164,28 @@ def merge(paths: Iterable[Path], db_path: Path) -> MergeReport:
     try:
         if accepted:
             report.rows = _merge_batch(con, accepted)
-            report.merged = [h for _, h in accepted]
+            report.merged = [h for _, h, _ in accepted]
     finally:
         con.close()
     return report
 
 
-def _merge_batch(con: duckdb.DuckDBPyConnection, accepted: list[tuple[Path, Header]]) -> int:
+def _merge_batch(con: duckdb.DuckDBPyConnection, accepted: list[tuple[Path, Header, bool]]) -> int:
     batch = pa.table(
         {
             "rank": pa.array(range(len(accepted)), pa.int32()),
-            "file": [str(p) for p, _ in accepted],
-            "library_id": [h.library_id for _, h in accepted],
-            "municipality": [h.municipality for _, h in accepted],
-            "pfrom": pa.array([h.first for _, h in accepted], pa.date32()),
-            "pto": pa.array([h.last for _, h in accepted], pa.date32()),
-            "exported_at": [h.exported_at for _, h in accepted],
-            "rows": pa.array([h.rows for _, h in accepted], pa.int64()),
+            "file": [str(p) for p, _, _ in accepted],
+            "library_id": [h.library_id for _, h, _ in accepted],
+            "municipality": [h.municipality for _, h, _ in accepted],
+            "pfrom": pa.array([h.first for _, h, _ in accepted], pa.date32()),
+            "pto": pa.array([h.last for _, h, _ in accepted], pa.date32()),
+            "exported_at": [h.exported_at for _, h, _ in accepted],
+            "rows": pa.array([h.rows for _, h, _ in accepted], pa.int64()),
+            "within": pa.array([ok for _, _, ok in accepted], pa.bool_()),
         }
     )
     con.register("batch_arrow", batch)
-    files = [str(p) for p, _ in accepted]
-    cols = ", ".join(f"i.{c}" for c in _FILE_COLUMNS)
+    files = [str(p) for p, _, _ in accepted]
     _run(con, "BEGIN TRANSACTION")
     try:
         _run(
@@ -186,41 +200,18 @@ def _merge_batch(con: duckdb.DuckDBPyConnection, accepted: list[tuple[Path, Head
             FROM batch_arrow b
             """,
         )
-        _run(
-            con,
-            """
-            DELETE FROM results r USING batch b
-            WHERE r.library_id = b.library_id AND r.date BETWEEN b.pfrom AND b.pto
-            """,
-        )
-        before = con.execute("SELECT count(*) FROM results").fetchall()[0][0]
-        # The file's own library id and period (from its header) decide; rows outside
-        # the period it declares are not taken.
         overlapped = {
             f for (f,) in con.execute("SELECT file FROM batch WHERE overlapped").fetchall()
         }
-        plain = [f for f in files if f not in overlapped]
-        insert = f"""
-            INSERT INTO results
-            SELECT b.library_id, b.municipality, {cols}
-            FROM read_parquet(?, filename = true) i JOIN batch b ON i.filename = b.file
-            WHERE i.date BETWEEN b.pfrom AND b.pto
-        """
-        if plain:
-            _run(con, insert, [plain])
-        if overlapped:
-            # A later file in this batch covers some of these days: its rows win.
-            _run(
-                con,
-                insert
-                + """ AND NOT EXISTS (
-                    SELECT 1 FROM batch l
-                    WHERE l.library_id = b.library_id AND l.rank > b.rank
-                      AND i.date BETWEEN l.pfrom AND l.pto
-                )""",
-                [sorted(overlapped)],
-            )
-        after = con.execute("SELECT count(*) FROM results").fetchall()[0][0]
+        within = {f for (f,) in con.execute("SELECT file FROM batch WHERE within").fetchall()}
+        # Files whose footer shows every row inside their own library and period (what
+        # the kiosk writes) are taken as they are. Others: the header's library id and
+        # period decide, rows outside the period are not taken.
+        as_is = [f for f in files if f in within and f not in overlapped]
+        checked = [f for f in files if f not in within and f not in overlapped]
+        inserted = 0
+        for table in TABLES:
+            inserted += _replace_rows(con, table, as_is, checked, sorted(overlapped))
         _run(
             con,
             """
@@ -235,14 +226,56 @@ def _merge_batch(con: duckdb.DuckDBPyConnection, accepted: list[tuple[Path, Head
         raise
     finally:
         con.unregister("batch_arrow")
-    return int(after - before)
+    return inserted
+
+
+def _replace_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    as_is: list[str],
+    checked: list[str],
+    overlapped: list[str],
+) -> int:
+    """Delete the batch's libraries' periods from ``table``, then insert the files' rows."""
+    _run(
+        con,
+        f"""
+        DELETE FROM {table} r USING batch b
+        WHERE r.library_id = b.library_id AND r.date BETWEEN b.pfrom AND b.pto
+        """,
+    )
+    before = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    kind = f"kind = '{KIND_OF_TABLE[table]}'"
+    names = ", ".join(TABLES[table])
+    if as_is:
+        _run(con, f"INSERT INTO {table} SELECT {names} FROM read_parquet(?) WHERE {kind}", [as_is])
+    picked = ", ".join(
+        f"b.{n}" if n in ("library_id", "municipality") else f"i.{n}" for n in TABLES[table]
+    )
+    insert = f"""
+        INSERT INTO {table}
+        SELECT {picked}
+        FROM read_parquet(?, filename = true) i JOIN batch b ON i.filename = b.file
+        WHERE i.{kind} AND i.date BETWEEN b.pfrom AND b.pto
+    """
+    if checked:
+        _run(con, insert, [checked])
+    if overlapped:
+        # A later file in this batch covers some of these days: its rows win.
+        later = """ AND NOT EXISTS (
+            SELECT 1 FROM batch l
+            WHERE l.library_id = b.library_id AND l.rank > b.rank
+              AND i.date BETWEEN l.pfrom AND l.pto
+        )"""
+        _run(con, insert + later, [overlapped])
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] - before)
 
 
 # -- report ----------------------------------------------------------------------------
 
 # Tables of consultations: (name, title, SQL key expression).
 GROUPS: list[tuple[str, str, str]] = [
-    ("by_month", "By month", "strftime(date, '%Y-%m')"),
+    ("by_month", "By month", "date_trunc('month', date)"),  # cheaper than strftime per row
     ("by_municipality", "By municipality", "coalesce(nullif(municipality, ''), 'unknown')"),
     ("by_library", "By library", "library_id"),
     ("by_age", "By age group", "coalesce(age_group, 'unknown')"),
@@ -323,7 +356,7 @@ def report(db_path: Path, first: date | None = None, last: date | None = None) -
 
 def _report(con: duckdb.DuckDBPyConnection, first: date | None, last: date | None) -> Programme:
     where, params = _where(first, last)
-    consult = f"kind = '{KIND_CONSULTATION}' AND {where}"
+    consult = where
     # One scan for every grouping of consultations.
     sets = ", ".join(f"({expr})" for _, _, expr in GROUPS)
     keys = ", ".join(f"{expr} AS k{n}" for n, (_, _, expr) in enumerate(GROUPS))
@@ -332,7 +365,7 @@ def _report(con: duckdb.DuckDBPyConnection, first: date | None, last: date | Non
         f"""
         SELECT {keys}, [{grouping}] AS g, count(*), sum(minutes),
                count(*) FILTER (WHERE first_visit)
-        FROM results WHERE {consult}
+        FROM consultations WHERE {consult}
         GROUP BY GROUPING SETS ({sets}, ())
         """,
         params,
@@ -353,11 +386,12 @@ def _report(con: duckdb.DuckDBPyConnection, first: date | None, last: date | Non
             continue
         i = grouped[0]
         name = GROUPS[i][0]
-        tables[name].append(_row(name, str(row[i]), count, minutes, people))
+        key = row[i].strftime("%Y-%m") if name == "by_month" else str(row[i])
+        tables[name].append(_row(name, key, count, minutes, people))
     topic_rows = con.execute(
         f"""
         SELECT topic, count(*), sum(minutes), count(*) FILTER (WHERE first_visit)
-        FROM (SELECT unnest(topics) AS topic, minutes, first_visit FROM results
+        FROM (SELECT unnest(topics) AS topic, minutes, first_visit FROM consultations
               WHERE {consult})
         GROUP BY topic
         """,
@@ -380,19 +414,20 @@ def _report(con: duckdb.DuckDBPyConnection, first: date | None, last: date | Non
         f"""
         SELECT count(DISTINCT (library_id, scout)), count(DISTINCT library_id),
                count(DISTINCT nullif(municipality, ''))
-        FROM results WHERE {consult}
+        FROM consultations WHERE {consult}
         """,
         params,
     ).fetchall()[0]
     month_scouts = dict(
         con.execute(
             f"""
-            SELECT strftime(date, '%Y-%m'), count(DISTINCT (library_id, scout))
-            FROM results WHERE {consult} GROUP BY 1
+            SELECT date_trunc('month', date), count(DISTINCT (library_id, scout))
+            FROM consultations WHERE {consult} GROUP BY 1
             """,
             params,
         ).fetchall()
     )
+    month_scouts = {m.strftime("%Y-%m"): n for m, n in month_scouts.items()}
     for r in tables["by_month"]:
         r["scouts_active"] = int(month_scouts.get(r["key"], 0))
     totals.update(
@@ -402,7 +437,7 @@ def _report(con: duckdb.DuckDBPyConnection, first: date | None, last: date | Non
     )
     status_rows = con.execute(
         f"""
-        SELECT status, count(*) FROM results WHERE kind = '{KIND_BOOKING}' AND {where}
+        SELECT status, count(*) FROM bookings WHERE {where}
         GROUP BY status
         """,
         params,
