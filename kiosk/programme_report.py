@@ -102,7 +102,12 @@ def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection
     duckdb = _duckdb()
     if read_only and not db_path.is_file():
         raise KioskError("no_db", f"no results database at {db_path}")
-    con = duckdb.connect(str(db_path), read_only=read_only)
+    try:
+        con = duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise KioskError(
+            "db_open", f"{db_path}: cannot open the results database ({exc})"
+        ) from None
     # Row order means nothing here; keeping it makes loading several times slower.
     _run(con, "SET preserve_insertion_order = false")
     if not read_only:
@@ -163,7 +168,11 @@ def merge(paths: Iterable[Path], db_path: Path) -> MergeReport:
     con = connect(db_path)
     try:
         if accepted:
-            report.rows = _merge_batch(con, accepted)
+            try:
+                report.rows = _merge_batch(con, accepted)
+            except _duckdb().Error as exc:  # e.g. a file whose header reads but rows do not
+                first_line = str(exc).splitlines()[0]
+                raise KioskError("merge_failed", f"nothing merged: {first_line}") from None
             report.merged = [h for _, h, _ in accepted]
     finally:
         con.close()

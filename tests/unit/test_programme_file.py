@@ -48,24 +48,28 @@ def make_library(data_dir: Path, library_id: str, municipality: str) -> Services
     return services
 
 
+def form_record(n: int, f: dict[str, Any]) -> ActivityRecord:
+    """An activity form from a few fields (defaults for the rest)."""
+    return ActivityRecord(
+        id=f.get("id", f"form-{n}"),
+        date=f["date"].isoformat(),
+        scout=f.get("scout", "ieva"),
+        minutes=f.get("minutes", 30),
+        topics=f.get("topics", ["email"]),
+        age_group=f.get("age_group", "65_74"),
+        outcome=f.get("outcome", "solved"),
+        first_visit=f.get("first_visit", True),
+        note=f.get("note", ""),
+        booking_id=f.get("booking_id"),
+        created_at=NOW.isoformat(),
+    )
+
+
 def add_forms(services: Services, forms: list[dict[str, Any]]) -> None:
     """Activity forms written straight into the store (one transaction)."""
     with services.store.transaction() as tx:
         for n, f in enumerate(forms):
-            record = ActivityRecord(
-                id=f.get("id", f"form-{n}"),
-                date=f["date"].isoformat(),
-                scout=f.get("scout", "ieva"),
-                minutes=f.get("minutes", 30),
-                topics=f.get("topics", ["email"]),
-                age_group=f.get("age_group", "65_74"),
-                outcome=f.get("outcome", "solved"),
-                first_visit=f.get("first_visit", True),
-                note=f.get("note", ""),
-                booking_id=f.get("booking_id"),
-                created_at=NOW.isoformat(),
-            )
-            tx.insert(ACTIVITIES, record.to_dict())
+            tx.insert(ACTIVITIES, form_record(n, f).to_dict())
 
 
 @pytest.fixture

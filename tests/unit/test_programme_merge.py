@@ -8,7 +8,7 @@ import sys
 import tempfile
 from collections import Counter
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -16,9 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kiosk.activity import ACTIVITIES
+from kiosk.booking import BOOKINGS, SETTINGS
 from kiosk.cli import main
-from kiosk.clock import TZ
-from kiosk.models import AgeGroup, BookingStatus, Outcome
+from kiosk.clock import TZ, FixedClock
+from kiosk.models import AgeGroup, Booking, BookingStatus, Outcome, Settings
 from kiosk.programme import (
     export_programme_results,
     read_results,
@@ -26,9 +28,9 @@ from kiosk.programme import (
 )
 from kiosk.programme_report import merge, report
 from kiosk.reports import compute_results
-from kiosk.services import Services
-from tests.conftest import put_booking
-from tests.unit.test_programme_file import NOV, add_forms, make_library
+from kiosk.services import Services, build_services
+from tests.conftest import NOW
+from tests.unit.test_programme_file import NOV, add_forms, form_record, make_library
 
 TOPICS = ["smartphone", "email", "e-banking", "smart-id", "e-health"]
 SCOUTS = ["ieva", "lukas", "gabija"]
@@ -145,32 +147,39 @@ library_st = st.tuples(st.lists(form_st, max_size=8), st.lists(booking_st, max_s
 
 
 def build_library(root: Path, n: int, forms: list[dict], bookings: list) -> Services:  # type: ignore[type-arg]
-    lib = make_library(root / f"lib{n}", f"LT-{n}", ["Vilniaus m. sav.", "Utenos r. sav."][n % 2])
-    for k, (day, hour, status) in enumerate(bookings):
-        start = datetime.combine(BASE + timedelta(days=day), datetime.min.time(), TZ)
-        put_booking(
-            lib, code=f"C{n}{k:04d}", start=start.replace(hour=hour), status=status,
-            topic=TOPICS[k % len(TOPICS)], scout=SCOUTS[k % len(SCOUTS)],
-        )  # fmt: skip
-    add_forms(
-        lib,
-        [
-            {
-                **f,
-                "id": f"form-{n}-{i}",
-                "date": BASE + timedelta(days=f["day"]),
-                "booking_id": f"id-C{n}{f['booked']:04d}"
-                if 0 <= f["booked"] < len(bookings)
-                else None,
-            }
-            for i, f in enumerate(forms)
-        ],
-    )
+    """A library written in one transaction (settings, bookings, forms): keeps examples fast."""
+    lib = build_services(root / f"lib{n}", FixedClock(NOW))
+    municipality = ["Vilniaus m. sav.", "Utenos r. sav."][n % 2]
+    settings_ = Settings(library_id=f"LT-{n}", municipality=municipality)
+    with lib.store.transaction() as tx:
+        tx.insert(SETTINGS, {"key": "library", **settings_.to_dict()})
+        for k, (day, hour, status) in enumerate(bookings):
+            start = datetime.combine(BASE + timedelta(days=day), time(hour), TZ)
+            booking = Booking(
+                id=f"id-C{n}{k:04d}", code=f"C{n}{k:04d}", token_hash=f"h{n}{k}",
+                topic=TOPICS[k % len(TOPICS)], scout=SCOUTS[k % len(SCOUTS)],
+                start=start.isoformat(), end=(start + timedelta(minutes=30)).isoformat(),
+                place="Skaitykla", name="Ona", status=str(status),
+                language=["lt", "en"][k % 2],
+            )  # fmt: skip
+            tx.insert(BOOKINGS, booking.to_dict())
+        for i, f in enumerate(forms):
+            linked = 0 <= f["booked"] < len(bookings)
+            record = form_record(
+                i,
+                {
+                    **f,
+                    "id": f"form-{n}-{i}",
+                    "date": BASE + timedelta(days=f["day"]),
+                    "booking_id": f"id-C{n}{f['booked']:04d}" if linked else None,
+                },
+            )
+            tx.insert(ACTIVITIES, record.to_dict())
     return lib
 
 
 @settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -234,3 +243,15 @@ def test_rows_outside_the_declared_period_are_not_taken(tmp_path: Path) -> None:
     db = tmp_path / "p.duckdb"
     merge([lying], db)
     assert consultations(db) == 1
+
+
+def test_a_file_that_is_not_a_database_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_db = tmp_path / "p.duckdb"
+    not_db.write_text("hello")
+    assert main(["results", "report", str(not_db)]) == 2
+    assert main(["results", "report", str(tmp_path / "missing.duckdb")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and "cannot open the results database" in err[0]
+    assert "no results database" in err[1]
