@@ -199,9 +199,14 @@ def plain_python(folder: Path) -> dict[str, Any]:
     }
 
 
-def timed(fn: Any, *args: Any) -> tuple[float, Any]:
-    t = time.perf_counter()
+CPU: dict[str, float] = {}  # process CPU seconds of each step (all threads): load-independent
+
+
+def timed(fn: Any, *args: Any, step: str = "") -> tuple[float, Any]:
+    t, c = time.perf_counter(), time.process_time()
     out = fn(*args)
+    if step:
+        CPU[step] = round(time.process_time() - c, 2)
     return time.perf_counter() - t, out
 
 
@@ -210,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default=os.environ.get("BENCH_PROGRAMME", "100x1"))
     parser.add_argument("--out", default=str(HERE / "programme.json"))
     parser.add_argument("--no-baseline", action="store_true", help="skip the plain-Python run")
+    parser.add_argument(
+        "--files", help="keep the generated files in this folder, or reuse the ones there"
+    )
     args = parser.parse_args(argv)
     libraries, years = (int(x) for x in args.size.lower().split("x"))
 
@@ -217,21 +225,27 @@ def main(argv: list[str] | None = None) -> int:
         print(msg, file=sys.stderr, flush=True)
 
     work = Path(tempfile.mkdtemp(prefix="kiosk-bench-programme-"))
+    load = {"before": os.getloadavg()[0]}
     try:
-        files_dir = work / "files"
-        gen_s, (files, consultations) = timed(generate, files_dir, libraries, years)
+        files_dir = Path(args.files) if args.files else work / "files"
+        if files_dir.is_dir() and any(files_dir.rglob("*.parquet")):
+            gen_s, files, consultations = 0.0, len(list(files_dir.rglob("*.parquet"))), 0
+            log(f"reusing the files in {files_dir}")
+        else:
+            gen_s, (files, consultations) = timed(generate, files_dir, libraries, years)
         size_mb = sum(p.stat().st_size for p in files_dir.rglob("*.parquet")) / 1e6
         log(f"generated {files} files, {consultations} consultations, {size_mb:.0f} MB")
         log(f"  in {gen_s:.1f} s")
         db = work / "programme.duckdb"
-        merge_s, merged = timed(merge, [files_dir], db)
+        merge_s, merged = timed(merge, [files_dir], db, step="merge")
         log(f"merge: {merge_s:.1f} s ({merged.rows} rows)")
         # A library re-sends one year: it replaces, never doubles.
         resend = sorted(files_dir.rglob("*.parquet"))[0]
-        resend_s, _ = timed(merge, [resend], db)
-        report_s, prog = timed(report, db)
+        resend_s, _ = timed(merge, [resend], db, step="resend")
+        report_s, prog = timed(report, db, step="report")
+        consultations = consultations or prog.totals["consultations"]
         log(f"report (every table): {report_s:.2f} s")
-        html_s, page = timed(programme_html, prog)
+        html_s, page = timed(programme_html, prog, step="html")
         log(f"HTML with charts: {html_s:.2f} s ({len(page) / 1e3:.0f} kB)")
         row: dict[str, Any] = {
             "libraries": libraries,
@@ -245,9 +259,10 @@ def main(argv: list[str] | None = None) -> int:
             "report_s": round(report_s, 2),
             "html_s": round(html_s, 2),
             "db_mb": round(db.stat().st_size / 1e6, 1),
+            "cpu_s": CPU,
         }
         if not args.no_baseline:
-            naive_s, naive = timed(plain_python, files_dir)
+            naive_s, naive = timed(plain_python, files_dir, step="plain_python")
             agree = (
                 naive["totals"]["consultations"] == prog.totals["consultations"]
                 and naive["totals"]["minutes"] == prog.totals["minutes"]
@@ -262,6 +277,10 @@ def main(argv: list[str] | None = None) -> int:
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    # The machine is shared: the load average says how much of it the run had.
+    load["after"] = os.getloadavg()[0]
+    row["load_average"] = {k: round(v, 1) for k, v in load.items()}
+    log(f"CPU seconds per step: {CPU}; load average {row['load_average']}")
     out = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
