@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     import duckdb
 
 DB_VERSION = 1
-UNKNOWN = "unknown"
 
 
 class DuckDBMissing(KioskError):
@@ -148,11 +147,12 @@ def result_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def _exported(header: Header) -> datetime:
+def _exported(header: Header) -> float:
+    """When the file was exported (seconds); an unreadable stamp sorts first."""
     try:
-        return datetime.fromisoformat(header.exported_at)
-    except ValueError:
-        return datetime.min.replace(tzinfo=None)
+        return datetime.fromisoformat(header.exported_at).timestamp()
+    except (ValueError, OverflowError):
+        return 0.0
 
 
 def merge(paths: Iterable[Path], db_path: Path) -> MergeReport:
@@ -164,7 +164,7 @@ def merge(paths: Iterable[Path], db_path: Path) -> MergeReport:
             accepted.append((path, *inspect_file(path)))
         except UnknownResultsFile as exc:
             report.refused.append(exc.message)
-    accepted.sort(key=lambda item: (_exported(item[1]).timestamp(), str(item[0])))
+    accepted.sort(key=lambda item: (_exported(item[1]), str(item[0])))
     con = connect(db_path)
     try:
         if accepted:
