@@ -419,30 +419,27 @@ def _report(con: duckdb.DuckDBPyConnection, first: date | None, last: date | Non
     for r in tables["by_library"]:
         r["municipality"] = munis.get(r["key"], "")
     totals["repeat_visits"] = totals["consultations"] - totals["people"]
-    scouts, libraries, municipalities = con.execute(
+    # Distinct e-scouts per month and over the period, from one scan: first the
+    # (library, e-scout, month) triples, a few hundred thousand at most, then counts.
+    scout_rows = con.execute(
         f"""
-        SELECT count(DISTINCT (library_id, scout)), count(DISTINCT library_id),
-               count(DISTINCT nullif(municipality, ''))
-        FROM consultations WHERE {consult}
+        WITH pairs AS MATERIALIZED (
+            SELECT library_id, scout, date_trunc('month', date) AS month
+            FROM consultations WHERE {consult} GROUP BY ALL
+        )
+        SELECT strftime(month, '%Y-%m'), count(*) FROM pairs GROUP BY month
+        UNION ALL
+        SELECT NULL, count(DISTINCT (library_id, scout)) FROM pairs
         """,
         params,
-    ).fetchall()[0]
-    month_scouts = dict(
-        con.execute(
-            f"""
-            SELECT date_trunc('month', date), count(DISTINCT (library_id, scout))
-            FROM consultations WHERE {consult} GROUP BY 1
-            """,
-            params,
-        ).fetchall()
-    )
-    month_scouts = {m.strftime("%Y-%m"): n for m, n in month_scouts.items()}
+    ).fetchall()
+    month_scouts = {m: int(n) for m, n in scout_rows if m is not None}
     for r in tables["by_month"]:
-        r["scouts_active"] = int(month_scouts.get(r["key"], 0))
+        r["scouts_active"] = month_scouts.get(r["key"], 0)
     totals.update(
-        scouts_active=int(scouts),
-        libraries=int(libraries),
-        municipalities=int(municipalities),
+        scouts_active=next(int(n) for m, n in scout_rows if m is None),
+        libraries=len(tables["by_library"]),
+        municipalities=sum(1 for r in tables["by_municipality"] if r["key"] != "unknown"),
     )
     status_rows = con.execute(
         f"""
