@@ -283,15 +283,26 @@ def _replace_rows(
 # -- report ----------------------------------------------------------------------------
 
 # Tables of consultations: (name, title, SQL key expression).
+# Plain columns as group keys (cheap to hash); _key() names empty values and visits.
 GROUPS: list[tuple[str, str, str]] = [
     ("by_month", "By month", "date_trunc('month', date)"),  # cheaper than strftime per row
-    ("by_municipality", "By municipality", "coalesce(nullif(municipality, ''), 'unknown')"),
+    ("by_municipality", "By municipality", "municipality"),
     ("by_library", "By library", "library_id"),
-    ("by_age", "By age group", "coalesce(age_group, 'unknown')"),
-    ("by_outcome", "By outcome", "coalesce(outcome, 'unknown')"),
-    ("by_language", "By language", "coalesce(language, 'unknown')"),
-    ("by_visit", "First and repeat visits", "CASE WHEN first_visit THEN 'first' ELSE 'repeat' END"),
+    ("by_age", "By age group", "age_group"),
+    ("by_outcome", "By outcome", "outcome"),
+    ("by_language", "By language", "language"),
+    ("by_visit", "First and repeat visits", "first_visit"),
 ]
+
+
+def _key(name: str, value: Any) -> str:
+    if name == "by_month":
+        return value.strftime("%Y-%m")
+    if name == "by_visit":
+        return "first" if value else "repeat"
+    return str(value) if value not in (None, "") else "unknown"
+
+
 TITLES = {name: title for name, title, _ in GROUPS} | {
     "by_topic": "By topic (a consultation may cover several)",
     "by_status": "Bookings by status",
@@ -382,6 +393,7 @@ def _report(con: duckdb.DuckDBPyConnection, first: date | None, last: date | Non
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in GROUPS}
     totals: dict[str, Any] = {"consultations": 0, "minutes": 0, "hours": 0.0, "people": 0}
     n = len(GROUPS)
+    acc: dict[str, dict[str, list[int]]] = {}
     for row in rows:
         flags, count, minutes, people = row[n], row[n + 1], row[n + 2], row[n + 3]
         grouped = [i for i, f in enumerate(flags) if f == 0]
@@ -393,10 +405,13 @@ def _report(con: duckdb.DuckDBPyConnection, first: date | None, last: date | Non
                 people=int(people),
             )
             continue
-        i = grouped[0]
-        name = GROUPS[i][0]
-        key = row[i].strftime("%Y-%m") if name == "by_month" else str(row[i])
-        tables[name].append(_row(name, key, count, minutes, people))
+        name = GROUPS[grouped[0]][0]
+        # NULL and "" both read "unknown": add such rows up.
+        sums = acc.setdefault(name, {}).setdefault(_key(name, row[grouped[0]]), [0, 0, 0])
+        for j, value in enumerate((count, minutes, people)):
+            sums[j] += int(value or 0)
+    for name, keyed in acc.items():
+        tables[name] = [_row(name, key, *sums) for key, sums in keyed.items()]
     topic_rows = con.execute(
         f"""
         SELECT topic, count(*), sum(minutes), count(*) FILTER (WHERE first_visit)
