@@ -27,6 +27,7 @@ test: lint
 
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.programme
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache build dist

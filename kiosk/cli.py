@@ -350,9 +350,65 @@ def cmd_waitlist_remove(services: Services, args: argparse.Namespace) -> int:
 def cmd_export(services: Services, args: argparse.Namespace) -> int:
     from kiosk.reports import export_results
 
+    if args.format == "results":
+        return cmd_export_programme(services, args)
+    if args.from_ is None or args.to is None:
+        raise KioskError("bad_period", "--from and --to are required for csv and json")
     if args.to < args.from_:
         raise KioskError("bad_period", "--to is before --from")
     payload = export_results(services.booking, services.activity, args.from_, args.to, args.format)
+    if args.out:
+        _write_private(_output_path(args.out, "--out"), payload)
+        _emit({"written": str(args.out), "bytes": len(payload)})
+    else:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+    return 0
+
+
+def cmd_export_programme(services: Services, args: argparse.Namespace) -> int:
+    from kiosk.programme import export_programme_results
+
+    if not args.out:
+        raise KioskError("no_out", "--format results needs --out FILE (it is a Parquet file)")
+    header = export_programme_results(services, Path(args.out), args.from_, args.to)
+    _emit(
+        {
+            "written": str(args.out),
+            "library_id": header.library_id,
+            "from": header.first.isoformat(),
+            "to": header.last.isoformat(),
+            "rows": header.rows,
+            "schema_version": header.version,
+        }
+    )
+    return 0
+
+
+def cmd_results_merge(args: argparse.Namespace) -> int:
+    from kiosk.programme_report import merge
+
+    outcome = merge([Path(p) for p in args.paths], Path(args.out))
+    for line in outcome.refused:
+        print(f"kiosk: refused {line}", file=sys.stderr)
+    _emit({**outcome.to_dict(), "db": str(args.out)})
+    return EXIT_REFUSED if outcome.refused else 0
+
+
+def cmd_results_report(args: argparse.Namespace) -> int:
+    from kiosk.programme_report import programme_csv, programme_json, report
+
+    if args.from_ and args.to and args.to < args.from_:
+        raise KioskError("bad_period", "--to is before --from")
+    prog = report(Path(args.db), args.from_, args.to)
+    if args.format == "html":
+        from kiosk.programme_html import programme_html
+
+        payload = programme_html(prog)
+    elif args.format == "csv":
+        payload = programme_csv(prog)
+    else:
+        payload = programme_json(prog)
     if args.out:
         _write_private(_output_path(args.out, "--out"), payload)
         _emit({"written": str(args.out), "bytes": len(payload)})
@@ -492,9 +548,9 @@ def build_parser() -> argparse.ArgumentParser:
     wp.set_defaults(func=cmd_waitlist_remove)
     wp.add_argument("id")
     sp = add("export", cmd_export, "export results for a period")
-    sp.add_argument("--from", dest="from_", type=_day, required=True)
-    sp.add_argument("--to", type=_day, required=True)
-    sp.add_argument("--format", choices=["csv", "json"], default="csv")
+    sp.add_argument("--from", dest="from_", type=_day)
+    sp.add_argument("--to", type=_day)
+    sp.add_argument("--format", choices=["csv", "json", "results"], default="csv")
     sp.add_argument("--out")
     add("backup", cmd_backup, "copy the data file to backups/ (rotating)")
     sp = add("restore", cmd_restore, "replace the data with a backup (checked first)")
@@ -506,7 +562,25 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("ticket", cmd_ticket, "reissue a booking's QR ticket as a printable SVG")
     sp.add_argument("code")
     sp.add_argument("--svg", required=True)
+    _add_results_commands(sub)
     return p
+
+
+def _add_results_commands(sub: Any) -> None:
+    """``kiosk results merge|report``: the programme's side, on files, no data dir."""
+    results = sub.add_parser("results", help="merge libraries' results files and report")
+    rsub = results.add_subparsers(dest="results_command", parser_class=_Parser, required=True)
+    sp = rsub.add_parser("merge", help="load results files (or folders of them) into DuckDB")
+    sp.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
+    sp.add_argument("--out", required=True, metavar="DB")
+    sp.set_defaults(file_func=cmd_results_merge)
+    sp = rsub.add_parser("report", help="the programme's tables from a merged database")
+    sp.add_argument("db", metavar="DB")
+    sp.add_argument("--from", dest="from_", type=_day)
+    sp.add_argument("--to", type=_day)
+    sp.add_argument("--format", choices=["json", "csv", "html"], default="json")
+    sp.add_argument("--out")
+    sp.set_defaults(file_func=cmd_results_report)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -516,6 +590,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_REFUSED
     func: Command = getattr(args, "func", cmd_run)
     try:
+        file_func = getattr(args, "file_func", None)
+        if file_func is not None:  # works on files only: no data dir is opened
+            return int(file_func(args))
         try:
             clock = clock_from_env()
         except ValueError as exc:

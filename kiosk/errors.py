@@ -89,6 +89,12 @@ class ErrorCode(StrEnum):
     PIN_WRONG = "pin_wrong"
     PIN_LOCKED = "pin_locked"
     RESET_NOT_CONFIRMED = "reset_not_confirmed"
+    # the programme's results files (kiosk/programme*.py)
+    NO_OUT = "no_out"
+    NO_DB = "no_db"
+    DB_OPEN = "db_open"
+    DB_VERSION = "db_version"
+    MERGE_FAILED = "merge_failed"
 
 
 # What a visitor can meet on the kiosk: each has a ``v.err.<code>`` sentence.
@@ -134,6 +140,11 @@ CLI_ONLY_CODES = frozenset(
         ErrorCode.PIN_WRONG,
         ErrorCode.PIN_LOCKED,
         ErrorCode.RESET_NOT_CONFIRMED,
+        ErrorCode.NO_OUT,
+        ErrorCode.NO_DB,
+        ErrorCode.DB_OPEN,
+        ErrorCode.DB_VERSION,
+        ErrorCode.MERGE_FAILED,
     }
 )
 # Everything else is met at the desk: each has a ``lib.err.<code>`` sentence.

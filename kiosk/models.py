@@ -140,6 +140,10 @@ class Settings(_Record):
     backups_keep: int = 10
     cancel_cutoff_hours: int = 2  # a visitor cancels at the kiosk until this long before
     waitlist_days: int = 30  # a waiting-list entry (a name, a phone) is erased after this
+    # Who the programme's results file comes from. An empty id means "not set": the
+    # export then names the library by a stable pseudonymous id of this data dir.
+    library_id: str = ""
+    municipality: str = ""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:

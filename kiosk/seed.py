@@ -154,7 +154,11 @@ def seed_demo(store: Store, clock: Clock, with_bookings: bool = True) -> bool:
     """Fill an empty data dir with the demo library. Returns False if it held data."""
     if not store.is_empty():
         return False
-    settings = Settings(library_name="Vilniaus apskrities Adomo Mickevičiaus viešoji biblioteka")
+    settings = Settings(
+        library_name="Vilniaus apskrities Adomo Mickevičiaus viešoji biblioteka",
+        library_id="LT-VAMB",
+        municipality="Vilniaus m. sav.",
+    )
     with store.transaction() as tx:
         tx.insert(SETTINGS, {"key": "library", **settings.to_dict()})
         for order, (slug, (lt_name, lt_desc), (en_name, en_desc)) in enumerate(TOPICS_DEMO):
