@@ -248,6 +248,15 @@ class Tx:
         doc = self._raw(META_TABLE).get("1")
         return default if doc is None else doc.get(key, default)
 
+    def set_meta(self, key: str, value: Any) -> None:
+        """Keep a value beside the schema version (e.g. the results file's pseudonym salt)."""
+        self._check_writable()
+        table = self._table(META_TABLE)
+        if table.get(doc_id=1) is None:
+            table.insert({key: value})
+        else:
+            table.update({key: value}, doc_ids=[1])
+
 
 @dataclass
 class Cached:

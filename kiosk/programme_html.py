@@ -108,11 +108,11 @@ def programme_html(prog: Programme) -> bytes:
         title = TITLES.get(name, name)
         parts.append(f"<h2>{html.escape(title)}</h2>")
         measure = "count" if name == "by_status" else "consultations"
-        shown = rows if name == "by_month" else rows[:MAX_BARS]
-        if shown:
-            labels = [str(r["label"]) for r in shown]
-            values = [r.get(measure, 0) for r in shown]
-            chart_title = title if len(shown) == len(rows) else f"{title}: top {len(shown)}"
+        charted = rows if name == "by_month" else rows[:MAX_BARS]
+        if charted:
+            labels = [str(r["label"]) for r in charted]
+            values = [r.get(measure, 0) for r in charted]
+            chart_title = title if len(charted) == len(rows) else f"{title}: top {len(charted)}"
             parts.append(
                 "<figure>"
                 + _bar_chart(chart_title, labels, values, horizontal=name != "by_month")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -129,7 +130,7 @@ class SettingsPane(VerticalScroll):
 
     def collect(self, current: Settings) -> Settings:
         """The settings the fields hold, checked by the rules in kiosk/validation.py."""
-        numbers = {
+        numbers: dict[str, Any] = {
             field: check_number(
                 t(f"lib.settings.{field}", low=low, high=high),
                 self.query_one(f"#set-{field}", Input).value,

@@ -200,7 +200,7 @@ def test_merged_totals_equal_the_sum_of_each_librarys_results(
         for n, (forms, bookings) in enumerate(libraries):
             lib = build_library(root, n, forms, bookings)
             export_programme_results(lib, root / "files" / f"{n}.parquet", *period)
-            own.append(compute_results(lib, *period))
+            own.append(compute_results(lib.booking, lib.activity, *period))
         merge([root / "files"], root / "p.duckdb")
         prog = report(root / "p.duckdb", *period)
 

@@ -29,12 +29,14 @@ LIBRARIES = [
 def demo_library(root: Path, n: int) -> Services:
     """The demo library with its demo bookings: one no-show, 2 + n done and described."""
     library_id, municipality = LIBRARIES[n]
-    lib = build_services(root / library_id, FixedClock(NOW))
+    clock = FixedClock(NOW)
+    lib = build_services(root / library_id, clock)
     seed_demo(lib.store, lib.clock, with_bookings=True)
     with lib.store.transaction() as tx:
         tx.update(SETTINGS, {"library_id": library_id, "municipality": municipality}, key="library")
     bookings = lib.booking.bookings()
     assert len(bookings) >= 3 + n
+    clock.current = max(b.ends for b in bookings)  # they have taken place (or not) by now
     lib.booking.mark_no_show(bookings[0].code)
     forms = ActivityService(lib.store, lib.clock)
     for k, booking in enumerate(bookings[1 : 3 + n], start=1):
