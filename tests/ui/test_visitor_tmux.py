@@ -18,6 +18,8 @@ from kiosk.services import build_services
 from tests.conftest import NOW
 
 TMUX = shutil.which("tmux")
+# A tmux server of this test process's own, started with this test's environment.
+SOCKET = f"kiosk-tests-{os.getpid()}"
 KIOSK = Path(sys.executable).with_name("kiosk")
 
 pytestmark = [
@@ -28,7 +30,7 @@ pytestmark = [
 
 def _tmux(*args: str) -> str:
     assert TMUX is not None
-    done = subprocess.run([TMUX, *args], capture_output=True, text=True, check=False)
+    done = subprocess.run([TMUX, "-L", SOCKET, *args], capture_output=True, text=True, check=False)
     return done.stdout
 
 
@@ -39,9 +41,10 @@ def session(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     command = (
         f"env KIOSK_DATA_DIR={data} KIOSK_NOW={NOW.isoformat()} TERM=xterm-256color {KIOSK} demo"
     )
-    env = {k: v for k, v in os.environ.items() if k != "TMUX"}
+    # COLUMNS/LINES (set by pytest-xdist's workers) would override the terminal's real size.
+    env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "COLUMNS", "LINES")}
     subprocess.run(
-        [TMUX, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", command],  # type: ignore[list-item]
+        [TMUX, "-L", SOCKET, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", command],  # type: ignore[list-item]
         check=True,
         env=env,
     )

@@ -26,10 +26,24 @@ def small_session(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         f"env KIOSK_DATA_DIR={data} KIOSK_NOW={NOW.isoformat()} TERM=xterm-256color "
         f"{tmux.KIOSK} demo"
     )
-    env = {k: v for k, v in os.environ.items() if k != "TMUX"}
+    # COLUMNS/LINES (set by pytest-xdist's workers) would override the terminal's real size.
+    env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "COLUMNS", "LINES")}
     assert tmux.TMUX is not None
     subprocess.run(
-        [tmux.TMUX, "new-session", "-d", "-s", name, "-x", "78", "-y", "18", command],
+        [
+            tmux.TMUX,
+            "-L",
+            tmux.SOCKET,
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            "78",
+            "-y",
+            "18",
+            command,
+        ],
         check=True,
         env=env,
     )
