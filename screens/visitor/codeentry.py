@@ -45,6 +45,17 @@ class CodeEntry(Vertical):
     CodeEntry {
         height: auto;
     }
+    .v-code-row {
+        height: auto;
+    }
+    .v-code-input {
+        width: 1fr;
+        max-width: 40;
+    }
+    .v-find {
+        height: 3;
+        margin-left: 1;
+    }
     """
 
     @dataclass

@@ -58,6 +58,7 @@ class OnScreenKeyboard(Widget):
         height: auto;
         width: auto;
         max-width: 100%;
+        margin-bottom: 1;
     }
     OnScreenKeyboard > Horizontal {
         height: auto;
