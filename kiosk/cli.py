@@ -357,13 +357,18 @@ def cmd_export(services: Services, args: argparse.Namespace) -> int:
     if args.to < args.from_:
         raise KioskError("bad_period", "--to is before --from")
     payload = export_results(services.booking, services.activity, args.from_, args.to, args.format)
-    if args.out:
-        _write_private(_output_path(args.out, "--out"), payload)
-        _emit({"written": str(args.out), "bytes": len(payload)})
+    _deliver(payload, args.out)
+    return 0
+
+
+def _deliver(payload: bytes, out: str | None) -> None:
+    """Write a report to ``--out`` (privately, atomically) or to stdout."""
+    if out:
+        _write_private(_output_path(out, "--out"), payload)
+        _emit({"written": str(out), "bytes": len(payload)})
     else:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
-    return 0
 
 
 def cmd_export_programme(services: Services, args: argparse.Namespace) -> int:
@@ -409,12 +414,7 @@ def cmd_results_report(args: argparse.Namespace) -> int:
         payload = programme_csv(prog)
     else:
         payload = programme_json(prog)
-    if args.out:
-        _write_private(_output_path(args.out, "--out"), payload)
-        _emit({"written": str(args.out), "bytes": len(payload)})
-    else:
-        sys.stdout.buffer.write(payload)
-        sys.stdout.flush()
+    _deliver(payload, args.out)
     return 0
 
 
