@@ -39,7 +39,7 @@ from kiosk.tickets import (
     normalize_ticket_input,
     token_hash,
 )
-from kiosk.validation import clean_name, normalize_phone, visitor_key
+from kiosk.validation import clean_name, normalize_phone, required_text, visitor_key
 
 BOOKINGS = "bookings"
 SETTINGS = "settings"
@@ -407,11 +407,9 @@ class BookingService:
         "done" only while no activity form is saved for the consultation.
         """
         wanted = normalize_ticket_input(code)
-        reason = " ".join(reason.split())
-        if not reason:
-            raise ValidationError(
-                ErrorCode.REASON_REQUIRED, "Say why the change is undone.", field="reason"
-            )
+        reason = required_text(
+            reason, ErrorCode.REASON_REQUIRED, "Say why the change is undone.", "reason"
+        )
         if len(reason) > REASON_MAX:
             raise ValidationError(
                 ErrorCode.REASON_TOO_LONG,

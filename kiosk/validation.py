@@ -173,14 +173,22 @@ def check_hours(text: str) -> tuple[str, str] | None:
     return check_span(start, end)
 
 
+def required_text(raw: str, code: ErrorCode, message: str, field: str) -> str:
+    """``raw`` with each run of white space made one space; refused when nothing is left."""
+    text = " ".join(raw.split())
+    if not text:
+        raise ValidationError(code, message, field=field)
+    return text
+
+
 def check_scout_name(raw: str) -> str:
     """An e-scout's display name (first name and initial), tidied; no markup brackets."""
     name = " ".join(raw.split())
-    if not name or len(name) > SCOUT_NAME_MAX or any(ch in _MARKUP for ch in name):
-        raise ValidationError(
-            ErrorCode.SCOUT_NAME, "Enter the e-scout's name, e.g. Ieva K.", field="name"
-        )
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
+    if (
+        not name
+        or len(name) > SCOUT_NAME_MAX
+        or any(ch in _MARKUP or unicodedata.category(ch) in ("Cc", "Cf") for ch in name)
+    ):
         raise ValidationError(
             ErrorCode.SCOUT_NAME, "Enter the e-scout's name, e.g. Ieva K.", field="name"
         )
@@ -196,12 +204,7 @@ def check_chosen_languages(languages: list[str]) -> list[str]:
 
 def check_place(raw: str) -> str:
     """Where in the library (``Skaitykla, 2 stalas``): required."""
-    place = " ".join(raw.split())
-    if not place:
-        raise ValidationError(
-            ErrorCode.PLACE_REQUIRED, "Enter the place in the library.", field="place"
-        )
-    return place
+    return required_text(raw, ErrorCode.PLACE_REQUIRED, "Enter the place in the library.", "place")
 
 
 def check_slug(raw: str, taken: set[str]) -> str:
@@ -228,12 +231,7 @@ def check_topic_names(names: dict[str, str]) -> dict[str, str]:
 
 
 def check_library_name(raw: str) -> str:
-    name = " ".join(raw.split())
-    if not name:
-        raise ValidationError(
-            ErrorCode.LIBRARY_NAME, "Enter the library's name.", field="library_name"
-        )
-    return name
+    return required_text(raw, ErrorCode.LIBRARY_NAME, "Enter the library's name.", "library_name")
 
 
 def parse_languages(raw: str) -> list[str]:
