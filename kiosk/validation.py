@@ -1,6 +1,6 @@
 """Validation of what people type, shared by the screens, the CLI and the tests.
 
-Visitors: first names and Lithuanian phone numbers. The librarian's forms: times, dates,
+Visitors: first names and phone numbers (Lithuanian local forms, or any with its + code). The librarian's forms: times, dates,
 e-scout names, topic keys and names, places, languages, settings numbers, opening hours.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, time
+
+import phonenumbers
 
 from kiosk.errors import ErrorCode, ValidationError
 
@@ -61,42 +63,61 @@ def clean_name(raw: str) -> str:
 
 
 def normalize_phone(raw: str | None) -> str | None:
-    """Return ``+370XXXXXXXX`` for a Lithuanian number, None when empty; else raise.
+    """Return the number in E.164 (``+37061234567``), None when empty; else raise.
 
-    Accepts +370..., 00370..., 370..., the national 8... form and a bare 6xxxxxxx mobile.
+    Any valid international number (+44..., 0044...); Lithuanian local forms are read as
+    Lithuanian: 370..., the national 8... form and a bare 8-digit number (6xxxxxxx mobile).
     """
     if raw is None:
         return None
     text = _PHONE_SEPARATORS.sub("", raw.strip())
     if not text:
         return None
+    if text.startswith("00"):
+        text = "+" + text[2:]
     if text.startswith("+"):
-        body = text[1:]
-        if not body.isdigit() or not body.startswith("370"):
+        if not text[1:].isdigit():
             raise _bad_phone()
-        national = body[3:]
+        candidate = text
     elif not text.isdigit():
         raise _bad_phone()
-    elif text.startswith("00370"):
-        national = text[5:]
     elif text.startswith("370") and len(text) == 11:
-        national = text[3:]
+        candidate = "+" + text
     elif text.startswith("8") and len(text) == 9:
-        national = text[1:]
+        candidate = "+370" + text[1:]
     elif len(text) == 8 and text[0] in "3456":
         # A bare national number; one starting with 8 is more likely "8 + a digit short".
-        national = text
+        candidate = "+370" + text
     else:
         raise _bad_phone()
-    if len(national) != 8 or national[0] in "012":
+    try:
+        number = phonenumbers.parse(candidate, None)
+    except phonenumbers.NumberParseException:
+        raise _bad_phone() from None
+    if not phonenumbers.is_valid_number(number):
         raise _bad_phone()
-    return "+370" + national
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(phone: str | None) -> str:
+    """A stored phone grouped for reading aloud (``+370 612 34567``); empty when none.
+
+    The one way a phone reaches a screen; a number that no longer parses is shown as stored.
+    """
+    if not phone:
+        return ""
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return phone
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def _bad_phone() -> ValidationError:
     return ValidationError(
         "phone_invalid",
-        "Please enter a Lithuanian phone number, e.g. +370 612 34567 or 8 612 34567.",
+        "Please enter a phone number, e.g. 8 612 34567 or +370 612 34567 "
+        "(another country's with its + code).",
         field="phone",
     )
 

@@ -22,7 +22,7 @@ from kiosk.booking import Ticket
 from kiosk.errors import Conflict, ErrorCode, KioskError, ValidationError
 from kiosk.models import Slot, Topic
 from kiosk.tickets import qr_matrix
-from kiosk.validation import NAME_MAX, clean_name, normalize_phone
+from kiosk.validation import NAME_MAX, clean_name, display_phone, normalize_phone
 from screens.common import error_text, plain, safe_text, services_of, store_work
 from screens.visitor.common import Draft, TypingScreen, VisitorScreen, pager, when_text
 from screens.widgets import OnScreenKeyboard, Pager, QRCode
@@ -358,7 +358,7 @@ class ConfirmBookingScreen(VisitorScreen):
             ("v.confirm.name", self.draft.name),
         ]
         if self.draft.phone:
-            rows.append(("v.confirm.phone", self.draft.phone))
+            rows.append(("v.confirm.phone", display_phone(self.draft.phone)))
         yield Static(plain(t("v.confirm.intro")), classes="v-intro")
         with Vertical(id="confirm-summary", classes="v-card"):
             for key, value in rows:

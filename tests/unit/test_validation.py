@@ -19,6 +19,7 @@ from kiosk.validation import (
     check_span,
     check_topic_names,
     clean_name,
+    display_phone,
     normalize_phone,
     parse_day,
     parse_languages,
@@ -95,6 +96,10 @@ def test_bad_names(raw: str, code: str) -> None:
         ("0037061234567", "+37061234567"),
         ("37061234567", "+37061234567"),
         ("61234567", "+37061234567"),
+        # Other countries' numbers with their code (English is offered, so are visitors).
+        ("+44 7911 123456", "+447911123456"),
+        ("0044 7911 123456", "+447911123456"),
+        ("+49 1511 2345678", "+4915112345678"),
     ],
 )
 def test_good_phones(raw: str | None, expected: str | None) -> None:
@@ -105,7 +110,8 @@ def test_good_phones(raw: str | None, expected: str | None) -> None:
     "raw",
     [
         "12345",
-        "+4915112345678",
+        "+44 7911",
+        "+1 000 000 0000",
         "+370612345",
         "+3706123456789",
         "86123456",
@@ -120,6 +126,20 @@ def test_bad_phones(raw: str) -> None:
     with pytest.raises(ValidationError) as info:
         normalize_phone(raw)
     assert info.value.code == "phone_invalid"
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+37061234567", "+370 612 34567"),
+        ("+37052123456", "+370 5 212 3456"),
+        ("+447911123456", "+44 7911 123456"),
+        (None, ""),
+        ("not a number", "not a number"),
+    ],
+)
+def test_display_phone_groups_digits(stored: str | None, shown: str) -> None:
+    assert display_phone(stored) == shown
 
 
 def test_visitor_key_ignores_case() -> None:
