@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import time
+from typing import Any
 
 from db import Store
 from kiosk.booking import (
@@ -19,6 +21,7 @@ from kiosk.booking import (
     load_topics,
 )
 from kiosk.clock import Clock, as_local
+from kiosk.errors import Conflict, ErrorCode, ValidationError
 from kiosk.models import (
     Booking,
     Closure,
@@ -35,6 +38,23 @@ def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
+class StaleSave(Conflict):
+    """A save based on an older copy than the stored one: the console shows fresh values."""
+
+
+def _check_version(stored: dict[str, Any] | None, base: int, what: str) -> None:
+    """Refuse a save whose copy was read before the stored one was saved.
+
+    ``base`` is the version the saving desk read (0: a new record, or one never saved since
+    versions began). A record removed meanwhile is saved again as it was read."""
+    current = int(stored.get("version", 0)) if stored is not None else 0
+    if stored is not None and current != base:
+        raise StaleSave(
+            ErrorCode.STALE_SAVE,
+            f"{what} changed meanwhile (version {current}, this copy {base}); reload and retry",
+        )
+
+
 class CatalogService:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
@@ -44,25 +64,49 @@ class CatalogService:
         with self.store.snapshot() as tx:
             return load_settings(tx)
 
-    def save_settings(self, settings: Settings) -> None:
+    def save_settings(self, settings: Settings) -> Settings:
+        """Save the settings; refused (``StaleSave``) when they were read before another save."""
         with self.store.transaction() as tx:
-            tx.upsert(SETTINGS, {"key": "library", **settings.to_dict()}, key="library")
+            stored = tx.get(SETTINGS, key="library")
+            _check_version(stored, settings.version, "the settings")
+            saved = replace(settings, version=settings.version + 1)
+            tx.upsert(SETTINGS, {"key": "library", **saved.to_dict()}, key="library")
+        return saved
 
     def topics(self) -> list[Topic]:
         with self.store.snapshot() as tx:
             return load_topics(tx)
 
-    def save_topic(self, topic: Topic) -> None:
+    def save_topic(self, topic: Topic, new: bool = False) -> Topic:
+        """Save one topic (``new``: refused when its key is taken meanwhile)."""
+        return self.save_topics([topic], new=new)[0]
+
+    def save_topics(self, topics: list[Topic], new: bool = False) -> list[Topic]:
+        """Save several topics in one transaction (a reorder): all of them or none."""
+        saved = []
         with self.store.transaction() as tx:
-            tx.upsert(TOPICS, topic.to_dict(), slug=topic.slug)
+            for topic in topics:
+                stored = tx.get(TOPICS, slug=topic.slug)
+                if new and stored is not None:
+                    raise ValidationError(
+                        ErrorCode.SLUG_TAKEN, "That key is already used.", field="slug"
+                    )
+                _check_version(stored, topic.version, f"topic {topic.slug!r}")
+                changed = replace(topic, version=topic.version + 1)
+                tx.upsert(TOPICS, changed.to_dict(), slug=topic.slug)
+                saved.append(changed)
+        return saved
 
     def scouts(self) -> list[Scout]:
         with self.store.snapshot() as tx:
             return load_scouts(tx)
 
-    def save_scout(self, scout: Scout) -> None:
+    def save_scout(self, scout: Scout) -> Scout:
         with self.store.transaction() as tx:
-            tx.upsert(SCOUTS, scout.to_dict(), id=scout.id)
+            _check_version(tx.get(SCOUTS, id=scout.id), scout.version, f"e-scout {scout.id!r}")
+            saved = replace(scout, version=scout.version + 1)
+            tx.upsert(SCOUTS, saved.to_dict(), id=scout.id)
+        return saved
 
     def weekly_times(self, scout: str | None = None) -> list[WeeklyTime]:
         with self.store.snapshot() as tx:
@@ -70,9 +114,12 @@ class CatalogService:
         times = [WeeklyTime.from_dict(d) for d in docs]
         return sorted(times, key=lambda w: (w.scout, w.weekday, w.start))
 
-    def save_weekly_time(self, weekly: WeeklyTime) -> None:
+    def save_weekly_time(self, weekly: WeeklyTime) -> WeeklyTime:
         with self.store.transaction() as tx:
-            tx.upsert(WEEKLY, weekly.to_dict(), id=weekly.id)
+            _check_version(tx.get(WEEKLY, id=weekly.id), weekly.version, "the weekly time")
+            saved = replace(weekly, version=weekly.version + 1)
+            tx.upsert(WEEKLY, saved.to_dict(), id=weekly.id)
+        return saved
 
     def remove_weekly_time(self, weekly_id: str) -> None:
         with self.store.transaction() as tx:

@@ -72,6 +72,7 @@ class ErrorCode(StrEnum):
     BAD_LANGUAGES = "bad_languages"
     NUMBER_RANGE = "number_range"
     BAD_HOURS = "bad_hours"
+    STALE_SAVE = "stale_save"  # another desk saved the same record since this one read it
     # PIN and the command line
     PIN_FORMAT = "pin_format"
     PIN_MISMATCH = "pin_mismatch"

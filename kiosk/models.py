@@ -144,6 +144,9 @@ class Settings(_Record):
     # export then names the library by a stable pseudonymous id of this data dir.
     library_id: str = ""
     municipality: str = ""
+    # Bumped by every save: a console saving a copy older than the stored one is refused
+    # (kiosk/catalog.py), so one desk never silently puts back what another just changed.
+    version: int = 0
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -164,6 +167,7 @@ class Topic(_Record):
     descriptions: dict[str, str] = field(default_factory=dict)
     active: bool = True
     order: int = 0
+    version: int = 0  # bumped by every save (refuses a save of an older copy)
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.names.get("lt") or next(iter(self.names.values()))
@@ -181,6 +185,7 @@ class Scout(_Record):
     active: bool = True
     contact: str = ""  # librarian-only
     buffer_minutes: int = 0  # kept free after each consultation (the next visitor arrives)
+    version: int = 0  # bumped by every save (refuses a save of an older copy)
 
 
 @dataclass
@@ -194,6 +199,7 @@ class WeeklyTime(_Record):
     end: str
     place: str
     seats: int = 1  # 2-8: a small group session, each visitor books one seat
+    version: int = 0  # bumped by every save (refuses a save of an older copy)
 
     @property
     def start_time(self) -> time:

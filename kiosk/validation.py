@@ -1,7 +1,8 @@
 """Validation of what people type, shared by the screens, the CLI and the tests.
 
-Visitors: first names and phone numbers (Lithuanian local forms, or any with its + code). The librarian's forms: times, dates,
-e-scout names, topic keys and names, places, languages, settings numbers, opening hours.
+Visitors: first names and phone numbers (Lithuanian local forms, or any with its + code).
+The librarian's forms: times, dates, e-scout names, topic keys and names, places,
+languages, settings numbers, opening hours.
 """
 
 from __future__ import annotations
@@ -235,6 +236,23 @@ def check_slug(raw: str, taken: set[str]) -> str:
         raise ValidationError(ErrorCode.BAD_SLUG, "Use a-z, 0-9 and hyphens (2-31).", field="slug")
     if slug in taken:
         raise ValidationError(ErrorCode.SLUG_TAKEN, "That key is already used.", field="slug")
+    return slug
+
+
+def slug_from_name(name: str, taken: set[str]) -> str:
+    """A new topic's key made from its name: ASCII, lower case, hyphens, unique.
+
+    ``El. bankininkystė`` -> ``el-bankininkyste`` (``-2``, ``-3``... when taken)."""
+    ascii_text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)
+    )
+    words = re.findall(r"[a-z0-9]+", ascii_text.casefold().encode("ascii", "ignore").decode())
+    base = "-".join(words)[:28].strip("-")
+    if len(base) < 2:
+        base = "tema"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
     return slug
 
 

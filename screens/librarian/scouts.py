@@ -52,7 +52,7 @@ class ScoutsPane(Vertical):
 
         affected: list[Booking]
         body: str
-        apply: Callable[[], None]
+        apply: Callable[[], object]
         otherwise: YesNoScreen | None  # the question to ask when none are affected
 
     @dataclass
@@ -206,7 +206,7 @@ class ScoutsPane(Vertical):
         self,
         affected: Callable[[], list[Booking]],
         body: str,
-        apply: Callable[[], None],
+        apply: Callable[[], object],
         otherwise: YesNoScreen | None = None,
     ) -> None:
         """Apply a change, after listing the bookings it leaves without an e-scout (if any).
@@ -220,7 +220,7 @@ class ScoutsPane(Vertical):
         self,
         affected: Callable[[], list[Booking]],
         body: str,
-        apply: Callable[[], None],
+        apply: Callable[[], object],
         otherwise: YesNoScreen | None,
     ) -> None:
         self.post_message(self.ImpactFound(affected(), body, apply, otherwise))
@@ -251,7 +251,7 @@ class ScoutsPane(Vertical):
         )
 
     @store_work(group="scouts-write")
-    def _apply(self, apply: Callable[[], None]) -> None:
+    def _apply(self, apply: Callable[[], object]) -> None:
         try:
             apply()
         except KioskError as exc:
@@ -262,8 +262,7 @@ class ScoutsPane(Vertical):
     @on(Applied)
     def _applied(self, message: Applied) -> None:
         self._say(message.text, error=message.error)
-        if not message.error:
-            self.reload()
+        self.reload()  # after a refusal too: a save refused as stale shows the fresh values
 
     # scouts
     @on(Button.Pressed, "#scouts-new")

@@ -12,7 +12,7 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from kiosk.catalog import new_id
+from kiosk.catalog import StaleSave, new_id
 from kiosk.errors import KioskError
 from kiosk.models import Booking, Closure, OpeningHours, Settings
 from kiosk.validation import (
@@ -56,6 +56,13 @@ class SettingsPane(VerticalScroll):
     class Saved(Message):
         text: str
         error: bool = False
+        stale: bool = False  # another desk saved meanwhile: show the fresh values
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # The settings the fields were filled from: a save is based on this copy (its
+        # version), never on whatever the store holds at save time.
+        self.loaded: Settings | None = None
 
     @dataclass
     class ClosureChecked(Message):
@@ -108,6 +115,7 @@ class SettingsPane(VerticalScroll):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         s = message.data.settings
+        self.loaded = s
         self.query_one("#set-library_name", Input).value = s.library_name
         self.query_one("#set-languages", Input).value = ", ".join(s.languages)
         for name, _, _ in NUMBERS:
@@ -152,11 +160,11 @@ class SettingsPane(VerticalScroll):
             **numbers,
         )
 
-    def _write(self, change: Callable[[], None], then_clear: bool = False) -> None:
+    def _write(self, change: Callable[[], object], then_clear: bool = False) -> None:
         self._save(change, then_clear)
 
     @store_work(group="settings-write")
-    def _save(self, change: Callable[[], None], then_clear: bool) -> None:
+    def _save(self, change: Callable[[], object], then_clear: bool) -> None:
         try:
             change()
         except KioskError as exc:
@@ -169,7 +177,7 @@ class SettingsPane(VerticalScroll):
     @on(Saved)
     def _saved(self, message: Saved) -> None:
         self._say(message.text, error=message.error)
-        if not message.error:
+        if not message.error or message.stale:
             self._load()
 
     def _clear_closure_form(self) -> None:
@@ -178,14 +186,22 @@ class SettingsPane(VerticalScroll):
 
     @on(Button.Pressed, "#settings-save")
     def save(self) -> None:
-        self._save_settings()
+        if self.loaded is None:
+            return
+        try:
+            settings = self.collect(self.loaded)
+        except KioskError as exc:
+            self._say(refusal(exc), error=True)
+            return
+        self._save_settings(settings)
 
     @store_work(group="settings-write")
-    def _save_settings(self) -> None:
-        catalog = services_of(self).catalog
+    def _save_settings(self, settings: Settings) -> None:
         try:
-            settings = self.app.call_from_thread(self.collect, catalog.settings())
-            catalog.save_settings(settings)
+            services_of(self).catalog.save_settings(settings)
+        except StaleSave as exc:
+            self.post_message(self.Saved(refusal(exc), error=True, stale=True))
+            return
         except KioskError as exc:
             self.post_message(self.Saved(refusal(exc), error=True))
             return

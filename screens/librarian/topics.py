@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,8 +14,8 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from kiosk.errors import KioskError
-from kiosk.models import Topic
-from kiosk.validation import check_slug, check_topic_names, check_topic_texts
+from kiosk.models import Scout, Topic
+from kiosk.validation import check_topic_names, check_topic_texts, slug_from_name
 from screens.common import cell, services_of, store_work
 from screens.dialogs import FormScreen
 from screens.librarian.common import console_language, refusal, t
@@ -40,14 +41,9 @@ class TopicFormScreen(FormScreen[Topic]):
                 classes="lib-dialog-title",
             )
             with VerticalScroll(id="topic-body"):
-                yield Label(t("lib.topics.slug"))
-                yield Input(
-                    tp.slug if tp else "",
-                    id="topic-slug",
-                    disabled=tp is not None,
-                    max_length=31,
-                    placeholder="e-banking",
-                )
+                if tp is not None:  # a new topic's key is made from its name
+                    yield Label(t("lib.topics.slug"))
+                    yield Input(tp.slug, id="topic-slug", disabled=True)
                 for lang in self.languages:
                     yield Label(t("lib.topics.name_in", lang=lang.upper()))
                     yield Input(
@@ -62,10 +58,11 @@ class TopicFormScreen(FormScreen[Topic]):
             yield from self.form_buttons()
 
     def build(self) -> Topic:
-        slug = self.topic.slug if self.topic else check_slug(self.value("#topic-slug"), self.taken)
         names = check_topic_names(
             {lang: self.value(f"#topic-name-{lang}") for lang in self.languages}
         )
+        main_name = names.get(console_language()) or next(iter(names.values()))
+        slug = self.topic.slug if self.topic else slug_from_name(main_name, self.taken)
         descriptions = check_topic_texts(
             {lang: self.value(f"#topic-desc-{lang}") for lang in self.languages}
         )
@@ -82,6 +79,12 @@ class TopicFormScreen(FormScreen[Topic]):
 class TopicsData:
     topics: list[Topic]
     languages: list[str]
+    covered: set[str]  # topics at least one active e-scout covers
+
+
+def covered_topics(scouts: list[Scout]) -> set[str]:
+    """The topics some active e-scout covers (the others cannot be booked)."""
+    return {slug for s in scouts if s.active for slug in s.topics}
 
 
 class TopicsPane(Vertical):
@@ -123,6 +126,7 @@ class TopicsPane(Vertical):
             ("name_lt", 36),
             ("name_en", 30),
             ("state", 12),
+            ("topic_scouts", 16),
         ):
             table.add_column(t(f"lib.col.{key}"), key=key, width=width)
         self.reload()
@@ -133,7 +137,8 @@ class TopicsPane(Vertical):
     @store_work(group="topics-load")
     def _load(self) -> None:
         c = services_of(self).catalog
-        self.post_message(self.Loaded(TopicsData(c.topics(), c.settings().languages)))
+        covered = covered_topics(c.scouts())
+        self.post_message(self.Loaded(TopicsData(c.topics(), c.settings().languages, covered)))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -148,11 +153,18 @@ class TopicsPane(Vertical):
                 cell(tp.names.get(console_language(), ""), style),
                 cell(tp.names.get("en", ""), style),
                 cell(t("lib.topics.on") if tp.active else t("lib.topics.off"), style),
+                self._scouts_cell(tp, style),
                 key=tp.slug,
             )
         slugs = [tp.slug for tp in self.data.topics]
         if self.current in slugs:
             table.move_cursor(row=slugs.index(self.current))
+
+    def _scouts_cell(self, topic: Topic, style: str) -> Text:
+        """A marked cell when no active e-scout covers the topic (visitors find no time)."""
+        if self.data is None or topic.slug in self.data.covered:
+            return cell(t("lib.topics.has_scout"), style)
+        return cell(t("lib.topics.no_scout"), "bold" if topic.active else style)
 
     def _selected(self) -> Topic | None:
         table = self.query_one("#topics-table", DataTable)
@@ -161,12 +173,12 @@ class TopicsPane(Vertical):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next((tp for tp in self.data.topics if tp.slug == key), None)
 
-    def _write(self, change: Callable[[], None], text: str) -> None:
+    def _write(self, change: Callable[[], object], text: str) -> None:
         """Save in a worker; say ``text`` when done (or the refusal) and read again."""
         self._save(change, text)
 
     @store_work(group="topics-write")
-    def _save(self, change: Callable[[], None], text: str) -> None:
+    def _save(self, change: Callable[[], object], text: str) -> None:
         try:
             change()
         except KioskError as exc:
@@ -203,8 +215,7 @@ class TopicsPane(Vertical):
         changed = [replace(tp, order=n) for n, tp in enumerate(topics) if tp.order != n]
 
         def move() -> None:
-            for tp in changed:
-                catalog.save_topic(tp)
+            catalog.save_topics(changed)  # one transaction: never half a reorder
 
         self.current = topic.slug
         self._write(move, t("lib.topics.moved", name=topic.name(console_language())))
@@ -239,7 +250,8 @@ class TopicsPane(Vertical):
         def done(result: Topic | None) -> None:
             if result is not None:
                 self.current = result.slug
-                self._write(lambda: catalog.save_topic(result), t("lib.saved"))
+                new = topic is None
+                self._write(lambda: catalog.save_topic(result, new=new), t("lib.saved"))
 
         order = max((tp.order for tp in self.data.topics), default=-1) + 1
         self.app.push_screen(

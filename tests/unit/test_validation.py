@@ -23,6 +23,7 @@ from kiosk.validation import (
     normalize_phone,
     parse_day,
     parse_languages,
+    slug_from_name,
     visitor_key,
 )
 
@@ -140,6 +141,23 @@ def test_bad_phones(raw: str) -> None:
 )
 def test_display_phone_groups_digits(stored: str | None, shown: str) -> None:
     assert display_phone(stored) == shown
+
+
+@pytest.mark.parametrize(
+    ("name", "taken", "slug"),
+    [
+        ("El. bankininkystė", set(), "el-bankininkyste"),
+        ("  Išmanusis   telefonas! ", set(), "ismanusis-telefonas"),
+        ("Žaidimai ir ČIA", {"zaidimai-ir-cia"}, "zaidimai-ir-cia-2"),
+        ("Фото", set(), "tema"),
+        ("?", {"tema", "tema-2"}, "tema-3"),
+        ("A" * 50, set(), "a" * 28),
+    ],
+)
+def test_slug_from_name(name: str, taken: set[str], slug: str) -> None:
+    made = slug_from_name(name, taken)
+    assert made == slug
+    assert check_slug(made, taken) == made  # always a valid, unused key
 
 
 def test_visitor_key_ignores_case() -> None:
