@@ -98,6 +98,20 @@ def load_availability(
     )
 
 
+def _without_notice(availability: Availability) -> Availability:
+    """The same availability with no minimum notice (desk bookings: any time not begun)."""
+    return replace(availability, settings=replace(availability.settings, min_notice_minutes=0))
+
+
+def _without_own_time(availability: Availability, booking: Booking) -> Availability:
+    """The availability as if ``booking`` held no time (it is the one moving)."""
+    busy = list(availability.busy)
+    own = Busy(booking.scout, booking.starts, booking.ends)
+    if own in busy:
+        busy.remove(own)  # one seat only: a group session's other seats stay taken
+    return replace(availability, busy=busy)
+
+
 def _booking_by_code(tx: Tx, code: str) -> Booking:
     """The booking with ``code``, hot or archived (archived ones are closed), or NotFound."""
     doc = tx.find_booking(code=code)
@@ -167,13 +181,19 @@ class BookingService:
         days: int | None = None,
         scout: str | None = None,
         language: str | None = None,
+        ignore_notice: bool = False,
     ) -> list[Slot]:
         """Free times for a topic, from today (or ``first_day``) within the booking horizon;
-        with a ``language``, those of e-scouts who speak it (see ``scheduling.free_slots``)."""
+        with a ``language``, those of e-scouts who speak it (see ``scheduling.free_slots``).
+
+        ``ignore_notice``: at the desk (a walk-in, a move) any time not yet begun is offered,
+        however soon; the minimum notice is for bookings made ahead at the kiosk."""
         now = self.now()
         with self.store.snapshot() as tx:
             self._require_topic(tx, topic)
             availability = load_availability(tx, since=now)
+        if ignore_notice:
+            availability = _without_notice(availability)
         return self._slots(availability, topic, now, first_day, days, scout, language)
 
     def first_free(self, topic: str, language: str | None = None) -> Slot | None:
@@ -234,8 +254,11 @@ class BookingService:
         language: str = "lt",
         source: Source = Source.KIOSK,
         follows: str | None = None,
+        ignore_notice: bool = False,
     ) -> Ticket:
-        """Book a free time. Raises ValidationError, NotFound or Conflict (never double-books)."""
+        """Book a free time. Raises ValidationError, NotFound or Conflict (never double-books).
+
+        ``ignore_notice``: a walk-in at the desk may take a time starting now."""
         clean = clean_name(name)
         phone_norm = normalize_phone(phone)
         start = as_local(start)
@@ -243,6 +266,8 @@ class BookingService:
             now = self.now()
             self._require_topic(tx, topic, active=True)
             availability = load_availability(tx, since=now, on_day=start.date())
+            if ignore_notice:
+                availability = _without_notice(availability)
             settings = availability.settings
             slots = self._slots(availability, topic, now, start.date(), 1, scout)
             chosen = next((s for s in slots if s.start == start), None)
@@ -318,6 +343,49 @@ class BookingService:
             source=Source.LIBRARIAN,
             follows=earlier.id,
         )
+
+    # -- moving a booking -------------------------------------------------------------------
+
+    def move_slots(self, code: str) -> list[Slot]:
+        """Where a booking could move: free times of its topic (any e-scout who covers it),
+        from now on, its own time left out."""
+        booking = self.lookup(code)
+        return [
+            s
+            for s in self.free_slots(booking.topic, ignore_notice=True)
+            if not (s.scout == booking.scout and s.start == booking.starts)
+        ]
+
+    def move(self, code: str, start: datetime, scout: str | None = None) -> Booking:
+        """Move a booked time to another free time (of ``scout``, else any e-scout of the
+        topic): the same booking, code and ticket, the old time logged in ``changes``.
+
+        The target is checked under the lock, so a time taken meanwhile is refused."""
+        wanted = normalize_ticket_input(code)
+        start = as_local(start)
+        with self.store.transaction() as tx:
+            booking = _booking_by_code(tx, wanted)
+            if booking.state is not BookingStatus.BOOKED:
+                raise Conflict(
+                    "cannot_move",
+                    f"booking {wanted} is {booking.status}; only a booked time can move",
+                    status=booking.status,
+                )
+            if start == booking.starts and scout in (None, booking.scout):
+                return booking  # already there
+            now = self.now()
+            availability = _without_notice(load_availability(tx, since=now, on_day=start.date()))
+            availability = _without_own_time(availability, booking)
+            slots = self._slots(availability, booking.topic, now, start.date(), 1, scout)
+            chosen = next((s for s in slots if s.start == start), None)
+            if chosen is None:
+                raise Conflict(
+                    "slot_taken",
+                    f"the time {start.isoformat()} is not free for topic {booking.topic!r}",
+                )
+            moved = booking.moved(chosen.start, chosen.end, chosen.scout, chosen.place, now)
+            tx.update(BOOKINGS, moved.to_dict(), id=booking.id)
+        return moved
 
     def _unique_code(self, tx: Tx) -> str:
         for _ in range(100):

@@ -318,6 +318,11 @@ def cmd_undo(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_move(services: Services, args: argparse.Namespace) -> int:
+    _emit(services.booking.move(args.code, _start(args.start), scout=args.scout).public_dict())
+    return 0
+
+
 def cmd_unrecorded(services: Services, args: argparse.Namespace) -> int:
     _emit([b.public_dict() for b in services.booking.unrecorded()])
     return 0
@@ -531,6 +536,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("code")
     sp.add_argument("--reason", required=True)
     add("unrecorded", cmd_unrecorded, "bookings of past days still booked or checked in")
+    sp = add("move", cmd_move, "move a booking to another free time (same code and ticket)")
+    sp.add_argument("code")
+    sp.add_argument("--start", required=True, help="ISO 8601 time")
+    sp.add_argument("--scout", help="e-scout id (default: any who covers the topic)")
     sp = add("follow-up", cmd_follow_up, "the next session for a booking's visitor and topic")
     sp.add_argument("code")
     sp.add_argument("--start", help="book this time (without it: list the free times)")

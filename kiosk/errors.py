@@ -44,6 +44,7 @@ class ErrorCode(StrEnum):
     REASON_REQUIRED = "reason_required"
     REASON_TOO_LONG = "reason_too_long"
     VISITOR_ERASED = "visitor_erased"
+    CANNOT_MOVE = "cannot_move"  # only a booked (not yet closed) time moves
     # the waiting list (kiosk/waitlist.py)
     UNKNOWN_ENTRY = "unknown_entry"
     # the activity form (kiosk/activity.py)

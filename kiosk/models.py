@@ -266,6 +266,7 @@ class Booking(_Record):
     follows: str | None = None  # the booking this one follows up (a repeat visit)
     # Every status change, oldest first: {"from", "to", "at", "reason"}; an undo is a change
     # too (with the reason the librarian gave), so the record never forgets what happened.
+    # A move is logged here too ("move", and where it was: "was_start", "was_scout"...).
     changes: list[dict[str, str]] = field(default_factory=list)
 
     @property
@@ -291,6 +292,28 @@ class Booking(_Record):
         changes["changes"] = [*self.changes, entry]
         return replace(self, **changes)
 
+    def moved(
+        self, start: datetime, end: datetime, scout: str, place: str, at: datetime
+    ) -> Booking:
+        """The booking at another time (or e-scout); the log keeps where it was."""
+        entry = {
+            "from": self.status,
+            "to": self.status,
+            "at": at.isoformat(),
+            "move": "yes",
+            "was_start": self.start,
+            "was_scout": self.scout,
+            "was_place": self.place,
+        }
+        return replace(
+            self,
+            start=start.isoformat(),
+            end=end.isoformat(),
+            scout=scout,
+            place=place,
+            changes=[*self.changes, entry],
+        )
+
     def undone(self, at: datetime, reason: str) -> Booking:
         """The booking with its last status change taken back (the log keeps both)."""
         previous = BookingStatus(self.last_change["from"])
@@ -304,8 +327,9 @@ class Booking(_Record):
     @property
     def last_change(self) -> dict[str, str]:
         """The newest status change (a booking made before the log began has a made-up one)."""
-        if self.changes:
-            return self.changes[-1]
+        status_changes = [c for c in self.changes if not c.get("move")]
+        if status_changes:
+            return status_changes[-1]
         stamp = STATUS_STAMPS.get(self.state)
         at = getattr(self, stamp) if stamp else None
         before = (

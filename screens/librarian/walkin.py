@@ -92,7 +92,8 @@ class WalkInScreen(Dialog[Booking | None]):
 
     @store_work(group="walkin-slots")
     def _load_slots(self, topic: str) -> None:
-        slots = services_of(self).booking.free_slots(topic)
+        # The visitor is at the desk: any time not yet begun, whatever the minimum notice.
+        slots = services_of(self).booking.free_slots(topic, ignore_notice=True)
         self.post_message(self.SlotsLoaded(slots[:MAX_SLOTS]))
 
     @on(SlotsLoaded)
@@ -147,6 +148,7 @@ class WalkInScreen(Dialog[Booking | None]):
                 scout=slot.scout,
                 language=lang,
                 source=Source.LIBRARIAN,
+                ignore_notice=True,
             )
         except KioskError as exc:
             self.post_message(self.Result(None, refusal(exc)))
