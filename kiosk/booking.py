@@ -523,8 +523,10 @@ class BookingService:
             for d in tx.bookings_ending_after(booking.starts)
         )
 
-    def unrecorded(self) -> list[Booking]:
-        """Bookings of past days still booked or checked in: nobody said how they ended."""
+    def unrecorded(self, include_cleared: bool = False) -> list[Booking]:
+        """Bookings of past days still booked or checked in: nobody said how they ended.
+
+        Those the librarian cleared from the list are left out unless ``include_cleared``."""
         today = self.now().replace(hour=0, minute=0, second=0, microsecond=0)
         with self.store.snapshot() as tx:
             found = [
@@ -532,9 +534,28 @@ class BookingService:
                 for d in tx.all_bookings(
                     include_history=False
                 )  # open ones never leave the hot file
-                if d["status"] in OPEN_STATUSES and datetime.fromisoformat(d["end"]) <= today
+                if d["status"] in OPEN_STATUSES
+                and datetime.fromisoformat(d["end"]) <= today
+                and (include_cleared or not d.get("cleared_at"))
             ]
         return sorted(found, key=lambda b: b.start)
+
+    def clear_unrecorded(self, code: str) -> Booking:
+        """Take a past booking nobody closed off the "not recorded" list, its outcome unknown."""
+        wanted = normalize_ticket_input(code)
+        today = self.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        with self.store.transaction() as tx:
+            booking = _booking_by_code(tx, wanted)
+            if not booking.state.is_open or booking.ends > today:
+                raise Conflict(
+                    "not_unrecorded",
+                    f"booking {wanted} is {booking.status} and ends {booking.end}; "
+                    "only a past day's open booking can be cleared",
+                    status=booking.status,
+                )
+            cleared = replace(booking, cleared_at=self.now().isoformat())
+            tx.update(BOOKINGS, {"cleared_at": cleared.cleared_at}, id=booking.id)
+        return cleared
 
     # -- tickets ----------------------------------------------------------------------
 

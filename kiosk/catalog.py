@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import time
 from typing import Any
 
@@ -183,16 +183,7 @@ class CatalogService:
 
     def affected_by_exception(self, exception: DatedException) -> list[Booking]:
         """Open bookings an absence would leave without their e-scout."""
-        if exception.kind != ExceptionKind.ABSENT:
-            return []
-        day = exception.day
-        start = time.fromisoformat(exception.start) if exception.start else time.min
-        end = time.fromisoformat(exception.end) if exception.end else time.max
-        return [
-            b
-            for b in self._open_future(exception.scout)
-            if b.starts.date() == day and b.starts.time() < end and b.ends.time() > start
-        ]
+        return [b for b in self._open_future(exception.scout) if absence_covers(exception, b)]
 
     def affected_by_deactivation(self, scout_id: str) -> list[Booking]:
         return self._open_future(scout_id)
@@ -200,8 +191,78 @@ class CatalogService:
     def affected_by_closure(self, closure: Closure) -> list[Booking]:
         return [b for b in self._open_future() if closure.covers(b.starts.date())]
 
+    # -- two e-scouts at one place and time --------------------------------------------
+
+    def place_clashes(self, session: WeeklyTime | DatedException) -> list[Clash]:
+        """Other e-scouts' sessions at the same place overlapping ``session`` (a weekly time
+        or an extra session): the librarian is warned, and may still save."""
+        if isinstance(session, DatedException) and (
+            session.kind != ExceptionKind.EXTRA or not (session.start and session.end)
+        ):
+            return []
+        place = _place_key(session.place)
+        start, end = session.start or "", session.end or ""
+        with self.store.snapshot() as tx:
+            weekly = [WeeklyTime.from_dict(d) for d in tx.all(WEEKLY)]
+            extras = [DatedException.from_dict(d) for d in tx.all(EXCEPTIONS)]
+            names = {s.id: s.name for s in load_scouts(tx) if s.active}
+        weekday = session.weekday if isinstance(session, WeeklyTime) else session.day.weekday()
+        clashes = [
+            Clash(names[w.scout], w.weekday, None, w.start, w.end, w.place)
+            for w in weekly
+            if w.scout != session.scout
+            and w.scout in names
+            and w.weekday == weekday
+            and _place_key(w.place) == place
+            and w.start < end
+            and start < w.end
+        ]
+        today = as_local(self.clock.now()).date()
+        clashes += [
+            Clash(names[e.scout], e.day.weekday(), e.date, e.start or "", e.end or "", e.place)
+            for e in extras
+            if e.scout != session.scout
+            and e.scout in names
+            and e.kind == ExceptionKind.EXTRA
+            and e.day >= today
+            and (e.date == session.date if isinstance(session, DatedException) else True)
+            and e.day.weekday() == weekday
+            and _place_key(e.place) == place
+            and (e.start or "") < end
+            and start < (e.end or "")
+        ]
+        return clashes
+
     def new_id(self) -> str:
         return new_id()
+
+
+@dataclass(frozen=True)
+class Clash:
+    """Another e-scout's session at the same place and an overlapping time."""
+
+    scout_name: str
+    weekday: int
+    date: str | None  # an extra session's date; None for a weekly time
+    start: str
+    end: str
+    place: str
+
+
+def _place_key(place: str) -> str:
+    """Places compare without case and extra spaces ("Skaitykla,  2 stalas")."""
+    return " ".join(place.casefold().split())
+
+
+def absence_covers(exception: DatedException, booking: Booking) -> bool:
+    """Does this absence of the booking's e-scout fall on the booking's time?"""
+    if exception.kind != ExceptionKind.ABSENT or exception.scout != booking.scout:
+        return False
+    if booking.starts.date() != exception.day:
+        return False
+    start = time.fromisoformat(exception.start) if exception.start else time.min
+    end = time.fromisoformat(exception.end) if exception.end else time.max
+    return booking.starts.time() < end and booking.ends.time() > start
 
 
 def scout_id_from_name(name: str, taken: set[str]) -> str:

@@ -45,6 +45,7 @@ class ErrorCode(StrEnum):
     REASON_TOO_LONG = "reason_too_long"
     VISITOR_ERASED = "visitor_erased"
     CANNOT_MOVE = "cannot_move"  # only a booked (not yet closed) time moves
+    NOT_UNRECORDED = "not_unrecorded"  # only a past day's open booking leaves that list
     # the waiting list (kiosk/waitlist.py)
     UNKNOWN_ENTRY = "unknown_entry"
     # the activity form (kiosk/activity.py)

@@ -263,6 +263,9 @@ class Booking(_Record):
     no_show_at: str | None = None
     cancelled_at: str | None = None
     erased_at: str | None = None  # personal data removed by retention
+    # Taken off the "not recorded" list without an outcome (nobody knows how it ended): it
+    # stays open, and Results still counts it as not recorded.
+    cleared_at: str | None = None
     follows: str | None = None  # the booking this one follows up (a repeat visit)
     # Every status change, oldest first: {"from", "to", "at", "reason"}; an undo is a change
     # too (with the reason the librarian gave), so the record never forgets what happened.

@@ -60,6 +60,7 @@ OUTCOME_LABELS = {
     Outcome.REFERRED: "Nukreipta",
     Outcome.FOLLOW_UP: "Reikia tęsti",
 }
+UNRECORDED = "unrecorded"  # the by_status key of past bookings nobody closed
 STATUS_LABELS = {
     BookingStatus.BOOKED: "Užregistruota",
     BookingStatus.CHECKED_IN: "Atvyko",
@@ -91,6 +92,7 @@ class Results:
     by_weekday: list[Row] = field(default_factory=list)
     by_hour: list[Row] = field(default_factory=list)
     bookings: int = 0
+    unrecorded: int = 0  # past bookings nobody marked done or no-show
     no_show_rate: float | None = None  # percent
 
     SECTIONS = (
@@ -114,6 +116,7 @@ class Results:
             "consultations": self.consultations,
             "minutes": self.minutes,
             "bookings": self.bookings,
+            "unrecorded": self.unrecorded,
             "no_show_rate": self.no_show_rate,
         }
         for name in self.SECTIONS:
@@ -174,12 +177,20 @@ def compute_results(
     )
 
     res.bookings = len(bookings)
-    status_count: Counter[str] = Counter(b.status for b in bookings)
-    res.by_status = _rows(
-        status_count, [str(s) for s in BookingStatus], {str(k): v for k, v in STATUS_LABELS.items()}
+    # Past days' bookings left booked or checked in are counted apart: nobody recorded them.
+    today = booking.now().date()
+    status_count: Counter[str] = Counter(
+        UNRECORDED if b.state.is_open and b.ends.date() < today else b.status for b in bookings
     )
-    settled = sum(status_count[s] for s in ("checked_in", "done", "no_show"))
-    res.no_show_rate = round(100 * status_count["no_show"] / settled, 1) if settled else None
+    res.unrecorded = status_count[UNRECORDED]
+    res.by_status = _rows(
+        status_count,
+        [*(str(s) for s in BookingStatus), UNRECORDED],
+        {**{str(k): v for k, v in STATUS_LABELS.items()}, UNRECORDED: "Nepažymėta"},
+    )
+    raw: Counter[str] = Counter(b.status for b in bookings)  # a checked-in visitor came
+    settled = sum(raw[s] for s in ("checked_in", "done", "no_show"))
+    res.no_show_rate = round(100 * raw["no_show"] / settled, 1) if settled else None
 
     held = [b for b in bookings if b.state is not BookingStatus.CANCELLED]
     res.by_weekday = _rows(
