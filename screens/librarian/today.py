@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from rich.text import Text
@@ -16,11 +17,13 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 
 from kiosk.activity import ActivityDraft
 from kiosk.booking import CheckIn
+from kiosk.catalog import absence_covers
 from kiosk.errors import KioskError
-from kiosk.models import ActivityRecord, Booking, BookingStatus, Scout, Topic
+from kiosk.models import ActivityRecord, Booking, BookingStatus, DatedException, Scout, Topic
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.activity import ActivityFormScreen, FormChoices
+from screens.librarian.calls import phone_of
 from screens.librarian.common import (
     booking_line,
     console_language,
@@ -30,6 +33,7 @@ from screens.librarian.common import (
     t,
     visitor_name,
 )
+from screens.librarian.today_lists import MoveScreen, NoFormScreen, ReasonScreen, UnrecordedScreen
 from screens.librarian.walkin import WalkInChoices, WalkInScreen
 
 ALL = "*"
@@ -42,6 +46,19 @@ class TodayData:
     bookings: list[Booking]
     scouts: list[Scout]
     topics: list[Topic]
+    absences: list[DatedException] = field(default_factory=list)  # on this day
+    with_form: set[str] = field(default_factory=set)  # ids of bookings with an activity form
+    unrecorded: int = 0  # past days' bookings nobody closed
+
+    def scout_absent(self, booking: Booking) -> bool:
+        """The booking's e-scout has an absence over its time: call the visitor."""
+        return booking.state.is_open and any(absence_covers(e, booking) for e in self.absences)
+
+    def without_form(self) -> list[Booking]:
+        """Consultations that took place but have no activity form yet."""
+        return [
+            b for b in self.bookings if b.state is BookingStatus.DONE and b.id not in self.with_form
+        ]
 
 
 class TodayPane(Vertical):
@@ -54,6 +71,9 @@ class TodayPane(Vertical):
         Binding("x", "cancel_booking", "lib.today.cancel", id="today-cancel"),
         Binding("w", "walk_in", "lib.today.walk_in", id="today-walk-in"),
         Binding("a", "activity", "lib.today.activity", id="today-activity"),
+        Binding("m", "move_booking", "lib.today.move", id="today-move"),
+        Binding("z", "undo_change", "lib.today.undo", id="today-undo"),
+        Binding("c", "copy_phone", "lib.today.copy_phone", id="today-copy-phone"),
         Binding("left_square_bracket", "day(-1)", "lib.today.prev", id="today-prev"),
         Binding("right_square_bracket", "day(1)", "lib.today.next", id="today-next"),
     ]
@@ -107,6 +127,16 @@ class TodayPane(Vertical):
             yield Button(t("lib.today.cancel_b"), id="today-cancel", variant="error")
             yield Button(t("lib.today.walk_in_b"), id="today-walk-in", variant="primary")
             yield Button(t("lib.today.activity_b"), id="today-activity")
+        yield from self._desk_buttons()
+
+    def _desk_buttons(self) -> ComposeResult:
+        """The second row: move, undo, the phone, and the lists to clear."""
+        with Horizontal(id="today-desk-actions", classes="lib-buttons"):
+            yield Button(t("lib.today.move_b"), id="today-move")
+            yield Button(t("lib.today.undo_b"), id="today-undo")
+            yield Button(t("lib.today.copy_phone_b"), id="today-copy-phone")
+            yield Button(t("lib.today.unrecorded_b", n="…"), id="today-unrecorded")
+            yield Button(t("lib.today.noform_b", n="…"), id="today-noform")
 
     def on_mount(self) -> None:
         table = self.query_one("#today-table", DataTable)
@@ -118,6 +148,7 @@ class TodayPane(Vertical):
             ("place", 18),
             ("name", 16),
             ("status", 18),
+            ("phone", 16),
         ):
             table.add_column(t(f"lib.col.{key}"), key=key, width=width)
         self.reload()
@@ -138,6 +169,11 @@ class TodayPane(Vertical):
             bookings=services.booking.bookings(day=wanted),
             scouts=services.booking.scouts(),
             topics=services.booking.topics(active_only=False),
+            absences=[e for e in services.catalog.exceptions() if e.day == wanted],
+            with_form={
+                r.booking_id for r in services.activity.records(wanted, wanted) if r.booking_id
+            },
+            unrecorded=len(services.booking.unrecorded()),
         )
         self.post_message(self.Loaded(data))
 
@@ -196,29 +232,54 @@ class TodayPane(Vertical):
                 cell(f"{b.starts:%H:%M}–{b.ends:%H:%M}", style),
                 cell(b.code, style),
                 cell(topics.get(b.topic, b.topic), style),
-                cell(scouts.get(b.scout, b.scout), style),
+                self._scout_cell(data, b, scouts.get(b.scout, b.scout), style),
                 cell(b.place, style),
                 cell(visitor_name(b), name_style.strip()),
                 cell(status_words(b, data.now), style),
+                cell(phone_of(b), style),
                 key=b.code,
             )
         if keep is not None:
             codes = [b.code for b in shown]
             if keep in codes:
                 table.move_cursor(row=codes.index(keep))
-        waiting = sum(1 for b in shown if b.state is BookingStatus.BOOKED)
-        here = sum(1 for b in shown if b.state is BookingStatus.CHECKED_IN)
+        self.query_one("#today-summary", Static).update(cell(self._summary(data, shown, overdue)))
+        self._fill_desk_buttons(data)
+
+    @staticmethod
+    def _scout_cell(data: TodayData, booking: Booking, name: str, style: str) -> Text:
+        """The e-scout's name, flagged in words when they are absent at the booking's time."""
+        if data.scout_absent(booking):
+            return cell(t("lib.today.scout_absent", name=name), "bold red")
+        return cell(name, style)
+
+    @staticmethod
+    def _summary(data: TodayData, shown: list[Booking], overdue: int) -> str:
+        if not shown:
+            return t("lib.today.empty", day=data.day.isoformat())
+        count = Counter(b.state for b in shown)
         summary = t(
             "lib.today.summary",
             day=data.day.isoformat(),
             total=len(shown),
-            waiting=waiting,
-            here=here,
+            waiting=count[BookingStatus.BOOKED],
+            here=count[BookingStatus.CHECKED_IN],
+            done=count[BookingStatus.DONE],
+            no_show=count[BookingStatus.NO_SHOW],
             overdue=overdue,
         )
-        if not shown:
-            summary = t("lib.today.empty", day=data.day.isoformat())
-        self.query_one("#today-summary", Static).update(cell(summary))
+        absent = sum(1 for b in shown if data.scout_absent(b))
+        if absent:
+            summary += " · " + t("lib.today.absent_count", n=absent)
+        return summary
+
+    def _fill_desk_buttons(self, data: TodayData) -> None:
+        self.query_one("#today-unrecorded", Button).label = t(
+            "lib.today.unrecorded_b", n=data.unrecorded
+        )
+        self.query_one("#today-noform", Button).label = t(
+            "lib.today.noform_b", n=len(data.without_form())
+        )
 
     # -- filters ------------------------------------------------------------------------
 
@@ -413,3 +474,76 @@ class TodayPane(Vertical):
         with contextlib.suppress(KioskError):  # closed meanwhile at another desk
             services_of(self).booking.mark_done(code)
         self.post_message(self.ActionDone(t("lib.activity.saved")))
+
+    # -- the desk: move, undo, the phone, the lists to clear ----------------------------
+
+    @on(Button.Pressed, "#today-move")
+    def action_move_booking(self) -> None:
+        b = self._need_selection()
+        if b is None or self.data is None:
+            return
+        scouts = {s.id: s.name for s in self.data.scouts}
+
+        def moved(booking: Booking | None) -> None:
+            if booking is not None:
+                self._say(
+                    t(
+                        "lib.today.did_move",
+                        code=booking.code,
+                        time=f"{booking.starts:%Y-%m-%d %H:%M}",
+                        scout=scouts.get(booking.scout, booking.scout),
+                        place=booking.place,
+                    )
+                )
+                self.reload()
+
+        self.app.push_screen(MoveScreen(b, scouts), moved)
+
+    @on(Button.Pressed, "#today-undo")
+    def action_undo_change(self) -> None:
+        b = self._need_selection()
+        if b is None:
+            return
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self._undo(b.code, reason)
+
+        self.app.push_screen(ReasonScreen(b), answered)
+
+    @store_work(group="today-action", exclusive=False)
+    def _undo(self, code: str, reason: str) -> None:
+        try:
+            booking = services_of(self).booking.undo(code, reason)
+        except KioskError as exc:
+            self.post_message(self.ActionDone(refusal(exc), error=True))
+            return
+        status = t(f"lib.status.{booking.status}")
+        self.post_message(self.ActionDone(t("lib.today.did_undo", code=code, status=status)))
+
+    @on(Button.Pressed, "#today-copy-phone")
+    def action_copy_phone(self) -> None:
+        b = self._need_selection()
+        if b is None:
+            return
+        phone = phone_of(b)
+        if not phone:
+            self._say(t("lib.today.no_phone", code=b.code), error=True)
+            return
+        self.app.copy_to_clipboard(b.phone or phone)  # E.164: pastes into any dialler
+        self._say(t("lib.today.copied", phone=phone, name=visitor_name(b)))
+
+    @on(Button.Pressed, "#today-unrecorded")
+    def _show_unrecorded(self) -> None:
+        self.app.push_screen(UnrecordedScreen(), lambda _: self.reload())
+
+    @on(Button.Pressed, "#today-noform")
+    def _show_without_form(self) -> None:
+        if self.data is None:
+            return
+
+        def chosen(booking: Booking | None) -> None:
+            if booking is not None:
+                self._prepare_activity(booking)
+
+        self.app.push_screen(NoFormScreen(self.data.without_form()), chosen)

@@ -1,0 +1,292 @@
+"""Today's desk dialogs: move a booking, why a change is undone, and the lists to clear
+(past bookings nobody recorded, consultations without an activity form)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
+
+from kiosk.booking import REASON_MAX
+from kiosk.errors import ErrorCode, KioskError
+from kiosk.models import Booking, Slot
+from kiosk.validation import required_text
+from screens.common import cell, safe_text, services_of, store_work
+from screens.dialogs import Dialog, FormScreen
+from screens.librarian.calls import phone_of
+from screens.librarian.common import booking_line, refusal, t, visitor_name
+
+MAX_SLOTS = 60
+
+
+class ReasonScreen(FormScreen[str]):
+    """Why the last status change of a booking is taken back (kept in its record)."""
+
+    FORM_NAME = "reason"
+
+    def __init__(self, booking: Booking) -> None:
+        super().__init__(id="reason-form")
+        self.booking = booking
+
+    def compose(self) -> ComposeResult:
+        last = self.booking.last_change
+        with Vertical(classes="lib-dialog"):
+            yield Label(t("lib.undo.title"), classes="lib-dialog-title")
+            yield Static(cell(booking_line(self.booking)))
+            yield Static(
+                cell(
+                    t(
+                        "lib.undo.change",
+                        was=t(f"lib.status.{last['from']}"),
+                        now=t(f"lib.status.{last['to']}"),
+                    )
+                )
+            )
+            yield Label(t("lib.undo.reason"))
+            yield Input(id="reason-input", max_length=REASON_MAX)
+            yield from self.form_buttons()
+
+    def build(self) -> str:
+        return required_text(
+            self.value("#reason-input"),
+            ErrorCode.REASON_REQUIRED,
+            "Say why the change is undone.",
+            "reason",
+        )
+
+
+class MoveScreen(Dialog[Booking | None]):
+    """Move a booking to another free time (any e-scout who covers its topic)."""
+
+    @dataclass
+    class SlotsLoaded(Message):
+        slots: list[Slot]
+
+    @dataclass
+    class Result(Message):
+        booking: Booking | None
+        error: str = ""
+
+    def __init__(self, booking: Booking, scouts: dict[str, str]) -> None:
+        super().__init__(id="move-screen")
+        self.booking = booking
+        self.scouts = scouts
+        self.slots: list[Slot] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="lib-dialog lib-wide", id="move-dialog"):
+            yield Label(t("lib.move.title"), classes="lib-dialog-title")
+            yield Static(cell(booking_line(self.booking)))
+            yield Label(t("lib.move.to"))
+            yield Select([], id="move-slot", prompt=t("lib.walkin.choose_slot"))
+            yield Static("", id="move-message")
+            with Horizontal(classes="lib-buttons"):
+                yield Button(t("lib.move.ok"), id="move-ok", variant="primary")
+                yield Button(t("lib.back"), id="move-cancel")
+
+    def on_mount(self) -> None:
+        self._load_slots()
+
+    def _say(self, text: str) -> None:
+        msg = self.query_one("#move-message", Static)
+        msg.update(cell(text))
+        msg.add_class("lib-error")
+
+    @store_work(group="move-slots")
+    def _load_slots(self) -> None:
+        slots = services_of(self).booking.move_slots(self.booking.code)
+        self.post_message(self.SlotsLoaded(slots[:MAX_SLOTS]))
+
+    @on(SlotsLoaded)
+    def _slots_loaded(self, message: SlotsLoaded) -> None:
+        self.slots = message.slots
+        select = self.query_one("#move-slot", Select)
+        select.set_options(
+            [
+                (
+                    safe_text(
+                        f"{s.start:%m-%d} {t(f'lib.weekday_short.{s.start.weekday()}')} "
+                        f"{s.start:%H:%M} · {self.scouts.get(s.scout, s.scout)} · {s.place}"
+                    ),
+                    str(n),
+                )
+                for n, s in enumerate(self.slots)
+            ]
+        )
+        if self.slots:
+            select.value = "0"
+        else:
+            self._say(t("lib.walkin.no_slots"))
+
+    @on(Button.Pressed, "#move-ok")
+    def _move(self) -> None:
+        chosen = self.query_one("#move-slot", Select).value
+        if not isinstance(chosen, str):
+            self._say(t("lib.walkin.choose_slot"))
+            return
+        self._submit(self.slots[int(chosen)])
+
+    @store_work(group="move-submit")
+    def _submit(self, slot: Slot) -> None:
+        try:
+            moved = services_of(self).booking.move(self.booking.code, slot.start, scout=slot.scout)
+        except KioskError as exc:
+            self.post_message(self.Result(None, refusal(exc)))
+            return
+        self.post_message(self.Result(moved))
+
+    @on(Result)
+    def _result(self, message: Result) -> None:
+        if message.booking is not None:
+            self.dismiss(message.booking)
+            return
+        self._say(message.error)
+        self._load_slots()  # the time may just have been taken elsewhere
+
+    @on(Button.Pressed, "#move-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _booking_table(table: DataTable[Text], bookings: list[Booking], now_words: bool) -> None:
+    """Fill a small table of bookings: when, code, visitor, phone (and status)."""
+    table.clear(columns=True)
+    for key, width in (("date", 11), ("time", 6), ("code", 7), ("name", 16), ("phone", 17)):
+        table.add_column(t(f"lib.col.{key}"), key=key, width=width)
+    if now_words:
+        table.add_column(t("lib.col.status"), key="status", width=14)
+    for b in bookings:
+        row = [
+            cell(f"{b.starts:%Y-%m-%d}"),
+            cell(f"{b.starts:%H:%M}"),
+            cell(b.code),
+            cell(visitor_name(b)),
+            cell(phone_of(b)),
+        ]
+        if now_words:
+            row.append(cell(t(f"lib.status.{b.status}")))
+        table.add_row(*row, key=b.code)
+
+
+def _selected_code(table: DataTable[Text]) -> str | None:
+    if table.row_count == 0:
+        return None
+    key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    return str(key) if key is not None else None
+
+
+class UnrecordedScreen(Dialog[None]):
+    """Past days' bookings nobody closed: mark each done or no-show, or clear it."""
+
+    @dataclass
+    class Loaded(Message):
+        bookings: list[Booking]
+
+    @dataclass
+    class Acted(Message):
+        text: str
+        error: bool = False
+
+    def __init__(self) -> None:
+        super().__init__(id="unrecorded-screen")
+        self.bookings: list[Booking] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="lib-dialog lib-wide", id="unrecorded-dialog"):
+            yield Label(t("lib.unrecorded.title"), classes="lib-dialog-title")
+            yield Static(cell(t("lib.unrecorded.body")))
+            yield DataTable(id="unrecorded-table", cursor_type="row")
+            yield Static("", id="unrecorded-message")
+            with Horizontal(classes="lib-buttons"):
+                yield Button(t("lib.today.done_b"), id="unrecorded-done", variant="primary")
+                yield Button(t("lib.today.no_show_b"), id="unrecorded-no-show", variant="warning")
+                yield Button(t("lib.unrecorded.clear"), id="unrecorded-clear")
+                yield Button(t("lib.back"), id="unrecorded-close")
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @store_work(group="unrecorded-load")
+    def _load(self) -> None:
+        self.post_message(self.Loaded(services_of(self).booking.unrecorded()))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.bookings = message.bookings
+        _booking_table(self.query_one("#unrecorded-table", DataTable), self.bookings, True)
+        if not self.bookings:
+            self._say(t("lib.unrecorded.none"))
+
+    def _say(self, text: str, error: bool = False) -> None:
+        msg = self.query_one("#unrecorded-message", Static)
+        msg.update(cell(text))
+        msg.set_class(error, "lib-error")
+
+    @on(Button.Pressed, "#unrecorded-done, #unrecorded-no-show, #unrecorded-clear")
+    def _act(self, event: Button.Pressed) -> None:
+        code = _selected_code(self.query_one("#unrecorded-table", DataTable))
+        if code is None:
+            self._say(t("lib.today.choose_row"), error=True)
+            return
+        self._run(str(event.button.id).removeprefix("unrecorded-"), code)
+
+    @store_work(group="unrecorded-act")
+    def _run(self, action: str, code: str) -> None:
+        service = services_of(self).booking
+        try:
+            if action == "done":
+                service.mark_done(code)
+            elif action == "no-show":
+                service.mark_no_show(code)
+            else:
+                service.clear_unrecorded(code)
+        except KioskError as exc:
+            self.post_message(self.Acted(refusal(exc), error=True))
+            return
+        self.post_message(
+            self.Acted(t(f"lib.unrecorded.did_{action.replace('-', '_')}", code=code))
+        )
+
+    @on(Acted)
+    def _acted(self, message: Acted) -> None:
+        self._say(message.text, error=message.error)
+        self._load()
+
+    @on(Button.Pressed, "#unrecorded-close")
+    def _close(self) -> None:
+        self.dismiss(None)
+
+
+class NoFormScreen(Dialog[Booking | None]):
+    """Consultations that took place without an activity form; answers the one to fill."""
+
+    def __init__(self, bookings: list[Booking]) -> None:
+        super().__init__(id="noform-screen")
+        self.bookings = bookings
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="lib-dialog lib-wide", id="noform-dialog"):
+            yield Label(t("lib.noform.title"), classes="lib-dialog-title")
+            yield DataTable(id="noform-table", cursor_type="row")
+            if not self.bookings:
+                yield Static(cell(t("lib.noform.none")))
+            with Horizontal(classes="lib-buttons"):
+                yield Button(t("lib.noform.fill"), id="noform-fill", variant="primary")
+                yield Button(t("lib.back"), id="noform-close")
+
+    def on_mount(self) -> None:
+        _booking_table(self.query_one("#noform-table", DataTable), self.bookings, False)
+
+    @on(Button.Pressed, "#noform-fill")
+    def _fill(self) -> None:
+        code = _selected_code(self.query_one("#noform-table", DataTable))
+        self.dismiss(next((b for b in self.bookings if b.code == code), None))
+
+    @on(Button.Pressed, "#noform-close")
+    def _close(self) -> None:
+        self.dismiss(None)
