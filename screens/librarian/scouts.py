@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,11 +12,13 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 
+from kiosk.catalog import Clash
 from kiosk.errors import KioskError
 from kiosk.models import Booking, DatedException, ExceptionKind, Scout, Topic, WeeklyTime
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
-from screens.librarian.common import booking_line, console_language, refusal, t
+from screens.librarian.calls import call_line
+from screens.librarian.common import console_language, refusal, t
 from screens.librarian.scout_forms import (
     WEEKDAY_KEYS,
     ExceptionFormScreen,
@@ -54,6 +56,7 @@ class ScoutsPane(Vertical):
         body: str
         apply: Callable[[], object]
         otherwise: YesNoScreen | None  # the question to ask when none are affected
+        clashes: list[Clash] = field(default_factory=list)  # others at the same place, time
 
     @dataclass
     class Applied(Message):
@@ -208,12 +211,14 @@ class ScoutsPane(Vertical):
         body: str,
         apply: Callable[[], object],
         otherwise: YesNoScreen | None = None,
+        clashes: Callable[[], list[Clash]] | None = None,
     ) -> None:
-        """Apply a change, after listing the bookings it leaves without an e-scout (if any).
+        """Apply a change, after listing the bookings it leaves without an e-scout (with the
+        visitors' phones, to call them) and other e-scouts it puts at the same place and time.
 
-        Both the look-up and the change are store calls: each runs in a worker.
+        Both the look-ups and the change are store calls: each runs in a worker.
         """
-        self._check(affected, body, apply, otherwise)
+        self._check(affected, body, apply, otherwise, clashes)
 
     @store_work(group="scouts-write")
     def _check(
@@ -222,11 +227,16 @@ class ScoutsPane(Vertical):
         body: str,
         apply: Callable[[], object],
         otherwise: YesNoScreen | None,
+        clashes: Callable[[], list[Clash]] | None,
     ) -> None:
-        self.post_message(self.ImpactFound(affected(), body, apply, otherwise))
+        found = clashes() if clashes is not None else []
+        self.post_message(self.ImpactFound(affected(), body, apply, otherwise, found))
 
     @on(ImpactFound)
     def _impact_found(self, message: ImpactFound) -> None:
+        if message.clashes:
+            self._ask_about_clashes(message)
+            return
         if not message.affected and message.otherwise is None:
             self._apply(message.apply)
             return
@@ -244,10 +254,41 @@ class ScoutsPane(Vertical):
             YesNoScreen(
                 t("lib.scouts.affected_title", n=len(message.affected)),
                 message.body,
-                [booking_line(b) for b in message.affected],
+                [call_line(b) for b in message.affected],
                 yes=t("lib.scouts.save_anyway"),
             ),
             answered,
+        )
+
+    def _ask_about_clashes(self, message: ImpactFound) -> None:
+        """Another e-scout is at the same place then: say so (and who to call, if any)."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._apply(message.apply)
+            else:
+                self._say(t("lib.scouts.unchanged"))
+
+        body = t("lib.clash.body")
+        if message.affected:
+            body += " " + message.body
+        lines = [self._clash_line(c) for c in message.clashes]
+        lines += [call_line(b) for b in message.affected]
+        self.app.push_screen(
+            YesNoScreen(t("lib.clash.title"), body, lines, yes=t("lib.scouts.save_anyway")),
+            answered,
+        )
+
+    @staticmethod
+    def _clash_line(clash: Clash) -> str:
+        when = clash.date or t(WEEKDAY_KEYS[clash.weekday])
+        return t(
+            "lib.clash.line",
+            name=clash.scout_name,
+            when=when,
+            start=clash.start,
+            end=clash.end,
+            place=clash.place,
         )
 
     @store_work(group="scouts-write")
@@ -338,6 +379,7 @@ class ScoutsPane(Vertical):
                     lambda: catalog.affected_by_weekly(old, new),
                     t("lib.weekly.affected_body"),
                     lambda: catalog.save_weekly_time(new),
+                    clashes=lambda: catalog.place_clashes(new),
                 )
 
         self.app.push_screen(WeeklyFormScreen(scout, old, catalog.new_id()), done)
@@ -381,6 +423,7 @@ class ScoutsPane(Vertical):
                     lambda: catalog.affected_by_exception(new),
                     t("lib.exception.affected_body"),
                     lambda: catalog.save_exception(new),
+                    clashes=lambda: catalog.place_clashes(new),
                 )
 
         today = services.booking.now().date().isoformat()

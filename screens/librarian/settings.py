@@ -24,7 +24,8 @@ from kiosk.validation import (
 )
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
-from screens.librarian.common import booking_line, refusal, t
+from screens.librarian.calls import call_line
+from screens.librarian.common import refusal, t
 
 # field, lowest, highest
 NUMBERS: list[tuple[str, int, int]] = [
@@ -244,7 +245,7 @@ class SettingsPane(VerticalScroll):
                 YesNoScreen(
                     t("lib.scouts.affected_title", n=len(message.affected)),
                     t("lib.settings.closure_affected"),
-                    [booking_line(b) for b in message.affected],
+                    [call_line(b) for b in message.affected],
                     yes=t("lib.scouts.save_anyway"),
                 ),
                 save,
