@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import Button, DataTable, Input, Select, Static
 
 from kiosk.clock import FixedClock
+from kiosk.models import BookingStatus as S
+from kiosk.models import DatedException, ExceptionKind
 from kiosk.services import Services, build_services
+from screens.dialogs import YesNoScreen
 from screens.librarian import ConsoleScreen
+from screens.librarian.activity import ActivityFormScreen
 from screens.librarian.today import TodayPane
-from tests.conftest import NOW, set_pin
-from tests.ui.conftest import click, login, make_console, settle, text_of, value_of
+from screens.librarian.today_lists import MoveScreen, NoFormScreen, ReasonScreen, UnrecordedScreen
+from screens.librarian.walkin import WalkInScreen
+from tests.conftest import NOW, put_booking, set_pin
+from tests.ui.conftest import click, login, make_console, settle, text_of, value_of, wait_until
 
 SIZE = (120, 40)
 
@@ -80,3 +87,150 @@ async def test_a_new_topic_gets_its_key_from_its_name_and_is_marked_without_an_e
         assert topic.slug == "zemelapiai-ir-keliones"
         row = next(r for r in rows(app, "#topics-table") if r[1] == topic.slug)
         assert "Nėra e. skauto" in row[5]  # nobody covers it yet: visitors would find no time
+
+
+def select_row(app: Any, selector: str, code: str) -> None:
+    table = app.screen.query_one(selector, DataTable)
+    table.move_cursor(row=table.get_row_index(code))
+
+
+async def test_today_shows_phones_the_absent_escout_counts_and_forms_to_fill(
+    demo: Services,
+) -> None:
+    set_pin(demo)
+    put_booking(demo, code="CALL01", start=NOW.replace(hour=15), phone="+37061234567")
+    put_booking(demo, code="DONE01", start=NOW - timedelta(hours=1), status=S.DONE)
+    put_booking(demo, code="NOSH01", start=NOW - timedelta(hours=2), status=S.NO_SHOW)
+    put_booking(demo, code="WAIT01", start=NOW.replace(hour=16), scout="dominykas")
+    day = NOW.date().isoformat()
+    demo.catalog.save_exception(DatedException("abs", "lukas", day, ExceptionKind.ABSENT))
+    app = make_console(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await console(pilot)
+        table = {r[1]: r for r in rows(app, "#today-table")}
+        assert table["CALL01"][7] == "+370 612 34567"  # grouped, never raw
+        assert "NĖRA" in table["CALL01"][3] and "NĖRA" not in table["WAIT01"][3]
+        summary = text_of(app, "#today-summary")
+        for part in ("laukiama 2", "įvyko 1", "neatvyko 1", "e. skauto nebus: 1"):
+            assert part in summary
+        select_row(app, "#today-table", "CALL01")
+        await click(pilot, "#today-copy-phone")
+        assert app.clipboard == "+37061234567"
+        assert "Nukopijuota: +370 612 34567" in text_of(app, "#today-message")
+        # The consultation that took place without a form is listed, and its form opens.
+        assert "Be veiklos formos: 1" in str(app.screen.query_one("#today-noform", Button).label)
+        await click(pilot, "#today-noform")
+        assert isinstance(app.screen, NoFormScreen)
+        assert [r[2] for r in rows(app, "#noform-table")] == ["DONE01"]
+        await click(pilot, "#noform-fill")
+        assert isinstance(app.screen, ActivityFormScreen)
+
+
+async def test_undo_asks_why_and_the_not_recorded_list_is_cleared(demo: Services) -> None:
+    set_pin(demo)
+    put_booking(demo, code="UNDO01", start=NOW - timedelta(minutes=30))
+    demo.booking.mark_no_show("UNDO01")
+    put_booking(demo, code="PAST01", start=NOW - timedelta(days=1))
+    put_booking(demo, code="PAST02", start=NOW - timedelta(days=2), status=S.CHECKED_IN)
+    app = make_console(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await console(pilot)
+        select_row(app, "#today-table", "UNDO01")
+        await click(pilot, "#today-undo")
+        assert isinstance(app.screen, ReasonScreen)
+        await click(pilot, "#reason-save")
+        assert isinstance(app.screen, ReasonScreen)  # a reason is required
+        app.screen.query_one("#reason-input", Input).value = "Ji laukė skaitykloje"
+        await click(pilot, "#reason-save")
+        undone = demo.booking.lookup("UNDO01")
+        assert undone.state is S.BOOKED and undone.changes[-1]["reason"] == "Ji laukė skaitykloje"
+        assert "UNDO01" in text_of(app, "#today-message")
+
+        assert "Nepažymėtos: 2" in str(app.screen.query_one("#today-unrecorded", Button).label)
+        await click(pilot, "#today-unrecorded")
+        assert isinstance(app.screen, UnrecordedScreen)
+        assert [r[2] for r in rows(app, "#unrecorded-table")] == ["PAST02", "PAST01"]
+        select_row(app, "#unrecorded-table", "PAST02")
+        await click(pilot, "#unrecorded-done")
+        assert demo.booking.lookup("PAST02").state is S.DONE
+        select_row(app, "#unrecorded-table", "PAST01")
+        await click(pilot, "#unrecorded-clear")
+        assert demo.booking.lookup("PAST01").cleared_at is not None
+        assert rows(app, "#unrecorded-table") == []
+        await click(pilot, "#unrecorded-close")
+        assert "Nepažymėtos: 0" in str(app.screen.query_one("#today-unrecorded", Button).label)
+
+
+async def test_move_a_booking_from_today(demo: Services) -> None:
+    set_pin(demo)
+    ticket = demo.booking.book("e-banking", NOW.replace(hour=15), "Ona")
+    wednesday = (NOW + timedelta(days=1)).replace(hour=10)
+    app = make_console(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await console(pilot)
+        select_row(app, "#today-table", ticket.booking.code)
+        await click(pilot, "#today-move")
+        dialog = app.screen
+        assert isinstance(dialog, MoveScreen)
+        await wait_until(pilot, lambda: bool(dialog.slots))
+        target = next(
+            n for n, s in enumerate(dialog.slots) if s.start == wednesday and s.scout == "dominykas"
+        )
+        dialog.query_one("#move-slot", Select).value = str(target)
+        await click(pilot, "#move-ok")
+        assert isinstance(app.screen, ConsoleScreen)
+        moved = demo.booking.lookup(ticket.booking.code)
+        assert (moved.starts, moved.scout, moved.token_hash) == (
+            wednesday,
+            "dominykas",
+            ticket.booking.token_hash,
+        )
+        assert "perkelta" in text_of(app, "#today-message")
+        assert rows(app, "#today-table") == []  # no longer today
+
+
+async def test_a_walk_in_is_offered_a_time_within_the_minimum_notice(demo: Services) -> None:
+    set_pin(demo)
+    assert isinstance(demo.clock, FixedClock)
+    demo.clock.current = NOW.replace(hour=15, minute=10)  # the kiosk's first time is 16:00
+    app = make_console(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await console(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, WalkInScreen)
+        dialog.query_one("#walkin-topic", Select).value = "e-banking"
+        await wait_until(pilot, lambda: bool(dialog.slots))
+        assert dialog.slots[0].start == NOW.replace(hour=15, minute=30)
+
+
+async def test_who_to_call_and_two_escouts_at_one_place(demo: Services) -> None:
+    set_pin(demo)
+    put_booking(demo, code="CALL02", start=NOW.replace(hour=16), phone="+447911123456")
+    app = make_console(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await console(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        select_row(app, "#scouts-table", "lukas")
+        await settle(pilot)
+        await click(pilot, "#exception-absent")
+        await click(pilot, ".lib-form-save")  # today, all day
+        assert isinstance(app.screen, YesNoScreen)
+        lines = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "CALL02" in lines and "+44 7911 123456" in lines
+        await click(pilot, "#confirm-yes")
+        assert demo.catalog.exceptions("lukas")
+        # Ieva works Mondays 14-17 at "Skaitykla, 2 stalas": Lukas there at 16:30 clashes.
+        await click(pilot, "#weekly-add")
+        form = app.screen
+        form.query_one("#weekly-start", Input).value = "16:30"
+        form.query_one("#weekly-end", Input).value = "18:00"
+        form.query_one("#weekly-place", Input).value = "Skaitykla, 2 stalas"
+        await click(pilot, ".lib-form-save")
+        assert isinstance(app.screen, YesNoScreen)
+        lines = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "Ieva K." in lines and "14:00–17:00" in lines
+        await click(pilot, "#confirm-yes")  # the librarian may still save
+        assert any(w.weekday == 0 for w in demo.catalog.weekly_times("lukas"))
