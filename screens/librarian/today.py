@@ -131,24 +131,26 @@ class TodayPane(Vertical):
 
     def _desk_buttons(self) -> ComposeResult:
         """The second row: move, undo, the phone, and the lists to clear."""
+        # One row high: the table keeps its room at 80x24.
         with Horizontal(id="today-desk-actions", classes="lib-buttons"):
-            yield Button(t("lib.today.move_b"), id="today-move")
-            yield Button(t("lib.today.undo_b"), id="today-undo")
-            yield Button(t("lib.today.copy_phone_b"), id="today-copy-phone")
-            yield Button(t("lib.today.unrecorded_b", n="…"), id="today-unrecorded")
-            yield Button(t("lib.today.noform_b", n="…"), id="today-noform")
+            yield Button(t("lib.today.move_b"), id="today-move", compact=True)
+            yield Button(t("lib.today.undo_b"), id="today-undo", compact=True)
+            yield Button(t("lib.today.copy_phone_b"), id="today-copy-phone", compact=True)
+            yield Button(t("lib.today.unrecorded_b", n="…"), id="today-unrecorded", compact=True)
+            yield Button(t("lib.today.noform_b", n="…"), id="today-noform", compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#today-table", DataTable)
         for key, width in (
+            # Narrow enough that the phone, last, still shows at 120 columns.
             ("time", 11),
             ("code", 7),
-            ("topic", 20),
+            ("topic", 14),
             ("scout", 13),
-            ("place", 18),
-            ("name", 16),
-            ("status", 18),
-            ("phone", 16),
+            ("place", 14),
+            ("name", 14),
+            ("status", 14),
+            ("phone", 15),
         ):
             table.add_column(t(f"lib.col.{key}"), key=key, width=width)
         self.reload()
