@@ -48,8 +48,10 @@ async def test_an_older_settings_save_is_refused_and_shows_the_fresh_values(
             await console(pilot)
             await pilot.press("f7")
             await settle(pilot)
-        # B saves a new retention period; A, which loaded the settings before, then saves
-        # its own (older) form with another change.
+        # A's librarian is typing (a focused field is never refreshed under their hands);
+        # meanwhile B saves a new retention period; then A saves its older form.
+        app_a.screen.query_one("#set-library_name", Input).focus()
+        await settle(a)
         app_b.screen.query_one("#set-retention_days", Input).value = "14"
         app_b.screen.query_one("#settings-save").press()
         await settle(b)
