@@ -60,7 +60,6 @@ OUTCOME_LABELS = {
     Outcome.REFERRED: "Nukreipta",
     Outcome.FOLLOW_UP: "Reikia tęsti",
 }
-UNRECORDED = "unrecorded"  # the by_status key of past bookings nobody closed
 STATUS_LABELS = {
     BookingStatus.BOOKED: "Užregistruota",
     BookingStatus.CHECKED_IN: "Atvyko",
@@ -177,20 +176,15 @@ def compute_results(
     )
 
     res.bookings = len(bookings)
-    # Past days' bookings left booked or checked in are counted apart: nobody recorded them.
-    today = booking.now().date()
-    status_count: Counter[str] = Counter(
-        UNRECORDED if b.state.is_open and b.ends.date() < today else b.status for b in bookings
-    )
-    res.unrecorded = status_count[UNRECORDED]
+    status_count: Counter[str] = Counter(b.status for b in bookings)
     res.by_status = _rows(
-        status_count,
-        [*(str(s) for s in BookingStatus), UNRECORDED],
-        {**{str(k): v for k, v in STATUS_LABELS.items()}, UNRECORDED: "Nepažymėta"},
+        status_count, [str(s) for s in BookingStatus], {str(k): v for k, v in STATUS_LABELS.items()}
     )
-    raw: Counter[str] = Counter(b.status for b in bookings)  # a checked-in visitor came
-    settled = sum(raw[s] for s in ("checked_in", "done", "no_show"))
-    res.no_show_rate = round(100 * raw["no_show"] / settled, 1) if settled else None
+    # Past days' bookings left booked or checked in, counted apart: nobody recorded them.
+    today = booking.now().date()
+    res.unrecorded = sum(1 for b in bookings if b.state.is_open and b.ends.date() < today)
+    settled = sum(status_count[s] for s in ("checked_in", "done", "no_show"))
+    res.no_show_rate = round(100 * status_count["no_show"] / settled, 1) if settled else None
 
     held = [b for b in bookings if b.state is not BookingStatus.CANCELLED]
     res.by_weekday = _rows(
