@@ -33,7 +33,7 @@ from kiosk.activity import ActivityService
 from kiosk.booking import BookingService
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator
 from kiosk.models import ActivityRecord, AgeGroup, Booking, BookingStatus, Outcome, Source
-from kiosk.spreadsheet import csv_bytes, csv_safe
+from kiosk.spreadsheet import csv_bytes, csv_safe, xlsx_bytes
 
 WALK_IN = "walk_in"  # the source of a consultation without a booking
 _csv_safe = csv_safe  # the programme's report imports it from here
@@ -263,6 +263,11 @@ def _percent(count: int, total: int) -> float | str:
 def results_csv(res: Results, lang: str = DEFAULT_LANGUAGE) -> bytes:
     """One tidy table (section, key, label, count, percent), headers in ``lang``: opens
     cleanly in a Lithuanian spreadsheet (see ``kiosk.spreadsheet``)."""
+    return csv_bytes(*results_table(res, lang))
+
+
+def results_table(res: Results, lang: str = DEFAULT_LANGUAGE) -> tuple[list[str], list[list[Any]]]:
+    """The header and rows of the results' tidy table."""
     t = words(lang)
     rows: list[list[Any]] = [
         ["period", "from", t("lib.report.period.from"), res.first.isoformat(), ""],
@@ -287,7 +292,7 @@ def results_csv(res: Results, lang: str = DEFAULT_LANGUAGE) -> bytes:
             rows.append(
                 [name.removeprefix("by_"), r.key, r.label, r.count, _percent(r.count, total)]
             )
-    return csv_bytes([t(f"lib.report.col.{c}") for c in CSV_COLUMNS], rows)
+    return [t(f"lib.report.col.{c}") for c in CSV_COLUMNS], rows
 
 
 def export_results(
@@ -295,10 +300,11 @@ def export_results(
     activity: ActivityService,
     first: date,
     last: date,
-    fmt: Literal["csv", "json"] | str = "csv",
+    fmt: Literal["csv", "json", "xlsx"] | str = "csv",
     lang: str = DEFAULT_LANGUAGE,
 ) -> bytes:
-    """The period's results as CSV (UTF-8 with BOM, ``;``) or JSON (UTF-8), labels in ``lang``.
+    """The period's results as CSV (UTF-8 with BOM, ``;``), JSON (UTF-8) or XLSX, labels
+    in ``lang``.
 
     JSON keys stay the same in every language (scripts read them); labels are words."""
     res = compute_results(booking, activity, first, last, lang)
@@ -306,6 +312,8 @@ def export_results(
         return (json.dumps(res.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt == "csv":
         return results_csv(res, lang)
+    if fmt == "xlsx":
+        return xlsx_bytes([(words(lang)("lib.results.view_summary"), *results_table(res, lang))])
     raise ValueError(f"unknown export format {fmt!r}")
 
 

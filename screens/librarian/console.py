@@ -21,7 +21,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Static, TabbedCont
 
 from screens.common import cell, host, services_of, store_work
 from screens.librarian.activity import ActivityPane
-from screens.librarian.common import t
+from screens.librarian.common import t, use_console_language
 from screens.librarian.privacy import PrivacyPane
 from screens.librarian.results import ResultsPane
 from screens.librarian.scouts import ScoutsPane
@@ -72,6 +72,8 @@ class ConsoleTabs(TabbedContent):
 
 
 class ConsoleScreen(Screen[None]):
+    # kiosk.tcss lays panes out afresh below 100 columns (80x24 is the least supported)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     # Descriptions are catalogue keys, put into words when the footer shows them.
     BINDINGS = [
         *[
@@ -109,6 +111,7 @@ class ConsoleScreen(Screen[None]):
         }
 
     def compose(self) -> ComposeResult:
+        use_console_language(host(self).console_lang)  # also for words made in workers
         with Horizontal(id="console-top"):
             yield Static("", id="console-title")
             yield Static("", id="console-clock")
