@@ -110,14 +110,15 @@ class TodayPane(Vertical):
 
     def on_mount(self) -> None:
         table = self.query_one("#today-table", DataTable)
+        # Who and in what state come first: at 80 columns they are what still shows.
         for key, width in (
             ("time", 11),
             ("code", 7),
+            ("name", 16),
+            ("status", 13),
             ("topic", 20),
             ("scout", 13),
             ("place", 18),
-            ("name", 16),
-            ("status", 18),
         ):
             table.add_column(t(f"lib.col.{key}"), key=key, width=width)
         self.reload()
@@ -195,11 +196,11 @@ class TodayPane(Vertical):
             table.add_row(
                 cell(f"{b.starts:%H:%M}–{b.ends:%H:%M}", style),
                 cell(b.code, style),
+                cell(visitor_name(b), name_style.strip()),
+                cell(status_words(b, data.now), style),
                 cell(topics.get(b.topic, b.topic), style),
                 cell(scouts.get(b.scout, b.scout), style),
                 cell(b.place, style),
-                cell(visitor_name(b), name_style.strip()),
-                cell(status_words(b, data.now), style),
                 key=b.code,
             )
         if keep is not None:

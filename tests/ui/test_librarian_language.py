@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import Button, DataTable, Input, Label, TabbedContent
+import pytest
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Input,
+    Label,
+    RadioSet,
+    Select,
+    SelectionList,
+    TabbedContent,
+)
 
 from kiosk.models import BookingStatus
 from kiosk.services import Services
@@ -61,3 +72,58 @@ async def test_lithuanian_is_the_default_and_apps_do_not_share_a_choice(demo: Se
         await settle(pilot)
         assert str(second.screen.query_one("#login-ok", Button).label) == "Prisijungti"
         assert "✓ Lietuviškai" in str(second.screen.query_one("#login-lang-lt", Button).label)
+
+
+# -- where the keys go when a pane or a dialog opens ------------------------------------
+
+FIELDS = (Input, Button, DataTable, Select, SelectionList, RadioSet, Checkbox)
+
+
+async def _opened(pilot, *keys_or_buttons: str) -> None:  # type: ignore[no-untyped-def]
+    for step in keys_or_buttons:
+        if step.startswith("#"):
+            pilot.app.screen.query_one(step, Button).press()
+        else:
+            await pilot.press(step)
+        await settle(pilot)
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        ("w",),
+        ("f3", "e"),
+        ("f3", "#scouts-new"),
+        ("f3", "#weekly-add"),
+        ("f3", "#exception-absent"),
+        ("f4", "#topics-edit"),
+        ("f5", "f"),
+        ("down", "x"),
+    ],
+    ids=lambda steps: "-".join(s.strip("#") for s in steps),
+)
+async def test_every_dialog_opens_with_a_field_or_button_focused(
+    demo: Services, steps: tuple[str, ...]
+) -> None:
+    set_pin(demo)
+    put_booking(demo, code="LATER1", start=NOW + timedelta(hours=3), name="Ona")
+    app = make_console(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await login(pilot)
+        before = app.screen
+        await _opened(pilot, *steps)
+        assert app.screen is not before  # the dialog is open
+        assert isinstance(app.screen.focused, FIELDS), app.screen.focused
+
+
+async def test_settings_opens_at_its_top(demo: Services) -> None:
+    set_pin(demo)
+    app = make_console(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await login(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#set-library_name", Input)
+        assert app.screen.query_one("#settings-pane").scroll_y == 0
