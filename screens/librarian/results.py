@@ -196,7 +196,7 @@ class ResultsPane(Vertical):
         self.view = view
         for name in VIEWS:
             button = self.query_one(f"#results-view-{name}", Button)
-            mark = "✓ " if name == view else ""
+            mark = "✓ " if name == view else "  "  # the same width either way
             button.label = mark + t(f"lib.results.view_{name}")
             button.set_class(name == view, "-chosen")
         switcher = self.query_one(ContentSwitcher)
@@ -218,6 +218,8 @@ class ResultsPane(Vertical):
     def _loaded(self, message: Loaded) -> None:
         res = self.results = message.results
         rate = "—" if res.no_show_rate is None else f"{res.no_show_rate:.1f} %"
+        if console_language() == "lt":
+            rate = rate.replace(".", ",")  # a Lithuanian decimal comma
         self.query_one("#results-totals", Static).update(
             cell(
                 t(
