@@ -330,9 +330,9 @@ def pseudo(scout: str) -> str:
 
 
 def test_rows_are_anonymous_in_every_format(with_names: Services) -> None:
-    from kiosk.report_tables import export_rows
-
     from openpyxl import load_workbook
+
+    from kiosk.report_tables import export_rows
 
     for fmt in ("csv", "json", "xlsx"):
         payload = export_rows(with_names.booking, with_names.activity, *NOV, pseudo, fmt)
