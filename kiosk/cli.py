@@ -361,9 +361,31 @@ def cmd_export(services: Services, args: argparse.Namespace) -> int:
         raise KioskError("bad_period", "--from and --to are required for csv and json")
     if args.to < args.from_:
         raise KioskError("bad_period", "--to is before --from")
-    payload = export_results(services.booking, services.activity, args.from_, args.to, args.format)
+    if args.format in ("months", "scouts", "rows"):
+        payload = _export_table(services, args)
+    else:
+        payload = export_results(
+            services.booking, services.activity, args.from_, args.to, args.format, args.lang
+        )
     _deliver(payload, args.out)
     return 0
+
+
+def _export_table(services: Services, args: argparse.Namespace) -> bytes:
+    """``--format months|scouts|rows`` as ``--as`` csv, json or xlsx (else the --out suffix)."""
+    from kiosk import report_tables
+
+    kind = args.as_ or (Path(args.out).suffix.lstrip(".").lower() if args.out else "")
+    kind = kind if kind in ("csv", "json", "xlsx") else "csv"
+    span = (services.booking, services.activity, args.from_, args.to)
+    if args.format == "months":
+        return report_tables.export_months(*span, kind, args.lang)
+    if args.format == "scouts":
+        return report_tables.export_scouts(*span, kind, args.lang)
+    from kiosk.programme import pseudonym, results_salt
+
+    salt = results_salt(services)
+    return report_tables.export_rows(*span, lambda s: pseudonym(salt, s), kind, args.lang)
 
 
 def _deliver(payload: bytes, out: str | None) -> None:
@@ -559,7 +581,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("export", cmd_export, "export results for a period")
     sp.add_argument("--from", dest="from_", type=_day)
     sp.add_argument("--to", type=_day)
-    sp.add_argument("--format", choices=["csv", "json", "results"], default="csv")
+    sp.add_argument(
+        "--format",
+        choices=["csv", "json", "results", "months", "scouts", "rows"],
+        default="csv",
+        help="csv/json: the results summary; months: month tables and trend; scouts: hours "
+        "per e-scout; rows: every activity form, anonymous; results: the programme's file",
+    )
+    sp.add_argument(
+        "--as", dest="as_", choices=["csv", "json", "xlsx"], help="file type of months|scouts|rows"
+    )
+    sp.add_argument("--lang", type=_lang, default="lt", help="labels and headers: lt or en")
     sp.add_argument("--out")
     add("backup", cmd_backup, "copy the data file to backups/ (rotating)")
     sp = add("restore", cmd_restore, "replace the data with a backup (checked first)")

@@ -8,13 +8,21 @@ Definitions (the README repeats them):
 - no-show rate: no-shows / (checked in + done + no-shows), the visits that were due
   and settled, in percent with one decimal;
 - busiest weekdays and hours: bookings within the period that were not cancelled,
-  by the weekday and hour of their start.
+  by the weekday and hour of their start;
+- by source: forms, by their booking's source (kiosk, librarian = the desk), or walk-in
+  for a form without a booking;
+- visitors: different people among the forms that had a booking; one person is one name
+  and phone (case and spacing aside), and a follow-up booking belongs to its first
+  booking's visitor (so an erased name still counts once). Worked out in memory, never
+  stored or exported. Forms without a booking are counted apart (walk-ins): nobody knows
+  who they were.
+
+Every label and CSV header comes from the librarian catalogue in the language asked for
+(``lang``, default Lithuanian); keys and JSON keys are the same in every language.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,9 +31,14 @@ from typing import Any, Literal
 
 from kiosk.activity import ActivityService
 from kiosk.booking import BookingService
-from kiosk.models import AgeGroup, Booking, BookingStatus, Outcome
+from kiosk.i18n import DEFAULT_LANGUAGE, Translator
+from kiosk.models import ActivityRecord, AgeGroup, Booking, BookingStatus, Outcome, Source
+from kiosk.spreadsheet import csv_bytes, csv_safe, xlsx_bytes
 
-CSV_COLUMNS = ["section", "key", "label", "count", "percent"]
+WALK_IN = "walk_in"  # the source of a consultation without a booking
+_csv_safe = csv_safe  # the programme's report imports it from here
+
+CSV_COLUMNS = ["section", "key", "label", "count", "percent"]  # keys; headers in words
 BOOKING_COLUMNS = [
     "date",
     "time",
@@ -38,35 +51,57 @@ BOOKING_COLUMNS = [
     "phone",
     "source",
 ]
-WEEKDAYS_LT = [
-    "Pirmadienis",
-    "Antradienis",
-    "Trečiadienis",
-    "Ketvirtadienis",
-    "Penktadienis",
-    "Šeštadienis",
-    "Sekmadienis",
-]
-AGE_LABELS = {
-    AgeGroup.UNDER_30: "iki 30",
-    AgeGroup.FROM_30_TO_49: "30–49",
-    AgeGroup.FROM_50_TO_64: "50–64",
-    AgeGroup.FROM_65_TO_74: "65–74",
-    AgeGroup.OVER_75: "75+",
-}
-OUTCOME_LABELS = {
-    Outcome.SOLVED: "Išspręsta",
-    Outcome.PARTLY: "Iš dalies",
-    Outcome.REFERRED: "Nukreipta",
-    Outcome.FOLLOW_UP: "Reikia tęsti",
-}
+SOURCES = [str(Source.KIOSK), str(Source.LIBRARIAN), WALK_IN]
+LENGTHS = ["upto_30", "31_60", "over_60"]
+
+
+def words(lang: str = DEFAULT_LANGUAGE) -> Translator:
+    """The librarian catalogue in ``lang``: every label and header a report shows."""
+    return Translator(lang)
+
+
+def labels(lang: str, prefix: str, keys: list[str]) -> dict[str, str]:
+    """``{key: words(lang)(f"{prefix}.{key}")}`` for a report's fixed keys."""
+    t = words(lang)
+    return {k: t(f"{prefix}.{k}") for k in keys}
+
+
+# Lithuanian labels kept under their old names for the programme's report.
+AGE_LABELS = {AgeGroup(k): v for k, v in labels("lt", "lib.age", list(AgeGroup)).items()}
+OUTCOME_LABELS = {Outcome(k): v for k, v in labels("lt", "lib.outcome", list(Outcome)).items()}
 STATUS_LABELS = {
-    BookingStatus.BOOKED: "Užregistruota",
-    BookingStatus.CHECKED_IN: "Atvyko",
-    BookingStatus.DONE: "Įvyko",
-    BookingStatus.NO_SHOW: "Neatvyko",
-    BookingStatus.CANCELLED: "Atšaukta",
+    BookingStatus(k): v for k, v in labels("lt", "lib.report.state", list(BookingStatus)).items()
 }
+WEEKDAYS_LT = list(labels("lt", "lib.report.weekday", [str(d) for d in range(7)]).values())
+
+
+def length_key(minutes: int) -> str:
+    """A consultation's length as one of ``LENGTHS``."""
+    return "upto_30" if minutes <= 30 else "31_60" if minutes <= 60 else "over_60"
+
+
+def visitor_count(bookings: list[Booking]) -> int:
+    """Different visitors among ``bookings``: one person is one name and phone (case and
+    spacing aside), and a follow-up booking is its first booking's visitor even when the
+    name was typed differently or has since been erased. Nothing of this is stored."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    def join(a: str, b: str) -> None:
+        parent[root(a)] = root(b)
+
+    for b in bookings:
+        node = f"b:{b.id}"
+        root(node)
+        if b.follows:
+            join(node, f"b:{b.follows}")
+        if b.erased_at is None and b.name:
+            join(node, "p:" + " ".join(b.name.casefold().split()) + "|" + (b.phone or ""))
+    return len({root(f"b:{b.id}") for b in bookings})
 
 
 @dataclass(frozen=True)
@@ -90,9 +125,13 @@ class Results:
     by_status: list[Row] = field(default_factory=list)
     by_weekday: list[Row] = field(default_factory=list)
     by_hour: list[Row] = field(default_factory=list)
+    by_source: list[Row] = field(default_factory=list)
+    by_length: list[Row] = field(default_factory=list)
     bookings: int = 0
     unrecorded: int = 0  # past bookings nobody marked done or no-show
     no_show_rate: float | None = None  # percent
+    visitors: int = 0  # different visitors among the consultations that had a booking
+    walk_ins: int = 0  # consultations without a booking: their visitors are not known
 
     SECTIONS = (
         "by_topic",
@@ -103,6 +142,8 @@ class Results:
         "by_status",
         "by_weekday",
         "by_hour",
+        "by_source",
+        "by_length",
     )
 
     def section(self, name: str) -> list[Row]:
@@ -117,6 +158,8 @@ class Results:
             "bookings": self.bookings,
             "unrecorded": self.unrecorded,
             "no_show_rate": self.no_show_rate,
+            "visitors": self.visitors,
+            "walk_ins": self.walk_ins,
         }
         for name in self.SECTIONS:
             out[name] = [
@@ -132,11 +175,17 @@ def _rows(counter: Counter[str], order: list[str], labels: dict[str, str]) -> li
 
 
 def compute_results(
-    booking: BookingService, activity: ActivityService, first: date, last: date
+    booking: BookingService,
+    activity: ActivityService,
+    first: date,
+    last: date,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Results:
-    """Every aggregate of the period ``first``..``last`` (both inclusive)."""
+    """Every aggregate of the period ``first``..``last`` (both inclusive), labelled in ``lang``."""
     records = activity.records(first, last)
-    bookings = [b for b in booking.bookings() if first <= b.starts.date() <= last]
+    every_booking = booking.bookings()
+    by_id = {b.id: b for b in every_booking}
+    bookings = [b for b in every_booking if first <= b.starts.date() <= last]
     topics = booking.topics(active_only=False)
     scouts = booking.scouts()
     res = Results(first, last)
@@ -147,7 +196,7 @@ def compute_results(
     res.by_topic = [
         row
         for row in _rows(
-            topic_count, [t.slug for t in topics], {t.slug: t.name("lt") for t in topics}
+            topic_count, [t.slug for t in topics], {t.slug: t.name(lang) for t in topics}
         )
         if row.count
     ]
@@ -159,27 +208,35 @@ def compute_results(
         if row.count
     ]
     res.by_scout.sort(key=lambda row: -row.count)
-    res.by_age = _rows(
-        Counter(r.age_group for r in records),
-        [str(a) for a in AgeGroup],
-        {str(k): v for k, v in AGE_LABELS.items()},
-    )
+    ages = [str(a) for a in AgeGroup]
+    res.by_age = _rows(Counter(r.age_group for r in records), ages, labels(lang, "lib.age", ages))
+    outcomes = [str(o) for o in Outcome]
     res.by_outcome = _rows(
-        Counter(r.outcome for r in records),
-        [str(o) for o in Outcome],
-        {str(k): v for k, v in OUTCOME_LABELS.items()},
+        Counter(r.outcome for r in records), outcomes, labels(lang, "lib.outcome", outcomes)
     )
     res.by_visit = _rows(
         Counter("first" if r.first_visit else "repeat" for r in records),
         ["first", "repeat"],
-        {"first": "Pirmas apsilankymas", "repeat": "Pakartotinis"},
+        labels(lang, "lib.report.visit", ["first", "repeat"]),
     )
+    booked = [by_id[r.booking_id] for r in records if r.booking_id and r.booking_id in by_id]
+    res.by_source = _rows(
+        Counter(source_of(r, by_id) for r in records),
+        SOURCES,
+        labels(lang, "lib.report.source", SOURCES),
+    )
+    res.by_length = _rows(
+        Counter(length_key(r.minutes) for r in records),
+        LENGTHS,
+        labels(lang, "lib.report.length", LENGTHS),
+    )
+    res.visitors = visitor_count(booked)
+    res.walk_ins = res.consultations - len(booked)
 
     res.bookings = len(bookings)
     status_count: Counter[str] = Counter(b.status for b in bookings)
-    res.by_status = _rows(
-        status_count, [str(s) for s in BookingStatus], {str(k): v for k, v in STATUS_LABELS.items()}
-    )
+    states = [str(s) for s in BookingStatus]
+    res.by_status = _rows(status_count, states, labels(lang, "lib.report.state", states))
     # Past days' bookings left booked or checked in, counted apart: nobody recorded them.
     today = booking.now().date()
     res.unrecorded = sum(1 for b in bookings if b.state.is_open and b.ends.date() < today)
@@ -187,53 +244,60 @@ def compute_results(
     res.no_show_rate = round(100 * status_count["no_show"] / settled, 1) if settled else None
 
     held = [b for b in bookings if b.state is not BookingStatus.CANCELLED]
+    days = [str(d) for d in range(7)]
     res.by_weekday = _rows(
         Counter(str(b.starts.weekday()) for b in held),
-        [str(d) for d in range(7)],
-        {str(d): WEEKDAYS_LT[d] for d in range(7)},
+        days,
+        labels(lang, "lib.report.weekday", days),
     )
     hours = Counter(f"{b.starts.hour:02d}" for b in held)
     res.by_hour = [Row(h, f"{h}:00", hours[h]) for h in sorted(hours)]
     return res
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+def source_of(record: ActivityRecord, bookings: dict[str, Booking]) -> str:
+    """Where the consultation came from: its booking's source, or a walk-in without one."""
+    found = bookings.get(record.booking_id) if record.booking_id else None
+    return found.source if found is not None else WALK_IN
 
 
-def _csv_safe(row: list[Any]) -> list[Any]:
-    """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading
-    apostrophe: a phone "+370..." stays text, and a crafted place name cannot run."""
-    return [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in row]
+def _percent(count: int, total: int) -> float | str:
+    return round(100 * count / total, 1) if total else ""
 
 
-def _percent(count: int, total: int) -> str:
-    return f"{100 * count / total:.1f}" if total else ""
+def results_csv(res: Results, lang: str = DEFAULT_LANGUAGE) -> bytes:
+    """One tidy table (section, key, label, count, percent), headers in ``lang``: opens
+    cleanly in a Lithuanian spreadsheet (see ``kiosk.spreadsheet``)."""
+    return csv_bytes(*results_table(res, lang))
 
 
-def results_csv(res: Results) -> bytes:
-    """One tidy table (section, key, label, count, percent): opens cleanly in a spreadsheet."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerow(["period", "from", "Nuo", res.first.isoformat(), ""])
-    writer.writerow(["period", "to", "Iki", res.last.isoformat(), ""])
-    writer.writerow(["total", "consultations", "Konsultacijos", res.consultations, ""])
-    writer.writerow(["total", "minutes", "Minutės", res.minutes, ""])
-    writer.writerow(["total", "bookings", "Registracijos", res.bookings, ""])
-    rate = "" if res.no_show_rate is None else f"{res.no_show_rate:.1f}"
-    writer.writerow(["total", "no_show_rate", "Neatvykusių dalis, %", "", rate])
+def results_table(res: Results, lang: str = DEFAULT_LANGUAGE) -> tuple[list[str], list[list[Any]]]:
+    """The header and rows of the results' tidy table."""
+    t = words(lang)
+    rows: list[list[Any]] = [
+        ["period", "from", t("lib.report.period.from"), res.first.isoformat(), ""],
+        ["period", "to", t("lib.report.period.to"), res.last.isoformat(), ""],
+    ]
+    for key, value in (
+        ("consultations", res.consultations),
+        ("minutes", res.minutes),
+        ("bookings", res.bookings),
+        ("visitors", res.visitors),
+        ("visitors_unknown", res.walk_ins),
+    ):
+        rows.append(["total", key, t(f"lib.report.total.{key}"), value, ""])
+    rate = "" if res.no_show_rate is None else res.no_show_rate
+    rows.append(["total", "no_show_rate", t("lib.report.total.no_show_rate"), "", rate])
     for name in Results.SECTIONS:
-        rows = res.section(name)
-        total = res.bookings if name == "by_status" else sum(r.count for r in rows)
+        section = res.section(name)
+        total = res.bookings if name == "by_status" else sum(r.count for r in section)
         if name == "by_topic":
             total = res.consultations  # share of consultations that covered the topic
-        for r in rows:
-            writer.writerow(
-                _csv_safe(
-                    [name.removeprefix("by_"), r.key, r.label, r.count, _percent(r.count, total)]
-                )
+        for r in section:
+            rows.append(
+                [name.removeprefix("by_"), r.key, r.label, r.count, _percent(r.count, total)]
             )
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return [t(f"lib.report.col.{c}") for c in CSV_COLUMNS], rows
 
 
 def export_results(
@@ -241,14 +305,20 @@ def export_results(
     activity: ActivityService,
     first: date,
     last: date,
-    fmt: Literal["csv", "json"] | str = "csv",
+    fmt: Literal["csv", "json", "xlsx"] | str = "csv",
+    lang: str = DEFAULT_LANGUAGE,
 ) -> bytes:
-    """The period's results as CSV (UTF-8 with BOM, for Excel) or JSON (UTF-8)."""
-    res = compute_results(booking, activity, first, last)
+    """The period's results as CSV (UTF-8 with BOM, ``;``), JSON (UTF-8) or XLSX, labels
+    in ``lang``.
+
+    JSON keys stay the same in every language (scripts read them); labels are words."""
+    res = compute_results(booking, activity, first, last, lang)
     if fmt == "json":
         return (json.dumps(res.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt == "csv":
-        return results_csv(res)
+        return results_csv(res, lang)
+    if fmt == "xlsx":
+        return xlsx_bytes([(words(lang)("lib.results.view_summary"), *results_table(res, lang))])
     raise ValueError(f"unknown export format {fmt!r}")
 
 
@@ -271,7 +341,11 @@ def booking_rows(bookings: list[Booking]) -> list[list[str]]:
 
 
 def export_bookings(
-    booking: BookingService, first: date, last: date, fmt: Literal["csv", "json"] | str = "csv"
+    booking: BookingService,
+    first: date,
+    last: date,
+    fmt: Literal["csv", "json"] | str = "csv",
+    lang: str = DEFAULT_LANGUAGE,
 ) -> bytes:
     """The period's bookings, one row each (names as typed, or empty once erased)."""
     bookings = [b for b in booking.bookings() if first <= b.starts.date() <= last]
@@ -279,8 +353,8 @@ def export_bookings(
     if fmt == "json":
         docs = [dict(zip(BOOKING_COLUMNS, row, strict=True)) for row in rows]
         return (json.dumps(docs, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(BOOKING_COLUMNS)
-    writer.writerows(_csv_safe(row) for row in rows)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    t = words(lang)
+    states = labels(lang, "lib.report.state", [str(s) for s in BookingStatus])
+    for row in rows:
+        row[3] = states.get(row[3], row[3])  # the status in words, never ``no_show``
+    return csv_bytes([t(f"lib.report.booking.{c}") for c in BOOKING_COLUMNS], rows)

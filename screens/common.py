@@ -59,6 +59,7 @@ class KioskHost(Protocol):
 
     services: Services
     mode: str  # "visitor" (the kiosk) or "librarian" (a console): the place of entry
+    console_lang: str  # the console's language, chosen at the PIN prompt
 
     @property
     def t(self) -> Translator:

@@ -28,6 +28,9 @@ class Dialog(ModalScreen[T]):
 
     BINDINGS = [Binding("escape", "back", "lib.back", id="dialog-back")]
     DEFAULT_CLASSES = "lib-modal"
+    # The first field or button takes the keys, never the scrolling box around them
+    # (Textual's default "*" would focus the box: the dialog seemed to have no focus).
+    AUTO_FOCUS = "Input, Select, SelectionList, RadioSet, Checkbox, TextArea, DataTable, Button"
 
     @property
     def t(self) -> Translator:

@@ -4,29 +4,63 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+# Textual's own "which App runs this code" (``Widget.app`` reads it too): lets ``t()``
+# find the console's language without every caller handing a widget over.
+from textual._context import active_app
+
+from kiosk.errors import KioskError
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator
 from kiosk.models import Booking, BookingStatus
 from screens.common import error_text
 
 OVERDUE_MINUTES = 15
 
-# The console speaks the catalogue's default language; the App's ``console_t`` is the same.
-CONSOLE = Translator(DEFAULT_LANGUAGE)
+# The language of the console last shown in this process: what a thread worker (where
+# Textual's active App is not known) puts its words in.
+_last_language = DEFAULT_LANGUAGE
 
 
-def t(key: str, **values: object) -> str:
-    """A console string (``kiosk/locales/<lang>/librarian.json``)."""
-    return CONSOLE(key, **values)
+def use_console_language(lang: str) -> None:
+    """Remember ``lang`` as the console's language for words made outside the UI thread."""
+    global _last_language
+    _last_language = lang
 
 
 def console_language() -> str:
-    """The language the console shows topic names in."""
-    return CONSOLE.lang
+    """The console's language (chosen at the PIN prompt, kept for the session): the running
+    App's ``console_lang``, so two Apps in one process (tests) never share it."""
+    try:
+        app = active_app.get()
+    except LookupError:
+        return _last_language
+    return str(getattr(app, "console_lang", _last_language))
+
+
+def console_words() -> Translator:
+    return Translator(console_language())
+
+
+def t(key: str, **values: object) -> str:
+    """A console string (``kiosk/locales/<lang>/librarian.json``) in the console's language."""
+    return console_words()(key, **values)
 
 
 def refusal(exc: BaseException) -> str:
-    """A refusal in the console's words: ``lib.err.<code>``, else the error's own message."""
-    return error_text(CONSOLE, exc, "lib.err")
+    """A refusal in the console's words: ``lib.err.<code>``, else the error's own message.
+
+    A booking status it names is put in words too (never ``no_show``)."""
+    if isinstance(exc, KioskError):
+        key = f"lib.err.{exc.code}"
+        values = {k: v for k, v in exc.details.items() if isinstance(v, str | int)}
+        if values.get("status") in _STATES:
+            values["status"] = t(f"lib.report.state.{values['status']}")
+        text = t(key, **values)
+        if text != key:
+            return text
+    return error_text(console_words(), exc, "lib.err")
+
+
+_STATES = {str(s) for s in BookingStatus}
 
 
 def status_words(booking: Booking, now: datetime) -> str:

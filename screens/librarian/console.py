@@ -13,15 +13,16 @@ from datetime import datetime
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, ScrollableContainer
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Footer, Static, TabbedContent, TabPane
 
 from screens.common import cell, host, services_of, store_work
 from screens.librarian.activity import ActivityPane
-from screens.librarian.common import t
+from screens.librarian.common import t, use_console_language
 from screens.librarian.privacy import PrivacyPane
 from screens.librarian.results import ResultsPane
 from screens.librarian.scouts import ScoutsPane
@@ -32,15 +33,42 @@ from screens.librarian.topics import TopicsPane
 POLL_SECONDS = 2.0
 PURGE_EVERY_SECONDS = 3600.0
 TABS = ["today", "scouts", "topics", "activity", "results", "settings", "privacy"]
+# binding id -> the catalogue key of the one footer entry its keys share
+FOOTER_GROUPS = {f"console-tab-{tab}": "lib.keys.tabs" for tab in TABS} | {
+    "today-prev": "lib.keys.day",
+    "today-next": "lib.keys.day",
+}
 
 
 def entry_field(pane: Widget) -> Widget | None:
-    """Where the keys go when a pane opens: its first table, else its first field."""
-    for kind in (DataTable, Input):
-        for widget in pane.query(kind):
-            if widget.focusable:
-                return widget
-    return None
+    """Where the keys go when a pane opens: its first table, else its first field.
+
+    Only what is on show counts, and a table inside a scrolling pane does not: focusing it
+    would scroll the pane down to it, so such a pane (Settings) opens at its top field."""
+    fields = [w for w in pane.query("DataTable, Input") if w.focusable and _on_show(w, pane)]
+    for widget in fields:
+        if isinstance(widget, DataTable) and not _scrolls(widget, pane):
+            return widget
+    return fields[0] if fields else None
+
+
+def _on_show(widget: Widget, pane: Widget) -> bool:
+    node: DOMNode | None = widget
+    while node is not None and node is not pane:
+        if not node.display:
+            return False
+        node = node.parent
+    return True
+
+
+def _scrolls(widget: Widget, pane: Widget) -> bool:
+    """Whether ``widget`` sits in a scrolling container inside ``pane``."""
+    for node in widget.ancestors:
+        if node is pane:
+            return False
+        if isinstance(node, ScrollableContainer):
+            return True
+    return False
 
 
 class ConsoleTabs(TabbedContent):
@@ -72,6 +100,8 @@ class ConsoleTabs(TabbedContent):
 
 
 class ConsoleScreen(Screen[None]):
+    # kiosk.tcss lays panes out afresh below 100 columns (80x24 is the least supported)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     # Descriptions are catalogue keys, put into words when the footer shows them.
     BINDINGS = [
         *[
@@ -99,16 +129,28 @@ class ConsoleScreen(Screen[None]):
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        """Every binding's description in the console's words (not fixed at import time)."""
+        """Every binding's description in the console's words (not fixed at import time).
+
+        So the footer fits at 80 columns: the tab keys share one entry, as do the day keys,
+        and a key whose button is on show (its label names the key) stays off the footer.
+        """
         words = host(self).console_t
-        return {
-            key: active._replace(
-                binding=replace(active.binding, description=words(active.binding.description))
+        shown: dict[str, ActiveBinding] = {}
+        for key, active in super().active_bindings.items():
+            binding = active.binding
+            group = FOOTER_GROUPS.get(binding.id or "")
+            on_button = bool(binding.id) and bool(self.query(f"Button#{binding.id}"))
+            binding = replace(
+                binding,
+                description=words(binding.description),
+                group=Binding.Group(words(group)) if group else binding.group,
+                show=binding.show and not on_button,
             )
-            for key, active in super().active_bindings.items()
-        }
+            shown[key] = active._replace(binding=binding)
+        return shown
 
     def compose(self) -> ComposeResult:
+        use_console_language(host(self).console_lang)  # also for words made in workers
         with Horizontal(id="console-top"):
             yield Static("", id="console-title")
             yield Static("", id="console-clock")

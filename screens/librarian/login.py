@@ -16,7 +16,9 @@ from textual.widgets import Button, Input, Label, Static
 from kiosk.auth import LoginResult, place_for_mode
 from kiosk.clock import as_local
 from screens.common import cell, host, services_of, store_work
-from screens.librarian.common import t
+from screens.librarian.common import t, use_console_language
+
+LANGUAGES = ("lt", "en")  # the console's languages, each a button named in its own words
 
 
 class LoginScreen(ModalScreen[bool]):
@@ -39,9 +41,15 @@ class LoginScreen(ModalScreen[bool]):
         super().__init__(id="login-screen", classes="lib-modal")
         self.standalone = standalone
         self._unlock_timer: Timer | None = None
+        self._no_pin = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box", classes="lib-dialog"):
+            with Horizontal(id="login-languages"):
+                for lang in LANGUAGES:
+                    yield Button(
+                        t(f"lib.login.{lang}"), id=f"login-lang-{lang}", classes="lib-small"
+                    )
             yield Label(t("lib.login.title"), id="login-title", classes="lib-dialog-title")
             yield Static(t("lib.login.prompt"), id="login-status")
             yield Input(
@@ -56,8 +64,37 @@ class LoginScreen(ModalScreen[bool]):
                 yield Button(t("lib.quit") if self.standalone else t("lib.back"), id="login-back")
 
     def on_mount(self) -> None:
+        self._show_language()
         self.query_one("#login-pin", Input).focus()
         self._check_pin_set()
+
+    @on(Button.Pressed, "#login-languages Button")
+    def _choose_language(self, event: Button.Pressed) -> None:
+        """The console's language for this session: the prompt changes its words at once."""
+        lang = (event.button.id or "").removeprefix("login-lang-")
+        host(self).console_lang = lang
+        use_console_language(lang)
+        self._show_language()
+        self.query_one("#login-pin", Input).focus()
+
+    def _show_language(self) -> None:
+        chosen = host(self).console_lang
+        use_console_language(chosen)
+        for lang in LANGUAGES:
+            button = self.query_one(f"#login-lang-{lang}", Button)
+            mark = "✓ " if lang == chosen else ""  # the choice shown in words, not colour alone
+            button.label = mark + t(f"lib.login.{lang}")
+            button.variant = "primary" if lang == chosen else "default"
+        self.query_one("#login-title", Label).update(t("lib.login.title"))
+        status = self.query_one("#login-status", Static)
+        if self._no_pin:
+            self._say(t("lib.login.no_pin"), error=True)
+        elif not status.has_class("lib-error"):
+            status.update(t("lib.login.prompt"))
+        self.query_one("#login-pin", Input).placeholder = t("lib.login.placeholder")
+        self.query_one("#login-ok", Button).label = t("lib.login.enter")
+        back = self.query_one("#login-back", Button)
+        back.label = t("lib.quit") if self.standalone else t("lib.back")
 
     @store_work(group="login-pin-set")
     def _check_pin_set(self) -> None:
@@ -66,6 +103,7 @@ class LoginScreen(ModalScreen[bool]):
 
     @on(NoPinSet)
     def _no_pin_set(self) -> None:
+        self._no_pin = True
         self._say(t("lib.login.no_pin"), error=True)
 
     def _say(self, text: str, error: bool = False) -> None:

@@ -1,4 +1,9 @@
-"""Results for a period: tables with bar charts, and export to CSV (with BOM) or JSON."""
+"""Results for a period: a summary of bar charts, month tables with their trend, hours per
+e-scout; exports of each (CSV as a Lithuanian spreadsheet reads it, JSON, XLSX), the
+anonymous activity forms and the bookings list.
+
+The month and e-scout tables scroll (arrow keys or the mouse, the hint says so) rather
+than cut: at 80x24 a year of months does not fit across."""
 
 from __future__ import annotations
 
@@ -11,11 +16,39 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, ContentSwitcher, DataTable, Input, Static
 
+from kiosk.i18n import Translator
+from kiosk.report_tables import (
+    MonthTables,
+    ScoutHours,
+    export_months,
+    export_rows,
+    export_scouts,
+    month_tables,
+    scout_hours,
+)
 from kiosk.reports import Results, Row, compute_results, export_bookings, export_results
 from screens.common import cell, safe_text, services_of, store_work
-from screens.librarian.common import t
+from screens.librarian.common import console_language, t
+
+VIEWS = ("summary", "months", "scouts")
+# export button id -> (what, file type); "view" follows the view on show
+EXPORTS = {
+    "results-csv": ("view", "csv"),
+    "results-json": ("view", "json"),
+    "results-xlsx": ("view", "xlsx"),
+    "results-rows-csv": ("rows", "csv"),
+    "results-rows-xlsx": ("rows", "xlsx"),
+    "results-bookings": ("bookings", "csv"),
+}
+STEMS = {
+    "summary": "lib.results.file_results",
+    "months": "lib.results.file_months",
+    "scouts": "lib.results.file_scouts",
+    "rows": "lib.results.file_forms",
+    "bookings": "lib.results.file_bookings",
+}
 
 BAR_WIDTH = 12  # cells; the bar column is exactly this wide so a bar never gets cut
 
@@ -64,10 +97,13 @@ class ResultsPane(Vertical):
     @dataclass
     class Loaded(Message):
         results: Results
+        months: MonthTables
+        scouts: list[ScoutHours]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.results: Results | None = None
+        self.view = "summary"
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="lib-toolbar", id="results-period"):
@@ -76,20 +112,36 @@ class ResultsPane(Vertical):
             yield Button(t("lib.results.show"), id="results-show", variant="primary")
             yield Button(t("lib.results.this_month"), id="results-month", classes="lib-small")
             yield Button(t("lib.results.last_month"), id="results-last-month", classes="lib-small")
-        with Horizontal(classes="lib-toolbar", id="results-export"):
-            yield Button(t("lib.results.csv"), id="results-csv", variant="success")
+        with Horizontal(classes="lib-compact", id="results-views"):
+            for view in VIEWS:
+                yield Button(t(f"lib.results.view_{view}"), id=f"results-view-{view}")
+        with Horizontal(classes="lib-compact", id="results-export"):
+            yield Static(t("lib.results.export"), classes="lib-compact-label")
+            yield Button(t("lib.results.csv"), id="results-csv")
             yield Button(t("lib.results.json"), id="results-json")
+            yield Button(t("lib.results.xlsx"), id="results-xlsx")
+            yield Button(t("lib.results.rows_csv"), id="results-rows-csv")
+            yield Button(t("lib.results.rows_xlsx"), id="results-rows-xlsx")
             yield Button(t("lib.results.bookings_csv"), id="results-bookings")
-            yield Static("", id="results-message")
-        with VerticalScroll(id="results-body"):
-            yield Static("", id="results-totals", classes="lib-heading")
-            with Grid(id="results-grid"):
-                for section in Results.SECTIONS:
-                    yield Static("", id=f"chart-{section}", classes="lib-chart")
+        yield Static("", id="results-message")
+        with ContentSwitcher(initial="results-body", id="results-switcher"):
+            with VerticalScroll(id="results-body"):
+                yield Static("", id="results-totals", classes="lib-heading")
+                yield Static("", id="results-visitors")
+                with Grid(id="results-grid"):
+                    for section in Results.SECTIONS:
+                        yield Static("", id=f"chart-{section}", classes="lib-chart")
+            with Vertical(id="results-months"):
+                yield Static(t("lib.results.scroll_hint"), classes="lib-hint")
+                yield DataTable(id="results-months-table", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="results-scouts"):
+                yield Static(t("lib.results.scroll_hint"), classes="lib-hint")
+                yield DataTable(id="results-scouts-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         today = services_of(self).booking.now().date()
         self._set_period(*month_bounds(today))
+        self._show_view("summary")
         self.reload()
 
     def _set_period(self, first: date, last: date) -> None:
@@ -116,7 +168,7 @@ class ResultsPane(Vertical):
 
     def reload(self) -> None:
         if (period := self.period()) is not None:
-            self._load(*period)
+            self._load(*period, console_language())
 
     @on(Button.Pressed, "#results-show")
     @on(Input.Submitted)
@@ -135,17 +187,39 @@ class ResultsPane(Vertical):
         self._set_period(*month_bounds(first - timedelta(days=1)))
         self.reload()
 
+    @on(Button.Pressed, "#results-views Button")
+    def _view_pressed(self, event: Button.Pressed) -> None:
+        self._show_view((event.button.id or "").removeprefix("results-view-"))
+
+    def _show_view(self, view: str) -> None:
+        """Show one view; its button is marked in words (✓), not by colour alone."""
+        self.view = view
+        for name in VIEWS:
+            button = self.query_one(f"#results-view-{name}", Button)
+            mark = "✓ " if name == view else "  "  # the same width either way
+            button.label = mark + t(f"lib.results.view_{name}")
+            button.set_class(name == view, "-chosen")
+        switcher = self.query_one(ContentSwitcher)
+        switcher.current = {"summary": "results-body"}.get(view, f"results-{view}")
+
     @store_work(group="results-load")
-    def _load(self, first: date, last: date) -> None:
+    def _load(self, first: date, last: date, lang: str) -> None:
         services = services_of(self)
+        span = (services.booking, services.activity, first, last)
         self.post_message(
-            self.Loaded(compute_results(services.booking, services.activity, first, last))
+            self.Loaded(
+                compute_results(*span, lang),
+                month_tables(*span, lang),
+                scout_hours(*span),
+            )
         )
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         res = self.results = message.results
         rate = "—" if res.no_show_rate is None else f"{res.no_show_rate:.1f} %"
+        if console_language() == "lt":
+            rate = rate.replace(".", ",")  # a Lithuanian decimal comma
         self.query_one("#results-totals", Static).update(
             cell(
                 t(
@@ -159,38 +233,97 @@ class ResultsPane(Vertical):
                 )
             )
         )
+        self.query_one("#results-visitors", Static).update(
+            cell(
+                t(
+                    "lib.results.visitors",
+                    visitors=res.visitors,
+                    consultations=res.consultations,
+                    unknown=res.walk_ins,
+                )
+            )
+        )
         for section in Results.SECTIONS:
             total = res.consultations if section == "by_topic" else None
             self.query_one(f"#chart-{section}", Static).update(
                 chart(t(f"lib.results.{section}"), res.section(section), total)
             )
+        self._fill_months(message.months)
+        self._fill_scouts(message.scouts)
+
+    def _fill_months(self, months: MonthTables) -> None:
+        """Every month table in one: a heading row per dimension, then its rows."""
+        table: DataTable[Text] = self.query_one("#results-months-table", DataTable)
+        table.clear(columns=True)
+        table.add_column(t("lib.report.month.month"), key="label", width=26)
+        for month in months.months:
+            table.add_column(month, key=month, width=7)
+        table.add_column(t("lib.report.col.total"), key="total", width=7)
+        blank = [Text("")] * (len(months.months) + 1)
+
+        def heading(dim: str) -> None:
+            title = f"{t('lib.results.months_by')} {t(f'lib.results.dim_{dim}')}"
+            table.add_row(Text(title, style="bold"), *blank, key=f"dim-{dim}")
+
+        def number(value: int | float | None) -> Text:
+            return Text("" if value is None else str(value), justify="right")
+
+        heading("total")
+        for r in months.totals:
+            table.add_row(cell(r.label), *map(number, r.counts), number(r.total), key=r.key)
+        change = [number(c) for c in months.change]
+        table.add_row(cell(t("lib.report.total.change")), *change, Text(""), key="change")
+        for dim, rows in months.tables.items():
+            heading(dim)
+            for r in rows:
+                cells = [number(c) for c in r.counts]
+                table.add_row(cell(r.label), *cells, number(r.total), key=f"{dim}-{r.key}")
+
+    def _fill_scouts(self, scouts: list[ScoutHours]) -> None:
+        table: DataTable[Text] = self.query_one("#results-scouts-table", DataTable)
+        table.clear(columns=True)
+        table.add_column(t("lib.report.scout.scout"), key="scout", width=24)
+        for key in ("consultations", "minutes", "hours"):
+            table.add_column(t(f"lib.report.total.{key}"), key=key, width=13)
+        table.add_column(t("lib.report.scout.share"), key="share", width=9)
+        whole = sum(r.minutes for r in scouts)
+        for r in scouts:
+            share = f"{100 * r.minutes / whole:.0f}" if whole else ""
+            table.add_row(
+                cell(r.label),
+                *(Text(str(v), justify="right") for v in (r.consultations, r.minutes, r.hours)),
+                Text(share, justify="right"),
+                key=r.key,
+            )
 
     # -- export -----------------------------------------------------------------------
 
-    @on(Button.Pressed, "#results-csv")
-    def _csv(self) -> None:
-        self._export("results", "csv")
-
-    @on(Button.Pressed, "#results-json")
-    def _json(self) -> None:
-        self._export("results", "json")
-
-    @on(Button.Pressed, "#results-bookings")
-    def _bookings(self) -> None:
-        self._export("bookings", "csv")
-
-    def _export(self, what: str, fmt: str) -> None:
+    @on(Button.Pressed, "#results-export Button")
+    def _export_pressed(self, event: Button.Pressed) -> None:
+        what, fmt = EXPORTS[event.button.id or ""]
+        if what == "view":
+            what = self.view
         if (period := self.period()) is not None:
-            self._write(what, fmt, *period)
+            self._write(what, fmt, *period, console_language())
 
     @store_work(group="results-export")
-    def _write(self, what: str, fmt: str, first: date, last: date) -> None:
+    def _write(self, what: str, fmt: str, first: date, last: date, lang: str) -> None:
         services = services_of(self)
-        if what == "results":
-            payload = export_results(services.booking, services.activity, first, last, fmt)
+        span = (services.booking, services.activity, first, last)
+        if what == "summary":
+            payload = export_results(*span, fmt, lang)
+        elif what == "months":
+            payload = export_months(*span, fmt, lang)
+        elif what == "scouts":
+            payload = export_scouts(*span, fmt, lang)
+        elif what == "rows":
+            from kiosk.programme import pseudonym, results_salt  # pyarrow: only when asked
+
+            salt = results_salt(services)
+            payload = export_rows(*span, lambda s: pseudonym(salt, s), fmt, lang)
         else:
-            payload = export_bookings(services.booking, first, last, fmt)
-        stem = t("lib.results.file_results" if what == "results" else "lib.results.file_bookings")
+            payload = export_bookings(services.booking, first, last, fmt, lang)
+        stem = words_in(lang, STEMS[what])
         name = f"{stem}-{first.isoformat()}-{last.isoformat()}.{fmt}"
         path = services.maintenance.save_export(name, payload)  # private: names and phones
         self.post_message(self.Exported(str(path)))
@@ -203,3 +336,8 @@ class ResultsPane(Vertical):
     def _exported(self, message: Exported) -> None:
         self.last_export = message.path
         self._say(t("lib.results.written", path=message.path))
+
+
+def words_in(lang: str, key: str) -> str:
+    """A catalogue word in ``lang`` (a worker thread knows no App to ask)."""
+    return Translator(lang)(key)

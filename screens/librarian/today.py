@@ -141,15 +141,16 @@ class TodayPane(Vertical):
 
     def on_mount(self) -> None:
         table = self.query_one("#today-table", DataTable)
+        # Who and in what state come first: at 80 columns they are what still shows.
         for key, width in (
             # Narrow enough that the phone, last, still shows at 120 columns.
             ("time", 11),
             ("code", 7),
+            ("name", 14),
+            ("status", 13),
             ("topic", 14),
             ("scout", 13),
             ("place", 14),
-            ("name", 14),
-            ("status", 14),
             ("phone", 15),
         ):
             table.add_column(t(f"lib.col.{key}"), key=key, width=width)
@@ -233,11 +234,11 @@ class TodayPane(Vertical):
             table.add_row(
                 cell(f"{b.starts:%H:%M}–{b.ends:%H:%M}", style),
                 cell(b.code, style),
+                cell(visitor_name(b), name_style.strip()),
+                cell(status_words(b, data.now), style),
                 cell(topics.get(b.topic, b.topic), style),
                 self._scout_cell(data, b, scouts.get(b.scout, b.scout), style),
                 cell(b.place, style),
-                cell(visitor_name(b), name_style.strip()),
-                cell(status_words(b, data.now), style),
                 cell(phone_of(b), style),
                 key=b.code,
             )

@@ -1,11 +1,14 @@
-"""Snapshots of every console screen (120x40, the main ones also at 80x24).
+"""Snapshots of every console pane at 80x24 and 120x40 in Lithuanian and English, and of
+the dialogs.
 
 Fixed clock, fixed booking codes (written straight into the store), no backups on show
-(their file names carry the real time) and no cursor blink.
+(their file names carry the real time) and no cursor blink. The library is built once per
+module and copied for each test: seeding it is most of a snapshot's cost.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -15,8 +18,10 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 
 from kiosk.activity import ActivityDraft, ActivityService
+from kiosk.clock import FixedClock
 from kiosk.models import BookingStatus
-from kiosk.services import Services
+from kiosk.seed import seed_demo
+from kiosk.services import Services, build_services
 from tests.conftest import NOW, PIN, put_booking, set_pin
 from tests.ui.conftest import make_console, settle
 
@@ -24,8 +29,39 @@ BIG = (120, 40)
 SMALL = (80, 24)
 
 
+SIZES = {"80x24": SMALL, "120x40": BIG}
+LANGS = ("lt", "en")
+PANES = {  # pane -> its key
+    "today": "f2",
+    "scouts": "f3",
+    "topics": "f4",
+    "activity": "f5",
+    "results": "f6",
+    "settings": "f7",
+    "privacy": "f8",
+}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The library's data dir, built once for the module."""
+    data_dir = tmp_path_factory.mktemp("library") / "data"
+    demo = build_services(data_dir, FixedClock(NOW))
+    seed_demo(demo.store, demo.clock, with_bookings=False)
+    _fill(demo)
+    for path in Path(data_dir, "backups").glob("*"):
+        path.unlink()  # their names carry the real time
+    return data_dir
+
+
 @pytest.fixture
-def library(demo: Services) -> Services:
+def library(template: Path, tmp_path: Path) -> Services:
+    data_dir = tmp_path / "data"
+    shutil.copytree(template, data_dir)
+    return build_services(data_dir, FixedClock(NOW))
+
+
+def _fill(demo: Services) -> None:
     set_pin(demo)
     put_booking(demo, code="TARDY3", start=NOW - timedelta(minutes=30), name="Ona")
     put_booking(
@@ -86,7 +122,6 @@ def library(demo: Services) -> Services:
             start=NOW.replace(day=day, hour=hour),
             status=BookingStatus(status),
         )
-    return demo
 
 
 def _calm(pilot: Pilot) -> None:
@@ -100,12 +135,18 @@ def steps(*actions: str | Callable[[Pilot], Awaitable[None] | None]):  # type: i
     async def run(pilot: Pilot) -> None:
         await settle(pilot)
         _calm(pilot)
-        if actions and actions[0] == "stay-at-login":
+        if actions and isinstance(actions[0], str) and actions[0].startswith("lang-"):
+            pilot.app.screen.query_one(f"#login-{actions[0]}").press()
+            await settle(pilot)
+            actions_left = actions[1:]
+        else:
+            actions_left = actions
+        if actions_left and actions_left[0] == "stay-at-login":
             return
         pilot.app.screen.query_one("#login-pin", Input).value = PIN
         await pilot.press("enter")
         await settle(pilot)
-        for action in actions:
+        for action in actions_left:
             if isinstance(action, str):
                 await pilot.press(action)
             else:
@@ -127,26 +168,8 @@ def _wipe_backups(services: Services) -> Callable[[Pilot], None]:
     return wipe
 
 
-def test_login(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("stay-at-login"))
-
-
-def test_login_small(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(
-        make_console(library), terminal_size=SMALL, run_before=steps("stay-at-login")
-    )
-
-
 def test_login_without_pin(snap_compare, demo: Services) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_console(demo), terminal_size=SMALL, run_before=steps("stay-at-login"))
-
-
-def test_today(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("down"))
-
-
-def test_today_small(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_console(library), terminal_size=SMALL, run_before=steps())
 
 
 def test_cancel_confirm(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
@@ -188,10 +211,6 @@ def test_scouts(snap_compare, library: Services) -> None:  # type: ignore[no-unt
     assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("f3", lukas))
 
 
-def test_scouts_small(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_console(library), terminal_size=SMALL, run_before=steps("f3"))
-
-
 def test_scout_form(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("f3", "e"))
 
@@ -225,24 +244,34 @@ def test_topic_form(snap_compare, library: Services) -> None:  # type: ignore[no
     assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("f4", edit))
 
 
-def test_activity_list(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("f5"))
-
-
-def test_results(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("f6"))
-
-
-def test_results_small(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_console(library), terminal_size=SMALL, run_before=steps("f6"))
-
-
-def test_settings(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_console(library), terminal_size=BIG, run_before=steps("f7"))
-
-
-def test_privacy(snap_compare, library: Services) -> None:  # type: ignore[no-untyped-def]
-    put_booking(library, code="AUGUST", start=NOW.replace(month=8, day=3), name="Ona")
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("pane", PANES)
+def test_pane(snap_compare, library: Services, pane: str, size: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    extra = [_wipe_backups(library)] if pane == "privacy" else []
     assert snap_compare(
-        make_console(library), terminal_size=BIG, run_before=steps("f8", _wipe_backups(library))
+        make_console(library),
+        terminal_size=SIZES[size],
+        run_before=steps(f"lang-{lang}", PANES[pane], *extra),
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", SIZES)
+def test_login(snap_compare, library: Services, size: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(
+        make_console(library),
+        terminal_size=SIZES[size],
+        run_before=steps(f"lang-{lang}", "stay-at-login"),
+    )
+
+
+@pytest.mark.parametrize("view", ["months", "scouts"])
+@pytest.mark.parametrize("size", SIZES)
+def test_results_tables(snap_compare, library: Services, view: str, size: str) -> None:  # type: ignore[no-untyped-def]
+    def show(pilot: Pilot) -> None:
+        pilot.app.screen.query_one(f"#results-view-{view}").press()
+
+    assert snap_compare(
+        make_console(library), terminal_size=SIZES[size], run_before=steps("lang-en", "f6", show)
     )

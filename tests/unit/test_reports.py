@@ -94,19 +94,32 @@ def test_empty_period_has_no_rate(seeded: Services) -> None:
     assert res.consultations == 0 and res.bookings == 0 and res.no_show_rate is None
 
 
+def read_csv(payload: bytes) -> list[list[str]]:
+    """Read a CSV as a Lithuanian-locale spreadsheet does: BOM, ``;`` between fields."""
+    assert payload.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(payload.decode("utf-8-sig")), delimiter=";"))
+
+
+def lt_number(text: str) -> float:
+    """A cell as a Lithuanian spreadsheet reads a number: decimal comma, no dot."""
+    assert "." not in text, text
+    return float(text.replace(",", "."))
+
+
 def test_csv_has_bom_columns_and_figures(seeded: Services) -> None:
     payload = export_results(seeded.booking, seeded.activity, *NOV, "csv")
-    assert payload.startswith(b"\xef\xbb\xbf")
-    text = payload.decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0].keys()) == CSV_COLUMNS
+    table = read_csv(payload)
+    assert table[0] == ["Skyrius", "Raktas", "Pavadinimas", "Skaičius", "Procentai"]
+    rows = [dict(zip(CSV_COLUMNS, row, strict=True)) for row in table[1:]]
     by = {(r["section"], r["key"]): r for r in rows}
     assert by[("total", "consultations")]["count"] == "4"
-    assert by[("total", "no_show_rate")]["percent"] == "25.0"
+    assert lt_number(by[("total", "no_show_rate")]["percent"]) == 25.0
+    assert by[("total", "no_show_rate")]["percent"] == "25,0"
     assert by[("topic", "e-banking")]["count"] == "2"
-    assert by[("topic", "e-banking")]["percent"] == "50.0"  # 2 of 4 consultations
+    assert lt_number(by[("topic", "e-banking")]["percent"]) == 50.0  # 2 of 4 consultations
     assert by[("topic", "e-banking")]["label"] == "Elektroninė bankininkystė"  # Lithuanian intact
-    assert by[("age", "65_74")]["percent"] == "50.0"
+    assert lt_number(by[("age", "65_74")]["percent"]) == 50.0
+    assert by[("status", "no_show")]["label"] == "Neatvyko"
     assert by[("status", "no_show")]["count"] == "1"
     assert by[("weekday", "1")]["count"] == "3"
     assert by[("hour", "15")]["count"] == "4"
@@ -123,17 +136,17 @@ def test_name_with_commas_and_quotes_round_trips(demo: Services) -> None:
     put_booking(demo, code="QUOTE1", start=at(24, 15), name=odd, phone="+37061234567")
     payload = export_bookings(demo.booking, *NOV)
     assert payload.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(payload.decode("utf-8-sig"))))
-    assert rows[0] == BOOKING_COLUMNS
-    row = dict(zip(rows[0], rows[1], strict=True))
+    rows = read_csv(payload)
+    assert rows[0][:3] == ["Data", "Laikas", "Kodas"]
+    row = dict(zip(BOOKING_COLUMNS, rows[1], strict=True))
     # The phone stays text in a spreadsheet: a leading + would be read as a formula.
     assert row["name"] == odd and row["code"] == "QUOTE1" and row["phone"] == "'+37061234567"
 
 
 def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(demo: Services) -> None:
     put_booking(demo, code="FORMU1", start=at(24, 15), name="Ona", place="=HYPERLINK(1)")
-    rows = list(csv.reader(io.StringIO(export_bookings(demo.booking, *NOV).decode("utf-8-sig"))))
-    row = dict(zip(rows[0], rows[1], strict=True))
+    rows = read_csv(export_bookings(demo.booking, *NOV))
+    row = dict(zip(BOOKING_COLUMNS, rows[1], strict=True))
     assert row["place"] == "'=HYPERLINK(1)"
     docs = json.loads(export_bookings(demo.booking, *NOV, "json"))
     assert docs[0]["place"] == "=HYPERLINK(1)"  # JSON keeps the value as it is
@@ -157,3 +170,243 @@ def test_cli_export_writes_the_same(seeded: Services, tmp_path, capsys) -> None:
     capsys.readouterr()
     assert main([*args[:-2], "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["consultations"] == 4
+
+
+# -- in English, by source, visitors ---------------------------------------------------
+
+
+def test_english_labels_and_headers(seeded: Services) -> None:
+    res = compute_results(seeded.booking, seeded.activity, *NOV, lang="en")
+    words = {r.key: r.label for r in res.by_status + res.by_outcome + res.by_weekday}
+    assert words["no_show"] == "No-show" and words["follow_up"] == "Follow-up"
+    assert words["1"] == "Tuesday"
+    table = read_csv(export_results(seeded.booking, seeded.activity, *NOV, "csv", "en"))
+    assert table[0] == ["Section", "Key", "Label", "Count", "Percent"]
+    assert ["status", "no_show", "No-show", "1", "16,7"] in table  # 1 of 6 bookings
+    bookings = read_csv(export_bookings(seeded.booking, *NOV, lang="en"))
+    assert bookings[0][3] == "Status"
+    assert "no_show" not in {row[3] for row in bookings[1:]}  # statuses in words
+    assert "No-show" in {row[3] for row in bookings[1:]}
+
+
+def test_forms_by_source_length_and_visitors(demo: Services) -> None:
+    forms = ActivityService(demo.store, demo.clock)
+    ona = put_booking(demo, code="ONA001", start=at(2, 10), phone="+37061234567", status=S.DONE)
+    again = put_booking(
+        demo, code="ONA002", start=at(9, 10), name=" ona ", phone="+37061234567", status=S.DONE
+    )
+    other = put_booking(demo, code="JON001", start=at(9, 11), name="Jonas", status=S.DONE)
+    for booking, minutes in ((ona, 30), (again, 45), (other, 90)):
+        forms.record(
+            ActivityDraft(
+                booking.starts.date(),
+                "lukas",
+                minutes,
+                ["e-banking"],
+                "65_74",
+                "solved",
+                booking_id=booking.id,
+            )
+        )
+    forms.record(ActivityDraft(date(2026, 11, 9), "ieva", 20, ["email"], "50_64", "partly"))
+    res = compute_results(demo.booking, demo.activity, *NOV)
+    assert counts(res.by_source) == {"kiosk": 3, "librarian": 0, "walk_in": 1}
+    assert counts(res.by_length) == {"upto_30": 2, "31_60": 1, "over_60": 1}
+    assert (res.consultations, res.visitors, res.walk_ins) == (4, 2, 1)  # Ona twice, Jonas
+
+
+def test_a_follow_up_is_its_first_visitors_even_once_erased() -> None:
+    from dataclasses import replace
+
+    from kiosk.models import Booking
+    from kiosk.reports import visitor_count
+
+    def booking(code: str, name: str, phone: str | None = None, **more: str) -> Booking:
+        return Booking(
+            id=code,
+            code=code,
+            token_hash="",
+            topic="t",
+            scout="s",
+            start="",
+            end="",
+            place="",
+            name=name,
+            phone=phone,
+            **more,  # type: ignore[arg-type]
+        )
+
+    first = booking("A", "Ona", "+37060000001")
+    assert visitor_count([first, booking("B", "ONA", "+37060000001")]) == 1
+    assert visitor_count([first, booking("B", "Ona", "+37060000002")]) == 2
+    erased = replace(first, name="", erased_at="2026-11-30")
+    assert visitor_count([erased, booking("B", "", follows="A")]) == 1
+    assert visitor_count([erased, booking("B", "")]) == 2
+
+
+# -- month tables, e-scout hours, anonymous rows ------------------------------------------
+
+OCT_NOV = (date(2026, 10, 1), date(2026, 11, 30))
+
+
+def test_month_tables_count_each_month_and_the_trend(seeded: Services) -> None:
+    from kiosk.report_tables import month_tables
+
+    tables = month_tables(seeded.booking, seeded.activity, *OCT_NOV)
+    assert tables.months == ["2026-10", "2026-11"]
+    totals = {r.key: r.counts for r in tables.totals}
+    assert totals["consultations"] == [1, 4]
+    assert totals["minutes"] == [30, 165]
+    assert totals["bookings"] == [1, 6] and totals["no_shows"] == [1, 1]
+    assert tables.change == [None, 300.0]
+    topics = {r.key: r.counts for r in tables.tables["topic"]}
+    assert topics["e-banking"] == [0, 2] and topics["photos"] == [1, 0]
+    assert {r.key: r.counts for r in tables.tables["scout"]}["ieva"] == [1, 1]
+    assert {r.key: r.counts for r in tables.tables["age"]}["65_74"] == [0, 2]
+    assert {r.key: r.counts for r in tables.tables["outcome"]}["solved"] == [1, 2]
+    assert {r.key: r.counts for r in tables.tables["source"]}["walk_in"] == [1, 4]
+
+
+def test_month_span_clips_to_the_period() -> None:
+    from kiosk.report_tables import month_spans
+
+    assert month_spans(date(2026, 11, 15), date(2027, 1, 10)) == [
+        (date(2026, 11, 15), date(2026, 11, 30)),
+        (date(2026, 12, 1), date(2026, 12, 31)),
+        (date(2027, 1, 1), date(2027, 1, 10)),
+    ]
+
+
+def test_months_csv_reads_back_as_numbers(seeded: Services) -> None:
+    from kiosk.report_tables import export_months
+
+    table = read_csv(export_months(seeded.booking, seeded.activity, *OCT_NOV, "csv", "en"))
+    assert table[0] == ["Section", "Key", "Label", "2026-10", "2026-11", "Total"]
+    rows = {(r[0], r[1]): r for r in table[1:]}
+    assert rows[("total", "consultations")][3:] == ["1", "4", "5"]
+    assert lt_number(rows[("total", "change")][4]) == 300.0
+    assert rows[("outcome", "solved")][2] == "Solved"
+
+
+def test_scout_hours(seeded: Services) -> None:
+    from kiosk.report_tables import export_scouts, scout_hours
+
+    hours = {
+        r.key: (r.consultations, r.minutes, r.hours)
+        for r in scout_hours(seeded.booking, seeded.activity, *NOV)
+    }
+    assert hours == {"lukas": (2, 75, 1.25), "gabija": (1, 60, 1.0), "ieva": (1, 30, 0.5)}
+    table = read_csv(export_scouts(seeded.booking, seeded.activity, *NOV))
+    assert table[0][0] == "E. skautas"
+    assert [lt_number(v) for v in table[1][1:4]] == [2, 75, 1.25]
+
+
+@pytest.fixture
+def with_names(seeded: Services) -> Services:
+    done = put_booking(
+        seeded,
+        code="SECRET",
+        start=at(23, 10),
+        name="Aldona",
+        phone="+37069999999",
+        status=S.DONE,
+    )
+    ActivityService(seeded.store, seeded.clock).record(
+        ActivityDraft(
+            date(2026, 11, 23),
+            "ieva",
+            90,
+            ["email"],
+            "75_plus",
+            "referred",
+            False,
+            note="Aldona asked twice",
+            booking_id=done.id,
+        )
+    )
+    return seeded
+
+
+def pseudo(scout: str) -> str:
+    return f"P-{len(scout)}"
+
+
+def test_rows_are_anonymous_in_every_format(with_names: Services) -> None:
+    from openpyxl import load_workbook
+
+    from kiosk.report_tables import export_rows
+
+    for fmt in ("csv", "json", "xlsx"):
+        payload = export_rows(with_names.booking, with_names.activity, *NOV, pseudo, fmt)
+        if fmt == "xlsx":  # zipped: look at the cells
+            cells = load_workbook(io.BytesIO(payload)).active.iter_rows(values_only=True)
+            payload = repr(list(cells)).encode("utf-8")
+        for secret in (b"Aldona", b"69999999", b"SECRET", b"ieva", b"lukas", b"twice"):
+            assert secret not in payload, (fmt, secret)
+
+
+def test_rows_csv_json_and_xlsx_read_back(with_names: Services) -> None:
+    from openpyxl import load_workbook
+
+    from kiosk.report_tables import ROW_COLUMNS, export_rows
+
+    span = (with_names.booking, with_names.activity, *NOV)
+    table = read_csv(export_rows(*span, pseudo, "csv"))
+    assert table[0][0] == "Data" and len(table) == 1 + 5
+    last = dict(zip(ROW_COLUMNS, table[-1], strict=True))
+    assert last["date"] == "2026-11-23" and last["scout"] == "P-4"
+    assert lt_number(last["minutes"]) == 90 and lt_number(last["hours"]) == 1.5
+    assert last["hours"] == "1,5" and last["outcome"] == "Nukreipta"
+    assert last["source"] == "Kioskas" and last["first_visit"] == "ne"
+
+    docs = json.loads(export_rows(*span, pseudo, "json"))
+    assert docs[-1] == {
+        "date": "2026-11-23",
+        "month": "2026-11",
+        "weekday": 0,
+        "scout": "P-4",
+        "topics": ["email"],
+        "minutes": 90,
+        "hours": 1.5,
+        "age_group": "75_plus",
+        "outcome": "referred",
+        "first_visit": False,
+        "source": "kiosk",
+    }
+    assert docs[0]["source"] == "walk_in"
+
+    book = load_workbook(io.BytesIO(export_rows(*span, pseudo, "xlsx", "en")))
+    sheet = book.active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Date", "Month")
+    assert rows[-1][0] == datetime(2026, 11, 23)  # a date, not text
+    assert rows[-1][5] == 90 and rows[-1][6] == 1.5  # numbers, not text
+    assert rows[-1][8] == "Referred"
+
+
+def test_xlsx_text_is_never_a_formula() -> None:
+    from openpyxl import load_workbook
+
+    from kiosk.spreadsheet import xlsx_bytes
+
+    payload = xlsx_bytes([("t", ["a"], [["=HYPERLINK(1)"]])])
+    cell = load_workbook(io.BytesIO(payload)).active["A2"]
+    assert cell.data_type == "s" and cell.value == "=HYPERLINK(1)"
+
+
+def test_cli_exports_tables_in_english(with_names: Services, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    base = ["--data-dir", str(with_names.data_dir), "export", "--from", "2026-11-01"]
+    base += ["--to", "2026-11-30"]
+    out = tmp_path / "forms.xlsx"
+    assert main([*base, "--format", "rows", "--out", str(out), "--lang", "en"]) == 0
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Date" and len(rows) == 6
+    capsys.readouterr()
+    assert main([*base, "--format", "scouts", "--as", "json"]) == 0
+    assert {d["scout"]: d["hours"] for d in json.loads(capsys.readouterr().out)}["ieva"] == 2.0
+    assert main([*base, "--format", "months", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("\ufeffSection;Key;Label;2026-11;Total")
+    assert main([*base, "--lang", "en"]) == 0
+    assert "No-show" in capsys.readouterr().out
