@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from kiosk.activity import ActivityDraft
-from kiosk.booking import CheckIn
+from kiosk.booking import CheckIn, Ticket
 from kiosk.errors import KioskError
 from kiosk.models import ActivityRecord, Booking, BookingStatus, Scout, Topic
 from screens.common import cell, services_of, store_work
@@ -30,6 +30,7 @@ from screens.librarian.common import (
     t,
     visitor_name,
 )
+from screens.librarian.followup import open_follow_up
 from screens.librarian.walkin import WalkInChoices, WalkInScreen
 
 ALL = "*"
@@ -54,6 +55,7 @@ class TodayPane(Vertical):
         Binding("x", "cancel_booking", "lib.today.cancel", id="today-cancel"),
         Binding("w", "walk_in", "lib.today.walk_in", id="today-walk-in"),
         Binding("a", "activity", "lib.today.activity", id="today-activity"),
+        Binding("k", "follow_up", "lib.followup.next", id="today-follow-up"),
         Binding("left_square_bracket", "day(-1)", "lib.today.prev", id="today-prev"),
         Binding("right_square_bracket", "day(1)", "lib.today.next", id="today-next"),
     ]
@@ -107,6 +109,7 @@ class TodayPane(Vertical):
             yield Button(t("lib.today.cancel_b"), id="today-cancel", variant="error")
             yield Button(t("lib.today.walk_in_b"), id="today-walk-in", variant="primary")
             yield Button(t("lib.today.activity_b"), id="today-activity")
+            yield Button(t("lib.followup.next_b"), id="today-follow-up")
 
     def on_mount(self) -> None:
         table = self.query_one("#today-table", DataTable)
@@ -413,3 +416,15 @@ class TodayPane(Vertical):
         with contextlib.suppress(KioskError):  # closed meanwhile at another desk
             services_of(self).booking.mark_done(code)
         self.post_message(self.ActionDone(t("lib.activity.saved")))
+
+    # -- the next session (follow-up) ---------------------------------------------------
+
+    @on(Button.Pressed, "#today-follow-up")
+    def action_follow_up(self) -> None:
+        if (b := self._need_selection()) is not None:
+            open_follow_up(self.app, b, self._followed_up)
+
+    def _followed_up(self, ticket: Ticket) -> None:
+        booking = ticket.booking
+        self._say(t("lib.followup.did", code=booking.code, time=f"{booking.starts:%Y-%m-%d %H:%M}"))
+        self.reload()
