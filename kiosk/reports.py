@@ -4,6 +4,14 @@ Definitions (the README repeats them):
 - consultations: activity forms dated within the period;
 - by topic: forms that covered the topic (one form may cover several topics);
 - by e-scout, age group, outcome, first visit: forms;
+- first and repeat visits: forms. A form is a repeat visit when it says so or when its
+  booking was booked as the next session of an earlier one (``Booking.follows``). The form
+  is the truth because results count consultations, and only the form says one took place;
+  it also knows repeat visitors who booked afresh at the kiosk, whom no record links (names
+  are erased after the retention period). ``follows`` is certain where it exists, so it
+  overrides a form left at its default "first visit";
+- follow-up bookings: bookings starting within the period that were booked as the next
+  session of an earlier one;
 - bookings by status: bookings starting within the period;
 - no-show rate: no-shows / (checked in + done + no-shows), the visits that were due
   and settled, in percent with one decimal;
@@ -92,6 +100,9 @@ class Results:
     by_hour: list[Row] = field(default_factory=list)
     bookings: int = 0
     no_show_rate: float | None = None  # percent
+    first_visits: int = 0  # consultations: first visits and repeat visits (see the top)
+    repeat_visits: int = 0
+    follow_up_bookings: int = 0  # bookings booked as the next session of an earlier one
 
     SECTIONS = (
         "by_topic",
@@ -115,6 +126,9 @@ class Results:
             "minutes": self.minutes,
             "bookings": self.bookings,
             "no_show_rate": self.no_show_rate,
+            "first_visits": self.first_visits,
+            "repeat_visits": self.repeat_visits,
+            "follow_up_bookings": self.follow_up_bookings,
         }
         for name in self.SECTIONS:
             out[name] = [
@@ -134,7 +148,8 @@ def compute_results(
 ) -> Results:
     """Every aggregate of the period ``first``..``last`` (both inclusive)."""
     records = activity.records(first, last)
-    bookings = [b for b in booking.bookings() if first <= b.starts.date() <= last]
+    every_booking = booking.bookings()
+    bookings = [b for b in every_booking if first <= b.starts.date() <= last]
     topics = booking.topics(active_only=False)
     scouts = booking.scouts()
     res = Results(first, last)
@@ -167,8 +182,13 @@ def compute_results(
         [str(o) for o in Outcome],
         {str(k): v for k, v in OUTCOME_LABELS.items()},
     )
+    follow_ups = {b.id for b in every_booking if b.follows}
+    repeats = sum(1 for r in records if not r.first_visit or r.booking_id in follow_ups)
+    res.repeat_visits = repeats
+    res.first_visits = len(records) - repeats
+    res.follow_up_bookings = sum(1 for b in bookings if b.follows)
     res.by_visit = _rows(
-        Counter("first" if r.first_visit else "repeat" for r in records),
+        Counter({"first": res.first_visits, "repeat": res.repeat_visits}),
         ["first", "repeat"],
         {"first": "Pirmas apsilankymas", "repeat": "Pakartotinis"},
     )
@@ -217,6 +237,13 @@ def results_csv(res: Results) -> bytes:
     writer.writerow(["total", "bookings", "Registracijos", res.bookings, ""])
     rate = "" if res.no_show_rate is None else f"{res.no_show_rate:.1f}"
     writer.writerow(["total", "no_show_rate", "Neatvykusių dalis, %", "", rate])
+    visits = res.consultations
+    for key, label, count, share in [
+        ("first_visits", "Pirmi apsilankymai", res.first_visits, visits),
+        ("repeat_visits", "Pakartotiniai apsilankymai", res.repeat_visits, visits),
+        ("follow_up_bookings", "Kito susitikimo registracijos", res.follow_up_bookings, 0),
+    ]:
+        writer.writerow(["total", key, label, count, _percent(count, share)])
     for name in Results.SECTIONS:
         rows = res.section(name)
         total = res.bookings if name == "by_status" else sum(r.count for r in rows)

@@ -83,6 +83,7 @@ class ResultsPane(Vertical):
             yield Static("", id="results-message")
         with VerticalScroll(id="results-body"):
             yield Static("", id="results-totals", classes="lib-heading")
+            yield Static("", id="results-visits")
             with Grid(id="results-grid"):
                 for section in Results.SECTIONS:
                     yield Static("", id=f"chart-{section}", classes="lib-chart")
@@ -156,6 +157,16 @@ class ResultsPane(Vertical):
                     minutes=res.minutes,
                     bookings=res.bookings,
                     rate=rate,
+                )
+            )
+        )
+        self.query_one("#results-visits", Static).update(
+            cell(
+                t(
+                    "lib.results.visits",
+                    first=res.first_visits,
+                    repeat=res.repeat_visits,
+                    follow_ups=res.follow_up_bookings,
                 )
             )
         )

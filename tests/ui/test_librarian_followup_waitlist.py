@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from textual.widgets import DataTable, Input
 
-from kiosk.activity import ActivityService
+from kiosk.activity import ActivityDraft, ActivityService
 from kiosk.models import BookingStatus, Source
 from kiosk.services import Services
 from kiosk.tickets import qr_matrix
@@ -173,3 +173,18 @@ async def test_a_form_without_a_booking_offers_no_next_session(demo: Services) -
         await pilot.press("f")
         await settle(pilot)
         assert not app.screen.query("#activity-save-next")
+
+
+async def test_results_show_first_and_repeat_visits_apart(demo: Services) -> None:
+    set_pin(demo)
+    forms = ActivityService(demo.store, demo.clock)
+    for first in (True, True, False):
+        forms.record(
+            ActivityDraft(NOW.date(), "lukas", 30, ["e-banking"], "65_74", "solved", first)
+        )
+    app = make_console(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await _console(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert "Pirmą kartą: 2 · pakartotinai: 1" in text_of(app, "#results-visits")
