@@ -69,9 +69,10 @@ class PickTimeScreen(Dialog[Ticket | None]):
         text: str
         reload: bool = False  # a refused booking: the times may have changed
 
-    def __init__(self, title: str, *, id: str) -> None:
+    def __init__(self, title: str, hint: str, *, id: str) -> None:
         super().__init__(id=id)
         self._title = title
+        self._hint = hint
 
     def find_slots(self, services: Services) -> tuple[list[Slot], str]:
         """The free times to offer and the topic's name (may raise ``KioskError``)."""
@@ -84,7 +85,7 @@ class PickTimeScreen(Dialog[Ticket | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="lib-dialog lib-pick-time"):
             yield Label(self._title, classes="lib-dialog-title", markup=False)
-            yield Static(cell(t("lib.followup.hint")), classes="lib-pick-hint")
+            yield Static(cell(self._hint), classes="lib-pick-hint")
             yield Static(cell(t("lib.followup.loading")), classes="lib-pick-message")
             yield Static("", classes="lib-pick-error lib-error")
             yield VerticalScroll(classes="lib-pick-times")
@@ -156,7 +157,7 @@ class FollowUpScreen(PickTimeScreen):
 
     def __init__(self, booking: Booking) -> None:
         title = t("lib.followup.title", name=visitor_name(booking))
-        super().__init__(title, id="followup-screen")
+        super().__init__(title, t("lib.followup.hint"), id="followup-screen")
         self.booking = booking
 
     def find_slots(self, services: Services) -> tuple[list[Slot], str]:

@@ -42,7 +42,8 @@ class WaitlistBookScreen(PickTimeScreen):
     """The free times of a waiting visitor's topic; a tap books it and the entry leaves."""
 
     def __init__(self, entry: WaitlistEntry) -> None:
-        super().__init__(t("lib.waitlist.book_title", name=entry.name), id="waitlist-book-screen")
+        title = t("lib.waitlist.book_title", name=entry.name)
+        super().__init__(title, t("lib.waitlist.book_hint"), id="waitlist-book-screen")
         self.entry = entry
 
     def find_slots(self, services: Services) -> tuple[list[Slot], str]:
@@ -88,13 +89,14 @@ class WaitlistPane(Vertical):
 
     def on_mount(self) -> None:
         table = self.query_one("#waitlist-table", DataTable)
+        # Whether a time is free comes right after the topic: it is what the desk acts on.
         for key, width in (
-            ("since", 16),
-            ("topic", 20),
-            ("name", 14),
-            ("phone", 14),
+            ("since", 11),
+            ("topic", 15),
+            ("free", 11),
+            ("name", 12),
+            ("phone", 13),
             ("lang", 4),
-            ("free", 16),
         ):
             table.add_column(t(f"lib.waitlist.col.{key}"), key=key, width=width)
         self.reload()
@@ -124,12 +126,12 @@ class WaitlistPane(Vertical):
             # Words as well as the colour: never meaning by colour alone.
             style = FREE_STYLE if free else ""
             table.add_row(
-                cell(f"{entry.created:%Y-%m-%d %H:%M}", style),
+                cell(f"{entry.created:%m-%d %H:%M}", style),
                 cell(data.topics.get(entry.topic, entry.topic), style),
+                cell(t("lib.waitlist.free", n=free) if free else "—", style),
                 cell(entry.name, style),
                 cell(entry.phone or "—", style),
                 cell(entry.language.upper(), style),
-                cell(t("lib.waitlist.free", n=free) if free else "—", style),
                 key=entry.id,
             )
         ids = [e.id for e in data.entries]

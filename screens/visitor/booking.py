@@ -176,7 +176,8 @@ class TimeScreen(VisitorScreen):
         days_box = self.query_one("#time-days", Pager)
         if not message.slots:
             await days_box.set_items([])
-            status.update(plain(t("v.time.none", days=message.days)))
+            none = t("v.time.none", days=message.days)
+            status.update(plain(f"{none}\n\n{t('v.waitlist.none_hint')}"))
             status.add_class("v-warn")
             status.display = True
             first.display = False

@@ -127,6 +127,7 @@ async def test_no_free_time_at_all_offers_the_waiting_list(demo: Services) -> No
         await _page_to(pilot, tile, "#topic-grid")
         await click(pilot, tile)
         assert "no free time" in text_of(app, "#time-status")
+        assert "we will call you" in text_of(app, "#time-status")
         assert app.screen.focused is app.screen.query_one("#time-waitlist")
         await click(pilot, "#time-waitlist")
         assert "required" in str(app.screen.query_one("#phone").border_title)
