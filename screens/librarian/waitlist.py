@@ -92,8 +92,8 @@ class WaitlistPane(Vertical):
         # Whether a time is free comes right after the topic: it is what the desk acts on.
         for key, width in (
             ("since", 11),
-            ("topic", 15),
-            ("free", 11),
+            ("topic", 14),
+            ("free", 12),
             ("name", 12),
             ("phone", 13),
             ("lang", 4),

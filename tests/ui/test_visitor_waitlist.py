@@ -29,6 +29,7 @@ from tests.ui.conftest import (
     tap_keys,
     text_of,
 )
+from tests.ui.test_visitor_fit import assert_fits, assert_on_screen, strict_click, tap_text
 
 KIOSK = (78, 18)
 
@@ -137,3 +138,33 @@ async def test_no_free_time_at_all_offers_the_waiting_list(demo: Services) -> No
         await click(pilot, "#details-next")
         assert "call you on it" in text_of(app, "#phone-error")  # never "may leave it empty"
         assert not demo.waitlist.entries()
+
+
+@pytest.mark.parametrize("lang", ["lt", "en"])
+async def test_waiting_list_fits_the_kiosk_panel_by_taps_alone(demo: Services, lang: str) -> None:
+    """At 78x18 every step is tapped where it shows, with nothing scrolled and nothing cut."""
+    app = make_app(demo)
+    async with app.run_test(size=KIOSK) as pilot:
+        await settle(pilot)
+        await strict_click(pilot, f"#lang-{lang}")
+        await strict_click(pilot, "#w-book")
+        await strict_click(pilot, "#topic-smartphone")
+        assert_fits(pilot)
+        await strict_click(pilot, "#time-waitlist")
+        assert_fits(pilot)
+        await tap_text(pilot, "ona")
+        await strict_click(pilot, "#details-next")  # no phone: refused, the keys stay
+        assert app.screen.query_one("#phone-error").display
+        assert_fits(pilot)
+        await strict_click(pilot, "#phone")
+        await tap_text(pilot, "861234567")
+        await strict_click(pilot, "#details-next")
+        assert isinstance(app.screen, WaitlistConfirmScreen)
+        assert_fits(pilot)
+        await strict_click(pilot, "#waitlist-ok")
+        assert isinstance(app.screen, WaitlistDoneScreen)
+        assert_fits(pilot)
+        assert_on_screen(pilot, app.screen.query_one("#waitlist-call"))
+        await strict_click(pilot, "#v-back")
+        assert isinstance(app.screen, WelcomeScreen)
+        assert [e.language for e in demo.waitlist.entries()] == [lang]
