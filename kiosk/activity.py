@@ -88,6 +88,7 @@ class ActivityService:
             scout=booking.scout,
             minutes=minutes,
             topics=[booking.topic],
+            first_visit=booking.follows is None,  # a next session booked at the desk: a repeat
             booking_id=booking.id,
         )
 

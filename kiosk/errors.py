@@ -21,6 +21,7 @@ class ErrorCode(StrEnum):
     NAME_CHARS = "name_chars"
     NAME_START = "name_start"
     PHONE_INVALID = "phone_invalid"
+    PHONE_REQUIRED = "phone_required"  # the waiting list calls back: a phone is needed
     # booking (kiosk/booking.py)
     SLOT_TAKEN = "slot_taken"
     TOO_MANY_BOOKINGS = "too_many_bookings"
@@ -111,6 +112,7 @@ VISITOR_CODES = frozenset(
         ErrorCode.NAME_CHARS,
         ErrorCode.NAME_START,
         ErrorCode.PHONE_INVALID,
+        ErrorCode.PHONE_REQUIRED,
         ErrorCode.SLOT_TAKEN,
         ErrorCode.TOO_MANY_BOOKINGS,
         ErrorCode.TOPIC_INACTIVE,

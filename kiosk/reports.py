@@ -4,6 +4,14 @@ Definitions (the README repeats them):
 - consultations: activity forms dated within the period;
 - by topic: forms that covered the topic (one form may cover several topics);
 - by e-scout, age group, outcome, first visit: forms;
+- first and repeat visits: forms. A form is a repeat visit when it says so or when its
+  booking was booked as the next session of an earlier one (``Booking.follows``). The form
+  is the truth because results count consultations, and only the form says one took place;
+  it also knows repeat visitors who booked afresh at the kiosk, whom no record links (names
+  are erased after the retention period). ``follows`` is certain where it exists, so it
+  overrides a form left at its default "first visit";
+- follow-up bookings: bookings starting within the period that were booked as the next
+  session of an earlier one;
 - bookings by status: bookings starting within the period;
 - no-show rate: no-shows / (checked in + done + no-shows), the visits that were due
   and settled, in percent with one decimal;
@@ -132,6 +140,9 @@ class Results:
     no_show_rate: float | None = None  # percent
     visitors: int = 0  # different visitors among the consultations that had a booking
     walk_ins: int = 0  # consultations without a booking: their visitors are not known
+    first_visits: int = 0  # consultations: first visits and repeat visits (see the top)
+    repeat_visits: int = 0
+    follow_up_bookings: int = 0  # bookings booked as the next session of an earlier one
 
     SECTIONS = (
         "by_topic",
@@ -160,6 +171,9 @@ class Results:
             "no_show_rate": self.no_show_rate,
             "visitors": self.visitors,
             "walk_ins": self.walk_ins,
+            "first_visits": self.first_visits,
+            "repeat_visits": self.repeat_visits,
+            "follow_up_bookings": self.follow_up_bookings,
         }
         for name in self.SECTIONS:
             out[name] = [
@@ -214,8 +228,13 @@ def compute_results(
     res.by_outcome = _rows(
         Counter(r.outcome for r in records), outcomes, labels(lang, "lib.outcome", outcomes)
     )
+    follow_ups = {b.id for b in every_booking if b.follows}
+    repeats = sum(1 for r in records if not r.first_visit or r.booking_id in follow_ups)
+    res.repeat_visits = repeats
+    res.first_visits = len(records) - repeats
+    res.follow_up_bookings = sum(1 for b in bookings if b.follows)
     res.by_visit = _rows(
-        Counter("first" if r.first_visit else "repeat" for r in records),
+        Counter({"first": res.first_visits, "repeat": res.repeat_visits}),
         ["first", "repeat"],
         labels(lang, "lib.report.visit", ["first", "repeat"]),
     )
@@ -282,12 +301,20 @@ def results_table(res: Results, lang: str = DEFAULT_LANGUAGE) -> tuple[list[str]
         ("consultations", res.consultations),
         ("minutes", res.minutes),
         ("bookings", res.bookings),
+        ("unrecorded", res.unrecorded),
         ("visitors", res.visitors),
         ("visitors_unknown", res.walk_ins),
     ):
         rows.append(["total", key, t(f"lib.report.total.{key}"), value, ""])
     rate = "" if res.no_show_rate is None else res.no_show_rate
     rows.append(["total", "no_show_rate", t("lib.report.total.no_show_rate"), "", rate])
+    visits = res.consultations
+    for key, count, share in (
+        ("first_visits", res.first_visits, visits),
+        ("repeat_visits", res.repeat_visits, visits),
+        ("follow_up_bookings", res.follow_up_bookings, 0),
+    ):
+        rows.append(["total", key, t(f"lib.report.total.{key}"), count, _percent(count, share)])
     for name in Results.SECTIONS:
         section = res.section(name)
         total = res.bookings if name == "by_status" else sum(r.count for r in section)

@@ -29,6 +29,7 @@ from kiosk.validation import parse_day
 from screens.common import cell, safe_text, services_of, store_work
 from screens.dialogs import FormScreen
 from screens.librarian.common import booking_line, console_language, refusal, t
+from screens.librarian.followup import open_follow_up
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class ActivityFormScreen(FormScreen[ActivityRecord]):
         self.draft = draft
         self.booking = booking
         self.choices = choices
+        self.then_follow_up = False  # "Save and next session": book the next one once saved
 
     def compose(self) -> ComposeResult:
         scouts = self.choices.scouts
@@ -178,9 +180,24 @@ class ActivityFormScreen(FormScreen[ActivityRecord]):
             return
         self.post_message(self.Recorded(record))
 
+    def on_mount(self) -> None:
+        if self.booking is not None:  # a next session needs a visitor and a topic
+            self.query_one(".lib-buttons").mount(
+                Button(t("lib.followup.save_next"), id="activity-save-next", variant="success"),
+                before="#activity-cancel",
+            )
+
+    @on(Button.Pressed, "#activity-save-next")
+    def _save_then_follow_up(self) -> None:
+        self.then_follow_up = True
+        self.save()
+
     @on(Recorded)
     def _recorded(self, message: Recorded) -> None:
         self.dismiss(message.record)
+        if self.then_follow_up and self.booking is not None:
+            # From the App's queue: this closing form cannot receive the times' answer.
+            self.app.call_later(open_follow_up, self.app, self.booking)
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:

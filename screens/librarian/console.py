@@ -29,10 +29,12 @@ from screens.librarian.scouts import ScoutsPane
 from screens.librarian.settings import SettingsPane
 from screens.librarian.today import TodayPane
 from screens.librarian.topics import TopicsPane
+from screens.librarian.waitlist import WaitlistPane
 
 POLL_SECONDS = 2.0
 PURGE_EVERY_SECONDS = 3600.0
-TABS = ["today", "scouts", "topics", "activity", "results", "settings", "privacy"]
+# The waiting list comes last so every other tab keeps its F-key (F9).
+TABS = ["today", "scouts", "topics", "activity", "results", "settings", "privacy", "waitlist"]
 # binding id -> the catalogue key of the one footer entry its keys share
 FOOTER_GROUPS = {f"console-tab-{tab}": "lib.keys.tabs" for tab in TABS} | {
     "today-prev": "lib.keys.day",
@@ -170,6 +172,8 @@ class ConsoleScreen(Screen[None]):
                 yield SettingsPane(id="settings-pane")
             with TabPane(t("lib.tab.privacy"), id="privacy"):
                 yield PrivacyPane(id="privacy-pane")
+            with TabPane(t("lib.tab.waitlist"), id="waitlist"):
+                yield WaitlistPane(id="waitlist-pane")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -218,6 +222,7 @@ class ConsoleScreen(Screen[None]):
         self.query_one(ResultsPane).reload()
         self.query_one(SettingsPane).reload()
         self.query_one(PrivacyPane).reload()
+        self.query_one(WaitlistPane).reload()
 
     def action_tab(self, tab: str) -> None:
         self.query_one(ConsoleTabs).show(tab)

@@ -128,6 +128,7 @@ class ResultsPane(Vertical):
             with VerticalScroll(id="results-body"):
                 yield Static("", id="results-totals", classes="lib-heading")
                 yield Static("", id="results-visitors")
+                yield Static("", id="results-visits")
                 with Grid(id="results-grid"):
                     for section in Results.SECTIONS:
                         yield Static("", id=f"chart-{section}", classes="lib-chart")
@@ -240,6 +241,16 @@ class ResultsPane(Vertical):
                     visitors=res.visitors,
                     consultations=res.consultations,
                     unknown=res.walk_ins,
+                )
+            )
+        )
+        self.query_one("#results-visits", Static).update(
+            cell(
+                t(
+                    "lib.results.visits",
+                    first=res.first_visits,
+                    repeat=res.repeat_visits,
+                    follow_ups=res.follow_up_bookings,
                 )
             )
         )

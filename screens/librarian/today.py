@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from kiosk.activity import ActivityDraft
-from kiosk.booking import CheckIn
+from kiosk.booking import CheckIn, Ticket
 from kiosk.catalog import absence_covers
 from kiosk.errors import KioskError
 from kiosk.models import ActivityRecord, Booking, BookingStatus, DatedException, Scout, Topic
@@ -33,6 +33,7 @@ from screens.librarian.common import (
     t,
     visitor_name,
 )
+from screens.librarian.followup import open_follow_up
 from screens.librarian.today_lists import MoveScreen, NoFormScreen, ReasonScreen, UnrecordedScreen
 from screens.librarian.walkin import WalkInChoices, WalkInScreen
 
@@ -74,6 +75,7 @@ class TodayPane(Vertical):
         Binding("m", "move_booking", "lib.today.move", id="today-move"),
         Binding("z", "undo_change", "lib.today.undo", id="today-undo"),
         Binding("c", "copy_phone", "lib.today.copy_phone", id="today-copy-phone"),
+        Binding("k", "follow_up", "lib.followup.next", id="today-follow-up"),
         Binding("left_square_bracket", "day(-1)", "lib.today.prev", id="today-prev"),
         Binding("right_square_bracket", "day(1)", "lib.today.next", id="today-next"),
     ]
@@ -138,6 +140,7 @@ class TodayPane(Vertical):
             yield Button(t("lib.today.copy_phone_b"), id="today-copy-phone", compact=True)
             yield Button(t("lib.today.unrecorded_b", n="…"), id="today-unrecorded", compact=True)
             yield Button(t("lib.today.noform_b", n="…"), id="today-noform", compact=True)
+            yield Button(t("lib.followup.next_b"), id="today-follow-up", compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#today-table", DataTable)
@@ -550,3 +553,15 @@ class TodayPane(Vertical):
                 self._prepare_activity(booking)
 
         self.app.push_screen(NoFormScreen(self.data.without_form()), chosen)
+
+    # -- the next session (follow-up) ---------------------------------------------------
+
+    @on(Button.Pressed, "#today-follow-up")
+    def action_follow_up(self) -> None:
+        if (b := self._need_selection()) is not None:
+            open_follow_up(self.app, b, self._followed_up)
+
+    def _followed_up(self, ticket: Ticket) -> None:
+        booking = ticket.booking
+        self._say(t("lib.followup.did", code=booking.code, time=f"{booking.starts:%Y-%m-%d %H:%M}"))
+        self.reload()

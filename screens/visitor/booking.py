@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
@@ -126,10 +127,23 @@ class TimeScreen(VisitorScreen):
         # One tile per free time, each with its day, in pages: nothing below the fold.
         yield pager(self.t, id="time-days", item_height=3, min_column_width=30)
 
+    def bar_buttons(self) -> Iterable[Widget]:
+        # Always in the bar: whether no time suits or there is none, it is one tap away.
+        yield Button(
+            plain("\u260e " + self.t("v.waitlist.offer")), id="time-waitlist", classes="v-next"
+        )
+
     def on_mount(self) -> None:
         self.query_one("#time-notice").display = False
         self.query_one("#time-first").display = False
         self._load()
+
+    @on(Button.Pressed, "#time-waitlist")
+    def _waitlist(self) -> None:
+        # Imported here: the waiting-list steps build on this module's details step.
+        from screens.visitor.waitlist import WaitlistDetailsScreen
+
+        self.app.push_screen(WaitlistDetailsScreen(self.draft))
 
     def reload_slots(self, notice: str = "") -> None:
         """Read the free times again (after a lost race), with an optional kind notice."""
@@ -162,11 +176,12 @@ class TimeScreen(VisitorScreen):
         days_box = self.query_one("#time-days", Pager)
         if not message.slots:
             await days_box.set_items([])
-            status.update(plain(t("v.time.none", days=message.days)))
+            none = t("v.time.none", days=message.days)
+            status.update(plain(f"{none}\n\n{t('v.waitlist.none_hint')}"))
             status.add_class("v-warn")
             status.display = True
             first.display = False
-            self.query_one("#v-back", Button).focus()
+            self.query_one("#time-waitlist", Button).focus()
             return
         status.display = False
         if not message.slots[0].in_language:
@@ -306,7 +321,12 @@ class DetailsScreen(TypingScreen):
             return
         self.draft.name = name
         self.draft.phone = phone or ""
-        self.app.push_screen(ConfirmBookingScreen(self.draft))
+        if (step := self.next_step()) is not None:
+            self.app.push_screen(step)
+
+    def next_step(self) -> Screen[None] | None:
+        """Where the checked name and phone go next (None: stay, e.g. a further refusal)."""
+        return ConfirmBookingScreen(self.draft)
 
     def _show_error(self, field: str, exc: ValidationError | None) -> None:
         box = self.query_one(f"#{field}-error", Static)

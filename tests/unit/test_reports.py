@@ -410,3 +410,51 @@ def test_cli_exports_tables_in_english(with_names: Services, tmp_path, capsys) -
     assert capsys.readouterr().out.startswith("\ufeffSection;Key;Label;2026-11;Total")
     assert main([*base, "--lang", "en"]) == 0
     assert "No-show" in capsys.readouterr().out
+
+
+def test_first_and_repeat_visits_count_apart(seeded: Services) -> None:
+    """A form marked repeat, or one for a next session booked at the desk, is a repeat visit."""
+    res = compute_results(seeded.booking, seeded.activity, *NOV)
+    assert (res.first_visits, res.repeat_visits, res.follow_up_bookings) == (3, 1, 0)
+
+    # A next session for the visitor of EEEEEE (checked in on the 17th), then its form left
+    # at the default "first visit": the booking knows better, so it counts as a repeat.
+    slot = seeded.booking.follow_up_slots("EEEEEE")[0]
+    ticket = seeded.booking.book_follow_up("EEEEEE", slot.start, scout=slot.scout)
+    wait = ticket.booking.starts - seeded.booking.now()
+    seeded.clock.advance(seconds=wait.total_seconds() + 300)  # type: ignore[attr-defined]
+    assert seeded.booking.check_in(ticket.booking.code).ok
+    forms = ActivityService(seeded.store, seeded.clock)
+    forms.record(
+        ActivityDraft(
+            ticket.booking.starts.date(),
+            "lukas",
+            30,
+            ["e-banking"],
+            "65_74",
+            "solved",
+            True,
+            booking_id=ticket.booking.id,
+        )
+    )
+    res = compute_results(seeded.booking, seeded.activity, *NOV)
+    assert (res.consultations, res.first_visits, res.repeat_visits) == (5, 3, 2)
+    assert res.follow_up_bookings == 1
+    assert counts(res.by_visit) == {"first": 3, "repeat": 2}
+
+    table = read_csv(export_results(seeded.booking, seeded.activity, *NOV))
+    by = {(r[0], r[1]): r for r in table[1:]}
+    assert by[("total", "repeat_visits")][3] == "2"
+    assert by[("total", "repeat_visits")][4] == "40,0"  # 2 of 5 consultations
+    assert by[("total", "first_visits")][3] == "3"
+    assert by[("total", "follow_up_bookings")][3] == "1"
+    data = json.loads(export_results(seeded.booking, seeded.activity, *NOV, "json"))
+    assert (data["first_visits"], data["repeat_visits"], data["follow_up_bookings"]) == (3, 2, 1)
+
+
+def test_the_form_for_a_next_session_starts_as_a_repeat_visit(demo: Services) -> None:
+    put_booking(demo, code="FIRST1", start=at(24, 8), status=S.CHECKED_IN)
+    slot = demo.booking.follow_up_slots("FIRST1")[0]
+    ticket = demo.booking.book_follow_up("FIRST1", slot.start, scout=slot.scout)
+    assert demo.activity.prefill(demo.booking.lookup("FIRST1")).first_visit is True
+    assert demo.activity.prefill(ticket.booking).first_visit is False

@@ -1,0 +1,240 @@
+"""The next session for the same visitor and topic, in two taps, and the new ticket to show.
+
+``open_follow_up`` is what Today and the activity form call: a list of the next free times
+(the same e-scout's first); a tap books one and the new code and QR open in a dialog the
+librarian can turn towards the visitor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Label, Static
+
+from kiosk.booking import Ticket
+from kiosk.errors import KioskError
+from kiosk.models import Booking, Slot
+from kiosk.tickets import qr_matrix
+from screens.common import cell, services_of, store_work
+from screens.dialogs import Dialog
+from screens.librarian.common import console_language, refusal, t, visitor_name
+from screens.widgets import QRCode
+
+if TYPE_CHECKING:
+    from kiosk.services import Services
+
+MAX_TIMES = 12  # the next dozen times are the choice at a desk; the walk-in form has them all
+
+
+def slot_words(slot: Slot, scouts: dict[str, str]) -> str:
+    """A time as the desk reads it: day, weekday, time, e-scout, place."""
+    weekday = t(f"lib.weekday_short.{slot.start.weekday()}")
+    scout = scouts.get(slot.scout, slot.scout)
+    return f"{slot.start:%m-%d} {weekday} {slot.start:%H:%M} · {scout} · {slot.place}"
+
+
+class SlotChoice(Button):
+    """One free time to book with a single tap."""
+
+    def __init__(self, slot: Slot, label: str, index: int) -> None:
+        super().__init__(cell(label), id=f"slot-{index}", classes="lib-slot")
+        self.slot = slot
+
+
+class PickTimeScreen(Dialog[Ticket | None]):
+    """Free times as one-tap buttons; a tap books one and answers with its ticket.
+
+    Subclasses say what the times are (``find_slots``) and how a tap books (``book_slot``);
+    both run in a thread worker.
+    """
+
+    @dataclass
+    class Loaded(Message):
+        slots: list[Slot]
+        scouts: dict[str, str]
+        topic: str
+
+    @dataclass
+    class Booked(Message):
+        ticket: Ticket
+
+    @dataclass
+    class Refused(Message):
+        text: str
+        reload: bool = False  # a refused booking: the times may have changed
+
+    def __init__(self, title: str, hint: str, *, id: str) -> None:
+        super().__init__(id=id)
+        self._title = title
+        self._hint = hint
+
+    def find_slots(self, services: Services) -> tuple[list[Slot], str]:
+        """The free times to offer and the topic's name (may raise ``KioskError``)."""
+        raise NotImplementedError
+
+    def book_slot(self, services: Services, slot: Slot) -> Ticket:
+        """Book the tapped time (may raise ``KioskError``)."""
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="lib-dialog lib-pick-time"):
+            yield Label(self._title, classes="lib-dialog-title", markup=False)
+            yield Static(cell(self._hint), classes="lib-pick-hint")
+            yield Static(cell(t("lib.followup.loading")), classes="lib-pick-message")
+            yield Static("", classes="lib-pick-error lib-error")
+            yield VerticalScroll(classes="lib-pick-times")
+            with Horizontal(classes="lib-buttons"):
+                yield Button(t("lib.back"), classes="lib-pick-cancel")
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @store_work(group="pick-time-load")
+    def _load(self) -> None:
+        services = services_of(self)
+        try:
+            slots, topic = self.find_slots(services)
+        except KioskError as exc:
+            self.post_message(self.Refused(refusal(exc)))
+            return
+        scouts = {s.id: s.name for s in services.booking.scouts()}
+        self.post_message(self.Loaded(slots[:MAX_TIMES], scouts, topic))
+
+    @on(Loaded)
+    async def _loaded(self, message: Loaded) -> None:
+        box = self.query_one(".lib-pick-times", VerticalScroll)
+        await box.remove_children()
+        await box.mount_all(
+            SlotChoice(slot, slot_words(slot, message.scouts), n)
+            for n, slot in enumerate(message.slots)
+        )
+        key = "lib.followup.topic" if message.slots else "lib.followup.none"
+        message_box = self.query_one(".lib-pick-message", Static)
+        message_box.update(cell(t(key, topic=message.topic)))
+        message_box.set_class(not message.slots, "lib-error")
+        if message.slots:
+            box.query_one(SlotChoice).focus()
+
+    @on(Button.Pressed, ".lib-slot")
+    def _chosen(self, event: Button.Pressed) -> None:
+        assert isinstance(event.button, SlotChoice)
+        for choice in self.query(SlotChoice):
+            choice.disabled = True  # one booking per tap, however fast the second tap
+        self._book(event.button.slot)
+
+    @store_work(group="pick-time-book")
+    def _book(self, slot: Slot) -> None:
+        try:
+            ticket = self.book_slot(services_of(self), slot)
+        except KioskError as exc:
+            self.post_message(self.Refused(refusal(exc), reload=True))
+            return
+        self.post_message(self.Booked(ticket))
+
+    @on(Booked)
+    def _booked(self, message: Booked) -> None:
+        self.dismiss(message.ticket)
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        if message.reload:  # the time may have just gone to a kiosk: show what is free now
+            self._load()
+        self.query_one(".lib-pick-error", Static).update(cell(message.text))
+
+    @on(Button.Pressed, ".lib-pick-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FollowUpScreen(PickTimeScreen):
+    """The next free times for the visitor of ``booking``, the same e-scout's first."""
+
+    def __init__(self, booking: Booking) -> None:
+        title = t("lib.followup.title", name=visitor_name(booking))
+        super().__init__(title, t("lib.followup.hint"), id="followup-screen")
+        self.booking = booking
+
+    def find_slots(self, services: Services) -> tuple[list[Slot], str]:
+        slots = services.booking.follow_up_slots(self.booking.code)
+        return slots, services.booking.topic(self.booking.topic).name(console_language())
+
+    def book_slot(self, services: Services, slot: Slot) -> Ticket:
+        return services.booking.book_follow_up(self.booking.code, slot.start, scout=slot.scout)
+
+
+class NewTicketScreen(Dialog[None]):
+    """The new booking's code and QR, big enough to show the visitor or to photograph."""
+
+    @dataclass
+    class Ready(Message):
+        matrix: list[list[bool]]
+        scout: str
+
+    def __init__(self, ticket: Ticket) -> None:
+        super().__init__(id="newticket-screen")
+        self.ticket = ticket
+
+    def compose(self) -> ComposeResult:
+        booking = self.ticket.booking
+        with Vertical(classes="lib-dialog", id="newticket-dialog"):
+            yield Label(t("lib.followup.ticket_title"), classes="lib-dialog-title")
+            with Horizontal(id="newticket-main"):
+                yield QRCode(id="newticket-qr")
+                with Vertical(id="newticket-info"):
+                    yield Static(cell(t("lib.followup.code")))
+                    yield Static(cell(" ".join(booking.code)), id="newticket-code")
+                    yield Static(
+                        cell(f"{booking.starts:%Y-%m-%d %H:%M}–{booking.ends:%H:%M}"),
+                        id="newticket-when",
+                    )
+                    yield Static(cell(booking.place), id="newticket-where")
+                    yield Static("", id="newticket-who")
+            with Horizontal(classes="lib-buttons", id="newticket-buttons"):
+                yield Button(t("lib.followup.close"), id="newticket-close", variant="primary")
+                yield from self.hand_over_buttons()
+
+    def hand_over_buttons(self) -> ComposeResult:
+        """Further ways to hand the ticket over; the paper-ticket printing adds its button here
+        (it gets ``self.ticket``, whose token exists only until this dialog closes)."""
+        return iter(())
+
+    def on_mount(self) -> None:
+        self.query_one("#newticket-close", Button).focus()
+        self._prepare()
+
+    @store_work(group="newticket")
+    def _prepare(self) -> None:
+        scout = services_of(self).booking.scout(self.ticket.booking.scout).name
+        self.post_message(self.Ready(qr_matrix(self.ticket.token), scout))
+
+    @on(Ready)
+    def _ready(self, message: Ready) -> None:
+        self.query_one("#newticket-qr", QRCode).set_matrix(message.matrix)
+        self.query_one("#newticket-who", Static).update(
+            cell(t("lib.followup.who", scout=message.scout))
+        )
+
+    @on(Button.Pressed, "#newticket-close")
+    def _close(self) -> None:
+        self.dismiss(None)
+
+
+def open_follow_up(
+    app: App[object], booking: Booking, booked: Callable[[Ticket], None] | None = None
+) -> None:
+    """Offer the next times for ``booking``'s visitor; a booked one shows its new ticket."""
+
+    def chosen(ticket: Ticket | None) -> None:
+        if ticket is None:
+            return
+        if booked is not None:
+            booked(ticket)
+        app.push_screen(NewTicketScreen(ticket))
+
+    app.push_screen(FollowUpScreen(booking), chosen)
