@@ -23,6 +23,7 @@ from screens.common import cell, host, services_of, store_work
 from screens.librarian.activity import ActivityPane
 from screens.librarian.common import t
 from screens.librarian.privacy import PrivacyPane
+from screens.librarian.places import PlacesPane
 from screens.librarian.results import ResultsPane
 from screens.librarian.scouts import ScoutsPane
 from screens.librarian.settings import SettingsPane
@@ -120,6 +121,8 @@ class ConsoleScreen(Screen[None]):
                 yield ScoutsPane(id="scouts-pane")
             with TabPane(t("lib.tab.topics"), id="topics"):
                 yield TopicsPane(id="topics-pane")
+            with TabPane(t("lib.tab.places"), id="places"):
+                yield PlacesPane(id="places-pane")
             with TabPane(t("lib.tab.activity"), id="activity"):
                 yield ActivityPane(id="activity-pane")
             with TabPane(t("lib.tab.results"), id="results"):
@@ -172,6 +175,7 @@ class ConsoleScreen(Screen[None]):
         self.query_one(TodayPane).reload()
         self.query_one(ScoutsPane).reload()
         self.query_one(TopicsPane).reload()
+        self.query_one(PlacesPane).reload()
         self.query_one(ActivityPane).reload()
         self.query_one(ResultsPane).reload()
         self.query_one(SettingsPane).reload()
