@@ -33,7 +33,6 @@ from kiosk.models import (
 )
 from kiosk.ticket_content import TicketContent, build_ticket_content
 
-
 PLACES = "places"
 
 

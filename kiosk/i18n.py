@@ -71,6 +71,5 @@ class Translator:
 
     def when(self, start: datetime, end: datetime, today: date | None = None) -> str:
         """A booking's time on every visitor screen and ticket: day, then start-end."""
-        return self(
-            "v.when", day=self.day_text(start.date(), today), start=self.time(start), end=self.time(end)
-        )
+        day = self.day_text(start.date(), today)
+        return self("v.when", day=day, start=self.time(start), end=self.time(end))

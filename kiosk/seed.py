@@ -120,7 +120,10 @@ BRING_DEMO: dict[str, tuple[str, str]] = {
         "Telefoną ir banko kortelę arba banko prisijungimą.",
         "Your phone and a bank card or your bank login.",
     ),
-    "leisure": ("Telefoną ar planšetę, skaitytojo pažymėjimą.", "Your phone or tablet, library card."),
+    "leisure": (
+        "Telefoną ar planšetę, skaitytojo pažymėjimą.",
+        "Your phone or tablet, your library card.",
+    ),
     "photos": ("Telefoną ir jo įkroviklį.", "Your phone and its charger."),
     "jobs": (
         "Smart-ID arba banko prisijungimą, savo CV, jei turite.",
@@ -259,8 +262,8 @@ def seed_demo(store: Store, clock: Clock, with_bookings: bool = True) -> bool:
             )
             tx.insert(TOPICS, topic.to_dict())
         for lt_name, en_name, lt_way, en_way in PLACES_DEMO:
-            place = Place(lt_name, {"en": en_name}, {"lt": lt_way, "en": en_way})
-            tx.insert(PLACES, place.to_dict())
+            record = Place(lt_name, {"en": en_name}, {"lt": lt_way, "en": en_way})
+            tx.insert(PLACES, record.to_dict())
         for scout_id, name, topics, languages, contact in SCOUTS_DEMO:
             tx.insert(SCOUTS, Scout(scout_id, name, topics, languages, True, contact).to_dict())
         for n, (scout_id, weekday, start, end, place) in enumerate(WEEKLY_DEMO, start=1):

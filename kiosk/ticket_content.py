@@ -1,4 +1,4 @@
-"""What a visitor's ticket says, built once and used by the screen, the SVG, the PDF and the printer.
+"""What a visitor's ticket says: built once, used by the screen, the SVG, the PDF and the printer.
 
 A ticket is the booking's code (big), its topic, day and time ("Šiandien"/"Rytoj" when
 true), the place with how to find it, the e-scout's first name, what to bring and how to
@@ -53,7 +53,7 @@ class TicketContent:
 
 
 def first_name(display_name: str) -> str:
-    """"Ieva K." -> "Ieva": the visitor needs no more of a young volunteer's name."""
+    """ "Ieva K." -> "Ieva": the visitor needs no more of a young volunteer's name."""
     return display_name.split()[0] if display_name.split() else ""
 
 

@@ -39,7 +39,9 @@ def qr_image(token: str, module: int = 8) -> Image.Image:
     return image.resize((size * module, size * module), Image.Resampling.NEAREST)
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+def _wrap(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int
+) -> list[str]:
     """``text`` in lines no wider than ``width`` pixels (words kept whole where they fit)."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
@@ -76,7 +78,7 @@ def ticket_image(content: TicketContent, width: int = PAPER_DOTS) -> Image.Image
     laid: list[tuple[str, ImageFont.FreeTypeFont, int]] = []
     for text, font, gap in parts:
         wrapped = _wrap(scratch, text, font, inner)
-        height = font.size + 6
+        height = int(font.size) + 6
         laid.extend((w, font, height) for w in wrapped[:-1])
         laid.append((wrapped[-1], font, height + gap))
     qr = qr_image(content.token, module=max(4, min(10, inner // 33))) if content.token else None

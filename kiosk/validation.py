@@ -232,7 +232,9 @@ def check_place_record(
     kept = check_place(name)
     if len(kept) > PLACE_MAX:
         raise ValidationError(
-            ErrorCode.TEXT_TOO_LONG, f"Keep it to {PLACE_MAX} characters.", field="place",
+            ErrorCode.TEXT_TOO_LONG,
+            f"Keep it to {PLACE_MAX} characters.",
+            field="place",
             most=PLACE_MAX,
         )
     return (

@@ -22,8 +22,8 @@ from textual.widgets import Button, DataTable, Footer, Input, Static, TabbedCont
 from screens.common import cell, host, services_of, store_work
 from screens.librarian.activity import ActivityPane
 from screens.librarian.common import t
-from screens.librarian.privacy import PrivacyPane
 from screens.librarian.places import PlacesPane
+from screens.librarian.privacy import PrivacyPane
 from screens.librarian.results import ResultsPane
 from screens.librarian.scouts import ScoutsPane
 from screens.librarian.settings import SettingsPane

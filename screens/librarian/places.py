@@ -54,7 +54,9 @@ class PlaceFormScreen(FormScreen[Place]):
                     p.names.get("en", "") if p else "", id="place-name-en", max_length=PLACE_MAX
                 )
                 for lang in PLACE_LANGUAGES:
-                    yield Label(t("lib.places.directions_in", lang=lang.upper(), most=DIRECTIONS_MAX))
+                    yield Label(
+                        t("lib.places.directions_in", lang=lang.upper(), most=DIRECTIONS_MAX)
+                    )
                     yield Input(
                         p.directions.get(lang, "") if p else "",
                         id=f"place-directions-{lang}",
