@@ -477,7 +477,8 @@ class TicketScreen(VisitorScreen):
     TITLE_KEY = "v.ticket.title"
     BACK_KEY = "v.ticket.done"
     BACK_SIGN = "\u2714 "
-    PAGES = 3
+    PAGES = 4  # on a short screen: code and time / place / e-scout and what to bring / arrival
+    PAIRED_ROWS = 22  # from this height two of those pages show at once (80x24: 2 pages)
 
     @dataclass
     class Ready(Message):
@@ -520,27 +521,25 @@ class TicketScreen(VisitorScreen):
                 with Vertical(id="ticket-page-1", classes="ticket-page"):
                     yield Static(plain(booking.place), id="ticket-where", classes="v-line")
                     yield Static(id="ticket-directions", classes="v-line")
-                    yield Static(id="ticket-who", classes="v-line")
                 with Vertical(id="ticket-page-2", classes="ticket-page"):
+                    yield Static(id="ticket-who", classes="v-line")
                     yield Static(id="ticket-bring", classes="v-line")
+                with Vertical(id="ticket-page-3", classes="ticket-page"):
                     yield Static(id="ticket-arrive", classes="v-line")
                     yield Static(plain(t("v.ticket.photo")), id="ticket-photo", classes="v-line")
-                yield Static(id="ticket-print-status", classes="v-notice")
+                # Only with a receipt printer; its answer beside it, in words.
+                with Horizontal(id="ticket-print-row"):
+                    yield Button(
+                        plain(self.t("v.ticket.print")), id="ticket-print", variant="primary"
+                    )
+                    yield Static(id="ticket-print-status", classes="v-notice")
                 with Horizontal(id="ticket-nav"):
                     yield PagerButton(plain(t("v.page.back")), id="ticket-page-back")
                     yield Static(id="ticket-page-count")
                     yield PagerButton(plain(t("v.page.more")), id="ticket-page-more")
 
-    def bar_buttons(self) -> Iterable[Widget]:
-        yield Button(
-            plain("\u2399 " + self.t("v.ticket.print")),
-            id="ticket-print",
-            variant="primary",
-            classes="v-next",
-        )
-
     def on_mount(self) -> None:
-        self.query_one("#ticket-print").display = False
+        self.query_one("#ticket-print-row").display = False
         self.query_one("#ticket-print-status").display = False
         self._show_page()
         self.query_one("#v-back", Button).focus()
@@ -566,7 +565,7 @@ class TicketScreen(VisitorScreen):
         self._line("#ticket-where", content, "place")
         self._line("#ticket-who", content, "scout")
         self.query_one("#ticket-arrive", Static).update(plain(content.arrive))
-        self.query_one("#ticket-print").display = message.can_print
+        self.query_one("#ticket-print-row").display = message.can_print
         self.idle_limit = message.idle_seconds
         app = self.app
         if isinstance(app, IdleHost):
@@ -579,27 +578,36 @@ class TicketScreen(VisitorScreen):
         box = self.query_one(selector, Static)
         box.display = line is not None
         if line is not None:
-            box.update(Content.assemble((line.label, "bold"), " ", plain(line.text)))
+            box.update(Content.assemble((line.label + " ", "bold"), plain(line.text)))
 
     # -- pages on a short screen --------------------------------------------------------
 
     def on_resize(self) -> None:
         self._show_page()
 
+    @property
+    def page_count(self) -> int:
+        height = self.size.height
+        if height >= TALL_ROWS:
+            return 1
+        return self.PAGES // 2 if height >= self.PAIRED_ROWS else self.PAGES
+
     def _show_page(self) -> None:
-        paged = self.size.height < TALL_ROWS
-        for n, page in enumerate(self.query(".ticket-page")):
-            page.display = not paged or n == self.page
-        self.query_one("#ticket-nav").display = paged
+        pages = self.page_count
+        self.page = min(self.page, pages - 1)
+        per_page = self.PAGES // pages
+        for n, part in enumerate(self.query(".ticket-page")):
+            part.display = n // per_page == self.page
+        self.query_one("#ticket-nav").display = pages > 1
         self.query_one("#ticket-page-count", Static).update(
-            plain(self.t("v.page.count", page=self.page + 1, pages=self.PAGES))
+            plain(self.t("v.page.count", page=self.page + 1, pages=pages))
         )
         self.query_one("#ticket-page-back", Button).disabled = self.page == 0
-        self.query_one("#ticket-page-more", Button).disabled = self.page >= self.PAGES - 1
+        self.query_one("#ticket-page-more", Button).disabled = self.page >= pages - 1
 
     @on(Button.Pressed, "#ticket-page-more")
     def _more(self) -> None:
-        self.page = min(self.page + 1, self.PAGES - 1)
+        self.page = min(self.page + 1, self.page_count - 1)
         self._show_page()
 
     @on(Button.Pressed, "#ticket-page-back")

@@ -287,7 +287,7 @@ async def test_ticket_stays_past_the_usual_idle_then_counts_down(demo: Services)
         ticket = app.screen
         assert isinstance(ticket, TicketScreen)
         await wait_until(pilot, lambda: ticket.idle_limit == 1.5)
-        app.idle_seconds = 0.2  # every other screen would ask "More time?" at once  # every other screen would have asked long ago
+        app.idle_seconds = 0.2  # every other screen would ask "More time?" at once
         app.countdown_seconds = 0.5
         await wait_until(pilot, lambda: isinstance(app.screen, MoreTimeScreen))
         assert time.monotonic() - shown >= 1.4  # the ticket's own, longer quiet spell
