@@ -32,7 +32,8 @@ from screens.librarian.topics import TopicsPane
 
 POLL_SECONDS = 2.0
 PURGE_EVERY_SECONDS = 3600.0
-TABS = ["today", "scouts", "topics", "activity", "results", "settings", "privacy"]
+# The places tab came last: the F-keys of the tabs before it stay as the librarians know them.
+TABS = ["today", "scouts", "topics", "activity", "results", "settings", "privacy", "places"]
 
 
 def entry_field(pane: Widget) -> Widget | None:
@@ -121,8 +122,6 @@ class ConsoleScreen(Screen[None]):
                 yield ScoutsPane(id="scouts-pane")
             with TabPane(t("lib.tab.topics"), id="topics"):
                 yield TopicsPane(id="topics-pane")
-            with TabPane(t("lib.tab.places"), id="places"):
-                yield PlacesPane(id="places-pane")
             with TabPane(t("lib.tab.activity"), id="activity"):
                 yield ActivityPane(id="activity-pane")
             with TabPane(t("lib.tab.results"), id="results"):
@@ -131,6 +130,8 @@ class ConsoleScreen(Screen[None]):
                 yield SettingsPane(id="settings-pane")
             with TabPane(t("lib.tab.privacy"), id="privacy"):
                 yield PrivacyPane(id="privacy-pane")
+            with TabPane(t("lib.tab.places"), id="places"):
+                yield PlacesPane(id="places-pane")
         yield Footer()
 
     def on_mount(self) -> None:
