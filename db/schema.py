@@ -16,7 +16,7 @@ from typing import Any
 
 from db.storage import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_TABLE = "meta"
 # Real records nest 4 levels (table, row, field, list item); orjson refuses to write
 # more than 254, so a deeper file would load and then fail every commit.
@@ -24,8 +24,30 @@ MAX_DEPTH = 32
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
+
+def _v1_places_as_records(data: dict[str, Any]) -> dict[str, Any]:
+    """Places become records with directions: one for every place name already in use.
+
+    Weekly times, exceptions and bookings keep their place names (a booking's history never
+    changes); each name gets a ``places`` row with no directions yet, for the librarian."""
+    names: list[str] = []
+    for table in ("weekly", "exceptions", "bookings"):
+        for row in (data.get(table) or {}).values():
+            place = row.get("place") if isinstance(row, dict) else None
+            if isinstance(place, str) and place.strip() and place not in names:
+                names.append(place)
+    places = data.setdefault("places", {})
+    known = {row.get("name") for row in places.values() if isinstance(row, dict)}
+    next_id = max((int(k) for k in places if k.isdigit()), default=0) + 1
+    for name in names:
+        if name not in known:
+            places[str(next_id)] = {"name": name, "names": {}, "directions": {}}
+            next_id += 1
+    return data
+
+
 # Version N -> N+1. Add one function per schema change; never edit an old one.
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: _v1_places_as_records}
 
 
 class BadData(ValueError):

@@ -241,7 +241,11 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         self._back_to_base(then=lambda: self.push_screen(CheckInScreen(scanned=ticket)))
 
     def _idle_limit(self) -> float:
-        return self.librarian_idle_seconds if self.librarian_active else self.idle_seconds
+        if self.librarian_active:
+            return self.librarian_idle_seconds
+        # A screen may wait longer than the rest (the ticket: the visitor reads, photographs).
+        own = getattr(self.screen, "idle_limit", None)
+        return float(own) if isinstance(own, int | float) and own > 0 else self.idle_seconds
 
     def reset_idle(self) -> None:
         """Start the quiet-spell timer again (every key, tap or scan calls this)."""

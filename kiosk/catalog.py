@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import time
 from typing import Any
 
-from db import Store
+from db import Store, Tx
 from kiosk.booking import (
     CLOSURES,
     EXCEPTIONS,
@@ -22,16 +22,21 @@ from kiosk.booking import (
 )
 from kiosk.clock import Clock, as_local
 from kiosk.errors import Conflict, ErrorCode, ValidationError
+from kiosk.i18n import Translator
 from kiosk.models import (
     Booking,
     Closure,
     DatedException,
     ExceptionKind,
+    Place,
     Scout,
     Settings,
     Topic,
     WeeklyTime,
 )
+from kiosk.ticket_content import TicketContent, build_ticket_content
+
+PLACES = "places"
 
 
 def new_id() -> str:
@@ -53,6 +58,16 @@ def _check_version(stored: dict[str, Any] | None, base: int, what: str) -> None:
             ErrorCode.STALE_SAVE,
             f"{what} changed meanwhile (version {current}, this copy {base}); reload and retry",
         )
+
+
+def load_places(tx: Tx) -> list[Place]:
+    return sorted((Place.from_dict(d) for d in tx.all(PLACES)), key=lambda p: p.name.casefold())
+
+
+def load_place(tx: Tx, name: str) -> Place | None:
+    """The place record of a place name (a name with no record yet: None)."""
+    doc = tx.get(PLACES, name=name)
+    return Place.from_dict(doc) if doc else None
 
 
 class CatalogService:
@@ -96,6 +111,42 @@ class CatalogService:
                 tx.upsert(TOPICS, changed.to_dict(), slug=topic.slug)
                 saved.append(changed)
         return saved
+
+    def places(self) -> list[Place]:
+        """Every place record, and a bare one for each place name used without a record."""
+        with self.store.snapshot() as tx:
+            places = load_places(tx)
+            used = {d.get("place", "") for d in (*tx.all(WEEKLY), *tx.all(EXCEPTIONS))}
+        known = {p.name for p in places}
+        bare = [Place(name) for name in sorted(used - known) if name]
+        return sorted([*places, *bare], key=lambda p: p.name.casefold())
+
+    def place(self, name: str) -> Place | None:
+        with self.store.snapshot() as tx:
+            return load_place(tx, name)
+
+    def save_place(self, place: Place) -> None:
+        """Add or change a place (its Lithuanian name is its key; bookings keep theirs)."""
+        with self.store.transaction() as tx:
+            tx.upsert(PLACES, place.to_dict(), name=place.name)
+
+    def ticket_content(self, booking: Booking, token: str, lang: str) -> TicketContent:
+        """The visitor's ticket for ``booking`` (``token``: the QR; "" for none) in ``lang``."""
+        with self.store.snapshot() as tx:
+            settings = load_settings(tx)
+            topic = next((x for x in load_topics(tx) if x.slug == booking.topic), None)
+            scout = next((x for x in load_scouts(tx) if x.id == booking.scout), None)
+            place = load_place(tx, booking.place)
+        return build_ticket_content(
+            Translator(lang),
+            booking,
+            token,
+            library=settings.library_name,
+            topic=topic,
+            place=place,
+            scout=scout,
+            today=as_local(self.clock.now()).date(),
+        )
 
     def scouts(self) -> list[Scout]:
         with self.store.snapshot() as tx:

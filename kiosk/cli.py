@@ -471,27 +471,38 @@ def cmd_purge(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_ticket(services: Services, args: argparse.Namespace) -> int:
-    from kiosk.tickets import qr_svg
+    from kiosk.ticket_render import ticket_pdf, ticket_svg
 
-    target = _output_path(args.svg, "--svg")
-    written = False
+    if not args.svg and not args.pdf:
+        raise KioskError("bad_output", "name a file: --svg FILE and/or --pdf FILE")
+    # option -> (path, renderer): the same ticket content in every format.
+    targets = {
+        option: (_output_path(raw, f"--{option}"), render)
+        for option, raw, render in (
+            ("svg", args.svg, lambda c: ticket_svg(c).encode("utf-8")),
+            ("pdf", args.pdf, ticket_pdf),
+        )
+        if raw
+    }
+    written: list[Path] = []
 
     def write(ticket: Ticket) -> None:
-        nonlocal written
-        b = ticket.booking
-        caption = f"{b.code}  {b.starts:%Y-%m-%d %H:%M}"
-        _write_private(target, qr_svg(ticket.token, caption).encode("utf-8"))
-        written = True
+        booking = ticket.booking
+        content = services.catalog.ticket_content(booking, ticket.token, booking.language)
+        for target, render in targets.values():
+            _write_private(target, render(content))
+            written.append(target)
 
-    # The file is written before the new token is committed: a failed write leaves the
-    # visitor's current ticket valid; a failed commit removes the file nobody can use.
+    # The files are written before the new token is committed: a failed write leaves the
+    # visitor's current ticket valid; a failed commit removes the files nobody can use.
     try:
         ticket = services.booking.reissue_ticket(args.code, deliver=write)
     except BaseException:
-        if written:
-            target.unlink(missing_ok=True)
+        for path in written:
+            path.unlink(missing_ok=True)
         raise
-    _emit({"code": ticket.booking.code, "token": ticket.token, "svg": str(target)})
+    out = {option: str(path) for option, (path, _) in targets.items()}
+    _emit({"code": ticket.booking.code, "token": ticket.token, **out})
     return 0
 
 
@@ -600,9 +611,10 @@ def build_parser() -> argparse.ArgumentParser:
     # A restore is how a refused data file is repaired, so it must not need to open it.
     sp.set_defaults(open_store=False)
     add("purge", cmd_purge, "erase visitor names and phones past the retention period")
-    sp = add("ticket", cmd_ticket, "reissue a booking's QR ticket as a printable SVG")
+    sp = add("ticket", cmd_ticket, "reissue a booking's ticket as a printable SVG and/or PDF")
     sp.add_argument("code")
-    sp.add_argument("--svg", required=True)
+    sp.add_argument("--svg", help="write the ticket as an SVG file")
+    sp.add_argument("--pdf", help="write the ticket as a PDF file (for a desk printer or lp)")
     _add_results_commands(sub)
     return p
 

@@ -76,6 +76,10 @@ class ErrorCode(StrEnum):
     NUMBER_RANGE = "number_range"
     BAD_HOURS = "bad_hours"
     STALE_SAVE = "stale_save"  # another desk saved the same record since this one read it
+    TEXT_TOO_LONG = "text_too_long"  # a place's directions, a topic's what-to-bring
+    BAD_PRINTER = "bad_printer"  # the receipt printer's settings
+    # paper tickets (kiosk/printing.py)
+    PRINTER_FAILED = "printer_failed"
     # PIN and the command line
     PIN_FORMAT = "pin_format"
     PIN_MISMATCH = "pin_mismatch"
@@ -121,6 +125,7 @@ VISITOR_CODES = frozenset(
         ErrorCode.CANNOT_CANCELLED,
         ErrorCode.CANCEL_TOO_LATE,
         ErrorCode.ALREADY_BOOKED_THEN,
+        ErrorCode.PRINTER_FAILED,
     }
 )
 # Only the command line meets these (it prints the English message).

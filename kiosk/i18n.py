@@ -8,7 +8,7 @@ means adding a folder, not touching screen code.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -57,3 +57,19 @@ class Translator:
 
     def time(self, moment: datetime) -> str:
         return format_time(moment, "HH:mm", locale=self.lang)
+
+    def day_text(self, day: date, today: date | None = None) -> str:
+        """The day as every visitor screen names it, with "Šiandien"/"Rytoj" when true.
+
+        ``Šiandien, lapkričio 24 d., antradienis`` / ``Tomorrow, Wednesday 25 November``;
+        without ``today`` just the day label."""
+        label = self.day_label(day)
+        if today is None:
+            return label
+        relative = {today: "v.day.today", today + timedelta(days=1): "v.day.tomorrow"}.get(day)
+        return self("v.day.relative", relative=self(relative), day=label) if relative else label
+
+    def when(self, start: datetime, end: datetime, today: date | None = None) -> str:
+        """A booking's time on every visitor screen and ticket: day, then start-end."""
+        day = self.day_text(start.date(), today)
+        return self("v.when", day=day, start=self.time(start), end=self.time(end))

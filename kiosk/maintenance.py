@@ -30,6 +30,7 @@ from kiosk.booking import (
     WEEKLY,
     load_settings,
 )
+from kiosk.catalog import PLACES
 from kiosk.clock import Clock, as_local
 from kiosk.errors import KioskError
 from kiosk.models import (
@@ -39,6 +40,7 @@ from kiosk.models import (
     Closure,
     DatedException,
     ExceptionKind,
+    Place,
     Scout,
     Settings,
     Topic,
@@ -203,6 +205,7 @@ _TABLES: dict[str, tuple[type | None, Any]] = {
     SETTINGS: (Settings, _check_settings),
     TOPICS: (Topic, _check_topic),
     SCOUTS: (Scout, Scout.from_dict),
+    PLACES: (Place, Place.from_dict),
     WEEKLY: (WeeklyTime, _check_weekly),
     EXCEPTIONS: (DatedException, _check_exception),
     CLOSURES: (Closure, _check_closure),

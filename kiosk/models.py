@@ -135,7 +135,10 @@ class Settings(_Record):
     max_future_bookings: int = 2
     idle_seconds: int = 90
     idle_countdown_seconds: int = 30
-    ticket_return_seconds: int = 60
+    ticket_return_seconds: int = 60  # how long a check-in answer stays on the screen
+    # The ticket stays until "Done"; only after this long without a touch does the "More
+    # time?" countdown appear (a senior photographs it, copies the code, asks for help).
+    ticket_idle_seconds: int = 300
     librarian_idle_seconds: int = 300
     backups_keep: int = 10
     cancel_cutoff_hours: int = 2  # a visitor cancels at the kiosk until this long before
@@ -147,6 +150,16 @@ class Settings(_Record):
     # Bumped by every save: a console saving a copy older than the stored one is refused
     # (kiosk/catalog.py), so one desk never silently puts back what another just changed.
     version: int = 0
+    # The receipt printer for paper tickets: kind none | usb | serial | network; see
+    # kiosk/printing.py for what each parameter means.
+    printer_kind: str = "none"
+    printer_usb_vendor: str = ""  # hex, e.g. 04b8
+    printer_usb_product: str = ""  # hex, e.g. 0202
+    printer_serial_device: str = ""  # e.g. /dev/ttyUSB0
+    printer_serial_baudrate: int = 9600
+    printer_host: str = ""  # network printer, port 9100
+    printer_port: int = 9100
+    printer_profile: str = ""  # an escpos printer profile name; empty: the generic one
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -168,12 +181,39 @@ class Topic(_Record):
     active: bool = True
     order: int = 0
     version: int = 0  # bumped by every save (refuses a save of an older copy)
+    # What the visitor should bring, per language ("Telefonas ir jo įkroviklis").
+    what_to_bring: dict[str, str] = field(default_factory=dict)
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.names.get("lt") or next(iter(self.names.values()))
 
     def description(self, lang: str) -> str:
         return self.descriptions.get(lang) or self.descriptions.get("lt", "")
+
+    def bring(self, lang: str) -> str:
+        """What to bring, in ``lang`` or else Lithuanian ("" when the librarian set none)."""
+        return self.what_to_bring.get(lang) or self.what_to_bring.get("lt", "")
+
+
+@dataclass
+class Place(_Record):
+    """Where in the library an e-scout meets visitors, and how to find it.
+
+    ``name`` is the Lithuanian name, as on the library's signs: weekly times, exceptions and
+    bookings store it (a booking keeps the name it was made with, so history never changes).
+    """
+
+    name: str
+    names: dict[str, str] = field(default_factory=dict)  # other languages' names: {"en": ...}
+    directions: dict[str, str] = field(default_factory=dict)  # "how to find it", per language
+
+    def label(self, lang: str) -> str:
+        """The Lithuanian name (as on the signs), with the visitor's own beside it if given."""
+        other = self.names.get(lang, "") if lang != "lt" else ""
+        return f"{self.name} ({other})" if other and other != self.name else self.name
+
+    def how_to_find(self, lang: str) -> str:
+        return self.directions.get(lang) or self.directions.get("lt", "")
 
 
 @dataclass

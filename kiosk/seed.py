@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from db import Store
 from kiosk.booking import SCOUTS, SETTINGS, TOPICS, WEEKLY, BookingService
+from kiosk.catalog import PLACES
 from kiosk.clock import Clock
 from kiosk.errors import KioskError
-from kiosk.models import Scout, Settings, Topic, WeeklyTime
+from kiosk.models import Place, Scout, Settings, Topic, WeeklyTime
 
 # slug, (lt name, lt description), (en name, en description)
 TOPICS_DEMO: list[tuple[str, tuple[str, str], tuple[str, str]]] = [
@@ -79,6 +80,94 @@ TOPICS_DEMO: list[tuple[str, tuple[str, str], tuple[str, str]]] = [
         "jobs",
         ("Darbo paieška", "Užimtumo tarnyba, CV, skelbimai"),
         ("Job search", "Employment service, CVs and adverts"),
+    ),
+]
+
+# slug -> (lt, en): what the visitor brings to a consultation of that topic.
+BRING_DEMO: dict[str, tuple[str, str]] = {
+    "smartphone": ("Savo telefoną ir jo įkroviklį.", "Your phone and its charger."),
+    "email": (
+        "Telefoną ir el. pašto slaptažodį, jei jį turite.",
+        "Your phone and your e-mail password, if you have one.",
+    ),
+    "video-social": ("Telefoną arba planšetę ir įkroviklį.", "Your phone or tablet and charger."),
+    "e-banking": (
+        "Telefoną su Smart-ID arba banko prisijungimo duomenis.",
+        "Your phone with Smart-ID, or your bank login details.",
+    ),
+    "smart-id": (
+        "Telefoną ir asmens dokumentą (pasą ar ID kortelę).",
+        "Your phone and an identity document (passport or ID card).",
+    ),
+    "epaslaugos": (
+        "Smart-ID arba banko prisijungimą, asmens dokumentą.",
+        "Smart-ID or your bank login, and an identity document.",
+    ),
+    "e-health": (
+        "Smart-ID arba banko prisijungimą, skaitymo akinius.",
+        "Smart-ID or your bank login, and reading glasses.",
+    ),
+    "sodra-vmi": (
+        "Smart-ID arba banko prisijungimą, reikalingus dokumentus.",
+        "Smart-ID or your bank login, and the papers you need.",
+    ),
+    "safety": (
+        "Savo telefoną ir įtartinas žinutes, jei jų gavote.",
+        "Your phone, and any suspicious messages you received.",
+    ),
+    "fake-news": ("Straipsnį ar žinutę, kurią norite patikrinti.", "The article or post to check."),
+    "shopping": (
+        "Telefoną ir banko kortelę arba banko prisijungimą.",
+        "Your phone and a bank card or your bank login.",
+    ),
+    "leisure": (
+        "Telefoną ar planšetę, skaitytojo pažymėjimą.",
+        "Your phone or tablet, your library card.",
+    ),
+    "photos": ("Telefoną ir jo įkroviklį.", "Your phone and its charger."),
+    "jobs": (
+        "Smart-ID arba banko prisijungimą, savo CV, jei turite.",
+        "Smart-ID or your bank login, and your CV if you have one.",
+    ),
+}
+
+# Lithuanian name (as on the signs), English name, directions lt, directions en.
+PLACES_DEMO: list[tuple[str, str, str, str]] = [
+    (
+        "Skaitykla, 1 stalas",
+        "Reading room, table 1",
+        "2 aukštas, pro laiptus tiesiai; pirmas stalas prie lango.",
+        "2nd floor, straight up the stairs; the first table by the window.",
+    ),
+    (
+        "Skaitykla, 2 stalas",
+        "Reading room, table 2",
+        "2 aukštas, pro laiptus tiesiai; antras stalas prie lango.",
+        "2nd floor, straight up the stairs; the second table by the window.",
+    ),
+    (
+        "Kompiuterių klasė",
+        "Computer room",
+        "1 aukštas, už informacijos stalo į kairę, 105 kabinetas.",
+        "Ground floor, left past the information desk, room 105.",
+    ),
+    (
+        "Informacijos centras",
+        "Information centre",
+        "1 aukštas, iš karto prie įėjimo, dešinėje.",
+        "Ground floor, right by the entrance, on your right.",
+    ),
+    (
+        "Jaunimo erdvė",
+        "Youth space",
+        "Rūsys: laiptais žemyn prie rūbinės, durys su geltonu ženklu.",
+        "Lower floor: down the stairs by the cloakroom, door with a yellow sign.",
+    ),
+    (
+        "Renginių salė",
+        "Events hall",
+        "3 aukštas, liftu iki galo, salė kairėje.",
+        "3rd floor, lift to the top, the hall on your left.",
     ),
 ]
 
@@ -162,10 +251,19 @@ def seed_demo(store: Store, clock: Clock, with_bookings: bool = True) -> bool:
     with store.transaction() as tx:
         tx.insert(SETTINGS, {"key": "library", **settings.to_dict()})
         for order, (slug, (lt_name, lt_desc), (en_name, en_desc)) in enumerate(TOPICS_DEMO):
+            lt_bring, en_bring = BRING_DEMO[slug]
             topic = Topic(
-                slug, {"lt": lt_name, "en": en_name}, {"lt": lt_desc, "en": en_desc}, True, order
+                slug,
+                {"lt": lt_name, "en": en_name},
+                {"lt": lt_desc, "en": en_desc},
+                True,
+                order,
+                what_to_bring={"lt": lt_bring, "en": en_bring},
             )
             tx.insert(TOPICS, topic.to_dict())
+        for lt_name, en_name, lt_way, en_way in PLACES_DEMO:
+            record = Place(lt_name, {"en": en_name}, {"lt": lt_way, "en": en_way})
+            tx.insert(PLACES, record.to_dict())
         for scout_id, name, topics, languages, contact in SCOUTS_DEMO:
             tx.insert(SCOUTS, Scout(scout_id, name, topics, languages, True, contact).to_dict())
         for n, (scout_id, weekday, start, end, place) in enumerate(WEEKLY_DEMO, start=1):

@@ -133,6 +133,10 @@ def visitor_key(name: str, phone: str | None) -> tuple[str, str]:
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,30}$")
 SCOUT_NAME_MAX = 40
 PLACE_MAX = 60
+# A place's "how to find it" and a topic's "what to bring": a few lines on a ticket that
+# must fit a 78x18 kiosk page and a receipt.
+DIRECTIONS_MAX = 160
+BRING_MAX = 120
 
 
 def parse_hhmm(text: str, field: str = "time") -> str:
@@ -227,6 +231,44 @@ def check_chosen_languages(languages: list[str]) -> list[str]:
 def check_place(raw: str) -> str:
     """Where in the library (``Skaitykla, 2 stalas``): required."""
     return required_text(raw, ErrorCode.PLACE_REQUIRED, "Enter the place in the library.", "place")
+
+
+def check_short_texts(texts: dict[str, str], most: int, field: str) -> dict[str, str]:
+    """Texts per language, tidied, empty ones dropped, none longer than ``most``."""
+    kept = check_topic_texts(texts)
+    for text in kept.values():
+        if len(text) > most or any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
+            raise ValidationError(
+                ErrorCode.TEXT_TOO_LONG,
+                f"Keep it to {most} characters of plain text.",
+                field=field,
+                most=most,
+            )
+    return kept
+
+
+def check_place_record(
+    name: str, names: dict[str, str], directions: dict[str, str]
+) -> tuple[str, dict[str, str], dict[str, str]]:
+    """A place's Lithuanian name (required), its other names and its directions."""
+    kept = check_place(name)
+    if len(kept) > PLACE_MAX:
+        raise ValidationError(
+            ErrorCode.TEXT_TOO_LONG,
+            f"Keep it to {PLACE_MAX} characters.",
+            field="place",
+            most=PLACE_MAX,
+        )
+    return (
+        kept,
+        check_short_texts(names, PLACE_MAX, "place"),
+        check_short_texts(directions, DIRECTIONS_MAX, "directions"),
+    )
+
+
+def check_bring(texts: dict[str, str]) -> dict[str, str]:
+    """A topic's "what to bring" per language (may be empty)."""
+    return check_short_texts(texts, BRING_MAX, "what_to_bring")
 
 
 def check_slug(raw: str, taken: set[str]) -> str:

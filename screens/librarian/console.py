@@ -23,6 +23,7 @@ from textual.widgets import Button, DataTable, Footer, Static, TabbedContent, Ta
 from screens.common import cell, host, services_of, store_work
 from screens.librarian.activity import ActivityPane
 from screens.librarian.common import t, use_console_language
+from screens.librarian.places import PlacesPane
 from screens.librarian.privacy import PrivacyPane
 from screens.librarian.results import ResultsPane
 from screens.librarian.scouts import ScoutsPane
@@ -33,8 +34,19 @@ from screens.librarian.waitlist import WaitlistPane
 
 POLL_SECONDS = 2.0
 PURGE_EVERY_SECONDS = 3600.0
-# The waiting list comes last so every other tab keeps its F-key (F9).
-TABS = ["today", "scouts", "topics", "activity", "results", "settings", "privacy", "waitlist"]
+# New tabs come last so the tabs before them keep the F-keys librarians know: the waiting
+# list is F9, the places F10 (logging out moved to F12, the key that opens the console).
+TABS = [
+    "today",
+    "scouts",
+    "topics",
+    "activity",
+    "results",
+    "settings",
+    "privacy",
+    "waitlist",
+    "places",
+]
 # binding id -> the catalogue key of the one footer entry its keys share
 FOOTER_GROUPS = {f"console-tab-{tab}": "lib.keys.tabs" for tab in TABS} | {
     "today-prev": "lib.keys.day",
@@ -110,11 +122,11 @@ class ConsoleScreen(Screen[None]):
             Binding(f"f{n}", f"tab('{tab}')", f"lib.tab.{tab}", id=f"console-tab-{tab}")
             for n, tab in enumerate(TABS, start=2)
         ],
-        Binding("f10", "logout", "lib.logout", id="console-logout"),
+        Binding("f12", "logout", "lib.logout", id="console-logout"),
     ]
 
     class LogoutRequested(Message):
-        """The librarian logged out (F10 or the button): the App ends the session."""
+        """The librarian logged out (F12 or the button): the App ends the session."""
 
     @dataclass
     class Polled(Message):
@@ -174,6 +186,8 @@ class ConsoleScreen(Screen[None]):
                 yield PrivacyPane(id="privacy-pane")
             with TabPane(t("lib.tab.waitlist"), id="waitlist"):
                 yield WaitlistPane(id="waitlist-pane")
+            with TabPane(t("lib.tab.places"), id="places"):
+                yield PlacesPane(id="places-pane")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -218,6 +232,7 @@ class ConsoleScreen(Screen[None]):
         self.query_one(TodayPane).reload()
         self.query_one(ScoutsPane).reload()
         self.query_one(TopicsPane).reload()
+        self.query_one(PlacesPane).reload()
         self.query_one(ActivityPane).reload()
         self.query_one(ResultsPane).reload()
         self.query_one(SettingsPane).reload()

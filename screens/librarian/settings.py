@@ -10,11 +10,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from kiosk.catalog import StaleSave, new_id
 from kiosk.errors import KioskError
 from kiosk.models import Booking, Closure, OpeningHours, Settings
+from kiosk.printing import PrinterKind, check_printer_settings
 from kiosk.validation import (
     check_hours,
     check_library_name,
@@ -27,6 +28,19 @@ from screens.dialogs import YesNoScreen
 from screens.librarian.calls import call_line
 from screens.librarian.common import refusal, t
 
+# The receipt printer's text settings: field, longest, allowed characters (None: any).
+PRINTER_TEXTS: list[tuple[str, int, str | None]] = [
+    ("printer_usb_vendor", 6, r"[0-9a-fA-Fx]*"),
+    ("printer_usb_product", 6, r"[0-9a-fA-Fx]*"),
+    ("printer_serial_device", 60, None),
+    ("printer_host", 100, None),
+    ("printer_profile", 40, None),
+]
+# field, lowest, highest
+PRINTER_NUMBERS: list[tuple[str, int, int]] = [
+    ("printer_serial_baudrate", 1200, 115200),
+    ("printer_port", 1, 65535),
+]
 # field, lowest, highest
 NUMBERS: list[tuple[str, int, int]] = [
     ("slot_minutes", 10, 120),
@@ -37,6 +51,7 @@ NUMBERS: list[tuple[str, int, int]] = [
     ("idle_seconds", 20, 600),
     ("idle_countdown_seconds", 5, 120),
     ("ticket_return_seconds", 10, 600),
+    ("ticket_idle_seconds", 60, 1800),
     ("librarian_idle_seconds", 30, 3600),
     ("backups_keep", 1, 100),
 ]
@@ -85,6 +100,21 @@ class SettingsPane(VerticalScroll):
             for day in range(7):
                 yield Label(t(f"lib.weekday.{day}"))
                 yield Input(id=f"hours-{day}", max_length=11, placeholder=t("lib.settings.closed"))
+        yield Label(t("lib.settings.printer"), classes="lib-heading")
+        with Grid(id="printer-grid", classes="lib-grid"):
+            yield Label(t("lib.settings.printer_kind"))
+            yield Select(
+                [(t(f"lib.settings.printer_kind.{kind}"), str(kind)) for kind in PrinterKind],
+                id="set-printer_kind",
+                allow_blank=False,
+                value=str(PrinterKind.NONE),
+            )
+            for name, longest, allowed in PRINTER_TEXTS:
+                yield Label(t(f"lib.settings.{name}"))
+                yield Input(id=f"set-{name}", max_length=longest, restrict=allowed)
+            for name, low, high in PRINTER_NUMBERS:
+                yield Label(t(f"lib.settings.{name}", low=low, high=high))
+                yield Input(id=f"set-{name}", restrict=r"[0-9]*", max_length=6)
         with Horizontal(classes="lib-buttons"):
             yield Button(t("lib.save"), id="settings-save", variant="primary")
         yield Static("", id="settings-message")
@@ -126,6 +156,12 @@ class SettingsPane(VerticalScroll):
             self.query_one(f"#hours-{day}", Input).value = (
                 f"{hours.open}-{hours.close}" if hours else ""
             )
+        kind = s.printer_kind if s.printer_kind in set(PrinterKind) else PrinterKind.NONE
+        self.query_one("#set-printer_kind", Select).value = str(kind)
+        for name, _, _ in PRINTER_TEXTS:
+            self.query_one(f"#set-{name}", Input).value = str(getattr(s, name))
+        for name, _, _ in PRINTER_NUMBERS:
+            self.query_one(f"#set-{name}", Input).value = str(getattr(s, name))
         table = self.query_one("#closures-table", DataTable)
         table.clear()
         for c in message.data.closures:
@@ -153,12 +189,27 @@ class SettingsPane(VerticalScroll):
             span = check_hours(self.query_one(f"#hours-{day}", Input).value)
             if span is not None:
                 hours.append(OpeningHours(day, *span))
-        return replace(
-            current,
-            library_name=check_library_name(self.query_one("#set-library_name", Input).value),
-            languages=parse_languages(self.query_one("#set-languages", Input).value),
-            opening_hours=hours,
-            **numbers,
+        printer: dict[str, Any] = {
+            name: self.query_one(f"#set-{name}", Input).value.strip()
+            for name, _, _ in PRINTER_TEXTS
+        }
+        for name, low, high in PRINTER_NUMBERS:
+            printer[name] = check_number(
+                t(f"lib.settings.{name}", low=low, high=high),
+                self.query_one(f"#set-{name}", Input).value,
+                low,
+                high,
+            )
+        printer["printer_kind"] = str(self.query_one("#set-printer_kind", Select).value)
+        return check_printer_settings(
+            replace(
+                current,
+                library_name=check_library_name(self.query_one("#set-library_name", Input).value),
+                languages=parse_languages(self.query_one("#set-languages", Input).value),
+                opening_hours=hours,
+                **numbers,
+                **printer,
+            )
         )
 
     def _write(self, change: Callable[[], object], then_clear: bool = False) -> None:

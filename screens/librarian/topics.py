@@ -15,7 +15,13 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from kiosk.errors import KioskError
 from kiosk.models import Scout, Topic
-from kiosk.validation import check_topic_names, check_topic_texts, slug_from_name
+from kiosk.validation import (
+    BRING_MAX,
+    check_bring,
+    check_topic_names,
+    check_topic_texts,
+    slug_from_name,
+)
 from screens.common import cell, services_of, store_work
 from screens.dialogs import FormScreen
 from screens.librarian.common import console_language, refusal, t
@@ -55,6 +61,13 @@ class TopicFormScreen(FormScreen[Topic]):
                         id=f"topic-desc-{lang}",
                         max_length=100,
                     )
+                    yield Label(t("lib.topics.bring_in", lang=lang.upper()))
+                    yield Input(
+                        tp.what_to_bring.get(lang, "") if tp else "",
+                        id=f"topic-bring-{lang}",
+                        max_length=BRING_MAX,
+                        placeholder=t("lib.topics.bring_hint"),
+                    )
             yield from self.form_buttons()
 
     def build(self) -> Topic:
@@ -66,12 +79,16 @@ class TopicFormScreen(FormScreen[Topic]):
         descriptions = check_topic_texts(
             {lang: self.value(f"#topic-desc-{lang}") for lang in self.languages}
         )
+        # What to bring, on the visitor's ticket; an emptied field removes it.
+        bring = check_bring({lang: self.value(f"#topic-bring-{lang}") for lang in self.languages})
         if self.topic is None:
-            return Topic(slug, names, descriptions, True, self.order)
+            return Topic(slug, names, descriptions, True, self.order, what_to_bring=bring)
+        kept = {k: v for k, v in self.topic.what_to_bring.items() if k not in self.languages}
         return replace(
             self.topic,
             names={**self.topic.names, **names},
             descriptions={**self.topic.descriptions, **descriptions},
+            what_to_bring={**kept, **bring},
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -27,8 +27,9 @@ TALL_ROWS = 30
 VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL_ROWS, "-tall")]
 
 
-def when_text(t: Translator, start: datetime, end: datetime) -> str:
-    return t("v.when", day=t.day_label(start.date()), start=t.time(start), end=t.time(end))
+def when_text(t: Translator, start: datetime, end: datetime, today: date | None = None) -> str:
+    """A booking's time: the one date form of kiosk/i18n.py (today/tomorrow when given)."""
+    return t.when(start, end, today)
 
 
 @dataclass

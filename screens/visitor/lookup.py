@@ -70,7 +70,8 @@ class ConfirmCancelScreen(YesNoScreen):
         with Vertical(classes="v-dialog"):
             yield Static(plain(t("v.cancel.title")), classes="v-dialog-title")
             yield Static(plain(self.view.topic), classes="v-line")
-            yield Static(plain(when_text(t, booking.starts, booking.ends)), classes="v-line")
+            today = services_of(self).booking.now().date()
+            yield Static(plain(when_text(t, booking.starts, booking.ends, today)), classes="v-line")
             yield Static(plain(booking.place), classes="v-line")
             with Horizontal(classes="v-dialog-buttons"):
                 yield Button(
@@ -183,7 +184,7 @@ class LookupScreen(TypingScreen):
             t("v.lookup.code", code=booking.code),
             t("v.lookup.status", status=t(f"v.status.{booking.status}")),
             view.topic,
-            when_text(t, booking.starts, booking.ends),
+            when_text(t, booking.starts, booking.ends, services_of(self).booking.now().date()),
             t("v.ticket.where", place=booking.place),
         ]
         if view.scout:

@@ -76,7 +76,7 @@ async def test_logout_key(demo: Services) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await login(pilot)
-        await pilot.press("f10")
+        await pilot.press("f12")
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
 

@@ -53,7 +53,7 @@ async def test_english_is_chosen_at_the_prompt_and_kept(demo: Services) -> None:
         assert [str(c.label) for c in months.columns.values()][-1] == "Total"
         assert str(app.screen.query_one("#results-view-months", Button).label) == "Months"
         # Logging out and in again keeps the session's language.
-        await pilot.press("f10")
+        await pilot.press("f12")
         await settle(pilot)
         assert str(app.screen.query_one("#login-ok", Button).label) == "Log in"
 

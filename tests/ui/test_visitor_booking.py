@@ -268,19 +268,30 @@ async def test_topic_without_free_times_suggests_the_librarian(demo: Services) -
         assert not app.screen.query_one("#time-first").display
 
 
-async def test_ticket_returns_to_welcome_by_itself(demo: Services) -> None:
+async def test_ticket_stays_past_the_usual_idle_then_counts_down(demo: Services) -> None:
+    import time
+
+    from screens.visitor.idle import MoreTimeScreen
+    from tests.ui.conftest import wait_until
+
     settings = demo.catalog.settings()
-    settings.ticket_return_seconds = 1.5  # type: ignore[assignment]  # > a loaded confirm
+    settings.ticket_idle_seconds = 1.5
     demo.catalog.save_settings(settings)
     app = make_app(demo)
     async with app.run_test(size=BIG) as pilot:
         await _to_details(pilot)
         await press_text(pilot, "Ona")
         await click(pilot, "#details-next")
+        shown = time.monotonic()  # the ticket's quiet spell starts after this
         await click(pilot, "#confirm-ok")
-        assert isinstance(app.screen, TicketScreen)
-        from tests.ui.conftest import wait_until
-
+        ticket = app.screen
+        assert isinstance(ticket, TicketScreen)
+        await wait_until(pilot, lambda: ticket.idle_limit == 1.5)
+        app.idle_seconds = 0.2  # every other screen would ask "More time?" at once
+        app.countdown_seconds = 0.5
+        await wait_until(pilot, lambda: isinstance(app.screen, MoreTimeScreen))
+        assert time.monotonic() - shown >= 1.4  # the ticket's own, longer quiet spell
+        assert app.screen_stack[-2] is ticket  # the countdown sits over the ticket
         await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
 
 

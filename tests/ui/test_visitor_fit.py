@@ -110,6 +110,13 @@ async def turn_to(pilot: Pilot[Any], pager: Pager, item: Widget) -> None:
         await strict_click(pilot, pager.query_one(".pager-more"))
 
 
+async def page_to(pilot: Pilot[Any], selector: str) -> None:
+    """Tap the ticket's "More" button until the line ``selector`` shows."""
+    line = pilot.app.screen.query_one(selector)
+    while not _shown(line):
+        await strict_click(pilot, "#ticket-page-more")
+
+
 async def test_welcome_shows_all_three_choices_and_both_languages(demo: Services) -> None:
     app = make_app(demo)
     async with app.run_test(size=KIOSK) as pilot:
@@ -163,8 +170,12 @@ async def test_book_by_taps_on_the_kiosk_panel(demo: Services) -> None:
         assert_fits(pilot)
         booking = app.screen.ticket.booking
         assert booking.start == chosen.slot.start.isoformat()
-        # The whole QR with its quiet zone, the code and the arrival text are all in view.
-        for selector in ("#ticket-qr", "#ticket-code", "#ticket-arrive", "#ticket-when"):
+        # The whole QR with its quiet zone, the code and the time are in view at once; the
+        # arrival text is a tap away on the ticket's last page, beside the same QR.
+        for selector in ("#ticket-qr", "#ticket-code", "#ticket-when"):
+            assert_on_screen(pilot, app.screen.query_one(selector))
+        await page_to(pilot, "#ticket-arrive")
+        for selector in ("#ticket-qr", "#ticket-arrive"):
             assert_on_screen(pilot, app.screen.query_one(selector))
         await strict_click(pilot, "#v-back")  # Done
         assert isinstance(app.screen, WelcomeScreen)
@@ -261,8 +272,11 @@ async def test_every_visitor_screen_fits_in_both_languages(demo: Services, lang:
         assert isinstance(app.screen, TicketScreen)
         await wait_until(pilot, lambda: bool(app.screen.query_one("#ticket-qr").size.height))
         assert_fits(pilot)
-        for selector in ("#ticket-qr", "#ticket-code", "#ticket-arrive", "#ticket-qr-hint"):
+        for selector in ("#ticket-qr", "#ticket-code", "#ticket-qr-hint"):
             assert_on_screen(pilot, app.screen.query_one(selector))
+        await page_to(pilot, "#ticket-arrive")
+        assert_fits(pilot)
+        assert_on_screen(pilot, app.screen.query_one("#ticket-arrive"))
         await strict_click(pilot, "#v-back")
         await strict_click(pilot, f"#lang-{lang}")
         await strict_click(pilot, "#w-lookup")

@@ -127,13 +127,14 @@ def test_an_older_file_is_backed_up_then_migrated(
             doc["names"] = {"lt": doc.pop("name")}
         return data
 
-    monkeypatch.setattr(schema_mod, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema_mod.MIGRATIONS, 1, v1_to_v2)
+    current = schema_mod.SCHEMA_VERSION
+    monkeypatch.setattr(schema_mod, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(schema_mod.MIGRATIONS, current, v1_to_v2)
     migrated = Store(tmp_path).open()
     with migrated.snapshot() as tx:
         assert tx.all("topics") == [{"slug": "email", "names": {"lt": "El. paštas"}}]
-        assert tx.get_meta("schema") == 2
-    saved = [p for p in migrated.backups() if "before-migration-v1" in p.name]
+        assert tx.get_meta("schema") == current + 1
+    saved = [p for p in migrated.backups() if f"before-migration-v{current}" in p.name]
     assert len(saved) == 1 and saved[0].read_bytes() == before
     Store(tmp_path).open()  # opening again changes nothing more
     assert len([p for p in migrated.backups() if "before-migration" in p.name]) == 1

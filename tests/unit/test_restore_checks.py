@@ -204,8 +204,9 @@ def _break_migration(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(data: dict[str, Any]) -> dict[str, Any]:
         raise KeyError("topics")
 
-    monkeypatch.setattr(schema_mod, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema_mod.MIGRATIONS, 1, broken)
+    current = schema_mod.SCHEMA_VERSION  # a file of today's version needs one more migration
+    monkeypatch.setattr(schema_mod, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(schema_mod.MIGRATIONS, current, broken)
 
 
 def test_a_failing_migration_writes_no_backup_however_often_it_is_retried(
@@ -218,7 +219,9 @@ def test_a_failing_migration_writes_no_backup_however_often_it_is_retried(
     for _ in range(3):
         with pytest.raises(CorruptDataFile) as refused:
             Store(tmp_path).open()
-        assert "migration from schema version 1 failed" in str(refused.value)
+        assert f"migration from schema version {schema_mod.SCHEMA_VERSION - 1} failed" in str(
+            refused.value
+        )
     assert store.backups() == [good] and store.path.read_bytes() == before
 
 
@@ -226,8 +229,9 @@ def test_a_migration_cut_short_after_its_backup_backs_up_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     Store(tmp_path).open()
-    monkeypatch.setattr(schema_mod, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema_mod.MIGRATIONS, 1, lambda data: data)
+    current = schema_mod.SCHEMA_VERSION
+    monkeypatch.setattr(schema_mod, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(schema_mod.MIGRATIONS, current, lambda data: data)
     real_write = store_mod.write_json_atomic
 
     def full_disk(path: Path, data: dict[str, Any], sync_dir: bool = True) -> None:
@@ -239,6 +243,6 @@ def test_a_migration_cut_short_after_its_backup_backs_up_once(
             Store(tmp_path).open()
     monkeypatch.setattr(store_mod, "write_json_atomic", real_write)
     store = Store(tmp_path).open()
-    assert len([p for p in store.backups() if "before-migration-v1" in p.name]) == 1
+    assert len([p for p in store.backups() if f"before-migration-v{current}" in p.name]) == 1
     with store.snapshot() as tx:
-        assert tx.get_meta("schema") == 2
+        assert tx.get_meta("schema") == current + 1

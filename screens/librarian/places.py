@@ -1,0 +1,168 @@
+"""Places in the library: each place's name and "how to find it", in Lithuanian and English.
+
+Weekly times and extra sessions name a place; the visitor's ticket shows its directions.
+A place's Lithuanian name is its key (bookings keep the name they were made with), so
+the form changes only the other names and the directions of a place already in use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from kiosk.errors import KioskError
+from kiosk.models import Place
+from kiosk.validation import DIRECTIONS_MAX, PLACE_MAX, check_place_record
+from screens.common import cell, services_of, store_work
+from screens.dialogs import FormScreen
+from screens.librarian.common import refusal, t
+
+PLACE_LANGUAGES = ("lt", "en")
+
+
+class PlaceFormScreen(FormScreen[Place]):
+    FORM_NAME = "place"
+
+    def __init__(self, place: Place | None) -> None:
+        super().__init__(id="place-form")
+        self.place = place
+
+    def compose(self) -> ComposeResult:
+        p = self.place
+        with Vertical(classes="lib-dialog lib-wide"):
+            yield Label(
+                t("lib.places.edit_title" if p else "lib.places.new_title"),
+                classes="lib-dialog-title",
+            )
+            with VerticalScroll(id="place-body"):
+                yield Label(t("lib.places.name_lt"))
+                yield Input(
+                    p.name if p else "",
+                    id="place-name",
+                    disabled=p is not None,
+                    max_length=PLACE_MAX,
+                    placeholder="Skaitykla, 2 stalas",
+                )
+                yield Label(t("lib.places.name_en"))
+                yield Input(
+                    p.names.get("en", "") if p else "", id="place-name-en", max_length=PLACE_MAX
+                )
+                for lang in PLACE_LANGUAGES:
+                    yield Label(
+                        t("lib.places.directions_in", lang=lang.upper(), most=DIRECTIONS_MAX)
+                    )
+                    yield Input(
+                        p.directions.get(lang, "") if p else "",
+                        id=f"place-directions-{lang}",
+                        max_length=DIRECTIONS_MAX,
+                        placeholder=t("lib.places.directions_hint"),
+                    )
+            yield from self.form_buttons()
+
+    def build(self) -> Place:
+        name, names, directions = check_place_record(
+            self.place.name if self.place else self.value("#place-name"),
+            {"en": self.value("#place-name-en")},
+            {lang: self.value(f"#place-directions-{lang}") for lang in PLACE_LANGUAGES},
+        )
+        return Place(name, names, directions)
+
+
+class PlacesPane(Vertical):
+    @dataclass
+    class Loaded(Message):
+        places: list[Place]
+
+    @dataclass
+    class Saved(Message):
+        text: str
+        error: bool = False
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.places: list[Place] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("lib.places.intro"), id="places-intro")
+        yield DataTable(id="places-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="places-message")
+        with Horizontal(classes="lib-buttons"):
+            yield Button(t("lib.places.edit"), id="places-edit")
+            yield Button(t("lib.places.new"), id="places-new", variant="primary")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#places-table", DataTable)
+        for key, width in (("name", 26), ("name_en", 20), ("directions_lt", 40)):
+            table.add_column(t(f"lib.places.col.{key}"), key=key, width=width)
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @store_work(group="places-load")
+    def _load(self) -> None:
+        self.post_message(self.Loaded(services_of(self).catalog.places()))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.places = message.places
+        table = self.query_one("#places-table", DataTable)
+        table.clear()
+        for p in self.places:
+            directions = p.directions.get("lt", "")
+            table.add_row(
+                cell(p.name),
+                cell(p.names.get("en", "")),
+                cell(directions or t("lib.places.no_directions"), "" if directions else "dim"),
+                key=p.name,
+            )
+
+    def _selected(self) -> Place | None:
+        table = self.query_one("#places-table", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((p for p in self.places if p.name == key), None)
+
+    @on(Button.Pressed, "#places-edit")
+    def _edit(self) -> None:
+        if (place := self._selected()) is not None:
+            self._form(place)
+
+    @on(Button.Pressed, "#places-new")
+    def _new(self) -> None:
+        self._form(None)
+
+    def _form(self, place: Place | None) -> None:
+        catalog = services_of(self).catalog
+
+        def done(result: Place | None) -> None:
+            if result is not None:
+                self._write(lambda: catalog.save_place(result), t("lib.saved"))
+
+        self.app.push_screen(PlaceFormScreen(place), done)
+
+    def _write(self, change: Callable[[], None], text: str) -> None:
+        self._save(change, text)
+
+    @store_work(group="places-write")
+    def _save(self, change: Callable[[], None], text: str) -> None:
+        try:
+            change()
+        except KioskError as exc:
+            self.post_message(self.Saved(refusal(exc), error=True))
+            return
+        self.post_message(self.Saved(text))
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        box = self.query_one("#places-message", Static)
+        box.update(cell(message.text))
+        box.set_class(message.error, "lib-error")
+        self.reload()
