@@ -65,3 +65,26 @@ def test_console_in_a_browser(
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["section", "key", "label", "count", "percent"]
     assert len(rows) > 1
+
+
+def test_wrong_pins_lock_out_that_client_only(
+    browser: Any, serve: Callable[..., Served], library: Services
+) -> None:
+    # Behind a reverse proxy on this host, the client is who the proxy says it was.
+    served = serve("--behind-proxy")
+    guesser = open_page(browser, served.url, extra_http_headers={"X-Forwarded-For": "192.0.2.10"})
+    click_text(guesser, "Įveskite PIN")
+    for left in (4, 3, 2, 1):
+        type_keys(guesser, WRONG)
+        guesser.keyboard.press("Enter")
+        wait_for_text(guesser, f"Liko bandymų: {left}.")
+    type_keys(guesser, WRONG)
+    guesser.keyboard.press("Enter")
+    wait_for_text(guesser, "Per daug neteisingų bandymų")
+
+    desk = open_page(browser, served.url, extra_http_headers={"X-Forwarded-For": "192.0.2.20"})
+    log_in(desk)
+
+    with library.store.snapshot() as tx:
+        places = {str(doc.get("place")) for doc in tx.all("auth")}
+    assert "web:192.0.2.10" in places and not any("192.0.2.20" in p for p in places)
