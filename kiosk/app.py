@@ -90,7 +90,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         librarian_idle_seconds: float | None = None,
         tap_guard_seconds: float = TAP_GUARD_SECONDS,
         scan_gap_seconds: float | None = SCAN_GAP_S,
-        watch_events: bool = True,
+        watch_events: bool | None = None,
     ) -> None:
         super().__init__()
         self.services = services

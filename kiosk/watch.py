@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from pathlib import Path
@@ -40,11 +41,13 @@ class DataWatcher:
         identity: Callable[[], Identity],
         *,
         poll_seconds: float = POLL_SECONDS,
-        use_events: bool = True,
+        use_events: bool | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.identity = identity
         self.poll_seconds = poll_seconds
+        if use_events is None:  # KIOSK_WATCH=poll: the fallback on purpose (benchmarks)
+            use_events = os.environ.get("KIOSK_WATCH", "").strip().lower() != "poll"
         self.use_events = use_events
         self.mode = "events" if use_events else "polling"  # what it runs on now
         self.started = False  # True once changes are being watched for
