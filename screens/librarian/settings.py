@@ -37,6 +37,7 @@ NUMBERS: list[tuple[str, int, int]] = [
     ("idle_countdown_seconds", 5, 120),
     ("ticket_return_seconds", 10, 600),
     ("librarian_idle_seconds", 30, 3600),
+    ("web_max_sessions", 1, 20),
     ("backups_keep", 1, 100),
 ]
 
