@@ -137,7 +137,7 @@ class Settings(_Record):
     idle_countdown_seconds: int = 30
     ticket_return_seconds: int = 60
     librarian_idle_seconds: int = 300
-    # Browser sessions `kiosk serve` runs at once (each tab is one App process, ~60 MB):
+    # Browser sessions `kiosk serve` runs at once (each tab is one App process, ~55-70 MB):
     # a stuck or forgotten browser cannot fill the memory.
     web_max_sessions: int = 4
     backups_keep: int = 10

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -88,3 +89,18 @@ def test_wrong_pins_lock_out_that_client_only(
     with library.store.snapshot() as tx:
         places = {str(doc.get("place")) for doc in tx.all("auth")}
     assert "web:192.0.2.10" in places and not any("192.0.2.20" in p for p in places)
+
+
+def test_a_quiet_session_logs_out_and_a_full_server_says_so(
+    browser: Any, serve: Callable[..., Served], library: Services
+) -> None:
+    settings = library.booking.settings()
+    library.catalog.save_settings(replace(settings, librarian_idle_seconds=2, web_max_sessions=1))
+    served = serve()
+    page = open_page(browser, served.url)
+    log_in(page)
+    # The idle time in Settings: back to the PIN prompt, in the same tab.
+    wait_for_text(page, "Įveskite PIN kodą.")
+    # One session is the most here: a second tab is told so, and gets no process.
+    second = open_page(browser, served.url)
+    assert "Too many sessions" in second.content()
