@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-data
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint bench install browser clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +22,22 @@ lint: install
 	$(BIN)/ruff format --check kiosk screens db tests bench
 	$(BIN)/mypy
 
-test: lint
+# The browser tests drive the system's chromium (Playwright never downloads one here).
+# As root, install it when it is missing; otherwise the tests say why they skip (under
+# CI=true they fail instead).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+test: lint browser
 	$(BIN)/pytest -q -n auto
 
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.live
 	$(BIN)/python -m bench.programme
 
 clean:

@@ -11,11 +11,15 @@ in from any visitor screen (kiosk/scanner.py), and taps on a screen that has jus
 are ignored for a moment, so a shaky double tap cannot skip a step. So does failure
 handling: a worker that fails (the store, the disk, the lock's time-out) is logged and
 covered by a calm "please ask the librarian" screen; the App never ends on its own in
-visitor mode.
+visitor mode. So does knowing when another process changed the data: one watcher per
+process (kiosk/watch.py: file events, polling as the fallback) publishes ``data_changed``,
+which the screens that show shared data subscribe to.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from enum import Enum
@@ -27,12 +31,15 @@ from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.timer import Timer
 
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator
 from kiosk.scanner import SCAN_GAP_S, ScanBuffer, scannable
 from kiosk.services import Services
+from kiosk.watch import DataWatcher
 from screens.librarian import ConsoleScreen, LoginScreen
+from screens.librarian.results import ResultsPane
 from screens.visitor import (
     CheckInScreen,
     MoreTimeScreen,
@@ -83,6 +90,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         librarian_idle_seconds: float | None = None,
         tap_guard_seconds: float = TAP_GUARD_SECONDS,
         scan_gap_seconds: float | None = SCAN_GAP_S,
+        watch_events: bool | None = None,
     ) -> None:
         super().__init__()
         self.services = services
@@ -107,6 +115,12 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         self._scan = ScanBuffer(scan_gap_seconds) if scan_gap_seconds is not None else None
         self._held_keys: list[events.Key] = []
         self._flush_timer: Timer | None = None
+        # Published (no data) whenever the data file changed, from this or another process.
+        self.data_changed: Signal[None] = Signal(self, "data-changed")
+        self.watcher = DataWatcher(
+            services.data_dir, services.maintenance.identity, use_events=watch_events
+        )
+        self._watch_task: asyncio.Task[None] | None = None
 
     # -- language -------------------------------------------------------------------
 
@@ -139,6 +153,23 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         if self.mode == "librarian":
             self._show_login()
         self._idle_timer = self.set_timer(self._idle_limit(), self._idle_expired)
+        # A plain task, not a worker: it never completes, and waiting for the workers to
+        # complete (tests do) must not wait for it.
+        self._watch_task = asyncio.create_task(self._watch_data(), name="data-watch")
+
+    async def on_unmount(self) -> None:
+        self.watcher.stop()  # the watching thread ends now, not at its next wake-up
+        if self._watch_task is not None:
+            self._watch_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch_task
+
+    async def _watch_data(self) -> None:
+        try:
+            async for _ in self.watcher.changes():
+                self.data_changed.publish(None)
+        except Exception as error:  # noqa: BLE001 - the screens keep what they show
+            log.error("data watcher failed: %r", error)
 
     def _back_to_base(self, then: Callable[[], object] | None = None) -> None:
         """Drop every screen above the default one, then run ``then``.
@@ -311,6 +342,12 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
             self._back_to_base(then=self._show_login)  # the console and any dialog over it
         else:
             self.return_to_welcome()
+
+    @on(ResultsPane.Exported)
+    def _deliver_export(self, message: ResultsPane.Exported) -> None:
+        """In a browser the export also comes down to the librarian's own PC as a download."""
+        if self.is_web:
+            self.deliver_binary(Path(message.path))
 
     @on(LoginScreen.QuitRequested)
     def _quit(self) -> None:

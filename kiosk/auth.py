@@ -1,7 +1,8 @@
 """The librarian PIN: a salted scrypt hash (never the PIN) and growing lock-outs per place.
 
 A place is where a PIN is typed: the visitor kiosk's hidden gesture ("kiosk"), one
-console ("console:<host>:<pid>"), one browser client (its address), the command line
+console ("console:<host>:<pid>"), one browser client ("web:<address>" for the console,
+"web-kiosk:<address>" for the kiosk served to a browser), the command line
 ("cli:<host>"). Each place has its own counter, so wrong guesses at the public kiosk
 can never lock the librarian out of a console elsewhere.
 """
@@ -53,8 +54,18 @@ def check_place(place: str) -> str:
     return place
 
 
+# Set by ``kiosk serve`` for the App process of each browser tab: the client's address.
+WEB_CLIENT_ENV = "KIOSK_WEB_CLIENT"
+
+
 def place_for_mode(mode: str) -> str:
-    """The place of the App's PIN prompt: the visitor kiosk, or this console process."""
+    """The place of the App's PIN prompt: the visitor kiosk, this console process, or the
+    browser client this process serves (the kiosk's and the console's counted apart, so a
+    guessing visitor never locks out a desk on the same address, e.g. behind one proxy)."""
+    client = os.environ.get(WEB_CLIENT_ENV, "").strip()
+    if client:
+        prefix = "web-kiosk" if mode == "visitor" else "web"
+        return check_place(f"{prefix}:{client}"[:PLACE_MAX])
     if mode == "visitor":
         return "kiosk"
     return f"console:{socket.gethostname()}:{os.getpid()}"

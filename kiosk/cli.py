@@ -84,6 +84,12 @@ def _days(text: str) -> int:
     return days
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port (1-65535): {text[:40]!r}")
+    return int(text)
+
+
 def _lang(text: str) -> str:
     if not re.fullmatch(r"[a-z]{2,3}", text):
         raise argparse.ArgumentTypeError(f"not a language code such as lt or en: {text[:40]!r}")
@@ -169,6 +175,21 @@ def cmd_librarian(services: Services, args: argparse.Namespace) -> int:
     from kiosk.app import run_app
 
     return run_app(services, mode="librarian")
+
+
+def cmd_serve(services: Services, args: argparse.Namespace) -> int:
+    from kiosk.serve import ServeOptions, serve
+
+    options = ServeOptions(
+        data_dir=services.data_dir.resolve(),
+        kiosk=args.kiosk,
+        host=args.host,
+        port=args.port,
+        public_url=args.public_url,
+        behind_proxy=args.behind_proxy,
+        allow_hosts=args.allow_host,
+    )
+    return serve(options, lambda: services.booking.settings().web_max_sessions)
 
 
 def cmd_demo(services: Services, args: argparse.Namespace) -> int:
@@ -525,6 +546,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("run", cmd_run, "the visitor kiosk (default)")
     add("librarian", cmd_librarian, "the librarian console")
+    sp = add("serve", cmd_serve, "the librarian console (or --kiosk: the kiosk) in a browser")
+    sp.add_argument("--kiosk", action="store_true", help="serve the visitor kiosk instead")
+    sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sp.add_argument("--port", type=_port, default=8080, help="port (default 8080)")
+    sp.add_argument("--public-url", help="the address browsers use, e.g. https://kiosk.lan")
+    sp.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="a reverse proxy on this host: take the client's address from X-Forwarded-For",
+    )
+    sp.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another host name browsers use for this server (repeatable)",
+    )
     add("demo", cmd_demo, "seed demo data if the data dir is empty, then run the kiosk")
     add("seed-demo", cmd_seed_demo, "only seed the demo data")
     sp = add(

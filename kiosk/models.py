@@ -140,6 +140,9 @@ class Settings(_Record):
     # time?" countdown appear (a senior photographs it, copies the code, asks for help).
     ticket_idle_seconds: int = 300
     librarian_idle_seconds: int = 300
+    # Browser sessions `kiosk serve` runs at once (each tab is one App process, ~55-70 MB):
+    # a stuck or forgotten browser cannot fill the memory.
+    web_max_sessions: int = 4
     backups_keep: int = 10
     cancel_cutoff_hours: int = 2  # a visitor cancels at the kiosk until this long before
     waitlist_days: int = 30  # a waiting-list entry (a name, a phone) is erased after this

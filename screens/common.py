@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, Protocol, TypeVar, run
 from rich.text import Text
 from textual import work
 from textual.content import Content
+from textual.signal import Signal
 from textual.widget import Widget
 from textual.worker import Worker
 
@@ -60,6 +61,7 @@ class KioskHost(Protocol):
     services: Services
     mode: str  # "visitor" (the kiosk) or "librarian" (a console): the place of entry
     console_lang: str  # the console's language, chosen at the PIN prompt
+    data_changed: Signal[None]  # published when the data file changed, from any process
 
     @property
     def t(self) -> Translator:

@@ -53,6 +53,7 @@ NUMBERS: list[tuple[str, int, int]] = [
     ("ticket_return_seconds", 10, 600),
     ("ticket_idle_seconds", 60, 1800),
     ("librarian_idle_seconds", 30, 3600),
+    ("web_max_sessions", 1, 20),
     ("backups_keep", 1, 100),
 ]
 

@@ -27,7 +27,7 @@ from kiosk.printing import print_configured, printer_configured
 from kiosk.ticket_content import TicketContent
 from kiosk.tickets import qr_matrix
 from kiosk.validation import NAME_MAX, clean_name, display_phone, normalize_phone
-from screens.common import error_text, plain, safe_text, services_of, store_work
+from screens.common import error_text, host, plain, safe_text, services_of, store_work
 from screens.visitor.common import (
     TALL_ROWS,
     Draft,
@@ -132,6 +132,7 @@ class TimeScreen(VisitorScreen):
         days: int
         scouts: dict[str, str]
         retention_days: int
+        live: bool = False  # re-read because the data changed: keep the page and the focus
 
     def __init__(self, draft: Draft) -> None:
         super().__init__()
@@ -156,6 +157,8 @@ class TimeScreen(VisitorScreen):
         self.query_one("#time-notice").display = False
         self.query_one("#time-first").display = False
         self._load()
+        # Another kiosk or the desk booked or freed a time: show the times as they are now.
+        host(self).data_changed.subscribe(self, lambda _: self._load(live=True))
 
     @on(Button.Pressed, "#time-waitlist")
     def _waitlist(self) -> None:
@@ -172,7 +175,7 @@ class TimeScreen(VisitorScreen):
         self._load()
 
     @store_work(group="slots")
-    def _load(self) -> None:
+    def _load(self, live: bool = False) -> None:
         booking = services_of(self).booking
         # E-scouts who speak the visitor's language (all, with a note, when none does).
         slots = booking.free_slots(self.draft.topic.slug, language=self.t.lang)
@@ -180,7 +183,12 @@ class TimeScreen(VisitorScreen):
         settings = booking.settings()
         self.post_message(
             self.Loaded(
-                slots, booking.now().date(), settings.horizon_days, scouts, settings.retention_days
+                slots,
+                booking.now().date(),
+                settings.horizon_days,
+                scouts,
+                settings.retention_days,
+                live,
             )
         )
 
@@ -222,6 +230,7 @@ class TimeScreen(VisitorScreen):
             ),
         )
         first.display = True
+        page = days_box.page
         await days_box.set_items(
             SlotButton(
                 s,
@@ -232,6 +241,9 @@ class TimeScreen(VisitorScreen):
             )
             for index, s in enumerate(message.slots)
         )
+        if message.live:
+            days_box.page = min(page, days_box.page_count - 1)
+            return
         first.focus()
         self.query_one("#v-body").scroll_home(animate=False)
 

@@ -229,18 +229,28 @@ async def test_two_consoles_share_one_data_dir(demo: Services, data_dir: Path) -
         assert "Atšaukta" in table_rows(app)[0][3]
 
 
-async def test_poll_timer_picks_up_changes(demo: Services) -> None:
+async def test_file_events_pick_up_changes(demo: Services, data_dir: Path) -> None:
     set_pin(demo)
+    other = build_services(data_dir, FixedClock(NOW))  # as another process would
     app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         await console(pilot)
-        put_booking(demo, code="POLL01", start=NOW + timedelta(hours=3))
-        for _ in range(100):  # the 2 s interval, waited for by pausing
-            await pilot.pause(0.05)
-            if table_rows(app):
-                break
-        await settle(pilot)
+        assert app.watcher.mode == "events"
+        put_booking(other, code="POLL01", start=NOW + timedelta(hours=3))
+        await wait_until(pilot, lambda: bool(table_rows(app)), limit=5)
         assert [r[1] for r in table_rows(app)] == ["POLL01"]
+
+
+async def test_polling_is_the_fallback(demo: Services, data_dir: Path) -> None:
+    set_pin(demo)
+    other = build_services(data_dir, FixedClock(NOW))
+    app = make_console(demo, watch_events=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await console(pilot)
+        assert app.watcher.mode == "polling"
+        put_booking(other, code="POLL02", start=NOW + timedelta(hours=3))
+        await wait_until(pilot, lambda: bool(table_rows(app)), limit=10)
+        assert [r[1] for r in table_rows(app)] == ["POLL02"]
 
 
 async def test_new_scout_with_weekly_time_and_warning(demo: Services) -> None:

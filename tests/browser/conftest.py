@@ -1,0 +1,219 @@
+"""Browser tests: `kiosk serve` on a free loopback port, driven by Debian's chromium.
+
+Playwright's sync API, one browser per test module (each pytest-xdist worker has its own);
+nothing is downloaded: the browser is the system's /usr/bin/chromium. The page's terminal
+is read from xterm.js's own buffer (textual-serve's script is served to the test browser
+with one line added that makes its terminal reachable), and clicked by cell.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.clock import FixedClock
+from kiosk.seed import seed_demo
+from kiosk.services import Services, build_services
+from tests.conftest import NOW, set_pin
+
+CHROMIUM = os.environ.get("KIOSK_TEST_CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags chromium waits on a network that is not there.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 30_000
+# Where textual.js makes its terminal object; the test's copy also keeps it on window.
+EXPOSE = ("const t=new w(e,{ping:r});", "const t=new w(e,{ping:r});window.kioskTerminal=t;")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def _browser_missing() -> str | None:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is missing (make test installs it with apt-get as root)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    missing = _browser_missing()
+    if missing:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"browser tests must run under CI: {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Served:
+    """A `kiosk serve` process on a loopback port, and its data dir."""
+
+    def __init__(self, data_dir: Path, *args: str) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "KIOSK_NOW": NOW.isoformat()}
+        env.pop("COLUMNS", None)
+        env.pop("LINES", None)
+        self.log = data_dir.parent / f"serve-{self.port}.log"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), "serve"]
+            + ["--port", str(self.port), *args],
+            env=env,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its App processes end with it
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kiosk serve ended: {self.log.read_text()}")
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("kiosk serve did not start listening")
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "KIOSK_NOW": NOW.isoformat()}
+        return subprocess.run(
+            [sys.executable, "-m", "kiosk", "--data-dir", str(self.data_dir), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Services:
+    """Demo data with the PIN set, on the fixed test day."""
+    services = build_services(tmp_path / "data", FixedClock(NOW))
+    seed_demo(services.store, services.clock)
+    set_pin(services)
+    return services
+
+
+@pytest.fixture
+def serve(library: Services) -> Iterator[Callable[..., Served]]:
+    started: list[Served] = []
+
+    def start(*args: str) -> Served:
+        served = Served(library.data_dir, *args)
+        started.append(served)
+        return served
+
+    yield start
+    for served in started:
+        served.stop()
+
+
+# -- the page --------------------------------------------------------------------------
+
+
+def open_page(browser: Any, url: str, **context: Any) -> Any:
+    """A fresh browser context at ``url`` whose terminal the test can read."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, **context)
+    ctx.set_default_timeout(TIMEOUT_MS)
+    page = ctx.new_page()
+
+    def expose(route: Any) -> None:
+        response = route.fetch()
+        body = response.text()
+        assert EXPOSE[0] in body, "textual.js changed: update EXPOSE in tests/browser"
+        route.fulfill(response=response, body=body.replace(*EXPOSE))
+
+    page.route(re.compile(r".*/static/js/textual\.js$"), expose)
+    page.goto(url)
+    return page
+
+
+SCREEN_JS = """() => {
+  const t = window.kioskTerminal && window.kioskTerminal.terminal;
+  if (!t) return [];
+  const buffer = t.buffer.active, rows = [];
+  for (let y = 0; y < t.rows; y++) {
+    const line = buffer.getLine(y);
+    rows.push(line ? line.translateToString(true) : "");
+  }
+  return rows;
+}"""
+
+
+def screen(page: Any) -> list[str]:
+    rows: list[str] = page.evaluate(SCREEN_JS)
+    return rows
+
+
+def wait_for_text(page: Any, text: str, timeout_ms: int = TIMEOUT_MS) -> None:
+    """Wait until ``text`` is on the screen (the terminal redraws as the App does)."""
+    script = f"() => ({SCREEN_JS})().some(row => row.includes({text!r}))"
+    try:
+        page.wait_for_function(script, timeout=timeout_ms)
+    except Exception as error:
+        raise AssertionError(f"{text!r} never showed:\n" + "\n".join(screen(page))) from error
+
+
+def click_text(page: Any, text: str, nth: int = 0) -> None:
+    """Click the middle of the ``nth`` place ``text`` is shown, as a finger or mouse would."""
+    wait_for_text(page, text)
+    hits = [(y, row.index(text)) for y, row in enumerate(screen(page)) if text in row]
+    y, x = hits[nth]
+    click_cell(page, x + len(text) // 2, y)
+
+
+def click_cell(page: Any, x: int, y: int) -> None:
+    box = page.locator(".xterm-screen").bounding_box()
+    cols, rows = page.evaluate(
+        "() => [window.kioskTerminal.terminal.cols, window.kioskTerminal.terminal.rows]"
+    )
+    width, height = box["width"] / cols, box["height"] / rows
+    page.mouse.click(box["x"] + (x + 0.5) * width, box["y"] + (y + 0.5) * height)
+
+
+def type_keys(page: Any, text: str) -> None:
+    page.keyboard.type(text)

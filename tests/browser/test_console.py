@@ -1,0 +1,106 @@
+"""The librarian console in a browser: log in, check in, live updates, CSV download."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from kiosk.services import Services
+from tests.browser.conftest import (
+    Served,
+    click_text,
+    open_page,
+    type_keys,
+    wait_for_text,
+)
+from tests.conftest import NOW, PIN, put_booking
+
+WRONG = "0000" if PIN != "0000" else "1111"
+
+
+def log_in(page: Any) -> None:
+    click_text(page, "Įveskite PIN")  # the terminal takes the keys once clicked
+    type_keys(page, PIN)
+    page.keyboard.press("Enter")
+    wait_for_text(page, "Šiandien")
+
+
+def test_console_in_a_browser(
+    browser: Any, serve: Callable[..., Served], library: Services
+) -> None:
+    put_booking(library, code="ATVYKA", start=NOW + timedelta(hours=1), name="Aldona")
+    served = serve()
+    page = open_page(browser, served.url, accept_downloads=True)
+    log_in(page)
+
+    # Check a visitor in by clicks: her row, then the button.
+    click_text(page, "ATVYKA")
+    click_text(page, "Atvyko (i)")
+    wait_for_text(page, "✓ Atvyko")
+    assert library.booking.lookup("ATVYKA").status == "checked_in"
+
+    # A booking made by another process (the CLI) shows up without a reload.
+    slots = json.loads(
+        served.cli("slots", "--topic", "e-banking", "--date", "2026-11-24", "--days", "1").stdout
+    )
+    booked = served.cli(
+        "book", "--topic", "e-banking", "--start", slots[-1]["start"], "--name", "Kazimiera"
+    )
+    assert booked.returncode == 0, booked.stderr
+    wait_for_text(page, json.loads(booked.stdout)["code"], timeout_ms=10_000)
+    wait_for_text(page, "Kazimiera")
+
+    # Results: the CSV comes down as the browser's download.
+    click_text(page, "Rezultatai")
+    with page.expect_download() as download_info:
+        click_text(page, "Eksportuoti CSV")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    text = Path(download.path()).read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["section", "key", "label", "count", "percent"]
+    assert len(rows) > 1
+
+
+def test_wrong_pins_lock_out_that_client_only(
+    browser: Any, serve: Callable[..., Served], library: Services
+) -> None:
+    # Behind a reverse proxy on this host, the client is who the proxy says it was.
+    served = serve("--behind-proxy")
+    guesser = open_page(browser, served.url, extra_http_headers={"X-Forwarded-For": "192.0.2.10"})
+    click_text(guesser, "Įveskite PIN")
+    for left in (4, 3, 2, 1):
+        type_keys(guesser, WRONG)
+        guesser.keyboard.press("Enter")
+        wait_for_text(guesser, f"Liko bandymų: {left}.")
+    type_keys(guesser, WRONG)
+    guesser.keyboard.press("Enter")
+    wait_for_text(guesser, "Per daug neteisingų bandymų")
+
+    desk = open_page(browser, served.url, extra_http_headers={"X-Forwarded-For": "192.0.2.20"})
+    log_in(desk)
+
+    with library.store.snapshot() as tx:
+        places = {str(doc.get("place")) for doc in tx.all("auth")}
+    assert "web:192.0.2.10" in places and not any("192.0.2.20" in p for p in places)
+
+
+def test_a_quiet_session_logs_out_and_a_full_server_says_so(
+    browser: Any, serve: Callable[..., Served], library: Services
+) -> None:
+    settings = library.booking.settings()
+    library.catalog.save_settings(replace(settings, librarian_idle_seconds=2, web_max_sessions=1))
+    served = serve()
+    page = open_page(browser, served.url)
+    log_in(page)
+    # The idle time in Settings: back to the PIN prompt, in the same tab.
+    wait_for_text(page, "Įveskite PIN kodą.")
+    # One session is the most here: a second tab is told so, and gets no process.
+    second = open_page(browser, served.url)
+    assert "Too many sessions" in second.content()

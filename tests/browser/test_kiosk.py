@@ -1,0 +1,86 @@
+"""The visitor kiosk in a browser (`kiosk serve --kiosk`): booking by clicks, the lock-down."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import zxingcpp
+from PIL import Image
+
+from kiosk.services import Services
+from tests.browser.conftest import (
+    Served,
+    click_cell,
+    click_text,
+    open_page,
+    screen,
+    wait_for_text,
+)
+
+
+def test_book_by_clicks_and_scan_the_ticket(
+    browser: Any, serve: Callable[..., Served], library: Services
+) -> None:
+    served = serve("--kiosk")
+    page = open_page(browser, served.url)
+    click_text(page, "Užsiregistruoti konsultacijai")
+    click_text(page, "Išmanusis telefonas")
+    click_text(page, "Pirmas laisvas laikas")
+    wait_for_text(page, "Vardas (būtina)")
+    for key in "ONA":  # the on-screen keyboard, tapped
+        click_key(page, key)
+    wait_for_text(page, "Ona ")
+    click_text(page, "Toliau ▶")
+    wait_for_text(page, "Ar viskas teisinga?")
+    click_text(page, "Patvirtinti")
+    wait_for_text(page, "Registracija patvirtinta.")
+    wait_for_text(page, "▀▀▀")  # the QR code is drawn
+
+    shown = "".join(screen(page)).replace(" ", "")
+    image = Image.open(io.BytesIO(page.screenshot()))
+    tokens = [r.text for r in zxingcpp.read_barcodes(image)]
+    assert len(tokens) == 1, tokens
+    checked = json.loads(served.cli("check-in", tokens[0]).stdout)
+    assert checked["result"] == "ok"
+    assert checked["code"] in shown  # the QR carries the token of the ticket on the screen
+    assert library.booking.lookup(checked["code"]).name == "Ona"
+
+
+def click_key(page: Any, label: str) -> None:
+    """Tap an on-screen keyboard key: its label alone between spaces, lowest on the screen."""
+    rows = screen(page)
+    for y in range(len(rows) - 1, -1, -1):
+        match = re.search(rf"(?<=  ){re.escape(label)}(?=  )", rows[y])
+        if match:
+            click_cell(page, match.start(), y)
+            return
+    raise AssertionError(f"no key {label!r} on the screen")
+
+
+def test_the_browser_kiosk_keeps_its_lock_down(
+    browser: Any, serve: Callable[..., Served], library: Services
+) -> None:
+    served = serve("--kiosk")
+    page = open_page(browser, served.url)
+    click_text(page, "Užsiregistruoti konsultacijai")
+    wait_for_text(page, "Kuo galime padėti?")
+    # No context menu, no text selection, no ctrl+wheel zoom: the page eats them.
+    eaten = page.evaluate(
+        """() => ["contextmenu", "selectstart", "dragstart"].map(type => {
+            const event = new MouseEvent(type, {bubbles: true, cancelable: true});
+            return !document.querySelector(".xterm-screen").dispatchEvent(event);
+        })"""
+    )
+    assert eaten == [True, True, True]
+    # Keys that end or leave a terminal app do nothing here either.
+    for key in ("Control+q", "Control+c", "Control+w", "Alt+F4", "Control+l"):
+        page.keyboard.press(key)
+    wait_for_text(page, "Kuo galime padėti?")
+    assert served.process.poll() is None
+    # The librarian's gesture still asks for the PIN.
+    page.keyboard.press("F12")
+    wait_for_text(page, "Bibliotekininko prisijungimas")
