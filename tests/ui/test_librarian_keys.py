@@ -33,7 +33,7 @@ FIELDS = {
     "scouts": ["DataTable"],
     "topics": ["DataTable"],
     "activity": ["DataTable"],
-    "results": ["Input"],
+    "results": ["Input", "DataTable"],
     "settings": ["Input", "DataTable"],
     "privacy": ["DataTable"],
 }
