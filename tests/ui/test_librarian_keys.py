@@ -34,8 +34,10 @@ FIELDS = {
     "topics": ["DataTable"],
     "activity": ["DataTable"],
     "results": ["Input", "DataTable"],
-    "settings": ["Input", "DataTable"],
+    "settings": ["Input", "Select", "DataTable"],
     "privacy": ["DataTable"],
+    "waitlist": ["DataTable"],
+    "places": ["DataTable"],
 }
 # A run of 50 tab keys may add caches and first-time layouts; a tab cycle grew by hundreds.
 MEMORY_SLACK_BYTES = 40 * 2**20
