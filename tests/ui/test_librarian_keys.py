@@ -36,6 +36,7 @@ FIELDS = {
     "results": ["Input"],
     "settings": ["Input", "DataTable"],
     "privacy": ["DataTable"],
+    "waitlist": ["DataTable"],
 }
 # A run of 50 tab keys may add caches and first-time layouts; a tab cycle grew by hundreds.
 MEMORY_SLACK_BYTES = 40 * 2**20
