@@ -68,7 +68,7 @@ async def test_book_by_taps_with_the_onscreen_keyboard(demo: Services) -> None:
         assert isinstance(app.screen, ConfirmBookingScreen)
         confirm_text = screen_text(app)
         assert "Rūta" in confirm_text and chosen.slot.place in confirm_text
-        assert "+37061234567" in confirm_text
+        assert "+370 612 34567" in confirm_text  # grouped for reading
         await click(pilot, "#confirm-ok")
         ticket_screen = app.screen
         assert isinstance(ticket_screen, TicketScreen)
@@ -182,7 +182,7 @@ async def test_validation_errors_next_to_the_fields(demo: Services) -> None:
         await click(pilot, "#details-next")
         assert isinstance(app.screen, DetailsScreen)
         assert not app.screen.query_one("#name-error").display
-        assert "Lietuvos telefono" in text_of(app, "#phone-error")
+        assert "Įrašykite telefono numerį" in text_of(app, "#phone-error")
         assert app.screen.query_one("#phone", Input).has_class("-invalid")
 
 
