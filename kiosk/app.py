@@ -158,6 +158,10 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         self._watch_task = asyncio.create_task(self._watch_data(), name="data-watch")
 
     async def on_unmount(self) -> None:
+        # No idle timer may fire while the watcher winds down: the screens are gone.
+        if self._idle_timer is not None:
+            self._idle_timer.stop()
+            self._idle_timer = None
         self.watcher.stop()  # the watching thread ends now, not at its next wake-up
         if self._watch_task is not None:
             self._watch_task.cancel()
@@ -285,6 +289,8 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         self._idle_timer = self.set_timer(self._idle_limit(), self._idle_expired)
 
     def _idle_expired(self) -> None:
+        if not self.screen_stack:  # the App is closing
+            return
         if self.librarian_active:
             self.librarian_logout()
             return
