@@ -182,7 +182,7 @@ async def test_validation_errors_next_to_the_fields(demo: Services) -> None:
         await click(pilot, "#details-next")
         assert isinstance(app.screen, DetailsScreen)
         assert not app.screen.query_one("#name-error").display
-        assert "Įrašykite telefono numerį" in text_of(app, "#phone-error")
+        assert "Įrašykite telefoną" in text_of(app, "#phone-error")
         assert app.screen.query_one("#phone", Input).has_class("-invalid")
 
 
