@@ -120,6 +120,7 @@ class CheckIn:
 
     result: VerifyResult
     booking: Booking | None = None
+    opens_at: datetime | None = None  # with TOO_EARLY: when the visitor may check in
 
     @property
     def ok(self) -> bool:
@@ -528,6 +529,13 @@ class BookingService:
             return CheckIn(VerifyResult.ALREADY_CHECKED_IN, booking)
         if state in (BookingStatus.DONE, BookingStatus.NO_SHOW):
             return CheckIn(VerifyResult.ALREADY_CLOSED, booking)
-        if booking.starts.date() != self.now().date():
+        now = self.now()
+        if booking.starts.date() != now.date():
             return CheckIn(VerifyResult.NOT_TODAY, booking)
+        # The window: from ``checkin_before_minutes`` before the start until the end.
+        opens = booking.starts - timedelta(minutes=load_settings(tx).checkin_before_minutes)
+        if now < opens:
+            return CheckIn(VerifyResult.TOO_EARLY, booking, opens_at=opens)
+        if now >= booking.ends:
+            return CheckIn(VerifyResult.TOO_LATE, booking)
         return CheckIn(VerifyResult.OK, booking)
