@@ -8,6 +8,8 @@ found help; the record is dropped then too, so the table never grows.
 
 from __future__ import annotations
 
+import os
+import socket
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -20,6 +22,12 @@ from kiosk.errors import NotFound
 HELP_CALLS = "help_calls"
 EXPIRE_MINUTES = 30
 KIOSK_NAME_MAX = 80
+
+
+def kiosk_name() -> str:
+    """This kiosk's name in a help call: ``KIOSK_NAME`` if set (e.g. "Kiosk at the entrance"),
+    else the computer's name."""
+    return os.environ.get("KIOSK_NAME", "").strip() or socket.gethostname()
 
 
 @dataclass(frozen=True)

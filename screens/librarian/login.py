@@ -66,7 +66,11 @@ class LoginScreen(ModalScreen[bool]):
 
     @on(NoPinSet)
     def _no_pin_set(self) -> None:
-        self._say(t("lib.login.no_pin"), error=True)
+        self._say(self._no_pin_text(), error=True)
+
+    def _no_pin_text(self) -> str:
+        # At the kiosk anyone may open this prompt: name no command they cannot run there.
+        return t("lib.login.no_pin") if self.standalone else t("lib.login.no_pin_kiosk")
 
     def _say(self, text: str, error: bool = False) -> None:
         status = self.query_one("#login-status", Static)
@@ -97,7 +101,7 @@ class LoginScreen(ModalScreen[bool]):
             self.dismiss(True)
             return
         if result.no_pin_set:
-            self._say(t("lib.login.no_pin"), error=True)
+            self._say(self._no_pin_text(), error=True)
         elif result.locked_until is not None:
             self._lock(result)
         else:

@@ -27,6 +27,14 @@ from screens.common import error_text, plain, safe_text, services_of, store_work
 from screens.visitor.common import Draft, TypingScreen, VisitorScreen, pager, when_text
 from screens.widgets import OnScreenKeyboard, Pager, QRCode
 
+
+def grouped_phone(phone: str) -> str:
+    """A stored phone as people read it: ``+37061234567`` -> ``+370 612 34567``."""
+    if phone.startswith("+370") and len(phone) == 12:
+        return f"{phone[:4]} {phone[4:7]} {phone[7:]}"
+    return phone
+
+
 # -- 2. Topic -------------------------------------------------------------------------
 
 
@@ -278,11 +286,24 @@ class DetailsScreen(TypingScreen):
     def _capitalise(self, field: Input) -> bool:
         return field.id == "name"
 
-    @on(Input.Submitted, "#name")
-    def _name_done(self) -> None:
-        self.query_one("#phone", Input).focus()
+    @dataclass
+    class Checked(Message):
+        """The visitor may book (``error`` is None) or holds as many bookings as allowed."""
 
-    @on(Input.Submitted, "#phone")
+        name: str
+        phone: str
+        error: KioskError | None
+
+    @on(Input.Changed, "#name, #phone")
+    def _typing(self, event: Input.Changed) -> None:
+        """The visitor is fixing it: the error about this field is stale."""
+        field = event.input.id or ""
+        if self.query_one(f"#{field}-error").display:
+            self._show_error(field, None)
+
+    # Enter in either field is the same as Continue: the phone is optional, and the visitor
+    # who typed a name and pressed Enter meant to go on.
+    @on(Input.Submitted, "#name, #phone")
     @on(Button.Pressed, "#details-next")
     def action_next(self) -> None:
         name_field = self.query_one("#name", Input)
@@ -304,11 +325,31 @@ class DetailsScreen(TypingScreen):
         if self.query_one("#phone-error").display:
             phone_field.focus()
             return
-        self.draft.name = name
-        self.draft.phone = phone or ""
+        self.query_one("#details-next", Button).disabled = True
+        self._check_room(name, phone or "")
+
+    @store_work(group="details-room")
+    def _check_room(self, name: str, phone: str) -> None:
+        try:
+            services_of(self).booking.check_room(name, phone or None)
+        except KioskError as exc:
+            self.post_message(self.Checked(name, phone, exc))
+            return
+        self.post_message(self.Checked(name, phone, None))
+
+    @on(Checked)
+    def _checked(self, message: Checked) -> None:
+        self.query_one("#details-next", Button).disabled = False
+        if message.error is not None:
+            # Said now, not after the visitor has confirmed everything.
+            self._show_error("name", message.error)
+            self.query_one("#name", Input).focus()
+            return
+        self.draft.name = message.name
+        self.draft.phone = message.phone
         self.app.push_screen(ConfirmBookingScreen(self.draft))
 
-    def _show_error(self, field: str, exc: ValidationError | None) -> None:
+    def _show_error(self, field: str, exc: KioskError | None) -> None:
         box = self.query_one(f"#{field}-error", Static)
         box.display = exc is not None
         if exc is not None:
@@ -358,7 +399,7 @@ class ConfirmBookingScreen(VisitorScreen):
             ("v.confirm.name", self.draft.name),
         ]
         if self.draft.phone:
-            rows.append(("v.confirm.phone", self.draft.phone))
+            rows.append(("v.confirm.phone", grouped_phone(self.draft.phone)))
         yield Static(plain(t("v.confirm.intro")), classes="v-intro")
         with Vertical(id="confirm-summary", classes="v-card"):
             for key, value in rows:
@@ -366,6 +407,7 @@ class ConfirmBookingScreen(VisitorScreen):
                     yield Static(plain(t(key)), classes="v-row-label")
                     yield Static(plain(value), classes="v-row-value", id=key.replace(".", "-"))
         yield Static(id="confirm-status", classes="v-notice")
+        # One way to change: the bar's "Keisti" (Back) goes to the details.
         with Horizontal(classes="v-actions"):
             yield Button(
                 plain("\u2714 " + t("v.confirm.ok")),
@@ -373,17 +415,10 @@ class ConfirmBookingScreen(VisitorScreen):
                 variant="primary",
                 classes="v-big",
             )
-            yield Button(
-                plain("\u270e " + t("v.confirm.change")), id="confirm-change", classes="v-big"
-            )
 
     def on_mount(self) -> None:
         self.query_one("#confirm-status").display = False
         self.query_one("#confirm-ok", Button).focus()
-
-    @on(Button.Pressed, "#confirm-change")
-    def _change(self) -> None:
-        self.action_back()
 
     @on(Button.Pressed, "#confirm-ok")
     def _confirm(self) -> None:

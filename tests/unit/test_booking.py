@@ -67,6 +67,17 @@ def test_visitor_limit_counts_future_open_bookings_of_same_name_and_phone(demo: 
     demo.booking.book("e-banking", slots[2].start, "Ona", "+37061234568")
 
 
+def test_the_limit_can_be_checked_before_a_time_is_confirmed(demo: Services) -> None:
+    slots = demo.booking.free_slots("e-banking")
+    demo.booking.check_room("Ona", "861234567")  # room for one more: no refusal
+    demo.booking.book("e-banking", slots[0].start, "Ona", "861234567")
+    demo.booking.book("e-banking", slots[1].start, "Ona", "861234567")
+    with pytest.raises(Conflict) as info:
+        demo.booking.check_room(" ona ", "+370 612 34567")
+    assert info.value.code == "too_many_bookings"
+    demo.booking.check_room("Ona", None)  # without the phone: another visitor
+
+
 def test_refusals_for_bad_input(demo: Services) -> None:
     slot = demo.booking.free_slots("email")[0]
     with pytest.raises(ValidationError):
@@ -135,6 +146,13 @@ def test_check_in_opens_an_hour_before_the_start_and_closes_at_the_end(demo: Ser
     assert demo.booking.check_in(code).result is VerifyResult.TOO_LATE
     demo.clock.current = opens
     assert demo.booking.check_in(code).ok
+
+
+def test_the_librarian_checks_in_outside_the_window(demo: Services) -> None:
+    slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
+    code = demo.booking.book("e-banking", slot.start, "Ona").booking.code
+    assert demo.booking.check_in(code).result is VerifyResult.TOO_EARLY
+    assert demo.booking.check_in(code, anytime=True).ok
 
 
 def test_the_check_in_window_is_a_setting(demo: Services) -> None:
