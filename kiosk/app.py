@@ -21,17 +21,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from time import monotonic
 from typing import Any, Literal
 
+import rich._wrap
+import textual._wrap
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.theme import Theme
 from textual.timer import Timer
 
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator
@@ -55,6 +59,53 @@ Mode = Literal["visitor", "librarian"]
 
 # Taps on a visitor screen this soon after it appeared are the rest of a shaky double tap.
 TAP_GUARD_SECONDS = 0.35
+
+
+# The kiosk's colours, chosen for the contrast a 75-year-old needs (tests/ui/test_contrast.py
+# measures them): text at least 7:1 on what it sits on, the edge of every tappable thing at
+# least 3:1 against its surroundings, and a focus ring at least 3:1 from the unfocused edge.
+KIOSK_THEME = Theme(
+    name="kiosk",
+    primary="#1f4e8c",  # title bars and primary buttons: white on it is 7.6:1
+    secondary="#2f5d7c",
+    accent="#4a80c0",
+    warning="#ffcf5c",
+    error="#b43c3c",
+    success="#3f8f55",
+    foreground="#f3f6f9",
+    background="#0e1621",
+    surface="#1a2634",
+    panel="#223246",
+    dark=True,
+    variables={
+        "kiosk-edge": "#62758a",  # the edge of a button, key or field: 3.8:1 on the background
+        "kiosk-edge-primary": "#4a80c0",
+        "kiosk-edge-error": "#c25b5b",
+        "kiosk-focus": "#ffdf6b",  # the focus ring: 3.6:1 against the plain edge
+        "kiosk-muted": "#c9d3dd",  # secondary text, still 10:1
+        "kiosk-placeholder": "#b9c4cf",  # an example in an empty field (italic), 8.6:1
+        "kiosk-error-fill": "#7a1e1e",
+        "kiosk-text-error": "#ffb0b0",
+        "kiosk-text-warning": "#ffd98a",
+        "kiosk-text-ok": "#a6f0b5",
+        "kiosk-bar": "#152030",
+        "block-cursor-text-style": "bold",
+    },
+)
+
+
+def keep_no_break_spaces() -> None:
+    """Make word wrap treat U+00A0 as part of a word, as typography expects.
+
+    Rich's and Textual's wrap split at any ``\\s``, which includes the no-break space that
+    kiosk.i18n.no_break puts inside "30 d." and "e. paslaugos". textual is pinned exactly;
+    tests/ui/test_wording.py checks that this still holds.
+    """
+    rich._wrap.re_word = re.compile(r"[^\S\u00a0]*[\S\u00a0]+[^\S\u00a0]*")
+    textual._wrap.re_chunk = re.compile(r"[\S\u00a0]+[^\S\u00a0]*|[^\S\u00a0]+")
+
+
+keep_no_break_spaces()
 
 
 class ExitReason(Enum):
@@ -93,6 +144,8 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         watch_events: bool | None = None,
     ) -> None:
         super().__init__()
+        self.register_theme(KIOSK_THEME)
+        self.theme = KIOSK_THEME.name
         self.services = services
         self.mode: Mode = mode
         settings = services.booking.settings()
@@ -289,8 +342,8 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         self._idle_timer = self.set_timer(self._idle_limit(), self._idle_expired)
 
     def _idle_expired(self) -> None:
-        if not self.screen_stack:  # the App is closing
-            return
+        if not self.screen_stack:
+            return  # the App is closing: a timer that fires now has nothing to act on
         if self.librarian_active:
             self.librarian_logout()
             return

@@ -120,6 +120,27 @@ def _booking_by_code(tx: Tx, code: str) -> Booking:
     return Booking.from_dict(doc)
 
 
+def _held(tx: Tx, key: tuple[str, str], now: datetime) -> list[dict[str, Any]]:
+    """The open future bookings of the visitor with this ``visitor_key``."""
+    return [
+        d
+        for d in tx.bookings_ending_after(now)
+        if d["status"] in OPEN_STATUSES
+        and (d.get("phone") or "") == key[1]  # cheap test first
+        and visitor_key(d["name"], d.get("phone")) == key
+        and datetime.fromisoformat(d["start"]) > now
+    ]
+
+
+def _require_room(holding: int, settings: Settings) -> None:
+    if holding >= settings.max_future_bookings:
+        raise Conflict(
+            "too_many_bookings",
+            f"this visitor already holds {holding} future bookings "
+            f"(at most {settings.max_future_bookings})",
+        )
+
+
 @dataclass(frozen=True)
 class Ticket:
     """A booking just made: the token exists only here, never in the store."""
@@ -134,6 +155,7 @@ class CheckIn:
 
     result: VerifyResult
     booking: Booking | None = None
+    opens_at: datetime | None = None  # with TOO_EARLY: when the visitor may check in
 
     @property
     def ok(self) -> bool:
@@ -276,28 +298,14 @@ class BookingService:
                     "slot_taken",
                     f"the time {start.isoformat()} is not free for topic {topic!r}",
                 )
-            key = visitor_key(clean, phone_norm)
-            held = [
-                d
-                for d in tx.bookings_ending_after(now)
-                if d["status"] in OPEN_STATUSES
-                and (d.get("phone") or "") == key[1]  # cheap test first
-                and visitor_key(d["name"], d.get("phone")) == key
-                and datetime.fromisoformat(d["start"]) > now
-            ]
+            held = _held(tx, visitor_key(clean, phone_norm), now)
             if any(datetime.fromisoformat(d["start"]) == chosen.start for d in held):
                 # One seat a visitor: a group session's second seat is a mistaken tap.
                 raise Conflict(
                     "already_booked_then",
                     f"this visitor already has a booking at {start.isoformat()}",
                 )
-            holding = len(held)
-            if holding >= settings.max_future_bookings:
-                raise Conflict(
-                    "too_many_bookings",
-                    f"this visitor already holds {holding} future bookings "
-                    f"(at most {settings.max_future_bookings})",
-                )
+            _require_room(len(held), settings)
             token = new_token()
             booking = Booking(
                 id=uuid.uuid4().hex,
@@ -318,6 +326,16 @@ class BookingService:
             )
             tx.insert(BOOKINGS, booking.to_dict())
         return Ticket(booking, token)
+
+    def check_room(self, name: str, phone: str | None = None) -> None:
+        """Refuse early (``too_many_bookings``) when this visitor may book nothing more.
+
+        The kiosk asks right after the name and phone, so the visitor hears it before
+        confirming; ``book`` checks again under the lock."""
+        key = visitor_key(clean_name(name), normalize_phone(phone))
+        with self.store.snapshot() as tx:
+            now = self.now()
+            _require_room(len(_held(tx, key, now)), load_settings(tx))
 
     # -- follow-up sessions ---------------------------------------------------------------
 
@@ -584,20 +602,22 @@ class BookingService:
         with self.store.snapshot() as tx:
             return self._verify(tx, ticket)
 
-    def check_in(self, ticket: str) -> CheckIn:
-        """Check in by scanned token or typed code: one compare-and-set under the lock."""
+    def check_in(self, ticket: str, *, anytime: bool = False) -> CheckIn:
+        """Check in by scanned token or typed code: one compare-and-set under the lock.
+
+        ``anytime``: the librarian at the desk checks in outside the kiosk's window too."""
         text = normalize_ticket_input(ticket)
         if not (is_token(text) or is_code(text)):
             return CheckIn(VerifyResult.MALFORMED)
         with self.store.transaction() as tx:
-            outcome = self._verify(tx, text)
+            outcome = self._verify(tx, text, window=not anytime)
             if not outcome.ok or outcome.booking is None:
                 return outcome
             changed = outcome.booking.with_status(BookingStatus.CHECKED_IN, self.now())
             tx.update(BOOKINGS, changed.to_dict(), id=changed.id)
         return CheckIn(VerifyResult.OK, changed)
 
-    def _verify(self, tx: Tx, ticket: str) -> CheckIn:
+    def _verify(self, tx: Tx, ticket: str, window: bool = True) -> CheckIn:
         text = normalize_ticket_input(ticket)
         if is_token(text):
             doc = tx.find_booking(token_hash=token_hash(text))
@@ -617,6 +637,13 @@ class BookingService:
             return CheckIn(VerifyResult.ALREADY_CHECKED_IN, booking)
         if state in (BookingStatus.DONE, BookingStatus.NO_SHOW):
             return CheckIn(VerifyResult.ALREADY_CLOSED, booking)
-        if booking.starts.date() != self.now().date():
+        now = self.now()
+        if booking.starts.date() != now.date():
             return CheckIn(VerifyResult.NOT_TODAY, booking)
+        # The window: from ``checkin_before_minutes`` before the start until the end.
+        opens = booking.starts - timedelta(minutes=load_settings(tx).checkin_before_minutes)
+        if window and now < opens:
+            return CheckIn(VerifyResult.TOO_EARLY, booking, opens_at=opens)
+        if window and now >= booking.ends:
+            return CheckIn(VerifyResult.TOO_LATE, booking)
         return CheckIn(VerifyResult.OK, booking)

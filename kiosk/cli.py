@@ -312,6 +312,8 @@ def cmd_check_in(services: Services, args: argparse.Namespace) -> int:
             scout=b.scout,
             checked_in_at=b.checked_in_at,
         )
+    if outcome.opens_at is not None:
+        out["opens_at"] = outcome.opens_at.isoformat()
     _emit(out)
     if not outcome.ok:
         print(f"kiosk: check-in refused: {outcome.result.value}", file=sys.stderr)

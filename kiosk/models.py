@@ -145,6 +145,7 @@ class Settings(_Record):
     web_max_sessions: int = 4
     backups_keep: int = 10
     cancel_cutoff_hours: int = 2  # a visitor cancels at the kiosk until this long before
+    checkin_before_minutes: int = 60  # check-in opens this long before the start
     waitlist_days: int = 30  # a waiting-list entry (a name, a phone) is erased after this
     # Who the programme's results file comes from. An empty id means "not set": the
     # export then names the library by a stable pseudonymous id of this data dir.

@@ -38,7 +38,7 @@ TOPICS_DEMO: list[tuple[str, tuple[str, str], tuple[str, str]]] = [
     ),
     (
         "epaslaugos",
-        ("Elektroninių valdžios vartai", "Valstybės paslaugos internetu (epaslaugos.lt)"),
+        ("Elektroniniai valdžios vartai", "Valstybės paslaugos internetu (epaslaugos.lt)"),
         ("E-government gateway", "Public services online (epaslaugos.lt)"),
     ),
     (

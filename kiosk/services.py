@@ -14,6 +14,7 @@ from kiosk.auth import PinService
 from kiosk.booking import BookingService
 from kiosk.catalog import CatalogService
 from kiosk.clock import Clock, clock_from_env
+from kiosk.helpcalls import HelpCallService
 from kiosk.maintenance import MaintenanceService, backups_keep, check_rows
 from kiosk.retention import RetentionService
 from kiosk.waitlist import WaitlistService
@@ -40,6 +41,7 @@ class Services:
     maintenance: MaintenanceService
     retention: RetentionService
     waitlist: WaitlistService
+    helpcalls: HelpCallService
 
     @property
     def data_dir(self) -> Path:
@@ -76,4 +78,5 @@ def build_services(
         maintenance=maintenance,
         retention=RetentionService(store, clock, maintenance),
         waitlist=WaitlistService(store, clock, booking),
+        helpcalls=HelpCallService(store, clock),
     )

@@ -40,6 +40,8 @@ class VerifyResult(StrEnum):
     ALREADY_CHECKED_IN = "already_checked_in"
     ALREADY_CLOSED = "already_closed"  # done or no-show
     NOT_TODAY = "not_today"
+    TOO_EARLY = "too_early"  # today, but before the check-in window opens
+    TOO_LATE = "too_late"  # today, but the consultation has ended
 
 
 def new_code() -> str:

@@ -9,19 +9,22 @@ clock in the header ticks.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
-from textual.containers import Horizontal, ScrollableContainer
+from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Footer, Static, TabbedContent, TabPane
 
+from kiosk.errors import KioskError
+from kiosk.helpcalls import HelpCall
 from screens.common import cell, host, services_of, store_work
 from screens.librarian.activity import ActivityPane
 from screens.librarian.common import t, use_console_language
@@ -137,6 +140,7 @@ class ConsoleScreen(Screen[None]):
         identity: tuple[int, int, int] | None
         library: str
         now: datetime
+        calls: list[HelpCall]
 
     def __init__(self) -> None:
         super().__init__(id="console")
@@ -171,6 +175,8 @@ class ConsoleScreen(Screen[None]):
             yield Static("", id="console-title")
             yield Static("", id="console-clock")
             yield Button(t("lib.logout_b"), id="console-logout", classes="lib-small")
+        # Visitors who tapped "Need help?" at a kiosk: shown until a librarian answers.
+        yield Vertical(id="console-help-calls")
         with ConsoleTabs(initial="today", id="console-tabs"):
             with TabPane(t("lib.tab.today"), id="today"):
                 yield TodayPane(id="today-pane")
@@ -223,7 +229,8 @@ class ConsoleScreen(Screen[None]):
         services = services_of(self)
         identity = services.maintenance.identity()
         library = services.booking.settings().library_name
-        self.post_message(self.Polled(identity, library, services.booking.now()))
+        calls = services.helpcalls.open_calls()
+        self.post_message(self.Polled(identity, library, services.booking.now(), calls))
 
     @on(Polled)
     def _polled(self, message: Polled) -> None:
@@ -231,12 +238,44 @@ class ConsoleScreen(Screen[None]):
             cell(t("lib.title", library=message.library))
         )
         self.query_one("#console-clock", Static).update(cell(f"{message.now:%Y-%m-%d %H:%M}"))
+        self._show_calls(message.calls)
         first, self._first_poll = self._first_poll, False
         if message.identity == self._identity:
             return
         self._identity = message.identity
         if not first:  # the panes load themselves when they mount
             self.reload_all()
+
+    def _show_calls(self, calls: list[HelpCall]) -> None:
+        box = self.query_one("#console-help-calls", Vertical)
+        shown = [row.id for row in box.children]
+        wanted = [f"help-call-{call.id}" for call in calls]
+        if shown == wanted:
+            return
+        box.remove_children()
+        for call in calls:
+            words = t("lib.help.called", kiosk=call.kiosk, at=f"{call.called:%H:%M}")
+            box.mount(
+                Horizontal(
+                    Static(cell("\u26a0 " + words), classes="lib-help-text"),
+                    Button(t("lib.help.answer"), id=f"answer-{call.id}", variant="warning"),
+                    id=f"help-call-{call.id}",
+                    classes="lib-help-call",
+                )
+            )
+        box.display = bool(calls)
+
+    @on(Button.Pressed, ".lib-help-call Button")
+    def _answer_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._answer((event.button.id or "").removeprefix("answer-"))
+
+    @store_work(group="console-help-answer", exclusive=False)
+    def _answer(self, call_id: str) -> None:
+        # Expired or answered at another console meanwhile: the poll tidies up.
+        with contextlib.suppress(KioskError):
+            services_of(self).helpcalls.answer(call_id)
+        self.app.call_from_thread(self.check_for_changes)
 
     def reload_all(self) -> None:
         self.query_one(TodayPane).reload()

@@ -88,7 +88,7 @@ class LoginScreen(ModalScreen[bool]):
         self.query_one("#login-title", Label).update(t("lib.login.title"))
         status = self.query_one("#login-status", Static)
         if self._no_pin:
-            self._say(t("lib.login.no_pin"), error=True)
+            self._say(self._no_pin_text(), error=True)
         elif not status.has_class("lib-error"):
             status.update(t("lib.login.prompt"))
         self.query_one("#login-pin", Input).placeholder = t("lib.login.placeholder")
@@ -104,7 +104,11 @@ class LoginScreen(ModalScreen[bool]):
     @on(NoPinSet)
     def _no_pin_set(self) -> None:
         self._no_pin = True
-        self._say(t("lib.login.no_pin"), error=True)
+        self._say(self._no_pin_text(), error=True)
+
+    def _no_pin_text(self) -> str:
+        # At the kiosk anyone may open this prompt: name no command they cannot run there.
+        return t("lib.login.no_pin") if self.standalone else t("lib.login.no_pin_kiosk")
 
     def _say(self, text: str, error: bool = False) -> None:
         status = self.query_one("#login-status", Static)
@@ -135,7 +139,7 @@ class LoginScreen(ModalScreen[bool]):
             self.dismiss(True)
             return
         if result.no_pin_set:
-            self._say(t("lib.login.no_pin"), error=True)
+            self._say(self._no_pin_text(), error=True)
         elif result.locked_until is not None:
             self._lock(result)
         else:

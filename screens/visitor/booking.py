@@ -267,6 +267,8 @@ class TimeScreen(VisitorScreen):
 
 class DetailsScreen(TypingScreen):
     TITLE_KEY = "v.details.title"
+    # A booking checks the visitor's room for one more first; the waiting list does not.
+    checks_room = True
     BINDINGS = [Binding("ctrl+j", "next", "v.details.next", id="details-next", show=False)]
 
     def __init__(self, draft: Draft) -> None:
@@ -324,11 +326,24 @@ class DetailsScreen(TypingScreen):
     def _capitalise(self, field: Input) -> bool:
         return field.id == "name"
 
-    @on(Input.Submitted, "#name")
-    def _name_done(self) -> None:
-        self.query_one("#phone", Input).focus()
+    @dataclass
+    class Checked(Message):
+        """The visitor may book (``error`` is None) or holds as many bookings as allowed."""
 
-    @on(Input.Submitted, "#phone")
+        name: str
+        phone: str
+        error: KioskError | None
+
+    @on(Input.Changed, "#name, #phone")
+    def _typing(self, event: Input.Changed) -> None:
+        """The visitor is fixing it: the error about this field is stale."""
+        field = event.input.id or ""
+        if self.query_one(f"#{field}-error").display:
+            self._show_error(field, None)
+
+    # Enter in either field is the same as Continue: the phone is optional, and the visitor
+    # who typed a name and pressed Enter meant to go on.
+    @on(Input.Submitted, "#name, #phone")
     @on(Button.Pressed, "#details-next")
     def action_next(self) -> None:
         name_field = self.query_one("#name", Input)
@@ -350,8 +365,34 @@ class DetailsScreen(TypingScreen):
         if self.query_one("#phone-error").display:
             phone_field.focus()
             return
+        if not self.checks_room:
+            self._go_on(name, phone or "")
+            return
+        self.query_one("#details-next", Button).disabled = True
+        self._check_room(name, phone or "")
+
+    @store_work(group="details-room")
+    def _check_room(self, name: str, phone: str) -> None:
+        try:
+            services_of(self).booking.check_room(name, phone or None)
+        except KioskError as exc:
+            self.post_message(self.Checked(name, phone, exc))
+            return
+        self.post_message(self.Checked(name, phone, None))
+
+    @on(Checked)
+    def _checked(self, message: Checked) -> None:
+        self.query_one("#details-next", Button).disabled = False
+        if message.error is not None:
+            # Said now, not after the visitor has confirmed everything.
+            self._show_error("name", message.error)
+            self.query_one("#name", Input).focus()
+            return
+        self._go_on(message.name, message.phone)
+
+    def _go_on(self, name: str, phone: str) -> None:
         self.draft.name = name
-        self.draft.phone = phone or ""
+        self.draft.phone = phone
         if (step := self.next_step()) is not None:
             self.app.push_screen(step)
 
@@ -359,7 +400,7 @@ class DetailsScreen(TypingScreen):
         """Where the checked name and phone go next (None: stay, e.g. a further refusal)."""
         return ConfirmBookingScreen(self.draft)
 
-    def _show_error(self, field: str, exc: ValidationError | None) -> None:
+    def _show_error(self, field: str, exc: KioskError | None) -> None:
         box = self.query_one(f"#{field}-error", Static)
         box.display = exc is not None
         if exc is not None:
@@ -417,6 +458,7 @@ class ConfirmBookingScreen(VisitorScreen):
                     yield Static(plain(t(key)), classes="v-row-label")
                     yield Static(plain(value), classes="v-row-value", id=key.replace(".", "-"))
         yield Static(id="confirm-status", classes="v-notice")
+        # One way to change: the bar's "Keisti" (Back) goes to the details.
         with Horizontal(classes="v-actions"):
             yield Button(
                 plain("\u2714 " + t("v.confirm.ok")),
@@ -424,17 +466,10 @@ class ConfirmBookingScreen(VisitorScreen):
                 variant="primary",
                 classes="v-big",
             )
-            yield Button(
-                plain("\u270e " + t("v.confirm.change")), id="confirm-change", classes="v-big"
-            )
 
     def on_mount(self) -> None:
         self.query_one("#confirm-status").display = False
         self.query_one("#confirm-ok", Button).focus()
-
-    @on(Button.Pressed, "#confirm-change")
-    def _change(self) -> None:
-        self.action_back()
 
     @on(Button.Pressed, "#confirm-ok")
     def _confirm(self) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from textual import on
 from textual.binding import Binding
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from kiosk.booking import CheckIn
 from kiosk.clock import as_local
@@ -23,23 +24,28 @@ from screens.visitor.lookup import booking_view
 from screens.widgets import OnScreenKeyboard
 
 
-def result_text(t: Translator, result: VerifyResult, view: BookingView | None) -> str:
+def result_text(
+    t: Translator, result: VerifyResult, view: BookingView | None, opens_at: datetime | None = None
+) -> str:
     """The visitor's answer for each verify reason, in plain words."""
     if view is None:
         return t(f"v.verify.{result.value}")
     booking = view.booking
+    name = t.greeting_name(booking.name)
     values: dict[str, object] = {
-        "name": booking.name,
+        # Lithuanian greets in the vocative ("Sveiki, Jonai!"), or without a name it cannot
+        # put in that case.
+        "greeting": t("v.verify.hello_name", name=name) if name else t("v.verify.hello"),
         "topic": view.topic,
         "place": booking.place,
         "scout": view.scout or t("v.verify.an_escout"),
         "time": t.time(booking.starts),
-        "day": t.day_label(booking.starts.date()),
+        "end": t.time(booking.ends),
+        "day": t.day_on(booking.starts.date()),
+        "opens": t.time(opens_at) if opens_at is not None else "",
         "checked_in_at": "",
     }
     if booking.checked_in_at:
-        from datetime import datetime
-
         values["checked_in_at"] = t.time(as_local(datetime.fromisoformat(booking.checked_in_at)))
     return t(f"v.verify.{result.value}", **values)
 
@@ -58,11 +64,13 @@ class CheckInScreen(TypingScreen):
         result: VerifyResult
         view: BookingView | None
         clear_after: float
+        opens_at: datetime | None = None
 
     def __init__(self, scanned: str | None = None) -> None:
         super().__init__()
         self._clear_timer: Timer | None = None
         self._scanned = scanned  # a ticket scanned on another screen: check it in at once
+        self._answered_code = ""
 
     def compose_body(self) -> Iterable[Widget]:
         t = self.t
@@ -72,13 +80,18 @@ class CheckInScreen(TypingScreen):
             placeholder=t("v.checkin.placeholder"),
             button=t("v.checkin.go"),
             button_id="checkin-go",
-            clear=True,
         )
         yield Static(id="checkin-result", classes="v-card v-result")
-        yield OnScreenKeyboard("code", backspace_label=t("v.key.backspace"), id="checkin-keyboard")
+        yield OnScreenKeyboard(
+            "code",
+            backspace_label=t("v.key.backspace"),
+            always_compact=True,
+            id="checkin-keyboard",
+        )
 
     def on_mount(self) -> None:
-        self.query_one("#checkin-result").display = False
+        # Hidden, not removed: its rows stay reserved, so the keys never move under a finger.
+        self.query_one("#checkin-result").visible = False
         # Focused on arrival: a USB scanner works without touching anything.
         self.query_one(CodeEntry).focus_field()
         if self._scanned:
@@ -89,6 +102,7 @@ class CheckInScreen(TypingScreen):
 
     @on(CodeEntry.Entered)
     def _entered(self, event: CodeEntry.Entered) -> None:
+        self._answered_code = self.query_one(CodeEntry).field.value
         if event.text:
             self._check(event.text)
 
@@ -98,17 +112,19 @@ class CheckInScreen(TypingScreen):
         outcome: CheckIn = services.booking.check_in(text)
         view = booking_view(services, outcome.booking) if outcome.booking else None
         clear_after = services.booking.settings().ticket_return_seconds
-        self.post_message(self.Answered(outcome.result, view, clear_after))
+        self.post_message(self.Answered(outcome.result, view, clear_after, outcome.opens_at))
 
     @on(Answered)
     def _answered(self, message: Answered) -> None:
         box = self.query_one("#checkin-result", Static)
         ok = message.result is VerifyResult.OK
         sign = "\u2714 " if ok else "\u26a0 "
-        box.update(plain(sign + result_text(self.t, message.result, message.view)))
+        box.update(
+            plain(sign + result_text(self.t, message.result, message.view, message.opens_at))
+        )
         box.set_class(ok, "v-ok")
         box.set_class(not ok, "v-warn")
-        box.display = True
+        box.visible = True
         self.query_one(CodeEntry).focus_field()
         # The next person at the door should not read this visitor's name and place.
         if self._clear_timer is not None:
@@ -116,4 +132,11 @@ class CheckInScreen(TypingScreen):
         self._clear_timer = self.set_timer(message.clear_after, self._clear)
 
     def _clear(self) -> None:
-        self.query_one("#checkin-result").display = False
+        self.query_one("#checkin-result").visible = False
+        self.query_one(CodeEntry).clear()
+
+    @on(Input.Changed, "#checkin-code")
+    def _typing(self, event: Input.Changed) -> None:
+        """The visitor types again: the last answer is stale."""
+        if event.value != self._answered_code:
+            self.query_one("#checkin-result").visible = False

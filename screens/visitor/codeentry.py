@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label
+from textual.widgets.input import Selection
 
 from kiosk.tickets import INPUT_ALPHABET, TOKEN_LENGTH, normalize_ticket_input
 from screens.common import plain
@@ -33,12 +34,24 @@ class CodeInput(Input):
     def restricted(self) -> None:
         """No bell on a refused character: a quiet kiosk."""
 
+    def insert_text_at_cursor(self, text: str) -> None:
+        """A selected code (the last one entered) is replaced by what comes next, on-screen
+        keys included, as a physical key or a scanner already replaces it."""
+        if self.selection.is_empty:
+            super().insert_text_at_cursor(text)
+        else:
+            self.replace(text, *sorted(self.selection))
+
+    def select_everything(self) -> None:
+        self.selection = Selection(0, len(self.value))
+
 
 class CodeEntry(Vertical):
     """Prompt, code field and its button; posts ``Entered`` with the tidied code.
 
-    ``name`` gives the ids (``<name>-code`` for the field); ``clear`` empties the field
-    after each entry, so a scanner at the door is ready for the next ticket.
+    ``name`` gives the ids (``<name>-code`` for the field). After each entry the code stays
+    in the field, selected: a visitor sees the typo the answer is about, and the next key,
+    tap or scan replaces it.
     """
 
     DEFAULT_CSS = """
@@ -68,7 +81,7 @@ class CodeEntry(Vertical):
             return self.entry
 
     def __init__(
-        self, name: str, *, prompt: str, placeholder: str, button: str, button_id: str, clear: bool
+        self, name: str, *, prompt: str, placeholder: str, button: str, button_id: str
     ) -> None:
         super().__init__(id=f"{name}-entry")
         self._name = name
@@ -76,7 +89,6 @@ class CodeEntry(Vertical):
         self._placeholder = placeholder
         self._button = button
         self._button_id = button_id
-        self._clear = clear
 
     def compose(self) -> ComposeResult:
         yield Label(plain(self._prompt), classes="v-field-label")
@@ -106,7 +118,10 @@ class CodeEntry(Vertical):
             event.stop()
         field = self.field
         text = normalize_ticket_input(field.value)
-        if self._clear:
-            field.value = ""
         field.focus()
+        field.select_everything()
         self.post_message(self.Entered(self, text))
+
+    def clear(self) -> None:
+        """Empty the field (the answer has gone: the next visitor starts afresh)."""
+        self.field.value = ""

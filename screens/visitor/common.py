@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Static
 from kiosk.i18n import Translator
 from kiosk.models import Booking, Slot, Topic
 from screens.common import plain, translator
+from screens.visitor.help import HelpButton
 from screens.widgets import OnScreenKeyboard, Pager
 from screens.widgets.keyboard import BACKSPACE
 
@@ -96,7 +97,7 @@ class VisitorScreen(Screen[None]):
                 plain(self.BACK_SIGN + self.t(self.BACK_KEY)), id="v-back", classes="v-back"
             )
             yield from self.bar_buttons()
-            yield Static(self.t("v.help"), classes="v-help")
+            yield HelpButton(self.t("v.help"))
 
     def compose_body(self) -> Iterable[Widget]:
         return ()

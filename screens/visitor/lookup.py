@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from kiosk.errors import KioskError, NotFound
 from kiosk.i18n import Translator
@@ -120,7 +120,14 @@ class LookupScreen(TypingScreen):
             placeholder=t("v.lookup.placeholder"),
             button=t("v.lookup.find"),
             button_id="lookup-find",
-            clear=False,
+        )
+        # The answers come under the keys (or over them, on a short screen): the keys never
+        # move under a finger.
+        yield OnScreenKeyboard(
+            "code",
+            backspace_label=t("v.key.backspace"),
+            always_compact=True,
+            id="lookup-keyboard",
         )
         yield Static(id="lookup-status", classes="v-notice")
         with Vertical(id="lookup-result", classes="v-card"):
@@ -131,7 +138,6 @@ class LookupScreen(TypingScreen):
                 variant="error",
                 classes="v-big",
             )
-        yield OnScreenKeyboard("code", backspace_label=t("v.key.backspace"), id="lookup-keyboard")
 
     def on_mount(self) -> None:
         self.query_one("#lookup-status").display = False
@@ -140,6 +146,13 @@ class LookupScreen(TypingScreen):
 
     def action_find(self) -> None:
         self.query_one(CodeEntry).submit()
+
+    @on(Input.Changed, "#lookup-code")
+    def _typing(self) -> None:
+        """The visitor types again: the answer about the last code is stale."""
+        self._say("")
+        self.query_one("#lookup-result").display = False
+        self.view = None
 
     @on(CodeEntry.Entered)
     def _entered(self, event: CodeEntry.Entered) -> None:
@@ -180,6 +193,7 @@ class LookupScreen(TypingScreen):
         t = self.t
         self.view = view
         booking = view.booking
+        cancelled = booking.state is BookingStatus.CANCELLED
         lines = [
             t("v.lookup.code", code=booking.code),
             t("v.lookup.status", status=t(f"v.status.{booking.status}")),
@@ -187,7 +201,10 @@ class LookupScreen(TypingScreen):
             when_text(t, booking.starts, booking.ends, services_of(self).booking.now().date()),
             t("v.ticket.where", place=booking.place),
         ]
-        if view.scout:
+        if cancelled:
+            # Nobody will meet a cancelled booking: say so instead of naming the e-scout.
+            lines.insert(0, "\u2716 " + t("v.lookup.is_cancelled"))
+        elif view.scout:
             lines.append(t("v.ticket.who", scout=view.scout))
         self.query_one("#lookup-details", Static).update(plain("\n".join(lines)))
         self.query_one("#lookup-result").display = True

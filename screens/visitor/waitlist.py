@@ -27,6 +27,7 @@ class WaitlistDetailsScreen(DetailsScreen):
     """First name and phone (required here) for the waiting list."""
 
     TITLE_KEY = "v.waitlist.title"
+    checks_room = False  # waiting takes no time: the limit on bookings does not apply
 
     @dataclass
     class Kept(Message):
@@ -46,7 +47,7 @@ class WaitlistDetailsScreen(DetailsScreen):
         consent = self.query_one("#consent", Static)
         consent.update(plain(self.t("v.waitlist.consent", days=message.days)))
 
-    def _show_error(self, field: str, exc: ValidationError | None) -> None:
+    def _show_error(self, field: str, exc: KioskError | None) -> None:
         super()._show_error(field, exc)
         if exc is not None and exc.code == ErrorCode.PHONE_INVALID:
             # The booking's sentence says the phone may be left out: not on this list.

@@ -17,6 +17,7 @@ from textual.widgets import Button, Static
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator, available_languages
 from screens.common import plain, services_of, store_work, translator
 from screens.visitor.common import VERTICAL_BREAKPOINTS, Body
+from screens.visitor.help import HELP_SIGN, HelpButton
 
 TAPS_FOR_LIBRARIAN = 5
 TAP_WINDOW_SECONDS = 4.0
@@ -81,14 +82,18 @@ class WelcomeScreen(Screen[None]):
             yield LibraryName(id="w-library")
             yield Static(id="w-date")
             yield Static(id="w-greeting")
+            yield Static(id="w-escouts")
             with Center(), Vertical(id="w-choices"):
                 yield Button("", id="w-book", classes="v-choice")
                 yield Button("", id="w-lookup", classes="v-choice")
                 yield Button("", id="w-checkin", classes="v-choice")
-            with Center(), Horizontal(id="w-langs"):
+        # Language and help share the bottom row: everything fits on the 78x18 panel.
+        with Horizontal(id="w-foot", classes="v-bar"):
+            with Horizontal(id="w-langs"):
                 for lang in languages():
                     yield Button("", id=f"lang-{lang}", classes="v-lang")
-        yield Static(id="w-help", classes="v-help v-help-bottom")
+            yield Static(id="w-foot-gap")
+            yield HelpButton(self.t("v.help"))
 
     def on_mount(self) -> None:
         self.refresh_texts()
@@ -115,6 +120,7 @@ class WelcomeScreen(Screen[None]):
             plain(t.long_date(self._today) if self._today else "")
         )
         self.query_one("#w-greeting", Static).update(plain(t("v.welcome.greeting")))
+        self.query_one("#w-escouts", Static).update(plain(t("v.welcome.escouts")))
         self.query_one("#w-book", Button).label = plain(t("v.welcome.book"))
         self.query_one("#w-lookup", Button).label = plain(t("v.welcome.lookup"))
         self.query_one("#w-checkin", Button).label = plain(t("v.welcome.checkin"))
@@ -125,7 +131,7 @@ class WelcomeScreen(Screen[None]):
             mark = "\u25cf " if current else "\u25cb "
             button.label = plain(mark + Translator(lang)("v.lang.name"))
             button.set_class(current, "-current")
-        self.query_one("#w-help", Static).update(plain(t("v.help")))
+        self.query_one(HelpButton).label = plain(HELP_SIGN + t("v.help"))
 
     @on(Button.Pressed, ".v-lang")
     def _language(self, event: Button.Pressed) -> None:

@@ -49,6 +49,10 @@ class KeyButton(Button, can_focus=False):
 
     key_value: str = ""  # what the key types (a letter, SPACE or BACKSPACE)
 
+    def __init__(self, label: Content, *, classes: str = "", id: str | None = None) -> None:
+        super().__init__(label, classes=classes, id=id)
+        self.styles.line_pad = 0  # the letter in the middle of its key (CSS cannot say 0)
+
 
 class OnScreenKeyboard(Widget):
     """Keys for ``layout`` plus Space (text layout) and Backspace."""
@@ -112,13 +116,19 @@ class OnScreenKeyboard(Widget):
         *,
         space_label: str = "Space",
         backspace_label: str = "Backspace",
+        always_compact: bool = False,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
+        # Compact at every size (code keys: two rows leave room for the answer below).
+        self.always_compact = always_compact
         self.key_layout = layout
         self.space_label = space_label
         self.backspace_label = backspace_label
+
+    def validate_compact(self, compact: bool) -> bool:
+        return compact or getattr(self, "always_compact", False)
 
     def watch_compact(self, compact: bool) -> None:
         self.set_class(compact, "-compact")

@@ -17,7 +17,7 @@ from screens.dialogs import YesNoScreen
 from screens.librarian import ConsoleScreen, LoginScreen
 from screens.librarian.today import TodayPane
 from tests.conftest import NOW, put_booking, set_pin
-from tests.ui.conftest import login, make_console, settle, text_of, wait_until
+from tests.ui.conftest import login, make_app, make_console, settle, text_of, wait_until
 
 SIZE = (120, 40)
 
@@ -36,6 +36,18 @@ async def test_no_pin_tells_how_to_set_one(demo: Services) -> None:
         await login(pilot, "1234")
         assert isinstance(app.screen, LoginScreen)
         assert "kiosk set-pin" in text_of(app, "#login-status")
+
+
+async def test_no_pin_at_the_kiosk_names_no_command(demo: Services) -> None:
+    """Anyone can open the kiosk's PIN prompt: it names nothing a visitor could not do."""
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        status = text_of(app, "#login-status")
+        assert "administrator" in status and "kiosk set-pin" not in status
 
 
 async def test_wrong_pins_lock_then_good_pin_after_wait(demo: Services) -> None:

@@ -122,7 +122,7 @@ async def test_welcome_shows_all_three_choices_and_both_languages(demo: Services
     async with app.run_test(size=KIOSK) as pilot:
         await settle(pilot)
         assert_fits(pilot)
-        for selector in ("#w-book", "#w-lookup", "#w-checkin", "#lang-lt", "#lang-en", "#w-help"):
+        for selector in ("#w-book", "#w-lookup", "#w-checkin", "#lang-lt", "#lang-en", "#v-help"):
             assert_on_screen(pilot, app.screen.query_one(selector))
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from textual.widgets import Input
 
 from kiosk.models import BookingStatus
 from kiosk.services import Services
 from kiosk.tickets import new_token
 from screens.visitor import CheckInScreen, ConfirmCancelScreen, LookupScreen, WelcomeScreen
+from tests.conftest import NOW, put_booking
 from tests.ui.conftest import (
     BIG,
     SMALL,
@@ -22,6 +24,7 @@ from tests.ui.conftest import (
     tap_keys,
     text_of,
     value_of,
+    wait_until,
 )
 
 
@@ -115,7 +118,10 @@ async def _check_in(pilot, text: str) -> str:  # type: ignore[no-untyped-def]
     await press_text(pilot, text)
     await pilot.press("enter")
     await settle(pilot)
-    assert value_of(app, "#checkin-code") == ""  # ready for the next scan
+    field = app.screen.query_one("#checkin-code", Input)
+    # The code stays in sight (a typo can be seen), selected: the next scan replaces it.
+    assert field.selected_text == field.value == text.upper()
+    assert app.screen.query_one("#checkin-result").visible
     return text_of(app, "#checkin-result")
 
 
@@ -174,7 +180,9 @@ async def test_check_in_input_takes_only_the_ticket_alphabet(demo: Services) -> 
         ("cancelled", "buvo atšaukta"),
         ("already_checked_in", "jau pažymėjote atvykimą"),
         ("already_closed", "jau baigta"),
-        ("not_today", "ne šiandien, o lapkričio 25 d., trečiadienis, 14:00"),
+        ("not_today", "ne šiandien, o lapkričio 25\u00a0d., trečiadienį, 14:00"),
+        ("too_early", "Atvykote per anksti: Jūsų konsultacija 14:00. Grįžkite 13:00"),
+        ("too_late", "jau baigėsi (10:30)"),
     ],
 )
 async def test_every_refusal_has_its_own_message(
@@ -202,6 +210,11 @@ async def test_every_refusal_has_its_own_message(
             "smartphone", first_day=demo.booking.now().date() + timedelta(days=1)
         )[0]
         text = demo.booking.book("smartphone", tomorrow.start, "Ona", scout=tomorrow.scout).token
+    elif reason == "too_early":
+        text = "KQ4H7T"
+        put_booking(demo, code=text, start=NOW.replace(hour=14))
+    elif reason == "too_late":
+        demo.clock.current = ticket.booking.ends
     app = make_app(demo)
     async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
@@ -219,12 +232,58 @@ async def test_check_in_answer_clears_itself_for_the_next_person(demo: Services)
     app = make_app(demo)
     async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
-        answer = await _check_in(pilot, ticket.booking.code)
-        assert "Ona" in answer
-        from tests.ui.conftest import wait_until
-
-        await wait_until(pilot, lambda: not app.screen.query_one("#checkin-result").display)
+        await click(pilot, "#w-checkin")
+        await press_text(pilot, ticket.booking.code)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Ona" in text_of(app, "#checkin-result"))
+        await wait_until(pilot, lambda: not app.screen.query_one("#checkin-result").visible)
         assert isinstance(app.screen, CheckInScreen)
+        assert value_of(app, "#checkin-code") == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "greeting"), [("Vytautas", "Sveiki, Vytautai!"), ("John", "Sveiki! Atvykimas")]
+)
+async def test_check_in_greets_in_the_vocative_or_without_the_name(
+    demo: Services, name: str, greeting: str
+) -> None:
+    ticket = book_first_free(demo, name=name)
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        answer = await _check_in(pilot, ticket.booking.code)
+        assert answer.startswith("\u2714 " + greeting)
+        assert f"{name}!" not in answer
+
+
+async def test_a_cancelled_booking_says_so_and_names_no_one_to_meet(demo: Services) -> None:
+    ticket = book_cancellable(demo)
+    demo.booking.cancel(ticket.booking.code)
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await click(pilot, "#w-lookup")
+        await press_text(pilot, ticket.booking.code)
+        await pilot.press("enter")
+        await settle(pilot)
+        details = text_of(app, "#lookup-details")
+        assert details.startswith("\u2716 Ši registracija atšaukta.")
+        assert "e.\u00a0skautas" not in details
+        assert not app.screen.query_one("#lookup-cancel").display
+
+
+async def test_typing_again_hides_the_last_answer(demo: Services) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        answer = await _check_in(pilot, "ACDEFG")
+        assert "nerandame" in answer
+        keys = app.screen.query_one("#checkin-keyboard")
+        top = keys.region.y
+        await tap_keys(pilot, "K")  # replaces the selected code
+        assert value_of(app, "#checkin-code") == "K"
+        assert not app.screen.query_one("#checkin-result").visible
+        assert keys.region.y == top  # the keys never moved
 
 
 async def test_cancel_close_to_the_start_sends_the_visitor_to_the_librarian(

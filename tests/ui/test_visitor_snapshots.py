@@ -1,4 +1,4 @@
-"""Snapshots of every visitor screen in Lithuanian at 80x24 and 120x40.
+"""Snapshots of every visitor screen in Lithuanian and English at 80x24, 100x30 and 120x40.
 
 Fixed clock (conftest), the demo library, fixed booking codes and ticket tokens, no cursor
 blink and a frozen countdown: the pictures change only when the screens do.
@@ -21,7 +21,12 @@ from tests.ui.conftest import click, make_app, press_text, settle
 
 TOKENS = ["KIOSKDEMOTOKEN234567ABCDEF", "TOKENTWO234567ABCDEFGHIJKL", "THIRDTOKEN234567ABCDEFGHIJ"]
 CODES = ["KQ4H7T", "PRM3CX", "VW9DNA"]
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+SIZES = [
+    pytest.param((80, 24), id="80x24"),
+    pytest.param((100, 30), id="100x30"),
+    pytest.param((120, 40), id="120x40"),
+]
+LANGS = ["lt", "en"]
 
 Steps = Callable[[Pilot], Awaitable[None]]  # type: ignore[type-arg]
 
@@ -37,9 +42,11 @@ def fixed(demo: Services, monkeypatch: pytest.MonkeyPatch) -> Services:
     return demo
 
 
-def _still(steps: Steps) -> Steps:
+def _still(steps: Steps, lang: str = "lt") -> Steps:
     async def run(pilot: Pilot) -> None:  # type: ignore[type-arg]
         await settle(pilot)
+        if lang != "lt":
+            await click(pilot, f"#lang-{lang}")
         await steps(pilot)
         await settle(pilot)
         for field in pilot.app.screen.query(Input):
@@ -129,6 +136,11 @@ async def more_time(pilot: Pilot) -> None:  # type: ignore[type-arg]
     pilot.app.push_screen(MoreTimeScreen(30))
 
 
+async def help_called(pilot: Pilot) -> None:  # type: ignore[type-arg]
+    await details(pilot)
+    await click(pilot, "#v-help")
+
+
 SCREENS = [
     welcome,
     topic,
@@ -143,10 +155,14 @@ SCREENS = [
     checkin_ok,
     checkin_refused,
     more_time,
+    help_called,
 ]
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("steps", SCREENS, ids=[s.__name__ for s in SCREENS])
-def test_visitor_screen(snap_compare, fixed: Services, steps: Steps, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(fixed), terminal_size=size, run_before=_still(steps))
+def test_visitor_screen(  # type: ignore[no-untyped-def]
+    snap_compare, fixed: Services, steps: Steps, size: tuple[int, int], lang: str
+) -> None:
+    assert snap_compare(make_app(fixed), terminal_size=size, run_before=_still(steps, lang))

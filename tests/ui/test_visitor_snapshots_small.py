@@ -50,6 +50,7 @@ SCREENS = [
     base.checkin_ok,
     base.checkin_refused,
     base.more_time,
+    base.help_called,
 ]
 
 

@@ -34,8 +34,7 @@ def _tmux(*args: str) -> str:
     return done.stdout
 
 
-@pytest.fixture
-def session(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def _start(tmp_path: Path, size: tuple[int, int]) -> tuple[str, Path]:
     name = f"kiosk-test-{uuid.uuid4().hex[:8]}"
     data = tmp_path / "kiosk-data"
     command = (
@@ -43,11 +42,40 @@ def session(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     )
     # COLUMNS/LINES (set by pytest-xdist's workers) would override the terminal's real size.
     env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "COLUMNS", "LINES")}
+    width, height = size
     subprocess.run(
-        [TMUX, "-L", SOCKET, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", command],  # type: ignore[list-item]
+        [
+            TMUX,
+            "-L",
+            SOCKET,
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            command,
+        ],  # type: ignore[list-item]
         check=True,
         env=env,
     )
+    return name, data
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    name, data = _start(tmp_path, (120, 40))
+    try:
+        yield name, data
+    finally:
+        _tmux("kill-session", "-t", name)
+
+
+@pytest.fixture
+def small_session(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    name, data = _start(tmp_path, (80, 24))
     try:
         yield name, data
     finally:
@@ -111,3 +139,24 @@ def test_a_scan_on_welcome_checks_in_in_a_real_terminal(session: tuple[str, Path
     _keys(name, "-l", ticket.token + "\r")
     _wait_for(name, "Rūta")  # the check-in answer names the visitor
     assert services.booking.lookup(ticket.booking.code).checked_in_at is not None
+
+
+def test_book_by_keys_at_80x24(small_session: tuple[str, Path]) -> None:
+    name, data = small_session
+    _wait_for(name, "Užsiregistruoti konsultacijai")
+    _wait_for(name, "Reikia pagalbos?")  # the help button is on screen, not below it
+    _keys(name, "Enter")
+    _wait_for(name, "Išmanusis telefonas")
+    _keys(name, "Enter")
+    _wait_for(name, "Pirmas laisvas laikas")
+    _keys(name, "Enter")
+    _wait_for(name, "Vardas (būtina)")
+    _keys(name, "-l", "Vytautas")
+    _wait_for(name, "Vytautas")
+    _keys(name, "Enter")  # Enter in the name continues: the phone is optional
+    _wait_for(name, "Ar viskas teisinga?")
+    _keys(name, "Enter")
+    shown = _wait_for(name, "Registracija patvirtinta.")
+    services = build_services(data, FixedClock(NOW))
+    [mine] = [b for b in services.booking.bookings() if b.name == "Vytautas"]
+    assert mine.code in shown.replace(" ", "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -66,6 +67,17 @@ def test_visitor_limit_counts_future_open_bookings_of_same_name_and_phone(demo: 
     demo.booking.book("e-banking", slots[2].start, "Ona", "+37061234568")
 
 
+def test_the_limit_can_be_checked_before_a_time_is_confirmed(demo: Services) -> None:
+    slots = demo.booking.free_slots("e-banking")
+    demo.booking.check_room("Ona", "861234567")  # room for one more: no refusal
+    demo.booking.book("e-banking", slots[0].start, "Ona", "861234567")
+    demo.booking.book("e-banking", slots[1].start, "Ona", "861234567")
+    with pytest.raises(Conflict) as info:
+        demo.booking.check_room(" ona ", "+370 612 34567")
+    assert info.value.code == "too_many_bookings"
+    demo.booking.check_room("Ona", None)  # without the phone: another visitor
+
+
 def test_refusals_for_bad_input(demo: Services) -> None:
     slot = demo.booking.free_slots("email")[0]
     with pytest.raises(ValidationError):
@@ -106,9 +118,10 @@ def test_inactive_topic_cannot_be_booked(demo: Services) -> None:
 def test_check_in_by_token_then_again(demo: Services) -> None:
     slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
     ticket = demo.booking.book("e-banking", slot.start, "Ona")
+    demo.clock.current = slot.start - timedelta(minutes=5)
     first = demo.booking.check_in(ticket.token)
     assert first.result is VerifyResult.OK and first.booking.status == "checked_in"
-    assert first.booking.checked_in_at == "2026-11-24T09:00:00+02:00"
+    assert first.booking.checked_in_at == "2026-11-24T14:55:00+02:00"
     second = demo.booking.check_in(ticket.token.lower())
     assert second.result is VerifyResult.ALREADY_CHECKED_IN
     assert second.booking.checked_in_at == first.booking.checked_in_at
@@ -117,7 +130,39 @@ def test_check_in_by_token_then_again(demo: Services) -> None:
 def test_check_in_by_typed_code(demo: Services) -> None:
     slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
     code = demo.booking.book("e-banking", slot.start, "Ona").booking.code
+    demo.clock.current = slot.start
     assert demo.booking.check_in(f" {code[:3].lower()} {code[3:]} ").ok
+
+
+def test_check_in_opens_an_hour_before_the_start_and_closes_at_the_end(demo: Services) -> None:
+    slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
+    code = demo.booking.book("e-banking", slot.start, "Ona").booking.code
+    opens = slot.start - timedelta(minutes=60)
+    demo.clock.current = opens - timedelta(minutes=1)
+    early = demo.booking.check_in(code)
+    assert early.result is VerifyResult.TOO_EARLY and early.opens_at == opens
+    assert demo.booking.lookup(code).status == "booked"  # refused: nothing changed
+    demo.clock.current = slot.end
+    assert demo.booking.check_in(code).result is VerifyResult.TOO_LATE
+    demo.clock.current = opens
+    assert demo.booking.check_in(code).ok
+
+
+def test_the_librarian_checks_in_outside_the_window(demo: Services) -> None:
+    slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
+    code = demo.booking.book("e-banking", slot.start, "Ona").booking.code
+    assert demo.booking.check_in(code).result is VerifyResult.TOO_EARLY
+    assert demo.booking.check_in(code, anytime=True).ok
+
+
+def test_the_check_in_window_is_a_setting(demo: Services) -> None:
+    slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
+    code = demo.booking.book("e-banking", slot.start, "Ona").booking.code
+    demo.catalog.save_settings(replace(demo.catalog.settings(), checkin_before_minutes=10))
+    demo.clock.current = slot.start - timedelta(minutes=11)
+    outcome = demo.booking.check_in(code)
+    assert outcome.result is VerifyResult.TOO_EARLY
+    assert outcome.opens_at == slot.start - timedelta(minutes=10)
 
 
 def test_every_refusal_reason(demo: Services, clock) -> None:
@@ -142,6 +187,10 @@ def test_every_refusal_reason(demo: Services, clock) -> None:
     assert demo.booking.check_in(later.token).result is VerifyResult.CANCELLED
 
     first = demo.booking.bookings(day=TUESDAY)[0]
+    demo.clock.current = first.starts - timedelta(hours=2)
+    assert demo.booking.check_in(token).result is VerifyResult.TOO_EARLY
+    demo.clock.current = first.ends
+    assert demo.booking.check_in(token).result is VerifyResult.TOO_LATE
     demo.clock.current = first.starts
     demo.booking.mark_done(first.code)
     assert demo.booking.check_in(token).result is VerifyResult.ALREADY_CLOSED
@@ -170,6 +219,7 @@ def test_reissue_ticket_invalidates_the_old_token(demo: Services) -> None:
     new = demo.booking.reissue_ticket(old.booking.code)
     assert new.token != old.token
     assert demo.booking.verify(old.token).result is VerifyResult.FORGED
+    demo.clock.current = slot.start
     assert demo.booking.check_in(new.token).ok
 
 

@@ -9,6 +9,7 @@ import os
 import stat
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,8 @@ def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureF
             parsed = out
         return rc, parsed, err
 
+    # Move the clock (check-in opens only shortly before a booking's start).
+    run.at = lambda moment: monkeypatch.setenv("KIOSK_NOW", moment)  # type: ignore[attr-defined]
     return run
 
 
@@ -89,12 +92,13 @@ def test_check_in_today_exits_zero(cli) -> None:
     cli("seed-demo")
     slot = cli("slots", "--topic", "e-banking", "--days", "1")[1][0]
     booked = cli("book", "--topic", "e-banking", "--start", slot["start"], "--name", "Ona")[1]
+    rc, result, err = cli("check-in", booked["token"])
+    opens = datetime.fromisoformat(slot["start"]) - timedelta(minutes=60)
+    assert rc != 0 and result["result"] == "too_early" and err.count("\n") == 1
+    assert datetime.fromisoformat(result["opens_at"]) == opens
+    cli.at(opens.isoformat())
     rc, result, _ = cli("check-in", booked["token"])
-    assert (
-        rc == 0
-        and result["result"] == "ok"
-        and result["checked_in_at"].startswith("2026-11-24T09:00")
-    )
+    assert rc == 0 and result["result"] == "ok" and result["checked_in_at"] == opens.isoformat()
     rc, result, _ = cli("check-in", booked["token"])
     assert rc != 0 and result["result"] == "already_checked_in"
 
@@ -116,7 +120,9 @@ def test_ticket_svg_and_backup(cli, tmp_path: Path) -> None:
 def _booked(cli) -> dict:  # type: ignore[no-untyped-def]
     cli("seed-demo")
     slot = cli("slots", "--topic", "e-banking", "--days", "1")[1][0]
-    return cli("book", "--topic", "e-banking", "--start", slot["start"], "--name", "Ona")[1]
+    booked = cli("book", "--topic", "e-banking", "--start", slot["start"], "--name", "Ona")[1]
+    cli.at(slot["start"])  # the check-ins below are on time
+    return booked
 
 
 def test_ticket_file_is_private_whatever_the_umask(cli, tmp_path: Path) -> None:
