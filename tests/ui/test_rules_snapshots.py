@@ -12,7 +12,7 @@ import tests.ui.test_visitor_snapshots as visitor
 from kiosk.services import Services
 from screens.librarian.followup import SlotChoice
 from tests.ui.conftest import click, make_app, make_console, press_text, settle
-from tests.ui.test_librarian_snapshots import library, steps  # noqa: F401 - the fixture
+from tests.ui.test_librarian_snapshots import library, steps, template  # noqa: F401 - fixtures
 
 fixed = visitor.fixed  # the fixture: predictable codes and tokens, a still countdown
 SIZES = [
