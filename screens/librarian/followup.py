@@ -20,6 +20,7 @@ from textual.widgets import Button, Label, Static
 from kiosk.booking import Ticket
 from kiosk.errors import KioskError
 from kiosk.models import Booking, Slot
+from kiosk.printing import print_configured, printer_configured
 from kiosk.tickets import qr_matrix
 from screens.common import cell, services_of, store_work
 from screens.dialogs import Dialog
@@ -175,6 +176,11 @@ class NewTicketScreen(Dialog[None]):
     class Ready(Message):
         matrix: list[list[bool]]
         scout: str
+        can_print: bool  # a receipt printer is configured
+
+    @dataclass
+    class Printed(Message):
+        error: KioskError | None = None
 
     def __init__(self, ticket: Ticket) -> None:
         super().__init__(id="newticket-screen")
@@ -197,21 +203,21 @@ class NewTicketScreen(Dialog[None]):
                     yield Static("", id="newticket-who")
             with Horizontal(classes="lib-buttons", id="newticket-buttons"):
                 yield Button(t("lib.followup.close"), id="newticket-close", variant="primary")
-                yield from self.hand_over_buttons()
-
-    def hand_over_buttons(self) -> ComposeResult:
-        """Further ways to hand the ticket over; the paper-ticket printing adds its button here
-        (it gets ``self.ticket``, whose token exists only until this dialog closes)."""
-        return iter(())
+                # Only with a receipt printer; the token lives only until this dialog closes.
+                yield Button(t("lib.followup.print"), id="newticket-print")
+            yield Static("", id="newticket-print-status")
 
     def on_mount(self) -> None:
+        self.query_one("#newticket-print").display = False
         self.query_one("#newticket-close", Button).focus()
         self._prepare()
 
     @store_work(group="newticket")
     def _prepare(self) -> None:
-        scout = services_of(self).booking.scout(self.ticket.booking.scout).name
-        self.post_message(self.Ready(qr_matrix(self.ticket.token), scout))
+        services = services_of(self)
+        scout = services.booking.scout(self.ticket.booking.scout).name
+        can_print = printer_configured(services.catalog.settings())
+        self.post_message(self.Ready(qr_matrix(self.ticket.token), scout, can_print))
 
     @on(Ready)
     def _ready(self, message: Ready) -> None:
@@ -219,6 +225,32 @@ class NewTicketScreen(Dialog[None]):
         self.query_one("#newticket-who", Static).update(
             cell(t("lib.followup.who", scout=message.scout))
         )
+        self.query_one("#newticket-print").display = message.can_print
+
+    @on(Button.Pressed, "#newticket-print")
+    def _print_pressed(self) -> None:
+        self.query_one("#newticket-print", Button).disabled = True
+        self.query_one("#newticket-print-status", Static).update(t("lib.followup.printing"))
+        self._print()
+
+    @store_work(group="newticket-print")
+    def _print(self) -> None:
+        """The visitor's paper ticket, in the visitor's language, as the kiosk prints it."""
+        services = services_of(self)
+        booking = self.ticket.booking
+        try:
+            content = services.catalog.ticket_content(booking, self.ticket.token, booking.language)
+            print_configured(content, services.catalog.settings())
+        except KioskError as exc:
+            self.post_message(self.Printed(exc))
+            return
+        self.post_message(self.Printed())
+
+    @on(Printed)
+    def _printed(self, message: Printed) -> None:
+        self.query_one("#newticket-print", Button).disabled = False
+        words = t("lib.followup.printed") if message.error is None else refusal(message.error)
+        self.query_one("#newticket-print-status", Static).update(cell(words))
 
     @on(Button.Pressed, "#newticket-close")
     def _close(self) -> None:

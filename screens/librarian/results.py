@@ -251,6 +251,7 @@ class ResultsPane(Vertical):
                     first=res.first_visits,
                     repeat=res.repeat_visits,
                     follow_ups=res.follow_up_bookings,
+                    unrecorded=res.unrecorded,
                 )
             )
         )

@@ -14,8 +14,10 @@ from typing import Any
 from kiosk.services import Services
 from tests.browser.conftest import (
     Served,
+    click_cell,
     click_text,
     open_page,
+    screen,
     type_keys,
     wait_for_text,
 )
@@ -59,12 +61,15 @@ def test_console_in_a_browser(
     # Results: the CSV comes down as the browser's download.
     click_text(page, "Rezultatai")
     with page.expect_download() as download_info:
-        click_text(page, "Eksportuoti CSV")
+        # CSV is the export row's first button: click on its word, not on the row's label.
+        wait_for_text(page, "Eksportuoti:  CSV")
+        y, row = next((y, r) for y, r in enumerate(screen(page)) if "Eksportuoti:  CSV" in r)
+        click_cell(page, row.index("Eksportuoti:  CSV") + len("Eksportuoti:  C"), y)
     download = download_info.value
     assert download.suggested_filename.endswith(".csv")
     text = Path(download.path()).read_bytes().decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["section", "key", "label", "count", "percent"]
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))  # as a Lithuanian spreadsheet
+    assert rows[0] == ["Skyrius", "Raktas", "Pavadinimas", "Skaičius", "Procentai"]
     assert len(rows) > 1
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+from escpos.printer import Dummy
 from textual.widgets import DataTable, Input
 
 from kiosk.activity import ActivityDraft, ActivityService
@@ -130,6 +132,62 @@ async def test_next_session_from_today_in_two_taps(demo: Services) -> None:
         await settle(pilot)
         assert isinstance(app.screen, ConsoleScreen)
         assert new.code in text_of(app, "#today-message")
+
+
+async def test_the_next_sessions_ticket_prints_on_the_receipt_printer(
+    demo: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a receipt printer set, the new ticket prints in the visitor's language."""
+    printer = Dummy()
+    settings = demo.catalog.settings()
+    demo.catalog.save_settings(replace(settings, printer_kind="network", printer_host="192.0.2.10"))
+    monkeypatch.setattr("kiosk.printing.open_printer", lambda settings: printer)
+    set_pin(demo)
+    put_booking(
+        demo,
+        code="FOLLOW",
+        start=NOW - timedelta(minutes=10),
+        name="Ona",
+        status=BookingStatus.CHECKED_IN,
+    )
+    app = make_console(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await _console(pilot)
+        await pilot.click("#today-follow-up")
+        await settle(pilot)
+        await pilot.click(app.screen.query(SlotChoice).first())
+        await settle(pilot)
+        assert isinstance(app.screen, NewTicketScreen)
+        ticket = app.screen.ticket
+        button = app.screen.query_one("#newticket-print")
+        await wait_until(pilot, lambda: button.display)
+        await pilot.click("#newticket-print")
+        await wait_until(pilot, lambda: b"\x1dV" in printer.output)  # printed and cut
+        assert ticket.token.encode("ascii") in printer.output  # the QR carries the token
+        await wait_until(pilot, lambda: "atspausdintas" in text_of(app, "#newticket-print-status"))
+
+
+async def test_without_a_printer_the_next_sessions_ticket_has_no_print_button(
+    demo: Services,
+) -> None:
+    set_pin(demo)
+    put_booking(
+        demo,
+        code="FOLLOW",
+        start=NOW - timedelta(minutes=10),
+        name="Ona",
+        status=BookingStatus.CHECKED_IN,
+    )
+    app = make_console(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await _console(pilot)
+        await pilot.click("#today-follow-up")
+        await settle(pilot)
+        await pilot.click(app.screen.query(SlotChoice).first())
+        await settle(pilot)
+        qr = app.screen.query_one("#newticket-qr", QRCode)
+        await wait_until(pilot, lambda: qr.matrix == qr_matrix(app.screen.ticket.token))
+        assert not app.screen.query_one("#newticket-print").display
 
 
 async def test_next_session_after_saving_the_activity_form(demo: Services) -> None:
