@@ -88,7 +88,8 @@ async def test_a_new_topic_gets_its_key_from_its_name_and_is_marked_without_an_e
         topic = next(t for t in demo.catalog.topics() if t.names["lt"].startswith("Žemėlapiai"))
         assert topic.slug == "zemelapiai-ir-keliones"
         row = next(r for r in rows(app, "#topics-table") if r[1] == topic.slug)
-        assert "Nėra e. skauto" in row[5].replace("\xa0", " ")  # nobody covers it yet: visitors would find no time
+        # Nobody covers it yet: visitors would find no time.
+        assert "Nėra e. skauto" in row[5].replace("\xa0", " ")
 
 
 def select_row(app: Any, selector: str, code: str) -> None:
