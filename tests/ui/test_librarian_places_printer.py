@@ -23,7 +23,7 @@ async def test_places_tab_edits_directions_and_adds_a_place(demo: Services) -> N
     app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         await _console(pilot)
-        await pilot.press("f9")
+        await pilot.press("f10")
         await settle(pilot)
         table = app.screen.query_one("#places-table", DataTable)
         assert table.row_count == len(demo.catalog.places())
