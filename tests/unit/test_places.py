@@ -151,6 +151,9 @@ def test_a_booking_time_says_today_and_tomorrow_when_true(
 ) -> None:
     start = datetime(day.year, day.month, day.day, 10, 0, tzinfo=TZ)
     t = Translator(lang)
-    assert t.when(start, start + timedelta(minutes=30), NOW.date()) == expected
+    # "30 d." never breaks across lines: a no-break space, compared here as a space.
+    when = t.when(start, start + timedelta(minutes=30), NOW.date()).replace("\xa0", " ")
+    assert when == expected
     # Without today's date: the plain day, the same form.
-    assert t.when(start, start + timedelta(minutes=30)).endswith(expected.split(", ", 1)[-1])
+    plain = t.when(start, start + timedelta(minutes=30)).replace("\xa0", " ")
+    assert plain.endswith(expected.split(", ", 1)[-1])
