@@ -73,8 +73,7 @@ def test_book_by_keys_on_a_78x18_terminal(small_session: tuple[str, Path]) -> No
     assert "Vardas (būtina)" in shown and "Toliau" in shown
     tmux._keys(name, "-l", "Žygimantas")
     tmux._wait_for(name, "Žygimantas")
-    tmux._keys(name, "Enter")  # to the phone
-    tmux._keys(name, "Enter")  # no phone: continue
+    tmux._keys(name, "Enter")  # Enter in the name goes on (no phone)
     shown = tmux._wait_for(name, "Patvirtinti")
     tmux._keys(name, "Enter")  # Confirm
     tmux._wait_for(name, "Registracija patvirtinta.")
