@@ -34,6 +34,7 @@ from screens.visitor.common import (
     TypingScreen,
     VisitorScreen,
     pager,
+    summary_card,
     when_text,
 )
 from screens.widgets import OnScreenKeyboard, Pager, QRCode
@@ -452,11 +453,7 @@ class ConfirmBookingScreen(VisitorScreen):
         if self.draft.phone:
             rows.append(("v.confirm.phone", display_phone(self.draft.phone)))
         yield Static(plain(t("v.confirm.intro")), classes="v-intro")
-        with Vertical(id="confirm-summary", classes="v-card"):
-            for key, value in rows:
-                with Horizontal(classes="v-row"):
-                    yield Static(plain(t(key)), classes="v-row-label")
-                    yield Static(plain(value), classes="v-row-value", id=key.replace(".", "-"))
+        yield from summary_card(t, "confirm-summary", rows)
         yield Static(id="confirm-status", classes="v-notice")
         # One way to change: the bar's "Keisti" (Back) goes to the details.
         with Horizontal(classes="v-actions"):

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
@@ -55,6 +55,15 @@ class BookingView:
     booking: Booking
     topic: str
     scout: str
+
+
+def summary_card(t: Translator, card_id: str, rows: list[tuple[str, str]]) -> Iterable[Widget]:
+    """A card of label/value rows for the visitor to check (each value's id: its key)."""
+    with Vertical(id=card_id, classes="v-card"):
+        for key, value in rows:
+            with Horizontal(classes="v-row"):
+                yield Static(plain(t(key)), classes="v-row-label")
+                yield Static(plain(value), classes="v-row-value", id=key.replace(".", "-"))
 
 
 def pager(t: Translator, **kwargs: object) -> Pager:

@@ -20,7 +20,7 @@ from kiosk.errors import ErrorCode, KioskError, ValidationError
 from kiosk.models import WaitlistEntry
 from screens.common import error_text, plain, services_of, store_work
 from screens.visitor.booking import DetailsScreen
-from screens.visitor.common import Draft, VisitorScreen
+from screens.visitor.common import Draft, VisitorScreen, summary_card
 
 
 class WaitlistDetailsScreen(DetailsScreen):
@@ -95,11 +95,7 @@ class WaitlistConfirmScreen(VisitorScreen):
             ("v.confirm.phone", self.draft.phone),
         ]
         yield Static(plain(t("v.waitlist.intro")), classes="v-intro")
-        with Vertical(id="waitlist-summary", classes="v-card"):
-            for key, value in rows:
-                with Horizontal(classes="v-row"):
-                    yield Static(plain(t(key)), classes="v-row-label")
-                    yield Static(plain(value), classes="v-row-value", id=key.replace(".", "-"))
+        yield from summary_card(t, "waitlist-summary", rows)
         yield Static(id="waitlist-status", classes="v-notice")
         with Horizontal(classes="v-actions"):
             yield Button(
