@@ -14,6 +14,8 @@ from kiosk.models import Booking, BookingStatus
 from screens.common import error_text
 
 OVERDUE_MINUTES = 15
+# Below this many columns (80x24 is the least) the console lays its panes out narrow.
+NARROW_BELOW = 100
 
 # The language of the console last shown in this process: what a thread worker (where
 # Textual's active App is not known) puts its words in.

@@ -27,7 +27,7 @@ from kiosk.errors import KioskError
 from kiosk.helpcalls import HelpCall
 from screens.common import cell, host, services_of, store_work
 from screens.librarian.activity import ActivityPane
-from screens.librarian.common import t, use_console_language
+from screens.librarian.common import NARROW_BELOW, t, use_console_language
 from screens.librarian.places import PlacesPane
 from screens.librarian.privacy import PrivacyPane
 from screens.librarian.results import ResultsPane
@@ -120,7 +120,7 @@ class ConsoleTabs(TabbedContent):
 
 class ConsoleScreen(Screen[None]):
     # kiosk.tcss lays panes out afresh below 100 columns (80x24 is the least supported)
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
     # Descriptions are catalogue keys, put into words when the footer shows them.
     BINDINGS = [
         *[
@@ -197,6 +197,13 @@ class ConsoleScreen(Screen[None]):
             with TabPane(t("lib.tab.places"), id="places"):
                 yield PlacesPane(id="places-pane")
         yield Footer()
+
+    def on_resize(self) -> None:
+        """Below 100 columns the tabs take their short names, so all of them show."""
+        suffix = ".short" if self.size.width < NARROW_BELOW else ""
+        tabs = self.query_one(ConsoleTabs)
+        for tab in TABS:
+            tabs.get_tab(tab).label = t(f"lib.tab.{tab}{suffix}")
 
     def on_mount(self) -> None:
         self.check_for_changes()

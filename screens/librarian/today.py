@@ -25,6 +25,7 @@ from screens.dialogs import YesNoScreen
 from screens.librarian.activity import ActivityFormScreen, FormChoices
 from screens.librarian.calls import phone_of
 from screens.librarian.common import (
+    NARROW_BELOW,
     booking_line,
     console_language,
     is_overdue,
@@ -106,18 +107,21 @@ class TodayPane(Vertical):
         self._filters_ready = False
 
     def compose(self) -> ComposeResult:
+        # One row at 120 columns; below 100 the day and the filters take a line each.
         with Horizontal(id="today-filters", classes="lib-toolbar"):
-            yield Button("◀", id="today-prev-day", classes="lib-small")
-            yield Input(id="today-day", placeholder="YYYY-MM-DD", max_length=10)
-            yield Button("▶", id="today-next-day", classes="lib-small")
-            yield Button(t("lib.today.today"), id="today-today", classes="lib-small")
-            yield Select(
-                [(t(f"lib.status.{s}"), str(s)) for s in BookingStatus],
-                prompt=t("lib.today.any_status"),
-                id="today-status",
-            )
-            yield Select([], prompt=t("lib.today.any_scout"), id="today-scout")
-            yield Select([], prompt=t("lib.today.any_topic"), id="today-topic")
+            with Horizontal(id="today-day-nav"):
+                yield Button("◀", id="today-prev-day", classes="lib-small")
+                yield Input(id="today-day", placeholder="YYYY-MM-DD", max_length=10)
+                yield Button("▶", id="today-next-day", classes="lib-small")
+                yield Button(t("lib.today.today"), id="today-today", classes="lib-small")
+            with Horizontal(id="today-selects"):
+                yield Select(
+                    [(t(f"lib.status.{s}"), str(s)) for s in BookingStatus],
+                    prompt=t("lib.today.any_status"),
+                    id="today-status",
+                )
+                yield Select([], prompt=t("lib.today.any_scout"), id="today-scout")
+                yield Select([], prompt=t("lib.today.any_topic"), id="today-topic")
         table: DataTable[Text] = DataTable(id="today-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="today-summary")
@@ -141,6 +145,13 @@ class TodayPane(Vertical):
             yield Button(t("lib.today.unrecorded_b", n="…"), id="today-unrecorded", compact=True)
             yield Button(t("lib.today.noform_b", n="…"), id="today-noform", compact=True)
             yield Button(t("lib.followup.next_b"), id="today-follow-up", compact=True)
+
+    def on_resize(self) -> None:
+        """Below 100 columns the filter widgets go without borders: two lines, not six."""
+        narrow = self.app.size.width < NARROW_BELOW
+        for widget in self.query_one("#today-filters").query("Button, Input, Select"):
+            if isinstance(widget, (Button, Input, Select)):
+                widget.compact = narrow
 
     def on_mount(self) -> None:
         table = self.query_one("#today-table", DataTable)

@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Static
 from kiosk.booking import Ticket
 from kiosk.errors import KioskError
 from kiosk.models import Slot, WaitlistEntry
+from kiosk.validation import display_phone
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.common import console_language, refusal, t
@@ -94,8 +95,8 @@ class WaitlistPane(Vertical):
             ("since", 11),
             ("topic", 14),
             ("free", 12),
-            ("name", 12),
-            ("phone", 13),
+            ("name", 11),
+            ("phone", 15),
             ("lang", 4),
         ):
             table.add_column(t(f"lib.waitlist.col.{key}"), key=key, width=width)
@@ -130,7 +131,7 @@ class WaitlistPane(Vertical):
                 cell(data.topics.get(entry.topic, entry.topic), style),
                 cell(t("lib.waitlist.free", n=free) if free else "—", style),
                 cell(entry.name, style),
-                cell(entry.phone or "—", style),
+                cell(display_phone(entry.phone) or "—", style),
                 cell(entry.language.upper(), style),
                 key=entry.id,
             )
@@ -182,7 +183,7 @@ class WaitlistPane(Vertical):
                     code=b.code,
                     time=f"{b.starts:%Y-%m-%d %H:%M}",
                     name=b.name,
-                    phone=b.phone or "—",
+                    phone=display_phone(b.phone) or "—",
                 )
             )
             self.reload()
@@ -203,7 +204,7 @@ class WaitlistPane(Vertical):
             YesNoScreen(
                 t("lib.waitlist.remove_title"),
                 t("lib.waitlist.remove_body"),
-                [f"{entry.name} · {entry.phone or '—'}"],
+                [f"{entry.name} · {display_phone(entry.phone) or '—'}"],
                 yes=t("lib.waitlist.remove_yes"),
             ),
             answered,

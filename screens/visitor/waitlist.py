@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Static
 
 from kiosk.errors import ErrorCode, KioskError, ValidationError
 from kiosk.models import WaitlistEntry
+from kiosk.validation import display_phone
 from screens.common import error_text, plain, services_of, store_work
 from screens.visitor.booking import DetailsScreen
 from screens.visitor.common import Draft, VisitorScreen, summary_card
@@ -92,7 +93,7 @@ class WaitlistConfirmScreen(VisitorScreen):
         rows = [
             ("v.confirm.topic", self.draft.topic.name(t.lang)),
             ("v.confirm.name", self.draft.name),
-            ("v.confirm.phone", self.draft.phone),
+            ("v.confirm.phone", display_phone(self.draft.phone)),
         ]
         yield Static(plain(t("v.waitlist.intro")), classes="v-intro")
         yield from summary_card(t, "waitlist-summary", rows)
@@ -168,7 +169,7 @@ class WaitlistDoneScreen(VisitorScreen):
                     t(
                         "v.waitlist.will_call",
                         topic=self.draft.topic.name(t.lang),
-                        phone=self.entry.phone or "",
+                        phone=display_phone(self.entry.phone),
                     )
                 ),
                 id="waitlist-call",

@@ -39,6 +39,8 @@ PANES = {  # pane -> its key
     "results": "f6",
     "settings": "f7",
     "privacy": "f8",
+    "waitlist": "f9",
+    "places": "f10",
 }
 
 
@@ -91,6 +93,8 @@ def _fill(demo: Services) -> None:
         status=BookingStatus.CANCELLED,
     )
     put_booking(demo, code="LATER9", start=NOW.replace(hour=16), name="Birutė")
+    demo.waitlist.add("smartphone", "Stasė", "861234567")
+    demo.waitlist.add("e-health", "Anna", "+48601234567", language="en")
     forms = ActivityService(demo.store, demo.clock)
     for day, scout, minutes, topics, age, outcome, first in [
         (3, "lukas", 45, ["e-banking", "smart-id"], "65_74", "solved", True),
