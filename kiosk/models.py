@@ -433,6 +433,45 @@ class ActivityRecord(_Record):
     note: str = ""
     booking_id: str | None = None
     created_at: str = ""
+    # Who filled the form: the librarian at the console or the e-scout at the kiosk. Forms
+    # saved before e-scouts could fill them were the librarian's.
+    submitted_by: str = "librarian"  # Submitter
+    # Every later change of the form, oldest first: {"at", "by"} (a librarian correcting an
+    # e-scout's form, or either correcting their own).
+    corrections: list[dict[str, str]] = field(default_factory=list)
+
+
+class Submitter(StrEnum):
+    LIBRARIAN = "librarian"
+    SCOUT = "scout"
+
+
+@dataclass
+class ScoutCredentials(_Record):
+    """An e-scout's card and PIN: only the card token's SHA-256 and the PIN's scrypt hash."""
+
+    scout: str
+    card_hash: str | None = None  # None: no card (never issued, or revoked)
+    card_issued_at: str | None = None
+    pin_salt: str | None = None
+    pin_hash: str | None = None
+    pin_set_at: str | None = None
+    version: int = 0  # bumped by every save
+
+
+@dataclass
+class ScoutPresence(_Record):
+    """One shift of an e-scout: when they said "I am here", or the librarian dismissed the
+    missed-shift notice."""
+
+    id: str
+    scout: str
+    shift_start: str  # ISO 8601 with offset
+    shift_end: str
+    place: str
+    here_at: str | None = None
+    dismissed_at: str | None = None
+    version: int = 0
 
 
 @dataclass(frozen=True)
