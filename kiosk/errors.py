@@ -101,6 +101,7 @@ class ErrorCode(StrEnum):
     PIN_WRONG = "pin_wrong"
     PIN_LOCKED = "pin_locked"
     RESET_NOT_CONFIRMED = "reset_not_confirmed"
+    CARD_EXISTS = "card_exists"  # the e-scout has a card: only --reissue replaces it
     # the programme's results files (kiosk/programme*.py)
     NO_OUT = "no_out"
     NO_DB = "no_db"
@@ -154,6 +155,7 @@ CLI_ONLY_CODES = frozenset(
         ErrorCode.PIN_WRONG,
         ErrorCode.PIN_LOCKED,
         ErrorCode.RESET_NOT_CONFIRMED,
+        ErrorCode.CARD_EXISTS,
         ErrorCode.NO_OUT,
         ErrorCode.NO_DB,
         ErrorCode.DB_OPEN,

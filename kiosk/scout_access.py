@@ -11,6 +11,7 @@ per e-scout, so guesses at one kiosk never lock the e-scout out at another.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -99,12 +100,17 @@ class ScoutAccessService:
     def now(self) -> datetime:
         return as_local(self.clock.now())
 
-    def issue_card(self, scout_id: str) -> str:
-        """A new card for the e-scout; any older card stops working at once."""
+    def issue_card(self, scout_id: str, deliver: Callable[[Scout, str], None] | None = None) -> str:
+        """A new card for the e-scout; any older card stops working at once.
+
+        ``deliver(scout, token)`` (print or write the card) runs before the new card is
+        saved: if it fails, the old card still works and nothing changes."""
         token = new_card_token()
         with self.store.transaction() as tx:
-            _active_scout(tx, scout_id)
+            scout = _active_scout(tx, scout_id)
             creds = _credentials(tx, scout_id)
+            if deliver is not None:
+                deliver(scout, token)
             _save(
                 tx,
                 replace(creds, card_hash=token_hash(token), card_issued_at=self.now().isoformat()),
