@@ -137,3 +137,31 @@ async def test_saying_here_clears_the_notice(demo: Services) -> None:
         await wait_until(pilot, lambda: "Lukas P." in _missed(app))
         demo.scout_day.say_here("lukas")  # at the kiosk, another process
         await wait_until(pilot, lambda: _missed(app) == "")
+
+
+async def test_the_activity_pane_marks_escouts_forms_and_corrects_them(demo: Services) -> None:
+    from kiosk.models import BookingStatus
+
+    set_pin(demo)
+    start = datetime(2026, 11, 24, 8, 30, tzinfo=TZ)
+    booking = put_booking(demo, code="DONE33", start=start, status=BookingStatus.CHECKED_IN)
+    draft = demo.scout_day.form_draft("lukas", booking.id)
+    draft.age_group, draft.outcome = "65_74", "solved"
+    demo.scout_day.submit_form("lukas", draft)
+    app = make_console(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await login(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        table = app.screen.query_one("#activity-table", DataTable)
+        assert str(table.get_row_at(0)[2]) == "E.\xa0sk."
+        await click(pilot, "#activity-correct")
+        minutes = app.screen.query_one("#activity-minutes", Input)
+        assert minutes.value == "30"
+        minutes.value = "40"
+        await click(pilot, "#activity-save")
+        await wait_until(pilot, lambda: "taisyta" in str(table.get_row_at(0)[2]))
+    (record,) = demo.activity.records()
+    assert record.minutes == 40 and record.submitted_by == "scout"
+    assert [c["by"] for c in record.corrections] == ["librarian"]
