@@ -456,6 +456,9 @@ class ScoutCredentials(_Record):
     pin_salt: str | None = None
     pin_hash: str | None = None
     pin_set_at: str | None = None
+    # When retention first found the e-scout inactive: their card and PIN are erased once
+    # the retention period has passed since (made active again: cleared).
+    inactive_since: str | None = None
     version: int = 0  # bumped by every save
 
 
