@@ -218,3 +218,24 @@ def test_an_escout_cannot_overwrite_a_form_through_its_id(demo: Services) -> Non
     kept = next(r for r in demo.activity.records() if r.id == other.id)
     assert kept == other  # Ieva's form is untouched
     assert saved.scout == "lukas" and saved.corrections == []
+
+
+@pytest.mark.parametrize(
+    ("name", "public"),
+    [("Ieva K.", "Ieva K."), ("Ieva Kazlauskaitė", "Ieva K."), ("Ieva", "Ieva"), ("", "")],
+)
+def test_visitors_see_first_name_and_initial(name: str, public: str) -> None:
+    from kiosk.models import Scout
+
+    assert Scout("x", name).public_name == public
+
+
+def test_the_visitor_lookup_names_the_escout_by_first_name_and_initial(demo: Services) -> None:
+    from kiosk.catalog import CatalogService
+    from screens.visitor.lookup import booking_view
+
+    catalog = CatalogService(demo.store, demo.clock)
+    lukas = demo.booking.scout("lukas")
+    catalog.save_scout(dataclasses.replace(lukas, name="Lukas Petrauskas"))
+    booking = put_booking(demo, code="AAAAA3", start=at(15))
+    assert booking_view(demo, booking).scout == "Lukas P."
