@@ -165,3 +165,30 @@ async def test_the_activity_pane_marks_escouts_forms_and_corrects_them(demo: Ser
     (record,) = demo.activity.records()
     assert record.minutes == 40 and record.submitted_by == "scout"
     assert [c["by"] for c in record.corrections] == ["librarian"]
+
+
+async def test_with_a_receipt_printer_the_card_is_printed_not_saved(
+    demo: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    from escpos.printer import Dummy
+
+    from kiosk import scout_card
+    from kiosk.catalog import CatalogService
+
+    printer = Dummy()
+    monkeypatch.setattr(scout_card, "open_printer", lambda settings: printer)
+    catalog = CatalogService(demo.store, demo.clock)
+    settings = dataclasses.replace(
+        catalog.settings(), printer_kind="network", printer_host="10.0.0.9"
+    )
+    catalog.save_settings(settings)
+    set_pin(demo)
+    app = make_console(demo)
+    async with app.run_test(size=SMALL) as pilot:
+        await _open_scouts(pilot)
+        await click(pilot, "#scouts-card")
+        await wait_until(pilot, lambda: "atspausdinta" in text_of(app, "#scouts-message"))
+    assert b"Lukas P." in printer.output and demo.scout_access.has_card("lukas")
+    assert not list((demo.data_dir / "exports").glob("card-*"))
