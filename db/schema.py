@@ -16,7 +16,7 @@ from typing import Any
 
 from db.storage import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 META_TABLE = "meta"
 # Real records nest 4 levels (table, row, field, list item); orjson refuses to write
 # more than 254, so a deeper file would load and then fail every commit.
@@ -46,8 +46,20 @@ def _v1_places_as_records(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v2_scout_credentials(data: dict[str, Any]) -> dict[str, Any]:
+    """E-scouts sign in at the kiosk: tables for their cards and PINs (hashes only), their
+    wrong-PIN counters and their presence per shift; activity forms say who submitted them
+    (every earlier form was the librarian's)."""
+    for table in ("scout_credentials", "scout_lockouts", "scout_presence"):
+        data.setdefault(table, {})
+    for row in (data.get("activities") or {}).values():
+        if isinstance(row, dict):
+            row.setdefault("submitted_by", "librarian")
+    return data
+
+
 # Version N -> N+1. Add one function per schema change; never edit an old one.
-MIGRATIONS: dict[int, Migration] = {1: _v1_places_as_records}
+MIGRATIONS: dict[int, Migration] = {1: _v1_places_as_records, 2: _v2_scout_credentials}
 
 
 class BadData(ValueError):

@@ -14,8 +14,10 @@ import hmac
 import os
 import secrets
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from db import Store, Tx
 from kiosk.clock import Clock, as_local
@@ -37,6 +39,17 @@ _N, _R, _P = 2**14, 8, 1
 
 def _hash(pin: str, salt: bytes) -> str:
     return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32).hex()
+
+
+def pin_record(pin: str) -> dict[str, str]:
+    """A new salt and the scrypt hash of a PIN of the right format (what is stored)."""
+    salt = secrets.token_bytes(16)
+    return {"salt": salt.hex(), "hash": _hash(check_pin_format(pin), salt)}
+
+
+def pin_matches(pin: str, record: dict[str, Any]) -> bool:
+    """Whether ``pin`` hashes to the stored ``record`` (constant-time compare)."""
+    return hmac.compare_digest(_hash(pin, bytes.fromhex(record["salt"])), record["hash"])
 
 
 def check_pin_format(pin: str) -> str:
@@ -96,12 +109,57 @@ def _lock_seconds(failures: int) -> int:
     return min(FIRST_LOCK_SECONDS * 2 ** min(failures - FREE_TRIES, 16), MAX_LOCK_SECONDS)
 
 
-def _forget_stale(tx: Tx, now: datetime) -> None:
+def _forget_stale(tx: Tx, now: datetime, table: str, match: dict[str, Any]) -> None:
     """Drop counters of places not seen for a day (a console's pid never comes back)."""
-    for doc in tx.find(AUTH, key=LOCKOUT_KEY):
+    for doc in tx.find(table, **match):
         last = doc.get("last_failure")
         if last is None or now - as_local(datetime.fromisoformat(last)) > FORGET_AFTER:
-            tx.remove(AUTH, key=LOCKOUT_KEY, place=doc["place"])
+            tx.remove(table, **match, place=doc["place"])
+
+
+def counted_try(
+    tx: Tx,
+    *,
+    table: str,
+    match: dict[str, Any],
+    place: str,
+    now: datetime,
+    good: Callable[[], bool],
+) -> LoginResult:
+    """One PIN try at ``place``, counted in the rows of ``table`` that carry ``match``.
+
+    After 5 wrong tries there, each further wrong try locks that place (and only that
+    place) for longer: 30 s doubling to 15 min. ``good`` is only called when not locked."""
+    place = check_place(place)
+    _forget_stale(tx, now, table, match)
+    counter = tx.get(table, **match, place=place) or {}
+    locked_until = (
+        as_local(datetime.fromisoformat(counter["locked_until"]))
+        if counter.get("locked_until")
+        else None
+    )
+    if locked_until and now < locked_until:
+        return LoginResult(False, locked_until=locked_until)
+    if good():
+        if counter:  # a remove always rewrites the file: only when there is one
+            tx.remove(table, **match, place=place)
+        return LoginResult(True)
+    failures = int(counter.get("failures", 0)) + 1
+    seconds = _lock_seconds(failures)
+    lock = now + timedelta(seconds=seconds) if seconds else None
+    tx.upsert(
+        table,
+        {
+            **match,
+            "place": place,
+            "failures": failures,
+            "locked_until": lock.isoformat() if lock else None,
+            "last_failure": now.isoformat(),
+        },
+        **match,
+        place=place,
+    )
+    return LoginResult(False, locked_until=lock, tries_left=max(FREE_TRIES - failures, 0))
 
 
 class PinService:
@@ -115,9 +173,7 @@ class PinService:
 
     def set_pin(self, pin: str) -> None:
         """Set or replace the PIN; every place's lock-out starts afresh."""
-        pin = check_pin_format(pin)
-        salt = secrets.token_bytes(16)
-        doc = {"key": PIN_KEY, "salt": salt.hex(), "hash": _hash(pin, salt)}
+        doc = {"key": PIN_KEY, **pin_record(pin)}
         with self.store.transaction() as tx:
             tx.remove(AUTH, key=PIN_KEY)  # also drops the single counter older files kept
             tx.insert(AUTH, doc)
@@ -132,33 +188,11 @@ class PinService:
             doc = tx.get(AUTH, key=PIN_KEY)
             if doc is None:
                 return LoginResult(False, no_pin_set=True)
-            _forget_stale(tx, now)
-            counter = tx.get(AUTH, key=LOCKOUT_KEY, place=place) or {}
-            locked_until = (
-                as_local(datetime.fromisoformat(counter["locked_until"]))
-                if counter.get("locked_until")
-                else None
-            )
-            if locked_until and now < locked_until:
-                return LoginResult(False, locked_until=locked_until)
-            good = hmac.compare_digest(_hash(pin, bytes.fromhex(doc["salt"])), doc["hash"])
-            if good:
-                if counter:  # a remove always rewrites the file: only when there is one
-                    tx.remove(AUTH, key=LOCKOUT_KEY, place=place)
-                return LoginResult(True)
-            failures = int(counter.get("failures", 0)) + 1
-            seconds = _lock_seconds(failures)
-            lock = now + timedelta(seconds=seconds) if seconds else None
-            tx.upsert(
-                AUTH,
-                {
-                    "key": LOCKOUT_KEY,
-                    "place": place,
-                    "failures": failures,
-                    "locked_until": lock.isoformat() if lock else None,
-                    "last_failure": now.isoformat(),
-                },
-                key=LOCKOUT_KEY,
+            return counted_try(
+                tx,
+                table=AUTH,
+                match={"key": LOCKOUT_KEY},
                 place=place,
+                now=now,
+                good=lambda: pin_matches(pin, doc),
             )
-            return LoginResult(False, locked_until=lock, tries_left=max(FREE_TRIES - failures, 0))

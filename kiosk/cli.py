@@ -25,7 +25,7 @@ from db.storage import write_bytes_atomic
 from kiosk.booking import Ticket
 from kiosk.clock import check_day, clock_from_env, parse_instant
 from kiosk.errors import KioskError
-from kiosk.models import BookingStatus, Source
+from kiosk.models import BookingStatus, Scout, Source
 from kiosk.services import Services, build_services, default_data_dir
 
 EXIT_REFUSED = 2
@@ -529,6 +529,97 @@ def cmd_ticket(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
+def _targets(args: argparse.Namespace) -> dict[str, Path]:
+    """The files named by --svg / --pdf, checked (plain files or new, never symlinks)."""
+    return {
+        option: _output_path(raw, f"--{option}")
+        for option, raw in (("svg", args.svg), ("pdf", getattr(args, "pdf", None)))
+        if raw
+    }
+
+
+def cmd_scout_card(services: Services, args: argparse.Namespace) -> int:
+    from kiosk.i18n import Translator
+    from kiosk.scout_card import build_card_content, card_pdf, card_svg
+
+    access = services.scout_access
+    if args.revoke:
+        if args.svg or args.pdf or args.reissue:
+            raise KioskError("bad_output", "--revoke takes no --svg, --pdf or --reissue")
+        services.booking.scout(args.scout_id)  # unknown_scout for a typo
+        access.revoke_card(args.scout_id)
+        _emit({"scout": args.scout_id, "card": False})
+        return 0
+    if not args.svg and not args.pdf:
+        raise KioskError("bad_output", "name a file: --svg FILE and/or --pdf FILE")
+    targets = _targets(args)
+    if access.has_card(args.scout_id) and not args.reissue:
+        raise KioskError(
+            "card_exists",
+            f"e-scout {args.scout_id!r} has a card; --reissue makes a new one (the old one "
+            "then stops working)",
+        )
+    library = services.catalog.settings().library_name
+    renders = {"svg": lambda c: card_svg(c).encode("utf-8"), "pdf": card_pdf}
+    written: list[Path] = []
+
+    def write(scout: Scout, token: str) -> None:
+        card = build_card_content(Translator(args.lang), library, scout.name, token)
+        for option, path in targets.items():
+            _write_private(path, renders[option](card))
+            written.append(path)
+
+    # The files are written before the new card is saved: a failed write leaves the old
+    # card working; a failed save removes the files, whose card would never work.
+    try:
+        access.issue_card(args.scout_id, deliver=write)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    _emit({"scout": args.scout_id, "card": True, **{k: str(v) for k, v in targets.items()}})
+    return 0
+
+
+def cmd_scout_pin(services: Services, args: argparse.Namespace) -> int:
+    services.booking.scout(args.scout_id)  # unknown_scout before anyone types a PIN
+    if sys.stdin.isatty():
+        pin = getpass.getpass("The e-scout's new PIN (4-12 digits): ")
+        again = getpass.getpass("Repeat the PIN: ")
+    else:
+        pin, again = sys.stdin.readline().strip(), sys.stdin.readline().strip()
+    if pin != again:
+        raise KioskError("pin_mismatch", "the two PINs differ; nothing was changed")
+    services.scout_access.set_pin(args.scout_id, pin)
+    _emit({"scout": args.scout_id, "pin_set": True})
+    return 0
+
+
+def cmd_scout_hours(services: Services, args: argparse.Namespace) -> int:
+    from kiosk.certificate import certificate_pdf
+
+    if args.to < args.from_:
+        raise KioskError("bad_period", f"--to {args.to} is before --from {args.from_}")
+    target = _output_path(args.pdf, "--pdf") if args.pdf else None
+    hours = services.scout_day.hours(args.scout_id, args.from_, args.to)
+    out: dict[str, Any] = {
+        "scout": hours.scout.id,
+        "name": hours.scout.name,
+        "from": hours.first.isoformat(),
+        "to": hours.last.isoformat(),
+        "consultations": hours.consultations,
+        "minutes": hours.minutes,
+        "hours": hours.hours,
+        "by_topic": hours.by_topic,
+    }
+    if target is not None:
+        pdf = certificate_pdf(services, args.scout_id, args.from_, args.to, args.lang)
+        _write_private(target, pdf)
+        out["pdf"] = str(target)
+    _emit(out)
+    return 0
+
+
 # -- parser ----------------------------------------------------------------------------
 
 Command = Callable[[Services, argparse.Namespace], int]
@@ -655,6 +746,27 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("code")
     sp.add_argument("--svg", help="write the ticket as an SVG file")
     sp.add_argument("--pdf", help="write the ticket as a PDF file (for a desk printer or lp)")
+    sp = add("scout-card", cmd_scout_card, "issue an e-scout's sign-in card (SVG/PDF) or revoke it")
+    sp.add_argument("scout_id", metavar="ID")
+    sp.add_argument("--svg", help="write the card as an SVG file")
+    sp.add_argument("--pdf", help="write the card as an A6 PDF file")
+    sp.add_argument(
+        "--reissue", action="store_true", help="replace an existing card (the old one stops)"
+    )
+    sp.add_argument("--revoke", action="store_true", help="the card stops working; no new one")
+    sp.add_argument("--lang", type=_lang, default="lt", help="the card's words (default lt)")
+    sp = add(
+        "scout-pin",
+        cmd_scout_pin,
+        "set an e-scout's PIN (asks twice on a tty, else reads two lines from stdin)",
+    )
+    sp.add_argument("scout_id", metavar="ID")
+    sp = add("scout-hours", cmd_scout_hours, "an e-scout's volunteer hours (JSON) or certificate")
+    sp.add_argument("scout_id", metavar="ID")
+    sp.add_argument("--from", dest="from_", type=_day, required=True)
+    sp.add_argument("--to", type=_day, required=True)
+    sp.add_argument("--pdf", help="write the certificate as an A4 PDF")
+    sp.add_argument("--lang", type=_lang, default="lt", help="the certificate's language")
     _add_results_commands(sub)
     return p
 

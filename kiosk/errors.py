@@ -60,6 +60,10 @@ class ErrorCode(StrEnum):
     OUTCOME_REQUIRED = "outcome_required"
     NOT_A_CONSULTATION = "not_a_consultation"
     UNKNOWN_BOOKING = "unknown_booking"
+    # the e-scout's own screens (kiosk/scout_access.py, kiosk/scout_day.py)
+    NOT_YOUR_BOOKING = "not_your_booking"  # a form for another e-scout's consultation
+    NO_SHIFT_TODAY = "no_shift_today"  # "I am here" with no shift left today
+    SCOUT_INACTIVE = "scout_inactive"  # no card or PIN for an e-scout who was made inactive
     # the librarian's forms (kiosk/catalog.py, kiosk/validation.py)
     BAD_TIME = "bad_time"
     BAD_DATE = "bad_date"
@@ -97,6 +101,7 @@ class ErrorCode(StrEnum):
     PIN_WRONG = "pin_wrong"
     PIN_LOCKED = "pin_locked"
     RESET_NOT_CONFIRMED = "reset_not_confirmed"
+    CARD_EXISTS = "card_exists"  # the e-scout has a card: only --reissue replaces it
     # the programme's results files (kiosk/programme*.py)
     NO_OUT = "no_out"
     NO_DB = "no_db"
@@ -150,6 +155,7 @@ CLI_ONLY_CODES = frozenset(
         ErrorCode.PIN_WRONG,
         ErrorCode.PIN_LOCKED,
         ErrorCode.RESET_NOT_CONFIRMED,
+        ErrorCode.CARD_EXISTS,
         ErrorCode.NO_OUT,
         ErrorCode.NO_DB,
         ErrorCode.DB_OPEN,

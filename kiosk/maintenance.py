@@ -42,11 +42,15 @@ from kiosk.models import (
     ExceptionKind,
     Place,
     Scout,
+    ScoutCredentials,
+    ScoutPresence,
     Settings,
     Topic,
     WaitlistEntry,
     WeeklyTime,
 )
+from kiosk.scout_access import SCOUT_CREDENTIALS, SCOUT_LOCKOUTS
+from kiosk.scout_day import SCOUT_PRESENCE
 from kiosk.waitlist import WAITLIST
 
 EXPORT_DIR = "exports"
@@ -191,6 +195,25 @@ def _check_waitlist(doc: dict[str, Any]) -> None:
     _instant("expires_at", entry.expires_at)
 
 
+def _check_scout_lockout(doc: dict[str, Any]) -> None:
+    str(doc["scout"]), str(doc["place"])
+    failures = doc.get("failures", 0)
+    if isinstance(failures, bool) or not isinstance(failures, int):
+        raise ValueError("the failure count is not a number")
+    for name in ("locked_until", "last_failure"):
+        if doc.get(name):
+            _instant(name, str(doc[name]))
+
+
+def _check_scout_presence(doc: dict[str, Any]) -> None:
+    presence = ScoutPresence.from_dict(doc)
+    _instant("shift_start", presence.shift_start)
+    _instant("shift_end", presence.shift_end)
+    for name in ("here_at", "dismissed_at"):
+        if doc.get(name):
+            _instant(name, str(doc[name]))
+
+
 def _check_purge(doc: dict[str, Any]) -> None:
     _instant("at", str(doc["at"]))
     _instant("cutoff", str(doc["cutoff"]))
@@ -213,6 +236,9 @@ _TABLES: dict[str, tuple[type | None, Any]] = {
     AUTH: (None, _check_auth),
     PURGES: (None, _check_purge),
     WAITLIST: (WaitlistEntry, _check_waitlist),
+    SCOUT_CREDENTIALS: (ScoutCredentials, ScoutCredentials.from_dict),
+    SCOUT_LOCKOUTS: (None, _check_scout_lockout),
+    SCOUT_PRESENCE: (ScoutPresence, _check_scout_presence),
 }
 
 

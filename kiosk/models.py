@@ -231,6 +231,15 @@ class Scout(_Record):
     buffer_minutes: int = 0  # kept free after each consultation (the next visitor arrives)
     version: int = 0  # bumped by every save (refuses a save of an older copy)
 
+    @property
+    def public_name(self) -> str:
+        """What visitors may see: the first name and the next word's initial ("Ieva K."),
+        whatever the librarian typed (e-scouts are volunteers, many of them minors)."""
+        words = self.name.split()
+        if len(words) < 2:
+            return words[0] if words else ""
+        return f"{words[0]} {words[1][0]}."
+
 
 @dataclass
 class WeeklyTime(_Record):
@@ -433,6 +442,48 @@ class ActivityRecord(_Record):
     note: str = ""
     booking_id: str | None = None
     created_at: str = ""
+    # Who filled the form: the librarian at the console or the e-scout at the kiosk. Forms
+    # saved before e-scouts could fill them were the librarian's.
+    submitted_by: str = "librarian"  # Submitter
+    # Every later change of the form, oldest first: {"at", "by"} (a librarian correcting an
+    # e-scout's form, or either correcting their own).
+    corrections: list[dict[str, str]] = field(default_factory=list)
+
+
+class Submitter(StrEnum):
+    LIBRARIAN = "librarian"
+    SCOUT = "scout"
+
+
+@dataclass
+class ScoutCredentials(_Record):
+    """An e-scout's card and PIN: only the card token's SHA-256 and the PIN's scrypt hash."""
+
+    scout: str
+    card_hash: str | None = None  # None: no card (never issued, or revoked)
+    card_issued_at: str | None = None
+    pin_salt: str | None = None
+    pin_hash: str | None = None
+    pin_set_at: str | None = None
+    # When retention first found the e-scout inactive: their card and PIN are erased once
+    # the retention period has passed since (made active again: cleared).
+    inactive_since: str | None = None
+    version: int = 0  # bumped by every save
+
+
+@dataclass
+class ScoutPresence(_Record):
+    """One shift of an e-scout: when they said "I am here", or the librarian dismissed the
+    missed-shift notice."""
+
+    id: str
+    scout: str
+    shift_start: str  # ISO 8601 with offset
+    shift_end: str
+    place: str
+    here_at: str | None = None
+    dismissed_at: str | None = None
+    version: int = 0
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,13 @@ def _sessions(
     return sessions
 
 
+def scout_sessions(
+    availability: Availability, scout: Scout, day: date
+) -> list[tuple[time, time, str, int]]:
+    """The e-scout's sessions on ``day`` (none when the library is closed): their shifts."""
+    return [] if library_closed(availability, day) else _sessions(availability, scout, day)
+
+
 def _partial_absences(
     availability: Availability, scout: Scout, day: date
 ) -> list[tuple[datetime, datetime]]:

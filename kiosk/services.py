@@ -17,6 +17,8 @@ from kiosk.clock import Clock, clock_from_env
 from kiosk.helpcalls import HelpCallService
 from kiosk.maintenance import MaintenanceService, backups_keep, check_rows
 from kiosk.retention import RetentionService
+from kiosk.scout_access import ScoutAccessService
+from kiosk.scout_day import ScoutDayService
 from kiosk.waitlist import WaitlistService
 
 APP_NAME = "escout-kiosk"
@@ -42,6 +44,8 @@ class Services:
     retention: RetentionService
     waitlist: WaitlistService
     helpcalls: HelpCallService
+    scout_access: ScoutAccessService
+    scout_day: ScoutDayService
 
     @property
     def data_dir(self) -> Path:
@@ -68,15 +72,18 @@ def build_services(
     clock = clock or clock_from_env()
     booking = BookingService(store, clock)
     maintenance = MaintenanceService(store, clock)
+    activity = ActivityService(store, clock)
     return Services(
         store=store,
         clock=clock,
         booking=booking,
         catalog=CatalogService(store, clock),
-        activity=ActivityService(store, clock),
+        activity=activity,
         auth=PinService(store, clock),
         maintenance=maintenance,
         retention=RetentionService(store, clock, maintenance),
         waitlist=WaitlistService(store, clock, booking),
         helpcalls=HelpCallService(store, clock),
+        scout_access=ScoutAccessService(store, clock),
+        scout_day=ScoutDayService(store, clock, activity),
     )
