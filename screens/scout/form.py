@@ -83,7 +83,14 @@ class ScoutFormScreen(ScoutScreen):
                 yield Button(id="s-visit-first", classes="s-choice s-visit")
                 yield Button(id="s-visit-repeat", classes="s-choice s-visit")
         with Vertical(id="s-step-topics", classes="s-step"):
-            yield pager(t, item_height=3, min_column_width=30, max_columns=3, id="s-topic-list")
+            yield pager(
+                t,
+                item_height=3,
+                min_column_width=30,
+                max_columns=3,
+                cell_gap=(0, 2),  # the tiles' own edges keep them apart: more on a page
+                id="s-topic-list",
+            )
         with Vertical(id="s-step-age", classes="s-step"), Horizontal(classes="s-choices"):
             for age in AgeGroup:
                 yield Button(id=f"s-age-{age}", classes="s-choice s-age")
@@ -134,8 +141,8 @@ class ScoutFormScreen(ScoutScreen):
         next_button.label = plain(t("s.form.submit") if last else t("s.form.next"))
         next_button.variant = "success" if last else "primary"
         self._show_choices()
-        if name == "note":
-            self.query_one("#s-note", Input).focus()
+        # Typing goes to the note; on the other steps Enter (or a tap) goes on.
+        self.query_one("#s-note" if name == "note" else "#s-form-next").focus()
 
     def _show_choices(self) -> None:
         t = self.t
