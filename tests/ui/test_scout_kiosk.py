@@ -3,11 +3,12 @@ activity form by taps, Results counting it, the refusals, and the session's end.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Button, Input, Static
 
 from kiosk.clock import FixedClock
 from kiosk.models import BookingStatus
@@ -18,7 +19,8 @@ from screens.scout.form import ScoutFormScreen
 from screens.scout.hours import HoursScreen
 from screens.scout.signin import ScoutSignInScreen
 from screens.visitor import MoreTimeScreen, WelcomeScreen
-from tests.conftest import PIN, set_pin
+from screens.widgets import Pager
+from tests.conftest import PIN, put_booking, set_pin
 from tests.ui.conftest import (
     BIG,
     click,
@@ -32,7 +34,7 @@ from tests.ui.conftest import (
     text_of,
     wait_until,
 )
-from tests.ui.scout_helpers import SCOUT, SCOUT_PIN, scan, scout_morning
+from tests.ui.scout_helpers import SCOUT, SCOUT_PIN, SHIFT_START, scan, scout_morning
 
 KIOSK = (78, 18)
 
@@ -284,3 +286,30 @@ async def test_every_button_is_on_screen_at_78x18(demo: Services, clock: FixedCl
         await wait_until(pilot, lambda: isinstance(app.screen, HoursScreen))
         await settle(pilot)
         all_on_screen()
+
+
+async def test_a_long_day_pages_with_big_buttons_at_78x18(
+    demo: Services, clock: FixedClock
+) -> None:
+    """More consultations than fit: More / Previous reach every one, nothing below the fold."""
+    morning = scout_morning(demo, clock)
+    for n, code in enumerate(("ACDEFG", "HJKMNP", "QRTUVW")):
+        start = SHIFT_START.replace(hour=11, minute=30) + timedelta(minutes=30 * n)
+        put_booking(demo, code=code, start=start, name=f"Vardas{n}", scout=SCOUT)
+    app = make_app(demo, scan_gap_seconds=0.05)
+    async with app.run_test(size=KIOSK) as pilot:
+        screen = await signed_in(pilot, morning.card)
+        pager = screen.query_one("#s-day-list", Pager)
+        await wait_until(pilot, lambda: pager.page_count > 1)
+        seen: set[str] = set()
+        for page in range(pager.page_count):
+            assert pager.page == page
+            for item in pager.page_items():
+                assert screen.region.contains_region(item.region)
+                seen.add(str(item.query_one(".s-item-text", Static).render()).split("\n")[1])
+            more = pager.query_one(".pager-more", Button)
+            assert screen.region.contains_region(more.region) and more.region.height >= 3
+            if not more.disabled:
+                await click(pilot, more)
+        names = {line.split(" · ")[0] for line in seen}
+        assert names == {"Ona", "Jonas", "Aldona", "Vardas0", "Vardas1", "Vardas2"}
