@@ -3,13 +3,17 @@ activity form by taps, Results counting it, the refusals, and the session's end.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+from escpos.printer import Dummy
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
+import kiosk.certificate
 from kiosk.clock import FixedClock
 from kiosk.models import BookingStatus
 from kiosk.reports import compute_results
@@ -313,3 +317,28 @@ async def test_a_long_day_pages_with_big_buttons_at_78x18(
                 await click(pilot, more)
         names = {line.split(" · ")[0] for line in seen}
         assert names == {"Ona", "Jonas", "Aldona", "Vardas0", "Vardas1", "Vardas2"}
+
+
+async def test_the_certificate_prints_on_the_kiosks_receipt_printer(
+    demo: Services, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    morning = scout_morning(demo, clock)
+    demo.booking.check_in(morning.first)
+    draft = demo.scout_day.form_draft(SCOUT, f"id-{morning.first}")
+    draft.age_group, draft.outcome, draft.minutes = "30_49", "solved", 90
+    demo.scout_day.submit_form(SCOUT, draft)
+    settings = demo.catalog.settings()
+    demo.catalog.save_settings(
+        dataclasses.replace(settings, printer_kind="network", printer_host="192.0.2.10")
+    )
+    printer = Dummy()
+    monkeypatch.setattr(kiosk.certificate, "open_printer", lambda _: printer)
+    app = make_app(demo, scan_gap_seconds=0.05)
+    async with app.run_test(size=BIG) as pilot:
+        await signed_in(pilot, morning.card)
+        await click(pilot, "#s-hours")
+        await wait_until(pilot, lambda: isinstance(app.screen, HoursScreen))
+        await click(pilot, "#s-print")
+        await wait_until(pilot, lambda: "atspausdinta" in text_of(app, "#s-hours-status"))  # type: ignore[arg-type]
+    out = printer.output
+    assert "Austėja R.".encode("cp775") in out and "1,5".encode("cp775") in out
