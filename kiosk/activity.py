@@ -58,6 +58,7 @@ class ActivityDraft:
     first_visit: bool = True
     note: str = ""
     booking_id: str | None = None
+    record_id: str | None = None  # the saved form this draft corrects
 
 
 def took_place(booking: Booking, now: datetime) -> bool:
@@ -172,11 +173,18 @@ class ActivityService:
                 raise ValidationError(
                     "unknown_topic", f"Unknown topic {unknown[0]!r}.", field="topics"
                 )
-            previous = tx.get(ACTIVITIES, booking_id=draft.booking_id) if draft.booking_id else None
+            previous = (
+                tx.get(ACTIVITIES, id=draft.record_id)
+                if draft.record_id
+                else tx.get(ACTIVITIES, booking_id=draft.booking_id)
+                if draft.booking_id
+                else None
+            )
             if owner is not None:
                 if draft.booking_id is None:
                     raise NotFound(ErrorCode.UNKNOWN_BOOKING, "an e-scout's form needs its booking")
                 require_own_consultation(tx, owner, draft.booking_id, now)
+                previous = None  # an e-scout only ever adds a form, never replaces one
             elif draft.booking_id and previous is None:  # an existing form may be corrected
                 self._require_consultation(tx, draft.booking_id, now)
             corrections = list(previous.get("corrections", [])) if previous else []
@@ -221,6 +229,30 @@ class ActivityService:
         if last is not None:
             found = [r for r in found if date.fromisoformat(r.date) <= last]
         return sorted(found, key=lambda r: (r.date, r.created_at), reverse=True)
+
+    @staticmethod
+    def draft_of(record: ActivityRecord) -> ActivityDraft:
+        """A draft that corrects a saved form (same fields; saving it logs the correction)."""
+        return ActivityDraft(
+            date=date.fromisoformat(record.date),
+            scout=record.scout,
+            minutes=record.minutes,
+            topics=list(record.topics),
+            age_group=record.age_group,
+            outcome=record.outcome,
+            first_visit=record.first_visit,
+            note=record.note,
+            booking_id=record.booking_id,
+            record_id=record.id,
+        )
+
+    def booking_of(self, record: ActivityRecord) -> Booking | None:
+        """The booking a form was filled for (None: a consultation without one, or gone)."""
+        if record.booking_id is None:
+            return None
+        with self.store.snapshot() as tx:
+            doc = tx.find_booking(id=record.booking_id)
+        return Booking.from_dict(doc) if doc else None
 
     def for_booking(self, booking_id: str) -> ActivityRecord | None:
         with self.store.snapshot() as tx:

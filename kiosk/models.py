@@ -231,6 +231,15 @@ class Scout(_Record):
     buffer_minutes: int = 0  # kept free after each consultation (the next visitor arrives)
     version: int = 0  # bumped by every save (refuses a save of an older copy)
 
+    @property
+    def public_name(self) -> str:
+        """What visitors may see: the first name and the next word's initial ("Ieva K."),
+        whatever the librarian typed (e-scouts are volunteers, many of them minors)."""
+        words = self.name.split()
+        if len(words) < 2:
+            return words[0] if words else ""
+        return f"{words[0]} {words[1][0]}."
+
 
 @dataclass
 class WeeklyTime(_Record):
@@ -456,6 +465,9 @@ class ScoutCredentials(_Record):
     pin_salt: str | None = None
     pin_hash: str | None = None
     pin_set_at: str | None = None
+    # When retention first found the e-scout inactive: their card and PIN are erased once
+    # the retention period has passed since (made active again: cleared).
+    inactive_since: str | None = None
     version: int = 0  # bumped by every save
 
 

@@ -2,6 +2,9 @@
 
 The booking itself stays (code, topic, e-scout, times, status) so results keep counting it.
 Each purge that erased something is logged (codes and counts only) for the console.
+E-scouts' data follows the same period: presence records ("I am here" per shift) are erased
+once their shift ended ``retention_days`` ago, and the card, PIN and wrong-PIN counters of an
+e-scout who has been inactive that long.
 Copies are held to the same promise: the same names are erased in the backups and their
 archive mirror, and exports (which list names and phones) older than the period are deleted.
 """
@@ -12,12 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from db import Store
+from db import Store, Tx
 from db.history import MONTH_PREFIX
-from kiosk.booking import BOOKINGS, load_settings
+from kiosk.booking import BOOKINGS, SCOUTS, load_settings
 from kiosk.clock import Clock, as_local
 from kiosk.maintenance import PURGES, MaintenanceService
-from kiosk.models import Booking
+from kiosk.models import Booking, ScoutCredentials
+from kiosk.scout_access import SCOUT_CREDENTIALS, SCOUT_LOCKOUTS
+from kiosk.scout_day import SCOUT_PRESENCE
 
 PURGE_LOG_KEEP = 200
 # Closed bookings move to the per-month archive this long after their names were erased,
@@ -41,6 +46,8 @@ class PurgeResult:
     archived: int = 0  # closed, anonymous bookings moved from the hot file to the archive
     copies_changed: list[str] = field(default_factory=list)  # backups / mirror files erased in
     exports_removed: list[str] = field(default_factory=list)
+    presence_erased: int = 0  # e-scouts' "I am here" records of shifts past the period
+    credentials_erased: list[str] = field(default_factory=list)  # e-scouts inactive that long
 
     @property
     def count(self) -> int:
@@ -56,6 +63,8 @@ class PurgeResult:
             "archived_count": self.archived,
             "copies_changed": self.copies_changed,
             "exports_removed": self.exports_removed,
+            "presence_erased": self.presence_erased,
+            "credentials_erased": self.credentials_erased,
         }
 
     @classmethod
@@ -68,6 +77,8 @@ class PurgeResult:
             archived=int(data.get("archived_count", 0)),
             copies_changed=list(data.get("copies_changed", [])),
             exports_removed=list(data.get("exports_removed", [])),
+            presence_erased=int(data.get("presence_erased", 0)),
+            credentials_erased=list(data.get("credentials_erased", [])),
         )
 
 
@@ -111,7 +122,9 @@ def purge(store: Store, clock: Clock, maintenance: MaintenanceService) -> PurgeR
                 BOOKINGS, {"name": "", "phone": None, "erased_at": now.isoformat()}, id=booking.id
             )
             result.erased.append(Erased(booking.code, booking.start, booking.status))
-        if result.erased:
+        result.presence_erased = _erase_presence(tx, now, days)
+        result.credentials_erased = _erase_inactive_credentials(tx, now, days)
+        if result.erased or result.presence_erased or result.credentials_erased:
             result.erased.sort(key=lambda e: (e.start, e.code))
             log = tx.all(PURGES)
             log.append({"seq": len(log) + 1, **result.to_dict()})
@@ -126,6 +139,40 @@ def purge(store: Store, clock: Clock, maintenance: MaintenanceService) -> PurgeR
             store.rewrite_archived(month, lambda d: erase_due(d, now, days))
     result.exports_removed = maintenance.remove_old_exports(days)
     return result
+
+
+def _erase_presence(tx: Tx, now: datetime, days: int) -> int:
+    """Drop presence records of shifts that ended ``days`` ago or more."""
+    cutoff = now - timedelta(days=days)
+    old = [
+        d["id"]
+        for d in tx.all(SCOUT_PRESENCE)
+        if as_local(datetime.fromisoformat(d["shift_end"])) <= cutoff
+    ]
+    for presence_id in old:
+        tx.remove(SCOUT_PRESENCE, id=presence_id)
+    return len(old)
+
+
+def _erase_inactive_credentials(tx: Tx, now: datetime, days: int) -> list[str]:
+    """Card, PIN and counters of e-scouts inactive for ``days``: the first purge that finds
+    an e-scout inactive starts the count; one made active again starts afresh later."""
+    active = {d["id"]: bool(d.get("active", True)) for d in tx.all(SCOUTS)}
+    erased = []
+    for doc in tx.all(SCOUT_CREDENTIALS):
+        creds = ScoutCredentials.from_dict(doc)
+        if active.get(creds.scout, False):
+            if creds.inactive_since is not None:
+                tx.update(SCOUT_CREDENTIALS, {"inactive_since": None}, scout=creds.scout)
+            continue
+        if creds.inactive_since is None:
+            tx.update(SCOUT_CREDENTIALS, {"inactive_since": now.isoformat()}, scout=creds.scout)
+            continue
+        if as_local(datetime.fromisoformat(creds.inactive_since)) + timedelta(days=days) <= now:
+            tx.remove(SCOUT_CREDENTIALS, scout=creds.scout)
+            tx.remove(SCOUT_LOCKOUTS, scout=creds.scout)
+            erased.append(creds.scout)
+    return sorted(erased)
 
 
 def purge_log(store: Store) -> list[PurgeResult]:

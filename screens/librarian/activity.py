@@ -24,7 +24,7 @@ from textual.widgets import (
 from kiosk.activity import MINUTES_MAX, NOTE_MAX, ActivityDraft
 from kiosk.booking import BookingService
 from kiosk.errors import KioskError
-from kiosk.models import ActivityRecord, AgeGroup, Booking, Outcome, Scout, Topic
+from kiosk.models import ActivityRecord, AgeGroup, Booking, Outcome, Scout, Submitter, Topic
 from kiosk.validation import parse_day
 from screens.common import cell, safe_text, services_of, store_work
 from screens.dialogs import FormScreen
@@ -161,6 +161,7 @@ class ActivityFormScreen(FormScreen[ActivityRecord]):
             first_visit=self._pressed_id("#activity-visit", "visit-") != "repeat",
             note=self.query_one("#activity-note", Input).value,
             booking_id=self.draft.booking_id,
+            record_id=self.draft.record_id,
         )
 
     def save(self) -> None:
@@ -211,8 +212,17 @@ class ActivityData:
     topics: list[Topic]
 
 
+def _submitted_by(record: ActivityRecord) -> str:
+    """Who filled the form: marked when an e-scout did, and when it was corrected since."""
+    marks = [t("lib.activity.by_scout")] if record.submitted_by == Submitter.SCOUT else []
+    if record.corrections:
+        marks.append(t("lib.activity.corrected"))
+    return ", ".join(marks)
+
+
 class ActivityPane(Vertical):
-    """The forms filled, newest first; a new form for a consultation without a booking."""
+    """The forms filled, newest first; a new form for a consultation without a booking, and
+    corrections of any form (e-scouts' forms are marked)."""
 
     BINDINGS = [Binding("f", "new_form", "lib.activity.new", id="activity-new")]
 
@@ -224,10 +234,17 @@ class ActivityPane(Vertical):
     class FormReady(Message):
         draft: ActivityDraft
         choices: FormChoices
+        booking: Booking | None = None
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.records: list[ActivityRecord] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="lib-toolbar"):
             yield Button(t("lib.activity.new"), id="activity-new", variant="primary")
+            # Forms e-scouts filled at the kiosk are marked; the librarian corrects any form.
+            yield Button(t("lib.activity.correct"), id="activity-correct")
             yield Static(t("lib.activity.hint"), classes="lib-hint")
         yield DataTable(id="activity-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="activity-pane-message")
@@ -237,6 +254,7 @@ class ActivityPane(Vertical):
         for key, width in (
             ("date", 10),
             ("scout", 13),
+            ("by", 10),
             ("minutes", 5),
             ("topics", 30),
             ("age", 7),
@@ -265,6 +283,7 @@ class ActivityPane(Vertical):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         data = message.data
+        self.records = data.records
         scouts = {s.id: s.name for s in data.scouts}
         topics = {tp.slug: tp.name(console_language()) for tp in data.topics}
         table = self.query_one("#activity-table", DataTable)
@@ -273,6 +292,7 @@ class ActivityPane(Vertical):
             table.add_row(
                 cell(r.date),
                 cell(scouts.get(r.scout, r.scout)),
+                cell(_submitted_by(r)),
                 cell(str(r.minutes)),
                 cell(", ".join(topics.get(s, s) for s in r.topics)),
                 cell(t(f"lib.age.{r.age_group}")),
@@ -284,14 +304,27 @@ class ActivityPane(Vertical):
 
     @on(Button.Pressed, "#activity-new")
     def action_new_form(self) -> None:
-        self._prepare_form()
+        self._prepare_form(None)
+
+    @on(Button.Pressed, "#activity-correct")
+    @on(DataTable.RowSelected, "#activity-table")
+    def _correct(self) -> None:
+        table = self.query_one("#activity-table", DataTable)
+        if table.row_count == 0:
+            self.query_one("#activity-pane-message", Static).update(t("lib.activity.pick"))
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        record = next((r for r in self.records if r.id == key), None)
+        if record is not None:
+            self._prepare_form(record)
 
     @store_work(group="activity-form")
-    def _prepare_form(self) -> None:
+    def _prepare_form(self, record: ActivityRecord | None) -> None:
         services = services_of(self)
-        self.post_message(
-            self.FormReady(services.activity.blank(), FormChoices.load(services.booking))
-        )
+        activity = services.activity
+        draft = activity.blank() if record is None else activity.draft_of(record)
+        booking = None if record is None else activity.booking_of(record)
+        self.post_message(self.FormReady(draft, FormChoices.load(services.booking), booking))
 
     @on(FormReady)
     def _form_ready(self, message: FormReady) -> None:
@@ -301,4 +334,6 @@ class ActivityPane(Vertical):
                 msg.update(cell(t("lib.activity.saved")))
                 self.reload()
 
-        self.app.push_screen(ActivityFormScreen(message.draft, None, message.choices), saved)
+        self.app.push_screen(
+            ActivityFormScreen(message.draft, message.booking, message.choices), saved
+        )

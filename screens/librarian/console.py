@@ -10,7 +10,7 @@ clock in the header ticks.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from textual import on
@@ -25,8 +25,10 @@ from textual.widgets import Button, DataTable, Footer, Static, TabbedContent, Ta
 
 from kiosk.errors import KioskError
 from kiosk.helpcalls import HelpCall
+from kiosk.scout_day import MissedShift
 from screens.common import cell, host, services_of, store_work
 from screens.librarian.activity import ActivityPane
+from screens.librarian.calls import MissedShiftsBox
 from screens.librarian.common import t, use_console_language
 from screens.librarian.places import PlacesPane
 from screens.librarian.privacy import PrivacyPane
@@ -39,6 +41,7 @@ from screens.librarian.waitlist import WaitlistPane
 
 CLOCK_SECONDS = 10.0  # the header shows minutes
 PURGE_EVERY_SECONDS = 3600.0
+MISSED_EVERY_SECONDS = 30.0
 # New tabs come last so the tabs before them keep the F-keys librarians know: the waiting
 # list is F9, the places F10 (logging out moved to F12, the key that opens the console).
 TABS = [
@@ -141,6 +144,7 @@ class ConsoleScreen(Screen[None]):
         library: str
         now: datetime
         calls: list[HelpCall]
+        missed: list[MissedShift] = field(default_factory=list)
 
     def __init__(self) -> None:
         super().__init__(id="console")
@@ -177,6 +181,8 @@ class ConsoleScreen(Screen[None]):
             yield Button(t("lib.logout_b"), id="console-logout", classes="lib-small")
         # Visitors who tapped "Need help?" at a kiosk: shown until a librarian answers.
         yield Vertical(id="console-help-calls")
+        # E-scouts not here 10 minutes into a shift with bookings: who to call.
+        yield MissedShiftsBox(id="console-missed-shifts")
         with ConsoleTabs(initial="today", id="console-tabs"):
             with TabPane(t("lib.tab.today"), id="today"):
                 yield TodayPane(id="today-pane")
@@ -203,6 +209,8 @@ class ConsoleScreen(Screen[None]):
         host(self).data_changed.subscribe(self, self._data_changed)
         self.set_interval(CLOCK_SECONDS, self._tick, name="console-clock")
         self.set_interval(PURGE_EVERY_SECONDS, self._purge, name="console-purge")
+        # A shift becomes missed by the clock alone, with no change to the data file.
+        self.set_interval(MISSED_EVERY_SECONDS, self.check_for_changes, name="console-missed")
         self._purge()
         self.query_one("#today-table").focus()
 
@@ -230,7 +238,8 @@ class ConsoleScreen(Screen[None]):
         identity = services.maintenance.identity()
         library = services.booking.settings().library_name
         calls = services.helpcalls.open_calls()
-        self.post_message(self.Polled(identity, library, services.booking.now(), calls))
+        missed = services.scout_day.missed_shifts()
+        self.post_message(self.Polled(identity, library, services.booking.now(), calls, missed))
 
     @on(Polled)
     def _polled(self, message: Polled) -> None:
@@ -239,6 +248,7 @@ class ConsoleScreen(Screen[None]):
         )
         self.query_one("#console-clock", Static).update(cell(f"{message.now:%Y-%m-%d %H:%M}"))
         self._show_calls(message.calls)
+        self.query_one(MissedShiftsBox).show(message.missed)
         first, self._first_poll = self._first_poll, False
         if message.identity == self._identity:
             return
@@ -264,6 +274,10 @@ class ConsoleScreen(Screen[None]):
                 )
             )
         box.display = bool(calls)
+
+    @on(MissedShiftsBox.Dismissed)
+    def _missed_dismissed(self) -> None:
+        self.check_for_changes()
 
     @on(Button.Pressed, ".lib-help-call Button")
     def _answer_pressed(self, event: Button.Pressed) -> None:

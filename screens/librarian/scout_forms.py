@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList
 
+from kiosk.auth import check_pin_format
 from kiosk.catalog import scout_id_from_name
+from kiosk.errors import ErrorCode, KioskError
 from kiosk.models import DatedException, ExceptionKind, Scout, Topic, WeeklyTime
 from kiosk.validation import (
     check_chosen_languages,
@@ -220,3 +222,40 @@ class ExceptionFormScreen(FormScreen[DatedException]):
             place,
             self.value("#exception-note"),
         )
+
+
+class ScoutPinScreen(FormScreen[str]):
+    """The e-scout types a new PIN twice at the console; answers with the PIN."""
+
+    FORM_NAME = "scout-pin"
+
+    def __init__(self, scout: Scout) -> None:
+        super().__init__(id="scout-pin-form")
+        self.scout = scout
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="lib-dialog"):
+            yield Label(
+                t("lib.scouts.card.pin_title", name=safe_text(self.scout.name)),
+                classes="lib-dialog-title",
+                markup=False,
+            )
+            for field, label in (("first", "pin_first"), ("again", "pin_again")):
+                yield Label(t(f"lib.scouts.card.{label}"))
+                yield Input(
+                    id=f"scout-pin-{field}", password=True, restrict=r"[0-9]*", max_length=12
+                )
+            yield from self.form_buttons()
+
+    def build(self) -> str:
+        pin = check_pin_format(self.value("#scout-pin-first"))
+        if self.value("#scout-pin-again") != pin:
+            raise KioskError(ErrorCode.PIN_MISMATCH, "the two PINs differ")
+        return pin
+
+    def refuse(self, exc: BaseException) -> None:
+        words = {ErrorCode.PIN_MISMATCH: "pin_mismatch", ErrorCode.PIN_FORMAT: "pin_format"}
+        if isinstance(exc, KioskError) and exc.code in words:
+            self.say(t(f"lib.scouts.card.{words[ErrorCode(exc.code)]}"))
+            return
+        super().refuse(exc)

@@ -1,9 +1,11 @@
-"""E-scouts: who they are, their topics and languages, weekly times, absences and extras."""
+"""E-scouts: who they are, their topics and languages, weekly times, absences and extras,
+and their sign-in cards and PINs for the kiosk."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,7 +16,18 @@ from textual.widgets import Button, DataTable, Static
 
 from kiosk.catalog import Clash
 from kiosk.errors import KioskError
-from kiosk.models import Booking, DatedException, ExceptionKind, Scout, Topic, WeeklyTime
+from kiosk.i18n import Translator
+from kiosk.models import (
+    Booking,
+    DatedException,
+    ExceptionKind,
+    Scout,
+    ScoutCredentials,
+    Topic,
+    WeeklyTime,
+)
+from kiosk.printing import printer_configured
+from kiosk.scout_card import build_card_content, card_pdf, card_svg, print_card_configured
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.calls import call_line
@@ -23,6 +36,7 @@ from screens.librarian.scout_forms import (
     WEEKDAY_KEYS,
     ExceptionFormScreen,
     ScoutFormScreen,
+    ScoutPinScreen,
     WeeklyFormScreen,
 )
 
@@ -36,6 +50,7 @@ class ScoutsData:
     weekly: list[WeeklyTime]
     exceptions: list[DatedException]
     languages: list[str]
+    credentials: dict[str, ScoutCredentials] = field(default_factory=dict)
 
 
 class ScoutsPane(Vertical):
@@ -72,19 +87,27 @@ class ScoutsPane(Vertical):
         with Horizontal(id="scouts-main"):
             with Vertical(id="scouts-left"):
                 yield DataTable(id="scouts-table", cursor_type="row", zebra_stripes=True)
-                with Horizontal(classes="lib-buttons"):
+                with Horizontal(id="scouts-buttons", classes="lib-buttons"):
                     yield Button(t("lib.scouts.new"), id="scouts-new", variant="primary")
                     yield Button(t("lib.scouts.edit"), id="scouts-edit")
                     yield Button(t("lib.scouts.toggle"), id="scouts-toggle", variant="warning")
+                # The e-scout's sign-in card and PIN for their own screens at the kiosk.
+                with Horizontal(id="scouts-card-buttons", classes="lib-buttons"):
+                    yield Button(t("lib.scouts.card.issue"), id="scouts-card", variant="primary")
+                    yield Button(t("lib.scouts.card.pin"), id="scouts-pin")
+                    yield Button(
+                        t("lib.scouts.card.revoke"), id="scouts-card-revoke", variant="error"
+                    )
             with Vertical(id="scouts-right"):
                 yield Static("", id="scouts-heading", classes="lib-heading")
+                yield Static("", id="scouts-access")
                 yield DataTable(id="weekly-table", cursor_type="row")
-                with Horizontal(classes="lib-buttons"):
+                with Horizontal(id="weekly-buttons", classes="lib-buttons"):
                     yield Button(t("lib.weekly.add"), id="weekly-add", variant="primary")
                     yield Button(t("lib.weekly.edit"), id="weekly-edit")
                     yield Button(t("lib.weekly.remove"), id="weekly-remove", variant="error")
                 yield DataTable(id="exceptions-table", cursor_type="row")
-                with Horizontal(classes="lib-buttons"):
+                with Horizontal(id="exception-buttons", classes="lib-buttons"):
                     yield Button(
                         t("lib.exception.add_absent"), id="exception-absent", variant="warning"
                     )
@@ -116,11 +139,17 @@ class ScoutsPane(Vertical):
 
     @store_work(group="scouts-load")
     def _load(self) -> None:
-        c = services_of(self).catalog
+        services = services_of(self)
+        c = services.catalog
         self.post_message(
             self.Loaded(
                 ScoutsData(
-                    c.scouts(), c.topics(), c.weekly_times(), c.exceptions(), c.settings().languages
+                    c.scouts(),
+                    c.topics(),
+                    c.weekly_times(),
+                    c.exceptions(),
+                    c.settings().languages,
+                    services.scout_access.credentials(),
                 )
             )
         )
@@ -162,9 +191,19 @@ class ScoutsPane(Vertical):
         exceptions = self.query_one("#exceptions-table", DataTable)
         weekly.clear()
         exceptions.clear()
+        access = self.query_one("#scouts-access", Static)
         if scout is None or self.data is None:
             self.query_one("#scouts-heading", Static).update(t("lib.scouts.none"))
+            access.update("")
             return
+        creds = self.data.credentials.get(scout.id) or ScoutCredentials(scout.id)
+        access.update(
+            t(
+                "lib.scouts.card.marks",
+                card=t("lib.yes") if creds.card_hash else t("lib.no"),
+                pin=t("lib.yes") if creds.pin_hash else t("lib.no"),
+            )
+        )
         topics = {tp.slug: tp.name(console_language()) for tp in self.data.topics}
         heading = t(
             "lib.scouts.heading",
@@ -292,13 +331,13 @@ class ScoutsPane(Vertical):
         )
 
     @store_work(group="scouts-write")
-    def _apply(self, apply: Callable[[], object]) -> None:
+    def _apply(self, apply: Callable[[], object], done: str | None = None) -> None:
         try:
             apply()
         except KioskError as exc:
             self.post_message(self.Applied(refusal(exc), error=True))
             return
-        self.post_message(self.Applied(t("lib.saved")))
+        self.post_message(self.Applied(done or t("lib.saved")))
 
     @on(Applied)
     def _applied(self, message: Applied) -> None:
@@ -434,3 +473,97 @@ class ScoutsPane(Vertical):
         key = self._row_key("#exceptions-table")
         if key is not None:
             self._apply(lambda: services_of(self).catalog.remove_exception(key))
+
+    # the e-scout's card and PIN
+    @on(Button.Pressed, "#scouts-card")
+    def _card(self) -> None:
+        scout = self.scout()
+        if scout is None or self.data is None:
+            return
+        creds = self.data.credentials.get(scout.id)
+        if creds is None or creds.card_hash is None:
+            self._issue_card(scout.id)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._issue_card(scout.id)
+
+        self.app.push_screen(
+            YesNoScreen(
+                t("lib.scouts.card.reissue_title"),
+                t("lib.scouts.card.reissue_body", name=scout.name),
+                yes=t("lib.scouts.card.issue"),
+            ),
+            answered,
+        )
+
+    @store_work(group="scouts-write")
+    def _issue_card(self, scout_id: str) -> None:
+        """A new card, printed on the receipt printer if there is one, else saved as an SVG
+        and a PDF in the exports folder; the token itself is never kept."""
+        services = services_of(self)
+        settings = services.catalog.settings()
+        saved: list[Path] = []
+
+        def deliver(scout: Scout, token: str) -> None:
+            words = Translator(console_language())
+            card = build_card_content(words, settings.library_name, scout.name, token)
+            if printer_configured(settings):
+                print_card_configured(card, settings)
+                return
+            stamp = services.booking.now().strftime("%Y%m%d-%H%M%S")
+            name = f"card-{scout.id}-{stamp}"
+            exports = services.maintenance
+            saved.append(exports.save_export(f"{name}.svg", card_svg(card).encode("utf-8")))
+            saved.append(exports.save_export(f"{name}.pdf", card_pdf(card)))
+
+        try:
+            services.scout_access.issue_card(scout_id, deliver=deliver)
+        except KioskError as exc:
+            for path in saved:  # a card that was never saved must not lie about
+                path.unlink(missing_ok=True)
+            self.post_message(self.Applied(refusal(exc), error=True))
+            return
+        if saved:
+            text = t("lib.scouts.card.saved", path=", ".join(str(p) for p in saved))
+        else:
+            text = t("lib.scouts.card.printed")
+        self.post_message(self.Applied(text))
+
+    @on(Button.Pressed, "#scouts-card-revoke")
+    def _revoke(self) -> None:
+        scout = self.scout()
+        if scout is None or self.data is None:
+            return
+        creds = self.data.credentials.get(scout.id)
+        if creds is None or creds.card_hash is None:
+            self._say(t("lib.scouts.card.none"))
+            return
+        access = services_of(self).scout_access
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._apply(lambda: access.revoke_card(scout.id), t("lib.scouts.card.revoked"))
+
+        self.app.push_screen(
+            YesNoScreen(
+                t("lib.scouts.card.revoke_title"),
+                t("lib.scouts.card.revoke_body", name=scout.name),
+                yes=t("lib.scouts.card.revoke"),
+            ),
+            answered,
+        )
+
+    @on(Button.Pressed, "#scouts-pin")
+    def _pin(self) -> None:
+        scout = self.scout()
+        if scout is None:
+            return
+        access = services_of(self).scout_access
+
+        def typed(pin: str | None) -> None:
+            if pin is not None:
+                self._apply(lambda: access.set_pin(scout.id, pin), t("lib.scouts.card.pin_set"))
+
+        self.app.push_screen(ScoutPinScreen(scout), typed)

@@ -180,7 +180,7 @@ class TimeScreen(VisitorScreen):
         booking = services_of(self).booking
         # E-scouts who speak the visitor's language (all, with a note, when none does).
         slots = booking.free_slots(self.draft.topic.slug, language=self.t.lang)
-        scouts = {s.id: s.name for s in booking.scouts()}
+        scouts = {s.id: s.public_name for s in booking.scouts()}
         settings = booking.settings()
         self.post_message(
             self.Loaded(

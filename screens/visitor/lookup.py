@@ -32,7 +32,7 @@ def booking_view(services: Services, booking: Booking) -> BookingView:
     except KioskError:
         topic = booking.topic
     try:
-        scout = services.booking.scout(booking.scout).name
+        scout = services.booking.scout(booking.scout).public_name
     except KioskError:
         scout = ""
     return BookingView(booking, topic, scout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import timedelta
 from pathlib import Path
@@ -180,3 +181,44 @@ def test_a_version_2_file_is_migrated(tmp_path: Path) -> None:
     assert new["activities"]["1"]["submitted_by"] == "librarian"
     assert {"scout_credentials", "scout_lockouts", "scout_presence"} <= set(new)
     assert "submitted_by" not in old["activities"]["1"]  # the original is left alone
+
+
+def test_retention_erases_old_presence_and_inactive_scouts_credentials(demo: Services) -> None:
+    from kiosk.scout_day import SCOUT_PRESENCE
+
+    days = demo.booking.settings().retention_days
+    access = demo.scout_access
+    access.issue_card("ieva")
+    access.set_pin("ieva", SCOUT_PIN)
+    lukas = access.issue_card("lukas")
+    access.set_pin("lukas", SCOUT_PIN)
+    demo.scout_day.say_here("lukas")  # today's 15:00 shift
+    _deactivate(demo, "ieva")
+    first = demo.retention.purge()  # starts Ieva's count; nothing is old yet
+    assert (first.presence_erased, first.credentials_erased) == (0, [])
+    assert "ieva" in access.credentials()
+    demo.clock.advance(days=days)  # type: ignore[attr-defined]
+    assert demo.retention.purge().presence_erased == 0  # the shift ended at 18:00
+    demo.clock.advance(hours=9)  # type: ignore[attr-defined]
+    later = demo.retention.purge()
+    assert later.presence_erased == 1 and later.credentials_erased == []  # erased before
+    assert "ieva" not in access.credentials()
+    assert set(access.credentials()) == {"lukas"}
+    with demo.store.snapshot() as tx:
+        assert tx.all(SCOUT_PRESENCE) == []
+    assert access.sign_in(lukas, SCOUT_PIN, place=KIOSK).ok  # active e-scouts keep theirs
+    assert demo.retention.log()[1].credentials_erased == ["ieva"]
+
+
+def test_an_escout_made_active_again_starts_the_count_afresh(demo: Services) -> None:
+    days = demo.booking.settings().retention_days
+    demo.scout_access.issue_card("ieva")
+    _deactivate(demo, "ieva")
+    demo.retention.purge()
+    catalog = CatalogService(demo.store, demo.clock)
+    scout = next(s for s in demo.booking.scouts() if s.id == "ieva")
+    catalog.save_scout(dataclasses.replace(scout, active=True))
+    demo.retention.purge()
+    assert demo.scout_access.credentials()["ieva"].inactive_since is None
+    demo.clock.advance(days=days)  # type: ignore[attr-defined]
+    assert demo.retention.purge().credentials_erased == []

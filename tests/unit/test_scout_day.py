@@ -193,3 +193,49 @@ def test_volunteer_hours_add_up_the_forms(demo: Services) -> None:
     assert hours.scout.name == "Lukas P."
     with pytest.raises(Conflict):
         demo.scout_day.hours("lukas", date(2026, 11, 30), date(2026, 11, 1))
+
+
+def test_a_form_without_booking_is_corrected_in_place(demo: Services) -> None:
+    from kiosk.activity import ActivityDraft
+
+    record = demo.activity.record(
+        ActivityDraft(TODAY, "lukas", 30, ["e-banking"], "65_74", "solved")
+    )
+    fixed = demo.activity.record(dataclasses.replace(demo.activity.draft_of(record), minutes=50))
+    assert fixed.id == record.id and fixed.minutes == 50 and len(fixed.corrections) == 1
+    assert len(demo.activity.records()) == 1
+
+
+def test_an_escout_cannot_overwrite_a_form_through_its_id(demo: Services) -> None:
+    from kiosk.activity import ActivityDraft
+
+    other = demo.activity.record(ActivityDraft(TODAY, "ieva", 30, ["email"], "65_74", "solved"))
+    booking_id = _took_place(demo, "AAAAA3")
+    _move_to(demo.clock, at(15, 40))  # type: ignore[arg-type]
+    draft = dataclasses.replace(demo.scout_day.form_draft("lukas", booking_id), record_id=other.id)
+    saved = demo.scout_day.submit_form("lukas", _fill(draft))  # type: ignore[arg-type]
+    assert saved.id != other.id
+    kept = next(r for r in demo.activity.records() if r.id == other.id)
+    assert kept == other  # Ieva's form is untouched
+    assert saved.scout == "lukas" and saved.corrections == []
+
+
+@pytest.mark.parametrize(
+    ("name", "public"),
+    [("Ieva K.", "Ieva K."), ("Ieva Kazlauskaitė", "Ieva K."), ("Ieva", "Ieva"), ("", "")],
+)
+def test_visitors_see_first_name_and_initial(name: str, public: str) -> None:
+    from kiosk.models import Scout
+
+    assert Scout("x", name).public_name == public
+
+
+def test_the_visitor_lookup_names_the_escout_by_first_name_and_initial(demo: Services) -> None:
+    from kiosk.catalog import CatalogService
+    from screens.visitor.lookup import booking_view
+
+    catalog = CatalogService(demo.store, demo.clock)
+    lukas = demo.booking.scout("lukas")
+    catalog.save_scout(dataclasses.replace(lukas, name="Lukas Petrauskas"))
+    booking = put_booking(demo, code="AAAAA3", start=at(15))
+    assert booking_view(demo, booking).scout == "Lukas P."
