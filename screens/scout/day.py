@@ -25,6 +25,8 @@ from kiosk.models import BookingStatus, Scout, Topic
 from kiosk.scout_day import ScoutConsultation, Shift
 from screens.common import host, plain, services_of, store_work
 from screens.scout.common import ScoutScreen, SignOut, refusal_text
+from screens.scout.form import ScoutFormScreen
+from screens.scout.hours import HoursScreen
 from screens.visitor.common import pager
 from screens.widgets import Pager
 
@@ -224,8 +226,6 @@ class MyDayScreen(ScoutScreen):
 
     @on(FormReady)
     def _form_ready(self, message: FormReady) -> None:
-        from screens.scout.form import ScoutFormScreen
-
         assert self.scout is not None
         self.app.push_screen(
             ScoutFormScreen(self.scout, message.draft, message.consultation, message.topics)
@@ -233,8 +233,6 @@ class MyDayScreen(ScoutScreen):
 
     @on(Button.Pressed, "#s-hours")
     def _hours(self) -> None:
-        from screens.scout.hours import HoursScreen
-
         assert self.scout is not None
         self.app.push_screen(HoursScreen(self.scout))
 

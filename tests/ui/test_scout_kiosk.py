@@ -4,7 +4,7 @@ activity form by taps, Results counting it, the refusals, and the session's end.
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from kiosk.reports import compute_results
 from kiosk.services import Services, build_services
 from screens.scout.day import MyDayScreen
 from screens.scout.form import ScoutFormScreen
-from screens.scout.hours import HoursScreen
+from screens.scout.hours import HoursScreen, period
 from screens.scout.signin import ScoutSignInScreen
 from screens.visitor import MoreTimeScreen, WelcomeScreen
 from screens.widgets import Pager
@@ -342,3 +342,27 @@ async def test_the_certificate_prints_on_the_kiosks_receipt_printer(
         await wait_until(pilot, lambda: "atspausdinta" in text_of(app, "#s-hours-status"))  # type: ignore[arg-type]
     out = printer.output
     assert "Austėja R.".encode("cp775") in out and "1,5".encode("cp775") in out
+
+
+def test_the_periods_of_my_hours() -> None:
+    assert period("this_month", date(2028, 2, 10)) == (date(2028, 2, 1), date(2028, 2, 29))
+    assert period("last_month", date(2027, 1, 15)) == (date(2026, 12, 1), date(2026, 12, 31))
+    assert period("this_year", date(2026, 11, 24)) == (date(2026, 1, 1), date(2026, 12, 31))
+
+
+async def test_a_form_without_an_age_group_is_refused_on_its_step(
+    demo: Services, clock: FixedClock
+) -> None:
+    morning = scout_morning(demo, clock)
+    demo.booking.check_in(morning.first)
+    app = make_app(demo, scan_gap_seconds=0.05)
+    async with app.run_test(size=BIG) as pilot:
+        screen = await signed_in(pilot, morning.card)
+        await click(pilot, screen.query_one(".s-item-form"))
+        await wait_until(pilot, lambda: isinstance(app.screen, ScoutFormScreen))
+        for _ in range(5):  # Next through every step, Submit on the last
+            await click(pilot, "#s-form-next")
+        await wait_until(pilot, lambda: "amžiaus grupę" in text_of(app, "#s-form-prompt"))  # type: ignore[arg-type]
+        assert "3 / 5" in text_of(app, "#v-title")  # type: ignore[arg-type]
+        assert app.screen.query_one("#s-step-age").display
+    assert demo.activity.for_booking(f"id-{morning.first}") is None
