@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from db import Store, Tx
 from kiosk.activity import ActivityDraft, ActivityService, require_own_consultation, took_place
@@ -25,7 +25,7 @@ from kiosk.models import (
     ScoutPresence,
     Submitter,
 )
-from kiosk.scheduling import local, scout_sessions
+from kiosk.scheduling import Availability, local, scout_sessions
 
 SCOUT_PRESENCE = "scout_presence"
 # How long into a shift with bookings the e-scout may be late before the consoles hear.
@@ -109,8 +109,16 @@ def _presence(tx: Tx, scout_id: str, start: datetime) -> ScoutPresence | None:
     return ScoutPresence.from_dict(doc) if doc else None
 
 
-def _shifts(tx: Tx, scout: Scout, day: date) -> list[Shift]:
-    availability = load_availability(tx, on_day=day)
+def _availability(tx: Tx, day: date) -> Availability:
+    """Weekly times, exceptions and closures; no busy times (shifts do not need them, and
+    asking for those ending after the day reads next to nothing)."""
+    return load_availability(tx, since=local(day + timedelta(days=1), time()), on_day=day)
+
+
+def _shifts(
+    tx: Tx, scout: Scout, day: date, availability: Availability | None = None
+) -> list[Shift]:
+    availability = availability or _availability(tx, day)
     shifts = []
     for start_t, end_t, place, _seats in scout_sessions(availability, scout, day):
         start, end = local(day, start_t), local(day, end_t)
@@ -203,11 +211,14 @@ class ScoutDayService:
         now = self.now()
         found = []
         with self.store.snapshot() as tx:
+            availability = _availability(tx, now.date())
             for scout in load_scouts(tx):
                 if not scout.active:
                     continue
                 shifts = [
-                    s for s in _shifts(tx, scout, now.date()) if s.start + MISSED_AFTER <= now
+                    s
+                    for s in _shifts(tx, scout, now.date(), availability)
+                    if s.start + MISSED_AFTER <= now
                 ]
                 if not shifts:
                     continue
