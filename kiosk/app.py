@@ -7,13 +7,14 @@ One ``KioskApp`` serves both modes:
 Idle handling lives here because it spans screens: a quiet spell in the visitor flow
 asks "More time?", then wipes everything and returns to Welcome; a quiet librarian
 session logs out. So does the scanner: a burst of ticket characters ending in Enter checks
-in from any visitor screen (kiosk/scanner.py), and taps on a screen that has just appeared
-are ignored for a moment, so a shaky double tap cannot skip a step. So does failure
-handling: a worker that fails (the store, the disk, the lock's time-out) is logged and
-covered by a calm "please ask the librarian" screen; the App never ends on its own in
-visitor mode. So does knowing when another process changed the data: one watcher per
-process (kiosk/watch.py: file events, polling as the fallback) publishes ``data_changed``,
-which the screens that show shared data subscribe to.
+in from any visitor screen (kiosk/scanner.py), an e-scout's card opens the e-scout sign-in
+(screens/scout/: their session is a visitor-like one that idles out the same way), and
+taps on a screen that has just appeared are ignored for a moment, so a shaky double tap
+cannot skip a step. So does failure handling: a worker that fails (the store, the disk,
+the lock's time-out) is logged and covered by a calm "please ask the librarian" screen;
+the App never ends on its own in visitor mode. So does knowing when another process
+changed the data: one watcher per process (kiosk/watch.py: file events, polling as the
+fallback) publishes ``data_changed``, which the screens that show shared data subscribe to.
 """
 
 from __future__ import annotations
@@ -40,10 +41,15 @@ from textual.timer import Timer
 
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator
 from kiosk.scanner import SCAN_GAP_S, ScanBuffer, scannable
+from kiosk.scout_access import is_card_token
 from kiosk.services import Services
 from kiosk.watch import DataWatcher
 from screens.librarian import ConsoleScreen, LoginScreen
 from screens.librarian.results import ResultsPane
+from screens.scout.card import CardScanned
+from screens.scout.common import ScoutScreen, SignedIn, SignOut
+from screens.scout.day import MyDayScreen
+from screens.scout.signin import ScoutSignInScreen
 from screens.visitor import (
     CheckInScreen,
     MoreTimeScreen,
@@ -161,6 +167,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         self.lang = DEFAULT_LANGUAGE
         self.console_lang = DEFAULT_LANGUAGE
         self.librarian_active = False
+        self.scout_id: str | None = None  # the e-scout signed in at this kiosk, if any
         self._idle_timer: Timer | None = None
         self.tap_guard_seconds = tap_guard_seconds
         self._screen_since = monotonic()
@@ -325,6 +332,10 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
             self._flush_timer.stop()
             self._flush_timer = None
         log.info("scan on %s", type(self.screen).__name__)
+        if is_card_token(ticket):
+            self.open_scout_sign_in(CardScanned(ticket))
+            return
+        self.scout_id = None  # a visitor's ticket ends an e-scout's session left open
         self.lang = DEFAULT_LANGUAGE
         self._back_to_base(then=lambda: self.push_screen(CheckInScreen(scanned=ticket)))
 
@@ -347,7 +358,8 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         if self.librarian_active:
             self.librarian_logout()
             return
-        if self.mode != "visitor" or getattr(self.screen, "IDLE_EXEMPT", False):
+        in_session = self.mode == "visitor" or self._scout_session()
+        if not in_session or getattr(self.screen, "IDLE_EXEMPT", False):
             self.reset_idle()
             return
         if isinstance(self.screen, MoreTimeScreen):
@@ -357,6 +369,8 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
     def _after_more_time(self, wants_more: bool | None) -> None:
         if wants_more:
             self.reset_idle()
+        elif self._scout_session():
+            self.scout_sign_out()
         else:
             self.return_to_welcome()
 
@@ -364,11 +378,73 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
     def return_to_welcome(self) -> None:
         """Wipe the visitor flow: drop every screen above Welcome, back to Lithuanian."""
         self.lang = DEFAULT_LANGUAGE
+        self.scout_id = None
         welcome = self.screen_stack[0]
         if isinstance(welcome, WelcomeScreen):
             welcome.refresh_texts()
         self._back_to_base()
         self.reset_idle()
+
+    # -- e-scouts ---------------------------------------------------------------------
+
+    def _scout_session(self) -> bool:
+        """Is an e-scout signed in, or signing in, here (their screens on the stack)?"""
+        return self.scout_id is not None or any(
+            isinstance(screen, ScoutScreen) for screen in self.screen_stack
+        )
+
+    @on(CardScanned)
+    def open_scout_sign_in(self, message: CardScanned) -> None:
+        """An e-scout's card, scanned on any screen: their sign-in over a cleared stack."""
+        if self.librarian_active:
+            return  # the console is open: a card means nothing there
+        log.info("e-scout card on %s", type(self.screen).__name__)
+        self.scout_id = None  # a new card ends any session left open
+        self.lang = DEFAULT_LANGUAGE
+        token = message.token
+        login = self._console_login()
+        if login is not None:
+            # The console's prompt stays underneath: the e-scout's Finish comes back to it.
+            self._pop_to(login, then=lambda: self.push_screen(ScoutSignInScreen(token)))
+        else:
+            self._back_to_base(then=lambda: self.push_screen(ScoutSignInScreen(token)))
+        self.reset_idle()
+
+    def _console_login(self) -> LoginScreen | None:
+        """The standalone console's PIN prompt, when it is on the stack."""
+        if self.mode != "librarian":
+            return None
+        return next((s for s in self.screen_stack if isinstance(s, LoginScreen)), None)
+
+    def _pop_to(self, screen: Screen[Any], then: Callable[[], object] | None = None) -> None:
+        """Drop every screen above ``screen`` (deferred, as ``_back_to_base``), then ``then``."""
+
+        def pop() -> None:
+            if screen in self.screen_stack:
+                screen.pop_until_active()
+            if then is not None:
+                self.call_later(then)
+
+        self.call_later(pop)
+
+    @on(SignedIn)
+    def _scout_signed_in(self, message: SignedIn) -> None:
+        self.scout_id = message.scout.id
+        self.switch_screen(MyDayScreen(message.scout))
+        self.reset_idle()
+
+    @on(SignOut)
+    def scout_sign_out(self) -> None:
+        """End the e-scout's session: back to Welcome, or to the console's PIN prompt."""
+        self.scout_id = None
+        if self.mode == "librarian":
+            login = self._console_login()
+            if login is not None:
+                self._pop_to(login)
+            else:
+                self._back_to_base(then=self._show_login)
+        else:
+            self.return_to_welcome()
 
     # -- librarian --------------------------------------------------------------------
 

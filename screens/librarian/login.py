@@ -15,10 +15,15 @@ from textual.widgets import Button, Input, Label, Static
 
 from kiosk.auth import LoginResult, place_for_mode
 from kiosk.clock import as_local
+from kiosk.scout_access import CARD_PREFIX, is_card_token
+from kiosk.tickets import TOKEN_LENGTH, normalize_ticket_input
 from screens.common import cell, host, services_of, store_work
 from screens.librarian.common import t, use_console_language
+from screens.scout.card import CardScanned
 
 LANGUAGES = ("lt", "en")  # the console's languages, each a button named in its own words
+# The field also takes an e-scout's card from a scanner (letters too): it opens their sign-in.
+CARD_LENGTH = len(CARD_PREFIX) + TOKEN_LENGTH
 
 
 class LoginScreen(ModalScreen[bool]):
@@ -55,8 +60,8 @@ class LoginScreen(ModalScreen[bool]):
             yield Input(
                 placeholder=t("lib.login.placeholder"),
                 password=True,
-                restrict=r"[0-9]*",
-                max_length=12,
+                restrict=r"[0-9A-Za-z]*",
+                max_length=CARD_LENGTH,
                 id="login-pin",
             )
             with Horizontal(classes="lib-buttons"):
@@ -121,6 +126,9 @@ class LoginScreen(ModalScreen[bool]):
         pin_input = self.query_one("#login-pin", Input)
         pin = pin_input.value
         pin_input.value = ""
+        if is_card_token(normalize_ticket_input(pin)):
+            self.post_message(CardScanned(normalize_ticket_input(pin)))
+            return
         if not pin:
             self._say(t("lib.login.empty"), error=True)
             return

@@ -12,8 +12,10 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label
 from textual.widgets.input import Selection
 
+from kiosk.scout_access import is_card_token
 from kiosk.tickets import INPUT_ALPHABET, TOKEN_LENGTH, normalize_ticket_input
 from screens.common import plain
+from screens.scout.card import CardScanned
 
 # Both alphabets in either case, plus the spaces and dashes people put in codes.
 CODE_RESTRICT = rf"[{re.escape(INPUT_ALPHABET + INPUT_ALPHABET.lower())} \-]*"
@@ -118,6 +120,11 @@ class CodeEntry(Vertical):
             event.stop()
         field = self.field
         text = normalize_ticket_input(field.value)
+        if is_card_token(text):
+            # An e-scout's card, not a ticket: the App opens their sign-in instead.
+            field.value = ""
+            self.post_message(CardScanned(text))
+            return
         field.focus()
         field.select_everything()
         self.post_message(self.Entered(self, text))

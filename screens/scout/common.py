@@ -1,0 +1,59 @@
+"""What the e-scout screens share: the frame, the session messages and refusals in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+from textual.widgets import Static
+
+from kiosk.errors import KioskError
+from kiosk.i18n import Translator
+from kiosk.models import Scout
+from screens.common import plain
+from screens.visitor.common import TypingScreen
+
+
+@dataclass
+class SignedIn(Message):
+    """The e-scout's PIN was right: the App starts their session on My day."""
+
+    scout: Scout
+
+
+class SignOut(Message):
+    """The e-scout is done (Finish, or Back from the sign-in): the App ends the session."""
+
+
+def refusal_text(t: Translator, exc: BaseException) -> str:
+    """A refusal in the e-scout's words: ``s.err.<code>``, else the visitor's or the form's
+    shared words (the form's fields are the librarian's: their refusals are worded there)."""
+    if isinstance(exc, KioskError):
+        values = {k: v for k, v in exc.details.items() if isinstance(v, str | int)}
+        for prefix in ("s.err", "v.err", "lib.err"):
+            key = f"{prefix}.{exc.code}"
+            text = t(key, **values)
+            if text != key:
+                return text
+    return t("v.err.generic")
+
+
+class ScoutScreen(TypingScreen):
+    """An e-scout screen: the visitor kiosk's frame (title, body, bar with Back and help).
+
+    A TypingScreen so that a field on it takes the on-screen keys; the idle machinery of the
+    App treats it like any visitor screen, so a forgotten session ends by itself.
+    """
+
+    DEFAULT_CLASSES = "s-screen"
+
+    def __init__(self, scout: Scout | None = None) -> None:
+        super().__init__()
+        self.scout = scout
+
+    def title_text(self) -> str:
+        """The title line; the e-scout's name goes in as plain text, never markup."""
+        return ""
+
+    def show_title(self) -> None:
+        self.query_one("#v-title", Static).update(plain(self.title_text()))
