@@ -173,4 +173,6 @@ async def test_check_in_in_ukrainian(demo: Services) -> None:
         await settle(pilot)
         answer = text_of(app, "#checkin-result")
         assert "Вітаємо, Оксана!" in answer and "Ваш прихід позначено." in answer
+        # The topic in the language of the person at the kiosk, though booked in Lithuanian.
+        assert "«Смартфон»" in answer
         assert ticket.booking.place in answer
