@@ -8,10 +8,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button
 
-from kiosk.i18n import catalogue
+from kiosk.i18n import Translator, catalogue
 from kiosk.services import Services
 from screens.visitor import CheckInScreen, ConfirmBookingScreen, DetailsScreen, TicketScreen
-from screens.widgets import OnScreenKeyboard
+from screens.widgets import Alphabet, OnScreenKeyboard
+from screens.widgets.keyboard import LATIN, compact_pages
 from tests.ui.conftest import (
     BIG,
     SMALL,
@@ -176,3 +177,42 @@ async def test_check_in_in_ukrainian(demo: Services) -> None:
         # The topic in the language of the person at the kiosk, though booked in Lithuanian.
         assert "«Смартфон»" in answer
         assert ticket.booking.place in answer
+
+
+# -- the layouts, from the catalogues ----------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["lt", "en", "ru", "uk", "pl"])
+def test_every_compact_keyboard_page_fits_78_columns(lang: str) -> None:
+    alphabet = Alphabet.of(Translator(lang))
+    for letters in (alphabet, LATIN):
+        with_key = not alphabet.latin
+        packed = compact_pages(letters, with_alphabet_key=with_key)
+        assert packed.letter_pages == 1, (lang, packed.pages)  # every letter on one page
+        for page in packed.pages:
+            assert len(page) == 3
+            first, second, last = (len(row) * packed.key_cells for row in page)
+            assert first + 14 <= 74 and second + (10 if with_key else 0) <= 74
+            assert last + 16 + 10 <= 74
+        typed = "".join(row for page in packed.pages for row in page)
+        assert set("".join(letters.rows) + letters.extra + "-'") <= set(typed)
+
+
+def test_the_lithuanian_keyboard_keeps_its_two_pages() -> None:
+    packed = compact_pages(Alphabet.of(Translator("lt")), with_alphabet_key=False)
+    assert packed.pages == [
+        ["qwertyuiop", "asdfghjkl-", "zxcvbnm'"],
+        ["1234567890", "ąčęėįšųūž", "+-'"],
+    ]
+    assert packed.key_cells == 6
+
+
+def test_each_language_has_its_own_letters() -> None:
+    russian, ukrainian = Alphabet.of(Translator("ru")), Alphabet.of(Translator("uk"))
+    polish = Alphabet.of(Translator("pl"))
+    assert russian.rows[0].startswith("йцукен") and not russian.latin
+    assert set("ыэъё") <= set("".join(russian.rows) + russian.extra)
+    assert set("іїєґ") <= set("".join(ukrainian.rows) + ukrainian.extra)
+    assert not set("ыэъё") & set("".join(ukrainian.rows) + ukrainian.extra)
+    assert polish.latin and polish.extra == "ąćęłńóśźż"
+    assert (russian.label, polish.label) == ("АБВ", "ABC")
