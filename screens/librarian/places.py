@@ -131,9 +131,11 @@ class PlacesPane(Vertical):
 
     def on_mount(self) -> None:
         table = self.query_one("#places-table", DataTable)
-        for key, width in (("name", 26), ("name_en", 20), ("directions_lt", 40)):
+        table.add_column(t("lib.places.col.name"), key="name", width=26)
+        # Beside the name: in sight at 80x24 too.
+        table.add_column(t("lib.col.translations"), key="translations", width=18)
+        for key, width in (("name_en", 20), ("directions_lt", 40)):
             table.add_column(t(f"lib.places.col.{key}"), key=key, width=width)
-        table.add_column(t("lib.col.translations"), key="translations", width=22)
         self.reload()
 
     def reload(self) -> None:
@@ -155,9 +157,9 @@ class PlacesPane(Vertical):
             directions = p.directions.get("lt", "")
             table.add_row(
                 cell(p.name),
+                cell(missing_label(place_missing(p, languages))),
                 cell(p.names.get("en", "")),
                 cell(directions or t("lib.places.no_directions"), "" if directions else "dim"),
-                cell(missing_label(place_missing(p, languages))),
                 key=p.name,
             )
 

@@ -161,11 +161,11 @@ class TopicsPane(Vertical):
         for key, width in (
             ("order", 4),
             ("slug", 14),
-            ("name_lt", 36),
+            ("name_lt", 32),
+            ("translations", 18),  # beside the name: in sight at 80x24 too
             ("name_en", 30),
             ("state", 12),
             ("topic_scouts", 16),
-            ("translations", 22),
         ):
             table.add_column(t(f"lib.col.{key}"), key=key, width=width)
         self.reload()
@@ -190,10 +190,10 @@ class TopicsPane(Vertical):
                 cell(str(n), style),
                 cell(tp.slug, style),
                 cell(tp.names.get(console_language(), ""), style),
+                self._translations_cell(tp, style),
                 cell(tp.names.get("en", ""), style),
                 cell(t("lib.topics.on") if tp.active else t("lib.topics.off"), style),
                 self._scouts_cell(tp, style),
-                self._translations_cell(tp, style),
                 key=tp.slug,
             )
         slugs = [tp.slug for tp in self.data.topics]

@@ -34,7 +34,7 @@ LATIN_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 # A compact row holds at most 74 cells (78 columns less the body's padding).
 ROW_CELLS = 74
 KEY_CELLS = 6  # a letter key; 5 when a language's letters only fit one page that way
-FEW_EXTRA = 3
+FEW_EXTRA = 3  # extra letters up to this many end the full keyboard's last row (ru ё)
 SPECIAL_CELLS = {"medium": 14, "wide": 16, "switch": 10}
 
 

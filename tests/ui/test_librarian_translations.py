@@ -67,7 +67,7 @@ async def test_topic_form_edits_one_language_at_a_time(demo: Services, size: Any
         assert topic.names["pl"] == "Smartfon i tablet" and "uk" not in topic.names
         assert topic.name("uk") == topic.names["lt"]  # the visitor sees Lithuanian
         table = app.screen.query_one("#topics-table", DataTable)
-        assert "trūksta vertimo: UK" in _row_text(table, "smartphone")
+        assert "trūksta: UK" in _row_text(table, "smartphone")
         assert "✓ visi vertimai" in _row_text(table, "email")
 
 
@@ -82,7 +82,7 @@ async def test_topics_list_marks_a_topic_without_russian_and_polish_names(
     async with app.run_test(size=(120, 40)) as pilot:
         await _console(pilot, "f4")
         table = app.screen.query_one("#topics-table", DataTable)
-        assert "trūksta vertimo: RU, PL" in _row_text(table, "email")
+        assert "trūksta: RU, PL" in _row_text(table, "email")
         assert "trūksta" not in _row_text(table, "smartphone")
 
 
@@ -95,7 +95,7 @@ async def test_place_form_takes_names_and_directions_in_every_language(demo: Ser
     async with app.run_test(size=(80, 24)) as pilot:
         await _console(pilot, "f10")
         table = app.screen.query_one("#places-table", DataTable)
-        assert "trūksta vertimo: EN, RU, UK, PL" in _row_text(table, "Kompiuterių klasė")
+        assert "trūksta: EN, RU, UK, PL" in _row_text(table, "Kompiuterių klasė")
         assert "✓ visi vertimai" in _row_text(table, "Renginių salė")
         table.focus()
         table.move_cursor(row=[p.name for p in demo.catalog.places()].index("Kompiuterių klasė"))
@@ -110,6 +110,6 @@ async def test_place_form_takes_names_and_directions_in_every_language(demo: Ser
         saved = demo.catalog.place("Kompiuterių klasė")
         assert saved is not None and saved.how_to_find("ru") == "1-й этаж, налево, кабинет 105."
         assert saved.label("ru") == "Kompiuterių klasė (Компьютерный класс)"
-        assert "trūksta vertimo: EN, UK, PL" in _row_text(
+        assert "trūksta: EN, UK, PL" in _row_text(
             app.screen.query_one("#places-table", DataTable), "Kompiuterių klasė"
         )
