@@ -248,6 +248,7 @@ def cmd_topics(services: Services, args: argparse.Namespace) -> int:
                 "slug": t.slug,
                 "name": t.name(lang),
                 "description": t.description(lang),
+                "translated": lang in t.names,  # False: the name shown is the Lithuanian one
                 "names": t.names,
                 "order": t.order,
                 "active": t.active,
@@ -670,7 +671,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace a forgotten PIN without the current one (asks you to type RESET)",
     )
     sp = add("topics", cmd_topics, "list help topics")
-    sp.add_argument("--lang", type=_lang, default="lt")
+    sp.add_argument(
+        "--lang", type=_lang, default="lt", help="names in this language (lt, en, ru, uk, pl)"
+    )
     sp.add_argument("--all", action="store_true", help="include inactive topics")
     sp = add("slots", cmd_slots, "free times for a topic")
     sp.add_argument("--topic", required=True)

@@ -130,7 +130,8 @@ class Settings(_Record):
     slot_minutes: int = 30
     horizon_days: int = 14
     min_notice_minutes: int = 30
-    languages: list[str] = field(default_factory=lambda: ["lt", "en"])
+    # The visitor languages offered at the kiosk, in the order of Welcome's buttons.
+    languages: list[str] = field(default_factory=lambda: ["lt", "en", "ru", "uk", "pl"])
     retention_days: int = 30
     max_future_bookings: int = 2
     idle_seconds: int = 90

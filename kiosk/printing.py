@@ -1,14 +1,18 @@
 """Paper tickets on an ESC/POS receipt printer (``python-escpos``): USB, serial or network.
 
 Many visitors have no phone camera, so the ticket screen prints the same content as it
-shows. Text goes out in the printer's Baltic code page (CP775: ą č ę ė į š ų ū ž) and the
-QR as the printer's own QR command, which every current ESC/POS printer understands.
+shows. Text goes out in one code page of the printer, the one that holds the ticket's
+letters: Baltic CP775 (Lithuanian, English, Polish), CP866 (Russian), CP1125 (Ukrainian).
+A Lithuanian place name on a Cyrillic ticket loses only its accents (``Kompiuterių`` ->
+``Kompiuteriu``). The QR goes as the printer's own QR command, which every current ESC/POS
+printer understands.
 """
 
 from __future__ import annotations
 
 import contextlib
 import textwrap
+import unicodedata
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -21,7 +25,13 @@ if TYPE_CHECKING:
 
 # Characters on one line of 80 mm paper in the printer's normal font (58 mm: 32).
 LINE_CHARS = 42
-CODE_PAGE = "CP775"  # Baltic: every Lithuanian letter
+CODE_PAGE = "CP775"  # Baltic: every Lithuanian and Polish letter
+# The pages a ticket may go out in, most preferred first: Baltic, Russian (CP866 lacks the
+# Ukrainian і and ґ), Ukrainian (CP1125 also has every Russian letter).
+CODE_PAGES = (CODE_PAGE, "CP866", "CP1125")
+# Typography a code page may lack, and what prints in its place.
+_PLAIN = {"–": "-", "—": "-", "„": '"', "“": '"', "”": '"', "«": '"', "»": '"', "’": "'"}
+_PLAIN |= {"ʼ": "'", "…": "...", "\u00a0": " ", "·": "-"}
 
 
 class PrinterKind(StrEnum):
@@ -110,25 +120,72 @@ def _wrapped(text: str) -> str:
     return "\n".join(textwrap.wrap(text, LINE_CHARS) or [""]) + "\n"
 
 
+def _holds(page: str, char: str) -> bool:
+    try:
+        char.encode(page)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(text: str, page: str) -> str:
+    """``text`` as ``page`` can print it: a missing letter without its accent, else ``?``."""
+    out = []
+    for char in text:
+        if _holds(page, char):
+            out.append(char)
+            continue
+        plain = _PLAIN.get(char) or "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        out.append(plain if plain and _holds(page, plain) else "?")
+    return "".join(out)
+
+
+def code_page_for(content: TicketContent, pages: tuple[str, ...] = CODE_PAGES) -> str:
+    """The page that prints the ticket's letters with the fewest lost (first of a tie)."""
+    text = "".join(content.plain_lines())
+    letters = [ch for ch in set(text) if ch.isalpha()]
+
+    def lost(page: str) -> int:
+        return sum(text.count(ch) for ch in letters if not _holds(page, ch))
+
+    return min(pages, key=lambda page: (lost(page), pages.index(page)))
+
+
+def _pages_of(printer: Escpos) -> tuple[str, ...]:
+    """The code pages of ``CODE_PAGES`` that the printer's profile names (all, if unknown)."""
+    try:
+        known = {name.upper() for name in printer.profile.get_code_pages()}
+    except Exception:  # noqa: BLE001 - a profile without a code-page table: assume the usual
+        return CODE_PAGES
+    return tuple(page for page in CODE_PAGES if page in known) or CODE_PAGES
+
+
 def print_ticket(content: TicketContent, printer: Escpos) -> None:
     """Print ``content`` and its QR on ``printer``, then cut. PrinterError on any failure."""
     try:
         # Forced, not guessed: escpos's "magic" encoder would switch pages per letter.
-        printer.magic.force_encoding(CODE_PAGE)
+        page = code_page_for(content, _pages_of(printer))
+        printer.magic.force_encoding(page)
+
+        def say(text: str) -> None:
+            printer.text(_wrapped(printable(text, page)))
+
         printer.set(align="left", normal_textsize=True)
-        printer.text(_wrapped(content.library))
+        say(content.library)
         printer.set(bold=True)
-        printer.text(_wrapped(content.title))
-        printer.text(_wrapped(content.code_label))
+        say(content.title)
+        say(content.code_label)
         printer.set(align="center", bold=True, double_width=True, double_height=True)
         printer.text(" ".join(content.code) + "\n")
         printer.set(align="left", normal_textsize=True)
         for line in content.lines:
             printer.set(bold=True)
-            printer.text(_wrapped(line.label))
+            say(line.label)
             printer.set(bold=False)
-            printer.text(_wrapped(line.text))
-        printer.text(_wrapped(content.arrive))
+            say(line.text)
+        say(content.arrive)
         if content.token:
             printer.set(align="center")
             printer.qr(content.token, native=True, size=8)

@@ -171,13 +171,283 @@ PLACES_DEMO: list[tuple[str, str, str, str]] = [
     ),
 ]
 
+# slug -> language -> (name, description, what to bring): the visitor languages beyond lt/en.
+TOPICS_MORE: dict[str, dict[str, tuple[str, str, str]]] = {
+    "smartphone": {
+        "ru": (
+            "Смартфон",
+            "Звонки, сообщения, приложения, настройки",
+            "Свой телефон и зарядное устройство.",
+        ),
+        "uk": (
+            "Смартфон",
+            "Дзвінки, повідомлення, застосунки, налаштування",
+            "Свій телефон і зарядний пристрій.",
+        ),
+        "pl": (
+            "Smartfon",
+            "Połączenia, wiadomości, aplikacje, ustawienia",
+            "Własny telefon i ładowarkę.",
+        ),
+    },
+    "email": {
+        "ru": (
+            "Электронная почта",
+            "Почтовый ящик, письма и вложения",
+            "Телефон и пароль от почты, если он есть.",
+        ),
+        "uk": (
+            "Електронна пошта",
+            "Поштова скринька, листи і вкладення",
+            "Телефон і пароль від пошти, якщо він є.",
+        ),
+        "pl": (
+            "Poczta e-mail",
+            "Skrzynka pocztowa, wiadomości i załączniki",
+            "Telefon i hasło do poczty, jeśli jest.",
+        ),
+    },
+    "video-social": {
+        "ru": (
+            "Видеозвонки и соцсети",
+            "Messenger, WhatsApp, Facebook",
+            "Телефон или планшет и зарядное устройство.",
+        ),
+        "uk": (
+            "Відеодзвінки і соцмережі",
+            "Messenger, WhatsApp, Facebook",
+            "Телефон або планшет і зарядний пристрій.",
+        ),
+        "pl": (
+            "Wideorozmowy i media społecznościowe",
+            "Messenger, WhatsApp, Facebook",
+            "Telefon lub tablet i ładowarkę.",
+        ),
+    },
+    "e-banking": {
+        "ru": (
+            "Интернет-банк",
+            "Счета, платежи, карты",
+            "Телефон со Smart-ID или данные для входа в банк.",
+        ),
+        "uk": (
+            "Інтернет-банкінг",
+            "Рахунки, платежі, картки",
+            "Телефон зі Smart-ID або дані для входу в банк.",
+        ),
+        "pl": (
+            "Bankowość internetowa",
+            "Konta, płatności, karty",
+            "Telefon ze Smart-ID albo dane logowania do banku.",
+        ),
+    },
+    "smart-id": {
+        "ru": (
+            "Smart-ID и электронная подпись",
+            "Вход в системы и подписание документов",
+            "Телефон и документ (паспорт или ID-карту).",
+        ),
+        "uk": (
+            "Smart-ID і електронний підпис",
+            "Вхід до систем і підписання документів",
+            "Телефон і документ (паспорт або ID-картку).",
+        ),
+        "pl": (
+            "Smart-ID i podpis elektroniczny",
+            "Logowanie i podpisywanie dokumentów",
+            "Telefon i dokument tożsamości (paszport lub dowód).",
+        ),
+    },
+    "epaslaugos": {
+        "ru": (
+            "Электронные государственные услуги",
+            "Государственные услуги онлайн (epaslaugos.lt)",
+            "Smart-ID или вход в банк, документ.",
+        ),
+        "uk": (
+            "Електронні державні послуги",
+            "Державні послуги онлайн (epaslaugos.lt)",
+            "Smart-ID або вхід до банку, документ.",
+        ),
+        "pl": (
+            "E-usługi publiczne",
+            "Usługi państwowe przez internet (epaslaugos.lt)",
+            "Smart-ID lub logowanie do banku, dokument.",
+        ),
+    },
+    "e-health": {
+        "ru": (
+            "Электронное здоровье",
+            "Рецепты, направления, запись к врачу",
+            "Smart-ID или вход в банк, очки для чтения.",
+        ),
+        "uk": (
+            "Електронне здоровʼя",
+            "Рецепти, направлення, запис до лікаря",
+            "Smart-ID або вхід до банку, окуляри для читання.",
+        ),
+        "pl": (
+            "E-zdrowie",
+            "Recepty, skierowania, zapisy do lekarza",
+            "Smart-ID lub logowanie do banku, okulary do czytania.",
+        ),
+    },
+    "sodra-vmi": {
+        "ru": (
+            "Sodra и налоговая (VMI)",
+            "Пенсия, пособия, декларация о доходах",
+            "Smart-ID или вход в банк, нужные документы.",
+        ),
+        "uk": (
+            "Sodra і податкова (VMI)",
+            "Пенсія, виплати, декларація про доходи",
+            "Smart-ID або вхід до банку, потрібні документи.",
+        ),
+        "pl": (
+            "Sodra i urząd skarbowy (VMI)",
+            "Emerytura, zasiłki, zeznanie podatkowe",
+            "Smart-ID lub logowanie do banku, potrzebne dokumenty.",
+        ),
+    },
+    "safety": {
+        "ru": (
+            "Безопасность в интернете и мошенники",
+            "Как распознать обман и защититься",
+            "Свой телефон и подозрительные сообщения, если были.",
+        ),
+        "uk": (
+            "Безпека в інтернеті та шахраї",
+            "Як розпізнати обман і захиститися",
+            "Свій телефон і підозрілі повідомлення, якщо були.",
+        ),
+        "pl": (
+            "Bezpieczeństwo w sieci i oszuści",
+            "Jak rozpoznać oszustwo i się chronić",
+            "Własny telefon i podejrzane wiadomości, jeśli były.",
+        ),
+    },
+    "fake-news": {
+        "ru": (
+            "Ложные новости",
+            "Как проверить информацию",
+            "Статью или сообщение, которое хотите проверить.",
+        ),
+        "uk": (
+            "Фейкові новини",
+            "Як перевірити інформацію",
+            "Статтю або допис, який хочете перевірити.",
+        ),
+        "pl": (
+            "Fałszywe wiadomości",
+            "Jak sprawdzić informacje",
+            "Artykuł lub wpis do sprawdzenia.",
+        ),
+    },
+    "shopping": {
+        "ru": (
+            "Покупки в интернете",
+            "Магазины, посылки, возврат товаров",
+            "Телефон и банковскую карту или вход в банк.",
+        ),
+        "uk": (
+            "Покупки в інтернеті",
+            "Магазини, посилки, повернення товарів",
+            "Телефон і банківську картку або вхід до банку.",
+        ),
+        "pl": (
+            "Zakupy przez internet",
+            "Sklepy, przesyłki, zwroty",
+            "Telefon i kartę bankową lub logowanie do banku.",
+        ),
+    },
+    "leisure": {
+        "ru": (
+            "Досуг в интернете",
+            "Книги, музыка, фильмы, игры",
+            "Телефон или планшет, читательский билет.",
+        ),
+        "uk": (
+            "Дозвілля в інтернеті",
+            "Книжки, музика, фільми, ігри",
+            "Телефон або планшет, читацький квиток.",
+        ),
+        "pl": (
+            "Czas wolny w internecie",
+            "Książki, muzyka, filmy, gry",
+            "Telefon lub tablet, kartę biblioteczną.",
+        ),
+    },
+    "photos": {
+        "ru": ("Фотографии", "Съёмка, хранение, отправка", "Телефон и зарядное устройство."),
+        "uk": ("Фотографії", "Знімання, зберігання, надсилання", "Телефон і зарядний пристрій."),
+        "pl": ("Zdjęcia", "Robienie, przechowywanie, wysyłanie", "Telefon i ładowarkę."),
+    },
+    "jobs": {
+        "ru": (
+            "Поиск работы",
+            "Служба занятости, резюме, объявления",
+            "Smart-ID или вход в банк, резюме, если есть.",
+        ),
+        "uk": (
+            "Пошук роботи",
+            "Служба зайнятості, резюме, оголошення",
+            "Smart-ID або вхід до банку, резюме, якщо є.",
+        ),
+        "pl": (
+            "Szukanie pracy",
+            "Urząd pracy, CV, ogłoszenia",
+            "Smart-ID lub logowanie do banku, CV, jeśli jest.",
+        ),
+    },
+}
+
+# Lithuanian place name -> language -> (name, directions), beyond lt/en.
+PLACES_MORE: dict[str, dict[str, tuple[str, str]]] = {
+    "Skaitykla, 1 stalas": {
+        "ru": ("Читальный зал, стол 1", "2-й этаж, по лестнице прямо; первый стол у окна."),
+        "uk": ("Читальна зала, стіл 1", "2-й поверх, сходами прямо; перший стіл біля вікна."),
+        "pl": ("Czytelnia, stolik 1", "2. piętro, schodami prosto; pierwszy stolik przy oknie."),
+    },
+    "Skaitykla, 2 stalas": {
+        "ru": ("Читальный зал, стол 2", "2-й этаж, по лестнице прямо; второй стол у окна."),
+        "uk": ("Читальна зала, стіл 2", "2-й поверх, сходами прямо; другий стіл біля вікна."),
+        "pl": ("Czytelnia, stolik 2", "2. piętro, schodami prosto; drugi stolik przy oknie."),
+    },
+    "Kompiuterių klasė": {
+        "ru": ("Компьютерный класс", "1-й этаж, за информационной стойкой налево, кабинет 105."),
+        "uk": ("Компʼютерний клас", "1-й поверх, за інформаційною стійкою ліворуч, кабінет 105."),
+        "pl": ("Sala komputerowa", "Parter, za punktem informacyjnym w lewo, pokój 105."),
+    },
+    "Informacijos centras": {
+        "ru": ("Информационный центр", "1-й этаж, сразу у входа, справа."),
+        "uk": ("Інформаційний центр", "1-й поверх, одразу біля входу, праворуч."),
+        "pl": ("Punkt informacyjny", "Parter, zaraz przy wejściu, po prawej."),
+    },
+    "Jaunimo erdvė": {
+        "ru": (
+            "Молодёжное пространство",
+            "Цокольный этаж: по лестнице вниз у гардероба, дверь с жёлтым знаком.",
+        ),
+        "uk": (
+            "Молодіжний простір",
+            "Цокольний поверх: сходами вниз біля гардероба, двері з жовтим знаком.",
+        ),
+        "pl": ("Strefa młodzieży", "Piwnica: schodami w dół przy szatni, drzwi z żółtym znakiem."),
+    },
+    "Renginių salė": {
+        "ru": ("Зал мероприятий", "3-й этаж, на лифте до конца, зал слева."),
+        "uk": ("Зала заходів", "3-й поверх, ліфтом до кінця, зала ліворуч."),
+        "pl": ("Sala wydarzeń", "3. piętro, windą do końca, sala po lewej."),
+    },
+}
+
 # id, display name, topics, languages, contact
 SCOUTS_DEMO: list[tuple[str, str, list[str], list[str], str]] = [
     (
         "ieva",
         "Ieva K.",
         ["smartphone", "video-social", "photos", "leisure", "email"],
-        ["lt", "en"],
+        ["lt", "en", "ru"],
         "+37061200001",
     ),
     (
@@ -198,7 +468,7 @@ SCOUTS_DEMO: list[tuple[str, str, list[str], list[str], str]] = [
         "matas",
         "Matas V.",
         ["safety", "fake-news", "shopping", "email"],
-        ["lt", "en"],
+        ["lt", "en", "pl"],
         "+37061200004",
     ),
     (
@@ -252,17 +522,24 @@ def seed_demo(store: Store, clock: Clock, with_bookings: bool = True) -> bool:
         tx.insert(SETTINGS, {"key": "library", **settings.to_dict()})
         for order, (slug, (lt_name, lt_desc), (en_name, en_desc)) in enumerate(TOPICS_DEMO):
             lt_bring, en_bring = BRING_DEMO[slug]
+            more = TOPICS_MORE[slug]
             topic = Topic(
                 slug,
-                {"lt": lt_name, "en": en_name},
-                {"lt": lt_desc, "en": en_desc},
+                {"lt": lt_name, "en": en_name} | {lang: t[0] for lang, t in more.items()},
+                {"lt": lt_desc, "en": en_desc} | {lang: t[1] for lang, t in more.items()},
                 True,
                 order,
-                what_to_bring={"lt": lt_bring, "en": en_bring},
+                what_to_bring={"lt": lt_bring, "en": en_bring}
+                | {lang: t[2] for lang, t in more.items()},
             )
             tx.insert(TOPICS, topic.to_dict())
         for lt_name, en_name, lt_way, en_way in PLACES_DEMO:
-            record = Place(lt_name, {"en": en_name}, {"lt": lt_way, "en": en_way})
+            others = PLACES_MORE[lt_name]
+            record = Place(
+                lt_name,
+                {"en": en_name} | {lang: p[0] for lang, p in others.items()},
+                {"lt": lt_way, "en": en_way} | {lang: p[1] for lang, p in others.items()},
+            )
             tx.insert(PLACES, record.to_dict())
         for scout_id, name, topics, languages, contact in SCOUTS_DEMO:
             tx.insert(SCOUTS, Scout(scout_id, name, topics, languages, True, contact).to_dict())

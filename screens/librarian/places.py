@@ -1,4 +1,4 @@
-"""Places in the library: each place's name and "how to find it", in Lithuanian and English.
+"""Places in the library: each place's name and "how to find it", in every visitor language.
 
 Weekly times and extra sessions name a place; the visitor's ticket shows its directions.
 A place's Lithuanian name is its key (bookings keep the name they were made with), so
@@ -17,21 +17,22 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from kiosk.errors import KioskError
+from kiosk.i18n import DEFAULT_LANGUAGE
 from kiosk.models import Place
 from kiosk.validation import DIRECTIONS_MAX, PLACE_MAX, check_place_record
 from screens.common import cell, services_of, store_work
 from screens.dialogs import FormScreen
 from screens.librarian.common import refusal, t
-
-PLACE_LANGUAGES = ("lt", "en")
+from screens.librarian.translations import LanguageTabs, missing_label, visitor_languages
 
 
 class PlaceFormScreen(FormScreen[Place]):
     FORM_NAME = "place"
 
-    def __init__(self, place: Place | None) -> None:
+    def __init__(self, place: Place | None, languages: list[str] | None = None) -> None:
         super().__init__(id="place-form")
         self.place = place
+        self.languages = visitor_languages(languages or [])
 
     def compose(self) -> ComposeResult:
         p = self.place
@@ -49,35 +50,66 @@ class PlaceFormScreen(FormScreen[Place]):
                     max_length=PLACE_MAX,
                     placeholder="Skaitykla, 2 stalas",
                 )
-                yield Label(t("lib.places.name_en"))
-                yield Input(
-                    p.names.get("en", "") if p else "", id="place-name-en", max_length=PLACE_MAX
+                yield LanguageTabs(
+                    "place", self.languages, ["#place-name-{lang}", "#place-directions-{lang}"]
                 )
-                for lang in PLACE_LANGUAGES:
-                    yield Label(
-                        t("lib.places.directions_in", lang=lang.upper(), most=DIRECTIONS_MAX)
-                    )
-                    yield Input(
-                        p.directions.get(lang, "") if p else "",
-                        id=f"place-directions-{lang}",
-                        max_length=DIRECTIONS_MAX,
-                        placeholder=t("lib.places.directions_hint"),
-                    )
+                yield Static(t("lib.translations.legend"), classes="lib-hint")
+                for lang in self.languages:
+                    with Vertical(classes=f"lib-lang-fields lang-{lang}"):
+                        yield from self._fields(p, lang)
             yield from self.form_buttons()
 
+    def _fields(self, p: Place | None, lang: str) -> ComposeResult:
+        if lang != DEFAULT_LANGUAGE:  # the Lithuanian name is the place's key, above
+            yield Label(t("lib.places.name_in", lang=lang.upper()))
+            yield Input(
+                p.names.get(lang, "") if p else "", id=f"place-name-{lang}", max_length=PLACE_MAX
+            )
+        yield Label(t("lib.places.directions_in", lang=lang.upper(), most=DIRECTIONS_MAX))
+        yield Input(
+            p.directions.get(lang, "") if p else "",
+            id=f"place-directions-{lang}",
+            max_length=DIRECTIONS_MAX,
+            placeholder=t("lib.places.directions_hint"),
+        )
+
+    @on(Input.Changed)
+    def _typed(self) -> None:
+        tabs = self.query_one(LanguageTabs)
+        tabs.show(tabs.chosen)  # a text typed or emptied changes its language's mark
+
     def build(self) -> Place:
+        others = [lang for lang in self.languages if lang != DEFAULT_LANGUAGE]
         name, names, directions = check_place_record(
             self.place.name if self.place else self.value("#place-name"),
-            {"en": self.value("#place-name-en")},
-            {lang: self.value(f"#place-directions-{lang}") for lang in PLACE_LANGUAGES},
+            {lang: self.value(f"#place-name-{lang}") for lang in others},
+            {lang: self.value(f"#place-directions-{lang}") for lang in self.languages},
         )
+        if self.place is not None:  # languages the form does not show keep their texts
+            names = {**_other(self.place.names, self.languages), **names}
+            directions = {**_other(self.place.directions, self.languages), **directions}
         return Place(name, names, directions)
+
+
+def _other(texts: dict[str, str], languages: list[str]) -> dict[str, str]:
+    return {lang: text for lang, text in texts.items() if lang not in languages}
+
+
+def place_missing(place: Place, languages: list[str]) -> list[str]:
+    """The languages a place lacks its name or its directions in (Lithuanian: directions)."""
+    return [
+        lang
+        for lang in languages
+        if not place.directions.get(lang, "").strip()
+        or (lang != DEFAULT_LANGUAGE and not place.names.get(lang, "").strip())
+    ]
 
 
 class PlacesPane(Vertical):
     @dataclass
     class Loaded(Message):
         places: list[Place]
+        languages: list[str]  # the languages the library offers
 
     @dataclass
     class Saved(Message):
@@ -87,6 +119,7 @@ class PlacesPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.places: list[Place] = []
+        self.languages: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Static(t("lib.places.intro"), id="places-intro")
@@ -98,7 +131,10 @@ class PlacesPane(Vertical):
 
     def on_mount(self) -> None:
         table = self.query_one("#places-table", DataTable)
-        for key, width in (("name", 26), ("name_en", 20), ("directions_lt", 40)):
+        table.add_column(t("lib.places.col.name"), key="name", width=26)
+        # Beside the name: in sight at 80x24 too.
+        table.add_column(t("lib.col.translations"), key="translations", width=18)
+        for key, width in (("name_en", 20), ("directions_lt", 40)):
             table.add_column(t(f"lib.places.col.{key}"), key=key, width=width)
         self.reload()
 
@@ -107,17 +143,21 @@ class PlacesPane(Vertical):
 
     @store_work(group="places-load")
     def _load(self) -> None:
-        self.post_message(self.Loaded(services_of(self).catalog.places()))
+        catalog = services_of(self).catalog
+        self.post_message(self.Loaded(catalog.places(), catalog.settings().languages))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.places = message.places
+        self.languages = message.languages
+        languages = visitor_languages(self.languages)
         table = self.query_one("#places-table", DataTable)
         table.clear()
         for p in self.places:
             directions = p.directions.get("lt", "")
             table.add_row(
                 cell(p.name),
+                cell(missing_label(place_missing(p, languages))),
                 cell(p.names.get("en", "")),
                 cell(directions or t("lib.places.no_directions"), "" if directions else "dim"),
                 key=p.name,
@@ -146,7 +186,7 @@ class PlacesPane(Vertical):
             if result is not None:
                 self._write(lambda: catalog.save_place(result), t("lib.saved"))
 
-        self.app.push_screen(PlaceFormScreen(place), done)
+        self.app.push_screen(PlaceFormScreen(place, self.languages), done)
 
     def _write(self, change: Callable[[], None], text: str) -> None:
         self._save(change, text)

@@ -27,6 +27,7 @@ from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.calls import call_line
 from screens.librarian.common import refusal, t
+from screens.librarian.translations import visitor_languages
 
 # The receipt printer's text settings: field, longest, allowed characters (None: any).
 PRINTER_TEXTS: list[tuple[str, int, str | None]] = [
@@ -92,7 +93,9 @@ class SettingsPane(VerticalScroll):
             yield Label(t("lib.settings.library_name"))
             yield Input(id="set-library_name", max_length=100)
             yield Label(t("lib.settings.languages"))
-            yield Input(id="set-languages", max_length=40, placeholder="lt, en")
+            # Every language the kiosk has visitor words for, in the Welcome buttons' order.
+            languages = ", ".join(visitor_languages(["en", "ru", "uk", "pl"]))
+            yield Input(id="set-languages", max_length=40, placeholder=languages)
             for name, low, high in NUMBERS:
                 yield Label(t(f"lib.settings.{name}", low=low, high=high))
                 yield Input(id=f"set-{name}", restrict=r"[0-9]*", max_length=4)

@@ -25,6 +25,12 @@ from kiosk.validation import (
 from screens.common import cell, services_of, store_work
 from screens.dialogs import FormScreen
 from screens.librarian.common import console_language, refusal, t
+from screens.librarian.translations import (
+    LanguageTabs,
+    missing,
+    missing_label,
+    visitor_languages,
+)
 
 
 class TopicFormScreen(FormScreen[Topic]):
@@ -35,7 +41,8 @@ class TopicFormScreen(FormScreen[Topic]):
     ) -> None:
         super().__init__(id="topic-form")
         self.topic = topic
-        self.languages = languages
+        # Every visitor language, one at a time (the library's own languages first).
+        self.languages = visitor_languages(languages)
         self.taken = taken
         self.order = order
 
@@ -50,25 +57,34 @@ class TopicFormScreen(FormScreen[Topic]):
                 if tp is not None:  # a new topic's key is made from its name
                     yield Label(t("lib.topics.slug"))
                     yield Input(tp.slug, id="topic-slug", disabled=True)
+                yield LanguageTabs("topic", self.languages, ["#topic-name-{lang}"])
+                yield Static(t("lib.translations.legend"), classes="lib-hint")
                 for lang in self.languages:
-                    yield Label(t("lib.topics.name_in", lang=lang.upper()))
-                    yield Input(
-                        tp.names.get(lang, "") if tp else "", id=f"topic-name-{lang}", max_length=60
-                    )
-                    yield Label(t("lib.topics.desc_in", lang=lang.upper()))
-                    yield Input(
-                        tp.descriptions.get(lang, "") if tp else "",
-                        id=f"topic-desc-{lang}",
-                        max_length=100,
-                    )
-                    yield Label(t("lib.topics.bring_in", lang=lang.upper()))
-                    yield Input(
-                        tp.what_to_bring.get(lang, "") if tp else "",
-                        id=f"topic-bring-{lang}",
-                        max_length=BRING_MAX,
-                        placeholder=t("lib.topics.bring_hint"),
-                    )
+                    with Vertical(classes=f"lib-lang-fields lang-{lang}"):
+                        yield from self._fields(tp, lang)
             yield from self.form_buttons()
+
+    def _fields(self, tp: Topic | None, lang: str) -> ComposeResult:
+        yield Label(t("lib.topics.name_in", lang=lang.upper()))
+        yield Input(tp.names.get(lang, "") if tp else "", id=f"topic-name-{lang}", max_length=60)
+        yield Label(t("lib.topics.desc_in", lang=lang.upper()))
+        yield Input(
+            tp.descriptions.get(lang, "") if tp else "",
+            id=f"topic-desc-{lang}",
+            max_length=100,
+        )
+        yield Label(t("lib.topics.bring_in", lang=lang.upper()))
+        yield Input(
+            tp.what_to_bring.get(lang, "") if tp else "",
+            id=f"topic-bring-{lang}",
+            max_length=BRING_MAX,
+            placeholder=t("lib.topics.bring_hint"),
+        )
+
+    @on(Input.Changed)
+    def _typed(self) -> None:
+        tabs = self.query_one(LanguageTabs)
+        tabs.show(tabs.chosen)  # a name typed or emptied changes its language's mark
 
     def build(self) -> Topic:
         names = check_topic_names(
@@ -83,12 +99,17 @@ class TopicFormScreen(FormScreen[Topic]):
         bring = check_bring({lang: self.value(f"#topic-bring-{lang}") for lang in self.languages})
         if self.topic is None:
             return Topic(slug, names, descriptions, True, self.order, what_to_bring=bring)
-        kept = {k: v for k, v in self.topic.what_to_bring.items() if k not in self.languages}
+
+        # An emptied field removes its text (the visitor then reads the Lithuanian one);
+        # languages the form does not show keep theirs.
+        def kept(texts: dict[str, str]) -> dict[str, str]:
+            return {k: v for k, v in texts.items() if k not in self.languages}
+
         return replace(
             self.topic,
-            names={**self.topic.names, **names},
-            descriptions={**self.topic.descriptions, **descriptions},
-            what_to_bring={**kept, **bring},
+            names={**kept(self.topic.names), **names},
+            descriptions={**kept(self.topic.descriptions), **descriptions},
+            what_to_bring={**kept(self.topic.what_to_bring), **bring},
         )
 
 
@@ -140,7 +161,8 @@ class TopicsPane(Vertical):
         for key, width in (
             ("order", 4),
             ("slug", 14),
-            ("name_lt", 36),
+            ("name_lt", 32),
+            ("translations", 18),  # beside the name: in sight at 80x24 too
             ("name_en", 30),
             ("state", 12),
             ("topic_scouts", 16),
@@ -168,6 +190,7 @@ class TopicsPane(Vertical):
                 cell(str(n), style),
                 cell(tp.slug, style),
                 cell(tp.names.get(console_language(), ""), style),
+                self._translations_cell(tp, style),
                 cell(tp.names.get("en", ""), style),
                 cell(t("lib.topics.on") if tp.active else t("lib.topics.off"), style),
                 self._scouts_cell(tp, style),
@@ -182,6 +205,12 @@ class TopicsPane(Vertical):
         if self.data is None or topic.slug in self.data.covered:
             return cell(t("lib.topics.has_scout"), style)
         return cell(t("lib.topics.no_scout"), "bold" if topic.active else style)
+
+    def _translations_cell(self, topic: Topic, style: str) -> Text:
+        """Which offered languages lack the topic's name: visitors there read Lithuanian."""
+        languages = self.data.languages if self.data else []
+        lacking = missing(topic.names, languages)
+        return cell(missing_label(lacking), "bold" if lacking and topic.active else style)
 
     def _selected(self) -> Topic | None:
         table = self.query_one("#topics-table", DataTable)

@@ -37,7 +37,7 @@ from screens.visitor.common import (
     summary_card,
     when_text,
 )
-from screens.widgets import OnScreenKeyboard, Pager, QRCode
+from screens.widgets import Alphabet, OnScreenKeyboard, Pager, QRCode
 from screens.widgets.pager import PagerButton
 
 
@@ -308,6 +308,7 @@ class DetailsScreen(TypingScreen):
             "text",
             space_label=t("v.key.space"),
             backspace_label=t("v.key.backspace"),
+            alphabet=Alphabet.of(t),
             id="details-keyboard",
         )
 

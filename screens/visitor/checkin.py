@@ -110,7 +110,8 @@ class CheckInScreen(TypingScreen):
     def _check(self, text: str) -> None:
         services = services_of(self)
         outcome: CheckIn = services.booking.check_in(text)
-        view = booking_view(services, outcome.booking) if outcome.booking else None
+        lang = self.t.lang
+        view = booking_view(services, outcome.booking, lang) if outcome.booking else None
         clear_after = services.booking.settings().ticket_return_seconds
         self.post_message(self.Answered(outcome.result, view, clear_after, outcome.opens_at))
 

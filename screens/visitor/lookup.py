@@ -25,10 +25,13 @@ from screens.visitor.common import BookingView, TypingScreen, when_text
 from screens.widgets import OnScreenKeyboard
 
 
-def booking_view(services: Services, booking: Booking) -> BookingView:
-    """The booking with its topic and e-scout names (store calls: run in a worker)."""
+def booking_view(services: Services, booking: Booking, lang: str = "") -> BookingView:
+    """The booking with its topic and e-scout names (store calls: run in a worker).
+
+    The topic is named in ``lang``, the language of the person at the kiosk now (who may
+    not be the one who booked), else in the booking's own language."""
     try:
-        topic = services.booking.topic(booking.topic).name(booking.language)
+        topic = services.booking.topic(booking.topic).name(lang or booking.language)
     except KioskError:
         topic = booking.topic
     try:
@@ -170,7 +173,7 @@ class LookupScreen(TypingScreen):
         except KioskError as exc:
             self.post_message(self.Refused(exc))
             return
-        self.post_message(self.Found(booking_view(services, booking)))
+        self.post_message(self.Found(booking_view(services, booking, self.t.lang)))
 
     def _say(self, text: str, warn: bool = False) -> None:
         box = self.query_one("#lookup-status", Static)

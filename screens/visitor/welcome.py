@@ -21,6 +21,7 @@ from screens.visitor.help import HELP_SIGN, HelpButton
 
 TAPS_FOR_LIBRARIAN = 5
 TAP_WINDOW_SECONDS = 4.0
+WIDE_FOOT = 100  # columns from which the language buttons leave room for the long help label
 
 
 def languages() -> list[str]:
@@ -61,6 +62,7 @@ class WelcomeScreen(Screen[None]):
     class Loaded(Message):
         library: str
         today: date
+        languages: list[str]  # the languages the library offers, in its order
 
     @dataclass
     class LanguageChosen(Message):
@@ -91,7 +93,9 @@ class WelcomeScreen(Screen[None]):
         with Horizontal(id="w-foot", classes="v-bar"):
             with Horizontal(id="w-langs"):
                 for lang in languages():
-                    yield Button("", id=f"lang-{lang}", classes="v-lang")
+                    button = Button("", id=f"lang-{lang}", classes="v-lang")
+                    button.styles.line_pad = 0  # the border is the gap (CSS cannot say 0)
+                    yield button
             yield Static(id="w-foot-gap")
             yield HelpButton(self.t("v.help"))
 
@@ -104,13 +108,25 @@ class WelcomeScreen(Screen[None]):
     def _load(self) -> None:
         services = services_of(self)
         settings = services.booking.settings()
-        self.post_message(self.Loaded(settings.library_name, services.booking.now().date()))
+        self.post_message(
+            self.Loaded(settings.library_name, services.booking.now().date(), settings.languages)
+        )
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self._library = message.library
         self._today = message.today
+        self._offer(message.languages)
         self.refresh_texts()
+
+    def _offer(self, offered: list[str]) -> None:
+        """Show the languages the library offers, in its order (all, if it names none)."""
+        order = [lang for lang in dict.fromkeys(offered) if lang in languages()] or languages()
+        row = self.query_one("#w-langs", Horizontal)
+        for lang in languages():
+            self.query_one(f"#lang-{lang}", Button).display = lang in order
+        for lang in reversed(order):
+            row.move_child(self.query_one(f"#lang-{lang}", Button), before=0)
 
     def refresh_texts(self) -> None:
         """Show every label in the current language (after a language change or a wipe)."""
@@ -127,11 +143,18 @@ class WelcomeScreen(Screen[None]):
         for lang in languages():
             button = self.query_one(f"#lang-{lang}", Button)
             current = lang == t.lang
-            # The chosen language is marked by a sign as well as by colour.
-            mark = "\u25cf " if current else "\u25cb "
+            # The chosen language is marked by a sign as well as by colour; each in itself.
+            mark = "\u25cf " if current else ""
             button.label = plain(mark + Translator(lang)("v.lang.name"))
             button.set_class(current, "-current")
-        self.query_one(HelpButton).label = plain(HELP_SIGN + t("v.help"))
+        # Five languages leave a narrow panel room for the short "? Help" only.
+        narrow = self.size.width and self.size.width < WIDE_FOOT
+        help_button = self.query_one(HelpButton)
+        help_button.label = plain(HELP_SIGN + t("v.help.short" if narrow else "v.help"))
+        help_button.refresh(layout=True)  # its width follows the label's language
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.refresh_texts()
 
     @on(Button.Pressed, ".v-lang")
     def _language(self, event: Button.Pressed) -> None:

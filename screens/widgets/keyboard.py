@@ -3,6 +3,8 @@
 Keys never take focus, so the field being typed into keeps it; the keyboard only posts
 ``OnScreenKeyboard.Typed`` and the screen decides where the character goes. On a short screen
 (``compact``) the keys come in pages of three rows, switched by a key, as on a phone.
+Each language's letters come from its catalogue (``v.keyboard.*``); a language written in
+other letters (Cyrillic) also gets a key to Latin and back, since a name may be written either way.
 """
 
 from __future__ import annotations
@@ -18,30 +20,101 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Button
 
+from kiosk.i18n import Translator
+
 BACKSPACE = "backspace"
 SPACE = " "
 SWITCH = "switch"
+ALPHABET = "alphabet"
 
-# Rows of keys; labels are shown upper-case, the screen decides the case it inserts.
-LAYOUTS: dict[str, list[str]] = {
-    # Names and phones: digits, the Lithuanian letters, QWERTY, hyphen and apostrophe.
-    "text": ["1234567890+", "ąčęėįšųūž", "qwertyuiop", "asdfghjkl", "zxcvbnm-'"],
-    # Booking codes: only the characters a code can hold (no look-alikes), QWERTY order.
-    "code": ["34679", "QWERTYUP", "ADFGHJK", "XCVNM"],
-}
+DIGITS = "1234567890"
+PUNCTUATION = "-'"  # inside names: Anna-Marija, O'Brien, Мар'яна
+# Latin letters in QWERTY order: every language's way to type a name written in Latin.
+LATIN_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+# A compact row holds at most 74 cells (78 columns less the body's padding).
+ROW_CELLS = 74
+KEY_CELLS = 6  # a letter key; 5 when a language's letters only fit one page that way
+FEW_EXTRA = 3  # extra letters up to this many end the full keyboard's last row (ru ё)
+SPECIAL_CELLS = {"medium": 14, "wide": 16, "switch": 10}
 
-# Compact pages: three rows each, at most 74 cells wide (78 columns less the body's padding).
-# Text: Backspace ends the first row, Space and the page switch the last, on every page.
-COMPACT_PAGES: dict[str, list[list[str]]] = {
-    "text": [
-        ["qwertyuiop", "asdfghjkl-", "zxcvbnm'"],
-        ["1234567890", "ąčęėįšųūž", "+-'"],
-    ],
-    # Two rows of narrower keys: the answer to a check-in needs the rows below them.
-    "code": [["34679QWERTYUP", "ADFGHJKXCVNM"]],
-}
-# What the page switch says: where it goes (the same in every language).
-SWITCH_LABELS = ["ĄČ 123", "ABC"]
+
+@dataclass(frozen=True)
+class Alphabet:
+    """The letters one language's keyboard shows; the catalogue holds them, not the code."""
+
+    rows: tuple[str, ...]  # the language's letters, row by row, in its usual key order
+    extra: str  # letters beyond those rows (lt ą č ę, pl ą ć ę ł), shown with the digits
+    label: str  # what a key that brings these letters says ("ABC", "АБВ")
+
+    @property
+    def latin(self) -> bool:
+        return self.rows == LATIN_ROWS
+
+    @classmethod
+    def of(cls, t: Translator) -> Alphabet:
+        """The alphabet of ``t``'s language (``v.keyboard.*`` messages)."""
+        rows = tuple(t("v.keyboard.letters").lower().split()) or LATIN_ROWS
+        extra = "".join(t("v.keyboard.extra").lower().split())
+        return cls(rows, extra, t("v.keyboard.abc"))
+
+
+LATIN = Alphabet(LATIN_ROWS, "", "ABC")
+# Without a language: Latin letters and the Lithuanian ones (the kiosk's own language).
+DEFAULT_ALPHABET = Alphabet(LATIN_ROWS, "ąčęėįšųūž", "ABC")
+
+# Booking codes: only the characters a code can hold (no look-alikes), QWERTY order; on a
+# compact screen two rows of narrower keys, since the answer to a check-in needs the rows below.
+CODE_ROWS = ["34679", "QWERTYUP", "ADFGHJK", "XCVNM"]
+CODE_PAGE = ["34679QWERTYUP", "ADFGHJKXCVNM"]
+
+
+@dataclass(frozen=True)
+class Pages:
+    """A compact text keyboard: pages of three rows and the width of a letter key."""
+
+    pages: list[list[str]]
+    key_cells: int
+    letter_pages: int  # the first pages hold the letters; the last the digits and extras
+
+
+def compact_pages(alphabet: Alphabet, with_alphabet_key: bool) -> Pages:
+    """The letters packed into pages of three rows, then one page of digits and extras.
+
+    Backspace ends the first row, the alphabet key (if any) the second, Space and the page
+    switch the last; the letters keep their rows where they fit and flow on where they don't.
+    Keys narrow from 6 to 5 cells when that keeps every letter on one page (Cyrillic).
+    """
+    for cells in (KEY_CELLS, KEY_CELLS - 1):
+        caps = [
+            (ROW_CELLS - SPECIAL_CELLS["medium"]) // cells,
+            (ROW_CELLS - (SPECIAL_CELLS["switch"] if with_alphabet_key else 0)) // cells,
+            (ROW_CELLS - SPECIAL_CELLS["wide"] - SPECIAL_CELLS["switch"]) // cells,
+        ]
+        lines = _flow(alphabet.rows, caps)
+        if len(lines) <= 3:
+            break
+    # The hyphen and apostrophe where a row has room, from the bottom up (also on the digits).
+    for mark in reversed(PUNCTUATION):
+        for number in reversed(range(len(lines))):
+            if len(lines[number]) < caps[number % 3]:
+                lines[number] += mark
+                break
+    while len(lines) % 3:
+        lines.append("")
+    pages = [lines[n : n + 3] for n in range(0, len(lines), 3)]
+    return Pages([*pages, [DIGITS, alphabet.extra, "+" + PUNCTUATION]], cells, len(pages))
+
+
+def _flow(rows: tuple[str, ...], caps: list[int]) -> list[str]:
+    lines: list[str] = []
+    carry = ""
+    queue = list(rows)
+    while queue or carry:
+        text = carry + (queue.pop(0) if queue else "")
+        cap = caps[len(lines) % 3]
+        lines.append(text[:cap])
+        carry = text[cap:]
+    return lines
 
 
 class KeyButton(Button, can_focus=False):
@@ -94,10 +167,15 @@ class OnScreenKeyboard(Widget):
     OnScreenKeyboard.-compact.-code KeyButton.medium {
         width: 11;
     }
+    OnScreenKeyboard.-narrow KeyButton.char {
+        min-width: 5;
+        width: 5;
+    }
     """
 
     compact: reactive[bool] = reactive(False, recompose=True)
     key_page: reactive[int] = reactive(0, recompose=True)
+    latin: reactive[bool] = reactive(False, recompose=True)  # Latin letters instead of own
 
     @dataclass
     class Typed(Message):
@@ -116,6 +194,7 @@ class OnScreenKeyboard(Widget):
         *,
         space_label: str = "Space",
         backspace_label: str = "Backspace",
+        alphabet: Alphabet = DEFAULT_ALPHABET,
         always_compact: bool = False,
         id: str | None = None,
         classes: str | None = None,
@@ -126,6 +205,17 @@ class OnScreenKeyboard(Widget):
         self.key_layout = layout
         self.space_label = space_label
         self.backspace_label = backspace_label
+        self.alphabet = alphabet
+
+    @property
+    def letters(self) -> Alphabet:
+        """The alphabet shown now: the language's own, or Latin after the alphabet key."""
+        return LATIN if self.latin else self.alphabet
+
+    @property
+    def switches_alphabet(self) -> bool:
+        """A language written in other letters gets a key to Latin (a name may be either)."""
+        return self.key_layout == "text" and not self.alphabet.latin
 
     def validate_compact(self, compact: bool) -> bool:
         return compact or getattr(self, "always_compact", False)
@@ -134,45 +224,87 @@ class OnScreenKeyboard(Widget):
         self.set_class(compact, "-compact")
         self.set_class(self.key_layout == "code", "-code")
 
+    def watch_latin(self) -> None:
+        self.key_page = 0
+
+    def pages(self) -> list[list[str]]:
+        """The compact pages of the keys shown now."""
+        if self.key_layout == "code":
+            return [CODE_PAGE]
+        return compact_pages(self.letters, self.switches_alphabet).pages
+
     def compose(self) -> ComposeResult:
         if self.compact:
-            yield from self._compose_page(COMPACT_PAGES[self.key_layout][self.key_page])
+            narrow = False
+            if self.key_layout == "text":
+                packed = compact_pages(self.letters, self.switches_alphabet)
+                narrow = packed.key_cells < KEY_CELLS
+            self.set_class(narrow, "-narrow")
+            pages = self.pages()
+            yield from self._compose_page(pages[min(self.key_page, len(pages) - 1)])
             return
-        for row in LAYOUTS[self.key_layout]:
+        self.set_class(False, "-narrow")
+        for row in self._full_rows():
             with Horizontal():
                 for char in row:
-                    key = KeyButton(Content(char.upper()), classes="key")
-                    key.key_value = char
-                    yield key
+                    yield self._key(char)
         with Horizontal():
             if self.key_layout == "text":
-                space = KeyButton(Content(self.space_label), classes="key wide", id="key-space")
-                space.key_value = SPACE
-                yield space
-            back = KeyButton(
-                Content("\u232b " + self.backspace_label), classes="key medium", id="key-backspace"
+                yield self._special(self.space_label, SPACE, "key-space", "wide")
+            yield self._special(
+                "\u232b " + self.backspace_label, BACKSPACE, "key-backspace", "medium"
             )
-            back.key_value = BACKSPACE
-            yield back
+            if self.switches_alphabet:
+                yield self._alphabet_key()
+
+    def _full_rows(self) -> list[str]:
+        if self.key_layout == "code":
+            return CODE_ROWS
+        letters = self.letters
+        # A letter or two more (ru ё, uk ґ) end the last row rather than stand alone.
+        few = len(letters.extra) <= FEW_EXTRA
+        last = letters.rows[-1] + (letters.extra if few else "") + PUNCTUATION
+        rows = [DIGITS + "+", "" if few else letters.extra, *letters.rows[:-1], last]
+        return [row for row in rows if row]
 
     def _compose_page(self, rows: list[str]) -> ComposeResult:
-        pages = len(COMPACT_PAGES[self.key_layout])
+        pages = len(self.pages())
         for number, row in enumerate(rows):
             with Horizontal():
                 for char in row:
-                    key = KeyButton(Content(char.upper()), classes="key")
-                    key.key_value = char
-                    yield key
+                    yield self._key(char)
                 if number == (0 if self.key_layout == "text" else len(rows) - 1):
                     yield self._special(
                         "\u232b " + self.backspace_label, BACKSPACE, "key-backspace", "medium"
                     )
+                if number == 1 and self.switches_alphabet:
+                    yield self._alphabet_key()
                 if number == len(rows) - 1:
                     if self.key_layout == "text":
                         yield self._special(self.space_label, SPACE, "key-space", "wide")
                     if pages > 1:
-                        label = SWITCH_LABELS[min(self.key_page, len(SWITCH_LABELS) - 1)]
-                        yield self._special(label, SWITCH, "key-switch", "switch")
+                        target = (self.key_page + 1) % pages
+                        yield self._special(
+                            self._page_label(target), SWITCH, "key-switch", "switch"
+                        )
+
+    def _page_label(self, page: int) -> str:
+        """What the page switch says: where it goes (``ĄČ 123``, ``ABC``, ``АБВ``)."""
+        letters = self.letters
+        packed = compact_pages(letters, self.switches_alphabet)
+        if page >= packed.letter_pages:
+            return (letters.extra[:2] + " " + DIGITS[:3]).strip().upper()
+        return letters.label if page == 0 else f"{letters.label} {page + 1}"
+
+    def _alphabet_key(self) -> KeyButton:
+        label = self.alphabet.label if self.latin else LATIN.label
+        return self._special(label, ALPHABET, "key-alphabet", "switch")
+
+    @staticmethod
+    def _key(char: str) -> KeyButton:
+        key = KeyButton(Content(char.upper()), classes="key char")
+        key.key_value = char
+        return key
 
     @staticmethod
     def _special(label: str, value: str, id: str, size: str) -> KeyButton:
@@ -184,7 +316,7 @@ class OnScreenKeyboard(Widget):
         """The compact page that holds ``char`` (0 when not compact)."""
         if not self.compact:
             return 0
-        pages = COMPACT_PAGES[self.key_layout]
+        pages = self.pages()
         order = [self.key_page, *(n for n in range(len(pages)) if n != self.key_page)]
         for number in order:
             if char == SPACE or any(char in row or char.upper() in row for row in pages[number]):
@@ -204,6 +336,9 @@ class OnScreenKeyboard(Widget):
         if not isinstance(event.button, KeyButton):
             return
         if event.button.key_value == SWITCH:
-            self.key_page = (self.key_page + 1) % len(COMPACT_PAGES[self.key_layout])
+            self.key_page = (self.key_page + 1) % len(self.pages())
+            return
+        if event.button.key_value == ALPHABET:
+            self.latin = not self.latin
             return
         self.post_message(self.Typed(self, event.button.key_value))

@@ -80,7 +80,8 @@ async def test_a_new_topic_gets_its_key_from_its_name_and_is_marked_without_an_e
         await console(pilot)
         await pilot.press("f4")
         await settle(pilot)
-        assert all("⚠" not in r[5] for r in rows(app, "#topics-table"))
+        # Column 6: who covers the topic (3 is which translations are missing).
+        assert all("⚠" not in r[6] for r in rows(app, "#topics-table"))
         await click(pilot, "#topics-new")
         assert not app.screen.query("#topic-slug")  # no key to think up
         app.screen.query_one("#topic-name-lt", Input).value = "Žemėlapiai ir kelionės"
@@ -89,7 +90,7 @@ async def test_a_new_topic_gets_its_key_from_its_name_and_is_marked_without_an_e
         assert topic.slug == "zemelapiai-ir-keliones"
         row = next(r for r in rows(app, "#topics-table") if r[1] == topic.slug)
         # Nobody covers it yet: visitors would find no time.
-        assert "Nėra e. skauto" in row[5].replace("\xa0", " ")
+        assert "Nėra e. skauto" in row[6].replace("\xa0", " ")
 
 
 def select_row(app: Any, selector: str, code: str) -> None:

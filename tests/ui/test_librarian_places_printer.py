@@ -75,7 +75,9 @@ async def test_topic_form_edits_what_to_bring(demo: Services) -> None:
         await pilot.click("#topic-save")
         await settle(pilot)
         topic = demo.booking.topic("smartphone")
-        assert topic.what_to_bring == {"lt": "Telefoną, įkroviklį ir akinius"}
+        # The English text emptied is gone; the other languages' texts are kept.
+        assert topic.what_to_bring["lt"] == "Telefoną, įkroviklį ir akinius"
+        assert "en" not in topic.what_to_bring and topic.what_to_bring["uk"]
 
 
 async def test_settings_pane_saves_a_network_printer_and_refuses_half_a_usb_one(

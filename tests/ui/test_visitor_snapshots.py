@@ -1,4 +1,5 @@
-"""Snapshots of every visitor screen in Lithuanian and English at 80x24, 100x30 and 120x40.
+"""Snapshots of every visitor screen in Lithuanian and English at 80x24, 100x30 and 120x40,
+and in Russian, Ukrainian and Polish at 120x40 (Welcome, Details and Ticket also at 80x24).
 
 Fixed clock (conftest), the demo library, fixed booking codes and ticket tokens, no cursor
 blink and a frozen countdown: the pictures change only when the screens do.
@@ -163,6 +164,31 @@ SCREENS = [
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("steps", SCREENS, ids=[s.__name__ for s in SCREENS])
 def test_visitor_screen(  # type: ignore[no-untyped-def]
+    snap_compare, fixed: Services, steps: Steps, size: tuple[int, int], lang: str
+) -> None:
+    assert snap_compare(make_app(fixed), terminal_size=size, run_before=_still(steps, lang))
+
+
+# Russian, Ukrainian and Polish: every screen at 120x40, the three with the most words and the
+# keyboard at 80x24. (Their dates follow the catalogues' date.* patterns once the date code
+# reads them; until then Babel's own full form for the language shows.)
+MORE_LANGS = ["ru", "uk", "pl"]
+MORE = [
+    *(
+        pytest.param(steps, (120, 40), lang, id=f"{steps.__name__}-120x40-{lang}")
+        for lang in MORE_LANGS
+        for steps in SCREENS
+    ),
+    *(
+        pytest.param(steps, (80, 24), lang, id=f"{steps.__name__}-80x24-{lang}")
+        for lang in MORE_LANGS
+        for steps in (welcome, details, ticket)
+    ),
+]
+
+
+@pytest.mark.parametrize(("steps", "size", "lang"), MORE)
+def test_visitor_screen_in_more_languages(  # type: ignore[no-untyped-def]
     snap_compare, fixed: Services, steps: Steps, size: tuple[int, int], lang: str
 ) -> None:
     assert snap_compare(make_app(fixed), terminal_size=size, run_before=_still(steps, lang))

@@ -13,14 +13,48 @@ def test_lithuanian_and_english_are_offered() -> None:
     assert {"lt", "en"} <= set(available_languages())
 
 
+def test_russian_ukrainian_and_polish_visitors_are_served() -> None:
+    assert {"ru", "uk", "pl"} <= set(available_languages())
+    names = {lang: catalogue(lang)["v.lang.name"] for lang in ("ru", "uk", "pl")}
+    assert names == {"ru": "Русский", "uk": "Українська", "pl": "Polski"}
+
+
+@pytest.mark.parametrize("lang", ["ru", "uk", "pl"])
+def test_visitor_words_keep_every_placeholder_of_the_lithuanian(lang: str) -> None:
+    import string
+
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    lithuanian, other = catalogue("lt"), catalogue(lang)
+    for key, text in lithuanian.items():
+        if key.startswith(("v.", "date.")):
+            assert fields(other[key]) == fields(text), (lang, key)
+
+
+def test_every_visitor_language_names_its_dates_and_keyboard() -> None:
+    for lang in available_languages():
+        messages = catalogue(lang)
+        for key in ("date.long", "date.day", "date.on", "date.on_date", "v.keyboard.letters"):
+            assert messages.get(key), (lang, key)
+        assert [messages[f"date.weekday_on.{n}"] for n in range(7)], lang
+    assert catalogue("ru")["date.weekday_on.1"] == "во вторник"
+    assert catalogue("uk")["date.weekday_on.0"] == "у понеділок"
+    assert catalogue("pl")["date.weekday_on.1"] == "we wtorek"
+    assert catalogue("lt")["date.weekday_on.0"] == "pirmadienį"
+
+
 @pytest.mark.parametrize("area", sorted(p.stem for p in (LOCALES / "lt").glob("*.json")))
 def test_every_language_has_every_key(area: str) -> None:
     import json
 
+    # The console speaks lt and en; the visitor's languages (ru, uk, pl) have visitor words only.
     keys = {
         lang: set(json.loads((LOCALES / lang / f"{area}.json").read_text(encoding="utf-8")))
         for lang in available_languages()
+        if area == "visitor" or (LOCALES / lang / f"{area}.json").exists()
     }
+    assert {"lt", "en"} <= set(keys)
     for lang, have in keys.items():
         assert have == keys["lt"], f"{lang}/{area}.json differs: {have ^ keys['lt']}"
 
@@ -36,7 +70,7 @@ def test_every_refusal_the_visitor_can_meet_has_a_message() -> None:
 
 
 def test_every_refusal_the_librarian_can_meet_has_a_message() -> None:
-    for lang in available_languages():
+    for lang in ("lt", "en"):
         messages = catalogue(lang)
         missing = sorted(c for c in LIBRARIAN_CODES if f"lib.err.{c}" not in messages)
         assert not missing, f"{lang}: no librarian message for {missing}"

@@ -52,6 +52,9 @@ def test_seed_topics_slots_book_bookings_check_in_cancel(cli) -> None:
     assert rc == 0 and 12 <= len(topics) <= 14
     assert {"slug", "name"} <= set(topics[0])
     assert cli("topics", "--lang", "en")[1][0]["name"] == "Smartphone basics"
+    ukrainian = cli("topics", "--lang", "uk")[1][0]
+    assert (ukrainian["name"], ukrainian["translated"]) == ("Смартфон", True)
+    assert cli("topics", "--lang", "de")[1][0]["translated"] is False  # Lithuanian shown
 
     rc, slots, _ = cli("slots", "--topic", "e-health", "--date", "2026-11-30", "--days", "1")
     assert rc == 0 and slots

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import warnings
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -20,8 +21,10 @@ from kiosk.printing import (
     CODE_PAGE,
     PrinterError,
     check_printer_settings,
+    code_page_for,
     print_configured,
     print_ticket,
+    printable,
     printer_configured,
 )
 from kiosk.services import Services
@@ -126,6 +129,52 @@ def test_the_printer_gets_the_tokens_qr_and_every_lithuanian_letter(demo: Servic
     assert b"\x1dV" in out
 
 
+def _printed(demo: Services, lang: str) -> tuple[TicketContent, bytes]:
+    content = _content(demo, lang)
+    printer = Dummy()
+    print_ticket(content, printer)
+    return content, printer.output
+
+
+def _selects(out: bytes, page: str) -> bool:
+    """Whether ``out`` selects ``page`` (ESC t n) with the number the generic profile gives it."""
+    number = int(Dummy().profile.get_code_pages()[page])
+    return b"\x1bt" + bytes([number]) in out
+
+
+def test_a_russian_ticket_prints_in_cp866_with_the_place_name_unaccented(demo: Services) -> None:
+    content, out = _printed(demo, "ru")
+    assert code_page_for(content) == "CP866" and _selects(out, "CP866")
+    assert content.line("topic").label == "Тема:"  # type: ignore[union-attr]
+    for text in ("Тема:", "Как найти:", "Что взять с собой:", content.text("topic")):
+        assert text.encode("cp866") in out
+    # "Kompiuterių klasė" has no CP866 letters for ų ė: it prints without the accents.
+    place = printable(content.text("place"), "CP866")
+    assert "?" not in place and place.encode("cp866") in out.replace(b"\n", b" ")
+
+
+def test_a_ukrainian_ticket_prints_in_cp1125_with_і_and_ї(demo: Services) -> None:
+    content, out = _printed(demo, "uk")
+    assert code_page_for(content) == "CP1125" and _selects(out, "CP1125")
+    for text in ("Місце:", "Що взяти з собою:", "Вас зустріне:"):
+        assert text.encode("cp1125") in out
+
+
+def test_a_polish_ticket_prints_every_polish_letter_in_the_baltic_page(demo: Services) -> None:
+    content, out = _printed(demo, "pl")
+    assert code_page_for(content) == CODE_PAGE and _selects(out, CODE_PAGE)
+    polish = "ąćęłńóśźż ĄĆĘŁŃÓŚŹŻ"
+    assert printable(polish, CODE_PAGE) == polish
+    for text in ("Co zabrać ze sobą:", "Jak trafić:", content.text("topic")):
+        assert text.encode(CODE_PAGE) in out
+
+
+def test_what_a_page_lacks_prints_plain_never_as_a_wrong_letter() -> None:
+    assert printable("Kompiuterių klasė", "CP866") == "Kompiuteriu klase"
+    assert printable("«Смартфон» – 10:00", "CP866") == '"Смартфон" - 10:00'
+    assert printable("Тест ✓", "CP866") == "Тест ?"
+
+
 class _Jammed(Dummy):
     def _raw(self, msg: bytes) -> None:
         raise OSError(5, "Input/output error")
@@ -183,6 +232,25 @@ def test_the_pdf_carries_the_qr_and_a_unicode_font(demo: Services) -> None:
     assert pdf.startswith(b"%PDF-")
     assert b"/Subtype /Image" in pdf  # the QR
     assert b"SourceSansPro" in pdf  # embedded, so ą č ę print on any machine
+
+
+@pytest.mark.parametrize("lang", ["ru", "uk", "pl"])
+def test_the_pdf_font_has_every_letter_of_a_cyrillic_or_polish_ticket(
+    demo: Services, lang: str
+) -> None:
+    from fontTools.ttLib import TTFont
+
+    from kiosk.ticket_render import BOLD, REGULAR
+
+    content = _content(demo, lang)
+    letters = {ch for line in content.plain_lines() for ch in line if not ch.isascii()}
+    for font in (REGULAR, BOLD):
+        cmap = TTFont(str(font)).getBestCmap()
+        assert not sorted(ch for ch in letters if ord(ch) not in cmap), (lang, font.name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # fpdf2 warns of every glyph its font lacks
+        pdf = ticket_pdf(content)
+    assert pdf.startswith(b"%PDF-") and b"SourceSansPro" in pdf
 
 
 def test_the_svg_has_the_same_lines_as_the_screen(demo: Services) -> None:

@@ -40,6 +40,12 @@ from kiosk.validation import (
         ("O'Brien", "O'Brien"),
         ("D\u2019Artagnan", "D\u2019Artagnan"),
         ("Мария", "Мария"),
+        ("Семён", "Семён"),
+        ("Мар'яна", "Мар'яна"),  # the Ukrainian apostrophe as the keyboard types it
+        ("Мар\u02bcяна", "Мар\u02bcяна"),  # and as the modifier letter apostrophe
+        ("Ґанна Їжакевич", "Ґанна Їжакевич"),
+        ("Łucja Żółć", "Łucja Żółć"),
+        ("Grzegorz Brzęczyszczykiewicz", "Grzegorz Brzęczyszczykiewicz"),
         ("Γιώργος", "Γιώργος"),
         ("Ona   Marija", "Ona Marija"),
         ("Zu\u0308rich", "Zürich"),  # decomposed ü is normalised (NFC)
