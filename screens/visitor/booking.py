@@ -238,7 +238,7 @@ class TimeScreen(VisitorScreen):
                 t.time(s.start),
                 index,
                 t.day_label(s.start.date()),
-                t("v.time.seats_left", seats=s.seats_left) if s.seats > 1 else "",
+                t.n("v.time.free_seats", s.seats_left) if s.seats > 1 else "",
             )
             for index, s in enumerate(message.slots)
         )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from kiosk.errors import LIBRARIAN_CODES, VISITOR_CODES, ErrorCode, KioskError, ValidationError
-from kiosk.i18n import LOCALES, available_languages, catalogue
+from kiosk.i18n import DOMAINS, available_languages, catalogue, po_path
+from kiosk.i18n_check import key_of, problems, read, template_path
 from kiosk.tickets import VerifyResult
 
 
@@ -13,16 +12,18 @@ def test_lithuanian_and_english_are_offered() -> None:
     assert {"lt", "en"} <= set(available_languages())
 
 
-@pytest.mark.parametrize("area", sorted(p.stem for p in (LOCALES / "lt").glob("*.json")))
-def test_every_language_has_every_key(area: str) -> None:
-    import json
+def test_every_language_has_every_message_plural_form_and_placeholder() -> None:
+    """What `make i18n` checks, here too: a catalogue edit that breaks a language fails tests."""
+    errors, _ = problems()
+    assert not errors, "\n".join(errors)
 
-    keys = {
-        lang: set(json.loads((LOCALES / lang / f"{area}.json").read_text(encoding="utf-8")))
-        for lang in available_languages()
-    }
-    for lang, have in keys.items():
-        assert have == keys["lt"], f"{lang}/{area}.json differs: {have ^ keys['lt']}"
+
+def test_the_templates_hold_every_lithuanian_message() -> None:
+    """The .pot files `make i18n` writes are current: no message added since without them."""
+    for domain in DOMAINS:
+        source = {key_of(m) for m in read(po_path("lt", domain)) if m.id}
+        template = {key_of(m) for m in read(template_path(domain)) if m.id}
+        assert source == template, f"{domain}.pot is stale: run make i18n ({source ^ template})"
 
 
 def test_every_refusal_the_visitor_can_meet_has_a_message() -> None:
