@@ -41,7 +41,7 @@ def console_words() -> Translator:
 
 
 def t(key: str, **values: object) -> str:
-    """A console string (``kiosk/locales/<lang>/LC_MESSAGES/librarian.po``) in the console's language."""
+    """A console string (the librarian catalogue) in the console's language."""
     return console_words()(key, **values)
 
 

@@ -77,7 +77,7 @@ class PrivacyPane(Vertical):
     def _loaded(self, message: Loaded) -> None:
         data = message.data
         self.query_one("#privacy-rule", Static).update(
-            cell(t("lib.privacy.rule", days=data.retention_days))
+            cell(console_words().n("lib.privacy.rule_days", data.retention_days))
         )
         purges = self.query_one("#purge-table", DataTable)
         purges.clear()

@@ -204,7 +204,7 @@ class TimeScreen(VisitorScreen):
         days_box = self.query_one("#time-days", Pager)
         if not message.slots:
             await days_box.set_items([])
-            none = t("v.time.none", days=message.days)
+            none = t.n("v.time.none_days", message.days)
             status.update(plain(f"{none}\n\n{t('v.waitlist.none_hint')}"))
             status.add_class("v-warn")
             status.display = True
@@ -300,7 +300,7 @@ class DetailsScreen(TypingScreen):
         yield Static(id="name-error", classes="v-error")
         yield Static(id="phone-error", classes="v-error")
         yield Static(
-            plain(t("v.details.consent", days=self.draft.retention_days)),
+            plain(t.n("v.details.consent_days", self.draft.retention_days)),
             id="consent",
             classes="v-consent",
         )

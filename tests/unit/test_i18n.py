@@ -260,3 +260,21 @@ def test_the_code_uses_every_message_and_names_none_the_catalogues_lack(tmp_path
         assert (root / f"{domain}.pot").read_bytes() == (
             i18n.LOCALES / f"{domain}.pot"
         ).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("lang", "days", "words"),
+    [
+        ("en", 1, "deleted 1 day after"),
+        ("en", 30, "deleted 30 days after"),
+        ("lt", 1, "praėjus 1\u00a0d. po"),
+        ("ru", 21, "через 21 день после"),
+        ("ru", 30, "через 30 дней после"),
+        ("uk", 2, "через 2 дні після"),
+        ("pl", 5, "je 5 dni po"),
+    ],
+)
+def test_days_before_names_are_deleted_agree_with_the_number(
+    lang: str, days: int, words: str
+) -> None:
+    assert words in Translator(lang).n("v.details.consent_days", days)
