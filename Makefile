@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-data
 
-.PHONY: demo test lint bench install browser clean
+.PHONY: demo test lint bench install browser clean i18n i18n-template
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,22 @@ lint: install
 	$(BIN)/ruff check kiosk screens db tests bench
 	$(BIN)/ruff format --check kiosk screens db tests bench
 	$(BIN)/mypy
+
+# Catalogues (kiosk/locales/<lang>/LC_MESSAGES/<domain>.po): the templates from the code's keys
+# (babel.cfg), every language brought up to date with them, then the check that each language
+# has every message, plural form and placeholder (it fails with the list).
+I18N_BUILD := build/i18n
+i18n-template: install
+	mkdir -p $(I18N_BUILD)
+	$(BIN)/pybabel -q extract -F babel.cfg --no-wrap --no-location -o $(I18N_BUILD)/keys.pot kiosk screens
+	$(BIN)/python -m kiosk.i18n_check template $(I18N_BUILD)/keys.pot
+
+i18n: i18n-template
+	for domain in visitor librarian scout; do \
+		$(BIN)/pybabel -q update --no-wrap --no-fuzzy-matching --ignore-obsolete \
+			-D $$domain -i kiosk/locales/$$domain.pot -d kiosk/locales || exit 1; \
+	done
+	$(BIN)/python -m kiosk.i18n_check
 
 # The browser tests drive the system's chromium (Playwright never downloads one here).
 # As root, install it when it is missing; otherwise the tests say why they skip (under

@@ -43,7 +43,7 @@ def console_words() -> Translator:
 
 
 def t(key: str, **values: object) -> str:
-    """A console string (``kiosk/locales/<lang>/librarian.json``) in the console's language."""
+    """A console string (the librarian catalogue) in the console's language."""
     return console_words()(key, **values)
 
 

@@ -15,7 +15,7 @@ from textual.widgets import Button, DataTable, Label, Static
 from kiosk.retention import PurgeResult
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
-from screens.librarian.common import t
+from screens.librarian.common import console_words, t
 
 
 @dataclass
@@ -77,7 +77,7 @@ class PrivacyPane(Vertical):
     def _loaded(self, message: Loaded) -> None:
         data = message.data
         self.query_one("#privacy-rule", Static).update(
-            cell(t("lib.privacy.rule", days=data.retention_days))
+            cell(console_words().n("lib.privacy.rule_days", data.retention_days))
         )
         purges = self.query_one("#purge-table", DataTable)
         purges.clear()
@@ -119,7 +119,7 @@ class PrivacyPane(Vertical):
     def _purge(self) -> None:
         services = services_of(self)
         result = services.retention.purge()
-        self.post_message(self.Done(t("lib.privacy.purged", n=result.count)))
+        self.post_message(self.Done(console_words().n("lib.privacy.erased", result.count)))
 
     @on(Button.Pressed, "#backup-make")
     def make_backup(self) -> None:

@@ -31,7 +31,7 @@ from kiosk.scout_card import build_card_content, card_pdf, card_svg, print_card_
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.calls import call_line
-from screens.librarian.common import console_language, refusal, t
+from screens.librarian.common import console_language, console_words, refusal, t
 from screens.librarian.scout_forms import (
     WEEKDAY_KEYS,
     ExceptionFormScreen,
@@ -291,7 +291,7 @@ class ScoutsPane(Vertical):
             return
         self.app.push_screen(
             YesNoScreen(
-                t("lib.scouts.affected_title", n=len(message.affected)),
+                console_words().n("lib.scouts.affected", len(message.affected)),
                 message.body,
                 [call_line(b) for b in message.affected],
                 yes=t("lib.scouts.save_anyway"),

@@ -26,7 +26,7 @@ from kiosk.validation import (
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.calls import call_line
-from screens.librarian.common import refusal, t
+from screens.librarian.common import console_words, refusal, t
 from screens.librarian.translations import visitor_languages
 
 # The receipt printer's text settings: field, longest, allowed characters (None: any).
@@ -298,7 +298,7 @@ class SettingsPane(VerticalScroll):
         if message.affected:
             self.app.push_screen(
                 YesNoScreen(
-                    t("lib.scouts.affected_title", n=len(message.affected)),
+                    console_words().n("lib.scouts.affected", len(message.affected)),
                     t("lib.settings.closure_affected"),
                     [call_line(b) for b in message.affected],
                     yes=t("lib.scouts.save_anyway"),

@@ -204,7 +204,7 @@ class TimeScreen(VisitorScreen):
         days_box = self.query_one("#time-days", Pager)
         if not message.slots:
             await days_box.set_items([])
-            none = t("v.time.none", days=message.days)
+            none = t.n("v.time.none_days", message.days)
             status.update(plain(f"{none}\n\n{t('v.waitlist.none_hint')}"))
             status.add_class("v-warn")
             status.display = True
@@ -238,7 +238,7 @@ class TimeScreen(VisitorScreen):
                 t.time(s.start),
                 index,
                 t.day_label(s.start.date()),
-                t("v.time.seats_left", seats=s.seats_left) if s.seats > 1 else "",
+                t.n("v.time.free_seats", s.seats_left) if s.seats > 1 else "",
             )
             for index, s in enumerate(message.slots)
         )
@@ -300,7 +300,7 @@ class DetailsScreen(TypingScreen):
         yield Static(id="name-error", classes="v-error")
         yield Static(id="phone-error", classes="v-error")
         yield Static(
-            plain(t("v.details.consent", days=self.draft.retention_days)),
+            plain(t.n("v.details.consent_days", self.draft.retention_days)),
             id="consent",
             classes="v-consent",
         )

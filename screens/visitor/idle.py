@@ -57,7 +57,7 @@ class MoreTimeScreen(ModalScreen[bool]):
         return max(0, math.ceil(self._deadline - monotonic()))
 
     def _countdown(self) -> Content:
-        return plain(self.t("v.more.countdown", seconds=self.seconds_left()))
+        return plain(self.t.n("v.more.seconds_left", self.seconds_left()))
 
     def _tick(self) -> None:
         self.query_one("#more-countdown", Static).update(self._countdown())

@@ -46,7 +46,7 @@ class WaitlistDetailsScreen(DetailsScreen):
     @on(Kept)
     def _kept(self, message: Kept) -> None:
         consent = self.query_one("#consent", Static)
-        consent.update(plain(self.t("v.waitlist.consent", days=message.days)))
+        consent.update(plain(self.t.n("v.waitlist.consent_days", message.days)))
 
     def _show_error(self, field: str, exc: KioskError | None) -> None:
         super()._show_error(field, exc)

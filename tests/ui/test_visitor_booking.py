@@ -320,4 +320,4 @@ async def test_a_group_session_says_how_many_places_are_left(demo: Services) -> 
         await click(pilot, "#w-book")
         await click(pilot, "#topic-smart-id")
         tile = next(b for b in app.screen.query(SlotButton) if b.slot.start == group.start)
-        assert "laisvų vietų: 3" in str(tile.label)
+        assert "3 laisvos vietos" in str(tile.label)

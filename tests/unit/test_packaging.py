@@ -28,7 +28,8 @@ def test_wheel_carries_stylesheet_catalogues_and_entry_point(wheel: Path) -> Non
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "kiosk/kiosk.tcss" in names
     for lang in ("lt", "en"):
-        assert any(n.startswith(f"kiosk/locales/{lang}/") and n.endswith(".json") for n in names)
+        for domain in ("visitor", "librarian"):
+            assert f"kiosk/locales/{lang}/LC_MESSAGES/{domain}.po" in names
     assert any(n.startswith("screens/") for n in names)
     assert any(n.startswith("db/") for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

@@ -64,7 +64,7 @@ def test_abbreviations_keep_their_space(text: str, expected: str) -> None:
 
 
 def test_catalogue_words_come_with_no_break_spaces() -> None:
-    assert f"30{NBSP}d." in Translator("lt")("v.details.consent", days=30)
+    assert f"30{NBSP}d." in Translator("lt").n("v.details.consent_days", 30)
     assert f"e.{NBSP}paslaugos" in Translator("lt")("v.welcome.greeting")
 
 
