@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from kiosk.app import TAP_GUARD_SECONDS
 from kiosk.clock import FixedClock
 from kiosk.seed import seed_demo
 from kiosk.services import Services, build_services
@@ -199,8 +200,13 @@ def wait_for_text(page: Any, text: str, timeout_ms: int = TIMEOUT_MS) -> None:
 
 
 def click_text(page: Any, text: str, nth: int = 0) -> None:
-    """Click the middle of the ``nth`` place ``text`` is shown, as a finger or mouse would."""
+    """Click the middle of the ``nth`` place ``text`` is shown, as a finger or mouse would.
+
+    The kiosk ignores taps on a screen younger than its tap guard (a double tap must not
+    reach the next screen), so, like a person, the click comes once that time has passed
+    since the text showed: under load, a click at once could fall inside the guard."""
     wait_for_text(page, text)
+    page.wait_for_timeout(TAP_GUARD_SECONDS * 1000)
     hits = [(y, row.index(text)) for y, row in enumerate(screen(page)) if text in row]
     y, x = hits[nth]
     click_cell(page, x + len(text) // 2, y)
