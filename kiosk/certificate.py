@@ -8,7 +8,6 @@ topics, the date and a line for the librarian's signature.
 
 from __future__ import annotations
 
-import contextlib
 import textwrap
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +18,7 @@ from fpdf import FPDF
 
 from kiosk.clock import as_local
 from kiosk.i18n import Translator
-from kiosk.printing import CODE_PAGE, LINE_CHARS, PrinterError, open_printer, printer_configured
+from kiosk.printing import CODE_PAGE, LINE_CHARS, PrinterError, configured_printer
 from kiosk.scout_day import VolunteerHours
 from kiosk.ticket_render import BOLD, REGULAR
 
@@ -167,12 +166,5 @@ def print_certificate(
     """The certificate on the library's receipt printer (PrinterError when there is none or
     it fails)."""
     cert = build_certificate(services, scout_id, first, last, lang)
-    settings = services.catalog.settings()
-    if not printer_configured(settings):
-        raise PrinterError("no receipt printer is configured")
-    printer = open_printer(settings)
-    try:
+    with configured_printer(services.catalog.settings()) as printer:
         print_on(cert, printer)
-    finally:
-        with contextlib.suppress(Exception):
-            printer.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import textwrap
 import unicodedata
+from collections.abc import Iterator
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -194,13 +195,21 @@ def print_ticket(content: TicketContent, printer: Escpos) -> None:
         raise PrinterError(f"printing failed: {exc}") from exc
 
 
-def print_configured(content: TicketContent, settings: Settings) -> None:
-    """Print ``content`` on the printer the settings name (PrinterError when it fails)."""
+@contextlib.contextmanager
+def configured_printer(settings: Settings) -> Iterator[Escpos]:
+    """The printer the settings name, opened for one job and closed after it (PrinterError
+    when none is set or it cannot be reached): tickets, e-scouts' cards and certificates."""
     if not printer_configured(settings):
         raise PrinterError("no receipt printer is configured")
     printer = open_printer(settings)
     try:
-        print_ticket(content, printer)
+        yield printer
     finally:
         with contextlib.suppress(Exception):  # the job is already done or failed
             printer.close()
+
+
+def print_configured(content: TicketContent, settings: Settings) -> None:
+    """Print ``content`` on the printer the settings name (PrinterError when it fails)."""
+    with configured_printer(settings) as printer:
+        print_ticket(content, printer)

@@ -7,7 +7,6 @@ its hash alone, so a lost card is replaced, never printed again.
 
 from __future__ import annotations
 
-import contextlib
 import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ from fpdf import FPDF
 
 from kiosk.i18n import Translator
 from kiosk.models import Settings
-from kiosk.printing import CODE_PAGE, LINE_CHARS, PrinterError, open_printer, printer_configured
+from kiosk.printing import CODE_PAGE, LINE_CHARS, PrinterError, configured_printer
 from kiosk.ticket_render import BOLD, REGULAR, qr_image
 from kiosk.tickets import qr_matrix
 
@@ -121,14 +120,8 @@ def print_card(card: CardContent, printer: Escpos) -> None:
 
 def print_card_configured(card: CardContent, settings: Settings) -> None:
     """Print the card on the printer the settings name (PrinterError when it fails)."""
-    if not printer_configured(settings):
-        raise PrinterError("no receipt printer is configured")
-    printer = open_printer(settings)
-    try:
+    with configured_printer(settings) as printer:
         print_card(card, printer)
-    finally:
-        with contextlib.suppress(Exception):
-            printer.close()
 
 
 def _wrapped(text: str) -> str:

@@ -174,11 +174,10 @@ async def test_with_a_receipt_printer_the_card_is_printed_not_saved(
 
     from escpos.printer import Dummy
 
-    from kiosk import scout_card
     from kiosk.catalog import CatalogService
 
     printer = Dummy()
-    monkeypatch.setattr(scout_card, "open_printer", lambda settings: printer)
+    monkeypatch.setattr("kiosk.printing.open_printer", lambda settings: printer)
     catalog = CatalogService(demo.store, demo.clock)
     settings = dataclasses.replace(
         catalog.settings(), printer_kind="network", printer_host="10.0.0.9"
