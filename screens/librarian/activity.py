@@ -28,7 +28,7 @@ from kiosk.models import ActivityRecord, AgeGroup, Booking, Outcome, Scout, Subm
 from kiosk.validation import parse_day
 from screens.common import cell, safe_text, services_of, store_work
 from screens.dialogs import FormScreen
-from screens.librarian.common import booking_line, console_language, refusal, t
+from screens.librarian.common import booking_line, console_language, cursor_key, refusal, t
 from screens.librarian.followup import open_follow_up
 
 
@@ -309,11 +309,10 @@ class ActivityPane(Vertical):
     @on(Button.Pressed, "#activity-correct")
     @on(DataTable.RowSelected, "#activity-table")
     def _correct(self) -> None:
-        table = self.query_one("#activity-table", DataTable)
-        if table.row_count == 0:
+        key = cursor_key(self.query_one("#activity-table", DataTable))
+        if key is None:
             self.query_one("#activity-pane-message", Static).update(t("lib.activity.pick"))
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         record = next((r for r in self.records if r.id == key), None)
         if record is not None:
             self._prepare_form(record)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 # Textual's own "which App runs this code" (``Widget.app`` reads it too): lets ``t()``
 # find the console's language without every caller handing a widget over.
 from textual._context import active_app
+from textual.widgets import DataTable
 
 from kiosk.errors import KioskError
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator
@@ -91,3 +93,14 @@ def booking_line(booking: Booking) -> str:
         name=visitor_name(booking),
         place=booking.place,
     )
+
+
+def cursor_key(table: DataTable[Any]) -> str | None:
+    """The key of the row under ``table``'s cursor; ``None`` when there is no row."""
+    if table.row_count == 0:
+        return None
+    try:
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    except Exception:  # noqa: BLE001 - an empty or just-cleared table has no cursor row
+        return None
+    return str(key) if key is not None else None

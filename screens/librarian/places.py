@@ -22,7 +22,7 @@ from kiosk.models import Place
 from kiosk.validation import DIRECTIONS_MAX, PLACE_MAX, check_place_record
 from screens.common import cell, services_of, store_work
 from screens.dialogs import FormScreen
-from screens.librarian.common import refusal, t
+from screens.librarian.common import cursor_key, refusal, t
 from screens.librarian.translations import LanguageTabs, missing_label, visitor_languages
 
 
@@ -164,10 +164,9 @@ class PlacesPane(Vertical):
             )
 
     def _selected(self) -> Place | None:
-        table = self.query_one("#places-table", DataTable)
-        if table.row_count == 0:
+        key = cursor_key(self.query_one("#places-table", DataTable))
+        if key is None:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next((p for p in self.places if p.name == key), None)
 
     @on(Button.Pressed, "#places-edit")

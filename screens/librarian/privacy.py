@@ -15,7 +15,7 @@ from textual.widgets import Button, DataTable, Label, Static
 from kiosk.retention import PurgeResult
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
-from screens.librarian.common import console_words, t
+from screens.librarian.common import console_words, cursor_key, t
 
 
 @dataclass
@@ -136,10 +136,10 @@ class PrivacyPane(Vertical):
         if table.row_count == 0:
             self._say(t("lib.backup.none"), error=True)
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = cursor_key(table)
         if key is None:
             return
-        path = Path(str(key))
+        path = Path(key)
 
         def answered(yes: bool | None) -> None:
             if yes:

@@ -31,7 +31,7 @@ from kiosk.scout_card import build_card_content, card_pdf, card_svg, print_card_
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.calls import call_line
-from screens.librarian.common import console_language, console_words, refusal, t
+from screens.librarian.common import console_language, console_words, cursor_key, refusal, t
 from screens.librarian.scout_forms import (
     WEEKDAY_KEYS,
     ExceptionFormScreen,
@@ -238,11 +238,7 @@ class ScoutsPane(Vertical):
         msg.set_class(error, "lib-error")
 
     def _row_key(self, table_id: str) -> str | None:
-        table = self.query_one(table_id, DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
+        return cursor_key(self.query_one(table_id, DataTable))
 
     def _warn_then(
         self,

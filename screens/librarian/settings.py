@@ -26,7 +26,7 @@ from kiosk.validation import (
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.calls import call_line
-from screens.librarian.common import console_words, refusal, t
+from screens.librarian.common import console_words, cursor_key, refusal, t
 from screens.librarian.translations import visitor_languages
 
 # The receipt printer's text settings: field, longest, allowed characters (None: any).
@@ -310,10 +310,7 @@ class SettingsPane(VerticalScroll):
 
     @on(Button.Pressed, "#closure-remove")
     def _remove_closure(self) -> None:
-        table = self.query_one("#closures-table", DataTable)
-        if table.row_count == 0:
-            return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = cursor_key(self.query_one("#closures-table", DataTable))
         if key is not None:
             catalog = services_of(self).catalog
-            self._write(lambda: catalog.remove_closure(str(key)))
+            self._write(lambda: catalog.remove_closure(key))

@@ -28,6 +28,7 @@ from screens.librarian.common import (
     NARROW_BELOW,
     booking_line,
     console_language,
+    cursor_key,
     is_overdue,
     refusal,
     status_words,
@@ -336,14 +337,7 @@ class TodayPane(Vertical):
     # -- actions ------------------------------------------------------------------------
 
     def selected_code(self) -> str | None:
-        table = self.query_one("#today-table", DataTable)
-        if table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:  # noqa: BLE001 - an empty or just-cleared table has no cursor row
-            return None
-        return str(key.value) if key.value is not None else None
+        return cursor_key(self.query_one("#today-table", DataTable))
 
     def selected_booking(self) -> Booking | None:
         code = self.selected_code()

@@ -19,7 +19,7 @@ from kiosk.validation import required_text
 from screens.common import cell, safe_text, services_of, store_work
 from screens.dialogs import Dialog, FormScreen
 from screens.librarian.calls import phone_of
-from screens.librarian.common import booking_line, refusal, t, visitor_name
+from screens.librarian.common import booking_line, cursor_key, refusal, t, visitor_name
 
 MAX_SLOTS = 60
 
@@ -173,13 +173,6 @@ def _booking_table(table: DataTable[Text], bookings: list[Booking], now_words: b
         table.add_row(*row, key=b.code)
 
 
-def _selected_code(table: DataTable[Text]) -> str | None:
-    if table.row_count == 0:
-        return None
-    key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-    return str(key) if key is not None else None
-
-
 class UnrecordedScreen(Dialog[None]):
     """Past days' bookings nobody closed: mark each done or no-show, or clear it."""
 
@@ -229,7 +222,7 @@ class UnrecordedScreen(Dialog[None]):
 
     @on(Button.Pressed, "#unrecorded-done, #unrecorded-no-show, #unrecorded-clear")
     def _act(self, event: Button.Pressed) -> None:
-        code = _selected_code(self.query_one("#unrecorded-table", DataTable))
+        code = cursor_key(self.query_one("#unrecorded-table", DataTable))
         if code is None:
             self._say(t("lib.today.choose_row"), error=True)
             return
@@ -284,7 +277,7 @@ class NoFormScreen(Dialog[Booking | None]):
 
     @on(Button.Pressed, "#noform-fill")
     def _fill(self) -> None:
-        code = _selected_code(self.query_one("#noform-table", DataTable))
+        code = cursor_key(self.query_one("#noform-table", DataTable))
         self.dismiss(next((b for b in self.bookings if b.code == code), None))
 
     @on(Button.Pressed, "#noform-close")

@@ -24,7 +24,7 @@ from kiosk.validation import (
 )
 from screens.common import cell, services_of, store_work
 from screens.dialogs import FormScreen
-from screens.librarian.common import console_language, refusal, t
+from screens.librarian.common import console_language, cursor_key, refusal, t
 from screens.librarian.translations import (
     LanguageTabs,
     missing,
@@ -213,10 +213,9 @@ class TopicsPane(Vertical):
         return cell(missing_label(lacking), "bold" if lacking and topic.active else style)
 
     def _selected(self) -> Topic | None:
-        table = self.query_one("#topics-table", DataTable)
-        if self.data is None or table.row_count == 0:
+        key = cursor_key(self.query_one("#topics-table", DataTable))
+        if self.data is None or key is None:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next((tp for tp in self.data.topics if tp.slug == key), None)
 
     def _write(self, change: Callable[[], object], text: str) -> None:

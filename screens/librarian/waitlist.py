@@ -23,7 +23,7 @@ from kiosk.models import Slot, WaitlistEntry
 from kiosk.validation import display_phone
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
-from screens.librarian.common import console_language, refusal, t
+from screens.librarian.common import console_language, cursor_key, refusal, t
 from screens.librarian.followup import PickTimeScreen
 
 if TYPE_CHECKING:
@@ -145,14 +145,7 @@ class WaitlistPane(Vertical):
         self.query_one("#waitlist-summary", Static).update(cell(summary))
 
     def selected_id(self) -> str | None:
-        table = self.query_one("#waitlist-table", DataTable)
-        if table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:  # noqa: BLE001 - an empty or just-cleared table has no cursor row
-            return None
-        return str(key.value) if key.value is not None else None
+        return cursor_key(self.query_one("#waitlist-table", DataTable))
 
     def selected_entry(self) -> WaitlistEntry | None:
         entry_id = self.selected_id()
