@@ -16,6 +16,7 @@ languages only (others fall back to Lithuanian).
 
 from __future__ import annotations
 
+import gettext
 import string
 import sys
 from datetime import date
@@ -131,13 +132,31 @@ def _check_dates(lang: str, catalog: Catalog) -> list[str]:
     return errors
 
 
+# The counts a plural rule is compared on: every form of every CLDR rule shows up below 200.
+PLURAL_SAMPLE = range(201)
+
+
+def plural_choices(num_plurals: int, expr: str) -> tuple[int, tuple[int, ...]]:
+    """What a ``Plural-Forms`` rule selects for n = 0..200: two rules that Babel releases word
+    differently ("n%10==1 && n%100!=11" or "(n%10==1 && n%100!=11)") compare equal."""
+    rule = gettext.c2py(expr)
+    return num_plurals, tuple(rule(n) for n in PLURAL_SAMPLE)
+
+
 def _check_header(lang: str, domain: str, catalog: Catalog) -> list[str]:
     try:
-        expected = Catalog(locale=Locale.parse(lang)).plural_forms
+        cldr = Catalog(locale=Locale.parse(lang))
     except (UnknownLocaleError, ValueError):
         return [f"{lang}: not a locale Babel knows (CLDR): dates cannot be formatted"]
-    if catalog.plural_forms != expected:
-        return [f"{lang}/{domain}: Plural-Forms {catalog.plural_forms!r}, CLDR says {expected!r}"]
+    try:
+        ours = plural_choices(catalog.num_plurals, catalog.plural_expr)
+    except (ValueError, SyntaxError):
+        return [f"{lang}/{domain}: Plural-Forms {catalog.plural_forms!r} is not a gettext rule"]
+    if ours != plural_choices(cldr.num_plurals, cldr.plural_expr):
+        return [
+            f"{lang}/{domain}: Plural-Forms {catalog.plural_forms!r} selects other forms than "
+            f"CLDR's {cldr.plural_forms!r}"
+        ]
     return []
 
 

@@ -47,9 +47,11 @@ def demo(services: Services) -> Services:
 
 @pytest.fixture(autouse=True)
 def _no_user_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Never touch the real user's data dir or clock from a test."""
+    """Never touch the real user's data dir or clock from a test: whatever builds its services
+    from the environment (the CLI, a subprocess that inherits it) runs at ``NOW``, so the suite
+    passes on any date. A test about another moment sets ``KIOSK_NOW`` itself."""
     monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "env-data"))
-    monkeypatch.delenv("KIOSK_NOW", raising=False)
+    monkeypatch.setenv("KIOSK_NOW", NOW.isoformat())
 
 
 def set_pin(services: Services) -> None:

@@ -1,14 +1,16 @@
 """Helpers for the Pilot and snapshot tests of both the visitor kiosk and the console.
 
-Import them as ``from tests.ui.conftest import ...``; no fixtures here beyond the shared ones.
+Import them as ``from tests.ui.conftest import ...``. The one fixture here, ``screens``,
+compares the screens of one app run with their snapshots (tests/ui/snapshots.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -19,6 +21,11 @@ from kiosk.models import Slot
 from kiosk.services import Services
 from screens.widgets import OnScreenKeyboard
 from tests.conftest import PIN
+
+if TYPE_CHECKING:
+    from syrupy.assertion import SnapshotAssertion
+
+    from tests.ui.snapshots import Screens
 
 BIG = (120, 40)
 SMALL = (80, 24)
@@ -118,3 +125,11 @@ def book_cancellable(services: Services, topic: str = "smartphone") -> Ticket:
 
 def slot_at(services: Services, topic: str, start: datetime) -> Slot:
     return next(s for s in services.booking.free_slots(topic) if s.start == start)
+
+
+@pytest.fixture
+def screens(snapshot: SnapshotAssertion) -> Screens:
+    """Snapshots of the screens one app run reaches: ``await screens.check(pilot, "name")``."""
+    from tests.ui.snapshots import Screens
+
+    return Screens(snapshot)

@@ -1,5 +1,5 @@
-"""Snapshots of every console pane at 80x24 and 120x40 in Lithuanian and English, and of
-the dialogs.
+"""Snapshots of every console pane at 80x24 and 120x40 in Lithuanian and English (one console
+run per size and language), and of the dialogs.
 
 Fixed clock, fixed booking codes (written straight into the store), no backups on show
 (their file names carry the real time) and no cursor blink. The library is built once per
@@ -24,6 +24,7 @@ from kiosk.seed import seed_demo
 from kiosk.services import Services, build_services
 from tests.conftest import NOW, PIN, put_booking, set_pin
 from tests.ui.conftest import make_console, settle
+from tests.ui.snapshots import Screens
 
 BIG = (120, 40)
 SMALL = (80, 24)
@@ -250,24 +251,26 @@ def test_topic_form(snap_compare, library: Services) -> None:  # type: ignore[no
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("pane", PANES)
-def test_pane(snap_compare, library: Services, pane: str, size: str, lang: str) -> None:  # type: ignore[no-untyped-def]
-    extra = [_wipe_backups(library)] if pane == "privacy" else []
-    assert snap_compare(
-        make_console(library),
-        terminal_size=SIZES[size],
-        run_before=steps(f"lang-{lang}", PANES[pane], *extra),
-    )
-
-
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("size", SIZES)
-def test_login(snap_compare, library: Services, size: str, lang: str) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(
-        make_console(library),
-        terminal_size=SIZES[size],
-        run_before=steps(f"lang-{lang}", "stay-at-login"),
-    )
+async def test_console_panes(library: Services, screens: Screens, size: str, lang: str) -> None:
+    """One console run per size and language: the PIN prompt, then every pane by its key."""
+    app = make_console(library)
+    async with app.run_test(size=SIZES[size], tooltips=True, notifications=True) as pilot:
+        await settle(pilot)
+        _calm(pilot)
+        pilot.app.screen.query_one(f"#login-lang-{lang}").press()
+        await settle(pilot)
+        await screens.check(pilot, "login")
+        pilot.app.screen.query_one("#login-pin", Input).value = PIN
+        await pilot.press("enter")
+        await settle(pilot)
+        for pane, key in PANES.items():
+            await pilot.press(key)
+            await settle(pilot)
+            if pane == "privacy":
+                _wipe_backups(library)(pilot)
+                await settle(pilot)
+            await screens.check(pilot, pane)
+    screens.assert_all_alike()
 
 
 @pytest.mark.parametrize("view", ["months", "scouts"])
