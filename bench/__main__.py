@@ -4,7 +4,9 @@ Sizes: ``--sizes 10000,100000`` or ``BENCH_SIZES`` (default 10k and 100k; add 10
 the 1M set, which takes a few minutes). Every row runs the real ``BookingService`` on the
 kiosk's store (hot file + archive, after the daily ``archive_history``) and, as the naive
 baseline, the same service on TinyDB's default ``JSONStorage`` holding the same bookings in
-one file. Prints a table and writes ``bench/results.json``. No pass/fail: it measures.
+one file. Prints a table and writes ``bench/results.json`` (``--out FILE`` elsewhere). No
+pass/fail: it measures. ``--smoke``: one small set, few repetitions and kiosk starts (a few
+seconds; tests/unit/test_bench_smoke.py runs it so the benchmark cannot rot unnoticed).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,28 @@ ROOT = HERE.parent
 ARCHIVE_MARGIN_DAYS = 7
 REPS = 30
 NAIVE_BUDGET_S = 25.0  # per row: the baseline at 1M takes seconds per operation
+# The smallest set whose history reaches past 90 days, so the archived look-up has codes.
+SMOKE_SIZE = 6000
+SMOKE_REPS = 3
+START_ROW = "kiosk start to interactive Welcome (headless)"
+TAP_ROW = "tap to next screen drawn (headless Pilot)"
+RSS_ROW = "memory of the kiosk process after start (MB)"
+CPU_ROW = "CPU time of the kiosk process to interactive Welcome"
+PEAK_ROW = "peak memory of the kiosk process (MB)"
+# Rows with nothing to compare against: the naive kiosk is never tapped.
+NO_BASELINE = frozenset({TAP_ROW})
+
+
+@dataclass(frozen=True)
+class Starts:
+    """How many fresh kiosk processes a size starts: ours, the naive one's, taps in the last."""
+
+    ours: int = 6
+    naive: int = 3
+    taps: int = 10
+
+
+SMOKE_STARTS = Starts(ours=1, naive=1, taps=2)
 
 
 def measure(fn: Callable[[int], Any], reps: int, budget_s: float | None = None) -> list[float]:
@@ -113,7 +138,9 @@ def run_child(data_dir: Path, naive: Path | None, taps: int) -> tuple[float, dic
     return ready - spawned, out
 
 
-def bench_size(size: int, reps: int, log: Callable[[str], None]) -> dict[str, Any]:
+def bench_size(
+    size: int, reps: int, log: Callable[[str], None], starts_n: Starts = Starts()
+) -> dict[str, Any]:
     t = time.perf_counter()
     ds = build(size)
     log(f"[{size}] generated in {time.perf_counter() - t:.1f} s (history from {ds.first_day})")
@@ -169,18 +196,27 @@ def bench_size(size: int, reps: int, log: Callable[[str], None]) -> dict[str, An
             lambda i: fast.free_slots(topic, days=14),
             lambda i: slow.free_slots(topic, days=14),
         )
-        tokens = list(ds.today_tokens)
-        rnd.shuffle(tokens)
-        half = len(tokens) // 2
-        mine, theirs = tokens[:half], tokens[half:]
+        tickets = list(ds.today_tickets)
+        rnd.shuffle(tickets)
+        half = len(tickets) // 2
+        mine, theirs = tickets[:half], tickets[half:]
 
-        def check_ours(i: int) -> None:
-            assert fast.check_in(mine[i]).ok
+        def check_in(service: BookingService, ticket: tuple[str, datetime]) -> None:
+            token, start = ticket
+            # The visitor arrives at the start, inside the check-in window whatever its
+            # length (it opens ``checkin_before_minutes`` before the start, closes at the end).
+            clock.current = start
+            answer = service.check_in(token)
+            if not answer.ok:
+                raise RuntimeError(f"check-in by token answered {answer.result.value!r}, not ok")
 
-        def check_naive(i: int) -> None:
-            assert slow.check_in(theirs[i]).ok
-
-        row("check-in by token", check_ours, check_naive, n=min(reps, half - 1))
+        row(
+            "check-in by token",
+            lambda i: check_in(fast, mine[i]),
+            lambda i: check_in(slow, theirs[i]),
+            n=min(reps, half - 1),
+        )
+        clock.current = NOW
         codes = ds.future_codes
         row(
             "look-up by code",
@@ -196,65 +232,73 @@ def bench_size(size: int, reps: int, log: Callable[[str], None]) -> dict[str, An
             )
 
         # Kiosk start, tap and memory: fresh processes.
-        starts, naive_starts, taps, rss, naive_rss, notes = [], [], [], [], [], []
-        for k in range(6):
-            wall, out = run_child(store.data_dir, None, 10 if k == 5 else 0)
+        starts, naive_starts, taps, notes = [], [], [], []
+        rss, naive_rss, peak, naive_peak, cpu, naive_cpu = [], [], [], [], [], []
+        for k in range(starts_n.ours):
+            wall, out = run_child(
+                store.data_dir, None, starts_n.taps if k == starts_n.ours - 1 else 0
+            )
             if "ready_s" in out:
                 starts.append(wall)
-                rss.append(out.get("maxrss_mb", 0.0))
+                peak.append(out.get("maxrss_mb", 0.0))
+                rss.append(out["rss_mb"])
+                cpu.append(out["cpu_s"])
             taps += out.get("taps", [])
             if out.get("note"):
                 notes.append(out["note"])
         spent = 0.0
-        for _ in range(3):
+        for _ in range(starts_n.naive):
             wall, out = run_child(store.data_dir, naive_path, 0)
             if "ready_s" in out:
                 naive_starts.append(wall)
-                naive_rss.append(out.get("maxrss_mb", 0.0))
+                naive_peak.append(out.get("maxrss_mb", 0.0))
+                naive_rss.append(out["rss_mb"])
+                naive_cpu.append(out["cpu_s"])
             elif out.get("note"):
                 # Without the app the naive start is still the data load it would pay.
                 naive_starts.append(wall)
-                naive_rss.append(out.get("maxrss_mb", 0.0))
+                naive_peak.append(out.get("maxrss_mb", 0.0))
             spent += wall
             if spent > budget:
                 break
         note = "; ".join(sorted(set(notes)))
+
+        def compared(a: dict[str, Any], b: dict[str, Any], unit: str = "") -> dict[str, Any]:
+            ratio = round(a["median_ms"] / b["median_ms"], 4) if b["median_ms"] else None
+            return {"ours": a, "naive": b, "ratio": ratio} | ({"unit": unit} if unit else {})
+
+        def megabytes(values: list[float]) -> dict[str, Any]:
+            # The shape of a time row: its fields say ms, the row's unit says MB.
+            return stats([v / 1000 for v in values])
+
         if starts:
-            a, b = stats(starts), stats(naive_starts)
-            rows["kiosk start to interactive Welcome (headless)"] = {
-                "ours": a,
-                "naive": b,
-                "ratio": round(a["median_ms"] / b["median_ms"], 4) if b["median_ms"] else None,
-            }
+            rows[START_ROW] = compared(stats(starts), stats(naive_starts))
+            rows[RSS_ROW] = compared(megabytes(rss), megabytes(naive_rss), "MB")
+            rows[CPU_ROW] = compared(stats(cpu), stats(naive_cpu))
         else:
-            rows["kiosk start to interactive Welcome (headless)"] = {"skipped": note}
+            for name in (START_ROW, RSS_ROW, CPU_ROW):
+                rows[name] = {"skipped": note}
         if taps:
-            rows["tap to next screen drawn (headless Pilot)"] = {
-                "ours": stats(taps),
-                "naive": stats([]),
-                "ratio": None,
-            }
+            rows[TAP_ROW] = {"ours": stats(taps), "naive": stats([]), "ratio": None}
         else:
-            rows["tap to next screen drawn (headless Pilot)"] = {
-                "skipped": note or "no tap was measured"
-            }
-        if rss:
-            rows["peak memory of the kiosk process (MB)"] = {
+            rows[TAP_ROW] = {"skipped": note or "no tap was measured"}
+        if peak:
+            rows[PEAK_ROW] = {
                 "ours": {
-                    "median_ms": round(max(rss), 1),
-                    "p95_ms": round(max(rss), 1),
-                    "n": len(rss),
+                    "median_ms": round(max(peak), 1),
+                    "p95_ms": round(max(peak), 1),
+                    "n": len(peak),
                 },
                 "naive": {
-                    "median_ms": round(max(naive_rss), 1) if naive_rss else None,
-                    "p95_ms": round(max(naive_rss), 1) if naive_rss else None,
-                    "n": len(naive_rss),
+                    "median_ms": round(max(naive_peak), 1) if naive_peak else None,
+                    "p95_ms": round(max(naive_peak), 1) if naive_peak else None,
+                    "n": len(naive_peak),
                 },
-                "ratio": round(max(rss) / max(naive_rss), 4) if naive_rss else None,
+                "ratio": round(max(peak) / max(naive_peak), 4) if naive_peak else None,
                 "unit": "MB",
             }
         else:
-            rows["peak memory of the kiosk process (MB)"] = {"skipped": note}
+            rows[PEAK_ROW] = {"skipped": note}
         if note:
             log(f"[{size}] note: {note}")
         return {"size": size, "info": info, "rows": rows, "note": note}
@@ -316,19 +360,33 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
         "--sizes",
-        default=os.environ.get("BENCH_SIZES", "10000,100000"),
-        help="comma-separated data set sizes (env BENCH_SIZES); e.g. 10000,100000,1000000",
+        help="comma-separated data set sizes (env BENCH_SIZES; default 10000,100000); "
+        "e.g. 10000,100000,1000000",
     )
-    parser.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", REPS)))
-    parser.add_argument("--out", default=str(HERE / "results.json"))
+    parser.add_argument("--reps", type=int, help=f"repetitions per row (env BENCH_REPS; {REPS})")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help=f"a few seconds: {SMOKE_SIZE} bookings, {SMOKE_REPS} repetitions, "
+        f"{SMOKE_STARTS.ours + SMOKE_STARTS.naive} kiosk starts; ignores BENCH_SIZES and "
+        "BENCH_REPS (--sizes and --reps still apply)",
+    )
+    parser.add_argument("--out", default=str(HERE / "results.json"), help="the JSON report")
     args = parser.parse_args(argv)
-    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    # The smoke run reads no BENCH_* variables: a test must not turn into a 1M run.
+    env: dict[str, str] = {} if args.smoke else dict(os.environ)
+    sizes_text = (
+        args.sizes or env.get("BENCH_SIZES") or (str(SMOKE_SIZE) if args.smoke else "10000,100000")
+    )
+    sizes = [int(s.replace("_", "")) for s in sizes_text.split(",") if s.strip()]
+    reps = args.reps or int(env.get("BENCH_REPS") or (SMOKE_REPS if args.smoke else REPS))
+    starts = SMOKE_STARTS if args.smoke else Starts()
 
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
     started = time.perf_counter()
-    results = [bench_size(size, args.reps, log) for size in sizes]
+    results = [bench_size(size, reps, log, starts) for size in sizes]
     report = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {

@@ -35,7 +35,8 @@ class DataSet:
     size: int
     tables: dict[str, dict[str, Any]]
     topic: str  # the topic the most e-scouts cover
-    today_tokens: list[str] = field(default_factory=list)  # booked today: check-in tickets
+    # Booked today: the check-in tickets, each with its start (check-in has a window).
+    today_tickets: list[tuple[str, datetime]] = field(default_factory=list)
     future_codes: list[str] = field(default_factory=list)
     old_codes: list[str] = field(default_factory=list)  # long closed: in the archive
     first_day: date | None = None
@@ -126,7 +127,7 @@ def build(size: int, seed: int = 5) -> DataSet:
             doc["cancelled_at"] = (start - timedelta(days=1)).isoformat()
         rows.append(doc)
         if keep_token:
-            data.today_tokens.append(token)
+            data.today_tickets.append((token, start))
         if start > NOW and status == "booked":
             data.future_codes.append(code)
         elif (NOW - start).days > 90 and len(data.old_codes) < 500 and rnd.random() < 0.05:

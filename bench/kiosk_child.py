@@ -1,10 +1,12 @@
 """Run in a fresh process by the bench: start the kiosk headless, report when it is usable.
 
 Prints one JSON line: ``ready_s`` and ``ready_at`` (first screen mounted; the parent
-subtracts its spawn time), ``taps`` (seconds from the tap reaching the app, i.e. its
-MouseUp, to the first frame the next screen draws), ``maxrss_mb`` (peak memory of this
-process alone) and ``note``. Frames are caught at ``App._display``, where the headless driver
-would write them; Pilot's own waiting is not counted.
+subtracts its spawn time), ``rss_mb`` and ``cpu_s`` at that moment (resident memory after
+start; CPU seconds, user + system, since the interpreter started), ``taps`` (seconds from
+the tap reaching the app, i.e. its MouseUp, to the first frame the next screen draws),
+``maxrss_mb`` (peak memory of this process alone, taps included) and ``note``. Frames are
+caught at ``App._display``, where the headless driver would write them; Pilot's own waiting
+is not counted.
 ``--naive FILE``: first read FILE through TinyDB's default JSONStorage and answer the first
 screen's free-times question from it (what a naive kiosk would do before Welcome).
 """
@@ -20,17 +22,29 @@ import time
 T0 = time.perf_counter()
 
 
-def _rss_mb() -> float:
-    """Peak resident memory of this program: VmHWM is per address space and starts anew at
-    exec, unlike ru_maxrss, which a child inherits from its (large) parent at fork."""
+def _status_mb(field: str) -> float | None:
+    """A memory figure of this process from /proc/self/status (Linux), in MB."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return None
+
+
+def _rss_mb() -> float:
+    """Peak resident memory of this program: VmHWM is per address space and starts anew at
+    exec, unlike ru_maxrss, which a child inherits from its (large) parent at fork."""
+    peak = _status_mb("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _current_rss_mb() -> float:
+    """Resident memory now (the peak where /proc is missing)."""
+    now = _status_mb("VmRSS")
+    return now if now is not None else _rss_mb()
 
 
 async def _run(data_dir: str, naive: str | None, taps: int) -> dict:
@@ -85,6 +99,8 @@ async def _run(data_dir: str, naive: str | None, taps: int) -> dict:
             await pilot.pause(0.005)
         out["ready_s"] = time.perf_counter() - T0
         out["ready_at"] = time.time()  # the parent subtracts its spawn time: start to ready
+        out["cpu_s"] = time.process_time()  # the whole process: interpreter, imports, data
+        out["rss_mb"] = _current_rss_mb()
         out["first_screen"] = type(first).__name__ if first else None
         if first is None:
             out["note"] = "no screen was mounted"

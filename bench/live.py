@@ -7,11 +7,13 @@
   the server itself takes.
 
 Drives `kiosk serve` in Debian's chromium through Playwright, like tests/browser. Prints a
-table and writes ``bench/live.json``. No pass/fail: it measures. Needs /usr/bin/chromium.
+table and writes ``bench/live.json`` (``--out FILE`` elsewhere). No pass/fail: it measures.
+Needs /usr/bin/chromium.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -135,7 +137,10 @@ def _row(name: str, times: list[float]) -> dict[str, Any]:
     }
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.live", description=__doc__)
+    parser.add_argument("--out", default=str(HERE / "live.json"), help="the JSON report")
+    args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"bench.live: {CHROMIUM} is missing; skipped", file=sys.stderr)
         return 0
@@ -176,7 +181,7 @@ def main() -> int:
         "latency": rows,
         "memory": memory,
     }
-    (HERE / "live.json").write_text(json.dumps(result, indent=2) + "\n")
+    Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
     return 0
 
 

@@ -14,7 +14,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from babel.numbers import format_decimal
-from fpdf import FPDF
 
 from kiosk.clock import as_local
 from kiosk.i18n import Translator
@@ -95,6 +94,8 @@ def build_certificate(
 
 def render_pdf(cert: CertificateContent) -> bytes:
     """An A4 PDF of the certificate, in the bundled Unicode font."""
+    from fpdf import FPDF  # the e-scout's screens import this module at start: fpdf2 when used
+
     pdf = FPDF(format="A4")
     pdf.set_margins(25, 25, 25)
     pdf.set_auto_page_break(auto=True, margin=25)

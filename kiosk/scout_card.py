@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from fpdf import FPDF
-
 from kiosk.i18n import Translator
 from kiosk.models import Settings
 from kiosk.printing import CODE_PAGE, LINE_CHARS, PrinterError, configured_printer
@@ -78,6 +76,8 @@ def card_svg(card: CardContent, module: int = 6) -> str:
 
 def card_pdf(card: CardContent) -> bytes:
     """An A6 PDF of the card: text in an embedded Unicode font, and the QR."""
+    from fpdf import FPDF  # the console imports this module at start: fpdf2 only when used
+
     pdf = FPDF(format=(105, 148))
     pdf.set_margins(8, 8, 8)
     pdf.set_auto_page_break(auto=False)

@@ -2,6 +2,9 @@
 
 Lithuanian letters need a Unicode font that travels with the project (a fresh kiosk PC may
 have no fonts at all): Source Sans Pro from the ``font-source-sans-pro`` package.
+
+Pillow and fpdf2 are imported inside the functions that draw: the kiosk and the console
+import this module (for the fonts, the SVG) at start, and must not pay for them there.
 """
 
 from __future__ import annotations
@@ -9,14 +12,16 @@ from __future__ import annotations
 import textwrap
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 import font_source_sans_pro
-from fpdf import FPDF
-from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.ticket_content import TicketContent
 from kiosk.tickets import qr_matrix
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageDraw, ImageFont
 
 _FONTS = Path(font_source_sans_pro.font_directory)
 REGULAR = _FONTS / "SourceSansPro-Regular.ttf"
@@ -27,11 +32,15 @@ PAPER_DOTS = 576
 
 @cache
 def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont
+
     return ImageFont.truetype(str(BOLD if bold else REGULAR), size)
 
 
 def qr_image(token: str, module: int = 8) -> Image.Image:
     """The token's QR (with its quiet zone) as a black-and-white image."""
+    from PIL import Image
+
     matrix = qr_matrix(token)
     size = len(matrix)
     image = Image.new("1", (size, size), 1)
@@ -59,6 +68,8 @@ def _wrap(
 
 def ticket_image(content: TicketContent, width: int = PAPER_DOTS) -> Image.Image:
     """The whole ticket, text and QR, as a black-and-white image ``width`` pixels wide."""
+    from PIL import Image, ImageDraw
+
     margin = 16
     inner = width - 2 * margin
     body, small, big = _font(False, 26), _font(False, 22), _font(True, 56)
@@ -138,6 +149,8 @@ def ticket_svg(content: TicketContent, module: int = 6) -> str:
 
 def ticket_pdf(content: TicketContent) -> bytes:
     """An A6 PDF of the ticket: selectable text in an embedded Unicode font, and the QR."""
+    from fpdf import FPDF
+
     pdf = FPDF(format=(105, 148))  # A6, a quarter of a sheet of A4
     pdf.set_margins(8, 8, 8)
     pdf.set_auto_page_break(auto=True, margin=8)

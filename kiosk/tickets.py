@@ -14,9 +14,6 @@ import secrets
 from enum import StrEnum
 from xml.sax.saxutils import escape
 
-import qrcode
-import qrcode.constants
-
 # No look-alikes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
@@ -72,6 +69,12 @@ def is_code(text: str) -> bool:
 
 def qr_matrix(token: str, quiet_zone: int = QR_QUIET_ZONE) -> list[list[bool]]:
     """QR modules (True = dark) for the token, including a quiet zone."""
+    # On first use: ``import qrcode`` also loads Pillow (its image drawers), which the kiosk
+    # needs only once a ticket is shown, not to start.
+    import qrcode
+    import qrcode.constants
+    import qrcode.util
+
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=quiet_zone)
     qr.add_data(qrcode.util.QRData(token, mode=qrcode.util.MODE_ALPHA_NUM))
     qr.make(fit=True)
