@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-data
 
-.PHONY: demo test lint bench install browser clean i18n i18n-template
+.PHONY: demo test check lint bench install browser clean i18n i18n-template
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,15 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 
+# Every test on every core. --dist loadgroup keeps each xdist_group on one worker: the
+# multi-process tests (group "processes") are collected first (tests/conftest.py) so the
+# slowest start first instead of finishing last.
 test: lint browser
-	$(BIN)/pytest -q -n auto
+	$(BIN)/pytest -q -n auto --dist loadgroup
+
+# The quick loop while changing code: lint, types, import layers and the unit tests.
+check: lint
+	$(BIN)/pytest -q -n auto --dist loadgroup tests/unit
 
 bench: install
 	$(BIN)/python -m bench

@@ -22,6 +22,17 @@ NOW = datetime(2026, 11, 24, 9, 0, tzinfo=TZ)
 PIN = "2468"
 
 
+@pytest.hookimpl(trylast=True)  # after the folders' conftests have marked their groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that run other processes (each xdist group: "processes", "browser") start
+    first: they are the longest, and on two cores a long test started last finishes alone."""
+
+    def slow_first(item: pytest.Item) -> int:
+        return 0 if item.get_closest_marker("xdist_group") is not None else 1
+
+    items.sort(key=slow_first)  # stable: the rest keep their order
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)

@@ -48,6 +48,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+            # One worker runs them all, so chromium starts once per module on one core.
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _browser_missing() -> str | None:

@@ -12,18 +12,21 @@ the pictures change only when the screens do.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Awaitable, Callable
 
 import pytest
 from babel.messages.pofile import read_po
 from textual.pilot import Pilot
-from textual.widgets import Button, Static
+from textual.widget import Widget
+from textual.widgets import Button, Input
 
 import kiosk.booking
 import screens.visitor.idle
 from kiosk.i18n import Translator, po_path
 from kiosk.services import Services
 from screens.visitor import MoreTimeScreen
+from screens.widgets import OnScreenKeyboard
 from tests.ui.conftest import SMALL, click, make_app, press_text, screen_text, settle
 from tests.ui.snapshots import Library, Screens
 from tests.ui.test_visitor_fit import assert_fits
@@ -43,23 +46,39 @@ Steps = Callable[[Pilot], Awaitable[None]]  # type: ignore[type-arg]
 @pytest.fixture
 def fixed(demo: Services, monkeypatch: pytest.MonkeyPatch) -> Services:
     """The demo library with predictable codes and tokens, and a countdown that stands still."""
+    _fresh_codes(monkeypatch)
     clock = itertools.repeat(1000.0)
     monkeypatch.setattr(screens.visitor.idle, "monotonic", lambda: next(clock))
     return demo
+
+
+def _fresh_codes(monkeypatch: pytest.MonkeyPatch) -> None:
+    codes, tokens = iter(CODES), iter(TOKENS)
+    monkeypatch.setattr(kiosk.booking, "new_code", lambda: next(codes))
+    monkeypatch.setattr(kiosk.booking, "new_token", lambda: next(tokens))
+
+
+def _still(steps: Steps, lang: str = "lt") -> Steps:
+    """``run_before`` for ``snap_compare``: the steps in ``lang``, then a still screen."""
+
+    async def run(pilot: Pilot) -> None:  # type: ignore[type-arg]
+        await settle(pilot)
+        if lang != "lt":
+            await click(pilot, f"#lang-{lang}")
+        await steps(pilot)
+        await settle(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    return run
 
 
 @pytest.fixture
 def library(fixed: Services, monkeypatch: pytest.MonkeyPatch) -> Library:
     """The demo library to go back to before each part of a flow, codes and tokens from the
     first again."""
-
-    def fresh_codes() -> None:
-        codes, tokens = iter(CODES), iter(TOKENS)
-        monkeypatch.setattr(kiosk.booking, "new_code", lambda: next(codes))
-        monkeypatch.setattr(kiosk.booking, "new_token", lambda: next(tokens))
-
-    fresh_codes()
-    return Library(fixed, on_reset=fresh_codes)
+    return Library(fixed, on_reset=lambda: _fresh_codes(monkeypatch))
 
 
 async def welcome(pilot: Pilot) -> None:  # type: ignore[type-arg]
@@ -208,10 +227,13 @@ async def walk(
     library: Library,
     lang: str,
     at_each: Callable[[str], Awaitable[None]],
+    parts: list[Part] = PARTS,
+    after: dict[str, Callable[[Pilot], Awaitable[None]]] | None = None,  # type: ignore[type-arg]
 ) -> None:
     """Every part of the flow in ``lang``, calling ``at_each(name)`` on every screen reached."""
     app = pilot.app
-    for part in PARTS:
+    after = after or FROM_THE_SCREEN_BEFORE
+    for part in parts:
         library.reset()
         app.return_to_welcome()  # type: ignore[attr-defined]
         await settle(pilot)
@@ -219,7 +241,7 @@ async def walk(
             await click(pilot, f"#lang-{lang}")
         for index, steps in enumerate(part):
             name = steps.__name__
-            await (FROM_THE_SCREEN_BEFORE[name](pilot) if index else steps(pilot))
+            await (after[name](pilot) if index else steps(pilot))
             await at_each(name)
 
 
@@ -258,8 +280,9 @@ async def test_visitor_screens_in_more_languages(
             titles = [w for w in screen.query("#v-title") if w.display]
             if title_key and titles:  # a short screen may leave the title out
                 assert Translator(lang)(title_key) in screen_text(app), (name, title_key)
-            shown = {_plain(w) for w in screen.query(Static) if w.display}
-            shown |= {str(b.label).strip() for b in screen.query(Button) if b.display}
+            # Words, not the keyboard's letters (its ABC key names the Latin letters anywhere).
+            words = [w for w in screen.query("Static, Button") if not _on_keyboard(w)]
+            shown = {_plain(w) for w in words if w.display}
             assert shown, f"{name} shows no words"
             assert not shown & foreign, f"{name} in {lang} shows Lithuanian: {shown & foreign}"
             assert_fits(pilot)
@@ -273,9 +296,22 @@ async def test_visitor_screens_in_more_languages(
 
 
 def _visitor_texts(lang: str) -> set[str]:
+    """The language's visitor messages, but its own name (Welcome shows every language's)."""
     with po_path(lang, "visitor").open("rb") as handle:
-        return {m.string for m in read_po(handle) if m.id and isinstance(m.string, str)}
+        messages = read_po(handle)
+    return {
+        m.string for m in messages if m.id and m.id != "v.lang.name" and isinstance(m.string, str)
+    }
 
 
-def _plain(widget: Static) -> str:
-    return str(widget.render()).strip()
+def _bare(text: str) -> str:
+    """Words without the arrows and marks around them ("← Atgal" is "Atgal")."""
+    return re.sub(r"^\W+|\W+$", "", text)
+
+
+def _plain(widget: Widget) -> str:
+    return _bare(str(widget.label if isinstance(widget, Button) else widget.render()))
+
+
+def _on_keyboard(widget: Widget) -> bool:
+    return any(isinstance(node, OnScreenKeyboard) for node in widget.ancestors)

@@ -1,21 +1,23 @@
 """Snapshots of every visitor screen at 78x18, the grid of the shipped kiosk panel.
 
 Same fixed library, codes, tokens and frozen countdown as ``test_visitor_snapshots``; these
-pictures show that nothing a visitor taps lies below the fold on the real screen.
+pictures show that nothing a visitor taps lies below the fold on the real screen. One app
+run takes them all.
 """
 
 from __future__ import annotations
 
-import pytest
 from textual.pilot import Pilot
 
 import tests.ui.test_visitor_snapshots as base
-from kiosk.services import Services
 from tests.ui.conftest import click, make_app
+from tests.ui.snapshots import Library, Screens
 
 KIOSK = (78, 18)
 
-fixed = base.fixed  # the fixture: predictable codes and tokens, a still countdown
+# The fixtures: predictable codes and tokens, a still countdown, a library to go back to.
+fixed = base.fixed
+library = base.library
 
 
 async def topic_page_2(pilot: Pilot) -> None:  # type: ignore[type-arg]
@@ -33,27 +35,35 @@ async def details_keys_page_2(pilot: Pilot) -> None:  # type: ignore[type-arg]
     await click(pilot, "#key-switch")
 
 
-SCREENS = [
-    base.welcome,
-    base.topic,
-    topic_page_2,
-    base.time,
-    time_page_2,
-    base.details,
-    details_keys_page_2,
-    base.details_error,
-    base.confirm,
-    base.ticket,
-    base.lookup,
-    base.cancel,
-    base.checkin,
-    base.checkin_ok,
-    base.checkin_refused,
-    base.more_time,
-    base.help_called,
+# Parts of one app run, as in test_visitor_snapshots: each from Welcome in a fresh library.
+PARTS: list[base.Part] = [
+    [base.welcome, base.topic, topic_page_2],
+    [base.time, time_page_2],
+    [base.details, details_keys_page_2],
+    [base.confirm, base.ticket],
+    [base.details_error],
+    [base.more_time],
+    [base.help_called],
+    [base.lookup, base.cancel],
+    [base.checkin, base.checkin_refused],
+    [base.checkin_ok],
 ]
+AFTER = {
+    **base.FROM_THE_SCREEN_BEFORE,
+    "topic_page_2": lambda pilot: click(
+        pilot, pilot.app.screen.query_one("#topic-grid .pager-more")
+    ),
+    "time_page_2": lambda pilot: click(pilot, pilot.app.screen.query_one("#time-days .pager-more")),
+    "details_keys_page_2": lambda pilot: click(pilot, "#key-switch"),
+}
 
 
-@pytest.mark.parametrize("steps", SCREENS, ids=[s.__name__ for s in SCREENS])
-def test_visitor_screen_on_the_kiosk_panel(snap_compare, fixed: Services, steps) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(fixed), terminal_size=KIOSK, run_before=base._still(steps))
+async def test_visitor_screens_on_the_kiosk_panel(library: Library, screens: Screens) -> None:
+    app = make_app(library.services)
+    async with app.run_test(size=KIOSK, tooltips=True, notifications=True) as pilot:
+
+        async def picture(name: str) -> None:
+            await screens.check(pilot, name)
+
+        await base.walk(pilot, library, "lt", picture, PARTS, AFTER)
+    screens.assert_all_alike()
