@@ -29,14 +29,14 @@ I18N_BUILD := build/i18n
 i18n-template: install
 	mkdir -p $(I18N_BUILD)
 	$(BIN)/pybabel -q extract -F babel.cfg --no-wrap --no-location -o $(I18N_BUILD)/keys.pot kiosk screens
-	$(BIN)/python -m kiosk.i18n_check template $(I18N_BUILD)/keys.pot
+	$(BIN)/python -m kiosk.i18n.check template $(I18N_BUILD)/keys.pot
 
 i18n: i18n-template
 	for domain in visitor librarian scout; do \
 		$(BIN)/pybabel -q update --no-wrap --no-fuzzy-matching --ignore-obsolete \
 			-D $$domain -i kiosk/locales/$$domain.pot -d kiosk/locales || exit 1; \
 	done
-	$(BIN)/python -m kiosk.i18n_check
+	$(BIN)/python -m kiosk.i18n.check
 
 # The browser tests drive the system's chromium (Playwright never downloads one here).
 # As root, install it when it is missing; otherwise the tests say why they skip (under

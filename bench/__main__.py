@@ -35,8 +35,8 @@ from bench.data import NOW, RETENTION_DAYS, DataSet, build
 from bench.naive import NaiveStore
 from db import Store
 from db.storage import write_json_atomic
-from kiosk.booking import BookingService
-from kiosk.clock import FixedClock
+from kiosk.domain.booking import BookingService
+from kiosk.domain.clock import FixedClock
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from kiosk.clock import TZ
+from kiosk.domain.clock import TZ
+from kiosk.domain.tickets import CODE_ALPHABET, CODE_LENGTH, TOKEN_ALPHABET
 from kiosk.seed import TOPICS_DEMO
-from kiosk.tickets import CODE_ALPHABET, CODE_LENGTH, TOKEN_ALPHABET
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=TZ)  # a Tuesday morning
 SCOUTS = 50

@@ -56,7 +56,7 @@ async def _run(data_dir: str, naive: str | None, taps: int) -> dict:
         from pathlib import Path
 
         from bench.naive import NaiveStore
-        from kiosk.booking import BookingService
+        from kiosk.domain.booking import BookingService
 
         slow = BookingService(NaiveStore(Path(naive)), services.clock)  # type: ignore[arg-type]
         topic = slow.topics()[0].slug

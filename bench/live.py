@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kiosk.clock import FixedClock
+from kiosk.domain.clock import FixedClock
 from kiosk.seed import seed_demo
 from kiosk.services import build_services
 from tests.browser.conftest import (

@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kiosk.programme import (
+from kiosk.programme.file import (
     ARROW_SCHEMA,
     KIND_BOOKING,
     KIND_CONSULTATION,
@@ -36,8 +36,8 @@ from kiosk.programme import (
     Header,
     write_results_table,
 )
-from kiosk.programme_html import programme_html
-from kiosk.programme_report import merge, report
+from kiosk.programme.html import programme_html
+from kiosk.programme.report import merge, report
 
 HERE = Path(__file__).resolve().parent
 CONSULTATIONS_PER_LIBRARY_YEAR = 1966  # 12 million over 1,221 libraries x 5 years

@@ -3,7 +3,7 @@
 A start and a restore read a file the same way: the schema version must be one this
 program knows (older ones are migrated, newer ones refused), every table must be a TinyDB
 table (an object of numbered rows, each an object) and nothing may nest deeper than any
-real record does. The domain checks each row's fields on top of this (kiosk/maintenance.py);
+real record does. The domain checks each row's fields on top of this (kiosk/domain/maintenance.py);
 this module knows nothing of them.
 """
 

@@ -7,7 +7,7 @@ One ``KioskApp`` serves both modes:
 Idle handling lives here because it spans screens: a quiet spell in the visitor flow
 asks "More time?", then wipes everything and returns to Welcome; a quiet librarian
 session logs out. So does the scanner: a burst of ticket characters ending in Enter checks
-in from any visitor screen (kiosk/scanner.py), an e-scout's card opens the e-scout sign-in
+in from any visitor screen (kiosk/domain/scanner.py), an e-scout's card opens the e-scout sign-in
 (screens/scout/: their session is a visitor-like one that idles out the same way), and
 taps on a screen that has just appeared are ignored for a moment, so a shaky double tap
 cannot skip a step. So does failure handling: a worker that fails (the store, the disk,
@@ -39,9 +39,9 @@ from textual.signal import Signal
 from textual.theme import Theme
 from textual.timer import Timer
 
+from kiosk.domain.scanner import SCAN_GAP_S, ScanBuffer, scannable
+from kiosk.domain.scout_access import is_card_token
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator
-from kiosk.scanner import SCAN_GAP_S, ScanBuffer, scannable
-from kiosk.scout_access import is_card_token
 from kiosk.services import Services
 from kiosk.watch import DataWatcher
 from screens.librarian import ConsoleScreen, LoginScreen

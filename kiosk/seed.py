@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from db import Store
-from kiosk.booking import SCOUTS, SETTINGS, TOPICS, WEEKLY, BookingService
-from kiosk.catalog import PLACES
-from kiosk.clock import Clock
-from kiosk.errors import KioskError
-from kiosk.models import Place, Scout, Settings, Topic, WeeklyTime
+from kiosk.domain.booking import SCOUTS, SETTINGS, TOPICS, WEEKLY, BookingService
+from kiosk.domain.catalog import PLACES
+from kiosk.domain.clock import Clock
+from kiosk.domain.errors import KioskError
+from kiosk.domain.models import Place, Scout, Settings, Topic, WeeklyTime
 
 # slug, (lt name, lt description), (en name, en description)
 TOPICS_DEMO: list[tuple[str, tuple[str, str], tuple[str, str]]] = [

@@ -9,17 +9,17 @@ from pathlib import Path
 import platformdirs
 
 from db import Store
-from kiosk.activity import ActivityService
-from kiosk.auth import PinService
-from kiosk.booking import BookingService
-from kiosk.catalog import CatalogService
-from kiosk.clock import Clock, clock_from_env
-from kiosk.helpcalls import HelpCallService
-from kiosk.maintenance import MaintenanceService, backups_keep, check_rows
-from kiosk.retention import RetentionService
-from kiosk.scout_access import ScoutAccessService
-from kiosk.scout_day import ScoutDayService
-from kiosk.waitlist import WaitlistService
+from kiosk.domain.activity import ActivityService
+from kiosk.domain.auth import PinService
+from kiosk.domain.booking import BookingService
+from kiosk.domain.catalog import CatalogService
+from kiosk.domain.clock import Clock, clock_from_env
+from kiosk.domain.helpcalls import HelpCallService
+from kiosk.domain.maintenance import MaintenanceService, backups_keep, check_rows
+from kiosk.domain.retention import RetentionService
+from kiosk.domain.scout_access import ScoutAccessService
+from kiosk.domain.scout_day import ScoutDayService
+from kiosk.domain.waitlist import WaitlistService
 
 APP_NAME = "escout-kiosk"
 

@@ -25,7 +25,7 @@ from textual.signal import Signal
 from textual.widget import Widget
 from textual.worker import Worker
 
-from kiosk.errors import KioskError
+from kiosk.domain.errors import KioskError
 from kiosk.i18n import Translator
 
 if TYPE_CHECKING:

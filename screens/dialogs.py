@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.errors import KioskError
+from kiosk.domain.errors import KioskError
 from kiosk.i18n import Translator
 from screens.common import cell, error_text, host
 
@@ -98,7 +98,7 @@ class FormScreen(Dialog[T | None], Generic[T]):
     """A form that answers with the value it built, or None when the person backed out.
 
     Subclasses compose their fields, end with ``form_buttons()``, and implement ``build``
-    (read the fields, validate with kiosk/validation.py, raise ``KioskError`` to refuse).
+    (read the fields, validate with kiosk/domain/validation.py, raise ``KioskError`` to refuse).
     Save (or Enter in a field) answers with the built value; a form that writes to the
     store itself overrides ``save`` (and runs the write in a worker).
     """

@@ -21,11 +21,11 @@ from textual.widgets import (
     Static,
 )
 
-from kiosk.activity import MINUTES_MAX, NOTE_MAX, ActivityDraft
-from kiosk.booking import BookingService
-from kiosk.errors import KioskError
-from kiosk.models import ActivityRecord, AgeGroup, Booking, Outcome, Scout, Submitter, Topic
-from kiosk.validation import parse_day
+from kiosk.domain.activity import MINUTES_MAX, NOTE_MAX, ActivityDraft
+from kiosk.domain.booking import BookingService
+from kiosk.domain.errors import KioskError
+from kiosk.domain.models import ActivityRecord, AgeGroup, Booking, Outcome, Scout, Submitter, Topic
+from kiosk.domain.validation import parse_day
 from screens.common import cell, safe_text, services_of, store_work
 from screens.dialogs import FormScreen
 from screens.librarian.common import booking_line, console_language, cursor_key, refusal, t

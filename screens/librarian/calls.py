@@ -12,10 +12,10 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from kiosk.errors import KioskError
-from kiosk.models import Booking
-from kiosk.scout_day import MissedShift
-from kiosk.validation import display_phone
+from kiosk.domain.errors import KioskError
+from kiosk.domain.models import Booking
+from kiosk.domain.scout_day import MissedShift
+from kiosk.domain.validation import display_phone
 from screens.common import cell, services_of, store_work
 from screens.librarian.common import booking_line, t
 

@@ -10,9 +10,9 @@ from typing import Any
 from textual._context import active_app
 from textual.widgets import DataTable
 
-from kiosk.errors import KioskError
+from kiosk.domain.errors import KioskError
+from kiosk.domain.models import Booking, BookingStatus
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator
-from kiosk.models import Booking, BookingStatus
 from screens.common import error_text
 
 OVERDUE_MINUTES = 15

@@ -23,9 +23,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Footer, Static, TabbedContent, TabPane
 
-from kiosk.errors import KioskError
-from kiosk.helpcalls import HelpCall
-from kiosk.scout_day import MissedShift
+from kiosk.domain.errors import KioskError
+from kiosk.domain.helpcalls import HelpCall
+from kiosk.domain.scout_day import MissedShift
 from screens.common import cell, host, services_of, store_work
 from screens.librarian.activity import ActivityPane
 from screens.librarian.calls import MissedShiftsBox

@@ -17,11 +17,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Label, Static
 
-from kiosk.booking import Ticket
-from kiosk.errors import KioskError
-from kiosk.models import Booking, Slot
-from kiosk.printing import print_configured, printer_configured
-from kiosk.tickets import qr_matrix
+from kiosk.domain.booking import Ticket
+from kiosk.domain.errors import KioskError
+from kiosk.domain.models import Booking, Slot
+from kiosk.domain.tickets import qr_matrix
+from kiosk.paper.printing import print_configured, printer_configured
 from screens.common import cell, services_of, store_work
 from screens.dialogs import Dialog
 from screens.librarian.common import console_language, refusal, t, visitor_name

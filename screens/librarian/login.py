@@ -13,10 +13,10 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.auth import LoginResult, place_for_mode
-from kiosk.clock import as_local
-from kiosk.scout_access import CARD_PREFIX, is_card_token
-from kiosk.tickets import TOKEN_LENGTH, normalize_ticket_input
+from kiosk.domain.auth import LoginResult, place_for_mode
+from kiosk.domain.clock import as_local
+from kiosk.domain.scout_access import CARD_PREFIX, is_card_token
+from kiosk.domain.tickets import TOKEN_LENGTH, normalize_ticket_input
 from screens.common import cell, host, services_of, store_work
 from screens.librarian.common import t, use_console_language
 from screens.scout.card import CardScanned
@@ -136,7 +136,7 @@ class LoginScreen(ModalScreen[bool]):
 
     @store_work(group="login")
     def _check(self, pin: str) -> None:
-        # The kiosk's gesture and each console count wrong PINs apart (see kiosk.auth).
+        # The kiosk's gesture and each console count wrong PINs apart (see kiosk.domain.auth).
         place = place_for_mode(host(self).mode)
         self.post_message(self.PinChecked(services_of(self).auth.login(pin, place=place)))
 

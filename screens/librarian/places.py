@@ -16,10 +16,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from kiosk.errors import KioskError
+from kiosk.domain.errors import KioskError
+from kiosk.domain.models import Place
+from kiosk.domain.validation import DIRECTIONS_MAX, PLACE_MAX, check_place_record
 from kiosk.i18n import DEFAULT_LANGUAGE
-from kiosk.models import Place
-from kiosk.validation import DIRECTIONS_MAX, PLACE_MAX, check_place_record
 from screens.common import cell, services_of, store_work
 from screens.dialogs import FormScreen
 from screens.librarian.common import cursor_key, refusal, t

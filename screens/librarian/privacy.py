@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Label, Static
 
-from kiosk.retention import PurgeResult
+from kiosk.domain.retention import PurgeResult
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.common import console_words, cursor_key, t

@@ -19,7 +19,8 @@ from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, DataTable, Input, Static
 
 from kiosk.i18n import Translator
-from kiosk.report_tables import (
+from kiosk.results.reports import Results, Row, compute_results, export_bookings, export_results
+from kiosk.results.tables import (
     MonthTables,
     ScoutHours,
     export_months,
@@ -28,7 +29,6 @@ from kiosk.report_tables import (
     month_tables,
     scout_hours,
 )
-from kiosk.reports import Results, Row, compute_results, export_bookings, export_results
 from screens.common import cell, safe_text, services_of, store_work
 from screens.librarian.common import console_language, t
 
@@ -329,7 +329,7 @@ class ResultsPane(Vertical):
         elif what == "scouts":
             payload = export_scouts(*span, fmt, lang)
         elif what == "rows":
-            from kiosk.programme import pseudonym, results_salt  # pyarrow: only when asked
+            from kiosk.programme.file import pseudonym, results_salt  # pyarrow: only when asked
 
             salt = results_salt(services)
             payload = export_rows(*span, lambda s: pseudonym(salt, s), fmt, lang)

@@ -8,11 +8,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList
 
-from kiosk.auth import check_pin_format
-from kiosk.catalog import scout_id_from_name
-from kiosk.errors import ErrorCode, KioskError
-from kiosk.models import DatedException, ExceptionKind, Scout, Topic, WeeklyTime
-from kiosk.validation import (
+from kiosk.domain.auth import check_pin_format
+from kiosk.domain.catalog import scout_id_from_name
+from kiosk.domain.errors import ErrorCode, KioskError
+from kiosk.domain.models import DatedException, ExceptionKind, Scout, Topic, WeeklyTime
+from kiosk.domain.validation import (
     check_chosen_languages,
     check_place,
     check_scout_name,

@@ -14,10 +14,9 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 
-from kiosk.catalog import Clash
-from kiosk.errors import KioskError
-from kiosk.i18n import Translator
-from kiosk.models import (
+from kiosk.domain.catalog import Clash
+from kiosk.domain.errors import KioskError
+from kiosk.domain.models import (
     Booking,
     DatedException,
     ExceptionKind,
@@ -26,8 +25,9 @@ from kiosk.models import (
     Topic,
     WeeklyTime,
 )
-from kiosk.printing import printer_configured
-from kiosk.scout_card import build_card_content, card_pdf, card_svg, print_card_configured
+from kiosk.i18n import Translator
+from kiosk.paper.printing import printer_configured
+from kiosk.paper.scout_card import build_card_content, card_pdf, card_svg, print_card_configured
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.calls import call_line

@@ -12,17 +12,17 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
-from kiosk.catalog import StaleSave, new_id
-from kiosk.errors import KioskError
-from kiosk.models import Booking, Closure, OpeningHours, Settings
-from kiosk.printing import PrinterKind, check_printer_settings
-from kiosk.validation import (
+from kiosk.domain.catalog import StaleSave, new_id
+from kiosk.domain.errors import KioskError
+from kiosk.domain.models import Booking, Closure, OpeningHours, Settings
+from kiosk.domain.validation import (
     check_hours,
     check_library_name,
     check_number,
     check_period,
     parse_languages,
 )
+from kiosk.paper.printing import PrinterKind, check_printer_settings
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.calls import call_line
@@ -178,7 +178,7 @@ class SettingsPane(VerticalScroll):
         msg.set_class(not error, "lib-ok")
 
     def collect(self, current: Settings) -> Settings:
-        """The settings the fields hold, checked by the rules in kiosk/validation.py."""
+        """The settings the fields hold, checked by the rules in kiosk/domain/validation.py."""
         numbers: dict[str, Any] = {
             field: check_number(
                 t(f"lib.settings.{field}", low=low, high=high),

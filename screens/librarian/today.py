@@ -15,11 +15,11 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
-from kiosk.activity import ActivityDraft
-from kiosk.booking import CheckIn, Ticket
-from kiosk.catalog import absence_covers
-from kiosk.errors import KioskError
-from kiosk.models import ActivityRecord, Booking, BookingStatus, DatedException, Scout, Topic
+from kiosk.domain.activity import ActivityDraft
+from kiosk.domain.booking import CheckIn, Ticket
+from kiosk.domain.catalog import absence_covers
+from kiosk.domain.errors import KioskError
+from kiosk.domain.models import ActivityRecord, Booking, BookingStatus, DatedException, Scout, Topic
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.activity import ActivityFormScreen, FormChoices

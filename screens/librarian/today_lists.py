@@ -12,10 +12,10 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
-from kiosk.booking import REASON_MAX
-from kiosk.errors import ErrorCode, KioskError
-from kiosk.models import Booking, Slot
-from kiosk.validation import required_text
+from kiosk.domain.booking import REASON_MAX
+from kiosk.domain.errors import ErrorCode, KioskError
+from kiosk.domain.models import Booking, Slot
+from kiosk.domain.validation import required_text
 from screens.common import cell, safe_text, services_of, store_work
 from screens.dialogs import Dialog, FormScreen
 from screens.librarian.calls import phone_of

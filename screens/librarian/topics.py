@@ -13,9 +13,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from kiosk.errors import KioskError
-from kiosk.models import Scout, Topic
-from kiosk.validation import (
+from kiosk.domain.errors import KioskError
+from kiosk.domain.models import Scout, Topic
+from kiosk.domain.validation import (
     BRING_MAX,
     check_bring,
     check_topic_names,

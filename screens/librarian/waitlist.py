@@ -17,10 +17,10 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 
-from kiosk.booking import Ticket
-from kiosk.errors import KioskError
-from kiosk.models import Slot, WaitlistEntry
-from kiosk.validation import display_phone
+from kiosk.domain.booking import Ticket
+from kiosk.domain.errors import KioskError
+from kiosk.domain.models import Slot, WaitlistEntry
+from kiosk.domain.validation import display_phone
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.common import console_language, cursor_key, refusal, t

@@ -10,9 +10,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
-from kiosk.booking import BookingService
-from kiosk.errors import KioskError
-from kiosk.models import Booking, Slot, Source, Topic
+from kiosk.domain.booking import BookingService
+from kiosk.domain.errors import KioskError
+from kiosk.domain.models import Booking, Slot, Source, Topic
 from screens.common import cell, safe_text, services_of, store_work
 from screens.dialogs import Dialog
 from screens.librarian.common import console_language, refusal, t

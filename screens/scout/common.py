@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from textual.message import Message
 from textual.widgets import Static
 
-from kiosk.errors import KioskError
+from kiosk.domain.errors import KioskError
+from kiosk.domain.models import Scout
 from kiosk.i18n import Translator
-from kiosk.models import Scout
 from screens.common import plain
 from screens.visitor.common import TypingScreen
 

@@ -17,12 +17,12 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from kiosk.activity import ActivityDraft
-from kiosk.clock import as_local
-from kiosk.errors import KioskError
+from kiosk.domain.activity import ActivityDraft
+from kiosk.domain.clock import as_local
+from kiosk.domain.errors import KioskError
+from kiosk.domain.models import BookingStatus, Scout, Topic
+from kiosk.domain.scout_day import ScoutConsultation, Shift
 from kiosk.i18n import Translator
-from kiosk.models import BookingStatus, Scout, Topic
-from kiosk.scout_day import ScoutConsultation, Shift
 from screens.common import host, plain, services_of, store_work
 from screens.scout.common import ScoutScreen, SignOut, refusal_text
 from screens.scout.form import ScoutFormScreen

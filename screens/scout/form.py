@@ -17,10 +17,10 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
-from kiosk.activity import MINUTES_MAX, NOTE_MAX, ActivityDraft
-from kiosk.errors import KioskError
-from kiosk.models import ActivityRecord, AgeGroup, Outcome, Scout, Topic
-from kiosk.scout_day import ScoutConsultation
+from kiosk.domain.activity import MINUTES_MAX, NOTE_MAX, ActivityDraft
+from kiosk.domain.errors import KioskError
+from kiosk.domain.models import ActivityRecord, AgeGroup, Outcome, Scout, Topic
+from kiosk.domain.scout_day import ScoutConsultation
 from screens.common import plain, services_of, store_work
 from screens.scout.common import ScoutScreen, refusal_text
 from screens.visitor.common import pager

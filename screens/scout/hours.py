@@ -17,13 +17,13 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from kiosk.certificate import hours_text as hours_number
-from kiosk.certificate import print_certificate
-from kiosk.clock import as_local
+from kiosk.domain.clock import as_local
+from kiosk.domain.models import Scout, Topic
+from kiosk.domain.scout_day import VolunteerHours
 from kiosk.i18n import Translator
-from kiosk.models import Scout, Topic
-from kiosk.printing import printer_configured
-from kiosk.scout_day import VolunteerHours
+from kiosk.paper.certificate import hours_text as hours_number
+from kiosk.paper.certificate import print_certificate
+from kiosk.paper.printing import printer_configured
 from screens.common import plain, services_of, store_work
 from screens.scout.common import ScoutScreen
 

@@ -18,10 +18,10 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
-from kiosk.auth import place_for_mode
-from kiosk.clock import as_local
-from kiosk.models import Scout
-from kiosk.scout_access import ScoutSignIn
+from kiosk.domain.auth import place_for_mode
+from kiosk.domain.clock import as_local
+from kiosk.domain.models import Scout
+from kiosk.domain.scout_access import ScoutSignIn
 from screens.common import host, plain, services_of, store_work
 from screens.scout.common import ScoutScreen, SignedIn, SignOut
 from screens.widgets.keyboard import BACKSPACE, KeyButton
@@ -160,7 +160,7 @@ class ScoutSignInScreen(ScoutScreen):
 
     @store_work(group="scout-sign-in")
     def _sign_in(self, pin: str) -> None:
-        # Wrong tries count at this kiosk (or this console) only: see kiosk.auth.
+        # Wrong tries count at this kiosk (or this console) only: see kiosk.domain.auth.
         place = place_for_mode(host(self).mode)
         result = services_of(self).scout_access.sign_in(self.token, pin, place=place)
         self.post_message(self.Answer(result))

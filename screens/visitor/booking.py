@@ -20,13 +20,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
-from kiosk.booking import Ticket
-from kiosk.errors import Conflict, ErrorCode, KioskError, ValidationError
-from kiosk.models import Slot, Topic
-from kiosk.printing import print_configured, printer_configured
-from kiosk.ticket_content import TicketContent
-from kiosk.tickets import qr_matrix
-from kiosk.validation import NAME_MAX, clean_name, display_phone, normalize_phone
+from kiosk.domain.booking import Ticket
+from kiosk.domain.errors import Conflict, ErrorCode, KioskError, ValidationError
+from kiosk.domain.models import Slot, Topic
+from kiosk.domain.ticket_content import TicketContent
+from kiosk.domain.tickets import qr_matrix
+from kiosk.domain.validation import NAME_MAX, clean_name, display_phone, normalize_phone
+from kiosk.paper.printing import print_configured, printer_configured
 from screens.common import error_text, host, plain, safe_text, services_of, store_work
 from screens.visitor.common import (
     TALL_ROWS,

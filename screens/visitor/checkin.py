@@ -13,10 +13,10 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from kiosk.booking import CheckIn
-from kiosk.clock import as_local
+from kiosk.domain.booking import CheckIn
+from kiosk.domain.clock import as_local
+from kiosk.domain.tickets import VerifyResult
 from kiosk.i18n import Translator
-from kiosk.tickets import VerifyResult
 from screens.common import plain, services_of, store_work
 from screens.visitor.codeentry import CodeEntry
 from screens.visitor.common import BookingView, TypingScreen

@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label
 from textual.widgets.input import Selection
 
-from kiosk.scout_access import is_card_token
-from kiosk.tickets import INPUT_ALPHABET, TOKEN_LENGTH, normalize_ticket_input
+from kiosk.domain.scout_access import is_card_token
+from kiosk.domain.tickets import INPUT_ALPHABET, TOKEN_LENGTH, normalize_ticket_input
 from screens.common import plain
 from screens.scout.card import CardScanned
 

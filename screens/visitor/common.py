@@ -15,8 +15,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
+from kiosk.domain.models import Booking, Slot, Topic
 from kiosk.i18n import Translator
-from kiosk.models import Booking, Slot, Topic
 from screens.common import plain, translator
 from screens.visitor.help import HelpButton
 from screens.widgets import OnScreenKeyboard, Pager
@@ -29,7 +29,7 @@ VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL_ROWS, "-tall")]
 
 
 def when_text(t: Translator, start: datetime, end: datetime, today: date | None = None) -> str:
-    """A booking's time: the one date form of kiosk/i18n.py (today/tomorrow when given)."""
+    """A booking's time: the one date form of kiosk/i18n/__init__.py (today/tomorrow when given)."""
     return t.when(start, end, today)
 
 

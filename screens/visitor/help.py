@@ -1,6 +1,6 @@
 """'Need help?': a big button on every visitor screen that calls the librarian.
 
-The call is recorded in the shared store (kiosk/helpcalls.py); every open librarian console
+The call is recorded in the shared store (kiosk/domain/helpcalls.py); every open librarian console
 shows it on its next poll until someone answers. The visitor hears that help is coming.
 """
 
@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from kiosk.helpcalls import kiosk_name
+from kiosk.domain.helpcalls import kiosk_name
 from kiosk.i18n import Translator
 from screens.common import plain, services_of, store_work, translator
 

@@ -13,11 +13,11 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
-from kiosk.errors import KioskError, NotFound
+from kiosk.domain.errors import KioskError, NotFound
+from kiosk.domain.models import Booking, BookingStatus
+from kiosk.domain.tickets import is_token, normalize_ticket_input
 from kiosk.i18n import Translator
-from kiosk.models import Booking, BookingStatus
 from kiosk.services import Services
-from kiosk.tickets import is_token, normalize_ticket_input
 from screens.common import error_text, plain, services_of, store_work, translator
 from screens.dialogs import YesNoScreen
 from screens.visitor.codeentry import CodeEntry

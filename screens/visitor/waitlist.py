@@ -16,9 +16,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
-from kiosk.errors import ErrorCode, KioskError, ValidationError
-from kiosk.models import WaitlistEntry
-from kiosk.validation import display_phone
+from kiosk.domain.errors import ErrorCode, KioskError, ValidationError
+from kiosk.domain.models import WaitlistEntry
+from kiosk.domain.validation import display_phone
 from screens.common import error_text, plain, services_of, store_work
 from screens.visitor.booking import DetailsScreen
 from screens.visitor.common import Draft, VisitorScreen, summary_card

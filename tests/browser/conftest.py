@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from kiosk.app import TAP_GUARD_SECONDS
-from kiosk.clock import FixedClock
+from kiosk.domain.clock import FixedClock
 from kiosk.seed import seed_demo
 from kiosk.services import Services, build_services
 from tests.conftest import NOW, set_pin

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from kiosk import cli
-from kiosk.booking import BookingService
+from kiosk.domain.booking import BookingService
 
 
 def main() -> None:

@@ -18,8 +18,8 @@ import time
 from datetime import datetime
 from itertools import product
 
-from kiosk.clock import TZ, FixedClock
-from kiosk.errors import Conflict
+from kiosk.domain.clock import TZ, FixedClock
+from kiosk.domain.errors import Conflict
 from kiosk.services import build_services
 
 NOW = datetime(2026, 11, 24, 0, 0, tzinfo=TZ)

@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from kiosk.scout_access import CARD_PREFIX, new_card_token
+from kiosk.domain.scout_access import CARD_PREFIX, new_card_token
+from kiosk.domain.tickets import TOKEN_ALPHABET, new_token
 from kiosk.services import Services
-from kiosk.tickets import TOKEN_ALPHABET, new_token
 
 pytestmark = pytest.mark.slow
 SCOUT_PIN = "13579"

@@ -16,8 +16,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from kiosk.app import KioskApp
-from kiosk.booking import Ticket
-from kiosk.models import Slot
+from kiosk.domain.booking import Ticket
+from kiosk.domain.models import Slot
 from kiosk.services import Services
 from screens.widgets import OnScreenKeyboard
 from tests.conftest import PIN

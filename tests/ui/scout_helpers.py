@@ -9,8 +9,8 @@ from typing import Any
 from textual import events
 from textual.pilot import Pilot
 
-from kiosk.clock import FixedClock
-from kiosk.models import BookingStatus
+from kiosk.domain.clock import FixedClock
+from kiosk.domain.models import BookingStatus
 from kiosk.services import Services
 from tests.conftest import NOW, put_booking
 

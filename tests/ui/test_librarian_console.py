@@ -9,9 +9,9 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
-from kiosk.activity import ActivityService
-from kiosk.clock import TZ, FixedClock
-from kiosk.models import BookingStatus
+from kiosk.domain.activity import ActivityService
+from kiosk.domain.clock import TZ, FixedClock
+from kiosk.domain.models import BookingStatus
 from kiosk.services import Services, build_services
 from screens.dialogs import YesNoScreen
 from screens.librarian import ConsoleScreen, LoginScreen

@@ -9,9 +9,9 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, Select, Static
 
-from kiosk.clock import FixedClock
-from kiosk.models import BookingStatus as S
-from kiosk.models import DatedException, ExceptionKind
+from kiosk.domain.clock import FixedClock
+from kiosk.domain.models import BookingStatus as S
+from kiosk.domain.models import DatedException, ExceptionKind
 from kiosk.services import Services, build_services
 from screens.dialogs import YesNoScreen
 from screens.librarian import ConsoleScreen

@@ -9,10 +9,10 @@ import pytest
 from escpos.printer import Dummy
 from textual.widgets import DataTable, Input
 
-from kiosk.activity import ActivityDraft, ActivityService
-from kiosk.models import BookingStatus, Source
+from kiosk.domain.activity import ActivityDraft, ActivityService
+from kiosk.domain.models import BookingStatus, Source
+from kiosk.domain.tickets import qr_matrix
 from kiosk.services import Services
-from kiosk.tickets import qr_matrix
 from screens.dialogs import YesNoScreen
 from screens.librarian import ConsoleScreen
 from screens.librarian.followup import FollowUpScreen, NewTicketScreen, SlotChoice
@@ -141,7 +141,7 @@ async def test_the_next_sessions_ticket_prints_on_the_receipt_printer(
     printer = Dummy()
     settings = demo.catalog.settings()
     demo.catalog.save_settings(replace(settings, printer_kind="network", printer_host="192.0.2.10"))
-    monkeypatch.setattr("kiosk.printing.open_printer", lambda settings: printer)
+    monkeypatch.setattr("kiosk.paper.printing.open_printer", lambda settings: printer)
     set_pin(demo)
     put_booking(
         demo,

@@ -18,7 +18,7 @@ from textual.widgets import (
     TabbedContent,
 )
 
-from kiosk.models import BookingStatus
+from kiosk.domain.models import BookingStatus
 from kiosk.services import Services
 from tests.conftest import NOW, put_booking, set_pin
 from tests.ui.conftest import click, login, make_app, make_console, settle, text_of

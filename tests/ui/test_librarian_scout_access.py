@@ -11,7 +11,7 @@ from textual._context import active_app
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input
 
-from kiosk.clock import TZ
+from kiosk.domain.clock import TZ
 from kiosk.services import Services, build_services
 from screens.librarian import ConsoleScreen
 from screens.librarian.scouts import ScoutsPane
@@ -140,7 +140,7 @@ async def test_saying_here_clears_the_notice(demo: Services) -> None:
 
 
 async def test_the_activity_pane_marks_escouts_forms_and_corrects_them(demo: Services) -> None:
-    from kiosk.models import BookingStatus
+    from kiosk.domain.models import BookingStatus
 
     set_pin(demo)
     start = datetime(2026, 11, 24, 8, 30, tzinfo=TZ)
@@ -174,10 +174,10 @@ async def test_with_a_receipt_printer_the_card_is_printed_not_saved(
 
     from escpos.printer import Dummy
 
-    from kiosk.catalog import CatalogService
+    from kiosk.domain.catalog import CatalogService
 
     printer = Dummy()
-    monkeypatch.setattr("kiosk.printing.open_printer", lambda settings: printer)
+    monkeypatch.setattr("kiosk.paper.printing.open_printer", lambda settings: printer)
     catalog = CatalogService(demo.store, demo.clock)
     settings = dataclasses.replace(
         catalog.settings(), printer_kind="network", printer_host="10.0.0.9"

@@ -17,9 +17,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 
-from kiosk.activity import ActivityDraft, ActivityService
-from kiosk.clock import FixedClock
-from kiosk.models import BookingStatus
+from kiosk.domain.activity import ActivityDraft, ActivityService
+from kiosk.domain.clock import FixedClock
+from kiosk.domain.models import BookingStatus
 from kiosk.seed import seed_demo
 from kiosk.services import Services, build_services
 from tests.conftest import NOW, PIN, put_booking, set_pin

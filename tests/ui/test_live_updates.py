@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.clock import FixedClock
+from kiosk.domain.clock import FixedClock
 from kiosk.services import Services, build_services
 from screens.visitor import TimeScreen
 from tests.conftest import NOW

@@ -110,8 +110,8 @@ def test_console_next_session_ticket(snap_compare, fixed_library: Services, size
 @pytest.fixture
 def fixed_library(library: Services, monkeypatch: pytest.MonkeyPatch) -> Services:  # noqa: F811
     """The console's library with a predictable code and token for the new ticket."""
-    import kiosk.booking
+    import kiosk.domain.booking
 
-    monkeypatch.setattr(kiosk.booking, "new_code", lambda: "NX7K4M")
-    monkeypatch.setattr(kiosk.booking, "new_token", lambda: "NEXTSESSIONTOKEN234567ABCD")
+    monkeypatch.setattr(kiosk.domain.booking, "new_code", lambda: "NX7K4M")
+    monkeypatch.setattr(kiosk.domain.booking, "new_token", lambda: "NEXTSESSIONTOKEN234567ABCD")
     return library

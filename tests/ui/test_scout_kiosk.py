@@ -13,9 +13,9 @@ from escpos.printer import Dummy
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
-from kiosk.clock import FixedClock
-from kiosk.models import BookingStatus
-from kiosk.reports import compute_results
+from kiosk.domain.clock import FixedClock
+from kiosk.domain.models import BookingStatus
+from kiosk.results.reports import compute_results
 from kiosk.services import Services, build_services
 from screens.scout.day import MyDayScreen
 from screens.scout.form import ScoutFormScreen
@@ -331,7 +331,7 @@ async def test_the_certificate_prints_on_the_kiosks_receipt_printer(
         dataclasses.replace(settings, printer_kind="network", printer_host="192.0.2.10")
     )
     printer = Dummy()
-    monkeypatch.setattr("kiosk.printing.open_printer", lambda _: printer)
+    monkeypatch.setattr("kiosk.paper.printing.open_printer", lambda _: printer)
     app = make_app(demo, scan_gap_seconds=0.05)
     async with app.run_test(size=BIG) as pilot:
         await signed_in(pilot, morning.card)

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from textual.pilot import Pilot
 
-from kiosk.clock import FixedClock
+from kiosk.domain.clock import FixedClock
 from kiosk.services import Services
 from screens.scout.card import CardScanned
 from screens.scout.day import MyDayScreen

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import tests.ui.test_visitor_tmux as tmux
-from kiosk.clock import FixedClock
+from kiosk.domain.clock import FixedClock
 from kiosk.services import build_services
 from tests.conftest import NOW
 from tests.ui.scout_helpers import SCOUT, SCOUT_PIN

@@ -14,7 +14,7 @@ from escpos.printer import Dummy
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from kiosk.printing import CODE_PAGE
+from kiosk.paper.printing import CODE_PAGE
 from kiosk.services import Services
 from screens.visitor import TicketScreen, TopicScreen, WelcomeScreen
 from screens.widgets import Pager
@@ -38,7 +38,7 @@ def _with_printer(services: Services, monkeypatch: pytest.MonkeyPatch, printer: 
     services.catalog.save_settings(
         replace(settings, printer_kind="network", printer_host="192.0.2.10")
     )
-    monkeypatch.setattr("kiosk.printing.open_printer", lambda settings: printer)
+    monkeypatch.setattr("kiosk.paper.printing.open_printer", lambda settings: printer)
 
 
 async def _book_by_taps(pilot: Pilot[Any], topic: str) -> TicketScreen:

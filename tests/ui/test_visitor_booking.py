@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import Button, Input
 
-from kiosk.models import Topic
+from kiosk.domain.models import Topic
+from kiosk.domain.tickets import qr_matrix
 from kiosk.services import Services
-from kiosk.tickets import qr_matrix
 from screens.visitor import (
     ConfirmBookingScreen,
     DetailsScreen,

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from textual.widgets import Input
 
-from kiosk.models import BookingStatus
+from kiosk.domain.models import BookingStatus
+from kiosk.domain.tickets import new_token
 from kiosk.services import Services
-from kiosk.tickets import new_token
 from screens.visitor import CheckInScreen, ConfirmCancelScreen, LookupScreen, WelcomeScreen
 from tests.conftest import NOW, put_booking
 from tests.ui.conftest import (

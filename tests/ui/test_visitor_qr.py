@@ -7,8 +7,8 @@ from PIL import Image
 from rich.color import Color
 from textual.app import App, ComposeResult
 
+from kiosk.domain.tickets import QR_QUIET_ZONE, new_token, qr_matrix
 from kiosk.services import Services
-from kiosk.tickets import QR_QUIET_ZONE, new_token, qr_matrix
 from screens.visitor import TicketScreen
 from screens.widgets import QRCode
 from screens.widgets.qr import UPPER_HALF

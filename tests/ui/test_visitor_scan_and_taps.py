@@ -7,8 +7,8 @@ from typing import Any
 from textual import events
 from textual.pilot import Pilot
 
-from kiosk.models import BookingStatus
-from kiosk.scanner import ScanBuffer
+from kiosk.domain.models import BookingStatus
+from kiosk.domain.scanner import ScanBuffer
 from kiosk.services import Services
 from screens.visitor import CheckInScreen, DetailsScreen, LookupScreen, TimeScreen
 from tests.ui.conftest import (

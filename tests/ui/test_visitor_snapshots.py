@@ -21,7 +21,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, Input
 
-import kiosk.booking
+import kiosk.domain.booking
 import screens.visitor.idle
 from kiosk.i18n import Translator, po_path
 from kiosk.services import Services
@@ -54,8 +54,8 @@ def fixed(demo: Services, monkeypatch: pytest.MonkeyPatch) -> Services:
 
 def _fresh_codes(monkeypatch: pytest.MonkeyPatch) -> None:
     codes, tokens = iter(CODES), iter(TOKENS)
-    monkeypatch.setattr(kiosk.booking, "new_code", lambda: next(codes))
-    monkeypatch.setattr(kiosk.booking, "new_token", lambda: next(tokens))
+    monkeypatch.setattr(kiosk.domain.booking, "new_code", lambda: next(codes))
+    monkeypatch.setattr(kiosk.domain.booking, "new_token", lambda: next(tokens))
 
 
 def _still(steps: Steps, lang: str = "lt") -> Steps:

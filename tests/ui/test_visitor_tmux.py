@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.clock import FixedClock
+from kiosk.domain.clock import FixedClock
 from kiosk.services import build_services
 from tests.conftest import NOW
 

@@ -8,7 +8,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
 
-from kiosk.models import BookingStatus
+from kiosk.domain.models import BookingStatus
 from kiosk.services import Services
 from screens.visitor import DetailsScreen, TimeScreen, WelcomeScreen
 from screens.visitor.booking import SlotButton

@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 import pytest
 
-from kiosk.activity import ActivityDraft, ActivityService, check_note
-from kiosk.clock import TZ
-from kiosk.errors import ValidationError
-from kiosk.models import BookingStatus
+from kiosk.domain.activity import ActivityDraft, ActivityService, check_note
+from kiosk.domain.clock import TZ
+from kiosk.domain.errors import ValidationError
+from kiosk.domain.models import BookingStatus
 from kiosk.services import Services
 from tests.conftest import put_booking
 

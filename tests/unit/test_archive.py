@@ -16,11 +16,11 @@ import pytest
 
 from db import CorruptArchiveFile, Store, StoreError
 from db.history import History
-from kiosk.booking import BOOKINGS
-from kiosk.clock import TZ, FixedClock
-from kiosk.errors import Conflict
+from kiosk.domain.booking import BOOKINGS
+from kiosk.domain.clock import TZ, FixedClock
+from kiosk.domain.errors import Conflict
+from kiosk.domain.tickets import VerifyResult, new_code, new_token, token_hash
 from kiosk.services import Services, build_services
-from kiosk.tickets import VerifyResult, new_code, new_token, token_hash
 
 STATUSES = ["done", "no_show", "cancelled", "done", "done"]
 
@@ -112,7 +112,7 @@ def test_new_codes_are_unique_across_the_history(demo: Services, clock, monkeypa
     demo.store.archive_history(clock.now() - timedelta(days=37))
     archived_code = next(iter(made.values()))["code"]
     codes = iter([archived_code, "XYXYXY"])
-    monkeypatch.setattr("kiosk.booking.new_code", lambda: next(codes))
+    monkeypatch.setattr("kiosk.domain.booking.new_code", lambda: next(codes))
     slot = demo.booking.free_slots("email")[0]
     assert demo.booking.book("email", slot.start, "Ona").booking.code == "XYXYXY"
 

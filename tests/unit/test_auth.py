@@ -10,9 +10,9 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk import auth
-from kiosk.auth import AUTH, LOCKOUT_KEY, PinService, place_for_mode
-from kiosk.errors import ValidationError
+from kiosk.domain import auth
+from kiosk.domain.auth import AUTH, LOCKOUT_KEY, PinService, place_for_mode
+from kiosk.domain.errors import ValidationError
 from kiosk.services import Services
 
 CONSOLE = "console:desk:4242"

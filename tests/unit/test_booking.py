@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from kiosk.clock import TZ
-from kiosk.errors import Conflict, NotFound, ValidationError
-from kiosk.models import BookingStatus, Source
+from kiosk.domain.clock import TZ
+from kiosk.domain.errors import Conflict, NotFound, ValidationError
+from kiosk.domain.models import BookingStatus, Source
+from kiosk.domain.tickets import VerifyResult, is_code, token_hash
 from kiosk.services import Services
-from kiosk.tickets import VerifyResult, is_code, token_hash
 
 TUESDAY = date(2026, 11, 24)
 

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from kiosk.errors import Conflict
-from kiosk.models import BookingStatus, Scout, WeeklyTime
-from kiosk.scheduling import Busy, free_slots
+from kiosk.domain.errors import Conflict
+from kiosk.domain.models import BookingStatus, Scout, WeeklyTime
+from kiosk.domain.scheduling import Busy, free_slots
 from kiosk.services import Services
 from tests.conftest import NOW, put_booking
 from tests.unit.test_scheduling import MONDAY, at, availability

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.catalog import StaleSave
-from kiosk.clock import FixedClock
-from kiosk.errors import ErrorCode, ValidationError
-from kiosk.models import Topic, WeeklyTime
+from kiosk.domain.catalog import StaleSave
+from kiosk.domain.clock import FixedClock
+from kiosk.domain.errors import ErrorCode, ValidationError
+from kiosk.domain.models import Topic, WeeklyTime
 from kiosk.services import Services, build_services
 from tests.conftest import NOW
 

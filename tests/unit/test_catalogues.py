@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from kiosk.errors import LIBRARIAN_CODES, VISITOR_CODES, ErrorCode, KioskError, ValidationError
+from kiosk.domain.errors import (
+    LIBRARIAN_CODES,
+    VISITOR_CODES,
+    ErrorCode,
+    KioskError,
+    ValidationError,
+)
+from kiosk.domain.tickets import VerifyResult
 from kiosk.i18n import DOMAINS, available_languages, catalogue, po_path
-from kiosk.i18n_check import key_of, problems, read, template_path
-from kiosk.tickets import VerifyResult
+from kiosk.i18n.check import key_of, problems, read, template_path
 
 
 def test_lithuanian_and_english_are_offered() -> None:

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from escpos.printer import Dummy
 
-from kiosk.activity import ActivityDraft
-from kiosk.certificate import build_certificate, certificate_pdf, print_certificate, print_on
+from kiosk.domain.activity import ActivityDraft
 from kiosk.i18n import Translator
-from kiosk.printing import PrinterError
-from kiosk.scout_card import build_card_content, card_pdf, card_svg, print_card
+from kiosk.paper.certificate import build_certificate, certificate_pdf, print_certificate, print_on
+from kiosk.paper.printing import PrinterError
+from kiosk.paper.scout_card import build_card_content, card_pdf, card_svg, print_card
 from kiosk.services import Services
 
 FORMS = (

@@ -16,8 +16,8 @@ import pytest
 
 from db import StoreError, store
 from kiosk import cli as cli_module
-from kiosk.auth import PinService
 from kiosk.cli import main
+from kiosk.domain.auth import PinService
 from kiosk.services import build_services
 from tests.conftest import NOW
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.activity import ActivityDraft
 from kiosk.cli import main
+from kiosk.domain.activity import ActivityDraft
 from kiosk.services import build_services
 from tests.conftest import NOW
 
@@ -35,7 +35,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureF
 
 
 def _services(tmp_path: Path):  # type: ignore[no-untyped-def]
-    from kiosk.clock import FixedClock
+    from kiosk.domain.clock import FixedClock
 
     return build_services(tmp_path / "cli-data", FixedClock(NOW))
 

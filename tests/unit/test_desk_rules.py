@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk.catalog import absence_covers
-from kiosk.errors import Conflict, ErrorCode
-from kiosk.models import BookingStatus, DatedException, ExceptionKind, WeeklyTime
+from kiosk.domain.catalog import absence_covers
+from kiosk.domain.errors import Conflict, ErrorCode
+from kiosk.domain.models import BookingStatus, DatedException, ExceptionKind, WeeklyTime
 from kiosk.services import Services
 from tests.conftest import NOW, put_booking
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.clock import FixedClock
-from kiosk.errors import NotFound
-from kiosk.helpcalls import EXPIRE_MINUTES
+from kiosk.domain.clock import FixedClock
+from kiosk.domain.errors import NotFound
+from kiosk.domain.helpcalls import EXPIRE_MINUTES
 from kiosk.services import Services
 
 

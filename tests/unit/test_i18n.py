@@ -15,8 +15,8 @@ from babel.messages.pofile import read_po, write_po
 
 import kiosk.i18n as i18n
 from kiosk.i18n import Translator, available_languages, languages_in, load_language, po_path
-from kiosk.i18n_check import build_templates, problems
-from kiosk.i18n_extract import keys_in
+from kiosk.i18n.check import build_templates, problems
+from kiosk.i18n.extract import keys_in
 
 ROOT = Path(__file__).resolve().parents[2]
 TUESDAY = date(2026, 11, 24)

@@ -54,9 +54,9 @@ sys.meta_path.insert(0, Spy())
 
 import kiosk.app
 import kiosk.cli
-from kiosk.clock import FixedClock, parse_instant
+from kiosk.domain.clock import FixedClock, parse_instant
 from kiosk.services import build_services
-from kiosk.tickets import new_token, qr_matrix
+from kiosk.domain.tickets import new_token, qr_matrix
 
 
 async def to_welcome():

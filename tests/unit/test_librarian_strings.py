@@ -12,8 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LITHUANIAN = re.compile("[ąčęėįšųūžĄČĘĖĮŠŲŪŽ]")
 SOURCES = sorted((ROOT / "screens" / "librarian").glob("*.py")) + [
-    ROOT / "kiosk" / "reports.py",
-    ROOT / "kiosk" / "report_tables.py",
+    ROOT / "kiosk" / "results" / "reports.py",
+    ROOT / "kiosk" / "results" / "tables.py",
 ]
 
 
@@ -50,7 +50,7 @@ def test_the_check_finds_a_hard_coded_word(tmp_path: Path) -> None:
 
 
 def test_a_refusal_names_the_booking_status_in_words() -> None:
-    from kiosk.errors import Conflict
+    from kiosk.domain.errors import Conflict
     from screens.librarian.common import refusal
 
     text = refusal(Conflict("not_a_consultation", "no consultation", status="no_show"))

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.clock import FixedClock
-from kiosk.errors import Conflict, ErrorCode
-from kiosk.models import BookingStatus
+from kiosk.domain.clock import FixedClock
+from kiosk.domain.errors import Conflict, ErrorCode
+from kiosk.domain.models import BookingStatus
 from kiosk.services import Services
 from tests.conftest import NOW, put_booking
 

@@ -11,13 +11,13 @@ import pytest
 
 from db import Store
 from db.schema import MIGRATIONS, SCHEMA_VERSION
-from kiosk.catalog import PLACES
-from kiosk.errors import ErrorCode, ValidationError
+from kiosk.domain.catalog import PLACES
+from kiosk.domain.errors import ErrorCode, ValidationError
+from kiosk.domain.models import Place, Topic, WeeklyTime
+from kiosk.domain.validation import BRING_MAX, DIRECTIONS_MAX, check_bring, check_place_record
 from kiosk.i18n import Translator
-from kiosk.models import Place, Topic, WeeklyTime
 from kiosk.seed import PLACES_DEMO, TOPICS_DEMO
 from kiosk.services import Services, build_services
-from kiosk.validation import BRING_MAX, DIRECTIONS_MAX, check_bring, check_place_record
 from tests.conftest import NOW, TZ, put_booking
 
 # -- the schema migration ------------------------------------------------------------

@@ -17,12 +17,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from kiosk.activity import ACTIVITIES
-from kiosk.booking import SETTINGS
 from kiosk.cli import main
-from kiosk.clock import TZ, FixedClock
-from kiosk.models import ActivityRecord, BookingStatus
-from kiosk.programme import (
+from kiosk.domain.activity import ACTIVITIES
+from kiosk.domain.booking import SETTINGS
+from kiosk.domain.clock import TZ, FixedClock
+from kiosk.domain.models import ActivityRecord, BookingStatus
+from kiosk.programme.file import (
     ARROW_SCHEMA,
     COLUMNS,
     SCHEMA_VERSION,

@@ -16,18 +16,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.activity import ACTIVITIES
-from kiosk.booking import BOOKINGS, SETTINGS
 from kiosk.cli import main
-from kiosk.clock import TZ, FixedClock
-from kiosk.models import AgeGroup, Booking, BookingStatus, Outcome, Settings
-from kiosk.programme import (
+from kiosk.domain.activity import ACTIVITIES
+from kiosk.domain.booking import BOOKINGS, SETTINGS
+from kiosk.domain.clock import TZ, FixedClock
+from kiosk.domain.models import AgeGroup, Booking, BookingStatus, Outcome, Settings
+from kiosk.programme.file import (
     export_programme_results,
     read_results,
     write_results_table,
 )
-from kiosk.programme_report import merge, report
-from kiosk.reports import compute_results
+from kiosk.programme.report import merge, report
+from kiosk.results.reports import compute_results
 from kiosk.services import Services, build_services
 from tests.conftest import NOW
 from tests.unit.test_programme_file import NOV, add_forms, form_record, make_library

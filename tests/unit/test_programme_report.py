@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.activity import ActivityService
-from kiosk.booking import SETTINGS
 from kiosk.cli import main
-from kiosk.clock import FixedClock
+from kiosk.domain.activity import ActivityService
+from kiosk.domain.booking import SETTINGS
+from kiosk.domain.clock import FixedClock
 from kiosk.seed import seed_demo
 from kiosk.services import Services, build_services
 from tests.conftest import NOW

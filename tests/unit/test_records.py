@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from kiosk.activity import ActivityDraft, ActivityService
-from kiosk.clock import TZ, FixedClock
-from kiosk.errors import Conflict, ValidationError
-from kiosk.models import BookingStatus
+from kiosk.domain.activity import ActivityDraft, ActivityService
+from kiosk.domain.clock import TZ, FixedClock
+from kiosk.domain.errors import Conflict, ValidationError
+from kiosk.domain.models import BookingStatus
 from kiosk.services import Services
 from tests.conftest import NOW, put_booking
 

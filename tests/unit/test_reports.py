@@ -9,11 +9,11 @@ from datetime import date, datetime
 
 import pytest
 
-from kiosk.activity import ActivityDraft, ActivityService
 from kiosk.cli import main
-from kiosk.clock import TZ
-from kiosk.models import BookingStatus as S
-from kiosk.reports import (
+from kiosk.domain.activity import ActivityDraft, ActivityService
+from kiosk.domain.clock import TZ
+from kiosk.domain.models import BookingStatus as S
+from kiosk.results.reports import (
     BOOKING_COLUMNS,
     CSV_COLUMNS,
     compute_results,
@@ -218,8 +218,8 @@ def test_forms_by_source_length_and_visitors(demo: Services) -> None:
 def test_a_follow_up_is_its_first_visitors_even_once_erased() -> None:
     from dataclasses import replace
 
-    from kiosk.models import Booking
-    from kiosk.reports import visitor_count
+    from kiosk.domain.models import Booking
+    from kiosk.results.reports import visitor_count
 
     def booking(code: str, name: str, phone: str | None = None, **more: str) -> Booking:
         return Booking(
@@ -250,7 +250,7 @@ OCT_NOV = (date(2026, 10, 1), date(2026, 11, 30))
 
 
 def test_month_tables_count_each_month_and_the_trend(seeded: Services) -> None:
-    from kiosk.report_tables import month_tables
+    from kiosk.results.tables import month_tables
 
     tables = month_tables(seeded.booking, seeded.activity, *OCT_NOV)
     assert tables.months == ["2026-10", "2026-11"]
@@ -268,7 +268,7 @@ def test_month_tables_count_each_month_and_the_trend(seeded: Services) -> None:
 
 
 def test_month_span_clips_to_the_period() -> None:
-    from kiosk.report_tables import month_spans
+    from kiosk.results.tables import month_spans
 
     assert month_spans(date(2026, 11, 15), date(2027, 1, 10)) == [
         (date(2026, 11, 15), date(2026, 11, 30)),
@@ -278,7 +278,7 @@ def test_month_span_clips_to_the_period() -> None:
 
 
 def test_months_csv_reads_back_as_numbers(seeded: Services) -> None:
-    from kiosk.report_tables import export_months
+    from kiosk.results.tables import export_months
 
     table = read_csv(export_months(seeded.booking, seeded.activity, *OCT_NOV, "csv", "en"))
     assert table[0] == ["Section", "Key", "Label", "2026-10", "2026-11", "Total"]
@@ -289,7 +289,7 @@ def test_months_csv_reads_back_as_numbers(seeded: Services) -> None:
 
 
 def test_scout_hours(seeded: Services) -> None:
-    from kiosk.report_tables import export_scouts, scout_hours
+    from kiosk.results.tables import export_scouts, scout_hours
 
     hours = {
         r.key: (r.consultations, r.minutes, r.hours)
@@ -334,7 +334,7 @@ def pseudo(scout: str) -> str:
 def test_rows_are_anonymous_in_every_format(with_names: Services) -> None:
     from openpyxl import load_workbook
 
-    from kiosk.report_tables import export_rows
+    from kiosk.results.tables import export_rows
 
     for fmt in ("csv", "json", "xlsx"):
         payload = export_rows(with_names.booking, with_names.activity, *NOV, pseudo, fmt)
@@ -348,7 +348,7 @@ def test_rows_are_anonymous_in_every_format(with_names: Services) -> None:
 def test_rows_csv_json_and_xlsx_read_back(with_names: Services) -> None:
     from openpyxl import load_workbook
 
-    from kiosk.report_tables import ROW_COLUMNS, export_rows
+    from kiosk.results.tables import ROW_COLUMNS, export_rows
 
     span = (with_names.booking, with_names.activity, *NOV)
     table = read_csv(export_rows(*span, pseudo, "csv"))
@@ -387,7 +387,7 @@ def test_rows_csv_json_and_xlsx_read_back(with_names: Services) -> None:
 def test_xlsx_text_is_never_a_formula() -> None:
     from openpyxl import load_workbook
 
-    from kiosk.spreadsheet import xlsx_bytes
+    from kiosk.results.spreadsheet import xlsx_bytes
 
     payload = xlsx_bytes([("t", ["a"], [["=HYPERLINK(1)"]])])
     cell = load_workbook(io.BytesIO(payload)).active["A2"]

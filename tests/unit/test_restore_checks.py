@@ -13,7 +13,7 @@ from db import CorruptDataFile, Store
 from db import schema as schema_mod
 from db import store as store_mod
 from kiosk.cli import main
-from kiosk.errors import KioskError
+from kiosk.domain.errors import KioskError
 from kiosk.services import Services, build_services
 from tests.conftest import NOW, put_booking, set_pin
 

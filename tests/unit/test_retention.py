@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from kiosk.cli import main
-from kiosk.clock import TZ
-from kiosk.models import BookingStatus
-from kiosk.reports import compute_results
+from kiosk.domain.clock import TZ
+from kiosk.domain.models import BookingStatus
+from kiosk.results.reports import compute_results
 from kiosk.services import Services
 from tests.conftest import put_booking
 

@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from kiosk.clock import TZ
-from kiosk.models import Closure, DatedException, OpeningHours, Scout, Settings, WeeklyTime
-from kiosk.scheduling import Availability, Busy, first_free, free_slots, public_holiday
+from kiosk.domain.clock import TZ
+from kiosk.domain.models import Closure, DatedException, OpeningHours, Scout, Settings, WeeklyTime
+from kiosk.domain.scheduling import Availability, Busy, first_free, free_slots, public_holiday
 
 MONDAY = date(2026, 11, 23)
 

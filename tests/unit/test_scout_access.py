@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.catalog import CatalogService
-from kiosk.errors import Conflict, KioskError, NotFound, ValidationError
-from kiosk.scout_access import (
+from kiosk.domain.catalog import CatalogService
+from kiosk.domain.errors import Conflict, KioskError, NotFound, ValidationError
+from kiosk.domain.scout_access import (
     CARD_LENGTH,
     SCOUT_CREDENTIALS,
     is_card_token,
     new_card_token,
 )
+from kiosk.domain.tickets import is_token, new_token
 from kiosk.services import Services, build_services
-from kiosk.tickets import is_token, new_token
 
 SCOUT_PIN = "13579"
 KIOSK = "kiosk"
@@ -184,7 +184,7 @@ def test_a_version_2_file_is_migrated(tmp_path: Path) -> None:
 
 
 def test_retention_erases_old_presence_and_inactive_scouts_credentials(demo: Services) -> None:
-    from kiosk.scout_day import SCOUT_PRESENCE
+    from kiosk.domain.scout_day import SCOUT_PRESENCE
 
     days = demo.booking.settings().retention_days
     access = demo.scout_access

@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from kiosk.clock import TZ, FixedClock
-from kiosk.errors import Conflict, NotFound
-from kiosk.models import BookingStatus, Submitter
-from kiosk.scout_day import ScoutConsultation
+from kiosk.domain.clock import TZ, FixedClock
+from kiosk.domain.errors import Conflict, NotFound
+from kiosk.domain.models import BookingStatus, Submitter
+from kiosk.domain.scout_day import ScoutConsultation
 from kiosk.services import Services
 from tests.conftest import NOW, put_booking
 
@@ -159,7 +159,7 @@ def test_the_librarian_corrects_a_scouts_form_and_it_is_recorded(demo: Services)
 
 
 def test_old_forms_load_as_the_librarians(demo: Services) -> None:
-    from kiosk.models import ActivityRecord
+    from kiosk.domain.models import ActivityRecord
 
     old = {
         "id": "x",
@@ -175,7 +175,7 @@ def test_old_forms_load_as_the_librarians(demo: Services) -> None:
 
 
 def test_volunteer_hours_add_up_the_forms(demo: Services) -> None:
-    from kiosk.activity import ActivityDraft
+    from kiosk.domain.activity import ActivityDraft
 
     for day, minutes, topics, scout in (
         (date(2026, 11, 3), 30, ["e-banking"], "lukas"),
@@ -196,7 +196,7 @@ def test_volunteer_hours_add_up_the_forms(demo: Services) -> None:
 
 
 def test_a_form_without_booking_is_corrected_in_place(demo: Services) -> None:
-    from kiosk.activity import ActivityDraft
+    from kiosk.domain.activity import ActivityDraft
 
     record = demo.activity.record(
         ActivityDraft(TODAY, "lukas", 30, ["e-banking"], "65_74", "solved")
@@ -207,7 +207,7 @@ def test_a_form_without_booking_is_corrected_in_place(demo: Services) -> None:
 
 
 def test_an_escout_cannot_overwrite_a_form_through_its_id(demo: Services) -> None:
-    from kiosk.activity import ActivityDraft
+    from kiosk.domain.activity import ActivityDraft
 
     other = demo.activity.record(ActivityDraft(TODAY, "ieva", 30, ["email"], "65_74", "solved"))
     booking_id = _took_place(demo, "AAAAA3")
@@ -225,13 +225,13 @@ def test_an_escout_cannot_overwrite_a_form_through_its_id(demo: Services) -> Non
     [("Ieva K.", "Ieva K."), ("Ieva Kazlauskaitė", "Ieva K."), ("Ieva", "Ieva"), ("", "")],
 )
 def test_visitors_see_first_name_and_initial(name: str, public: str) -> None:
-    from kiosk.models import Scout
+    from kiosk.domain.models import Scout
 
     assert Scout("x", name).public_name == public
 
 
 def test_the_visitor_lookup_names_the_escout_by_first_name_and_initial(demo: Services) -> None:
-    from kiosk.catalog import CatalogService
+    from kiosk.domain.catalog import CatalogService
     from screens.visitor.lookup import booking_view
 
     catalog = CatalogService(demo.store, demo.clock)

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from kiosk.auth import WEB_CLIENT_ENV, place_for_mode
-from kiosk.serve import KioskServer, ServeOptions, app_command
+from kiosk.domain.auth import WEB_CLIENT_ENV, place_for_mode
+from kiosk.web.serve import KioskServer, ServeOptions, app_command
 
 
 def _server(tmp_path: Path, limit: int = 4, **options: Any) -> KioskServer:

@@ -17,8 +17,8 @@ import pytest
 
 import db.storage
 from db import Store
-from kiosk.clock import TZ
-from kiosk.models import BookingStatus
+from kiosk.domain.clock import TZ
+from kiosk.domain.models import BookingStatus
 from kiosk.services import Services, build_services
 from tests.conftest import NOW, put_booking, set_pin
 

@@ -10,7 +10,7 @@ import pytest
 from tinydb import TinyDB
 
 from db import Store
-from kiosk.clock import TZ
+from kiosk.domain.clock import TZ
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=TZ)
 

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from escpos.printer import Dummy
 
-from kiosk.booking import Ticket
 from kiosk.cli import main
-from kiosk.errors import ErrorCode, ValidationError
-from kiosk.models import Settings
-from kiosk.printing import (
+from kiosk.domain.booking import Ticket
+from kiosk.domain.errors import ErrorCode, ValidationError
+from kiosk.domain.models import Settings
+from kiosk.domain.ticket_content import TicketContent, first_name
+from kiosk.paper.printing import (
     CODE_PAGE,
     PrinterError,
     check_printer_settings,
@@ -27,9 +28,8 @@ from kiosk.printing import (
     printable,
     printer_configured,
 )
+from kiosk.paper.ticket_render import ticket_image, ticket_pdf, ticket_svg
 from kiosk.services import Services
-from kiosk.ticket_content import TicketContent, first_name
-from kiosk.ticket_render import ticket_image, ticket_pdf, ticket_svg
 from tests.conftest import NOW
 
 LITHUANIAN = "ąčęėįšųūž ĄČĘĖĮŠŲŪŽ"
@@ -190,7 +190,7 @@ def test_print_configured_opens_the_configured_printer(
     demo: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     printer = Dummy()
-    monkeypatch.setattr("kiosk.printing.open_printer", lambda settings: printer)
+    monkeypatch.setattr("kiosk.paper.printing.open_printer", lambda settings: printer)
     settings = replace(Settings(), printer_kind="network", printer_host="192.0.2.10")
     content = _content(demo)
     print_configured(content, settings)
@@ -240,7 +240,7 @@ def test_the_pdf_font_has_every_letter_of_a_cyrillic_or_polish_ticket(
 ) -> None:
     from fontTools.ttLib import TTFont
 
-    from kiosk.ticket_render import BOLD, REGULAR
+    from kiosk.paper.ticket_render import BOLD, REGULAR
 
     content = _content(demo, lang)
     letters = {ch for line in content.plain_lines() for ch in line if not ch.isascii()}

@@ -6,10 +6,9 @@ import string
 
 import pytest
 
-from kiosk import tickets
-from kiosk.booking import Ticket
-from kiosk.services import Services
-from kiosk.tickets import (
+from kiosk.domain import tickets
+from kiosk.domain.booking import Ticket
+from kiosk.domain.tickets import (
     CODE_ALPHABET,
     VerifyResult,
     is_code,
@@ -21,6 +20,7 @@ from kiosk.tickets import (
     qr_svg,
     token_hash,
 )
+from kiosk.services import Services
 
 
 def test_code_has_no_look_alikes() -> None:

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from kiosk.errors import ValidationError
-from kiosk.validation import (
+from kiosk.domain.errors import ValidationError
+from kiosk.domain.validation import (
     check_chosen_languages,
     check_hours,
     check_library_name,

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from kiosk.clock import FixedClock
-from kiosk.errors import NotFound, ValidationError
-from kiosk.models import Source
+from kiosk.domain.clock import FixedClock
+from kiosk.domain.errors import NotFound, ValidationError
+from kiosk.domain.models import Source
 from kiosk.services import Services
 from tests.conftest import NOW
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-from kiosk.clock import FixedClock
+from kiosk.domain.clock import FixedClock
 from kiosk.services import Services, build_services
 from kiosk.watch import DataWatcher
 from tests.conftest import NOW, put_booking

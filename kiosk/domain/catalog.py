@@ -1,0 +1,326 @@
+"""Library set-up: settings, topics, e-scouts, their weekly times, exceptions, closures."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import time
+from typing import Any
+
+from db import Store, Tx
+from kiosk.domain.booking import (
+    CLOSURES,
+    EXCEPTIONS,
+    OPEN_STATUSES,
+    SCOUTS,
+    SETTINGS,
+    TOPICS,
+    WEEKLY,
+    load_scouts,
+    load_settings,
+    load_topics,
+)
+from kiosk.domain.clock import Clock, as_local
+from kiosk.domain.errors import Conflict, ErrorCode, ValidationError
+from kiosk.domain.models import (
+    Booking,
+    Closure,
+    DatedException,
+    ExceptionKind,
+    Place,
+    Scout,
+    Settings,
+    Topic,
+    WeeklyTime,
+)
+from kiosk.domain.ticket_content import TicketContent, build_ticket_content
+from kiosk.i18n import Translator
+
+PLACES = "places"
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class StaleSave(Conflict):
+    """A save based on an older copy than the stored one: the console shows fresh values."""
+
+
+def _check_version(stored: dict[str, Any] | None, base: int, what: str) -> None:
+    """Refuse a save whose copy was read before the stored one was saved.
+
+    ``base`` is the version the saving desk read (0: a new record, or one never saved since
+    versions began). A record removed meanwhile is saved again as it was read."""
+    current = int(stored.get("version", 0)) if stored is not None else 0
+    if stored is not None and current != base:
+        raise StaleSave(
+            ErrorCode.STALE_SAVE,
+            f"{what} changed meanwhile (version {current}, this copy {base}); reload and retry",
+        )
+
+
+def load_places(tx: Tx) -> list[Place]:
+    return sorted((Place.from_dict(d) for d in tx.all(PLACES)), key=lambda p: p.name.casefold())
+
+
+def load_place(tx: Tx, name: str) -> Place | None:
+    """The place record of a place name (a name with no record yet: None)."""
+    doc = tx.get(PLACES, name=name)
+    return Place.from_dict(doc) if doc else None
+
+
+class CatalogService:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    def settings(self) -> Settings:
+        with self.store.snapshot() as tx:
+            return load_settings(tx)
+
+    def save_settings(self, settings: Settings) -> Settings:
+        """Save the settings; refused (``StaleSave``) when they were read before another save."""
+        with self.store.transaction() as tx:
+            stored = tx.get(SETTINGS, key="library")
+            _check_version(stored, settings.version, "the settings")
+            saved = replace(settings, version=settings.version + 1)
+            tx.upsert(SETTINGS, {"key": "library", **saved.to_dict()}, key="library")
+        return saved
+
+    def topics(self) -> list[Topic]:
+        with self.store.snapshot() as tx:
+            return load_topics(tx)
+
+    def save_topic(self, topic: Topic, new: bool = False) -> Topic:
+        """Save one topic (``new``: refused when its key is taken meanwhile)."""
+        return self.save_topics([topic], new=new)[0]
+
+    def save_topics(self, topics: list[Topic], new: bool = False) -> list[Topic]:
+        """Save several topics in one transaction (a reorder): all of them or none."""
+        saved = []
+        with self.store.transaction() as tx:
+            for topic in topics:
+                stored = tx.get(TOPICS, slug=topic.slug)
+                if new and stored is not None:
+                    raise ValidationError(
+                        ErrorCode.SLUG_TAKEN, "That key is already used.", field="slug"
+                    )
+                _check_version(stored, topic.version, f"topic {topic.slug!r}")
+                changed = replace(topic, version=topic.version + 1)
+                tx.upsert(TOPICS, changed.to_dict(), slug=topic.slug)
+                saved.append(changed)
+        return saved
+
+    def places(self) -> list[Place]:
+        """Every place record, and a bare one for each place name used without a record."""
+        with self.store.snapshot() as tx:
+            places = load_places(tx)
+            used = {d.get("place", "") for d in (*tx.all(WEEKLY), *tx.all(EXCEPTIONS))}
+        known = {p.name for p in places}
+        bare = [Place(name) for name in sorted(used - known) if name]
+        return sorted([*places, *bare], key=lambda p: p.name.casefold())
+
+    def place(self, name: str) -> Place | None:
+        with self.store.snapshot() as tx:
+            return load_place(tx, name)
+
+    def save_place(self, place: Place) -> None:
+        """Add or change a place (its Lithuanian name is its key; bookings keep theirs)."""
+        with self.store.transaction() as tx:
+            tx.upsert(PLACES, place.to_dict(), name=place.name)
+
+    def ticket_content(self, booking: Booking, token: str, lang: str) -> TicketContent:
+        """The visitor's ticket for ``booking`` (``token``: the QR; "" for none) in ``lang``."""
+        with self.store.snapshot() as tx:
+            settings = load_settings(tx)
+            topic = next((x for x in load_topics(tx) if x.slug == booking.topic), None)
+            scout = next((x for x in load_scouts(tx) if x.id == booking.scout), None)
+            place = load_place(tx, booking.place)
+        return build_ticket_content(
+            Translator(lang),
+            booking,
+            token,
+            library=settings.library_name,
+            topic=topic,
+            place=place,
+            scout=scout,
+            today=as_local(self.clock.now()).date(),
+        )
+
+    def scouts(self) -> list[Scout]:
+        with self.store.snapshot() as tx:
+            return load_scouts(tx)
+
+    def save_scout(self, scout: Scout) -> Scout:
+        with self.store.transaction() as tx:
+            _check_version(tx.get(SCOUTS, id=scout.id), scout.version, f"e-scout {scout.id!r}")
+            saved = replace(scout, version=scout.version + 1)
+            tx.upsert(SCOUTS, saved.to_dict(), id=scout.id)
+        return saved
+
+    def weekly_times(self, scout: str | None = None) -> list[WeeklyTime]:
+        with self.store.snapshot() as tx:
+            docs = tx.find(WEEKLY, scout=scout) if scout else tx.all(WEEKLY)
+        times = [WeeklyTime.from_dict(d) for d in docs]
+        return sorted(times, key=lambda w: (w.scout, w.weekday, w.start))
+
+    def save_weekly_time(self, weekly: WeeklyTime) -> WeeklyTime:
+        with self.store.transaction() as tx:
+            _check_version(tx.get(WEEKLY, id=weekly.id), weekly.version, "the weekly time")
+            saved = replace(weekly, version=weekly.version + 1)
+            tx.upsert(WEEKLY, saved.to_dict(), id=weekly.id)
+        return saved
+
+    def remove_weekly_time(self, weekly_id: str) -> None:
+        with self.store.transaction() as tx:
+            tx.remove(WEEKLY, id=weekly_id)
+
+    def exceptions(self, scout: str | None = None) -> list[DatedException]:
+        with self.store.snapshot() as tx:
+            docs = tx.find(EXCEPTIONS, scout=scout) if scout else tx.all(EXCEPTIONS)
+        return sorted((DatedException.from_dict(d) for d in docs), key=lambda e: e.date)
+
+    def save_exception(self, exception: DatedException) -> None:
+        with self.store.transaction() as tx:
+            tx.upsert(EXCEPTIONS, exception.to_dict(), id=exception.id)
+
+    def remove_exception(self, exception_id: str) -> None:
+        with self.store.transaction() as tx:
+            tx.remove(EXCEPTIONS, id=exception_id)
+
+    def closures(self) -> list[Closure]:
+        with self.store.snapshot() as tx:
+            return sorted((Closure.from_dict(d) for d in tx.all(CLOSURES)), key=lambda c: c.first)
+
+    def save_closure(self, closure: Closure) -> None:
+        with self.store.transaction() as tx:
+            tx.upsert(CLOSURES, closure.to_dict(), id=closure.id)
+
+    def remove_closure(self, closure_id: str) -> None:
+        with self.store.transaction() as tx:
+            tx.remove(CLOSURES, id=closure_id)
+
+    # -- what a change would leave without an e-scout ---------------------------------
+
+    def _open_future(self, scout: str | None = None) -> list[Booking]:
+        """Open bookings not yet over (of one e-scout, or all), soonest first."""
+        now = as_local(self.clock.now())
+        with self.store.snapshot() as tx:
+            docs = tx.bookings_ending_after(now)
+            found = [
+                Booking.from_dict(d)
+                for d in docs
+                if d["status"] in OPEN_STATUSES and (scout is None or d["scout"] == scout)
+            ]
+        return sorted(found, key=lambda b: b.start)
+
+    def affected_by_weekly(self, old: WeeklyTime | None, new: WeeklyTime | None) -> list[Booking]:
+        """Open future bookings inside ``old`` that ``new`` (None: removed) no longer covers."""
+        if old is None:
+            return []
+
+        def inside(b: Booking, w: WeeklyTime | None) -> bool:
+            return (
+                w is not None
+                and b.scout == w.scout
+                and b.starts.weekday() == w.weekday
+                and w.start_time <= b.starts.time()
+                and b.ends.time() <= w.end_time
+                and (b.place == w.place)
+            )
+
+        return [b for b in self._open_future(old.scout) if inside(b, old) and not inside(b, new)]
+
+    def affected_by_exception(self, exception: DatedException) -> list[Booking]:
+        """Open bookings an absence would leave without their e-scout."""
+        return [b for b in self._open_future(exception.scout) if absence_covers(exception, b)]
+
+    def affected_by_deactivation(self, scout_id: str) -> list[Booking]:
+        return self._open_future(scout_id)
+
+    def affected_by_closure(self, closure: Closure) -> list[Booking]:
+        return [b for b in self._open_future() if closure.covers(b.starts.date())]
+
+    # -- two e-scouts at one place and time --------------------------------------------
+
+    def place_clashes(self, session: WeeklyTime | DatedException) -> list[Clash]:
+        """Other e-scouts' sessions at the same place overlapping ``session`` (a weekly time
+        or an extra session): the librarian is warned, and may still save."""
+        if isinstance(session, DatedException) and (
+            session.kind != ExceptionKind.EXTRA or not (session.start and session.end)
+        ):
+            return []
+        place = _place_key(session.place)
+        start, end = session.start or "", session.end or ""
+        with self.store.snapshot() as tx:
+            weekly = [WeeklyTime.from_dict(d) for d in tx.all(WEEKLY)]
+            extras = [DatedException.from_dict(d) for d in tx.all(EXCEPTIONS)]
+            names = {s.id: s.name for s in load_scouts(tx) if s.active}
+        weekday = session.weekday if isinstance(session, WeeklyTime) else session.day.weekday()
+        clashes = [
+            Clash(names[w.scout], w.weekday, None, w.start, w.end, w.place)
+            for w in weekly
+            if w.scout != session.scout
+            and w.scout in names
+            and w.weekday == weekday
+            and _place_key(w.place) == place
+            and w.start < end
+            and start < w.end
+        ]
+        today = as_local(self.clock.now()).date()
+        clashes += [
+            Clash(names[e.scout], e.day.weekday(), e.date, e.start or "", e.end or "", e.place)
+            for e in extras
+            if e.scout != session.scout
+            and e.scout in names
+            and e.kind == ExceptionKind.EXTRA
+            and e.day >= today
+            and (e.date == session.date if isinstance(session, DatedException) else True)
+            and e.day.weekday() == weekday
+            and _place_key(e.place) == place
+            and (e.start or "") < end
+            and start < (e.end or "")
+        ]
+        return clashes
+
+    def new_id(self) -> str:
+        return new_id()
+
+
+@dataclass(frozen=True)
+class Clash:
+    """Another e-scout's session at the same place and an overlapping time."""
+
+    scout_name: str
+    weekday: int
+    date: str | None  # an extra session's date; None for a weekly time
+    start: str
+    end: str
+    place: str
+
+
+def _place_key(place: str) -> str:
+    """Places compare without case and extra spaces ("Skaitykla,  2 stalas")."""
+    return " ".join(place.casefold().split())
+
+
+def absence_covers(exception: DatedException, booking: Booking) -> bool:
+    """Does this absence of the booking's e-scout fall on the booking's time?"""
+    if exception.kind != ExceptionKind.ABSENT or exception.scout != booking.scout:
+        return False
+    if booking.starts.date() != exception.day:
+        return False
+    start = time.fromisoformat(exception.start) if exception.start else time.min
+    end = time.fromisoformat(exception.end) if exception.end else time.max
+    return booking.starts.time() < end and booking.ends.time() > start
+
+
+def scout_id_from_name(name: str, taken: set[str]) -> str:
+    """A stable id for a new e-scout: their lower-cased first name, made unique."""
+    base = "".join(ch for ch in name.split()[0].casefold() if ch.isalnum()) if name.split() else ""
+    base = base or "escout"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}{n}", n + 1
+    return candidate

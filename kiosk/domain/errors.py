@@ -1,0 +1,200 @@
+"""Errors the services raise for refusals a person can act on, and their stable codes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Every refusal's stable code: tests, CLI JSON and the message catalogues key on it.
+
+    The catalogues hold ``v.err.<code>`` for what a visitor can meet (``VISITOR_CODES``)
+    and ``lib.err.<code>`` for what the librarian's screens show (``LIBRARIAN_CODES``).
+    """
+
+    # names and phones (kiosk/domain/validation.py)
+    NAME_REQUIRED = "name_required"
+    NAME_CONTROL = "name_control"
+    NAME_TOO_LONG = "name_too_long"
+    NAME_MARKUP = "name_markup"
+    NAME_DIGITS = "name_digits"
+    NAME_CHARS = "name_chars"
+    NAME_START = "name_start"
+    PHONE_INVALID = "phone_invalid"
+    PHONE_REQUIRED = "phone_required"  # the waiting list calls back: a phone is needed
+    # booking (kiosk/domain/booking.py)
+    SLOT_TAKEN = "slot_taken"
+    TOO_MANY_BOOKINGS = "too_many_bookings"
+    TOPIC_INACTIVE = "topic_inactive"
+    UNKNOWN_TOPIC = "unknown_topic"
+    UNKNOWN_CODE = "unknown_code"
+    UNKNOWN_SCOUT = "unknown_scout"
+    CANNOT_BOOKED = "cannot_booked"
+    CANNOT_CHECKED_IN = "cannot_checked_in"
+    CANNOT_CANCELLED = "cannot_cancelled"
+    CANNOT_DONE = "cannot_done"
+    CANNOT_NO_SHOW = "cannot_no_show"
+    TICKET_CLOSED = "ticket_closed"
+    CANCEL_TOO_LATE = "cancel_too_late"
+    ALREADY_BOOKED_THEN = "already_booked_then"
+    NOT_STARTED = "not_started"
+    NOTHING_TO_UNDO = "nothing_to_undo"
+    UNDO_NOT_TODAY = "undo_not_today"
+    HAS_ACTIVITY_FORM = "has_activity_form"
+    TIME_TAKEN_SINCE = "time_taken_since"
+    REASON_REQUIRED = "reason_required"
+    REASON_TOO_LONG = "reason_too_long"
+    VISITOR_ERASED = "visitor_erased"
+    CANNOT_MOVE = "cannot_move"  # only a booked (not yet closed) time moves
+    NOT_UNRECORDED = "not_unrecorded"  # only a past day's open booking leaves that list
+    # the waiting list (kiosk/domain/waitlist.py)
+    UNKNOWN_ENTRY = "unknown_entry"
+    # the activity form (kiosk/domain/activity.py)
+    NOTE_TOO_LONG = "note_too_long"
+    NOTE_EMAIL = "note_email"
+    NOTE_NUMBER = "note_number"
+    SCOUT_REQUIRED = "scout_required"
+    MINUTES_RANGE = "minutes_range"
+    TOPICS_REQUIRED = "topics_required"
+    AGE_REQUIRED = "age_required"
+    OUTCOME_REQUIRED = "outcome_required"
+    NOT_A_CONSULTATION = "not_a_consultation"
+    UNKNOWN_BOOKING = "unknown_booking"
+    # the e-scout's own screens (kiosk/domain/scout_access.py, kiosk/domain/scout_day.py)
+    NOT_YOUR_BOOKING = "not_your_booking"  # a form for another e-scout's consultation
+    NO_SHIFT_TODAY = "no_shift_today"  # "I am here" with no shift left today
+    SCOUT_INACTIVE = "scout_inactive"  # no card or PIN for an e-scout who was made inactive
+    # the librarian's forms (kiosk/domain/catalog.py, kiosk/domain/validation.py)
+    BAD_TIME = "bad_time"
+    BAD_DATE = "bad_date"
+    BAD_PERIOD = "bad_period"
+    END_BEFORE_START = "end_before_start"
+    SCOUT_NAME = "scout_name"
+    LANGUAGES_REQUIRED = "languages_required"
+    PLACE_REQUIRED = "place_required"
+    BAD_SLUG = "bad_slug"
+    SLUG_TAKEN = "slug_taken"
+    TOPIC_NAME = "topic_name"
+    LIBRARY_NAME = "library_name"
+    BAD_LANGUAGES = "bad_languages"
+    NUMBER_RANGE = "number_range"
+    BAD_HOURS = "bad_hours"
+    STALE_SAVE = "stale_save"  # another desk saved the same record since this one read it
+    TEXT_TOO_LONG = "text_too_long"  # a place's directions, a topic's what-to-bring
+    BAD_PRINTER = "bad_printer"  # the receipt printer's settings
+    # paper tickets (kiosk/paper/printing.py)
+    PRINTER_FAILED = "printer_failed"
+    # PIN and the command line
+    PIN_FORMAT = "pin_format"
+    PIN_MISMATCH = "pin_mismatch"
+    BAD_START = "bad_start"
+    NO_BACKUP = "no_backup"
+    CONFIRM = "confirm"
+    BAD_BACKUP = "bad_backup"
+    BAD_NOW = "bad_now"
+    BAD_DATA_DIR = "bad_data_dir"
+    BAD_OUTPUT = "bad_output"
+    OUTPUT_SYMLINK = "output_symlink"
+    OUTPUT_NOT_FILE = "output_not_file"
+    OUTPUT_NO_FOLDER = "output_no_folder"
+    WRITE_FAILED = "write_failed"
+    PIN_WRONG = "pin_wrong"
+    PIN_LOCKED = "pin_locked"
+    RESET_NOT_CONFIRMED = "reset_not_confirmed"
+    CARD_EXISTS = "card_exists"  # the e-scout has a card: only --reissue replaces it
+    # the programme's results files (kiosk/programme*.py)
+    NO_OUT = "no_out"
+    NO_DB = "no_db"
+    DB_OPEN = "db_open"
+    DB_VERSION = "db_version"
+    MERGE_FAILED = "merge_failed"
+
+
+# What a visitor can meet on the kiosk: each has a ``v.err.<code>`` sentence.
+VISITOR_CODES = frozenset(
+    {
+        ErrorCode.NAME_REQUIRED,
+        ErrorCode.NAME_CONTROL,
+        ErrorCode.NAME_TOO_LONG,
+        ErrorCode.NAME_MARKUP,
+        ErrorCode.NAME_DIGITS,
+        ErrorCode.NAME_CHARS,
+        ErrorCode.NAME_START,
+        ErrorCode.PHONE_INVALID,
+        ErrorCode.PHONE_REQUIRED,
+        ErrorCode.SLOT_TAKEN,
+        ErrorCode.TOO_MANY_BOOKINGS,
+        ErrorCode.TOPIC_INACTIVE,
+        ErrorCode.UNKNOWN_TOPIC,
+        ErrorCode.UNKNOWN_CODE,
+        ErrorCode.CANNOT_CANCELLED,
+        ErrorCode.CANCEL_TOO_LATE,
+        ErrorCode.ALREADY_BOOKED_THEN,
+        ErrorCode.PRINTER_FAILED,
+    }
+)
+# Only the command line meets these (it prints the English message).
+CLI_ONLY_CODES = frozenset(
+    {
+        ErrorCode.PIN_FORMAT,
+        ErrorCode.PIN_MISMATCH,
+        ErrorCode.BAD_START,
+        ErrorCode.NO_BACKUP,
+        ErrorCode.CONFIRM,
+        ErrorCode.UNKNOWN_SCOUT,
+        ErrorCode.TICKET_CLOSED,
+        ErrorCode.CANNOT_BOOKED,
+        ErrorCode.CANNOT_CHECKED_IN,
+        ErrorCode.BAD_NOW,
+        ErrorCode.BAD_DATA_DIR,
+        ErrorCode.BAD_OUTPUT,
+        ErrorCode.OUTPUT_SYMLINK,
+        ErrorCode.OUTPUT_NOT_FILE,
+        ErrorCode.OUTPUT_NO_FOLDER,
+        ErrorCode.WRITE_FAILED,
+        ErrorCode.PIN_WRONG,
+        ErrorCode.PIN_LOCKED,
+        ErrorCode.RESET_NOT_CONFIRMED,
+        ErrorCode.CARD_EXISTS,
+        ErrorCode.NO_OUT,
+        ErrorCode.NO_DB,
+        ErrorCode.DB_OPEN,
+        ErrorCode.DB_VERSION,
+        ErrorCode.MERGE_FAILED,
+    }
+)
+# Everything else is met at the desk: each has a ``lib.err.<code>`` sentence.
+LIBRARIAN_CODES = frozenset(set(ErrorCode) - CLI_ONLY_CODES)
+
+
+class KioskError(Exception):
+    """A refusal with a stable machine code and one plain-language line.
+
+    ``code`` is stable (an ``ErrorCode``; tests, CLI JSON, message catalogues key on it);
+    ``message`` is an English sentence for logs and the CLI; ``details`` fill the
+    catalogue's sentence (``{status}``, ``{field}``...).
+    """
+
+    def __init__(self, code: ErrorCode | str, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+class ValidationError(KioskError):
+    """Bad input from a person (name, phone, date...) in the named field."""
+
+    def __init__(
+        self, code: ErrorCode | str, message: str, *, field: str, **details: object
+    ) -> None:
+        super().__init__(code, message, field=field, **details)
+        self.field = field
+
+
+class NotFound(KioskError):
+    """Nothing matches the given code, id or slug."""
+
+
+class Conflict(KioskError):
+    """The request collides with the current state (time taken, limit reached...)."""

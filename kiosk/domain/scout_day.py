@@ -1,0 +1,294 @@
+"""An e-scout's day: their consultations, shifts, "I am here", their forms and their hours.
+
+What an e-scout sees of a visitor is the first name only, never a phone: e-scouts are
+volunteers, many of them minors. The librarian's console sees the missed-shift notice
+with the visitors' names and phones, to call them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+
+from db import Store, Tx
+from kiosk.domain.activity import (
+    ActivityDraft,
+    ActivityService,
+    require_own_consultation,
+    took_place,
+)
+from kiosk.domain.booking import ACTIVITIES, BOOKINGS, OPEN_STATUSES, load_availability, load_scouts
+from kiosk.domain.clock import Clock, as_local
+from kiosk.domain.errors import Conflict, ErrorCode, NotFound
+from kiosk.domain.models import (
+    ActivityRecord,
+    Booking,
+    BookingStatus,
+    Scout,
+    ScoutPresence,
+    Submitter,
+)
+from kiosk.domain.scheduling import Availability, local, scout_sessions
+
+SCOUT_PRESENCE = "scout_presence"
+# How long into a shift with bookings the e-scout may be late before the consoles hear.
+MISSED_AFTER = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class ScoutConsultation:
+    """What an e-scout may see of a booking: no phone, the visitor's first name only."""
+
+    booking_id: str
+    code: str
+    start: datetime
+    end: datetime
+    topic: str  # slug
+    visitor: str  # the visitor's first name only
+    place: str
+    status: str  # BookingStatus
+    arrived: bool  # checked in (or done)
+    has_form: bool  # an activity form exists for it
+    form_allowed: bool  # took place (checked in/done, started) and no form yet
+
+
+@dataclass(frozen=True)
+class Shift:
+    scout: str
+    start: datetime
+    end: datetime
+    place: str
+    here_at: datetime | None  # when the e-scout said "I am here"
+
+
+@dataclass(frozen=True)
+class MissedShift:
+    """For the consoles: not "here" 10 minutes into a shift with bookings."""
+
+    scout: Scout
+    shift: Shift
+    bookings: list[Booking]  # the visitors to call (names, phones)
+
+
+@dataclass(frozen=True)
+class VolunteerHours:
+    scout: Scout
+    first: date
+    last: date
+    consultations: int
+    minutes: int
+    by_topic: dict[str, int]  # topic slug -> consultations
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 2)
+
+
+def first_name(name: str) -> str:
+    """The first word of a visitor's name (all an e-scout is shown); "" once erased."""
+    words = name.split()
+    return words[0] if words else ""
+
+
+# Bookings of the last weeks are always in the hot file (archived only long after they
+# closed); an older day is read from the archive too.
+HOT_DAYS = 60
+
+
+def _day_bookings(tx: Tx, scout_id: str, day: date, today: date) -> list[Booking]:
+    prefix = day.isoformat()  # starts are stored as local ISO times
+    recent = day >= today - timedelta(days=HOT_DAYS)
+    docs = tx.all(BOOKINGS) if recent else tx.all_bookings(months=[prefix[:7]])
+    found = [
+        Booking.from_dict(d)
+        for d in docs
+        if d.get("scout") == scout_id and str(d.get("start", "")).startswith(prefix)
+    ]
+    return sorted(found, key=lambda b: (b.start, b.code))
+
+
+def _presence(tx: Tx, scout_id: str, start: datetime) -> ScoutPresence | None:
+    doc = tx.get(SCOUT_PRESENCE, scout=scout_id, shift_start=start.isoformat())
+    return ScoutPresence.from_dict(doc) if doc else None
+
+
+def _availability(tx: Tx, day: date) -> Availability:
+    """Weekly times, exceptions and closures; no busy times (shifts do not need them, and
+    asking for those ending after the day reads next to nothing)."""
+    return load_availability(tx, since=local(day + timedelta(days=1), time()), on_day=day)
+
+
+def _shifts(
+    tx: Tx, scout: Scout, day: date, availability: Availability | None = None
+) -> list[Shift]:
+    availability = availability or _availability(tx, day)
+    shifts = []
+    for start_t, end_t, place, _seats in scout_sessions(availability, scout, day):
+        start, end = local(day, start_t), local(day, end_t)
+        presence = _presence(tx, scout.id, start)
+        here = (
+            as_local(datetime.fromisoformat(presence.here_at))
+            if presence and presence.here_at
+            else None
+        )
+        shifts.append(Shift(scout.id, start, end, place, here))
+    return sorted(shifts, key=lambda s: s.start)
+
+
+def _scout(tx: Tx, scout_id: str) -> Scout:
+    doc = tx.get("scouts", id=scout_id)
+    if doc is None:
+        raise NotFound(ErrorCode.UNKNOWN_SCOUT, f"no e-scout with id {scout_id!r}")
+    return Scout.from_dict(doc)
+
+
+class ScoutDayService:
+    def __init__(self, store: Store, clock: Clock, activity: ActivityService) -> None:
+        self.store = store
+        self.clock = clock
+        self.activity = activity
+
+    def now(self) -> datetime:
+        return as_local(self.clock.now())
+
+    def my_day(self, scout_id: str, day: date | None = None) -> list[ScoutConsultation]:
+        """The e-scout's consultations of ``day`` (today), cancelled ones left out."""
+        now = self.now()
+        day = day or now.date()
+        with self.store.snapshot() as tx:
+            _scout(tx, scout_id)
+            bookings = _day_bookings(tx, scout_id, day, now.date())
+            with_form = {
+                d.get("booking_id") for d in tx.all(ACTIVITIES) if d.get("booking_id") is not None
+            }
+        return [
+            ScoutConsultation(
+                booking_id=b.id,
+                code=b.code,
+                start=b.starts,
+                end=b.ends,
+                topic=b.topic,
+                visitor=first_name(b.name),
+                place=b.place,
+                status=b.status,
+                arrived=b.state in (BookingStatus.CHECKED_IN, BookingStatus.DONE),
+                has_form=b.id in with_form,
+                form_allowed=took_place(b, now) and b.id not in with_form,
+            )
+            for b in bookings
+            if b.state is not BookingStatus.CANCELLED
+        ]
+
+    def shifts(self, scout_id: str, day: date | None = None) -> list[Shift]:
+        """The e-scout's shifts of ``day`` (today): weekly times and extra sessions."""
+        day = day or self.now().date()
+        with self.store.snapshot() as tx:
+            return _shifts(tx, _scout(tx, scout_id), day)
+
+    def say_here(self, scout_id: str) -> Shift:
+        """The e-scout is here for the current or next shift of today (saying it twice keeps
+        the first time)."""
+        now = self.now()
+        with self.store.transaction() as tx:
+            scout = _scout(tx, scout_id)
+            ahead = [s for s in _shifts(tx, scout, now.date()) if s.end > now]
+            if not ahead:
+                raise Conflict(ErrorCode.NO_SHIFT_TODAY, f"{scout_id!r} has no shift left today")
+            shift = ahead[0]
+            if shift.here_at is not None:
+                return shift
+            presence = _presence(tx, scout_id, shift.start) or ScoutPresence(
+                id=uuid.uuid4().hex,
+                scout=scout_id,
+                shift_start=shift.start.isoformat(),
+                shift_end=shift.end.isoformat(),
+                place=shift.place,
+            )
+            presence = replace(presence, here_at=now.isoformat(), version=presence.version + 1)
+            tx.upsert(SCOUT_PRESENCE, presence.to_dict(), id=presence.id)
+        return replace(shift, here_at=now)
+
+    def missed_shifts(self) -> list[MissedShift]:
+        """Today's shifts with bookings whose e-scout has not said "here" 10 minutes after
+        the start, and the librarian has not dismissed; earliest first."""
+        now = self.now()
+        found = []
+        with self.store.snapshot() as tx:
+            availability = _availability(tx, now.date())
+            for scout in load_scouts(tx):
+                if not scout.active:
+                    continue
+                shifts = [
+                    s
+                    for s in _shifts(tx, scout, now.date(), availability)
+                    if s.start + MISSED_AFTER <= now
+                ]
+                if not shifts:
+                    continue
+                bookings = [
+                    b
+                    for b in _day_bookings(tx, scout.id, now.date(), now.date())
+                    if b.status in OPEN_STATUSES
+                ]
+                for shift in shifts:
+                    presence = _presence(tx, scout.id, shift.start)
+                    if presence and (presence.here_at or presence.dismissed_at):
+                        continue
+                    inside = [b for b in bookings if shift.start <= b.starts < shift.end]
+                    if inside:
+                        found.append(MissedShift(scout, shift, inside))
+        return sorted(found, key=lambda m: (m.shift.start, m.scout.name))
+
+    def dismiss_missed(self, scout_id: str, shift_start: datetime) -> None:
+        """The librarian has seen the missed-shift notice: no console shows it any more."""
+        now = self.now()
+        with self.store.transaction() as tx:
+            scout = _scout(tx, scout_id)
+            shift = next(
+                (s for s in _shifts(tx, scout, shift_start.date()) if s.start == shift_start),
+                None,
+            )
+            if shift is None:
+                raise NotFound(ErrorCode.UNKNOWN_ENTRY, f"no shift of {scout_id!r} then")
+            presence = _presence(tx, scout_id, shift.start) or ScoutPresence(
+                id=uuid.uuid4().hex,
+                scout=scout_id,
+                shift_start=shift.start.isoformat(),
+                shift_end=shift.end.isoformat(),
+                place=shift.place,
+            )
+            presence = replace(presence, dismissed_at=now.isoformat(), version=presence.version + 1)
+            tx.upsert(SCOUT_PRESENCE, presence.to_dict(), id=presence.id)
+
+    def form_draft(self, scout_id: str, booking_id: str) -> ActivityDraft:
+        """The activity form prefilled from the e-scout's own consultation that took place."""
+        with self.store.snapshot() as tx:
+            booking = require_own_consultation(tx, scout_id, booking_id, self.now())
+        return self.activity.prefill(booking)
+
+    def submit_form(self, scout_id: str, draft: ActivityDraft) -> ActivityRecord:
+        """Save the e-scout's form (same fields and rules as the librarian's), marked as
+        theirs; only for their own consultation that took place and has no form yet."""
+        return self.activity.record(
+            replace(draft, scout=scout_id), submitted_by=Submitter.SCOUT, owner=scout_id
+        )
+
+    def hours(self, scout_id: str, first: date, last: date) -> VolunteerHours:
+        """The e-scout's consultations, minutes and topics from the forms of a period."""
+        if last < first:
+            raise Conflict(ErrorCode.BAD_PERIOD, f"{last} is before {first}")
+        with self.store.snapshot() as tx:
+            scout = _scout(tx, scout_id)
+            records = [ActivityRecord.from_dict(d) for d in tx.find(ACTIVITIES, scout=scout_id)]
+        records = [r for r in records if first <= date.fromisoformat(r.date) <= last]
+        topics: Counter[str] = Counter(t for r in records for t in r.topics)
+        return VolunteerHours(
+            scout=scout,
+            first=first,
+            last=last,
+            consultations=len(records),
+            minutes=sum(r.minutes for r in records),
+            by_topic=dict(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))),
+        )

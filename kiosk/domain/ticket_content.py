@@ -1,0 +1,100 @@
+"""What a visitor's ticket says: built once, used by the screen, the SVG, the PDF and the printer.
+
+A ticket is the booking's code (big), its topic, day and time ("Šiandien"/"Rytoj" when
+true), the place with how to find it, the e-scout's first name, what to bring and how to
+check in. Every output draws these same lines, so paper and screen never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from kiosk.domain.models import Booking, Place, Scout, Topic
+from kiosk.i18n import Translator
+
+
+@dataclass(frozen=True)
+class TicketLine:
+    """One labelled part of the ticket: ``key`` is stable (screens and tests find it by it)."""
+
+    key: str  # topic | when | place | directions | scout | bring
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TicketContent:
+    lang: str
+    library: str
+    title: str
+    code_label: str
+    code: str
+    token: str  # the QR's payload; "" when the ticket shows no QR
+    lines: tuple[TicketLine, ...]
+    arrive: str  # how to check in on arrival
+
+    def line(self, key: str) -> TicketLine | None:
+        return next((line for line in self.lines if line.key == key), None)
+
+    def text(self, key: str) -> str:
+        found = self.line(key)
+        return found.text if found else ""
+
+    def plain_lines(self) -> list[str]:
+        """The ticket as plain text lines, top to bottom (the QR goes after them)."""
+        return [
+            self.library,
+            self.title,
+            f"{self.code_label} {self.code}",
+            *(f"{line.label} {line.text}" for line in self.lines),
+            self.arrive,
+        ]
+
+
+def first_name(display_name: str) -> str:
+    """ "Ieva K." -> "Ieva": the visitor needs no more of a young volunteer's name."""
+    return display_name.split()[0] if display_name.split() else ""
+
+
+def build_ticket_content(
+    t: Translator,
+    booking: Booking,
+    token: str,
+    *,
+    library: str,
+    topic: Topic | None,
+    place: Place | None,
+    scout: Scout | None,
+    today: date | None,
+    checkin_button: str | None = None,
+) -> TicketContent:
+    """The ticket of ``booking`` in the visitor's language (``t``).
+
+    ``place`` is the record of the booking's own place name (None: no directions yet);
+    ``checkin_button`` is the label of the start screen's check-in button, which the
+    arrival words name (default: that label from the catalogue)."""
+    lang = t.lang
+    place_name = place.label(lang) if place else booking.place
+    lines = [
+        TicketLine("topic", t("v.ticket.topic"), topic.name(lang) if topic else booking.topic),
+        TicketLine("when", t("v.ticket.when"), t.when(booking.starts, booking.ends, today)),
+        TicketLine("place", t("v.ticket.place"), place_name),
+    ]
+    if place and place.how_to_find(lang):
+        lines.append(TicketLine("directions", t("v.ticket.directions"), place.how_to_find(lang)))
+    if scout and first_name(scout.name):
+        lines.append(TicketLine("scout", t("v.ticket.scout"), first_name(scout.name)))
+    if topic and topic.bring(lang):
+        lines.append(TicketLine("bring", t("v.ticket.bring"), topic.bring(lang)))
+    button = checkin_button if checkin_button is not None else t("v.welcome.checkin")
+    return TicketContent(
+        lang=lang,
+        library=library,
+        title=t("v.ticket.paper_title"),
+        code_label=t("v.ticket.code"),
+        code=booking.code,
+        token=token,
+        lines=tuple(lines),
+        arrive=t("v.ticket.arrive", button=button),
+    )

@@ -1,0 +1,119 @@
+"""The waiting list: visitors who found no time that suits them leave a name to be called.
+
+An entry holds a first name, an optional phone and the visitor's language for one topic.
+The console shows who is waiting (oldest first) whenever the topic has free times again;
+booking for an entry removes it. Entries are personal data: each expires
+``Settings.waitlist_days`` after it was made and is erased by any read or write of the list
+(and so by the nightly purge), never kept longer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from db import Store, Tx
+from kiosk.domain.booking import TOPICS, BookingService, Ticket, load_settings
+from kiosk.domain.clock import Clock, as_local
+from kiosk.domain.errors import NotFound
+from kiosk.domain.models import Source, WaitlistEntry
+from kiosk.domain.validation import clean_name, normalize_phone
+
+WAITLIST = "waitlist"
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A topic with free times again and the people waiting for it, oldest first."""
+
+    topic: str
+    entries: list[WaitlistEntry]
+    free_times: int
+
+
+class WaitlistService:
+    def __init__(self, store: Store, clock: Clock, booking: BookingService) -> None:
+        self.store = store
+        self.clock = clock
+        self.booking = booking
+
+    def now(self) -> datetime:
+        return as_local(self.clock.now())
+
+    def add(
+        self, topic: str, name: str, phone: str | None = None, language: str = "lt"
+    ) -> WaitlistEntry:
+        """Put a visitor on the list for a topic (name and phone checked as for a booking)."""
+        clean = clean_name(name)
+        phone_norm = normalize_phone(phone)
+        now = self.now()
+        with self.store.transaction() as tx:
+            if tx.get(TOPICS, slug=topic) is None:
+                raise NotFound("unknown_topic", f"no topic {topic!r}")
+            self._drop_expired(tx, now)
+            days = load_settings(tx).waitlist_days
+            entry = WaitlistEntry(
+                id=uuid.uuid4().hex[:12],
+                topic=topic,
+                name=clean,
+                phone=phone_norm,
+                language=language,
+                created_at=now.isoformat(),
+                expires_at=(now + timedelta(days=days)).isoformat(),
+            )
+            tx.insert(WAITLIST, entry.to_dict())
+        return entry
+
+    def entries(self, topic: str | None = None) -> list[WaitlistEntry]:
+        """Who is waiting (for one topic, or all), oldest first; expired entries are erased."""
+        with self.store.transaction() as tx:
+            self._drop_expired(tx, self.now())
+            docs = tx.find(WAITLIST, topic=topic) if topic else tx.all(WAITLIST)
+        return sorted((WaitlistEntry.from_dict(d) for d in docs), key=lambda e: e.created_at)
+
+    def remove(self, entry_id: str) -> WaitlistEntry:
+        with self.store.transaction() as tx:
+            doc = tx.get(WAITLIST, id=entry_id)
+            if doc is None:
+                raise NotFound("unknown_entry", f"no waiting-list entry {entry_id!r}")
+            tx.remove(WAITLIST, id=entry_id)
+        return WaitlistEntry.from_dict(doc)
+
+    def waiting_with_free_times(self) -> list[Waiting]:
+        """Topics that people wait for and that have free times now (for the console)."""
+        by_topic: dict[str, list[WaitlistEntry]] = {}
+        for entry in self.entries():
+            by_topic.setdefault(entry.topic, []).append(entry)
+        found = []
+        for topic, waiting in by_topic.items():
+            try:
+                free = len(self.booking.free_slots(topic))
+            except NotFound:  # the topic was removed since
+                continue
+            if free:
+                found.append(Waiting(topic, waiting, free))
+        return sorted(found, key=lambda w: w.entries[0].created_at)
+
+    def book_for(self, entry_id: str, start: datetime, scout: str | None = None) -> Ticket:
+        """Book a free time for a waiting visitor (at the desk); the entry leaves the list."""
+        entry = next((e for e in self.entries() if e.id == entry_id), None)
+        if entry is None:
+            raise NotFound("unknown_entry", f"no waiting-list entry {entry_id!r}")
+        ticket = self.booking.book(
+            entry.topic,
+            start,
+            entry.name,
+            entry.phone,
+            scout=scout,
+            language=entry.language,
+            source=Source.LIBRARIAN,
+        )
+        self.remove(entry_id)
+        return ticket
+
+    @staticmethod
+    def _drop_expired(tx: Tx, now: datetime) -> None:
+        for doc in tx.all(WAITLIST):
+            if datetime.fromisoformat(doc["expires_at"]) <= now:
+                tx.remove(WAITLIST, id=doc["id"])

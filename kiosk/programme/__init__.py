@@ -1,0 +1,2 @@
+"""The programme's side: the anonymous results file a library sends, the national merge and
+the report."""

@@ -1,0 +1,1 @@
+"""`kiosk serve`: the console or the kiosk in a browser (textual-serve), with its pages."""
