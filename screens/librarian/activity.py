@@ -28,7 +28,15 @@ from kiosk.domain.models import ActivityRecord, AgeGroup, Booking, Outcome, Scou
 from kiosk.domain.validation import parse_day
 from screens.common import cell, safe_text, services_of, store_work
 from screens.dialogs import FormScreen
-from screens.librarian.common import booking_line, console_language, cursor_key, refusal, t
+from screens.librarian.common import (
+    ConsolePane,
+    MessageLine,
+    booking_line,
+    console_language,
+    cursor_key,
+    refusal,
+    t,
+)
 from screens.librarian.followup import open_follow_up
 
 
@@ -220,7 +228,7 @@ def _submitted_by(record: ActivityRecord) -> str:
     return ", ".join(marks)
 
 
-class ActivityPane(Vertical):
+class ActivityPane(Vertical, ConsolePane):
     """The forms filled, newest first; a new form for a consultation without a booking, and
     corrections of any form (e-scouts' forms are marked)."""
 
@@ -247,7 +255,7 @@ class ActivityPane(Vertical):
             yield Button(t("lib.activity.correct"), id="activity-correct")
             yield Static(t("lib.activity.hint"), classes="lib-hint")
         yield DataTable(id="activity-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="activity-pane-message")
+        yield MessageLine(id="activity-pane-message", marks_success=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#activity-table", DataTable)
@@ -311,7 +319,7 @@ class ActivityPane(Vertical):
     def _correct(self) -> None:
         key = cursor_key(self.query_one("#activity-table", DataTable))
         if key is None:
-            self.query_one("#activity-pane-message", Static).update(t("lib.activity.pick"))
+            self.say(t("lib.activity.pick"))
             return
         record = next((r for r in self.records if r.id == key), None)
         if record is not None:
@@ -329,8 +337,7 @@ class ActivityPane(Vertical):
     def _form_ready(self, message: FormReady) -> None:
         def saved(record: ActivityRecord | None) -> None:
             if record is not None:
-                msg = self.query_one("#activity-pane-message", Static)
-                msg.update(cell(t("lib.activity.saved")))
+                self.say(t("lib.activity.saved"))
                 self.reload()
 
         self.app.push_screen(

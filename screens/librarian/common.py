@@ -8,12 +8,13 @@ from typing import Any
 # Textual's own "which App runs this code" (``Widget.app`` reads it too): lets ``t()``
 # find the console's language without every caller handing a widget over.
 from textual._context import active_app
-from textual.widgets import DataTable
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
 
 from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Booking, BookingStatus
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator
-from screens.common import error_text
+from screens.common import cell, error_text
 
 OVERDUE_MINUTES = 15
 # Below this many columns (80x24 is the least) the console lays its panes out narrow.
@@ -104,3 +105,34 @@ def cursor_key(table: DataTable[Any]) -> str | None:
     except Exception:  # noqa: BLE001 - an empty or just-cleared table has no cursor row
         return None
     return str(key) if key is not None else None
+
+
+class MessageLine(Static):
+    """The one line where a pane or dialog says what just happened: plain text, a refusal
+    marked ``lib-error`` and, where the pane shows successes apart, a success ``lib-ok``
+    (the words say which; the colour only repeats it)."""
+
+    def __init__(self, text: str = "", *, id: str, marks_success: bool = True) -> None:
+        super().__init__(text, id=id)
+        self.marks_success = marks_success
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.update(cell(text))
+        self.set_class(error, "lib-error")
+        if self.marks_success:
+            self.set_class(not error, "lib-ok")
+
+
+class ConsolePane(Widget):
+    """A tab of the console: it reloads its data when asked (a change on disk, a login, a
+    language) and says what happened on its message line.
+
+    Put it after the container the pane is, ``class TodayPane(Vertical, ConsolePane)``:
+    Textual takes a widget's default styles and CSS type names from its first base, so the
+    pane stays a ``Vertical`` to the stylesheet (and to ``query``)."""
+
+    def reload(self) -> None:
+        raise NotImplementedError(f"{type(self).__name__} must say how it reloads")
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.query_one(MessageLine).say(text, error)

@@ -29,7 +29,7 @@ from kiosk.domain.scout_day import MissedShift
 from screens.common import cell, host, services_of, store_work
 from screens.librarian.activity import ActivityPane
 from screens.librarian.calls import MissedShiftsBox
-from screens.librarian.common import NARROW_BELOW, t, use_console_language
+from screens.librarian.common import NARROW_BELOW, ConsolePane, t, use_console_language
 from screens.librarian.places import PlacesPane
 from screens.librarian.privacy import PrivacyPane
 from screens.librarian.results import ResultsPane
@@ -44,17 +44,18 @@ PURGE_EVERY_SECONDS = 3600.0
 MISSED_EVERY_SECONDS = 30.0
 # New tabs come last so the tabs before them keep the F-keys librarians know: the waiting
 # list is F9, the places F10 (logging out moved to F12, the key that opens the console).
-TABS = [
-    "today",
-    "scouts",
-    "topics",
-    "activity",
-    "results",
-    "settings",
-    "privacy",
-    "waitlist",
-    "places",
+PANES: list[tuple[str, type[ConsolePane]]] = [  # the tab, its pane; F2, F3, ... in this order
+    ("today", TodayPane),
+    ("scouts", ScoutsPane),
+    ("topics", TopicsPane),
+    ("activity", ActivityPane),
+    ("results", ResultsPane),
+    ("settings", SettingsPane),
+    ("privacy", PrivacyPane),
+    ("waitlist", WaitlistPane),
+    ("places", PlacesPane),
 ]
+TABS = [tab for tab, _ in PANES]
 # binding id -> the catalogue key of the one footer entry its keys share
 FOOTER_GROUPS = {f"console-tab-{tab}": "lib.keys.tabs" for tab in TABS} | {
     "today-prev": "lib.keys.day",
@@ -184,24 +185,9 @@ class ConsoleScreen(Screen[None]):
         # E-scouts not here 10 minutes into a shift with bookings: who to call.
         yield MissedShiftsBox(id="console-missed-shifts")
         with ConsoleTabs(initial="today", id="console-tabs"):
-            with TabPane(t("lib.tab.today"), id="today"):
-                yield TodayPane(id="today-pane")
-            with TabPane(t("lib.tab.scouts"), id="scouts"):
-                yield ScoutsPane(id="scouts-pane")
-            with TabPane(t("lib.tab.topics"), id="topics"):
-                yield TopicsPane(id="topics-pane")
-            with TabPane(t("lib.tab.activity"), id="activity"):
-                yield ActivityPane(id="activity-pane")
-            with TabPane(t("lib.tab.results"), id="results"):
-                yield ResultsPane(id="results-pane")
-            with TabPane(t("lib.tab.settings"), id="settings"):
-                yield SettingsPane(id="settings-pane")
-            with TabPane(t("lib.tab.privacy"), id="privacy"):
-                yield PrivacyPane(id="privacy-pane")
-            with TabPane(t("lib.tab.waitlist"), id="waitlist"):
-                yield WaitlistPane(id="waitlist-pane")
-            with TabPane(t("lib.tab.places"), id="places"):
-                yield PlacesPane(id="places-pane")
+            for tab, pane in PANES:
+                with TabPane(t(f"lib.tab.{tab}"), id=tab):
+                    yield pane(id=f"{tab}-pane")
         yield Footer()
 
     def on_resize(self) -> None:
@@ -299,15 +285,8 @@ class ConsoleScreen(Screen[None]):
         self.app.call_from_thread(self.check_for_changes)
 
     def reload_all(self) -> None:
-        self.query_one(TodayPane).reload()
-        self.query_one(ScoutsPane).reload()
-        self.query_one(TopicsPane).reload()
-        self.query_one(PlacesPane).reload()
-        self.query_one(ActivityPane).reload()
-        self.query_one(ResultsPane).reload()
-        self.query_one(SettingsPane).reload()
-        self.query_one(PrivacyPane).reload()
-        self.query_one(WaitlistPane).reload()
+        for _, pane in PANES:
+            self.query_one(pane).reload()
 
     def action_tab(self, tab: str) -> None:
         self.query_one(ConsoleTabs).show(tab)

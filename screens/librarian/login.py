@@ -17,8 +17,8 @@ from kiosk.domain.auth import LoginResult, place_for_mode
 from kiosk.domain.clock import as_local
 from kiosk.domain.scout_access import CARD_PREFIX, is_card_token
 from kiosk.domain.tickets import TOKEN_LENGTH, normalize_ticket_input
-from screens.common import cell, host, services_of, store_work
-from screens.librarian.common import t, use_console_language
+from screens.common import host, services_of, store_work
+from screens.librarian.common import MessageLine, t, use_console_language
 from screens.scout.card import CardScanned
 
 LANGUAGES = ("lt", "en")  # the console's languages, each a button named in its own words
@@ -56,7 +56,7 @@ class LoginScreen(ModalScreen[bool]):
                         t(f"lib.login.{lang}"), id=f"login-lang-{lang}", classes="lib-small"
                     )
             yield Label(t("lib.login.title"), id="login-title", classes="lib-dialog-title")
-            yield Static(t("lib.login.prompt"), id="login-status")
+            yield MessageLine(t("lib.login.prompt"), id="login-status", marks_success=False)
             yield Input(
                 placeholder=t("lib.login.placeholder"),
                 password=True,
@@ -93,7 +93,7 @@ class LoginScreen(ModalScreen[bool]):
         self.query_one("#login-title", Label).update(t("lib.login.title"))
         status = self.query_one("#login-status", Static)
         if self._no_pin:
-            self._say(self._no_pin_text(), error=True)
+            self.query_one(MessageLine).say(self._no_pin_text(), error=True)
         elif not status.has_class("lib-error"):
             status.update(t("lib.login.prompt"))
         self.query_one("#login-pin", Input).placeholder = t("lib.login.placeholder")
@@ -109,16 +109,11 @@ class LoginScreen(ModalScreen[bool]):
     @on(NoPinSet)
     def _no_pin_set(self) -> None:
         self._no_pin = True
-        self._say(self._no_pin_text(), error=True)
+        self.query_one(MessageLine).say(self._no_pin_text(), error=True)
 
     def _no_pin_text(self) -> str:
         # At the kiosk anyone may open this prompt: name no command they cannot run there.
         return t("lib.login.no_pin") if self.standalone else t("lib.login.no_pin_kiosk")
-
-    def _say(self, text: str, error: bool = False) -> None:
-        status = self.query_one("#login-status", Static)
-        status.update(cell(text))
-        status.set_class(error, "lib-error")
 
     @on(Input.Submitted, "#login-pin")
     @on(Button.Pressed, "#login-ok")
@@ -130,7 +125,7 @@ class LoginScreen(ModalScreen[bool]):
             self.post_message(CardScanned(normalize_ticket_input(pin)))
             return
         if not pin:
-            self._say(t("lib.login.empty"), error=True)
+            self.query_one(MessageLine).say(t("lib.login.empty"), error=True)
             return
         self._check(pin)
 
@@ -147,17 +142,21 @@ class LoginScreen(ModalScreen[bool]):
             self.dismiss(True)
             return
         if result.no_pin_set:
-            self._say(self._no_pin_text(), error=True)
+            self.query_one(MessageLine).say(self._no_pin_text(), error=True)
         elif result.locked_until is not None:
             self._lock(result)
         else:
-            self._say(t("lib.login.wrong", left=result.tries_left or 0), error=True)
+            self.query_one(MessageLine).say(
+                t("lib.login.wrong", left=result.tries_left or 0), error=True
+            )
         self.query_one("#login-pin", Input).focus()
 
     def _lock(self, result: LoginResult) -> None:
         assert result.locked_until is not None
         until = as_local(result.locked_until)
-        self._say(t("lib.login.locked", until=f"{until:%H:%M:%S}"), error=True)
+        self.query_one(MessageLine).say(
+            t("lib.login.locked", until=f"{until:%H:%M:%S}"), error=True
+        )
         pin = self.query_one("#login-pin", Input)
         pin.disabled = True
         self.query_one("#login-ok", Button).disabled = True
@@ -170,7 +169,7 @@ class LoginScreen(ModalScreen[bool]):
     def _unlock(self) -> None:
         self.query_one("#login-pin", Input).disabled = False
         self.query_one("#login-ok", Button).disabled = False
-        self._say(t("lib.login.prompt"))
+        self.query_one(MessageLine).say(t("lib.login.prompt"))
         self.query_one("#login-pin", Input).focus()
 
     @on(Button.Pressed, "#login-back")

@@ -22,7 +22,7 @@ from kiosk.domain.validation import DIRECTIONS_MAX, PLACE_MAX, check_place_recor
 from kiosk.i18n import DEFAULT_LANGUAGE
 from screens.common import cell, services_of, store_work
 from screens.dialogs import FormScreen
-from screens.librarian.common import cursor_key, refusal, t
+from screens.librarian.common import ConsolePane, MessageLine, cursor_key, refusal, t
 from screens.librarian.translations import LanguageTabs, missing_label, visitor_languages
 
 
@@ -105,7 +105,7 @@ def place_missing(place: Place, languages: list[str]) -> list[str]:
     ]
 
 
-class PlacesPane(Vertical):
+class PlacesPane(Vertical, ConsolePane):
     @dataclass
     class Loaded(Message):
         places: list[Place]
@@ -124,7 +124,7 @@ class PlacesPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(t("lib.places.intro"), id="places-intro")
         yield DataTable(id="places-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="places-message")
+        yield MessageLine(id="places-message", marks_success=False)
         with Horizontal(classes="lib-buttons"):
             yield Button(t("lib.places.edit"), id="places-edit")
             yield Button(t("lib.places.new"), id="places-new", variant="primary")
@@ -201,7 +201,5 @@ class PlacesPane(Vertical):
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
-        box = self.query_one("#places-message", Static)
-        box.update(cell(message.text))
-        box.set_class(message.error, "lib-error")
+        self.say(message.text, message.error)
         self.reload()

@@ -15,7 +15,7 @@ from textual.widgets import Button, DataTable, Label, Static
 from kiosk.domain.retention import PurgeResult
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
-from screens.librarian.common import console_words, cursor_key, t
+from screens.librarian.common import ConsolePane, MessageLine, console_words, cursor_key, t
 
 
 @dataclass
@@ -25,7 +25,7 @@ class PrivacyData:
     backups: list[Path]
 
 
-class PrivacyPane(Vertical):
+class PrivacyPane(Vertical, ConsolePane):
     @dataclass
     class Loaded(Message):
         data: PrivacyData
@@ -46,7 +46,7 @@ class PrivacyPane(Vertical):
         with Horizontal(classes="lib-buttons"):
             yield Button(t("lib.backup.make"), id="backup-make", variant="primary")
             yield Button(t("lib.backup.restore"), id="backup-restore", variant="error")
-        yield Static("", id="privacy-message")
+        yield MessageLine(id="privacy-message")
 
     def on_mount(self) -> None:
         self.query_one("#purge-table", DataTable).add_columns(
@@ -100,15 +100,9 @@ class PrivacyPane(Vertical):
                 key=str(path),
             )
 
-    def _say(self, text: str, error: bool = False) -> None:
-        msg = self.query_one("#privacy-message", Static)
-        msg.update(cell(text))
-        msg.set_class(error, "lib-error")
-        msg.set_class(not error, "lib-ok")
-
     @on(Done)
     def _done(self, message: Done) -> None:
-        self._say(message.text, message.error)
+        self.say(message.text, message.error)
         self.reload()
 
     @on(Button.Pressed, "#privacy-purge")
@@ -134,7 +128,7 @@ class PrivacyPane(Vertical):
     def restore(self) -> None:
         table = self.query_one("#backup-table", DataTable)
         if table.row_count == 0:
-            self._say(t("lib.backup.none"), error=True)
+            self.say(t("lib.backup.none"), error=True)
             return
         key = cursor_key(table)
         if key is None:

@@ -30,7 +30,7 @@ from kiosk.results.tables import (
     scout_hours,
 )
 from screens.common import cell, safe_text, services_of, store_work
-from screens.librarian.common import console_language, t
+from screens.librarian.common import ConsolePane, MessageLine, console_language, t
 
 VIEWS = ("summary", "months", "scouts")
 # export button id -> (what, file type); "view" follows the view on show
@@ -93,7 +93,7 @@ def month_bounds(day: date) -> tuple[date, date]:
     return first, nxt - timedelta(days=1)
 
 
-class ResultsPane(Vertical):
+class ResultsPane(Vertical, ConsolePane):
     @dataclass
     class Loaded(Message):
         results: Results
@@ -123,7 +123,7 @@ class ResultsPane(Vertical):
             yield Button(t("lib.results.rows_csv"), id="results-rows-csv")
             yield Button(t("lib.results.rows_xlsx"), id="results-rows-xlsx")
             yield Button(t("lib.results.bookings_csv"), id="results-bookings")
-        yield Static("", id="results-message")
+        yield MessageLine(id="results-message")
         with ContentSwitcher(initial="results-body", id="results-switcher"):
             with VerticalScroll(id="results-body"):
                 yield Static("", id="results-totals", classes="lib-heading")
@@ -154,18 +154,12 @@ class ResultsPane(Vertical):
             first = date.fromisoformat(self.query_one("#results-from", Input).value.strip())
             last = date.fromisoformat(self.query_one("#results-to", Input).value.strip())
         except ValueError:
-            self._say(t("lib.err.bad_date"), error=True)
+            self.say(t("lib.err.bad_date"), error=True)
             return None
         if last < first:
-            self._say(t("lib.err.bad_period"), error=True)
+            self.say(t("lib.err.bad_period"), error=True)
             return None
         return first, last
-
-    def _say(self, text: str, error: bool = False) -> None:
-        msg = self.query_one("#results-message", Static)
-        msg.update(cell(text))
-        msg.set_class(error, "lib-error")
-        msg.set_class(not error, "lib-ok")
 
     def reload(self) -> None:
         if (period := self.period()) is not None:
@@ -174,7 +168,7 @@ class ResultsPane(Vertical):
     @on(Button.Pressed, "#results-show")
     @on(Input.Submitted)
     def _show(self) -> None:
-        self._say("")
+        self.say("")
         self.reload()
 
     @on(Button.Pressed, "#results-month")
@@ -347,7 +341,7 @@ class ResultsPane(Vertical):
     @on(Exported)
     def _exported(self, message: Exported) -> None:
         self.last_export = message.path
-        self._say(t("lib.results.written", path=message.path))
+        self.say(t("lib.results.written", path=message.path))
 
 
 def words_in(lang: str, key: str) -> str:

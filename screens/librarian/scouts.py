@@ -31,7 +31,15 @@ from kiosk.paper.scout_card import build_card_content, card_pdf, card_svg, print
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.calls import call_line
-from screens.librarian.common import console_language, console_words, cursor_key, refusal, t
+from screens.librarian.common import (
+    ConsolePane,
+    MessageLine,
+    console_language,
+    console_words,
+    cursor_key,
+    refusal,
+    t,
+)
 from screens.librarian.scout_forms import (
     WEEKDAY_KEYS,
     ExceptionFormScreen,
@@ -53,7 +61,7 @@ class ScoutsData:
     credentials: dict[str, ScoutCredentials] = field(default_factory=dict)
 
 
-class ScoutsPane(Vertical):
+class ScoutsPane(Vertical, ConsolePane):
     BINDINGS = [
         Binding("plus", "new_scout", "lib.scouts.new", id="scouts-new"),
         Binding("e", "edit_scout", "lib.scouts.edit", id="scouts-edit"),
@@ -115,7 +123,7 @@ class ScoutsPane(Vertical):
                         t("lib.exception.add_extra"), id="exception-extra", variant="primary"
                     )
                     yield Button(t("lib.exception.remove"), id="exception-remove", variant="error")
-        yield Static("", id="scouts-message")
+        yield MessageLine(id="scouts-message", marks_success=False)
 
     def on_mount(self) -> None:
         self.query_one("#scouts-table", DataTable).add_columns(
@@ -232,11 +240,6 @@ class ScoutsPane(Vertical):
                     key=e.id,
                 )
 
-    def _say(self, text: str, error: bool = False) -> None:
-        msg = self.query_one("#scouts-message", Static)
-        msg.update(cell(text))
-        msg.set_class(error, "lib-error")
-
     def _row_key(self, table_id: str) -> str | None:
         return cursor_key(self.query_one(table_id, DataTable))
 
@@ -280,7 +283,7 @@ class ScoutsPane(Vertical):
             if yes:
                 self._apply(message.apply)
             elif message.affected:
-                self._say(t("lib.scouts.unchanged"))
+                self.say(t("lib.scouts.unchanged"))
 
         if not message.affected and message.otherwise is not None:
             self.app.push_screen(message.otherwise, answered)
@@ -302,7 +305,7 @@ class ScoutsPane(Vertical):
             if yes:
                 self._apply(message.apply)
             else:
-                self._say(t("lib.scouts.unchanged"))
+                self.say(t("lib.scouts.unchanged"))
 
         body = t("lib.clash.body")
         if message.affected:
@@ -337,7 +340,7 @@ class ScoutsPane(Vertical):
 
     @on(Applied)
     def _applied(self, message: Applied) -> None:
-        self._say(message.text, error=message.error)
+        self.say(message.text, error=message.error)
         self.reload()  # after a refusal too: a save refused as stale shows the fresh values
 
     # scouts
@@ -534,7 +537,7 @@ class ScoutsPane(Vertical):
             return
         creds = self.data.credentials.get(scout.id)
         if creds is None or creds.card_hash is None:
-            self._say(t("lib.scouts.card.none"))
+            self.say(t("lib.scouts.card.none"))
             return
         access = services_of(self).scout_access
 

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select
 
 from kiosk.domain.catalog import StaleSave, new_id
 from kiosk.domain.errors import KioskError
@@ -26,7 +26,7 @@ from kiosk.paper.printing import PrinterKind, check_printer_settings
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.calls import call_line
-from screens.librarian.common import console_words, cursor_key, refusal, t
+from screens.librarian.common import ConsolePane, MessageLine, console_words, cursor_key, refusal, t
 from screens.librarian.translations import visitor_languages
 
 # The receipt printer's text settings: field, longest, allowed characters (None: any).
@@ -65,7 +65,7 @@ class SettingsData:
     closures: list[Closure]
 
 
-class SettingsPane(VerticalScroll):
+class SettingsPane(VerticalScroll, ConsolePane):
     @dataclass
     class Loaded(Message):
         data: SettingsData
@@ -121,7 +121,7 @@ class SettingsPane(VerticalScroll):
                 yield Input(id=f"set-{name}", restrict=r"[0-9]*", max_length=6)
         with Horizontal(classes="lib-buttons"):
             yield Button(t("lib.save"), id="settings-save", variant="primary")
-        yield Static("", id="settings-message")
+        yield MessageLine(id="settings-message")
         yield Label(t("lib.settings.closures"), classes="lib-heading")
         yield DataTable(id="closures-table", cursor_type="row")
         with Horizontal(classes="lib-toolbar", id="closure-form"):
@@ -170,12 +170,6 @@ class SettingsPane(VerticalScroll):
         table.clear()
         for c in message.data.closures:
             table.add_row(cell(c.first), cell(c.last), cell(c.reason), key=c.id)
-
-    def _say(self, text: str, error: bool = False) -> None:
-        msg = self.query_one("#settings-message", Static)
-        msg.update(cell(text))
-        msg.set_class(error, "lib-error")
-        msg.set_class(not error, "lib-ok")
 
     def collect(self, current: Settings) -> Settings:
         """The settings the fields hold, checked by the rules in kiosk/domain/validation.py."""
@@ -232,7 +226,7 @@ class SettingsPane(VerticalScroll):
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
-        self._say(message.text, error=message.error)
+        self.say(message.text, error=message.error)
         if not message.error or message.stale:
             self._load()
 
@@ -247,7 +241,7 @@ class SettingsPane(VerticalScroll):
         try:
             settings = self.collect(self.loaded)
         except KioskError as exc:
-            self._say(refusal(exc), error=True)
+            self.say(refusal(exc), error=True)
             return
         self._save_settings(settings)
 
@@ -271,7 +265,7 @@ class SettingsPane(VerticalScroll):
                 self.query_one("#closure-last", Input).value,
             )
         except KioskError as exc:
-            self._say(refusal(exc), error=True)
+            self.say(refusal(exc), error=True)
             return
         closure = Closure(
             new_id(),

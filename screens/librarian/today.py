@@ -26,6 +26,8 @@ from screens.librarian.activity import ActivityFormScreen, FormChoices
 from screens.librarian.calls import phone_of
 from screens.librarian.common import (
     NARROW_BELOW,
+    ConsolePane,
+    MessageLine,
     booking_line,
     console_language,
     cursor_key,
@@ -64,7 +66,7 @@ class TodayData:
         ]
 
 
-class TodayPane(Vertical):
+class TodayPane(Vertical, ConsolePane):
     """The table of one day's bookings (today unless chosen), filters and actions."""
 
     BINDINGS = [
@@ -126,7 +128,7 @@ class TodayPane(Vertical):
         table: DataTable[Text] = DataTable(id="today-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="today-summary")
-        yield Static("", id="today-message")
+        yield MessageLine(id="today-message")
         with Horizontal(id="today-actions", classes="lib-buttons"):
             yield Button(t("lib.today.check_in_b"), id="today-check-in", variant="success")
             yield Button(t("lib.today.done_b"), id="today-done", variant="primary")
@@ -310,7 +312,7 @@ class TodayPane(Vertical):
         try:
             self.day = date.fromisoformat(event.value.strip())
         except ValueError:
-            self._say(t("lib.err.bad_date"), error=True)
+            self.say(t("lib.err.bad_date"), error=True)
             return
         self.reload()
 
@@ -345,16 +347,10 @@ class TodayPane(Vertical):
             return None
         return next((b for b in self.data.bookings if b.code == code), None)
 
-    def _say(self, text: str, error: bool = False) -> None:
-        msg = self.query_one("#today-message", Static)
-        msg.update(cell(text))
-        msg.set_class(error, "lib-error")
-        msg.set_class(not error, "lib-ok")
-
     def _need_selection(self) -> Booking | None:
         booking = self.selected_booking()
         if booking is None:
-            self._say(t("lib.today.choose_row"), error=True)
+            self.say(t("lib.today.choose_row"), error=True)
         return booking
 
     @on(Button.Pressed, "#today-check-in")
@@ -424,7 +420,7 @@ class TodayPane(Vertical):
 
     @on(ActionDone)
     def _after_action(self, message: ActionDone) -> None:
-        self._say(message.text, error=message.error)
+        self.say(message.text, error=message.error)
         self.reload()
 
     @on(Button.Pressed, "#today-walk-in")
@@ -439,7 +435,7 @@ class TodayPane(Vertical):
     def _walk_in_ready(self, message: WalkInReady) -> None:
         def booked(booking: Booking | None) -> None:
             if booking is not None:
-                self._say(
+                self.say(
                     t(
                         "lib.today.did_book",
                         code=booking.code,
@@ -474,7 +470,7 @@ class TodayPane(Vertical):
             if booking is not None and booking.state.is_open:
                 self._close_after_activity(booking.code)
             else:
-                self._say(t("lib.activity.saved"))
+                self.say(t("lib.activity.saved"))
                 self.reload()
 
         self.app.push_screen(ActivityFormScreen(message.draft, booking, message.choices), saved)
@@ -497,7 +493,7 @@ class TodayPane(Vertical):
 
         def moved(booking: Booking | None) -> None:
             if booking is not None:
-                self._say(
+                self.say(
                     t(
                         "lib.today.did_move",
                         code=booking.code,
@@ -539,10 +535,10 @@ class TodayPane(Vertical):
             return
         phone = phone_of(b)
         if not phone:
-            self._say(t("lib.today.no_phone", code=b.code), error=True)
+            self.say(t("lib.today.no_phone", code=b.code), error=True)
             return
         self.app.copy_to_clipboard(b.phone or phone)  # E.164: pastes into any dialler
-        self._say(t("lib.today.copied", phone=phone, name=visitor_name(b)))
+        self.say(t("lib.today.copied", phone=phone, name=visitor_name(b)))
 
     @on(Button.Pressed, "#today-unrecorded")
     def _show_unrecorded(self) -> None:
@@ -568,5 +564,5 @@ class TodayPane(Vertical):
 
     def _followed_up(self, ticket: Ticket) -> None:
         booking = ticket.booking
-        self._say(t("lib.followup.did", code=booking.code, time=f"{booking.starts:%Y-%m-%d %H:%M}"))
+        self.say(t("lib.followup.did", code=booking.code, time=f"{booking.starts:%Y-%m-%d %H:%M}"))
         self.reload()

@@ -19,7 +19,7 @@ from kiosk.domain.validation import required_text
 from screens.common import cell, safe_text, services_of, store_work
 from screens.dialogs import Dialog, FormScreen
 from screens.librarian.calls import phone_of
-from screens.librarian.common import booking_line, cursor_key, refusal, t, visitor_name
+from screens.librarian.common import MessageLine, booking_line, cursor_key, refusal, t, visitor_name
 
 MAX_SLOTS = 60
 
@@ -84,18 +84,13 @@ class MoveScreen(Dialog[Booking | None]):
             yield Static(cell(booking_line(self.booking)))
             yield Label(t("lib.move.to"))
             yield Select([], id="move-slot", prompt=t("lib.walkin.choose_slot"))
-            yield Static("", id="move-message")
+            yield MessageLine(id="move-message", marks_success=False)
             with Horizontal(classes="lib-buttons"):
                 yield Button(t("lib.move.ok"), id="move-ok", variant="primary")
                 yield Button(t("lib.back"), id="move-cancel")
 
     def on_mount(self) -> None:
         self._load_slots()
-
-    def _say(self, text: str) -> None:
-        msg = self.query_one("#move-message", Static)
-        msg.update(cell(text))
-        msg.add_class("lib-error")
 
     @store_work(group="move-slots")
     def _load_slots(self) -> None:
@@ -121,13 +116,13 @@ class MoveScreen(Dialog[Booking | None]):
         if self.slots:
             select.value = "0"
         else:
-            self._say(t("lib.walkin.no_slots"))
+            self.query_one(MessageLine).say(t("lib.walkin.no_slots"), error=True)
 
     @on(Button.Pressed, "#move-ok")
     def _move(self) -> None:
         chosen = self.query_one("#move-slot", Select).value
         if not isinstance(chosen, str):
-            self._say(t("lib.walkin.choose_slot"))
+            self.query_one(MessageLine).say(t("lib.walkin.choose_slot"), error=True)
             return
         self._submit(self.slots[int(chosen)])
 
@@ -145,7 +140,7 @@ class MoveScreen(Dialog[Booking | None]):
         if message.booking is not None:
             self.dismiss(message.booking)
             return
-        self._say(message.error)
+        self.query_one(MessageLine).say(message.error, error=True)
         self._load_slots()  # the time may just have been taken elsewhere
 
     @on(Button.Pressed, "#move-cancel")
@@ -194,7 +189,7 @@ class UnrecordedScreen(Dialog[None]):
             yield Label(t("lib.unrecorded.title"), classes="lib-dialog-title")
             yield Static(cell(t("lib.unrecorded.body")))
             yield DataTable(id="unrecorded-table", cursor_type="row")
-            yield Static("", id="unrecorded-message")
+            yield MessageLine(id="unrecorded-message", marks_success=False)
             with Horizontal(classes="lib-buttons"):
                 yield Button(t("lib.today.done_b"), id="unrecorded-done", variant="primary")
                 yield Button(t("lib.today.no_show_b"), id="unrecorded-no-show", variant="warning")
@@ -213,18 +208,13 @@ class UnrecordedScreen(Dialog[None]):
         self.bookings = message.bookings
         _booking_table(self.query_one("#unrecorded-table", DataTable), self.bookings, True)
         if not self.bookings:
-            self._say(t("lib.unrecorded.none"))
-
-    def _say(self, text: str, error: bool = False) -> None:
-        msg = self.query_one("#unrecorded-message", Static)
-        msg.update(cell(text))
-        msg.set_class(error, "lib-error")
+            self.query_one(MessageLine).say(t("lib.unrecorded.none"))
 
     @on(Button.Pressed, "#unrecorded-done, #unrecorded-no-show, #unrecorded-clear")
     def _act(self, event: Button.Pressed) -> None:
         code = cursor_key(self.query_one("#unrecorded-table", DataTable))
         if code is None:
-            self._say(t("lib.today.choose_row"), error=True)
+            self.query_one(MessageLine).say(t("lib.today.choose_row"), error=True)
             return
         self._run(str(event.button.id).removeprefix("unrecorded-"), code)
 
@@ -247,7 +237,7 @@ class UnrecordedScreen(Dialog[None]):
 
     @on(Acted)
     def _acted(self, message: Acted) -> None:
-        self._say(message.text, error=message.error)
+        self.query_one(MessageLine).say(message.text, error=message.error)
         self._load()
 
     @on(Button.Pressed, "#unrecorded-close")

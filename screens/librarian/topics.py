@@ -24,7 +24,14 @@ from kiosk.domain.validation import (
 )
 from screens.common import cell, services_of, store_work
 from screens.dialogs import FormScreen
-from screens.librarian.common import console_language, cursor_key, refusal, t
+from screens.librarian.common import (
+    ConsolePane,
+    MessageLine,
+    console_language,
+    cursor_key,
+    refusal,
+    t,
+)
 from screens.librarian.translations import (
     LanguageTabs,
     missing,
@@ -125,7 +132,7 @@ def covered_topics(scouts: list[Scout]) -> set[str]:
     return {slug for s in scouts if s.active for slug in s.topics}
 
 
-class TopicsPane(Vertical):
+class TopicsPane(Vertical, ConsolePane):
     BINDINGS = [
         Binding("u", "move(-1)", "lib.topics.up", id="topics-up"),
         Binding("j", "move(1)", "lib.topics.down", id="topics-down"),
@@ -148,7 +155,7 @@ class TopicsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="topics-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="topics-message")
+        yield MessageLine(id="topics-message", marks_success=False)
         with Horizontal(classes="lib-buttons"):
             yield Button(t("lib.topics.up_b"), id="topics-up")
             yield Button(t("lib.topics.down_b"), id="topics-down")
@@ -233,9 +240,7 @@ class TopicsPane(Vertical):
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
-        box = self.query_one("#topics-message", Static)
-        box.update(cell(message.text))
-        box.set_class(message.error, "lib-error")
+        self.say(message.text, message.error)
         self.reload()
 
     @on(Button.Pressed, "#topics-up")

@@ -23,7 +23,14 @@ from kiosk.domain.models import Slot, WaitlistEntry
 from kiosk.domain.validation import display_phone
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
-from screens.librarian.common import console_language, cursor_key, refusal, t
+from screens.librarian.common import (
+    ConsolePane,
+    MessageLine,
+    console_language,
+    cursor_key,
+    refusal,
+    t,
+)
 from screens.librarian.followup import PickTimeScreen
 
 if TYPE_CHECKING:
@@ -55,7 +62,7 @@ class WaitlistBookScreen(PickTimeScreen):
         return services.waitlist.book_for(self.entry.id, slot.start, scout=slot.scout)
 
 
-class WaitlistPane(Vertical):
+class WaitlistPane(Vertical, ConsolePane):
     """The waiting list as a table; entries whose topic has a free time now stand out."""
 
     BINDINGS = [
@@ -83,7 +90,7 @@ class WaitlistPane(Vertical):
         )
         yield table
         yield Static("", id="waitlist-summary")
-        yield Static("", id="waitlist-message")
+        yield MessageLine(id="waitlist-message")
         with Horizontal(classes="lib-buttons"):
             yield Button(t("lib.waitlist.book_b"), id="waitlist-book", variant="primary")
             yield Button(t("lib.waitlist.remove_b"), id="waitlist-remove", variant="error")
@@ -150,15 +157,9 @@ class WaitlistPane(Vertical):
     def selected_entry(self) -> WaitlistEntry | None:
         entry_id = self.selected_id()
         if entry_id is None or self.data is None:
-            self._say(t("lib.waitlist.choose_row"), error=True)
+            self.say(t("lib.waitlist.choose_row"), error=True)
             return None
         return next((e for e in self.data.entries if e.id == entry_id), None)
-
-    def _say(self, text: str, error: bool = False) -> None:
-        msg = self.query_one("#waitlist-message", Static)
-        msg.update(cell(text))
-        msg.set_class(error, "lib-error")
-        msg.set_class(not error, "lib-ok")
 
     @on(Button.Pressed, "#waitlist-book")
     def action_book(self) -> None:
@@ -170,7 +171,7 @@ class WaitlistPane(Vertical):
             if ticket is None:
                 return
             b = ticket.booking
-            self._say(
+            self.say(
                 t(
                     "lib.waitlist.did_book",
                     code=b.code,
@@ -214,5 +215,5 @@ class WaitlistPane(Vertical):
 
     @on(ActionDone)
     def _after_action(self, message: ActionDone) -> None:
-        self._say(message.text, error=message.error)
+        self.say(message.text, error=message.error)
         self.reload()

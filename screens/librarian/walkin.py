@@ -8,14 +8,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select
 
 from kiosk.domain.booking import BookingService
 from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Booking, Slot, Source, Topic
-from screens.common import cell, safe_text, services_of, store_work
+from screens.common import safe_text, services_of, store_work
 from screens.dialogs import Dialog
-from screens.librarian.common import console_language, refusal, t
+from screens.librarian.common import MessageLine, console_language, refusal, t
 
 MAX_SLOTS = 60
 
@@ -74,20 +74,15 @@ class WalkInScreen(Dialog[Booking | None]):
                 value=default_language,
                 allow_blank=False,
             )
-            yield Static("", id="walkin-message")
+            yield MessageLine(id="walkin-message", marks_success=False)
             with Horizontal(classes="lib-buttons"):
                 yield Button(t("lib.walkin.book"), id="walkin-book", variant="primary")
                 yield Button(t("lib.back"), id="walkin-cancel")
 
-    def _say(self, text: str, error: bool = True) -> None:
-        msg = self.query_one("#walkin-message", Static)
-        msg.update(cell(text))
-        msg.set_class(error, "lib-error")
-
     @on(Select.Changed, "#walkin-topic")
     def _topic(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
-            self._say("", error=False)
+            self.query_one(MessageLine).say("")
             self._load_slots(event.value)
 
     @store_work(group="walkin-slots")
@@ -115,7 +110,7 @@ class WalkInScreen(Dialog[Booking | None]):
         if self.slots:
             select.value = "0"
         else:
-            self._say(t("lib.walkin.no_slots"))
+            self.query_one(MessageLine).say(t("lib.walkin.no_slots"), error=True)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#walkin-book")
@@ -123,10 +118,10 @@ class WalkInScreen(Dialog[Booking | None]):
         topic = self.query_one("#walkin-topic", Select).value
         slot = self.query_one("#walkin-slot", Select).value
         if not isinstance(topic, str):
-            self._say(t("lib.walkin.choose_topic"))
+            self.query_one(MessageLine).say(t("lib.walkin.choose_topic"), error=True)
             return
         if not isinstance(slot, str):
-            self._say(t("lib.walkin.choose_slot"))
+            self.query_one(MessageLine).say(t("lib.walkin.choose_slot"), error=True)
             return
         lang = self.query_one("#walkin-lang", Select).value
         self._submit(
@@ -160,7 +155,7 @@ class WalkInScreen(Dialog[Booking | None]):
         if message.booking is not None:
             self.dismiss(message.booking)
             return
-        self._say(message.error)
+        self.query_one(MessageLine).say(message.error, error=True)
         topic = self.query_one("#walkin-topic", Select).value
         if isinstance(topic, str):
             self._load_slots(topic)  # the time may just have been taken by a kiosk
