@@ -15,7 +15,7 @@ import contextlib
 import functools
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, Protocol, TypeVar, runtime_checkable
 
 from rich.text import Text
@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.worker import Worker
 
 from kiosk.domain.errors import KioskError
+from kiosk.domain.models import BookingStatus
 from kiosk.i18n import Translator
 
 if TYPE_CHECKING:
@@ -93,21 +94,32 @@ def translator(widget: Widget) -> Translator:
     return host(widget).t
 
 
-def error_text(t: Translator, exc: BaseException, prefix: str = "v.err") -> str:
-    """A refusal in plain words: the catalogue's ``<prefix>.<code>``, filled with its details.
+# The statuses a refusal may name; staff read them in words ("neatvyko", never "no_show").
+_STATUSES = {str(status) for status in BookingStatus}
 
-    Without a sentence for the code: the visitor hears ``v.err.generic``, the librarian
-    reads the error's own (English) message.
+
+def refusal_words(
+    t: Translator, exc: BaseException, prefixes: Sequence[str] = ("v.err",), *, staff: bool = False
+) -> str:
+    """Every refusal in plain words, for visitors, e-scouts and the librarian alike: the first
+    sentence the catalogue has for the error's code under ``prefixes`` (``v.err.<code>``),
+    filled with the error's details.
+
+    Staff (``staff=True``) read a booking status in words, and, where no sentence exists, the
+    error's own (English) message; a visitor or an e-scout then hears ``v.err.generic``.
     """
     if isinstance(exc, KioskError):
-        key = f"{prefix}.{exc.code}"
         values = {k: v for k, v in exc.details.items() if isinstance(v, str | int)}
-        text = t(key, **values)
-        if text != key:
-            return text
-        if prefix != "v.err":
+        if staff and values.get("status") in _STATUSES:
+            values["status"] = t(f"lib.report.state.{values['status']}")
+        for prefix in prefixes:
+            key = f"{prefix}.{exc.code}"
+            text = t(key, **values)
+            if text != key:
+                return text
+        if staff:
             return exc.message
-    return t("v.err.generic") if prefix == "v.err" else str(exc)
+    return str(exc) if staff else t("v.err.generic")
 
 
 P = ParamSpec("P")

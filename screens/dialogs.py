@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import Translator
-from screens.common import cell, error_text, host
+from screens.common import cell, host, refusal_words
 
 T = TypeVar("T")
 
@@ -104,7 +104,6 @@ class FormScreen(Dialog[T | None], Generic[T]):
     """
 
     FORM_NAME = "form"  # ids: <name>-message, <name>-save, <name>-cancel
-    ERROR_PREFIX = "lib.err"
 
     def form_buttons(self) -> ComposeResult:
         name = self.FORM_NAME
@@ -126,7 +125,7 @@ class FormScreen(Dialog[T | None], Generic[T]):
         message.add_class("lib-error")
 
     def refuse(self, exc: BaseException) -> None:
-        self.say(error_text(self.t, exc, self.ERROR_PREFIX))
+        self.say(refusal_words(self.t, exc, ("lib.err",), staff=True))
 
     def build(self) -> T:
         raise NotImplementedError

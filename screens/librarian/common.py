@@ -11,10 +11,9 @@ from textual._context import active_app
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Booking, BookingStatus
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator
-from screens.common import cell, error_text
+from screens.common import cell, refusal_words
 
 OVERDUE_MINUTES = 15
 # Below this many columns (80x24 is the least) the console lays its panes out narrow.
@@ -51,21 +50,8 @@ def t(key: str, **values: object) -> str:
 
 
 def refusal(exc: BaseException) -> str:
-    """A refusal in the console's words: ``lib.err.<code>``, else the error's own message.
-
-    A booking status it names is put in words too (never ``no_show``)."""
-    if isinstance(exc, KioskError):
-        key = f"lib.err.{exc.code}"
-        values = {k: v for k, v in exc.details.items() if isinstance(v, str | int)}
-        if values.get("status") in _STATES:
-            values["status"] = t(f"lib.report.state.{values['status']}")
-        text = t(key, **values)
-        if text != key:
-            return text
-    return error_text(console_words(), exc, "lib.err")
-
-
-_STATES = {str(s) for s in BookingStatus}
+    """A refusal in the console's words (``lib.err.<code>``): ``refusal_words`` for staff."""
+    return refusal_words(console_words(), exc, ("lib.err",), staff=True)
 
 
 def status_words(booking: Booking, now: datetime) -> str:

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from textual.message import Message
 from textual.widgets import Static
 
-from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Scout
-from kiosk.i18n import Translator
 from screens.common import plain
 from screens.visitor.common import TypingScreen
 
@@ -25,17 +23,9 @@ class SignOut(Message):
     """The e-scout is done (Finish, or Back from the sign-in): the App ends the session."""
 
 
-def refusal_text(t: Translator, exc: BaseException) -> str:
-    """A refusal in the e-scout's words: ``s.err.<code>``, else the visitor's or the form's
-    shared words (the form's fields are the librarian's: their refusals are worded there)."""
-    if isinstance(exc, KioskError):
-        values = {k: v for k, v in exc.details.items() if isinstance(v, str | int)}
-        for prefix in ("s.err", "v.err", "lib.err"):
-            key = f"{prefix}.{exc.code}"
-            text = t(key, **values)
-            if text != key:
-                return text
-    return t("v.err.generic")
+# An e-scout reads their own words first, then the visitor's, then the form's (the form's
+# fields are the librarian's, so their refusals are worded there).
+SCOUT_REFUSALS = ("s.err", "v.err", "lib.err")
 
 
 class ScoutScreen(TypingScreen):

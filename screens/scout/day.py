@@ -23,8 +23,8 @@ from kiosk.domain.errors import KioskError
 from kiosk.domain.models import BookingStatus, Scout, Topic
 from kiosk.domain.scout_day import ScoutConsultation, Shift
 from kiosk.i18n import Translator
-from screens.common import host, plain, services_of, store_work
-from screens.scout.common import ScoutScreen, SignOut, refusal_text
+from screens.common import host, plain, refusal_words, services_of, store_work
+from screens.scout.common import SCOUT_REFUSALS, ScoutScreen, SignOut
 from screens.scout.form import ScoutFormScreen
 from screens.scout.hours import HoursScreen
 from screens.visitor.common import pager
@@ -204,7 +204,7 @@ class MyDayScreen(ScoutScreen):
     @on(Refused)
     def _refused(self, message: Refused) -> None:
         box = self.query_one("#s-shift", Static)
-        box.update(plain("\u26a0 " + refusal_text(self.t, message.error)))
+        box.update(plain("\u26a0 " + refusal_words(self.t, message.error, SCOUT_REFUSALS)))
         box.set_class(False, "v-ok")
 
     @on(Button.Pressed, ".s-item-form")

@@ -21,8 +21,8 @@ from kiosk.domain.activity import MINUTES_MAX, NOTE_MAX, ActivityDraft
 from kiosk.domain.errors import KioskError
 from kiosk.domain.models import ActivityRecord, AgeGroup, Outcome, Scout, Topic
 from kiosk.domain.scout_day import ScoutConsultation
-from screens.common import plain, services_of, store_work
-from screens.scout.common import ScoutScreen, refusal_text
+from screens.common import plain, refusal_words, services_of, store_work
+from screens.scout.common import SCOUT_REFUSALS, ScoutScreen
 from screens.visitor.common import pager
 from screens.widgets import OnScreenKeyboard, Pager
 
@@ -248,4 +248,4 @@ class ScoutFormScreen(ScoutScreen):
         field = getattr(message.error, "field", None)
         if isinstance(field, str) and field in FIELD_STEP:
             self.step = FIELD_STEP[field]
-        self._show_step(refusal_text(self.t, message.error))
+        self._show_step(refusal_words(self.t, message.error, SCOUT_REFUSALS))

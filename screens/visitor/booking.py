@@ -27,7 +27,7 @@ from kiosk.domain.ticket_content import TicketContent
 from kiosk.domain.tickets import qr_matrix
 from kiosk.domain.validation import NAME_MAX, clean_name, display_phone, normalize_phone
 from kiosk.paper.printing import print_configured, printer_configured
-from screens.common import error_text, host, plain, safe_text, services_of, store_work
+from screens.common import host, plain, refusal_words, safe_text, services_of, store_work
 from screens.visitor.common import (
     TALL_ROWS,
     Draft,
@@ -407,7 +407,7 @@ class DetailsScreen(TypingScreen):
         box.display = exc is not None
         if exc is not None:
             # A sign and words as well as colour: never meaning by colour alone.
-            box.update(plain("\u26a0 " + error_text(self.t, exc)))
+            box.update(plain("\u26a0 " + refusal_words(self.t, exc)))
         self.query_one(f"#{field}", Input).set_class(exc is not None, "-invalid")
         # On a short screen an error takes the consent text's rows (it is back once fixed).
         shown = any(box.display for box in self.query(".v-error"))
@@ -510,7 +510,7 @@ class ConfirmBookingScreen(VisitorScreen):
     @on(Refused)
     def _refused(self, message: Refused) -> None:
         error = message.error
-        text = error_text(self.t, error)
+        text = refusal_words(self.t, error)
         if isinstance(error, Conflict) and error.code == ErrorCode.SLOT_TAKEN:
             # Lost the race: kindly back to the times, read again.
             times = next((s for s in self.app.screen_stack if isinstance(s, TimeScreen)), None)
@@ -705,7 +705,7 @@ class TicketScreen(VisitorScreen):
         if message.error is None:
             self._say("\u2714 " + self.t("v.ticket.printed"))
         else:
-            self._say("\u26a0 " + error_text(self.t, message.error), warn=True)
+            self._say("\u26a0 " + refusal_words(self.t, message.error), warn=True)
 
     def _say(self, text: str, warn: bool = False) -> None:
         box = self.query_one("#ticket-print-status", Static)

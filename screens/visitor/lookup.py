@@ -18,7 +18,7 @@ from kiosk.domain.models import Booking, BookingStatus
 from kiosk.domain.tickets import is_token, normalize_ticket_input
 from kiosk.i18n import Translator
 from kiosk.services import Services
-from screens.common import error_text, plain, services_of, store_work, translator
+from screens.common import plain, refusal_words, services_of, store_work, translator
 from screens.dialogs import YesNoScreen
 from screens.visitor.codeentry import CodeEntry
 from screens.visitor.common import BookingView, TypingScreen, when_text
@@ -185,7 +185,7 @@ class LookupScreen(TypingScreen):
     def _refused(self, message: Refused) -> None:
         self.view = None
         self.query_one("#lookup-result").display = False
-        self._say("\u26a0 " + error_text(self.t, message.error), warn=True)
+        self._say("\u26a0 " + refusal_words(self.t, message.error), warn=True)
         self.query_one(CodeEntry).focus_field()
 
     @on(Found)

@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Static
 from kiosk.domain.errors import ErrorCode, KioskError, ValidationError
 from kiosk.domain.models import WaitlistEntry
 from kiosk.domain.validation import display_phone
-from screens.common import error_text, plain, services_of, store_work
+from screens.common import plain, refusal_words, services_of, store_work
 from screens.visitor.booking import DetailsScreen
 from screens.visitor.common import Draft, VisitorScreen, summary_card
 
@@ -137,7 +137,7 @@ class WaitlistConfirmScreen(VisitorScreen):
     @on(Refused)
     def _refused(self, message: Refused) -> None:
         box = self.query_one("#waitlist-status", Static)
-        box.update(plain("\u26a0 " + error_text(self.t, message.error)))
+        box.update(plain("\u26a0 " + refusal_words(self.t, message.error)))
         box.add_class("v-warn")
         box.display = True
         self.query_one("#waitlist-ok", Button).disabled = False

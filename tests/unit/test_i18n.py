@@ -252,7 +252,7 @@ def test_the_extractor_finds_key_literals_and_keys_the_code_builds() -> None:
     source = (
         'Binding("1", "choose", "v.welcome.book")\n'
         't(f"v.status.{booking.status}")\n'
-        'error_text(t, exc, "v.err")\n'
+        'refusal_words(t, exc, ("v.err",))\n'
         'print("v.", "no key", f"{prefix}.{code}")\n'
     )
     assert list(keys_in(source)) == [(1, "v.welcome.book"), (2, "v.status.*"), (3, "v.err")]
