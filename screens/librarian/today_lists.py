@@ -10,18 +10,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from kiosk.domain.booking import REASON_MAX
 from kiosk.domain.errors import ErrorCode, KioskError
 from kiosk.domain.models import Booking, Slot
 from kiosk.domain.validation import required_text
-from screens.common import cell, safe_text, services_of, store_work
+from screens.common import cell, services_of, store_work
 from screens.dialogs import Dialog, FormScreen
 from screens.librarian.calls import phone_of
 from screens.librarian.common import MessageLine, booking_line, cursor_key, refusal, t, visitor_name
-
-MAX_SLOTS = 60
+from screens.librarian.slots import SlotPicker
 
 
 class ReasonScreen(FormScreen[str]):
@@ -76,14 +75,13 @@ class MoveScreen(Dialog[Booking | None]):
         super().__init__(id="move-screen")
         self.booking = booking
         self.scouts = scouts
-        self.slots: list[Slot] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="lib-dialog lib-wide", id="move-dialog"):
             yield Label(t("lib.move.title"), classes="lib-dialog-title")
             yield Static(cell(booking_line(self.booking)))
             yield Label(t("lib.move.to"))
-            yield Select([], id="move-slot", prompt=t("lib.walkin.choose_slot"))
+            yield SlotPicker(self.scouts, id="move-slot")
             yield MessageLine(id="move-message", marks_success=False)
             with Horizontal(classes="lib-buttons"):
                 yield Button(t("lib.move.ok"), id="move-ok", variant="primary")
@@ -94,37 +92,20 @@ class MoveScreen(Dialog[Booking | None]):
 
     @store_work(group="move-slots")
     def _load_slots(self) -> None:
-        slots = services_of(self).booking.move_slots(self.booking.code)
-        self.post_message(self.SlotsLoaded(slots[:MAX_SLOTS]))
+        self.post_message(self.SlotsLoaded(services_of(self).booking.move_slots(self.booking.code)))
 
     @on(SlotsLoaded)
     def _slots_loaded(self, message: SlotsLoaded) -> None:
-        self.slots = message.slots
-        select = self.query_one("#move-slot", Select)
-        select.set_options(
-            [
-                (
-                    safe_text(
-                        f"{s.start:%m-%d} {t(f'lib.weekday_short.{s.start.weekday()}')} "
-                        f"{s.start:%H:%M} · {self.scouts.get(s.scout, s.scout)} · {s.place}"
-                    ),
-                    str(n),
-                )
-                for n, s in enumerate(self.slots)
-            ]
-        )
-        if self.slots:
-            select.value = "0"
-        else:
+        if not self.query_one(SlotPicker).offer(message.slots):
             self.query_one(MessageLine).say(t("lib.walkin.no_slots"), error=True)
 
     @on(Button.Pressed, "#move-ok")
     def _move(self) -> None:
-        chosen = self.query_one("#move-slot", Select).value
-        if not isinstance(chosen, str):
+        slot = self.query_one(SlotPicker).chosen
+        if slot is None:
             self.query_one(MessageLine).say(t("lib.walkin.choose_slot"), error=True)
             return
-        self._submit(self.slots[int(chosen)])
+        self._submit(slot)
 
     @store_work(group="move-submit")
     def _submit(self, slot: Slot) -> None:

@@ -16,8 +16,7 @@ from kiosk.domain.models import Booking, Slot, Source, Topic
 from screens.common import safe_text, services_of, store_work
 from screens.dialogs import Dialog
 from screens.librarian.common import MessageLine, console_language, refusal, t
-
-MAX_SLOTS = 60
+from screens.librarian.slots import SlotPicker
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,6 @@ class WalkInScreen(Dialog[Booking | None]):
     def __init__(self, choices: WalkInChoices) -> None:
         super().__init__(id="walkin-screen")
         self.choices = choices
-        self.slots: list[Slot] = []
 
     def compose(self) -> ComposeResult:
         topics = self.choices.topics
@@ -62,7 +60,7 @@ class WalkInScreen(Dialog[Booking | None]):
                 prompt=t("lib.walkin.choose_topic"),
             )
             yield Label(t("lib.walkin.slot"))
-            yield Select([], id="walkin-slot", prompt=t("lib.walkin.choose_slot"))
+            yield SlotPicker(self.choices.scouts, id="walkin-slot")
             yield Label(t("lib.walkin.name"))
             yield Input(id="walkin-name", max_length=40, placeholder=t("lib.walkin.name_ph"))
             yield Label(t("lib.walkin.phone"))
@@ -89,44 +87,28 @@ class WalkInScreen(Dialog[Booking | None]):
     def _load_slots(self, topic: str) -> None:
         # The visitor is at the desk: any time not yet begun, whatever the minimum notice.
         slots = services_of(self).booking.free_slots(topic, ignore_notice=True)
-        self.post_message(self.SlotsLoaded(slots[:MAX_SLOTS]))
+        self.post_message(self.SlotsLoaded(slots))
 
     @on(SlotsLoaded)
     def _slots(self, message: SlotsLoaded) -> None:
-        self.slots = message.slots
-        select = self.query_one("#walkin-slot", Select)
-        select.set_options(
-            [
-                (
-                    safe_text(
-                        f"{s.start:%m-%d} {t(f'lib.weekday_short.{s.start.weekday()}')} "
-                        f"{s.start:%H:%M} · {self.choices.scouts.get(s.scout, s.scout)} · {s.place}"
-                    ),
-                    str(n),
-                )
-                for n, s in enumerate(self.slots)
-            ]
-        )
-        if self.slots:
-            select.value = "0"
-        else:
+        if not self.query_one(SlotPicker).offer(message.slots):
             self.query_one(MessageLine).say(t("lib.walkin.no_slots"), error=True)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#walkin-book")
     def _book(self) -> None:
         topic = self.query_one("#walkin-topic", Select).value
-        slot = self.query_one("#walkin-slot", Select).value
+        slot = self.query_one(SlotPicker).chosen
         if not isinstance(topic, str):
             self.query_one(MessageLine).say(t("lib.walkin.choose_topic"), error=True)
             return
-        if not isinstance(slot, str):
+        if slot is None:
             self.query_one(MessageLine).say(t("lib.walkin.choose_slot"), error=True)
             return
         lang = self.query_one("#walkin-lang", Select).value
         self._submit(
             topic,
-            self.slots[int(slot)],
+            slot,
             self.query_one("#walkin-name", Input).value,
             self.query_one("#walkin-phone", Input).value or None,
             lang if isinstance(lang, str) else console_language(),

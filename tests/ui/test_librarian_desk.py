@@ -16,6 +16,7 @@ from kiosk.services import Services, build_services
 from screens.dialogs import YesNoScreen
 from screens.librarian import ConsoleScreen
 from screens.librarian.activity import ActivityFormScreen
+from screens.librarian.slots import SlotPicker
 from screens.librarian.today import TodayPane
 from screens.librarian.today_lists import MoveScreen, NoFormScreen, ReasonScreen, UnrecordedScreen
 from screens.librarian.walkin import WalkInScreen
@@ -176,11 +177,12 @@ async def test_move_a_booking_from_today(demo: Services) -> None:
         await click(pilot, "#today-move")
         dialog = app.screen
         assert isinstance(dialog, MoveScreen)
-        await wait_until(pilot, lambda: bool(dialog.slots))
+        picker = dialog.query_one(SlotPicker)
+        await wait_until(pilot, lambda: bool(picker.slots))
         target = next(
-            n for n, s in enumerate(dialog.slots) if s.start == wednesday and s.scout == "dominykas"
+            n for n, s in enumerate(picker.slots) if s.start == wednesday and s.scout == "dominykas"
         )
-        dialog.query_one("#move-slot", Select).value = str(target)
+        picker.value = str(target)
         await click(pilot, "#move-ok")
         assert isinstance(app.screen, ConsoleScreen)
         moved = demo.booking.lookup(ticket.booking.code)
@@ -205,8 +207,9 @@ async def test_a_walk_in_is_offered_a_time_within_the_minimum_notice(demo: Servi
         dialog = app.screen
         assert isinstance(dialog, WalkInScreen)
         dialog.query_one("#walkin-topic", Select).value = "e-banking"
-        await wait_until(pilot, lambda: bool(dialog.slots))
-        assert dialog.slots[0].start == NOW.replace(hour=15, minute=30)
+        picker = dialog.query_one(SlotPicker)
+        await wait_until(pilot, lambda: bool(picker.slots))
+        assert picker.slots[0].start == NOW.replace(hour=15, minute=30)
 
 
 async def test_who_to_call_and_two_escouts_at_one_place(demo: Services) -> None:
