@@ -28,7 +28,7 @@ KIOSK = (78, 18)
 LANGS = ["lt", "en"]
 
 Size = tuple[int, int]
-Steps = Callable[[Pilot, str], Awaitable[None]]  # type: ignore[type-arg]
+Steps = Callable[[Pilot, str, str], Awaitable[None]]  # type: ignore[type-arg]
 
 
 @pytest.fixture
@@ -55,8 +55,8 @@ async def sign_in(pilot: Pilot, card: str, lang: str) -> None:  # type: ignore[t
         await click(pilot, "#s-lang")
 
 
+# Every step but a part's first goes on from the screen the step before it reached.
 async def day(pilot: Pilot, card: str, lang: str) -> None:  # type: ignore[type-arg]
-    await sign_in(pilot, card, lang)
     for digit in SCOUT_PIN:
         await click(pilot, f"#s-pad-{digit}")
     await click(pilot, "#s-signin-ok")
@@ -65,63 +65,33 @@ async def day(pilot: Pilot, card: str, lang: str) -> None:  # type: ignore[type-
 
 
 async def form(pilot: Pilot, card: str, lang: str) -> None:  # type: ignore[type-arg]
-    await day(pilot, card, lang)
     await click(pilot, pilot.app.screen.query(".s-item-form").first())
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, ScoutFormScreen))
 
 
 async def form_topics(pilot: Pilot, card: str, lang: str) -> None:  # type: ignore[type-arg]
-    await form(pilot, card, lang)
     await click(pilot, "#s-form-next")
 
 
 async def form_note(pilot: Pilot, card: str, lang: str) -> None:  # type: ignore[type-arg]
-    await form(pilot, card, lang)
-    for _ in range(4):
+    for _ in range(3):
         await click(pilot, "#s-form-next")
 
 
 async def form_refused(pilot: Pilot, card: str, lang: str) -> None:  # type: ignore[type-arg]
-    await form_note(pilot, card, lang)
     await click(pilot, "#s-form-next")  # no age group chosen: the form says so on its step
 
 
 async def hours(pilot: Pilot, card: str, lang: str) -> None:  # type: ignore[type-arg]
+    """From Welcome: signed in, then My hours."""
+    await sign_in(pilot, card, lang)
     await day(pilot, card, lang)
     await click(pilot, "#s-hours")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, HoursScreen))
 
 
-# Two parts, each from Welcome in the library as the fixture left it; each step after the
-# first goes on from the screen before.
+# Two parts, each from Welcome in the library as the fixture left it.
 PARTS: list[list[Steps]] = [[sign_in, day, form, form_topics, form_note, form_refused], [hours]]
-
-
-async def _next(pilot: Pilot, times: int) -> None:  # type: ignore[type-arg]
-    for _ in range(times):
-        await click(pilot, "#s-form-next")
-
-
-async def _form_opened(pilot: Pilot) -> None:  # type: ignore[type-arg]
-    await click(pilot, pilot.app.screen.query(".s-item-form").first())
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ScoutFormScreen))
-
-
-FROM_THE_SCREEN_BEFORE: dict[str, Callable[[Pilot, str, str], Awaitable[None]]] = {  # type: ignore[type-arg]
-    "day": lambda pilot, card, lang: _signed_in(pilot),
-    "form": lambda pilot, card, lang: _form_opened(pilot),
-    "form_topics": lambda pilot, card, lang: _next(pilot, 1),
-    "form_note": lambda pilot, card, lang: _next(pilot, 3),
-    "form_refused": lambda pilot, card, lang: _next(pilot, 1),
-}
-
-
-async def _signed_in(pilot: Pilot) -> None:  # type: ignore[type-arg]
-    for digit in SCOUT_PIN:
-        await click(pilot, f"#s-pad-{digit}")
-    await click(pilot, "#s-signin-ok")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, MyDayScreen))
-    await wait_until(pilot, lambda: bool(pilot.app.screen.query(".s-item")))
 
 
 async def _walk(services: Services, card: str, screens: Screens, size: Size, lang: str) -> None:
@@ -132,13 +102,9 @@ async def _walk(services: Services, card: str, screens: Screens, size: Size, lan
             library.reset()
             app.scout_sign_out()
             await settle(pilot)
-            for index, steps in enumerate(part):
-                name = steps.__name__
-                if index:
-                    await FROM_THE_SCREEN_BEFORE[name](pilot, card, lang)
-                else:
-                    await steps(pilot, card, lang)
-                await screens.check(pilot, name)
+            for steps in part:
+                await steps(pilot, card, lang)
+                await screens.check(pilot, steps.__name__)
     screens.assert_all_alike()
 
 

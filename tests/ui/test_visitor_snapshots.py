@@ -166,24 +166,6 @@ async def help_called(pilot: Pilot) -> None:  # type: ignore[type-arg]
     await click(pilot, "#v-help")
 
 
-SCREENS = [
-    welcome,
-    topic,
-    time,
-    details,
-    details_error,
-    confirm,
-    ticket,
-    lookup,
-    cancel,
-    checkin,
-    checkin_ok,
-    checkin_refused,
-    more_time,
-    help_called,
-]
-
-
 # The parts of the flow: each starts at Welcome in a fresh library, and each of its steps
 # goes on from the screen before, named for the screen it reaches.
 Part = list[Steps]

@@ -20,18 +20,16 @@ fixed = base.fixed
 library = base.library
 
 
+# Steps that go on from the screen before them in their part.
 async def topic_page_2(pilot: Pilot) -> None:  # type: ignore[type-arg]
-    await base.topic(pilot)
-    await click(pilot, pilot.app.screen.query_one("#topic-grid .pager-more"))
+    await click(pilot, "#topic-grid .pager-more")
 
 
 async def time_page_2(pilot: Pilot) -> None:  # type: ignore[type-arg]
-    await base.time(pilot)
-    await click(pilot, pilot.app.screen.query_one("#time-days .pager-more"))
+    await click(pilot, "#time-days .pager-more")
 
 
 async def details_keys_page_2(pilot: Pilot) -> None:  # type: ignore[type-arg]
-    await base.details(pilot)
     await click(pilot, "#key-switch")
 
 
@@ -50,11 +48,7 @@ PARTS: list[base.Part] = [
 ]
 AFTER = {
     **base.FROM_THE_SCREEN_BEFORE,
-    "topic_page_2": lambda pilot: click(
-        pilot, pilot.app.screen.query_one("#topic-grid .pager-more")
-    ),
-    "time_page_2": lambda pilot: click(pilot, pilot.app.screen.query_one("#time-days .pager-more")),
-    "details_keys_page_2": lambda pilot: click(pilot, "#key-switch"),
+    **{steps.__name__: steps for steps in (topic_page_2, time_page_2, details_keys_page_2)},
 }
 
 
