@@ -23,6 +23,7 @@ from textual import work
 from textual.content import Content
 from textual.signal import Signal
 from textual.widget import Widget
+from textual.widgets import Static
 from textual.worker import Worker
 
 from kiosk.domain.errors import KioskError
@@ -152,3 +153,21 @@ def store_work(
         return work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)(guarded)
 
     return decorate
+
+
+class MessageLine(Static):
+    """The one line where a console pane, dialog or form says what just happened: plain
+    text, a refusal marked ``lib-error`` and, where it shows successes apart, a success
+    ``lib-ok`` (the words say which; the colour only repeats it)."""
+
+    def __init__(
+        self, text: str = "", *, id: str, classes: str = "", marks_success: bool = True
+    ) -> None:
+        super().__init__(text, id=id, classes=classes)
+        self.marks_success = marks_success
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.update(cell(text))
+        self.set_class(error, "lib-error")
+        if self.marks_success:
+            self.set_class(not error, "lib-ok")

@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import Translator
-from screens.common import cell, host, refusal_words
+from screens.common import MessageLine, cell, host, refusal_words
 
 T = TypeVar("T")
 
@@ -107,7 +107,7 @@ class FormScreen(Dialog[T | None], Generic[T]):
 
     def form_buttons(self) -> ComposeResult:
         name = self.FORM_NAME
-        yield Static("", id=f"{name}-message", classes="lib-form-message")
+        yield MessageLine(id=f"{name}-message", classes="lib-form-message", marks_success=False)
         with Horizontal(classes="lib-buttons"):
             yield Button(
                 self.t("lib.save"), id=f"{name}-save", classes="lib-form-save", variant="primary"
@@ -120,9 +120,7 @@ class FormScreen(Dialog[T | None], Generic[T]):
 
     def say(self, text: str) -> None:
         """A refusal under the form, in words and the error style."""
-        message = self.query_one(".lib-form-message", Static)
-        message.update(cell(text))
-        message.add_class("lib-error")
+        self.query_one(".lib-form-message", MessageLine).say(text, error=True)
 
     def refuse(self, exc: BaseException) -> None:
         self.say(refusal_words(self.t, exc, ("lib.err",), staff=True))

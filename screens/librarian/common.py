@@ -9,11 +9,11 @@ from typing import Any
 # find the console's language without every caller handing a widget over.
 from textual._context import active_app
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from kiosk.domain.models import Booking, BookingStatus
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator
-from screens.common import cell, refusal_words
+from screens.common import MessageLine, refusal_words
 
 OVERDUE_MINUTES = 15
 # Below this many columns (80x24 is the least) the console lays its panes out narrow.
@@ -91,22 +91,6 @@ def cursor_key(table: DataTable[Any]) -> str | None:
     except Exception:  # noqa: BLE001 - an empty or just-cleared table has no cursor row
         return None
     return str(key) if key is not None else None
-
-
-class MessageLine(Static):
-    """The one line where a pane or dialog says what just happened: plain text, a refusal
-    marked ``lib-error`` and, where the pane shows successes apart, a success ``lib-ok``
-    (the words say which; the colour only repeats it)."""
-
-    def __init__(self, text: str = "", *, id: str, marks_success: bool = True) -> None:
-        super().__init__(text, id=id)
-        self.marks_success = marks_success
-
-    def say(self, text: str, error: bool = False) -> None:
-        self.update(cell(text))
-        self.set_class(error, "lib-error")
-        if self.marks_success:
-            self.set_class(not error, "lib-ok")
 
 
 class ConsolePane(Widget):
