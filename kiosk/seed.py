@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from db import Store
-from kiosk.domain.booking import SCOUTS, SETTINGS, TOPICS, WEEKLY, BookingService
+from kiosk.domain.booking import BookingService
 from kiosk.domain.catalog import PLACES
 from kiosk.domain.clock import Clock
 from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Place, Scout, Settings, Topic, WeeklyTime
+from kiosk.domain.records import SCOUTS, SETTINGS, TOPICS, WEEKLY
 
 # slug, (lt name, lt description), (en name, en description)
 TOPICS_DEMO: list[tuple[str, tuple[str, str], tuple[str, str]]] = [

@@ -10,10 +10,12 @@ import platformdirs
 
 from db import Store
 from kiosk.domain.activity import ActivityService
+from kiosk.domain.arrivals import ArrivalService
 from kiosk.domain.auth import PinService
 from kiosk.domain.booking import BookingService
 from kiosk.domain.catalog import CatalogService
 from kiosk.domain.clock import Clock, clock_from_env
+from kiosk.domain.desk import DeskService
 from kiosk.domain.helpcalls import HelpCallService
 from kiosk.domain.maintenance import MaintenanceService, backups_keep, check_rows
 from kiosk.domain.retention import RetentionService
@@ -37,6 +39,8 @@ class Services:
     store: Store
     clock: Clock
     booking: BookingService
+    arrivals: ArrivalService
+    desk: DeskService
     catalog: CatalogService
     activity: ActivityService
     auth: PinService
@@ -77,6 +81,8 @@ def build_services(
         store=store,
         clock=clock,
         booking=booking,
+        arrivals=ArrivalService(store, clock),
+        desk=DeskService(store, clock),
         catalog=CatalogService(store, clock),
         activity=activity,
         auth=PinService(store, clock),

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.domain.auth import PinService
-from kiosk.domain.booking import BOOKINGS
 from kiosk.domain.clock import TZ, FixedClock
 from kiosk.domain.models import Booking, BookingStatus, Source
+from kiosk.domain.records import BOOKINGS
 from kiosk.seed import seed_demo
 from kiosk.services import Services, build_services
 

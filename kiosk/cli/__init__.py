@@ -301,7 +301,7 @@ def cmd_bookings(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_check_in(services: Services, args: argparse.Namespace) -> int:
-    outcome = services.booking.check_in(args.ticket)
+    outcome = services.arrivals.check_in(args.ticket)
     out: dict[str, Any] = {"result": outcome.result.value}
     if outcome.booking is not None:
         b = outcome.booking
@@ -328,17 +328,17 @@ def cmd_cancel(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_done(services: Services, args: argparse.Namespace) -> int:
-    _emit(services.booking.mark_done(args.code).public_dict())
+    _emit(services.desk.mark_done(args.code).public_dict())
     return 0
 
 
 def cmd_no_show(services: Services, args: argparse.Namespace) -> int:
-    _emit(services.booking.mark_no_show(args.code).public_dict())
+    _emit(services.desk.mark_no_show(args.code).public_dict())
     return 0
 
 
 def cmd_undo(services: Services, args: argparse.Namespace) -> int:
-    _emit(services.booking.undo(args.code, args.reason).public_dict())
+    _emit(services.desk.undo(args.code, args.reason).public_dict())
     return 0
 
 
@@ -348,7 +348,7 @@ def cmd_move(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_unrecorded(services: Services, args: argparse.Namespace) -> int:
-    _emit([b.public_dict() for b in services.booking.unrecorded()])
+    _emit([b.public_dict() for b in services.desk.unrecorded()])
     return 0
 
 
@@ -520,7 +520,7 @@ def cmd_ticket(services: Services, args: argparse.Namespace) -> int:
     # The files are written before the new token is committed: a failed write leaves the
     # visitor's current ticket valid; a failed commit removes the files nobody can use.
     try:
-        ticket = services.booking.reissue_ticket(args.code, deliver=write)
+        ticket = services.arrivals.reissue_ticket(args.code, deliver=write)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from db import Store, Tx
-from kiosk.domain.booking import ACTIVITIES, TOPICS
 from kiosk.domain.clock import Clock, as_local
 from kiosk.domain.errors import Conflict, ErrorCode, NotFound, ValidationError
 from kiosk.domain.models import ActivityRecord, AgeGroup, Booking, BookingStatus, Outcome, Submitter
+from kiosk.domain.records import ACTIVITIES, TOPICS
 
 ARRIVED = frozenset({BookingStatus.CHECKED_IN, BookingStatus.DONE})
 NOTE_MAX = 200

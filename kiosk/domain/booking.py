@@ -1,101 +1,50 @@
-"""Booking rules: free times, book, look up, cancel, check in, done / no-show.
+"""Booking rules: free times, book, look up, follow-up sessions, move, cancel.
 
 ``BookingService`` takes its store and clock as arguments. Every decision (is this
-time still free? has this visitor too many bookings? was this ticket used?) is made
-inside one store transaction, under the cross-process lock.
+time still free? has this visitor too many bookings?) is made inside one store
+transaction, under the cross-process lock. Arrivals (check-in, tickets) are in
+``arrivals``, the desk's record of how a booking ended in ``desk``.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from db import Store, Tx
 from kiosk.domain.clock import Clock, as_local
-from kiosk.domain.errors import Conflict, ErrorCode, NotFound, ValidationError
+from kiosk.domain.errors import Conflict, NotFound
 from kiosk.domain.models import (
-    HOLDS_TIME,
     Booking,
     BookingStatus,
-    Closure,
-    DatedException,
     Scout,
     Settings,
     Slot,
     Source,
     Topic,
-    WeeklyTime,
+)
+from kiosk.domain.records import (
+    BOOKINGS,
+    OPEN_STATUSES,
+    TOPICS,
+    booking_by_code,
+    change_status,
+    load_availability,
+    load_scouts,
+    load_settings,
+    load_topics,
 )
 from kiosk.domain.scheduling import Availability, Busy, free_slots
 from kiosk.domain.tickets import (
-    VerifyResult,
-    is_code,
-    is_token,
     new_code,
     new_token,
     normalize_ticket_input,
     token_hash,
 )
-from kiosk.domain.validation import clean_name, normalize_phone, required_text, visitor_key
-
-BOOKINGS = "bookings"
-SETTINGS = "settings"
-TOPICS = "topics"
-SCOUTS = "scouts"
-WEEKLY = "weekly"
-EXCEPTIONS = "exceptions"
-CLOSURES = "closures"
-ACTIVITIES = "activities"
-REASON_MAX = 200
-OPEN_STATUSES = frozenset({str(BookingStatus.BOOKED), str(BookingStatus.CHECKED_IN)})
-
-
-def load_settings(tx: Tx) -> Settings:
-    doc = tx.get(SETTINGS, key="library")
-    return Settings.from_dict(doc) if doc else Settings()
-
-
-def load_topics(tx: Tx) -> list[Topic]:
-    return sorted((Topic.from_dict(d) for d in tx.all(TOPICS)), key=lambda t: (t.order, t.slug))
-
-
-def load_scouts(tx: Tx) -> list[Scout]:
-    return sorted((Scout.from_dict(d) for d in tx.all(SCOUTS)), key=lambda s: s.name)
-
-
-def load_availability(
-    tx: Tx, since: datetime | None = None, on_day: date | None = None
-) -> Availability:
-    """Everything scheduling needs. Busy times: bookings ending after ``since`` (and
-    starting on ``on_day`` when given: booking one time needs only that day's)."""
-    busy = []
-    # Indexed by end time: only what is still ahead is read (never the history).
-    docs = tx.all(BOOKINGS) if since is None else tx.bookings_ending_after(since)
-    # Starts are stored as Vilnius local ISO times, so the first 10 characters are the
-    # local date: a string compare skips other days without parsing them.
-    day_prefix = on_day.isoformat() if on_day is not None else None
-    for doc in docs:
-        if doc["status"] not in HOLDS_TIME:
-            continue
-        if day_prefix is not None and not doc["start"].startswith(day_prefix):
-            continue
-        # The two times are all that counts: no whole Booking per document (hot path).
-        # Aware datetimes compare correctly whatever their tzinfo object.
-        ends = datetime.fromisoformat(doc["end"])
-        if since is not None and ends <= since:
-            continue
-        busy.append(Busy(doc["scout"], datetime.fromisoformat(doc["start"]), ends))
-    return Availability(
-        settings=load_settings(tx),
-        scouts=load_scouts(tx),
-        weekly=[WeeklyTime.from_dict(d) for d in tx.all(WEEKLY)],
-        exceptions=[DatedException.from_dict(d) for d in tx.all(EXCEPTIONS)],
-        closures=[Closure.from_dict(d) for d in tx.all(CLOSURES)],
-        busy=busy,
-    )
+from kiosk.domain.validation import clean_name, normalize_phone, visitor_key
 
 
 def _without_notice(availability: Availability) -> Availability:
@@ -110,14 +59,6 @@ def _without_own_time(availability: Availability, booking: Booking) -> Availabil
     if own in busy:
         busy.remove(own)  # one seat only: a group session's other seats stay taken
     return replace(availability, busy=busy)
-
-
-def _booking_by_code(tx: Tx, code: str) -> Booking:
-    """The booking with ``code``, hot or archived (archived ones are closed), or NotFound."""
-    doc = tx.find_booking(code=code)
-    if doc is None:
-        raise NotFound("unknown_code", f"no booking with code {code!r}")
-    return Booking.from_dict(doc)
 
 
 def _held(tx: Tx, key: tuple[str, str], now: datetime) -> list[dict[str, Any]]:
@@ -147,19 +88,6 @@ class Ticket:
 
     booking: Booking
     token: str
-
-
-@dataclass(frozen=True)
-class CheckIn:
-    """The answer to a scanned or typed ticket. Never an exception."""
-
-    result: VerifyResult
-    booking: Booking | None = None
-    opens_at: datetime | None = None  # with TOO_EARLY: when the visitor may check in
-
-    @property
-    def ok(self) -> bool:
-        return self.result is VerifyResult.OK
 
 
 class BookingService:
@@ -243,7 +171,7 @@ class BookingService:
     def lookup(self, code: str) -> Booking:
         """The booking with this short code (any case, spaces ignored)."""
         with self.store.snapshot() as tx:
-            return _booking_by_code(tx, normalize_ticket_input(code))
+            return booking_by_code(tx, normalize_ticket_input(code))
 
     def bookings(
         self,
@@ -382,7 +310,7 @@ class BookingService:
         wanted = normalize_ticket_input(code)
         start = as_local(start)
         with self.store.transaction() as tx:
-            booking = _booking_by_code(tx, wanted)
+            booking = booking_by_code(tx, wanted)
             if booking.state is not BookingStatus.BOOKED:
                 raise Conflict(
                     "cannot_move",
@@ -425,14 +353,18 @@ class BookingService:
 
     def cancel(self, code: str) -> Booking:
         """The librarian's cancel: any booked time, however soon."""
-        return self._transition(code, BookingStatus.CANCELLED, {BookingStatus.BOOKED})
+        wanted = normalize_ticket_input(code)
+        with self.store.transaction() as tx:
+            return change_status(
+                tx, wanted, BookingStatus.CANCELLED, {BookingStatus.BOOKED}, self.now()
+            )
 
     def cancel_by_visitor(self, code: str) -> Booking:
         """The kiosk's cancel: until ``cancel_cutoff_hours`` before the start, then refused
         (the librarian can still cancel). The time is free again at once."""
         wanted = normalize_ticket_input(code)
         with self.store.snapshot() as tx:
-            booking = _booking_by_code(tx, wanted)
+            booking = booking_by_code(tx, wanted)
             cutoff = timedelta(hours=load_settings(tx).cancel_cutoff_hours)
         if booking.state is BookingStatus.BOOKED and self.now() > booking.starts - cutoff:
             raise Conflict(
@@ -442,208 +374,3 @@ class BookingService:
                 start=f"{booking.starts:%H:%M}",
             )
         return self.cancel(wanted)
-
-    def mark_done(self, code: str) -> Booking:
-        """The consultation took place; refused before its start (it cannot have happened)."""
-        return self._transition(
-            code,
-            BookingStatus.DONE,
-            {BookingStatus.CHECKED_IN, BookingStatus.BOOKED},
-            after_start=True,
-        )
-
-    def mark_no_show(self, code: str) -> Booking:
-        """The visitor did not come; refused before the start (they still may)."""
-        return self._transition(
-            code, BookingStatus.NO_SHOW, {BookingStatus.BOOKED}, after_start=True
-        )
-
-    def _transition(
-        self,
-        code: str,
-        target: BookingStatus,
-        allowed_from: set[BookingStatus],
-        after_start: bool = False,
-    ) -> Booking:
-        wanted = normalize_ticket_input(code)
-        with self.store.transaction() as tx:
-            booking = _booking_by_code(tx, wanted)
-            if booking.state not in allowed_from:
-                raise Conflict(
-                    f"cannot_{target.value}",
-                    f"booking {wanted} is {booking.status}; it cannot become {target.value}",
-                    status=booking.status,
-                )
-            now = self.now()
-            if after_start and now < booking.starts:
-                raise Conflict(
-                    "not_started",
-                    f"booking {wanted} starts at {booking.starts:%H:%M}; "
-                    f"it cannot be {target.value} before then",
-                    start=f"{booking.starts:%H:%M}",
-                )
-            changed = booking.with_status(target, now)
-            tx.update(BOOKINGS, changed.to_dict(), id=booking.id)
-        return changed
-
-    def undo(self, code: str, reason: str) -> Booking:
-        """Take back a booking's last status change, on the day it was made; the reason is kept.
-
-        A cancellation is taken back only while the time is still free, and a check-in or a
-        "done" only while no activity form is saved for the consultation.
-        """
-        wanted = normalize_ticket_input(code)
-        reason = required_text(
-            reason, ErrorCode.REASON_REQUIRED, "Say why the change is undone.", "reason"
-        )
-        if len(reason) > REASON_MAX:
-            raise ValidationError(
-                ErrorCode.REASON_TOO_LONG,
-                f"The reason is too long (at most {REASON_MAX}).",
-                field="reason",
-            )
-        with self.store.transaction() as tx:
-            booking = _booking_by_code(tx, wanted)
-            last = booking.last_change
-            if booking.state is BookingStatus.BOOKED or last.get("undo"):
-                raise Conflict("nothing_to_undo", f"booking {wanted} has no change to undo")
-            now = self.now()
-            changed_at = as_local(datetime.fromisoformat(last["at"]))
-            if changed_at.date() != now.date():
-                raise Conflict(
-                    "undo_not_today",
-                    f"booking {wanted} was changed on {changed_at:%Y-%m-%d}; "
-                    "only a change made today can be undone",
-                )
-            previous = BookingStatus(last["from"])
-            if previous is BookingStatus.BOOKED and tx.get(ACTIVITIES, booking_id=booking.id):
-                raise Conflict(
-                    "has_activity_form",
-                    f"booking {wanted} has an activity form; remove it first",
-                )
-            if booking.state is BookingStatus.CANCELLED and self._time_taken(tx, booking):
-                raise Conflict(
-                    "time_taken_since",
-                    f"the time of booking {wanted} was booked by someone else since",
-                )
-            changed = booking.undone(now, reason)
-            tx.update(BOOKINGS, changed.to_dict(), id=booking.id)
-        return changed
-
-    @staticmethod
-    def _time_taken(tx: Tx, booking: Booking) -> bool:
-        """Does another booking now hold this booking's e-scout at an overlapping time?"""
-        return any(
-            d["id"] != booking.id
-            and d["scout"] == booking.scout
-            and d["status"] in HOLDS_TIME
-            and datetime.fromisoformat(d["start"]) < booking.ends
-            for d in tx.bookings_ending_after(booking.starts)
-        )
-
-    def unrecorded(self, include_cleared: bool = False) -> list[Booking]:
-        """Bookings of past days still booked or checked in: nobody said how they ended.
-
-        Those the librarian cleared from the list are left out unless ``include_cleared``."""
-        today = self.now().replace(hour=0, minute=0, second=0, microsecond=0)
-        with self.store.snapshot() as tx:
-            found = [
-                Booking.from_dict(d)
-                for d in tx.all_bookings(
-                    include_history=False
-                )  # open ones never leave the hot file
-                if d["status"] in OPEN_STATUSES
-                and datetime.fromisoformat(d["end"]) <= today
-                and (include_cleared or not d.get("cleared_at"))
-            ]
-        return sorted(found, key=lambda b: b.start)
-
-    def clear_unrecorded(self, code: str) -> Booking:
-        """Take a past booking nobody closed off the "not recorded" list, its outcome unknown."""
-        wanted = normalize_ticket_input(code)
-        today = self.now().replace(hour=0, minute=0, second=0, microsecond=0)
-        with self.store.transaction() as tx:
-            booking = _booking_by_code(tx, wanted)
-            if not booking.state.is_open or booking.ends > today:
-                raise Conflict(
-                    "not_unrecorded",
-                    f"booking {wanted} is {booking.status} and ends {booking.end}; "
-                    "only a past day's open booking can be cleared",
-                    status=booking.status,
-                )
-            cleared = replace(booking, cleared_at=self.now().isoformat())
-            tx.update(BOOKINGS, {"cleared_at": cleared.cleared_at}, id=booking.id)
-        return cleared
-
-    # -- tickets ----------------------------------------------------------------------
-
-    def reissue_ticket(self, code: str, deliver: Callable[[Ticket], None] | None = None) -> Ticket:
-        """A fresh token for a booking (the store keeps only hashes); the old QR stops working.
-
-        ``deliver`` (write the file, print the paper) runs before the new token is committed:
-        if it raises, nothing changes and the visitor's current ticket stays valid.
-        """
-        wanted = normalize_ticket_input(code)
-        with self.store.transaction() as tx:
-            booking = _booking_by_code(tx, wanted)
-            if not booking.state.is_open:
-                raise Conflict(
-                    "ticket_closed", f"booking {wanted} is {booking.status}; no ticket to print"
-                )
-            token = new_token()
-            ticket = Ticket(replace(booking, token_hash=token_hash(token)), token)
-            if deliver is not None:
-                deliver(ticket)
-            tx.update(BOOKINGS, {"token_hash": token_hash(token)}, id=booking.id)
-        return ticket
-
-    def verify(self, ticket: str) -> CheckIn:
-        """What checking in with ``ticket`` would answer, without changing anything."""
-        with self.store.snapshot() as tx:
-            return self._verify(tx, ticket)
-
-    def check_in(self, ticket: str, *, anytime: bool = False) -> CheckIn:
-        """Check in by scanned token or typed code: one compare-and-set under the lock.
-
-        ``anytime``: the librarian at the desk checks in outside the kiosk's window too."""
-        text = normalize_ticket_input(ticket)
-        if not (is_token(text) or is_code(text)):
-            return CheckIn(VerifyResult.MALFORMED)
-        with self.store.transaction() as tx:
-            outcome = self._verify(tx, text, window=not anytime)
-            if not outcome.ok or outcome.booking is None:
-                return outcome
-            changed = outcome.booking.with_status(BookingStatus.CHECKED_IN, self.now())
-            tx.update(BOOKINGS, changed.to_dict(), id=changed.id)
-        return CheckIn(VerifyResult.OK, changed)
-
-    def _verify(self, tx: Tx, ticket: str, window: bool = True) -> CheckIn:
-        text = normalize_ticket_input(ticket)
-        if is_token(text):
-            doc = tx.find_booking(token_hash=token_hash(text))
-            if doc is None:
-                return CheckIn(VerifyResult.FORGED)
-        elif is_code(text):
-            doc = tx.find_booking(code=text)
-            if doc is None:
-                return CheckIn(VerifyResult.UNKNOWN)
-        else:
-            return CheckIn(VerifyResult.MALFORMED)
-        booking = Booking.from_dict(doc)
-        state = booking.state
-        if state is BookingStatus.CANCELLED:
-            return CheckIn(VerifyResult.CANCELLED, booking)
-        if state is BookingStatus.CHECKED_IN:
-            return CheckIn(VerifyResult.ALREADY_CHECKED_IN, booking)
-        if state in (BookingStatus.DONE, BookingStatus.NO_SHOW):
-            return CheckIn(VerifyResult.ALREADY_CLOSED, booking)
-        now = self.now()
-        if booking.starts.date() != now.date():
-            return CheckIn(VerifyResult.NOT_TODAY, booking)
-        # The window: from ``checkin_before_minutes`` before the start until the end.
-        opens = booking.starts - timedelta(minutes=load_settings(tx).checkin_before_minutes)
-        if window and now < opens:
-            return CheckIn(VerifyResult.TOO_EARLY, booking, opens_at=opens)
-        if window and now >= booking.ends:
-            return CheckIn(VerifyResult.TOO_LATE, booking)
-        return CheckIn(VerifyResult.OK, booking)

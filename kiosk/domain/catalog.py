@@ -8,18 +8,6 @@ from datetime import time
 from typing import Any
 
 from db import Store, Tx
-from kiosk.domain.booking import (
-    CLOSURES,
-    EXCEPTIONS,
-    OPEN_STATUSES,
-    SCOUTS,
-    SETTINGS,
-    TOPICS,
-    WEEKLY,
-    load_scouts,
-    load_settings,
-    load_topics,
-)
 from kiosk.domain.clock import Clock, as_local
 from kiosk.domain.errors import Conflict, ErrorCode, ValidationError
 from kiosk.domain.models import (
@@ -32,6 +20,18 @@ from kiosk.domain.models import (
     Settings,
     Topic,
     WeeklyTime,
+)
+from kiosk.domain.records import (
+    CLOSURES,
+    EXCEPTIONS,
+    OPEN_STATUSES,
+    SCOUTS,
+    SETTINGS,
+    TOPICS,
+    WEEKLY,
+    load_scouts,
+    load_settings,
+    load_topics,
 )
 from kiosk.domain.ticket_content import TicketContent, build_ticket_content
 from kiosk.i18n import Translator

@@ -20,16 +20,6 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from db import BadData, Store, StoreError, Tx, private_dir, write_bytes_private
 from kiosk.domain.activity import ACTIVITIES
 from kiosk.domain.auth import AUTH
-from kiosk.domain.booking import (
-    BOOKINGS,
-    CLOSURES,
-    EXCEPTIONS,
-    SCOUTS,
-    SETTINGS,
-    TOPICS,
-    WEEKLY,
-    load_settings,
-)
 from kiosk.domain.catalog import PLACES
 from kiosk.domain.clock import Clock, as_local
 from kiosk.domain.errors import KioskError
@@ -48,6 +38,16 @@ from kiosk.domain.models import (
     Topic,
     WaitlistEntry,
     WeeklyTime,
+)
+from kiosk.domain.records import (
+    BOOKINGS,
+    CLOSURES,
+    EXCEPTIONS,
+    SCOUTS,
+    SETTINGS,
+    TOPICS,
+    WEEKLY,
+    load_settings,
 )
 from kiosk.domain.scout_access import SCOUT_CREDENTIALS, SCOUT_LOCKOUTS
 from kiosk.domain.scout_day import SCOUT_PRESENCE

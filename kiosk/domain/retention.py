@@ -17,10 +17,10 @@ from typing import Any
 
 from db import Store, Tx
 from db.history import MONTH_PREFIX
-from kiosk.domain.booking import BOOKINGS, SCOUTS, load_settings
 from kiosk.domain.clock import Clock, as_local
 from kiosk.domain.maintenance import PURGES, MaintenanceService
 from kiosk.domain.models import Booking, ScoutCredentials
+from kiosk.domain.records import BOOKINGS, SCOUTS, load_settings
 from kiosk.domain.scout_access import SCOUT_CREDENTIALS, SCOUT_LOCKOUTS
 from kiosk.domain.scout_day import SCOUT_PRESENCE
 

@@ -17,10 +17,10 @@ from datetime import datetime
 
 from db import Store, Tx
 from kiosk.domain.auth import LoginResult, check_place, counted_try, pin_matches, pin_record
-from kiosk.domain.booking import SCOUTS
 from kiosk.domain.clock import Clock, as_local
 from kiosk.domain.errors import Conflict, ErrorCode, NotFound
 from kiosk.domain.models import Scout, ScoutCredentials
+from kiosk.domain.records import SCOUTS
 from kiosk.domain.tickets import TOKEN_LENGTH, new_token, token_hash
 
 SCOUT_CREDENTIALS = "scout_credentials"

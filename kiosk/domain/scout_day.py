@@ -19,7 +19,6 @@ from kiosk.domain.activity import (
     require_own_consultation,
     took_place,
 )
-from kiosk.domain.booking import ACTIVITIES, BOOKINGS, OPEN_STATUSES, load_availability, load_scouts
 from kiosk.domain.clock import Clock, as_local
 from kiosk.domain.errors import Conflict, ErrorCode, NotFound
 from kiosk.domain.models import (
@@ -30,6 +29,7 @@ from kiosk.domain.models import (
     ScoutPresence,
     Submitter,
 )
+from kiosk.domain.records import ACTIVITIES, BOOKINGS, OPEN_STATUSES, load_availability, load_scouts
 from kiosk.domain.scheduling import Availability, local, scout_sessions
 
 SCOUT_PRESENCE = "scout_presence"

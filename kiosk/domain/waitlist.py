@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from db import Store, Tx
-from kiosk.domain.booking import TOPICS, BookingService, Ticket, load_settings
+from kiosk.domain.booking import BookingService, Ticket
 from kiosk.domain.clock import Clock, as_local
 from kiosk.domain.errors import NotFound
 from kiosk.domain.models import Source, WaitlistEntry
+from kiosk.domain.records import TOPICS, load_settings
 from kiosk.domain.validation import clean_name, normalize_phone
 
 WAITLIST = "waitlist"

@@ -16,7 +16,8 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from kiosk.domain.activity import ActivityDraft
-from kiosk.domain.booking import CheckIn, Ticket
+from kiosk.domain.arrivals import CheckIn
+from kiosk.domain.booking import Ticket
 from kiosk.domain.catalog import absence_covers
 from kiosk.domain.errors import KioskError
 from kiosk.domain.models import ActivityRecord, Booking, BookingStatus, DatedException, Scout, Topic
@@ -193,7 +194,7 @@ class TodayPane(Vertical, ConsolePane):
             with_form={
                 r.booking_id for r in services.activity.records(wanted, wanted) if r.booking_id
             },
-            unrecorded=len(services.booking.unrecorded()),
+            unrecorded=len(services.desk.unrecorded()),
         )
         self.post_message(self.Loaded(data))
 
@@ -390,10 +391,12 @@ class TodayPane(Vertical, ConsolePane):
 
     @store_work(group="today-action", exclusive=False)
     def _run(self, action: str, code: str) -> None:
-        service = services_of(self).booking
+        services = services_of(self)
         try:
             if action == "check_in":
-                outcome: CheckIn = service.check_in(code, anytime=True)  # the desk decides
+                outcome: CheckIn = services.arrivals.check_in(
+                    code, anytime=True
+                )  # the desk decides
                 if not outcome.ok:
                     extra = ""
                     if outcome.booking is not None and outcome.booking.checked_in_at:
@@ -403,11 +406,11 @@ class TodayPane(Vertical, ConsolePane):
                     return
                 booking = outcome.booking
             elif action == "done":
-                booking = service.mark_done(code)
+                booking = services.desk.mark_done(code)
             elif action == "no_show":
-                booking = service.mark_no_show(code)
+                booking = services.desk.mark_no_show(code)
             else:
-                booking = service.cancel(code)
+                booking = services.booking.cancel(code)
         except KioskError as exc:
             self.post_message(self.ActionDone(refusal(exc), error=True))
             return
@@ -479,7 +482,7 @@ class TodayPane(Vertical, ConsolePane):
     def _close_after_activity(self, code: str) -> None:
         """The form is filled: the consultation happened, so an open booking is done."""
         with contextlib.suppress(KioskError):  # closed meanwhile at another desk
-            services_of(self).booking.mark_done(code)
+            services_of(self).desk.mark_done(code)
         self.post_message(self.ActionDone(t("lib.activity.saved")))
 
     # -- the desk: move, undo, the phone, the lists to clear ----------------------------
@@ -521,7 +524,7 @@ class TodayPane(Vertical, ConsolePane):
     @store_work(group="today-action", exclusive=False)
     def _undo(self, code: str, reason: str) -> None:
         try:
-            booking = services_of(self).booking.undo(code, reason)
+            booking = services_of(self).desk.undo(code, reason)
         except KioskError as exc:
             self.post_message(self.ActionDone(refusal(exc), error=True))
             return

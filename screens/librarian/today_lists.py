@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from kiosk.domain.booking import REASON_MAX
+from kiosk.domain.desk import REASON_MAX
 from kiosk.domain.errors import ErrorCode, KioskError
 from kiosk.domain.models import Booking, Slot
 from kiosk.domain.validation import required_text
@@ -182,7 +182,7 @@ class UnrecordedScreen(Dialog[None]):
 
     @store_work(group="unrecorded-load")
     def _load(self) -> None:
-        self.post_message(self.Loaded(services_of(self).booking.unrecorded()))
+        self.post_message(self.Loaded(services_of(self).desk.unrecorded()))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -201,14 +201,14 @@ class UnrecordedScreen(Dialog[None]):
 
     @store_work(group="unrecorded-act")
     def _run(self, action: str, code: str) -> None:
-        service = services_of(self).booking
+        desk = services_of(self).desk
         try:
             if action == "done":
-                service.mark_done(code)
+                desk.mark_done(code)
             elif action == "no-show":
-                service.mark_no_show(code)
+                desk.mark_no_show(code)
             else:
-                service.clear_unrecorded(code)
+                desk.clear_unrecorded(code)
         except KioskError as exc:
             self.post_message(self.Acted(refusal(exc), error=True))
             return

@@ -13,7 +13,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from kiosk.domain.booking import CheckIn
+from kiosk.domain.arrivals import CheckIn
 from kiosk.domain.clock import as_local
 from kiosk.domain.tickets import VerifyResult
 from kiosk.i18n import Translator
@@ -109,7 +109,7 @@ class CheckInScreen(TypingScreen):
     @store_work(group="checkin", exclusive=False)
     def _check(self, text: str) -> None:
         services = services_of(self)
-        outcome: CheckIn = services.booking.check_in(text)
+        outcome: CheckIn = services.arrivals.check_in(text)
         lang = self.t.lang
         view = booking_view(services, outcome.booking, lang) if outcome.booking else None
         clear_after = services.booking.settings().ticket_return_seconds

@@ -45,7 +45,7 @@ def find_booking(services: Services, text: str) -> Booking:
     """By short code, or by a scanned ticket token. Raises NotFound."""
     wanted = normalize_ticket_input(text)
     if is_token(wanted):
-        found = services.booking.verify(wanted).booking
+        found = services.arrivals.verify(wanted).booking
         if found is None:
             raise NotFound("unknown_code", "no booking for this ticket")
         return found

@@ -134,7 +134,7 @@ async def test_today_shows_phones_the_absent_escout_counts_and_forms_to_fill(
 async def test_undo_asks_why_and_the_not_recorded_list_is_cleared(demo: Services) -> None:
     set_pin(demo)
     put_booking(demo, code="UNDO01", start=NOW - timedelta(minutes=30))
-    demo.booking.mark_no_show("UNDO01")
+    demo.desk.mark_no_show("UNDO01")
     put_booking(demo, code="PAST01", start=NOW - timedelta(days=1))
     put_booking(demo, code="PAST02", start=NOW - timedelta(days=2), status=S.CHECKED_IN)
     app = make_console(demo)

@@ -87,7 +87,7 @@ async def test_a_whole_shift_from_card_to_results(
         await wait_until(pilot, lambda: "Pažymėta 10:05" in text_of(app, "#s-shift"))  # type: ignore[arg-type]
         assert demo.scout_day.shifts(SCOUT)[0].here_at is not None
 
-        assert desk.booking.check_in(morning.first).booking is not None
+        assert desk.arrivals.check_in(morning.first).booking is not None
         await wait_until(pilot, lambda: "✔ atvyko" in day_text(screen), limit=10)
         await wait_until(pilot, lambda: bool(screen.query(".s-item-form")))
 
@@ -220,7 +220,7 @@ async def test_the_session_ends_by_itself_when_left_idle(demo: Services, clock: 
 
 async def test_finish_signs_out_and_hours_show_the_forms(demo: Services, clock: FixedClock) -> None:
     morning = scout_morning(demo, clock)
-    demo.booking.check_in(morning.first)
+    demo.arrivals.check_in(morning.first)
     draft = demo.scout_day.form_draft(SCOUT, f"id-{morning.first}")
     draft.age_group, draft.outcome, draft.minutes = "30_49", "solved", 40
     demo.scout_day.submit_form(SCOUT, draft)
@@ -247,7 +247,7 @@ async def test_every_button_is_on_screen_at_78x18(demo: Services, clock: FixedCl
     """Nothing to tap below the fold on the kiosk's panel, on every e-scout screen and step."""
     morning = scout_morning(demo, clock)
     for code in (morning.first, morning.second):
-        demo.booking.check_in(code, anytime=True)
+        demo.arrivals.check_in(code, anytime=True)
     app = make_app(demo, scan_gap_seconds=0.05)
 
     def all_on_screen() -> None:
@@ -322,7 +322,7 @@ async def test_the_certificate_prints_on_the_kiosks_receipt_printer(
     demo: Services, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     morning = scout_morning(demo, clock)
-    demo.booking.check_in(morning.first)
+    demo.arrivals.check_in(morning.first)
     draft = demo.scout_day.form_draft(SCOUT, f"id-{morning.first}")
     draft.age_group, draft.outcome, draft.minutes = "30_49", "solved", 90
     demo.scout_day.submit_form(SCOUT, draft)
@@ -353,7 +353,7 @@ async def test_a_form_without_an_age_group_is_refused_on_its_step(
     demo: Services, clock: FixedClock
 ) -> None:
     morning = scout_morning(demo, clock)
-    demo.booking.check_in(morning.first)
+    demo.arrivals.check_in(morning.first)
     app = make_app(demo, scan_gap_seconds=0.05)
     async with app.run_test(size=BIG) as pilot:
         screen = await signed_in(pilot, morning.card)

@@ -36,7 +36,7 @@ def shift(demo: Services, clock: FixedClock) -> tuple[Services, str]:
     """Austėja's morning: one visitor here (form to fill), one form done, one to come."""
     morning = scout_morning(demo, clock)
     for code in (morning.first, morning.second):
-        demo.booking.check_in(code, anytime=True)
+        demo.arrivals.check_in(code, anytime=True)
     draft = demo.scout_day.form_draft(SCOUT, f"id-{morning.first}")
     draft.age_group, draft.outcome, draft.minutes = "65_74", "solved", 30
     demo.scout_day.submit_form(SCOUT, draft)

@@ -199,11 +199,11 @@ async def test_every_refusal_has_its_own_message(
     elif reason == "cancelled":
         demo.booking.cancel(ticket.booking.code)
     elif reason == "already_checked_in":
-        demo.booking.check_in(ticket.token)
+        demo.arrivals.check_in(ticket.token)
     elif reason == "already_closed":
         now = demo.clock.current
         demo.clock.current = ticket.booking.starts  # "done" is said once the time has begun
-        demo.booking.mark_done(ticket.booking.code)
+        demo.desk.mark_done(ticket.booking.code)
         demo.clock.current = now
     elif reason == "not_today":
         tomorrow = demo.booking.free_slots(

@@ -89,4 +89,4 @@ async def test_the_ticket_screen_qr_decodes_to_the_booked_token(demo: Services) 
         assert isinstance(screen, TicketScreen)
         qr = screen.query_one(QRCode)
         assert decode(rasterise(qr)) == [screen.ticket.token]
-        assert demo.booking.check_in(screen.ticket.token).ok
+        assert demo.arrivals.check_in(screen.ticket.token).ok

@@ -16,9 +16,9 @@ import pytest
 
 from db import CorruptArchiveFile, Store, StoreError
 from db.history import History
-from kiosk.domain.booking import BOOKINGS
 from kiosk.domain.clock import TZ, FixedClock
 from kiosk.domain.errors import Conflict
+from kiosk.domain.records import BOOKINGS
 from kiosk.domain.tickets import VerifyResult, new_code, new_token, token_hash
 from kiosk.services import Services, build_services
 
@@ -73,9 +73,9 @@ def test_moved_bookings_are_found_by_code_token_results_and_export(demo: Service
     no_show = booking.book("email", slots[2].start, "Jonas")
     kept = booking.book("email", slots[3].start, "Aldona")  # stays booked (open)
     clock.advance(days=1)
-    booking.mark_done(done.booking.code)
+    demo.desk.mark_done(done.booking.code)
     booking.cancel(cancelled.booking.code)
-    booking.mark_no_show(no_show.booking.code)
+    demo.desk.mark_no_show(no_show.booking.code)
     clock.advance(days=60)
 
     moved = demo.store.archive_history(clock.now() - timedelta(days=37))
@@ -85,15 +85,15 @@ def test_moved_bookings_are_found_by_code_token_results_and_export(demo: Service
 
     # Look-up and check-in find archived bookings and answer with the right reason.
     assert booking.lookup(done.booking.code.lower()).status == "done"
-    assert booking.check_in(done.token).result is VerifyResult.ALREADY_CLOSED
-    assert booking.check_in(no_show.booking.code).result is VerifyResult.ALREADY_CLOSED
-    assert booking.check_in(cancelled.token).result is VerifyResult.CANCELLED
-    assert booking.verify(new_token()).result is VerifyResult.FORGED
-    assert booking.verify("ACDEFG").result is VerifyResult.UNKNOWN
+    assert demo.arrivals.check_in(done.token).result is VerifyResult.ALREADY_CLOSED
+    assert demo.arrivals.check_in(no_show.booking.code).result is VerifyResult.ALREADY_CLOSED
+    assert demo.arrivals.check_in(cancelled.token).result is VerifyResult.CANCELLED
+    assert demo.arrivals.verify(new_token()).result is VerifyResult.FORGED
+    assert demo.arrivals.verify("ACDEFG").result is VerifyResult.UNKNOWN
     with pytest.raises(Conflict):
         booking.cancel(done.booking.code)  # a closed booking, not an unknown code
     with pytest.raises(Conflict):
-        booking.reissue_ticket(no_show.booking.code)
+        demo.arrivals.reissue_ticket(no_show.booking.code)
 
     # Results and export (BookingService.bookings) still see all history, exactly once.
     every = booking.bookings()

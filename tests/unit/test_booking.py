@@ -119,10 +119,10 @@ def test_check_in_by_token_then_again(demo: Services) -> None:
     slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
     ticket = demo.booking.book("e-banking", slot.start, "Ona")
     demo.clock.current = slot.start - timedelta(minutes=5)
-    first = demo.booking.check_in(ticket.token)
+    first = demo.arrivals.check_in(ticket.token)
     assert first.result is VerifyResult.OK and first.booking.status == "checked_in"
     assert first.booking.checked_in_at == "2026-11-24T14:55:00+02:00"
-    second = demo.booking.check_in(ticket.token.lower())
+    second = demo.arrivals.check_in(ticket.token.lower())
     assert second.result is VerifyResult.ALREADY_CHECKED_IN
     assert second.booking.checked_in_at == first.booking.checked_in_at
 
@@ -131,7 +131,7 @@ def test_check_in_by_typed_code(demo: Services) -> None:
     slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
     code = demo.booking.book("e-banking", slot.start, "Ona").booking.code
     demo.clock.current = slot.start
-    assert demo.booking.check_in(f" {code[:3].lower()} {code[3:]} ").ok
+    assert demo.arrivals.check_in(f" {code[:3].lower()} {code[3:]} ").ok
 
 
 def test_check_in_opens_an_hour_before_the_start_and_closes_at_the_end(demo: Services) -> None:
@@ -139,20 +139,20 @@ def test_check_in_opens_an_hour_before_the_start_and_closes_at_the_end(demo: Ser
     code = demo.booking.book("e-banking", slot.start, "Ona").booking.code
     opens = slot.start - timedelta(minutes=60)
     demo.clock.current = opens - timedelta(minutes=1)
-    early = demo.booking.check_in(code)
+    early = demo.arrivals.check_in(code)
     assert early.result is VerifyResult.TOO_EARLY and early.opens_at == opens
     assert demo.booking.lookup(code).status == "booked"  # refused: nothing changed
     demo.clock.current = slot.end
-    assert demo.booking.check_in(code).result is VerifyResult.TOO_LATE
+    assert demo.arrivals.check_in(code).result is VerifyResult.TOO_LATE
     demo.clock.current = opens
-    assert demo.booking.check_in(code).ok
+    assert demo.arrivals.check_in(code).ok
 
 
 def test_the_librarian_checks_in_outside_the_window(demo: Services) -> None:
     slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
     code = demo.booking.book("e-banking", slot.start, "Ona").booking.code
-    assert demo.booking.check_in(code).result is VerifyResult.TOO_EARLY
-    assert demo.booking.check_in(code, anytime=True).ok
+    assert demo.arrivals.check_in(code).result is VerifyResult.TOO_EARLY
+    assert demo.arrivals.check_in(code, anytime=True).ok
 
 
 def test_the_check_in_window_is_a_setting(demo: Services) -> None:
@@ -160,7 +160,7 @@ def test_the_check_in_window_is_a_setting(demo: Services) -> None:
     code = demo.booking.book("e-banking", slot.start, "Ona").booking.code
     demo.catalog.save_settings(replace(demo.catalog.settings(), checkin_before_minutes=10))
     demo.clock.current = slot.start - timedelta(minutes=11)
-    outcome = demo.booking.check_in(code)
+    outcome = demo.arrivals.check_in(code)
     assert outcome.result is VerifyResult.TOO_EARLY
     assert outcome.opens_at == slot.start - timedelta(minutes=10)
 
@@ -170,32 +170,32 @@ def test_every_refusal_reason(demo: Services, clock) -> None:
         "e-banking", slot_at(demo, "e-banking", TUESDAY, "15:00").start, "Ona"
     ).token
     tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
-    assert demo.booking.check_in(tampered).result is VerifyResult.FORGED
-    assert demo.booking.check_in("ACDEFG").result is VerifyResult.UNKNOWN
-    assert demo.booking.check_in("hello!").result is VerifyResult.MALFORMED
-    assert demo.booking.check_in("").result is VerifyResult.MALFORMED
+    assert demo.arrivals.check_in(tampered).result is VerifyResult.FORGED
+    assert demo.arrivals.check_in("ACDEFG").result is VerifyResult.UNKNOWN
+    assert demo.arrivals.check_in("hello!").result is VerifyResult.MALFORMED
+    assert demo.arrivals.check_in("").result is VerifyResult.MALFORMED
 
     later = demo.booking.book(
         "e-banking",
         demo.booking.free_slots("e-banking", first_day=TUESDAY + timedelta(days=2))[0].start,
         "Jonas",
     )
-    outcome = demo.booking.check_in(later.token)
+    outcome = demo.arrivals.check_in(later.token)
     assert outcome.result is VerifyResult.NOT_TODAY and outcome.booking.code == later.booking.code
 
     demo.booking.cancel(later.booking.code)
-    assert demo.booking.check_in(later.token).result is VerifyResult.CANCELLED
+    assert demo.arrivals.check_in(later.token).result is VerifyResult.CANCELLED
 
     first = demo.booking.bookings(day=TUESDAY)[0]
     demo.clock.current = first.starts - timedelta(hours=2)
-    assert demo.booking.check_in(token).result is VerifyResult.TOO_EARLY
+    assert demo.arrivals.check_in(token).result is VerifyResult.TOO_EARLY
     demo.clock.current = first.ends
-    assert demo.booking.check_in(token).result is VerifyResult.TOO_LATE
+    assert demo.arrivals.check_in(token).result is VerifyResult.TOO_LATE
     demo.clock.current = first.starts
-    demo.booking.mark_done(first.code)
-    assert demo.booking.check_in(token).result is VerifyResult.ALREADY_CLOSED
+    demo.desk.mark_done(first.code)
+    assert demo.arrivals.check_in(token).result is VerifyResult.ALREADY_CLOSED
     # Verify alone never changes anything.
-    assert demo.booking.verify(token).result is VerifyResult.ALREADY_CLOSED
+    assert demo.arrivals.verify(token).result is VerifyResult.ALREADY_CLOSED
 
 
 def test_no_show_and_done_transitions(demo: Services) -> None:
@@ -203,11 +203,11 @@ def test_no_show_and_done_transitions(demo: Services) -> None:
     a = demo.booking.book("e-banking", slots[0].start, "Ona").booking
     b = demo.booking.book("e-banking", slots[1].start, "Jonas").booking
     demo.clock.current = b.starts  # both have begun: only then can they be done or missed
-    assert demo.booking.mark_no_show(a.code).status == BookingStatus.NO_SHOW
+    assert demo.desk.mark_no_show(a.code).status == BookingStatus.NO_SHOW
     with pytest.raises(Conflict):
-        demo.booking.mark_no_show(a.code)
-    demo.booking.check_in(b.code)
-    done = demo.booking.mark_done(b.code)
+        demo.desk.mark_no_show(a.code)
+    demo.arrivals.check_in(b.code)
+    done = demo.desk.mark_done(b.code)
     assert done.status == "done" and done.done_at and done.checked_in_at
     assert [x.code for x in demo.booking.bookings(status="done")] == [b.code]
 
@@ -216,11 +216,11 @@ def test_reissue_ticket_invalidates_the_old_token(demo: Services) -> None:
     slot = slot_at(demo, "e-banking", TUESDAY, "15:00")
     old = demo.booking.book("e-banking", slot.start, "Ona", source=Source.LIBRARIAN)
     assert old.booking.source == "librarian"
-    new = demo.booking.reissue_ticket(old.booking.code)
+    new = demo.arrivals.reissue_ticket(old.booking.code)
     assert new.token != old.token
-    assert demo.booking.verify(old.token).result is VerifyResult.FORGED
+    assert demo.arrivals.verify(old.token).result is VerifyResult.FORGED
     demo.clock.current = slot.start
-    assert demo.booking.check_in(new.token).ok
+    assert demo.arrivals.check_in(new.token).ok
 
 
 def test_first_free_and_scout_choice(demo: Services) -> None:

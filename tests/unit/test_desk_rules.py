@@ -18,14 +18,14 @@ YESTERDAY = NOW - timedelta(days=1)
 def test_a_cleared_booking_leaves_the_list_but_stays_unrecorded(demo: Services) -> None:
     put_booking(demo, code="PAST01", start=YESTERDAY.replace(hour=15))
     put_booking(demo, code="PAST02", start=YESTERDAY.replace(hour=16))
-    assert [b.code for b in demo.booking.unrecorded()] == ["PAST01", "PAST02"]
-    cleared = demo.booking.clear_unrecorded("PAST01")
+    assert [b.code for b in demo.desk.unrecorded()] == ["PAST01", "PAST02"]
+    cleared = demo.desk.clear_unrecorded("PAST01")
     assert cleared.cleared_at and cleared.state is BookingStatus.BOOKED
-    assert [b.code for b in demo.booking.unrecorded()] == ["PAST02"]
-    assert [b.code for b in demo.booking.unrecorded(include_cleared=True)] == ["PAST01", "PAST02"]
+    assert [b.code for b in demo.desk.unrecorded()] == ["PAST02"]
+    assert [b.code for b in demo.desk.unrecorded(include_cleared=True)] == ["PAST01", "PAST02"]
     # A past one may still be marked (it started long ago).
-    assert demo.booking.mark_no_show("PAST02").state is BookingStatus.NO_SHOW
-    assert demo.booking.unrecorded() == []
+    assert demo.desk.mark_no_show("PAST02").state is BookingStatus.NO_SHOW
+    assert demo.desk.unrecorded() == []
 
 
 def test_only_a_past_open_booking_can_be_cleared(demo: Services) -> None:
@@ -33,7 +33,7 @@ def test_only_a_past_open_booking_can_be_cleared(demo: Services) -> None:
     put_booking(demo, code="OLDONE", start=YESTERDAY, status=BookingStatus.DONE)
     for code in ("TODAY1", "OLDONE"):
         with pytest.raises(Conflict) as info:
-            demo.booking.clear_unrecorded(code)
+            demo.desk.clear_unrecorded(code)
         assert info.value.code == ErrorCode.NOT_UNRECORDED
 
 

@@ -39,7 +39,7 @@ def test_a_move_keeps_the_booking_and_logs_where_it_was(demo: Services) -> None:
     assert TUE_15 in starts and moved.starts not in starts  # the old time is free again
     # The visitor's QR still works: the token hash is the same.
     clock_at(demo, TUE_15 + timedelta(minutes=50))
-    assert demo.booking.check_in(before.code).ok
+    assert demo.arrivals.check_in(before.code).ok
 
 
 def test_a_move_to_another_escout(demo: Services) -> None:

@@ -19,9 +19,9 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.domain.activity import ACTIVITIES
-from kiosk.domain.booking import SETTINGS
 from kiosk.domain.clock import TZ, FixedClock
 from kiosk.domain.models import ActivityRecord, BookingStatus
+from kiosk.domain.records import SETTINGS
 from kiosk.programme.file import (
     ARROW_SCHEMA,
     COLUMNS,

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from kiosk.cli import main
 from kiosk.domain.activity import ACTIVITIES
-from kiosk.domain.booking import BOOKINGS, SETTINGS
 from kiosk.domain.clock import TZ, FixedClock
 from kiosk.domain.models import AgeGroup, Booking, BookingStatus, Outcome, Settings
+from kiosk.domain.records import BOOKINGS, SETTINGS
 from kiosk.programme.file import (
     export_programme_results,
     read_results,

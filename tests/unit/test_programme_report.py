@@ -13,8 +13,8 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.domain.activity import ActivityService
-from kiosk.domain.booking import SETTINGS
 from kiosk.domain.clock import FixedClock
+from kiosk.domain.records import SETTINGS
 from kiosk.seed import seed_demo
 from kiosk.services import Services, build_services
 from tests.conftest import NOW
@@ -37,10 +37,10 @@ def demo_library(root: Path, n: int) -> Services:
     bookings = lib.booking.bookings()
     assert len(bookings) >= 3 + n
     clock.current = max(b.ends for b in bookings)  # they have taken place (or not) by now
-    lib.booking.mark_no_show(bookings[0].code)
+    lib.desk.mark_no_show(bookings[0].code)
     forms = ActivityService(lib.store, lib.clock)
     for k, booking in enumerate(bookings[1 : 3 + n], start=1):
-        lib.booking.mark_done(booking.code)
+        lib.desk.mark_done(booking.code)
         draft = forms.prefill(booking)
         draft.age_group, draft.outcome, draft.first_visit = "65_74", "solved", k % 2 == 1
         forms.record(draft)

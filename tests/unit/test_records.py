@@ -64,15 +64,15 @@ def test_a_form_for_a_consultation_that_began_is_saved_and_changes_nothing(
 def test_done_and_no_show_wait_for_the_start(demo: Services, action: str) -> None:
     put_booking(demo, code="LATERA", start=AFTERNOON)
     with pytest.raises(Conflict) as err:
-        getattr(demo.booking, action)("LATERA")
+        getattr(demo.desk, action)("LATERA")
     assert err.value.code == "not_started" and err.value.details["start"] == "15:30"
     assert demo.booking.lookup("LATERA").status == BookingStatus.BOOKED
 
 
 def test_undo_takes_back_the_last_change_and_keeps_the_reason(demo: Services) -> None:
     put_booking(demo, code="UNDAAA", start=NOW - timedelta(minutes=20))
-    demo.booking.mark_no_show("UNDAAA")
-    back = demo.booking.undo("UNDAAA", "  She was in the reading room  ")
+    demo.desk.mark_no_show("UNDAAA")
+    back = demo.desk.undo("UNDAAA", "  She was in the reading room  ")
     assert back.status == BookingStatus.BOOKED and back.no_show_at is None
     assert [(c["from"], c["to"]) for c in back.changes] == [
         ("booked", "no_show"),
@@ -82,31 +82,31 @@ def test_undo_takes_back_the_last_change_and_keeps_the_reason(demo: Services) ->
     stored = demo.booking.lookup("UNDAAA")
     assert stored.changes == back.changes
     with pytest.raises(Conflict) as err:
-        demo.booking.undo("UNDAAA", "again")
+        demo.desk.undo("UNDAAA", "again")
     assert err.value.code == "nothing_to_undo"
 
 
 def test_undo_of_done_goes_back_to_checked_in(demo: Services) -> None:
     put_booking(demo, code="UNDAAC", start=NOW - timedelta(minutes=20))
-    demo.booking.check_in("UNDAAC")
-    demo.booking.mark_done("UNDAAC")
-    assert demo.booking.undo("UNDAAC", "wrong row").status == BookingStatus.CHECKED_IN
+    demo.arrivals.check_in("UNDAAC")
+    demo.desk.mark_done("UNDAAC")
+    assert demo.desk.undo("UNDAAC", "wrong row").status == BookingStatus.CHECKED_IN
 
 
 def test_undo_needs_a_reason(demo: Services) -> None:
     put_booking(demo, code="UNDAAD", start=NOW - timedelta(minutes=20))
-    demo.booking.mark_no_show("UNDAAD")
+    demo.desk.mark_no_show("UNDAAD")
     for reason in ("", "   ", "x" * 201):
         with pytest.raises(ValidationError):
-            demo.booking.undo("UNDAAD", reason)
+            demo.desk.undo("UNDAAD", reason)
 
 
 def test_undo_only_on_the_day_of_the_change(demo: Services, clock: FixedClock) -> None:
     put_booking(demo, code="UNDAAE", start=NOW - timedelta(minutes=20))
-    demo.booking.mark_no_show("UNDAAE")
+    demo.desk.mark_no_show("UNDAAE")
     clock.advance(days=1)
     with pytest.raises(Conflict) as err:
-        demo.booking.undo("UNDAAE", "too late")
+        demo.desk.undo("UNDAAE", "too late")
     assert err.value.code == "undo_not_today"
 
 
@@ -117,21 +117,21 @@ def test_a_cancellation_is_undone_only_while_the_time_is_free(demo: Services) ->
     demo.booking.cancel(first.code)
     demo.booking.book("e-banking", slot.start, "Jonas", scout=slot.scout)
     with pytest.raises(Conflict) as err:
-        demo.booking.undo(first.code, "cancelled by mistake")
+        demo.desk.undo(first.code, "cancelled by mistake")
     assert err.value.code == "time_taken_since"
 
     other = demo.booking.free_slots("e-banking")[1]
     second = demo.booking.book("e-banking", other.start, "Petras", scout=other.scout).booking
     demo.booking.cancel(second.code)
-    assert demo.booking.undo(second.code, "cancelled by mistake").status == BookingStatus.BOOKED
+    assert demo.desk.undo(second.code, "cancelled by mistake").status == BookingStatus.BOOKED
 
 
 def test_a_check_in_with_a_form_is_not_undone(demo: Services) -> None:
     booking = put_booking(demo, code="UNDAAF", start=NOW - timedelta(minutes=20))
-    demo.booking.check_in("UNDAAF")
+    demo.arrivals.check_in("UNDAAF")
     ActivityService(demo.store, demo.clock).record(form_for(booking.id))
     with pytest.raises(Conflict) as err:
-        demo.booking.undo("UNDAAF", "wrong visitor")
+        demo.desk.undo("UNDAAF", "wrong visitor")
     assert err.value.code == "has_activity_form"
 
 
@@ -141,9 +141,9 @@ def test_bookings_nobody_closed_are_listed_after_their_day(demo: Services) -> No
     put_booking(demo, code="PENAAC", start=yesterday, status=BookingStatus.CHECKED_IN)
     put_booking(demo, code="DNEAAA", start=yesterday, status=BookingStatus.DONE)
     put_booking(demo, code="TDAYAA", start=NOW - timedelta(hours=2))  # today: not yet
-    assert [b.code for b in demo.booking.unrecorded()] == ["PENAAA", "PENAAC"]
-    demo.booking.mark_no_show("PENAAA")
-    assert [b.code for b in demo.booking.unrecorded()] == ["PENAAC"]
+    assert [b.code for b in demo.desk.unrecorded()] == ["PENAAA", "PENAAC"]
+    demo.desk.mark_no_show("PENAAA")
+    assert [b.code for b in demo.desk.unrecorded()] == ["PENAAC"]
 
 
 def test_cli_refuses_early_done_undoes_with_a_reason_and_lists_the_unclosed(

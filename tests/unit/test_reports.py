@@ -423,7 +423,7 @@ def test_first_and_repeat_visits_count_apart(seeded: Services) -> None:
     ticket = seeded.booking.book_follow_up("EEEEEE", slot.start, scout=slot.scout)
     wait = ticket.booking.starts - seeded.booking.now()
     seeded.clock.advance(seconds=wait.total_seconds() + 300)  # type: ignore[attr-defined]
-    assert seeded.booking.check_in(ticket.booking.code).ok
+    assert seeded.arrivals.check_in(ticket.booking.code).ok
     forms = ActivityService(seeded.store, seeded.clock)
     forms.record(
         ActivityDraft(

@@ -87,16 +87,16 @@ def test_reissue_commits_the_new_token_only_after_delivery(demo: Services) -> No
     old = demo.booking.book("e-banking", slot.start, "Ona")
 
     def printer_jammed(ticket: Ticket) -> None:
-        assert demo.booking.verify(ticket.token).result is VerifyResult.FORGED  # not yet valid
+        assert demo.arrivals.verify(ticket.token).result is VerifyResult.FORGED  # not yet valid
         raise OSError("printer jammed")
 
     with pytest.raises(OSError):
-        demo.booking.reissue_ticket(old.booking.code, deliver=printer_jammed)
+        demo.arrivals.reissue_ticket(old.booking.code, deliver=printer_jammed)
     # The visitor's ticket still works (it is recognised; the check-in window opens later).
-    assert demo.booking.verify(old.token).result is not VerifyResult.FORGED
+    assert demo.arrivals.verify(old.token).result is not VerifyResult.FORGED
 
     delivered: list[Ticket] = []
-    new = demo.booking.reissue_ticket(old.booking.code, deliver=delivered.append)
+    new = demo.arrivals.reissue_ticket(old.booking.code, deliver=delivered.append)
     assert delivered == [new]
-    assert demo.booking.verify(new.token).result is not VerifyResult.FORGED
-    assert demo.booking.verify(old.token).result is VerifyResult.FORGED
+    assert demo.arrivals.verify(new.token).result is not VerifyResult.FORGED
+    assert demo.arrivals.verify(old.token).result is VerifyResult.FORGED

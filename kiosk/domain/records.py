@@ -1,0 +1,117 @@
+"""What the booking rules read from the store, and the one way a booking's status changes.
+
+The table names, the loaders every service shares (settings, topics, e-scouts, what
+scheduling needs), a booking by its code (hot or archived), and ``change_status``: the
+compare-and-set each status change makes inside its caller's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from db import Tx
+from kiosk.domain.errors import Conflict, NotFound
+from kiosk.domain.models import (
+    HOLDS_TIME,
+    Booking,
+    BookingStatus,
+    Closure,
+    DatedException,
+    Scout,
+    Settings,
+    Topic,
+    WeeklyTime,
+)
+from kiosk.domain.scheduling import Availability, Busy
+
+BOOKINGS = "bookings"
+SETTINGS = "settings"
+TOPICS = "topics"
+SCOUTS = "scouts"
+WEEKLY = "weekly"
+EXCEPTIONS = "exceptions"
+CLOSURES = "closures"
+ACTIVITIES = "activities"
+OPEN_STATUSES = frozenset({str(BookingStatus.BOOKED), str(BookingStatus.CHECKED_IN)})
+
+
+def load_settings(tx: Tx) -> Settings:
+    doc = tx.get(SETTINGS, key="library")
+    return Settings.from_dict(doc) if doc else Settings()
+
+
+def load_topics(tx: Tx) -> list[Topic]:
+    return sorted((Topic.from_dict(d) for d in tx.all(TOPICS)), key=lambda t: (t.order, t.slug))
+
+
+def load_scouts(tx: Tx) -> list[Scout]:
+    return sorted((Scout.from_dict(d) for d in tx.all(SCOUTS)), key=lambda s: s.name)
+
+
+def load_availability(
+    tx: Tx, since: datetime | None = None, on_day: date | None = None
+) -> Availability:
+    """Everything scheduling needs. Busy times: bookings ending after ``since`` (and
+    starting on ``on_day`` when given: booking one time needs only that day's)."""
+    busy = []
+    # Indexed by end time: only what is still ahead is read (never the history).
+    docs = tx.all(BOOKINGS) if since is None else tx.bookings_ending_after(since)
+    # Starts are stored as Vilnius local ISO times, so the first 10 characters are the
+    # local date: a string compare skips other days without parsing them.
+    day_prefix = on_day.isoformat() if on_day is not None else None
+    for doc in docs:
+        if doc["status"] not in HOLDS_TIME:
+            continue
+        if day_prefix is not None and not doc["start"].startswith(day_prefix):
+            continue
+        # The two times are all that counts: no whole Booking per document (hot path).
+        # Aware datetimes compare correctly whatever their tzinfo object.
+        ends = datetime.fromisoformat(doc["end"])
+        if since is not None and ends <= since:
+            continue
+        busy.append(Busy(doc["scout"], datetime.fromisoformat(doc["start"]), ends))
+    return Availability(
+        settings=load_settings(tx),
+        scouts=load_scouts(tx),
+        weekly=[WeeklyTime.from_dict(d) for d in tx.all(WEEKLY)],
+        exceptions=[DatedException.from_dict(d) for d in tx.all(EXCEPTIONS)],
+        closures=[Closure.from_dict(d) for d in tx.all(CLOSURES)],
+        busy=busy,
+    )
+
+
+def booking_by_code(tx: Tx, code: str) -> Booking:
+    """The booking with ``code``, hot or archived (archived ones are closed), or NotFound."""
+    doc = tx.find_booking(code=code)
+    if doc is None:
+        raise NotFound("unknown_code", f"no booking with code {code!r}")
+    return Booking.from_dict(doc)
+
+
+def change_status(
+    tx: Tx,
+    code: str,
+    target: BookingStatus,
+    allowed_from: set[BookingStatus],
+    now: datetime,
+    after_start: bool = False,
+) -> Booking:
+    """Move booking ``code`` to ``target`` if its status is one of ``allowed_from`` (and,
+    with ``after_start``, its time has begun); Conflict otherwise. Written in ``tx``."""
+    booking = booking_by_code(tx, code)
+    if booking.state not in allowed_from:
+        raise Conflict(
+            f"cannot_{target.value}",
+            f"booking {code} is {booking.status}; it cannot become {target.value}",
+            status=booking.status,
+        )
+    if after_start and now < booking.starts:
+        raise Conflict(
+            "not_started",
+            f"booking {code} starts at {booking.starts:%H:%M}; "
+            f"it cannot be {target.value} before then",
+            start=f"{booking.starts:%H:%M}",
+        )
+    changed = booking.with_status(target, now)
+    tx.update(BOOKINGS, changed.to_dict(), id=booking.id)
+    return changed
