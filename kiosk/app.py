@@ -22,15 +22,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from time import monotonic
 from typing import Any, Literal
 
-import rich._wrap
-import textual._wrap
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding
@@ -98,20 +95,6 @@ KIOSK_THEME = Theme(
         "block-cursor-text-style": "bold",
     },
 )
-
-
-def keep_no_break_spaces() -> None:
-    """Make word wrap treat U+00A0 as part of a word, as typography expects.
-
-    Rich's and Textual's wrap split at any ``\\s``, which includes the no-break space that
-    kiosk.i18n.no_break puts inside "30 d." and "e. paslaugos". textual is pinned exactly;
-    tests/ui/test_wording.py checks that this still holds.
-    """
-    rich._wrap.re_word = re.compile(r"[^\S\u00a0]*[\S\u00a0]+[^\S\u00a0]*")
-    textual._wrap.re_chunk = re.compile(r"[\S\u00a0]+[^\S\u00a0]*|[^\S\u00a0]+")
-
-
-keep_no_break_spaces()
 
 
 class ExitReason(Enum):

@@ -23,12 +23,12 @@ from textual import work
 from textual.content import Content
 from textual.signal import Signal
 from textual.widget import Widget
-from textual.widgets import Static
 from textual.worker import Worker
 
 from kiosk.domain.errors import KioskError
 from kiosk.domain.models import BookingStatus
 from kiosk.i18n import Translator
+from screens.widgets.words import Words
 
 if TYPE_CHECKING:
     from kiosk.services import Services
@@ -155,7 +155,7 @@ def store_work(
     return decorate
 
 
-class MessageLine(Static):
+class MessageLine(Words):
     """The one line where a console pane, dialog or form says what just happened: plain
     text, a refusal marked ``lib-error`` and, where it shows successes apart, a success
     ``lib-ok`` (the words say which; the colour only repeats it)."""

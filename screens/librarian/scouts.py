@@ -47,6 +47,7 @@ from screens.librarian.scout_forms import (
     ScoutPinScreen,
     WeeklyFormScreen,
 )
+from screens.widgets import Words
 
 # -- the pane ---------------------------------------------------------------------------
 
@@ -107,7 +108,7 @@ class ScoutsPane(Vertical, ConsolePane):
                         t("lib.scouts.card.revoke"), id="scouts-card-revoke", variant="error"
                     )
             with Vertical(id="scouts-right"):
-                yield Static("", id="scouts-heading", classes="lib-heading")
+                yield Words("", id="scouts-heading", classes="lib-heading")
                 yield Static("", id="scouts-access")
                 yield DataTable(id="weekly-table", cursor_type="row")
                 with Horizontal(id="weekly-buttons", classes="lib-buttons"):

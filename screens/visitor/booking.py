@@ -37,7 +37,7 @@ from screens.visitor.common import (
     summary_card,
     when_text,
 )
-from screens.widgets import Alphabet, OnScreenKeyboard, Pager, QRCode
+from screens.widgets import Alphabet, OnScreenKeyboard, Pager, QRCode, Words
 from screens.widgets.pager import PagerButton
 
 
@@ -299,7 +299,7 @@ class DetailsScreen(TypingScreen):
                 yield phone
         yield Static(id="name-error", classes="v-error")
         yield Static(id="phone-error", classes="v-error")
-        yield Static(
+        yield Words(
             plain(t.n("v.details.consent_days", self.draft.retention_days)),
             id="consent",
             classes="v-consent",

@@ -18,6 +18,7 @@ from kiosk.i18n import DEFAULT_LANGUAGE, Translator, available_languages
 from screens.common import plain, services_of, store_work, translator
 from screens.visitor.common import VERTICAL_BREAKPOINTS, Body
 from screens.visitor.help import HELP_SIGN, HelpButton
+from screens.widgets import Words
 
 TAPS_FOR_LIBRARIAN = 5
 TAP_WINDOW_SECONDS = 4.0
@@ -83,7 +84,7 @@ class WelcomeScreen(Screen[None]):
         with Body(classes="v-body", id="welcome-body"):
             yield LibraryName(id="w-library")
             yield Static(id="w-date")
-            yield Static(id="w-greeting")
+            yield Words(id="w-greeting")
             yield Static(id="w-escouts")
             with Center(), Vertical(id="w-choices"):
                 yield Button("", id="w-book", classes="v-choice")
