@@ -40,14 +40,14 @@ def cmd_serve(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(services: Services, args: argparse.Namespace) -> int:
-    from kiosk.seed import seed_demo
+    from kiosk.demo import seed_demo
 
     seed_demo(services.store, services.clock)
     return cmd_run(services, args)
 
 
 def cmd_seed_demo(services: Services, args: argparse.Namespace) -> int:
-    from kiosk.seed import seed_demo
+    from kiosk.demo import seed_demo
 
     seeded = seed_demo(services.store, services.clock)
     emit({"seeded": seeded, "data_dir": str(services.data_dir)})
