@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from kiosk.demo import load_demo
 from kiosk.domain.clock import TZ
 from kiosk.domain.tickets import CODE_ALPHABET, CODE_LENGTH, TOKEN_ALPHABET
-from kiosk.seed import TOPICS_DEMO
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=TZ)  # a Tuesday morning
 SCOUTS = 50
@@ -48,7 +48,8 @@ def _token(rnd: random.Random) -> str:
 
 def build(size: int, seed: int = 5) -> DataSet:
     rnd = random.Random(seed)
-    topics = [slug for slug, _, _ in TOPICS_DEMO]
+    demo_topics = load_demo().topics
+    topics = [t.slug for t in demo_topics]
     settings = {
         "key": "library",
         "library_name": "Bench library",
@@ -165,13 +166,13 @@ def build(size: int, seed: int = 5) -> DataSet:
         "settings": {"1": settings},
         "topics": {
             str(n + 1): {
-                "slug": slug,
-                "names": {"lt": lt[0], "en": en[0]},
-                "descriptions": {"lt": lt[1], "en": en[1]},
+                "slug": t.slug,
+                "names": {"lt": t.names["lt"], "en": t.names["en"]},
+                "descriptions": {"lt": t.descriptions["lt"], "en": t.descriptions["en"]},
                 "active": True,
                 "order": n,
             }
-            for n, (slug, lt, en) in enumerate(TOPICS_DEMO)
+            for n, t in enumerate(demo_topics)
         },
         "scouts": scouts,
         "weekly": weekly,

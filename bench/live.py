@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kiosk.demo import seed_demo
 from kiosk.domain.clock import FixedClock
-from kiosk.seed import seed_demo
 from kiosk.services import build_services
 from tests.browser.conftest import (
     CHROMIUM,

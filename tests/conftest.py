@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.demo import seed_demo
 from kiosk.domain.auth import PinService
 from kiosk.domain.clock import TZ, FixedClock
 from kiosk.domain.models import Booking, BookingStatus, Source
 from kiosk.domain.records import BOOKINGS
-from kiosk.seed import seed_demo
 from kiosk.services import Services, build_services
 
 # A Tuesday morning; the demo library has sessions that day and the days after.

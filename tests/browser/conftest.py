@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from kiosk.app import TAP_GUARD_SECONDS
+from kiosk.demo import seed_demo
 from kiosk.domain.clock import FixedClock
-from kiosk.seed import seed_demo
 from kiosk.services import Services, build_services
 from tests.conftest import NOW, set_pin
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from db.store import DATA_FILE
-from kiosk.seed import seed_demo
+from kiosk.demo import seed_demo
 from kiosk.services import build_services
 from tests.stress.processes import race_cli
 

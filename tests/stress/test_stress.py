@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 
 from db.store import DATA_FILE
+from kiosk.demo import seed_demo
 from kiosk.domain.models import OpeningHours, Scout, Settings, Topic, WeeklyTime
 from kiosk.domain.records import SETTINGS, TOPICS, WEEKLY
-from kiosk.seed import seed_demo
 from kiosk.services import build_services
 from tests.stress.processes import ROOT, env_for, race_cli
 

@@ -17,10 +17,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 
+from kiosk.demo import seed_demo
 from kiosk.domain.activity import ActivityDraft, ActivityService
 from kiosk.domain.clock import FixedClock
 from kiosk.domain.models import BookingStatus
-from kiosk.seed import seed_demo
 from kiosk.services import Services, build_services
 from tests.conftest import NOW, PIN, put_booking, set_pin
 from tests.ui.conftest import make_console, settle

@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 import pytest
 
-from kiosk.cli import MAX_LINE, main
+from kiosk.cli import main
+from kiosk.cli.common import MAX_LINE
 from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,12 +11,12 @@ import pytest
 
 from db import Store
 from db.schema import MIGRATIONS, SCHEMA_VERSION
+from kiosk.demo import load_demo
 from kiosk.domain.catalog import PLACES
 from kiosk.domain.errors import ErrorCode, ValidationError
 from kiosk.domain.models import Place, Topic, WeeklyTime
 from kiosk.domain.validation import BRING_MAX, DIRECTIONS_MAX, check_bring, check_place_record
 from kiosk.i18n import Translator
-from kiosk.seed import PLACES_DEMO, TOPICS_DEMO
 from kiosk.services import Services, build_services
 from tests.conftest import NOW, TZ, put_booking
 
@@ -77,14 +77,14 @@ def test_a_place_name_without_a_record_is_listed_for_the_librarian(demo: Service
 
 def test_demo_places_have_directions_in_both_languages(demo: Services) -> None:
     places = demo.catalog.places()
-    assert {p.name for p in places} == {name for name, *_ in PLACES_DEMO}
+    assert {p.name for p in places} == {p.name for p in load_demo().places}
     for place in places:
         assert place.how_to_find("lt") and place.how_to_find("en") != place.how_to_find("lt")
 
 
 def test_every_demo_topic_says_what_to_bring_in_both_languages(demo: Services) -> None:
     topics = demo.catalog.topics()
-    assert len(topics) == len(TOPICS_DEMO)
+    assert len(topics) == len(load_demo().topics)
     for topic in topics:
         assert topic.bring("lt") and topic.bring("en") and topic.bring("lt") != topic.bring("en")
 

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from kiosk.cli import main
+from kiosk.demo import load_demo, seed_demo
 from kiosk.domain.activity import ACTIVITIES
 from kiosk.domain.clock import TZ, FixedClock
 from kiosk.domain.models import ActivityRecord, BookingStatus
@@ -31,7 +32,6 @@ from kiosk.programme.file import (
     read_header,
     read_results,
 )
-from kiosk.seed import SCOUTS_DEMO, seed_demo
 from kiosk.services import Services, build_services
 from tests.conftest import NOW, put_booking
 
@@ -172,10 +172,10 @@ def test_no_personal_data_in_the_file(library: Services, tmp_path: Path) -> None
     raw = out.read_bytes()
     secrets_ = ["Bronislava", "Kazimieras", "+37061234567", "61234567", "69876543"]
     secrets_ += ["KXPTRM", "HWQZNV", "hash-KXPTRM", "id-KXPTRM", "Padėjome", "Kompiuterių"]
-    for scout_id, name, *_, contact in SCOUTS_DEMO:
-        secrets_ += [f'"{scout_id}"', name]
-        if contact:
-            secrets_.append(contact)
+    for scout in load_demo().scouts:
+        secrets_ += [f'"{scout.id}"', scout.name]
+        if scout.contact:
+            secrets_.append(scout.contact)
     for secret in secrets_:
         assert secret not in text, secret
         assert secret.encode() not in raw, secret

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
+from kiosk.demo import seed_demo
 from kiosk.domain.activity import ActivityService
 from kiosk.domain.clock import FixedClock
 from kiosk.domain.records import SETTINGS
-from kiosk.seed import seed_demo
 from kiosk.services import Services, build_services
 from tests.conftest import NOW
 

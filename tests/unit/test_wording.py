@@ -66,14 +66,3 @@ def test_abbreviations_keep_their_space(text: str, expected: str) -> None:
 def test_catalogue_words_come_with_no_break_spaces() -> None:
     assert f"30{NBSP}d." in Translator("lt").n("v.details.consent_days", 30)
     assert f"e.{NBSP}paslaugos" in Translator("lt")("v.welcome.greeting")
-
-
-def test_the_kiosk_wraps_lines_only_at_ordinary_spaces() -> None:
-    from textual.content import Content
-
-    import kiosk.app  # noqa: F401 - it teaches the wrap about no-break spaces
-
-    text = Content(f"Jie ištrinami praėjus 30{NBSP}d. po konsultacijos")
-    for width in range(12, 40):
-        lines = [str(line) for line in text.wrap(width)]
-        assert not any(line.rstrip().endswith("30") for line in lines), (width, lines)

@@ -1,0 +1,116 @@
+"""The library's data as a whole: export results, back up, restore, purge past retention."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kiosk.cli.common import Subcommands, add_command, date_arg, deliver, emit, lang_arg
+from kiosk.domain.errors import KioskError
+from kiosk.services import Services
+
+
+def cmd_export(services: Services, args: argparse.Namespace) -> int:
+    from kiosk.results.reports import export_results
+
+    if args.format == "results":
+        return cmd_export_programme(services, args)
+    if args.from_ is None or args.to is None:
+        raise KioskError("bad_period", "--from and --to are required for csv and json")
+    if args.to < args.from_:
+        raise KioskError("bad_period", "--to is before --from")
+    if args.format in ("months", "scouts", "rows"):
+        payload = _export_table(services, args)
+    else:
+        payload = export_results(
+            services.booking, services.activity, args.from_, args.to, args.format, args.lang
+        )
+    deliver(payload, args.out)
+    return 0
+
+
+def _export_table(services: Services, args: argparse.Namespace) -> bytes:
+    """``--format months|scouts|rows`` as ``--as`` csv, json or xlsx (else the --out suffix)."""
+    from kiosk.results import tables as report_tables
+
+    kind = args.as_ or (Path(args.out).suffix.lstrip(".").lower() if args.out else "")
+    kind = kind if kind in ("csv", "json", "xlsx") else "csv"
+    span = (services.booking, services.activity, args.from_, args.to)
+    if args.format == "months":
+        return report_tables.export_months(*span, kind, args.lang)
+    if args.format == "scouts":
+        return report_tables.export_scouts(*span, kind, args.lang)
+    from kiosk.programme.file import pseudonym, results_salt
+
+    salt = results_salt(services)
+    return report_tables.export_rows(*span, lambda s: pseudonym(salt, s), kind, args.lang)
+
+
+def cmd_export_programme(services: Services, args: argparse.Namespace) -> int:
+    from kiosk.programme.file import export_programme_results
+
+    if not args.out:
+        raise KioskError("no_out", "--format results needs --out FILE (it is a Parquet file)")
+    header = export_programme_results(services, Path(args.out), args.from_, args.to)
+    emit(
+        {
+            "written": str(args.out),
+            "library_id": header.library_id,
+            "from": header.first.isoformat(),
+            "to": header.last.isoformat(),
+            "rows": header.rows,
+            "schema_version": header.version,
+        }
+    )
+    return 0
+
+
+def cmd_backup(services: Services, args: argparse.Namespace) -> int:
+    path = services.maintenance.backup()
+    kept = [str(p) for p in services.maintenance.backups()]
+    emit({"backup": str(path) if path else None, "kept": kept})
+    return 0
+
+
+def cmd_restore(services: Services, args: argparse.Namespace) -> int:
+    backup = Path(args.backup)
+    if not backup.is_file():
+        raise KioskError("no_backup", f"no backup file at {backup}")
+    # Checked before asking for --yes: a file that would not load is refused either way.
+    services.maintenance.validate_file(backup)
+    if not args.yes:
+        raise KioskError("confirm", "restoring replaces all current data; repeat with --yes")
+    saved = services.maintenance.restore(backup)
+    emit({"restored": str(backup), "saved_as": str(saved) if saved else None})
+    return 0
+
+
+def cmd_purge(services: Services, args: argparse.Namespace) -> int:
+    emit(services.retention.purge().to_dict())
+    return 0
+
+
+def register(sub: Subcommands) -> None:
+    """``kiosk export|backup|restore|purge``."""
+    sp = add_command(sub, "export", cmd_export, "export results for a period")
+    sp.add_argument("--from", dest="from_", type=date_arg)
+    sp.add_argument("--to", type=date_arg)
+    sp.add_argument(
+        "--format",
+        choices=["csv", "json", "results", "months", "scouts", "rows"],
+        default="csv",
+        help="csv/json: the results summary; months: month tables and trend; scouts: hours "
+        "per e-scout; rows: every activity form, anonymous; results: the programme's file",
+    )
+    sp.add_argument(
+        "--as", dest="as_", choices=["csv", "json", "xlsx"], help="file type of months|scouts|rows"
+    )
+    sp.add_argument("--lang", type=lang_arg, default="lt", help="labels and headers: lt or en")
+    sp.add_argument("--out")
+    add_command(sub, "backup", cmd_backup, "copy the data file to backups/ (rotating)")
+    sp = add_command(sub, "restore", cmd_restore, "replace the data with a backup (checked first)")
+    sp.add_argument("backup")
+    sp.add_argument("--yes", action="store_true")
+    # A restore is how a refused data file is repaired, so it must not need to open it.
+    sp.set_defaults(open_store=False)
+    add_command(sub, "purge", cmd_purge, "erase visitor names and phones past the retention period")

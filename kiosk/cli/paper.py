@@ -1,0 +1,131 @@
+"""Paper the desk prints from the command line: a booking's ticket, an e-scout's sign-in card.
+
+Both carry a new token: the files are written first, and the token counts only once they are.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kiosk.cli.common import (
+    Subcommands,
+    add_command,
+    emit,
+    lang_arg,
+    output_path,
+    write_private,
+)
+from kiosk.domain.booking import Ticket
+from kiosk.domain.errors import KioskError
+from kiosk.domain.models import Scout
+from kiosk.services import Services
+
+
+def cmd_ticket(services: Services, args: argparse.Namespace) -> int:
+    from kiosk.paper.ticket_render import ticket_pdf, ticket_svg
+
+    if not args.svg and not args.pdf:
+        raise KioskError("bad_output", "name a file: --svg FILE and/or --pdf FILE")
+    # option -> (path, renderer): the same ticket content in every format.
+    targets = {
+        option: (output_path(raw, f"--{option}"), render)
+        for option, raw, render in (
+            ("svg", args.svg, lambda c: ticket_svg(c).encode("utf-8")),
+            ("pdf", args.pdf, ticket_pdf),
+        )
+        if raw
+    }
+    written: list[Path] = []
+
+    def write(ticket: Ticket) -> None:
+        booking = ticket.booking
+        content = services.catalog.ticket_content(booking, ticket.token, booking.language)
+        for target, render in targets.values():
+            write_private(target, render(content))
+            written.append(target)
+
+    # The files are written before the new token is committed: a failed write leaves the
+    # visitor's current ticket valid; a failed commit removes the files nobody can use.
+    try:
+        ticket = services.arrivals.reissue_ticket(args.code, deliver=write)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    out = {option: str(path) for option, (path, _) in targets.items()}
+    emit({"code": ticket.booking.code, "token": ticket.token, **out})
+    return 0
+
+
+def _targets(args: argparse.Namespace) -> dict[str, Path]:
+    """The files named by --svg / --pdf, checked (plain files or new, never symlinks)."""
+    return {
+        option: output_path(raw, f"--{option}")
+        for option, raw in (("svg", args.svg), ("pdf", getattr(args, "pdf", None)))
+        if raw
+    }
+
+
+def cmd_scout_card(services: Services, args: argparse.Namespace) -> int:
+    from kiosk.i18n import Translator
+    from kiosk.paper.scout_card import build_card_content, card_pdf, card_svg
+
+    access = services.scout_access
+    if args.revoke:
+        if args.svg or args.pdf or args.reissue:
+            raise KioskError("bad_output", "--revoke takes no --svg, --pdf or --reissue")
+        services.booking.scout(args.scout_id)  # unknown_scout for a typo
+        access.revoke_card(args.scout_id)
+        emit({"scout": args.scout_id, "card": False})
+        return 0
+    if not args.svg and not args.pdf:
+        raise KioskError("bad_output", "name a file: --svg FILE and/or --pdf FILE")
+    targets = _targets(args)
+    if access.has_card(args.scout_id) and not args.reissue:
+        raise KioskError(
+            "card_exists",
+            f"e-scout {args.scout_id!r} has a card; --reissue makes a new one (the old one "
+            "then stops working)",
+        )
+    library = services.catalog.settings().library_name
+    renders = {"svg": lambda c: card_svg(c).encode("utf-8"), "pdf": card_pdf}
+    written: list[Path] = []
+
+    def write(scout: Scout, token: str) -> None:
+        card = build_card_content(Translator(args.lang), library, scout.name, token)
+        for option, path in targets.items():
+            write_private(path, renders[option](card))
+            written.append(path)
+
+    # The files are written before the new card is saved: a failed write leaves the old
+    # card working; a failed save removes the files, whose card would never work.
+    try:
+        access.issue_card(args.scout_id, deliver=write)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    emit({"scout": args.scout_id, "card": True, **{k: str(v) for k, v in targets.items()}})
+    return 0
+
+
+def register(sub: Subcommands) -> None:
+    """``kiosk ticket|scout-card``."""
+    sp = add_command(
+        sub, "ticket", cmd_ticket, "reissue a booking's ticket as a printable SVG and/or PDF"
+    )
+    sp.add_argument("code")
+    sp.add_argument("--svg", help="write the ticket as an SVG file")
+    sp.add_argument("--pdf", help="write the ticket as a PDF file (for a desk printer or lp)")
+    sp = add_command(
+        sub, "scout-card", cmd_scout_card, "issue an e-scout's sign-in card (SVG/PDF) or revoke it"
+    )
+    sp.add_argument("scout_id", metavar="ID")
+    sp.add_argument("--svg", help="write the card as an SVG file")
+    sp.add_argument("--pdf", help="write the card as an A6 PDF file")
+    sp.add_argument(
+        "--reissue", action="store_true", help="replace an existing card (the old one stops)"
+    )
+    sp.add_argument("--revoke", action="store_true", help="the card stops working; no new one")
+    sp.add_argument("--lang", type=lang_arg, default="lt", help="the card's words (default lt)")

@@ -1,0 +1,55 @@
+"""``kiosk results merge|report``: the programme's side, on files only (no data dir opened)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kiosk.cli.common import EXIT_REFUSED, Parser, Subcommands, date_arg, deliver, emit
+from kiosk.domain.errors import KioskError
+
+
+def cmd_results_merge(args: argparse.Namespace) -> int:
+    from kiosk.programme.report import merge
+
+    outcome = merge([Path(p) for p in args.paths], Path(args.out))
+    for line in outcome.refused:
+        print(f"kiosk: refused {line}", file=sys.stderr)
+    emit({**outcome.to_dict(), "db": str(args.out)})
+    return EXIT_REFUSED if outcome.refused else 0
+
+
+def cmd_results_report(args: argparse.Namespace) -> int:
+    from kiosk.programme.report import programme_csv, programme_json, report
+
+    if args.from_ and args.to and args.to < args.from_:
+        raise KioskError("bad_period", "--to is before --from")
+    prog = report(Path(args.db), args.from_, args.to)
+    if args.format == "html":
+        from kiosk.programme.html import programme_html
+
+        payload = programme_html(prog)
+    elif args.format == "csv":
+        payload = programme_csv(prog)
+    else:
+        payload = programme_json(prog)
+    deliver(payload, args.out)
+    return 0
+
+
+def register(sub: Subcommands) -> None:
+    """``kiosk results merge|report``: each sets ``file_func``, run without a data dir."""
+    results = sub.add_parser("results", help="merge libraries' results files and report")
+    rsub = results.add_subparsers(dest="results_command", parser_class=Parser, required=True)
+    sp = rsub.add_parser("merge", help="load results files (or folders of them) into DuckDB")
+    sp.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
+    sp.add_argument("--out", required=True, metavar="DB")
+    sp.set_defaults(file_func=cmd_results_merge)
+    sp = rsub.add_parser("report", help="the programme's tables from a merged database")
+    sp.add_argument("db", metavar="DB")
+    sp.add_argument("--from", dest="from_", type=date_arg)
+    sp.add_argument("--to", type=date_arg)
+    sp.add_argument("--format", choices=["json", "csv", "html"], default="json")
+    sp.add_argument("--out")
+    sp.set_defaults(file_func=cmd_results_report)
