@@ -16,7 +16,7 @@ from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Booking
 from kiosk.domain.scout_day import MissedShift
 from kiosk.domain.validation import display_phone
-from screens.common import cell, services_of, store_work
+from screens.common import ConsoleWords, cell, services_of, store_work
 from screens.librarian.common import booking_line, t
 
 
@@ -35,7 +35,7 @@ def call_line(booking: Booking) -> str:
     )
 
 
-class MissedShiftsBox(Vertical):
+class MissedShiftsBox(Vertical, ConsoleWords):
     """E-scouts not "here" 10 minutes into a shift with bookings, with the visitors to call.
 
     Every open console shows the same notices (each reads the shared store when it polls)

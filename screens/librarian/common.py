@@ -8,12 +8,11 @@ from typing import Any
 # Textual's own "which App runs this code" (``Widget.app`` reads it too): lets ``t()``
 # find the console's language without every caller handing a widget over.
 from textual._context import active_app
-from textual.widget import Widget
 from textual.widgets import DataTable
 
 from kiosk.domain.models import Booking, BookingStatus
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator
-from screens.common import MessageLine, refusal_words
+from screens.common import ConsoleWords, MessageLine, refusal_words
 
 OVERDUE_MINUTES = 15
 # Below this many columns (80x24 is the least) the console lays its panes out narrow.
@@ -93,9 +92,9 @@ def cursor_key(table: DataTable[Any]) -> str | None:
     return str(key) if key is not None else None
 
 
-class ConsolePane(Widget):
+class ConsolePane(ConsoleWords):
     """A tab of the console: it reloads its data when asked (a change on disk, a login, a
-    language) and says what happened on its message line.
+    language) and says what happened on its message line, in its words (``self.t``).
 
     Put it after the container the pane is, ``class TodayPane(Vertical, ConsolePane)``:
     Textual takes a widget's default styles and CSS type names from its first base, so the

@@ -26,7 +26,7 @@ from textual.widgets import Button, DataTable, Footer, Static, TabbedContent, Ta
 from kiosk.domain.errors import KioskError
 from kiosk.domain.helpcalls import HelpCall
 from kiosk.domain.scout_day import MissedShift
-from screens.common import cell, host, services_of, store_work
+from screens.common import ConsoleWords, cell, host, services_of, store_work
 from screens.librarian.activity import ActivityPane
 from screens.librarian.calls import MissedShiftsBox
 from screens.librarian.common import NARROW_BELOW, ConsolePane, t, use_console_language
@@ -122,7 +122,7 @@ class ConsoleTabs(TabbedContent):
             event.stop()
 
 
-class ConsoleScreen(Screen[None]):
+class ConsoleScreen(Screen[None], ConsoleWords):
     # kiosk.tcss lays panes out afresh below 100 columns (80x24 is the least supported)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
     # Descriptions are catalogue keys, put into words when the footer shows them.
@@ -159,7 +159,7 @@ class ConsoleScreen(Screen[None]):
         So the footer fits at 80 columns: the tab keys share one entry, as do the day keys,
         and a key whose button is on show (its label names the key) stays off the footer.
         """
-        words = host(self).console_t
+        words = self.t
         shown: dict[str, ActiveBinding] = {}
         for key, active in super().active_bindings.items():
             binding = active.binding

@@ -17,7 +17,7 @@ from kiosk.domain.auth import LoginResult, place_for_mode
 from kiosk.domain.clock import as_local
 from kiosk.domain.scout_access import CARD_PREFIX, is_card_token
 from kiosk.domain.tickets import TOKEN_LENGTH, normalize_ticket_input
-from screens.common import host, services_of, store_work
+from screens.common import ConsoleWords, host, services_of, store_work
 from screens.librarian.common import MessageLine, t, use_console_language
 from screens.scout.card import CardScanned
 
@@ -26,7 +26,7 @@ LANGUAGES = ("lt", "en")  # the console's languages, each a button named in its 
 CARD_LENGTH = len(CARD_PREFIX) + TOKEN_LENGTH
 
 
-class LoginScreen(ModalScreen[bool]):
+class LoginScreen(ModalScreen[bool], ConsoleWords):
     """PIN prompt. ``standalone``: the console alone (Quit) or over the kiosk (Back)."""
 
     TAKES_SCANS = True  # every key is the PIN's: never held back as a possible ticket scan

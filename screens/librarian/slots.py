@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.widgets import Select
 
 from kiosk.domain.models import Slot
-from screens.common import safe_text
+from screens.common import ConsoleWords, safe_text
 from screens.librarian.common import t
 
 MAX_SLOTS = 60  # a list longer than this is no help at the desk
 
 
-class SlotPicker(Select[str]):
+class SlotPicker(Select[str], ConsoleWords):
     """Free times as the desk reads them: day, weekday, time, e-scout and place; the first
     one chosen. The caller loads the times (in a worker) and hands them to ``offer``."""
 
