@@ -29,7 +29,7 @@ from kiosk.domain.scout_day import MissedShift
 from screens.common import ConsoleWords, cell, host, services_of, store_work
 from screens.librarian.activity import ActivityPane
 from screens.librarian.calls import MissedShiftsBox
-from screens.librarian.common import NARROW_BELOW, ConsolePane, t, use_console_language
+from screens.librarian.common import NARROW_BELOW, ConsolePane
 from screens.librarian.places import PlacesPane
 from screens.librarian.privacy import PrivacyPane
 from screens.librarian.results import ResultsPane
@@ -175,7 +175,7 @@ class ConsoleScreen(Screen[None], ConsoleWords):
         return shown
 
     def compose(self) -> ComposeResult:
-        use_console_language(host(self).console_lang)  # also for words made in workers
+        t = self.t
         with Horizontal(id="console-top"):
             yield Static("", id="console-title")
             yield Static("", id="console-clock")
@@ -195,7 +195,7 @@ class ConsoleScreen(Screen[None], ConsoleWords):
         suffix = ".short" if self.size.width < NARROW_BELOW else ""
         tabs = self.query_one(ConsoleTabs)
         for tab in TABS:
-            tabs.get_tab(tab).label = t(f"lib.tab.{tab}{suffix}")
+            tabs.get_tab(tab).label = self.t(f"lib.tab.{tab}{suffix}")
 
     def on_mount(self) -> None:
         self.check_for_changes()
@@ -237,7 +237,7 @@ class ConsoleScreen(Screen[None], ConsoleWords):
     @on(Polled)
     def _polled(self, message: Polled) -> None:
         self.query_one("#console-title", Static).update(
-            cell(t("lib.title", library=message.library))
+            cell(self.t("lib.title", library=message.library))
         )
         self.query_one("#console-clock", Static).update(cell(f"{message.now:%Y-%m-%d %H:%M}"))
         self._show_calls(message.calls)
@@ -256,6 +256,7 @@ class ConsoleScreen(Screen[None], ConsoleWords):
         if shown == wanted:
             return
         box.remove_children()
+        t = self.t
         for call in calls:
             words = t("lib.help.called", kiosk=call.kiosk, at=f"{call.called:%H:%M}")
             box.mount(
