@@ -1,7 +1,8 @@
 """The screens kit: what every screen needs from the App, text made safe, and store workers.
 
 - ``KioskHost`` is what a screen may ask of the App (its services and current words);
-  ``services_of`` / ``translator`` reach it typed, never through untyped ``self.app.x`` calls.
+  ``services_of`` / ``translator`` reach it typed, never through untyped ``self.app.x`` calls;
+  ``ConsoleWords`` gives the console's widgets, screens and dialogs their words as ``self.t``.
 - ``plain`` is the one way stored or typed text reaches the screen: never markup, and with
   control characters and bidi overrides removed, whatever the data file holds.
 - ``store_work`` runs a method in a thread worker; a failure that escapes it (a store error,
@@ -93,6 +94,20 @@ def services_of(widget: Widget) -> Services:
 
 def translator(widget: Widget) -> Translator:
     return host(widget).t
+
+
+class ConsoleWords(Widget):
+    """A part of the librarian console: ``self.t("lib.key", ...)`` says it in the console's
+    language. The one place a console widget, screen or dialog finds that language; a
+    helper that words something takes this ``Translator`` as a parameter, and a thread
+    worker takes it from the UI thread when it starts (``self._save(self.t, ...)``).
+
+    Put it after the Textual base, ``class ConsoleScreen(Screen[None], ConsoleWords)``:
+    Textual takes a widget's default styles and CSS type names from its first base."""
+
+    @property
+    def t(self) -> Translator:
+        return host(self).console_t
 
 
 # The statuses a refusal may name; staff read them in words ("neatvyko", never "no_show").

@@ -17,25 +17,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from kiosk.domain.errors import KioskError
-from kiosk.i18n import Translator
-from screens.common import MessageLine, cell, host, refusal_words
+from screens.common import ConsoleWords, MessageLine, cell, refusal_words
 
 T = TypeVar("T")
 
 
-class Dialog(ModalScreen[T]):
-    """A modal over the current screen; escape backs out (``answer_back``)."""
+class Dialog(ModalScreen[T], ConsoleWords):
+    """A modal over the current screen; escape backs out (``answer_back``). Its words are
+    the console's (``self.t``): dialogs of this look are the librarian's."""
 
     BINDINGS = [Binding("escape", "back", "lib.back", id="dialog-back")]
     DEFAULT_CLASSES = "lib-modal"
     # The first field or button takes the keys, never the scrolling box around them
     # (Textual's default "*" would focus the box: the dialog seemed to have no focus).
     AUTO_FOCUS = "Input, Select, SelectionList, RadioSet, Checkbox, TextArea, DataTable, Button"
-
-    @property
-    def t(self) -> Translator:
-        """The console's words: dialogs of this look are the librarian's."""
-        return host(self).console_t
 
     def answer_back(self) -> None:
         """What backing out answers: None unless the dialog says otherwise."""

@@ -26,16 +26,15 @@ from kiosk.domain.booking import BookingService
 from kiosk.domain.errors import KioskError
 from kiosk.domain.models import ActivityRecord, AgeGroup, Booking, Outcome, Scout, Submitter, Topic
 from kiosk.domain.validation import parse_day
+from kiosk.i18n import Translator
 from screens.common import cell, safe_text, services_of, store_work
 from screens.dialogs import FormScreen
 from screens.librarian.common import (
     ConsolePane,
     MessageLine,
     booking_line,
-    console_language,
     cursor_key,
     refusal,
-    t,
 )
 from screens.librarian.followup import open_follow_up
 
@@ -74,13 +73,16 @@ class ActivityFormScreen(FormScreen[ActivityRecord]):
         self.then_follow_up = False  # "Save and next session": book the next one once saved
 
     def compose(self) -> ComposeResult:
+        t = self.t
         scouts = self.choices.scouts
         topics = self.choices.topics
         d = self.draft
         with Vertical(classes="lib-dialog lib-wide", id="activity-dialog"):
             yield Label(t("lib.activity.title"), classes="lib-dialog-title")
             yield Static(
-                cell(booking_line(self.booking) if self.booking else t("lib.activity.no_booking")),
+                cell(
+                    booking_line(t, self.booking) if self.booking else t("lib.activity.no_booking")
+                ),
                 id="activity-booking",
             )
             with VerticalScroll(id="activity-body"):
@@ -116,7 +118,7 @@ class ActivityFormScreen(FormScreen[ActivityRecord]):
                         yield SelectionList[str](
                             *[
                                 (
-                                    safe_text(tp.name(console_language())),
+                                    safe_text(tp.name(t.lang)),
                                     tp.slug,
                                     tp.slug in d.topics,
                                 )
@@ -190,6 +192,7 @@ class ActivityFormScreen(FormScreen[ActivityRecord]):
         self.post_message(self.Recorded(record))
 
     def on_mount(self) -> None:
+        t = self.t
         if self.booking is not None:  # a next session needs a visitor and a topic
             self.query_one(".lib-buttons").mount(
                 Button(t("lib.followup.save_next"), id="activity-save-next", variant="success"),
@@ -210,7 +213,7 @@ class ActivityFormScreen(FormScreen[ActivityRecord]):
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
-        self.say(refusal(message.error))
+        self.say(refusal(self.t, message.error))
 
 
 @dataclass
@@ -220,7 +223,7 @@ class ActivityData:
     topics: list[Topic]
 
 
-def _submitted_by(record: ActivityRecord) -> str:
+def _submitted_by(t: Translator, record: ActivityRecord) -> str:
     """Who filled the form: marked when an e-scout did, and when it was corrected since."""
     marks = [t("lib.activity.by_scout")] if record.submitted_by == Submitter.SCOUT else []
     if record.corrections:
@@ -249,6 +252,7 @@ class ActivityPane(Vertical, ConsolePane):
         self.records: list[ActivityRecord] = []
 
     def compose(self) -> ComposeResult:
+        t = self.t
         with Horizontal(classes="lib-toolbar"):
             yield Button(t("lib.activity.new"), id="activity-new", variant="primary")
             # Forms e-scouts filled at the kiosk are marked; the librarian corrects any form.
@@ -270,7 +274,7 @@ class ActivityPane(Vertical, ConsolePane):
             ("visit", 11),
             ("note", 30),
         ):
-            table.add_column(t(f"lib.col.{key}"), key=key, width=width)
+            table.add_column(self.t(f"lib.col.{key}"), key=key, width=width)
         self.reload()
 
     def reload(self) -> None:
@@ -292,15 +296,16 @@ class ActivityPane(Vertical, ConsolePane):
     def _loaded(self, message: Loaded) -> None:
         data = message.data
         self.records = data.records
+        t = self.t
         scouts = {s.id: s.name for s in data.scouts}
-        topics = {tp.slug: tp.name(console_language()) for tp in data.topics}
+        topics = {tp.slug: tp.name(t.lang) for tp in data.topics}
         table = self.query_one("#activity-table", DataTable)
         table.clear()
         for r in data.records:
             table.add_row(
                 cell(r.date),
                 cell(scouts.get(r.scout, r.scout)),
-                cell(_submitted_by(r)),
+                cell(_submitted_by(t, r)),
                 cell(str(r.minutes)),
                 cell(", ".join(topics.get(s, s) for s in r.topics)),
                 cell(t(f"lib.age.{r.age_group}")),
@@ -319,7 +324,7 @@ class ActivityPane(Vertical, ConsolePane):
     def _correct(self) -> None:
         key = cursor_key(self.query_one("#activity-table", DataTable))
         if key is None:
-            self.say(t("lib.activity.pick"))
+            self.say(self.t("lib.activity.pick"))
             return
         record = next((r for r in self.records if r.id == key), None)
         if record is not None:
@@ -337,7 +342,7 @@ class ActivityPane(Vertical, ConsolePane):
     def _form_ready(self, message: FormReady) -> None:
         def saved(record: ActivityRecord | None) -> None:
             if record is not None:
-                self.say(t("lib.activity.saved"))
+                self.say(self.t("lib.activity.saved"))
                 self.reload()
 
         self.app.push_screen(

@@ -16,8 +16,9 @@ from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Booking
 from kiosk.domain.scout_day import MissedShift
 from kiosk.domain.validation import display_phone
-from screens.common import cell, services_of, store_work
-from screens.librarian.common import booking_line, t
+from kiosk.i18n import Translator
+from screens.common import ConsoleWords, cell, services_of, store_work
+from screens.librarian.common import booking_line
 
 
 def phone_of(booking: Booking) -> str:
@@ -25,17 +26,17 @@ def phone_of(booking: Booking) -> str:
     return "" if booking.erased_at else display_phone(booking.phone)
 
 
-def call_line(booking: Booking) -> str:
+def call_line(t: Translator, booking: Booking) -> str:
     """A booking line for a list of people to call: with the phone, or saying there is none."""
     phone = phone_of(booking)
     return (
-        f"{booking_line(booking)} · ☎ {phone}"
+        f"{booking_line(t, booking)} · ☎ {phone}"
         if phone
-        else (f"{booking_line(booking)} · {t('lib.call.no_phone')}")
+        else (f"{booking_line(t, booking)} · {t('lib.call.no_phone')}")
     )
 
 
-class MissedShiftsBox(Vertical):
+class MissedShiftsBox(Vertical, ConsoleWords):
     """E-scouts not "here" 10 minutes into a shift with bookings, with the visitors to call.
 
     Every open console shows the same notices (each reads the shared store when it polls)
@@ -59,6 +60,7 @@ class MissedShiftsBox(Vertical):
         self._shown = shown
         self._shifts = wanted
         self.remove_children()
+        t = self.t
         for n, m in enumerate(missed):
             title = t(
                 "lib.missed.title",
@@ -75,7 +77,7 @@ class MissedShiftsBox(Vertical):
                         classes="lib-missed-head",
                     ),
                     Static(cell(t("lib.missed.call")), classes="lib-missed-line"),
-                    *[Static(cell(call_line(b)), classes="lib-missed-line") for b in m.bookings],
+                    *[Static(cell(call_line(t, b)), classes="lib-missed-line") for b in m.bookings],
                     classes="lib-missed",
                 )
             )

@@ -1,60 +1,30 @@
-"""Shared bits of the librarian console: its words, a booking in words, refusals."""
+"""Shared bits of the librarian console: a booking in words, refusals, the pane.
+
+The console's words come from the widget that shows them (``ConsoleWords.t``); the helpers
+here take that ``Translator`` as their first argument."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-# Textual's own "which App runs this code" (``Widget.app`` reads it too): lets ``t()``
-# find the console's language without every caller handing a widget over.
-from textual._context import active_app
-from textual.widget import Widget
 from textual.widgets import DataTable
 
 from kiosk.domain.models import Booking, BookingStatus
-from kiosk.i18n import DEFAULT_LANGUAGE, Translator
-from screens.common import MessageLine, refusal_words
+from kiosk.i18n import Translator
+from screens.common import ConsoleWords, MessageLine, refusal_words
 
 OVERDUE_MINUTES = 15
 # Below this many columns (80x24 is the least) the console lays its panes out narrow.
 NARROW_BELOW = 100
 
-# The language of the console last shown in this process: what a thread worker (where
-# Textual's active App is not known) puts its words in.
-_last_language = DEFAULT_LANGUAGE
 
-
-def use_console_language(lang: str) -> None:
-    """Remember ``lang`` as the console's language for words made outside the UI thread."""
-    global _last_language
-    _last_language = lang
-
-
-def console_language() -> str:
-    """The console's language (chosen at the PIN prompt, kept for the session): the running
-    App's ``console_lang``, so two Apps in one process (tests) never share it."""
-    try:
-        app = active_app.get()
-    except LookupError:
-        return _last_language
-    return str(getattr(app, "console_lang", _last_language))
-
-
-def console_words() -> Translator:
-    return Translator(console_language())
-
-
-def t(key: str, **values: object) -> str:
-    """A console string (the librarian catalogue) in the console's language."""
-    return console_words()(key, **values)
-
-
-def refusal(exc: BaseException) -> str:
+def refusal(t: Translator, exc: BaseException) -> str:
     """A refusal in the console's words (``lib.err.<code>``): ``refusal_words`` for staff."""
-    return refusal_words(console_words(), exc, ("lib.err",), staff=True)
+    return refusal_words(t, exc, ("lib.err",), staff=True)
 
 
-def status_words(booking: Booking, now: datetime) -> str:
+def status_words(t: Translator, booking: Booking, now: datetime) -> str:
     """The status in words (with a marker), never by colour alone."""
     if is_overdue(booking, now):
         return t("lib.status.overdue")
@@ -67,17 +37,17 @@ def is_overdue(booking: Booking, now: datetime) -> bool:
     )
 
 
-def visitor_name(booking: Booking) -> str:
+def visitor_name(t: Translator, booking: Booking) -> str:
     return booking.name if booking.erased_at is None else t("lib.erased")
 
 
-def booking_line(booking: Booking) -> str:
+def booking_line(t: Translator, booking: Booking) -> str:
     return t(
         "lib.booking_line",
         day=f"{booking.starts:%Y-%m-%d}",
         time=f"{booking.starts:%H:%M}",
         code=booking.code,
-        name=visitor_name(booking),
+        name=visitor_name(t, booking),
         place=booking.place,
     )
 
@@ -93,9 +63,9 @@ def cursor_key(table: DataTable[Any]) -> str | None:
     return str(key) if key is not None else None
 
 
-class ConsolePane(Widget):
+class ConsolePane(ConsoleWords):
     """A tab of the console: it reloads its data when asked (a change on disk, a login, a
-    language) and says what happened on its message line.
+    language) and says what happened on its message line, in its words (``self.t``).
 
     Put it after the container the pane is, ``class TodayPane(Vertical, ConsolePane)``:
     Textual takes a widget's default styles and CSS type names from its first base, so the

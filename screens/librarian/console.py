@@ -26,10 +26,10 @@ from textual.widgets import Button, DataTable, Footer, Static, TabbedContent, Ta
 from kiosk.domain.errors import KioskError
 from kiosk.domain.helpcalls import HelpCall
 from kiosk.domain.scout_day import MissedShift
-from screens.common import cell, host, services_of, store_work
+from screens.common import ConsoleWords, cell, host, services_of, store_work
 from screens.librarian.activity import ActivityPane
 from screens.librarian.calls import MissedShiftsBox
-from screens.librarian.common import NARROW_BELOW, ConsolePane, t, use_console_language
+from screens.librarian.common import NARROW_BELOW, ConsolePane
 from screens.librarian.places import PlacesPane
 from screens.librarian.privacy import PrivacyPane
 from screens.librarian.results import ResultsPane
@@ -122,7 +122,7 @@ class ConsoleTabs(TabbedContent):
             event.stop()
 
 
-class ConsoleScreen(Screen[None]):
+class ConsoleScreen(Screen[None], ConsoleWords):
     # kiosk.tcss lays panes out afresh below 100 columns (80x24 is the least supported)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
     # Descriptions are catalogue keys, put into words when the footer shows them.
@@ -159,7 +159,7 @@ class ConsoleScreen(Screen[None]):
         So the footer fits at 80 columns: the tab keys share one entry, as do the day keys,
         and a key whose button is on show (its label names the key) stays off the footer.
         """
-        words = host(self).console_t
+        words = self.t
         shown: dict[str, ActiveBinding] = {}
         for key, active in super().active_bindings.items():
             binding = active.binding
@@ -175,7 +175,7 @@ class ConsoleScreen(Screen[None]):
         return shown
 
     def compose(self) -> ComposeResult:
-        use_console_language(host(self).console_lang)  # also for words made in workers
+        t = self.t
         with Horizontal(id="console-top"):
             yield Static("", id="console-title")
             yield Static("", id="console-clock")
@@ -195,7 +195,7 @@ class ConsoleScreen(Screen[None]):
         suffix = ".short" if self.size.width < NARROW_BELOW else ""
         tabs = self.query_one(ConsoleTabs)
         for tab in TABS:
-            tabs.get_tab(tab).label = t(f"lib.tab.{tab}{suffix}")
+            tabs.get_tab(tab).label = self.t(f"lib.tab.{tab}{suffix}")
 
     def on_mount(self) -> None:
         self.check_for_changes()
@@ -237,7 +237,7 @@ class ConsoleScreen(Screen[None]):
     @on(Polled)
     def _polled(self, message: Polled) -> None:
         self.query_one("#console-title", Static).update(
-            cell(t("lib.title", library=message.library))
+            cell(self.t("lib.title", library=message.library))
         )
         self.query_one("#console-clock", Static).update(cell(f"{message.now:%Y-%m-%d %H:%M}"))
         self._show_calls(message.calls)
@@ -256,6 +256,7 @@ class ConsoleScreen(Screen[None]):
         if shown == wanted:
             return
         box.remove_children()
+        t = self.t
         for call in calls:
             words = t("lib.help.called", kiosk=call.kiosk, at=f"{call.called:%H:%M}")
             box.mount(

@@ -19,12 +19,13 @@ from textual.widgets import Button, Label, Static
 
 from kiosk.domain.booking import Ticket
 from kiosk.domain.errors import KioskError
-from kiosk.domain.models import Booking, Slot
+from kiosk.domain.models import Booking, Slot, Topic
 from kiosk.domain.tickets import qr_matrix
+from kiosk.i18n import Translator
 from kiosk.paper.printing import print_configured, printer_configured
 from screens.common import cell, services_of, store_work
 from screens.dialogs import Dialog
-from screens.librarian.common import console_language, refusal, t, visitor_name
+from screens.librarian.common import refusal, visitor_name
 from screens.widgets import QRCode
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 MAX_TIMES = 12  # the next dozen times are the choice at a desk; the walk-in form has them all
 
 
-def slot_words(slot: Slot, scouts: dict[str, str]) -> str:
+def slot_words(t: Translator, slot: Slot, scouts: dict[str, str]) -> str:
     """A time as the desk reads it: day, weekday, time, e-scout, place."""
     weekday = t(f"lib.weekday_short.{slot.start.weekday()}")
     scout = scouts.get(slot.scout, slot.scout)
@@ -51,15 +52,15 @@ class SlotChoice(Button):
 class PickTimeScreen(Dialog[Ticket | None]):
     """Free times as one-tap buttons; a tap books one and answers with its ticket.
 
-    Subclasses say what the times are (``find_slots``) and how a tap books (``book_slot``);
-    both run in a thread worker.
+    Subclasses say what the dialog is about (``heading``), what the times are
+    (``find_slots``) and how a tap books (``book_slot``); the last two run in a thread worker.
     """
 
     @dataclass
     class Loaded(Message):
         slots: list[Slot]
         scouts: dict[str, str]
-        topic: str
+        topic: Topic
 
     @dataclass
     class Booked(Message):
@@ -67,16 +68,15 @@ class PickTimeScreen(Dialog[Ticket | None]):
 
     @dataclass
     class Refused(Message):
-        text: str
+        error: KioskError
         reload: bool = False  # a refused booking: the times may have changed
 
-    def __init__(self, title: str, hint: str, *, id: str) -> None:
-        super().__init__(id=id)
-        self._title = title
-        self._hint = hint
+    def heading(self) -> tuple[str, str]:
+        """The dialog's title and the hint under it."""
+        raise NotImplementedError
 
-    def find_slots(self, services: Services) -> tuple[list[Slot], str]:
-        """The free times to offer and the topic's name (may raise ``KioskError``)."""
+    def find_slots(self, services: Services) -> tuple[list[Slot], Topic]:
+        """The free times to offer and their topic (may raise ``KioskError``)."""
         raise NotImplementedError
 
     def book_slot(self, services: Services, slot: Slot) -> Ticket:
@@ -84,9 +84,11 @@ class PickTimeScreen(Dialog[Ticket | None]):
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
+        t = self.t
+        title, hint = self.heading()
         with Vertical(classes="lib-dialog lib-pick-time"):
-            yield Label(self._title, classes="lib-dialog-title", markup=False)
-            yield Static(cell(self._hint), classes="lib-pick-hint")
+            yield Label(title, classes="lib-dialog-title", markup=False)
+            yield Static(cell(hint), classes="lib-pick-hint")
             yield Static(cell(t("lib.followup.loading")), classes="lib-pick-message")
             yield Static("", classes="lib-pick-error lib-error")
             yield VerticalScroll(classes="lib-pick-times")
@@ -102,7 +104,7 @@ class PickTimeScreen(Dialog[Ticket | None]):
         try:
             slots, topic = self.find_slots(services)
         except KioskError as exc:
-            self.post_message(self.Refused(refusal(exc)))
+            self.post_message(self.Refused(exc))
             return
         scouts = {s.id: s.name for s in services.booking.scouts()}
         self.post_message(self.Loaded(slots[:MAX_TIMES], scouts, topic))
@@ -111,13 +113,14 @@ class PickTimeScreen(Dialog[Ticket | None]):
     async def _loaded(self, message: Loaded) -> None:
         box = self.query_one(".lib-pick-times", VerticalScroll)
         await box.remove_children()
+        t = self.t
         await box.mount_all(
-            SlotChoice(slot, slot_words(slot, message.scouts), n)
+            SlotChoice(slot, slot_words(t, slot, message.scouts), n)
             for n, slot in enumerate(message.slots)
         )
         key = "lib.followup.topic" if message.slots else "lib.followup.none"
         message_box = self.query_one(".lib-pick-message", Static)
-        message_box.update(cell(t(key, topic=message.topic)))
+        message_box.update(cell(t(key, topic=message.topic.name(t.lang))))
         message_box.set_class(not message.slots, "lib-error")
         if message.slots:
             box.query_one(SlotChoice).focus()
@@ -134,7 +137,7 @@ class PickTimeScreen(Dialog[Ticket | None]):
         try:
             ticket = self.book_slot(services_of(self), slot)
         except KioskError as exc:
-            self.post_message(self.Refused(refusal(exc), reload=True))
+            self.post_message(self.Refused(exc, reload=True))
             return
         self.post_message(self.Booked(ticket))
 
@@ -146,7 +149,7 @@ class PickTimeScreen(Dialog[Ticket | None]):
     def _refused(self, message: Refused) -> None:
         if message.reload:  # the time may have just gone to a kiosk: show what is free now
             self._load()
-        self.query_one(".lib-pick-error", Static).update(cell(message.text))
+        self.query_one(".lib-pick-error", Static).update(cell(refusal(self.t, message.error)))
 
     @on(Button.Pressed, ".lib-pick-cancel")
     def _cancel(self) -> None:
@@ -157,13 +160,16 @@ class FollowUpScreen(PickTimeScreen):
     """The next free times for the visitor of ``booking``, the same e-scout's first."""
 
     def __init__(self, booking: Booking) -> None:
-        title = t("lib.followup.title", name=visitor_name(booking))
-        super().__init__(title, t("lib.followup.hint"), id="followup-screen")
+        super().__init__(id="followup-screen")
         self.booking = booking
 
-    def find_slots(self, services: Services) -> tuple[list[Slot], str]:
+    def heading(self) -> tuple[str, str]:
+        t = self.t
+        return t("lib.followup.title", name=visitor_name(t, self.booking)), t("lib.followup.hint")
+
+    def find_slots(self, services: Services) -> tuple[list[Slot], Topic]:
         slots = services.booking.follow_up_slots(self.booking.code)
-        return slots, services.booking.topic(self.booking.topic).name(console_language())
+        return slots, services.booking.topic(self.booking.topic)
 
     def book_slot(self, services: Services, slot: Slot) -> Ticket:
         return services.booking.book_follow_up(self.booking.code, slot.start, scout=slot.scout)
@@ -187,6 +193,7 @@ class NewTicketScreen(Dialog[None]):
         self.ticket = ticket
 
     def compose(self) -> ComposeResult:
+        t = self.t
         booking = self.ticket.booking
         with Vertical(classes="lib-dialog", id="newticket-dialog"):
             yield Label(t("lib.followup.ticket_title"), classes="lib-dialog-title")
@@ -223,14 +230,14 @@ class NewTicketScreen(Dialog[None]):
     def _ready(self, message: Ready) -> None:
         self.query_one("#newticket-qr", QRCode).set_matrix(message.matrix)
         self.query_one("#newticket-who", Static).update(
-            cell(t("lib.followup.who", scout=message.scout))
+            cell(self.t("lib.followup.who", scout=message.scout))
         )
         self.query_one("#newticket-print").display = message.can_print
 
     @on(Button.Pressed, "#newticket-print")
     def _print_pressed(self) -> None:
         self.query_one("#newticket-print", Button).disabled = True
-        self.query_one("#newticket-print-status", Static).update(t("lib.followup.printing"))
+        self.query_one("#newticket-print-status", Static).update(self.t("lib.followup.printing"))
         self._print()
 
     @store_work(group="newticket-print")
@@ -249,7 +256,8 @@ class NewTicketScreen(Dialog[None]):
     @on(Printed)
     def _printed(self, message: Printed) -> None:
         self.query_one("#newticket-print", Button).disabled = False
-        words = t("lib.followup.printed") if message.error is None else refusal(message.error)
+        t = self.t
+        words = t("lib.followup.printed") if message.error is None else refusal(t, message.error)
         self.query_one("#newticket-print-status", Static).update(cell(words))
 
     @on(Button.Pressed, "#newticket-close")

@@ -17,8 +17,8 @@ from kiosk.domain.auth import LoginResult, place_for_mode
 from kiosk.domain.clock import as_local
 from kiosk.domain.scout_access import CARD_PREFIX, is_card_token
 from kiosk.domain.tickets import TOKEN_LENGTH, normalize_ticket_input
-from screens.common import host, services_of, store_work
-from screens.librarian.common import MessageLine, t, use_console_language
+from screens.common import ConsoleWords, host, services_of, store_work
+from screens.librarian.common import MessageLine
 from screens.scout.card import CardScanned
 
 LANGUAGES = ("lt", "en")  # the console's languages, each a button named in its own words
@@ -26,7 +26,7 @@ LANGUAGES = ("lt", "en")  # the console's languages, each a button named in its 
 CARD_LENGTH = len(CARD_PREFIX) + TOKEN_LENGTH
 
 
-class LoginScreen(ModalScreen[bool]):
+class LoginScreen(ModalScreen[bool], ConsoleWords):
     """PIN prompt. ``standalone``: the console alone (Quit) or over the kiosk (Back)."""
 
     TAKES_SCANS = True  # every key is the PIN's: never held back as a possible ticket scan
@@ -49,6 +49,7 @@ class LoginScreen(ModalScreen[bool]):
         self._no_pin = False
 
     def compose(self) -> ComposeResult:
+        t = self.t
         with Vertical(id="login-box", classes="lib-dialog"):
             with Horizontal(id="login-languages"):
                 for lang in LANGUAGES:
@@ -78,13 +79,12 @@ class LoginScreen(ModalScreen[bool]):
         """The console's language for this session: the prompt changes its words at once."""
         lang = (event.button.id or "").removeprefix("login-lang-")
         host(self).console_lang = lang
-        use_console_language(lang)
         self._show_language()
         self.query_one("#login-pin", Input).focus()
 
     def _show_language(self) -> None:
         chosen = host(self).console_lang
-        use_console_language(chosen)
+        t = self.t
         for lang in LANGUAGES:
             button = self.query_one(f"#login-lang-{lang}", Button)
             mark = "✓ " if lang == chosen else ""  # the choice shown in words, not colour alone
@@ -113,6 +113,7 @@ class LoginScreen(ModalScreen[bool]):
 
     def _no_pin_text(self) -> str:
         # At the kiosk anyone may open this prompt: name no command they cannot run there.
+        t = self.t
         return t("lib.login.no_pin") if self.standalone else t("lib.login.no_pin_kiosk")
 
     @on(Input.Submitted, "#login-pin")
@@ -125,7 +126,7 @@ class LoginScreen(ModalScreen[bool]):
             self.post_message(CardScanned(normalize_ticket_input(pin)))
             return
         if not pin:
-            self.query_one(MessageLine).say(t("lib.login.empty"), error=True)
+            self.query_one(MessageLine).say(self.t("lib.login.empty"), error=True)
             return
         self._check(pin)
 
@@ -147,7 +148,7 @@ class LoginScreen(ModalScreen[bool]):
             self._lock(result)
         else:
             self.query_one(MessageLine).say(
-                t("lib.login.wrong", left=result.tries_left or 0), error=True
+                self.t("lib.login.wrong", left=result.tries_left or 0), error=True
             )
         self.query_one("#login-pin", Input).focus()
 
@@ -155,7 +156,7 @@ class LoginScreen(ModalScreen[bool]):
         assert result.locked_until is not None
         until = as_local(result.locked_until)
         self.query_one(MessageLine).say(
-            t("lib.login.locked", until=f"{until:%H:%M:%S}"), error=True
+            self.t("lib.login.locked", until=f"{until:%H:%M:%S}"), error=True
         )
         pin = self.query_one("#login-pin", Input)
         pin.disabled = True
@@ -169,7 +170,7 @@ class LoginScreen(ModalScreen[bool]):
     def _unlock(self) -> None:
         self.query_one("#login-pin", Input).disabled = False
         self.query_one("#login-ok", Button).disabled = False
-        self.query_one(MessageLine).say(t("lib.login.prompt"))
+        self.query_one(MessageLine).say(self.t("lib.login.prompt"))
         self.query_one("#login-pin", Input).focus()
 
     @on(Button.Pressed, "#login-back")

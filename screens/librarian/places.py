@@ -19,10 +19,10 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Place
 from kiosk.domain.validation import DIRECTIONS_MAX, PLACE_MAX, check_place_record
-from kiosk.i18n import DEFAULT_LANGUAGE
+from kiosk.i18n import DEFAULT_LANGUAGE, Translator
 from screens.common import cell, services_of, store_work
 from screens.dialogs import FormScreen
-from screens.librarian.common import ConsolePane, MessageLine, cursor_key, refusal, t
+from screens.librarian.common import ConsolePane, MessageLine, cursor_key, refusal
 from screens.librarian.translations import LanguageTabs, missing_label, visitor_languages
 
 
@@ -35,6 +35,7 @@ class PlaceFormScreen(FormScreen[Place]):
         self.languages = visitor_languages(languages or [])
 
     def compose(self) -> ComposeResult:
+        t = self.t
         p = self.place
         with Vertical(classes="lib-dialog lib-wide"):
             yield Label(
@@ -60,6 +61,7 @@ class PlaceFormScreen(FormScreen[Place]):
             yield from self.form_buttons()
 
     def _fields(self, p: Place | None, lang: str) -> ComposeResult:
+        t = self.t
         if lang != DEFAULT_LANGUAGE:  # the Lithuanian name is the place's key, above
             yield Label(t("lib.places.name_in", lang=lang.upper()))
             yield Input(
@@ -122,6 +124,7 @@ class PlacesPane(Vertical, ConsolePane):
         self.languages: list[str] = []
 
     def compose(self) -> ComposeResult:
+        t = self.t
         yield Static(t("lib.places.intro"), id="places-intro")
         yield DataTable(id="places-table", cursor_type="row", zebra_stripes=True)
         yield MessageLine(id="places-message", marks_success=False)
@@ -130,6 +133,7 @@ class PlacesPane(Vertical, ConsolePane):
             yield Button(t("lib.places.new"), id="places-new", variant="primary")
 
     def on_mount(self) -> None:
+        t = self.t
         table = self.query_one("#places-table", DataTable)
         table.add_column(t("lib.places.col.name"), key="name", width=26)
         # Beside the name: in sight at 80x24 too.
@@ -151,13 +155,14 @@ class PlacesPane(Vertical, ConsolePane):
         self.places = message.places
         self.languages = message.languages
         languages = visitor_languages(self.languages)
+        t = self.t
         table = self.query_one("#places-table", DataTable)
         table.clear()
         for p in self.places:
             directions = p.directions.get("lt", "")
             table.add_row(
                 cell(p.name),
-                cell(missing_label(place_missing(p, languages))),
+                cell(missing_label(t, place_missing(p, languages))),
                 cell(p.names.get("en", "")),
                 cell(directions or t("lib.places.no_directions"), "" if directions else "dim"),
                 key=p.name,
@@ -183,19 +188,19 @@ class PlacesPane(Vertical, ConsolePane):
 
         def done(result: Place | None) -> None:
             if result is not None:
-                self._write(lambda: catalog.save_place(result), t("lib.saved"))
+                self._write(lambda: catalog.save_place(result), self.t("lib.saved"))
 
         self.app.push_screen(PlaceFormScreen(place, self.languages), done)
 
     def _write(self, change: Callable[[], None], text: str) -> None:
-        self._save(change, text)
+        self._save(self.t, change, text)
 
     @store_work(group="places-write")
-    def _save(self, change: Callable[[], None], text: str) -> None:
+    def _save(self, t: Translator, change: Callable[[], None], text: str) -> None:
         try:
             change()
         except KioskError as exc:
-            self.post_message(self.Saved(refusal(exc), error=True))
+            self.post_message(self.Saved(refusal(t, exc), error=True))
             return
         self.post_message(self.Saved(text))
 

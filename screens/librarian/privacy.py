@@ -13,9 +13,10 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Label, Static
 
 from kiosk.domain.retention import PurgeResult
+from kiosk.i18n import Translator
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
-from screens.librarian.common import ConsolePane, MessageLine, console_words, cursor_key, t
+from screens.librarian.common import ConsolePane, MessageLine, cursor_key
 
 
 @dataclass
@@ -36,6 +37,7 @@ class PrivacyPane(Vertical, ConsolePane):
         error: bool = False
 
     def compose(self) -> ComposeResult:
+        t = self.t
         yield Label(t("lib.privacy.title"), classes="lib-heading")
         yield Static("", id="privacy-rule")
         with Horizontal(classes="lib-buttons"):
@@ -49,6 +51,7 @@ class PrivacyPane(Vertical, ConsolePane):
         yield MessageLine(id="privacy-message")
 
     def on_mount(self) -> None:
+        t = self.t
         self.query_one("#purge-table", DataTable).add_columns(
             t("lib.privacy.when"), t("lib.privacy.count"), t("lib.privacy.codes")
         )
@@ -76,8 +79,9 @@ class PrivacyPane(Vertical, ConsolePane):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         data = message.data
+        t = self.t
         self.query_one("#privacy-rule", Static).update(
-            cell(console_words().n("lib.privacy.rule_days", data.retention_days))
+            cell(t.n("lib.privacy.rule_days", data.retention_days))
         )
         purges = self.query_one("#purge-table", DataTable)
         purges.clear()
@@ -107,25 +111,26 @@ class PrivacyPane(Vertical, ConsolePane):
 
     @on(Button.Pressed, "#privacy-purge")
     def run_purge(self) -> None:
-        self._purge()
+        self._purge(self.t)
 
     @store_work(group="privacy-purge")
-    def _purge(self) -> None:
+    def _purge(self, t: Translator) -> None:
         services = services_of(self)
         result = services.retention.purge()
-        self.post_message(self.Done(console_words().n("lib.privacy.erased", result.count)))
+        self.post_message(self.Done(t.n("lib.privacy.erased", result.count)))
 
     @on(Button.Pressed, "#backup-make")
     def make_backup(self) -> None:
-        self._backup()
+        self._backup(self.t)
 
     @store_work(group="privacy-backup")
-    def _backup(self) -> None:
+    def _backup(self, t: Translator) -> None:
         path = services_of(self).maintenance.backup()
         self.post_message(self.Done(t("lib.backup.made_to", path=str(path))))
 
     @on(Button.Pressed, "#backup-restore")
     def restore(self) -> None:
+        t = self.t
         table = self.query_one("#backup-table", DataTable)
         if table.row_count == 0:
             self.say(t("lib.backup.none"), error=True)
@@ -137,7 +142,7 @@ class PrivacyPane(Vertical, ConsolePane):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._restore(path)
+                self._restore(t, path)
 
         self.app.push_screen(
             YesNoScreen(
@@ -150,7 +155,7 @@ class PrivacyPane(Vertical, ConsolePane):
         )
 
     @store_work(group="privacy-backup")
-    def _restore(self, path: Path) -> None:
+    def _restore(self, t: Translator, path: Path) -> None:
         try:
             services_of(self).maintenance.restore(path)
         except Exception as exc:  # noqa: BLE001 - shown to the librarian as it is

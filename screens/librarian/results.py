@@ -30,7 +30,7 @@ from kiosk.results.tables import (
     scout_hours,
 )
 from screens.common import cell, safe_text, services_of, store_work
-from screens.librarian.common import ConsolePane, MessageLine, console_language, t
+from screens.librarian.common import ConsolePane, MessageLine
 
 VIEWS = ("summary", "months", "scouts")
 # export button id -> (what, file type); "view" follows the view on show
@@ -62,7 +62,7 @@ def bar(count: int, top: int, width: int = BAR_WIDTH) -> Text:
     return Text("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else ""), style="cyan")
 
 
-def chart(title: str, rows: list[Row], total: int | None = None) -> Table:
+def chart(t: Translator, title: str, rows: list[Row], total: int | None = None) -> Table:
     """A section as a table: label, count, share, bar."""
     table = Table(
         title=title,
@@ -106,6 +106,7 @@ class ResultsPane(Vertical, ConsolePane):
         self.view = "summary"
 
     def compose(self) -> ComposeResult:
+        t = self.t
         with Horizontal(classes="lib-toolbar", id="results-period"):
             yield Input(id="results-from", max_length=10, placeholder=t("lib.results.from"))
             yield Input(id="results-to", max_length=10, placeholder=t("lib.results.to"))
@@ -154,16 +155,16 @@ class ResultsPane(Vertical, ConsolePane):
             first = date.fromisoformat(self.query_one("#results-from", Input).value.strip())
             last = date.fromisoformat(self.query_one("#results-to", Input).value.strip())
         except ValueError:
-            self.say(t("lib.err.bad_date"), error=True)
+            self.say(self.t("lib.err.bad_date"), error=True)
             return None
         if last < first:
-            self.say(t("lib.err.bad_period"), error=True)
+            self.say(self.t("lib.err.bad_period"), error=True)
             return None
         return first, last
 
     def reload(self) -> None:
         if (period := self.period()) is not None:
-            self._load(*period, console_language())
+            self._load(*period, self.t.lang)
 
     @on(Button.Pressed, "#results-show")
     @on(Input.Submitted)
@@ -192,7 +193,7 @@ class ResultsPane(Vertical, ConsolePane):
         for name in VIEWS:
             button = self.query_one(f"#results-view-{name}", Button)
             mark = "✓ " if name == view else "  "  # the same width either way
-            button.label = mark + t(f"lib.results.view_{name}")
+            button.label = mark + self.t(f"lib.results.view_{name}")
             button.set_class(name == view, "-chosen")
         switcher = self.query_one(ContentSwitcher)
         switcher.current = {"summary": "results-body"}.get(view, f"results-{view}")
@@ -212,8 +213,9 @@ class ResultsPane(Vertical, ConsolePane):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         res = self.results = message.results
+        t = self.t
         rate = "—" if res.no_show_rate is None else f"{res.no_show_rate:.1f} %"
-        if console_language() == "lt":
+        if t.lang == "lt":
             rate = rate.replace(".", ",")  # a Lithuanian decimal comma
         self.query_one("#results-totals", Static).update(
             cell(
@@ -252,13 +254,14 @@ class ResultsPane(Vertical, ConsolePane):
         for section in Results.SECTIONS:
             total = res.consultations if section == "by_topic" else None
             self.query_one(f"#chart-{section}", Static).update(
-                chart(t(f"lib.results.{section}"), res.section(section), total)
+                chart(t, t(f"lib.results.{section}"), res.section(section), total)
             )
         self._fill_months(message.months)
         self._fill_scouts(message.scouts)
 
     def _fill_months(self, months: MonthTables) -> None:
         """Every month table in one: a heading row per dimension, then its rows."""
+        t = self.t
         table: DataTable[Text] = self.query_one("#results-months-table", DataTable)
         table.clear(columns=True)
         table.add_column(t("lib.report.month.month"), key="label", width=26)
@@ -286,6 +289,7 @@ class ResultsPane(Vertical, ConsolePane):
                 table.add_row(cell(r.label), *cells, number(r.total), key=f"{dim}-{r.key}")
 
     def _fill_scouts(self, scouts: list[ScoutHours]) -> None:
+        t = self.t
         table: DataTable[Text] = self.query_one("#results-scouts-table", DataTable)
         table.clear(columns=True)
         table.add_column(t("lib.report.scout.scout"), key="scout", width=24)
@@ -310,7 +314,7 @@ class ResultsPane(Vertical, ConsolePane):
         if what == "view":
             what = self.view
         if (period := self.period()) is not None:
-            self._write(what, fmt, *period, console_language())
+            self._write(what, fmt, *period, self.t.lang)
 
     @store_work(group="results-export")
     def _write(self, what: str, fmt: str, first: date, last: date, lang: str) -> None:
@@ -341,7 +345,7 @@ class ResultsPane(Vertical, ConsolePane):
     @on(Exported)
     def _exported(self, message: Exported) -> None:
         self.last_export = message.path
-        self.say(t("lib.results.written", path=message.path))
+        self.say(self.t("lib.results.written", path=message.path))
 
 
 def words_in(lang: str, key: str) -> str:

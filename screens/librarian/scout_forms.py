@@ -21,7 +21,6 @@ from kiosk.domain.validation import (
 )
 from screens.common import safe_text
 from screens.dialogs import FormScreen
-from screens.librarian.common import console_language, t
 
 WEEKDAY_KEYS = [f"lib.weekday.{n}" for n in range(7)]
 EXTRA_LANGUAGES = ["ru", "uk", "pl"]  # often spoken by e-scouts beyond the kiosk's own
@@ -40,6 +39,7 @@ class ScoutFormScreen(FormScreen[Scout]):
         self.taken = taken
 
     def compose(self) -> ComposeResult:
+        t = self.t
         s = self.scout
         langs = list(
             dict.fromkeys([*self.languages, *EXTRA_LANGUAGES, *(s.languages if s else [])])
@@ -66,8 +66,7 @@ class ScoutFormScreen(FormScreen[Scout]):
                             (
                                 lang.upper(),
                                 lang,
-                                bool(s and lang in s.languages)
-                                or (not s and lang == console_language()),
+                                bool(s and lang in s.languages) or (not s and lang == t.lang),
                             )
                             for lang in langs
                         ],
@@ -81,7 +80,7 @@ class ScoutFormScreen(FormScreen[Scout]):
                     yield SelectionList[str](
                         *[
                             (
-                                safe_text(tp.name(console_language())),
+                                safe_text(tp.name(t.lang)),
                                 tp.slug,
                                 bool(s and tp.slug in s.topics),
                             )
@@ -123,6 +122,7 @@ class WeeklyFormScreen(FormScreen[WeeklyTime]):
         self.new_id = new_id
 
     def compose(self) -> ComposeResult:
+        t = self.t
         w = self.weekly
         with VerticalScroll(classes="lib-dialog"):
             yield Label(
@@ -182,6 +182,7 @@ class ExceptionFormScreen(FormScreen[DatedException]):
         self.today = today
 
     def compose(self) -> ComposeResult:
+        t = self.t
         with VerticalScroll(classes="lib-dialog"):
             yield Label(
                 safe_text(t(f"lib.exception.title_{self.kind}", name=self.scout.name)),
@@ -234,6 +235,7 @@ class ScoutPinScreen(FormScreen[str]):
         self.scout = scout
 
     def compose(self) -> ComposeResult:
+        t = self.t
         with VerticalScroll(classes="lib-dialog"):
             yield Label(
                 t("lib.scouts.card.pin_title", name=safe_text(self.scout.name)),
@@ -256,6 +258,6 @@ class ScoutPinScreen(FormScreen[str]):
     def refuse(self, exc: BaseException) -> None:
         words = {ErrorCode.PIN_MISMATCH: "pin_mismatch", ErrorCode.PIN_FORMAT: "pin_format"}
         if isinstance(exc, KioskError) and exc.code in words:
-            self.say(t(f"lib.scouts.card.{words[ErrorCode(exc.code)]}"))
+            self.say(self.t(f"lib.scouts.card.{words[ErrorCode(exc.code)]}"))
             return
         super().refuse(exc)

@@ -34,11 +34,8 @@ from screens.librarian.calls import call_line
 from screens.librarian.common import (
     ConsolePane,
     MessageLine,
-    console_language,
-    console_words,
     cursor_key,
     refusal,
-    t,
 )
 from screens.librarian.scout_forms import (
     WEEKDAY_KEYS,
@@ -93,6 +90,7 @@ class ScoutsPane(Vertical, ConsolePane):
         self.current: str | None = None
 
     def compose(self) -> ComposeResult:
+        t = self.t
         with Horizontal(id="scouts-main"):
             with Vertical(id="scouts-left"):
                 yield DataTable(id="scouts-table", cursor_type="row", zebra_stripes=True)
@@ -127,6 +125,7 @@ class ScoutsPane(Vertical, ConsolePane):
         yield MessageLine(id="scouts-message", marks_success=False)
 
     def on_mount(self) -> None:
+        t = self.t
         self.query_one("#scouts-table", DataTable).add_columns(
             t("lib.col.scout"), t("lib.col.topics_n"), t("lib.col.languages"), t("lib.col.active")
         )
@@ -166,6 +165,7 @@ class ScoutsPane(Vertical, ConsolePane):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.data = message.data
+        t = self.t
         table = self.query_one("#scouts-table", DataTable)
         table.clear()
         for s in self.data.scouts:
@@ -195,6 +195,7 @@ class ScoutsPane(Vertical, ConsolePane):
         return next((s for s in self.data.scouts if s.id == self.current), None)
 
     def _fill_right(self) -> None:
+        t = self.t
         scout = self.scout()
         weekly = self.query_one("#weekly-table", DataTable)
         exceptions = self.query_one("#exceptions-table", DataTable)
@@ -213,7 +214,7 @@ class ScoutsPane(Vertical, ConsolePane):
                 pin=t("lib.yes") if creds.pin_hash else t("lib.no"),
             )
         )
-        topics = {tp.slug: tp.name(console_language()) for tp in self.data.topics}
+        topics = {tp.slug: tp.name(t.lang) for tp in self.data.topics}
         heading = t(
             "lib.scouts.heading",
             name=scout.name,
@@ -273,16 +274,17 @@ class ScoutsPane(Vertical, ConsolePane):
 
     @on(ImpactFound)
     def _impact_found(self, message: ImpactFound) -> None:
+        t = self.t
         if message.clashes:
             self._ask_about_clashes(message)
             return
         if not message.affected and message.otherwise is None:
-            self._apply(message.apply)
+            self._apply(t, message.apply)
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._apply(message.apply)
+                self._apply(t, message.apply)
             elif message.affected:
                 self.say(t("lib.scouts.unchanged"))
 
@@ -291,9 +293,9 @@ class ScoutsPane(Vertical, ConsolePane):
             return
         self.app.push_screen(
             YesNoScreen(
-                console_words().n("lib.scouts.affected", len(message.affected)),
+                t.n("lib.scouts.affected", len(message.affected)),
                 message.body,
-                [call_line(b) for b in message.affected],
+                [call_line(t, b) for b in message.affected],
                 yes=t("lib.scouts.save_anyway"),
             ),
             answered,
@@ -301,10 +303,11 @@ class ScoutsPane(Vertical, ConsolePane):
 
     def _ask_about_clashes(self, message: ImpactFound) -> None:
         """Another e-scout is at the same place then: say so (and who to call, if any)."""
+        t = self.t
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._apply(message.apply)
+                self._apply(t, message.apply)
             else:
                 self.say(t("lib.scouts.unchanged"))
 
@@ -312,14 +315,14 @@ class ScoutsPane(Vertical, ConsolePane):
         if message.affected:
             body += " " + message.body
         lines = [self._clash_line(c) for c in message.clashes]
-        lines += [call_line(b) for b in message.affected]
+        lines += [call_line(t, b) for b in message.affected]
         self.app.push_screen(
             YesNoScreen(t("lib.clash.title"), body, lines, yes=t("lib.scouts.save_anyway")),
             answered,
         )
 
-    @staticmethod
-    def _clash_line(clash: Clash) -> str:
+    def _clash_line(self, clash: Clash) -> str:
+        t = self.t
         when = clash.date or t(WEEKDAY_KEYS[clash.weekday])
         return t(
             "lib.clash.line",
@@ -331,11 +334,11 @@ class ScoutsPane(Vertical, ConsolePane):
         )
 
     @store_work(group="scouts-write")
-    def _apply(self, apply: Callable[[], object], done: str | None = None) -> None:
+    def _apply(self, t: Translator, apply: Callable[[], object], done: str | None = None) -> None:
         try:
             apply()
         except KioskError as exc:
-            self.post_message(self.Applied(refusal(exc), error=True))
+            self.post_message(self.Applied(refusal(t, exc), error=True))
             return
         self.post_message(self.Applied(done or t("lib.saved")))
 
@@ -366,7 +369,7 @@ class ScoutsPane(Vertical, ConsolePane):
             deactivated = not result.active and scout is not None and scout.active
             self._warn_then(
                 lambda: catalog.affected_by_deactivation(result.id) if deactivated else [],
-                t("lib.scouts.deactivate_body"),
+                self.t("lib.scouts.deactivate_body"),
                 lambda: catalog.save_scout(result),
             )
 
@@ -386,7 +389,7 @@ class ScoutsPane(Vertical, ConsolePane):
         changed = replace(scout, active=not scout.active)
         self._warn_then(
             lambda: catalog.affected_by_deactivation(scout.id) if scout.active else [],
-            t("lib.scouts.deactivate_body"),
+            self.t("lib.scouts.deactivate_body"),
             lambda: catalog.save_scout(changed),
         )
 
@@ -416,7 +419,7 @@ class ScoutsPane(Vertical, ConsolePane):
             if new is not None:
                 self._warn_then(
                     lambda: catalog.affected_by_weekly(old, new),
-                    t("lib.weekly.affected_body"),
+                    self.t("lib.weekly.affected_body"),
                     lambda: catalog.save_weekly_time(new),
                     clashes=lambda: catalog.place_clashes(new),
                 )
@@ -428,6 +431,7 @@ class ScoutsPane(Vertical, ConsolePane):
         old = self._weekly()
         if old is None:
             return
+        t = self.t
         catalog = services_of(self).catalog
         self._warn_then(
             lambda: catalog.affected_by_weekly(old, None),
@@ -460,7 +464,7 @@ class ScoutsPane(Vertical, ConsolePane):
             if new is not None:
                 self._warn_then(
                     lambda: catalog.affected_by_exception(new),
-                    t("lib.exception.affected_body"),
+                    self.t("lib.exception.affected_body"),
                     lambda: catalog.save_exception(new),
                     clashes=lambda: catalog.place_clashes(new),
                 )
@@ -472,7 +476,7 @@ class ScoutsPane(Vertical, ConsolePane):
     def _exception_remove(self) -> None:
         key = self._row_key("#exceptions-table")
         if key is not None:
-            self._apply(lambda: services_of(self).catalog.remove_exception(key))
+            self._apply(self.t, lambda: services_of(self).catalog.remove_exception(key))
 
     # the e-scout's card and PIN
     @on(Button.Pressed, "#scouts-card")
@@ -481,13 +485,14 @@ class ScoutsPane(Vertical, ConsolePane):
         if scout is None or self.data is None:
             return
         creds = self.data.credentials.get(scout.id)
+        t = self.t
         if creds is None or creds.card_hash is None:
-            self._issue_card(scout.id)
+            self._issue_card(t, scout.id)
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._issue_card(scout.id)
+                self._issue_card(t, scout.id)
 
         self.app.push_screen(
             YesNoScreen(
@@ -499,7 +504,7 @@ class ScoutsPane(Vertical, ConsolePane):
         )
 
     @store_work(group="scouts-write")
-    def _issue_card(self, scout_id: str) -> None:
+    def _issue_card(self, t: Translator, scout_id: str) -> None:
         """A new card, printed on the receipt printer if there is one, else saved as an SVG
         and a PDF in the exports folder; the token itself is never kept."""
         services = services_of(self)
@@ -507,8 +512,7 @@ class ScoutsPane(Vertical, ConsolePane):
         saved: list[Path] = []
 
         def deliver(scout: Scout, token: str) -> None:
-            words = Translator(console_language())
-            card = build_card_content(words, settings.library_name, scout.name, token)
+            card = build_card_content(t, settings.library_name, scout.name, token)
             if printer_configured(settings):
                 print_card_configured(card, settings)
                 return
@@ -523,7 +527,7 @@ class ScoutsPane(Vertical, ConsolePane):
         except KioskError as exc:
             for path in saved:  # a card that was never saved must not lie about
                 path.unlink(missing_ok=True)
-            self.post_message(self.Applied(refusal(exc), error=True))
+            self.post_message(self.Applied(refusal(t, exc), error=True))
             return
         if saved:
             text = t("lib.scouts.card.saved", path=", ".join(str(p) for p in saved))
@@ -537,6 +541,7 @@ class ScoutsPane(Vertical, ConsolePane):
         if scout is None or self.data is None:
             return
         creds = self.data.credentials.get(scout.id)
+        t = self.t
         if creds is None or creds.card_hash is None:
             self.say(t("lib.scouts.card.none"))
             return
@@ -544,7 +549,7 @@ class ScoutsPane(Vertical, ConsolePane):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._apply(lambda: access.revoke_card(scout.id), t("lib.scouts.card.revoked"))
+                self._apply(t, lambda: access.revoke_card(scout.id), t("lib.scouts.card.revoked"))
 
         self.app.push_screen(
             YesNoScreen(
@@ -561,9 +566,10 @@ class ScoutsPane(Vertical, ConsolePane):
         if scout is None:
             return
         access = services_of(self).scout_access
+        t = self.t
 
         def typed(pin: str | None) -> None:
             if pin is not None:
-                self._apply(lambda: access.set_pin(scout.id, pin), t("lib.scouts.card.pin_set"))
+                self._apply(t, lambda: access.set_pin(scout.id, pin), t("lib.scouts.card.pin_set"))
 
         self.app.push_screen(ScoutPinScreen(scout), typed)

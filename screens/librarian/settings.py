@@ -22,11 +22,12 @@ from kiosk.domain.validation import (
     check_period,
     parse_languages,
 )
+from kiosk.i18n import Translator
 from kiosk.paper.printing import PrinterKind, check_printer_settings
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.calls import call_line
-from screens.librarian.common import ConsolePane, MessageLine, console_words, cursor_key, refusal, t
+from screens.librarian.common import ConsolePane, MessageLine, cursor_key, refusal
 from screens.librarian.translations import visitor_languages
 
 # The receipt printer's text settings: field, longest, allowed characters (None: any).
@@ -88,6 +89,7 @@ class SettingsPane(VerticalScroll, ConsolePane):
         affected: list[Booking]
 
     def compose(self) -> ComposeResult:
+        t = self.t
         yield Label(t("lib.settings.library"), classes="lib-heading")
         with Grid(id="settings-grid", classes="lib-grid"):
             yield Label(t("lib.settings.library_name"))
@@ -132,6 +134,7 @@ class SettingsPane(VerticalScroll, ConsolePane):
             yield Button(t("lib.settings.remove_closure"), id="closure-remove", variant="error")
 
     def on_mount(self) -> None:
+        t = self.t
         self.query_one("#closures-table", DataTable).add_columns(
             t("lib.settings.first"), t("lib.settings.last"), t("lib.settings.reason")
         )
@@ -173,6 +176,7 @@ class SettingsPane(VerticalScroll, ConsolePane):
 
     def collect(self, current: Settings) -> Settings:
         """The settings the fields hold, checked by the rules in kiosk/domain/validation.py."""
+        t = self.t
         numbers: dict[str, Any] = {
             field: check_number(
                 t(f"lib.settings.{field}", low=low, high=high),
@@ -211,14 +215,14 @@ class SettingsPane(VerticalScroll, ConsolePane):
         )
 
     def _write(self, change: Callable[[], object], then_clear: bool = False) -> None:
-        self._save(change, then_clear)
+        self._save(self.t, change, then_clear)
 
     @store_work(group="settings-write")
-    def _save(self, change: Callable[[], object], then_clear: bool) -> None:
+    def _save(self, t: Translator, change: Callable[[], object], then_clear: bool) -> None:
         try:
             change()
         except KioskError as exc:
-            self.post_message(self.Saved(refusal(exc), error=True))
+            self.post_message(self.Saved(refusal(t, exc), error=True))
             return
         self.post_message(self.Saved(t("lib.saved")))
         if then_clear:
@@ -241,19 +245,19 @@ class SettingsPane(VerticalScroll, ConsolePane):
         try:
             settings = self.collect(self.loaded)
         except KioskError as exc:
-            self.say(refusal(exc), error=True)
+            self.say(refusal(self.t, exc), error=True)
             return
-        self._save_settings(settings)
+        self._save_settings(self.t, settings)
 
     @store_work(group="settings-write")
-    def _save_settings(self, settings: Settings) -> None:
+    def _save_settings(self, t: Translator, settings: Settings) -> None:
         try:
             services_of(self).catalog.save_settings(settings)
         except StaleSave as exc:
-            self.post_message(self.Saved(refusal(exc), error=True, stale=True))
+            self.post_message(self.Saved(refusal(t, exc), error=True, stale=True))
             return
         except KioskError as exc:
-            self.post_message(self.Saved(refusal(exc), error=True))
+            self.post_message(self.Saved(refusal(t, exc), error=True))
             return
         self.post_message(self.Saved(t("lib.saved")))
 
@@ -265,7 +269,7 @@ class SettingsPane(VerticalScroll, ConsolePane):
                 self.query_one("#closure-last", Input).value,
             )
         except KioskError as exc:
-            self.say(refusal(exc), error=True)
+            self.say(refusal(self.t, exc), error=True)
             return
         closure = Closure(
             new_id(),
@@ -284,6 +288,7 @@ class SettingsPane(VerticalScroll, ConsolePane):
     def _closure_checked(self, message: ClosureChecked) -> None:
         catalog = services_of(self).catalog
         closure = message.closure
+        t = self.t
 
         def save(yes: bool | None = True) -> None:
             if yes:
@@ -292,9 +297,9 @@ class SettingsPane(VerticalScroll, ConsolePane):
         if message.affected:
             self.app.push_screen(
                 YesNoScreen(
-                    console_words().n("lib.scouts.affected", len(message.affected)),
+                    t.n("lib.scouts.affected", len(message.affected)),
                     t("lib.settings.closure_affected"),
-                    [call_line(b) for b in message.affected],
+                    [call_line(t, b) for b in message.affected],
                     yes=t("lib.scouts.save_anyway"),
                 ),
                 save,

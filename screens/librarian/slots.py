@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.widgets import Select
 
 from kiosk.domain.models import Slot
-from screens.common import safe_text
-from screens.librarian.common import t
+from screens.common import ConsoleWords, safe_text
 
 MAX_SLOTS = 60  # a list longer than this is no help at the desk
 
 
-class SlotPicker(Select[str]):
+class SlotPicker(Select[str], ConsoleWords):
     """Free times as the desk reads them: day, weekday, time, e-scout and place; the first
     one chosen. The caller loads the times (in a worker) and hands them to ``offer``."""
 
     def __init__(self, scouts: dict[str, str], *, id: str) -> None:
-        super().__init__([], id=id, prompt=t("lib.walkin.choose_slot"))
+        super().__init__([], id=id)
         self.scouts = scouts
         self.slots: list[Slot] = []
+
+    def compose(self) -> ComposeResult:
+        self.prompt = self.t("lib.walkin.choose_slot")  # once in the console: its words
+        yield from super().compose()
 
     def offer(self, slots: list[Slot]) -> bool:
         """Show ``slots`` (the first ``MAX_SLOTS``); False when there is none to offer."""
@@ -35,6 +39,6 @@ class SlotPicker(Select[str]):
 
     def _label(self, slot: Slot) -> str:
         start = slot.start
-        weekday = t(f"lib.weekday_short.{start.weekday()}")
+        weekday = self.t(f"lib.weekday_short.{start.weekday()}")
         scout = self.scouts.get(slot.scout, slot.scout)
         return safe_text(f"{start:%m-%d} {weekday} {start:%H:%M} · {scout} · {slot.place}")

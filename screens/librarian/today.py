@@ -21,6 +21,7 @@ from kiosk.domain.booking import Ticket
 from kiosk.domain.catalog import absence_covers
 from kiosk.domain.errors import KioskError
 from kiosk.domain.models import ActivityRecord, Booking, BookingStatus, DatedException, Scout, Topic
+from kiosk.i18n import Translator
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.activity import ActivityFormScreen, FormChoices
@@ -30,12 +31,10 @@ from screens.librarian.common import (
     ConsolePane,
     MessageLine,
     booking_line,
-    console_language,
     cursor_key,
     is_overdue,
     refusal,
     status_words,
-    t,
     visitor_name,
 )
 from screens.librarian.followup import open_follow_up
@@ -111,6 +110,7 @@ class TodayPane(Vertical, ConsolePane):
         self._filters_ready = False
 
     def compose(self) -> ComposeResult:
+        t = self.t
         # One row at 120 columns; below 100 the day and the filters take a line each.
         with Horizontal(id="today-filters", classes="lib-toolbar"):
             with Horizontal(id="today-day-nav"):
@@ -141,6 +141,7 @@ class TodayPane(Vertical, ConsolePane):
 
     def _desk_buttons(self) -> ComposeResult:
         """The second row: move, undo, the phone, and the lists to clear."""
+        t = self.t
         # One row high: the table keeps its room at 80x24.
         with Horizontal(id="today-desk-actions", classes="lib-buttons"):
             yield Button(t("lib.today.move_b"), id="today-move", compact=True)
@@ -171,7 +172,7 @@ class TodayPane(Vertical, ConsolePane):
             ("place", 14),
             ("phone", 15),
         ):
-            table.add_column(t(f"lib.col.{key}"), key=key, width=width)
+            table.add_column(self.t(f"lib.col.{key}"), key=key, width=width)
         self.reload()
 
     # -- loading ------------------------------------------------------------------------
@@ -211,7 +212,7 @@ class TodayPane(Vertical, ConsolePane):
                 [(s.name, s.id) for s in message.data.scouts]
             )
             self.query_one("#today-topic", Select).set_options(
-                [(tp.name(console_language()), tp.slug) for tp in message.data.topics]
+                [(tp.name(self.t.lang), tp.slug) for tp in message.data.topics]
             )
         self._fill()
 
@@ -240,8 +241,9 @@ class TodayPane(Vertical, ConsolePane):
         table = self.query_one("#today-table", DataTable)
         keep = self.selected_code()
         table.clear()
+        t = self.t
         scouts = {s.id: s.name for s in data.scouts}
-        topics = {tp.slug: tp.name(console_language()) for tp in data.topics}
+        topics = {tp.slug: tp.name(t.lang) for tp in data.topics}
         shown = self._visible()
         overdue = 0
         for b in shown:
@@ -252,8 +254,8 @@ class TodayPane(Vertical, ConsolePane):
             table.add_row(
                 cell(f"{b.starts:%H:%M}–{b.ends:%H:%M}", style),
                 cell(b.code, style),
-                cell(visitor_name(b), name_style.strip()),
-                cell(status_words(b, data.now), style),
+                cell(visitor_name(t, b), name_style.strip()),
+                cell(status_words(t, b, data.now), style),
                 cell(topics.get(b.topic, b.topic), style),
                 self._scout_cell(data, b, scouts.get(b.scout, b.scout), style),
                 cell(b.place, style),
@@ -267,15 +269,14 @@ class TodayPane(Vertical, ConsolePane):
         self.query_one("#today-summary", Static).update(cell(self._summary(data, shown, overdue)))
         self._fill_desk_buttons(data)
 
-    @staticmethod
-    def _scout_cell(data: TodayData, booking: Booking, name: str, style: str) -> Text:
+    def _scout_cell(self, data: TodayData, booking: Booking, name: str, style: str) -> Text:
         """The e-scout's name, flagged in words when they are absent at the booking's time."""
         if data.scout_absent(booking):
-            return cell(t("lib.today.scout_absent", name=name), "bold red")
+            return cell(self.t("lib.today.scout_absent", name=name), "bold red")
         return cell(name, style)
 
-    @staticmethod
-    def _summary(data: TodayData, shown: list[Booking], overdue: int) -> str:
+    def _summary(self, data: TodayData, shown: list[Booking], overdue: int) -> str:
+        t = self.t
         if not shown:
             return t("lib.today.empty", day=data.day.isoformat())
         count = Counter(b.state for b in shown)
@@ -295,6 +296,7 @@ class TodayPane(Vertical, ConsolePane):
         return summary
 
     def _fill_desk_buttons(self, data: TodayData) -> None:
+        t = self.t
         self.query_one("#today-unrecorded", Button).label = t(
             "lib.today.unrecorded_b", n=data.unrecorded
         )
@@ -313,7 +315,7 @@ class TodayPane(Vertical, ConsolePane):
         try:
             self.day = date.fromisoformat(event.value.strip())
         except ValueError:
-            self.say(t("lib.err.bad_date"), error=True)
+            self.say(self.t("lib.err.bad_date"), error=True)
             return
         self.reload()
 
@@ -351,46 +353,47 @@ class TodayPane(Vertical, ConsolePane):
     def _need_selection(self) -> Booking | None:
         booking = self.selected_booking()
         if booking is None:
-            self.say(t("lib.today.choose_row"), error=True)
+            self.say(self.t("lib.today.choose_row"), error=True)
         return booking
 
     @on(Button.Pressed, "#today-check-in")
     def action_check_in(self) -> None:
         if (b := self._need_selection()) is not None:
-            self._run("check_in", b.code)
+            self._run(self.t, "check_in", b.code)
 
     @on(Button.Pressed, "#today-done")
     def action_done(self) -> None:
         if (b := self._need_selection()) is not None:
-            self._run("done", b.code)
+            self._run(self.t, "done", b.code)
 
     @on(Button.Pressed, "#today-no-show")
     def action_no_show(self) -> None:
         if (b := self._need_selection()) is not None:
-            self._run("no_show", b.code)
+            self._run(self.t, "no_show", b.code)
 
     @on(Button.Pressed, "#today-cancel")
     def action_cancel_booking(self) -> None:
         b = self._need_selection()
         if b is None:
             return
+        t = self.t
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._run("cancel", b.code)
+                self._run(t, "cancel", b.code)
 
         self.app.push_screen(
             YesNoScreen(
                 t("lib.today.cancel_title"),
                 t("lib.today.cancel_body"),
-                [booking_line(b)],
+                [booking_line(t, b)],
                 yes=t("lib.today.cancel_yes"),
             ),
             answered,
         )
 
     @store_work(group="today-action", exclusive=False)
-    def _run(self, action: str, code: str) -> None:
+    def _run(self, t: Translator, action: str, code: str) -> None:
         services = services_of(self)
         try:
             if action == "check_in":
@@ -412,12 +415,12 @@ class TodayPane(Vertical, ConsolePane):
             else:
                 booking = services.booking.cancel(code)
         except KioskError as exc:
-            self.post_message(self.ActionDone(refusal(exc), error=True))
+            self.post_message(self.ActionDone(refusal(t, exc), error=True))
             return
         assert booking is not None
         self.post_message(
             self.ActionDone(
-                t(f"lib.today.did_{action}", code=booking.code, name=visitor_name(booking))
+                t(f"lib.today.did_{action}", code=booking.code, name=visitor_name(t, booking))
             )
         )
 
@@ -439,7 +442,7 @@ class TodayPane(Vertical, ConsolePane):
         def booked(booking: Booking | None) -> None:
             if booking is not None:
                 self.say(
-                    t(
+                    self.t(
                         "lib.today.did_book",
                         code=booking.code,
                         time=f"{booking.starts:%Y-%m-%d %H:%M}",
@@ -471,15 +474,15 @@ class TodayPane(Vertical, ConsolePane):
             if record is None:
                 return
             if booking is not None and booking.state.is_open:
-                self._close_after_activity(booking.code)
+                self._close_after_activity(self.t, booking.code)
             else:
-                self.say(t("lib.activity.saved"))
+                self.say(self.t("lib.activity.saved"))
                 self.reload()
 
         self.app.push_screen(ActivityFormScreen(message.draft, booking, message.choices), saved)
 
     @store_work(group="today-action", exclusive=False)
-    def _close_after_activity(self, code: str) -> None:
+    def _close_after_activity(self, t: Translator, code: str) -> None:
         """The form is filled: the consultation happened, so an open booking is done."""
         with contextlib.suppress(KioskError):  # closed meanwhile at another desk
             services_of(self).desk.mark_done(code)
@@ -497,7 +500,7 @@ class TodayPane(Vertical, ConsolePane):
         def moved(booking: Booking | None) -> None:
             if booking is not None:
                 self.say(
-                    t(
+                    self.t(
                         "lib.today.did_move",
                         code=booking.code,
                         time=f"{booking.starts:%Y-%m-%d %H:%M}",
@@ -517,16 +520,16 @@ class TodayPane(Vertical, ConsolePane):
 
         def answered(reason: str | None) -> None:
             if reason:
-                self._undo(b.code, reason)
+                self._undo(self.t, b.code, reason)
 
         self.app.push_screen(ReasonScreen(b), answered)
 
     @store_work(group="today-action", exclusive=False)
-    def _undo(self, code: str, reason: str) -> None:
+    def _undo(self, t: Translator, code: str, reason: str) -> None:
         try:
             booking = services_of(self).desk.undo(code, reason)
         except KioskError as exc:
-            self.post_message(self.ActionDone(refusal(exc), error=True))
+            self.post_message(self.ActionDone(refusal(t, exc), error=True))
             return
         status = t(f"lib.status.{booking.status}")
         self.post_message(self.ActionDone(t("lib.today.did_undo", code=code, status=status)))
@@ -536,12 +539,13 @@ class TodayPane(Vertical, ConsolePane):
         b = self._need_selection()
         if b is None:
             return
+        t = self.t
         phone = phone_of(b)
         if not phone:
             self.say(t("lib.today.no_phone", code=b.code), error=True)
             return
         self.app.copy_to_clipboard(b.phone or phone)  # E.164: pastes into any dialler
-        self.say(t("lib.today.copied", phone=phone, name=visitor_name(b)))
+        self.say(t("lib.today.copied", phone=phone, name=visitor_name(t, b)))
 
     @on(Button.Pressed, "#today-unrecorded")
     def _show_unrecorded(self) -> None:
@@ -567,5 +571,6 @@ class TodayPane(Vertical, ConsolePane):
 
     def _followed_up(self, ticket: Ticket) -> None:
         booking = ticket.booking
+        t = self.t
         self.say(t("lib.followup.did", code=booking.code, time=f"{booking.starts:%Y-%m-%d %H:%M}"))
         self.reload()

@@ -16,10 +16,11 @@ from kiosk.domain.desk import REASON_MAX
 from kiosk.domain.errors import ErrorCode, KioskError
 from kiosk.domain.models import Booking, Slot
 from kiosk.domain.validation import required_text
+from kiosk.i18n import Translator
 from screens.common import cell, services_of, store_work
 from screens.dialogs import Dialog, FormScreen
 from screens.librarian.calls import phone_of
-from screens.librarian.common import MessageLine, booking_line, cursor_key, refusal, t, visitor_name
+from screens.librarian.common import MessageLine, booking_line, cursor_key, refusal, visitor_name
 from screens.librarian.slots import SlotPicker
 
 
@@ -33,10 +34,11 @@ class ReasonScreen(FormScreen[str]):
         self.booking = booking
 
     def compose(self) -> ComposeResult:
+        t = self.t
         last = self.booking.last_change
         with Vertical(classes="lib-dialog"):
             yield Label(t("lib.undo.title"), classes="lib-dialog-title")
-            yield Static(cell(booking_line(self.booking)))
+            yield Static(cell(booking_line(t, self.booking)))
             yield Static(
                 cell(
                     t(
@@ -77,9 +79,10 @@ class MoveScreen(Dialog[Booking | None]):
         self.scouts = scouts
 
     def compose(self) -> ComposeResult:
+        t = self.t
         with Vertical(classes="lib-dialog lib-wide", id="move-dialog"):
             yield Label(t("lib.move.title"), classes="lib-dialog-title")
-            yield Static(cell(booking_line(self.booking)))
+            yield Static(cell(booking_line(t, self.booking)))
             yield Label(t("lib.move.to"))
             yield SlotPicker(self.scouts, id="move-slot")
             yield MessageLine(id="move-message", marks_success=False)
@@ -97,22 +100,22 @@ class MoveScreen(Dialog[Booking | None]):
     @on(SlotsLoaded)
     def _slots_loaded(self, message: SlotsLoaded) -> None:
         if not self.query_one(SlotPicker).offer(message.slots):
-            self.query_one(MessageLine).say(t("lib.walkin.no_slots"), error=True)
+            self.query_one(MessageLine).say(self.t("lib.walkin.no_slots"), error=True)
 
     @on(Button.Pressed, "#move-ok")
     def _move(self) -> None:
         slot = self.query_one(SlotPicker).chosen
         if slot is None:
-            self.query_one(MessageLine).say(t("lib.walkin.choose_slot"), error=True)
+            self.query_one(MessageLine).say(self.t("lib.walkin.choose_slot"), error=True)
             return
-        self._submit(slot)
+        self._submit(self.t, slot)
 
     @store_work(group="move-submit")
-    def _submit(self, slot: Slot) -> None:
+    def _submit(self, t: Translator, slot: Slot) -> None:
         try:
             moved = services_of(self).booking.move(self.booking.code, slot.start, scout=slot.scout)
         except KioskError as exc:
-            self.post_message(self.Result(None, refusal(exc)))
+            self.post_message(self.Result(None, refusal(t, exc)))
             return
         self.post_message(self.Result(moved))
 
@@ -129,7 +132,9 @@ class MoveScreen(Dialog[Booking | None]):
         self.dismiss(None)
 
 
-def _booking_table(table: DataTable[Text], bookings: list[Booking], now_words: bool) -> None:
+def _booking_table(
+    t: Translator, table: DataTable[Text], bookings: list[Booking], now_words: bool
+) -> None:
     """Fill a small table of bookings: when, code, visitor, phone (and status)."""
     table.clear(columns=True)
     for key, width in (("date", 11), ("time", 6), ("code", 7), ("name", 16), ("phone", 17)):
@@ -141,7 +146,7 @@ def _booking_table(table: DataTable[Text], bookings: list[Booking], now_words: b
             cell(f"{b.starts:%Y-%m-%d}"),
             cell(f"{b.starts:%H:%M}"),
             cell(b.code),
-            cell(visitor_name(b)),
+            cell(visitor_name(t, b)),
             cell(phone_of(b)),
         ]
         if now_words:
@@ -166,6 +171,7 @@ class UnrecordedScreen(Dialog[None]):
         self.bookings: list[Booking] = []
 
     def compose(self) -> ComposeResult:
+        t = self.t
         with Vertical(classes="lib-dialog lib-wide", id="unrecorded-dialog"):
             yield Label(t("lib.unrecorded.title"), classes="lib-dialog-title")
             yield Static(cell(t("lib.unrecorded.body")))
@@ -187,7 +193,8 @@ class UnrecordedScreen(Dialog[None]):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.bookings = message.bookings
-        _booking_table(self.query_one("#unrecorded-table", DataTable), self.bookings, True)
+        t = self.t
+        _booking_table(t, self.query_one("#unrecorded-table", DataTable), self.bookings, True)
         if not self.bookings:
             self.query_one(MessageLine).say(t("lib.unrecorded.none"))
 
@@ -195,12 +202,12 @@ class UnrecordedScreen(Dialog[None]):
     def _act(self, event: Button.Pressed) -> None:
         code = cursor_key(self.query_one("#unrecorded-table", DataTable))
         if code is None:
-            self.query_one(MessageLine).say(t("lib.today.choose_row"), error=True)
+            self.query_one(MessageLine).say(self.t("lib.today.choose_row"), error=True)
             return
-        self._run(str(event.button.id).removeprefix("unrecorded-"), code)
+        self._run(self.t, str(event.button.id).removeprefix("unrecorded-"), code)
 
     @store_work(group="unrecorded-act")
-    def _run(self, action: str, code: str) -> None:
+    def _run(self, t: Translator, action: str, code: str) -> None:
         desk = services_of(self).desk
         try:
             if action == "done":
@@ -210,7 +217,7 @@ class UnrecordedScreen(Dialog[None]):
             else:
                 desk.clear_unrecorded(code)
         except KioskError as exc:
-            self.post_message(self.Acted(refusal(exc), error=True))
+            self.post_message(self.Acted(refusal(t, exc), error=True))
             return
         self.post_message(
             self.Acted(t(f"lib.unrecorded.did_{action.replace('-', '_')}", code=code))
@@ -234,6 +241,7 @@ class NoFormScreen(Dialog[Booking | None]):
         self.bookings = bookings
 
     def compose(self) -> ComposeResult:
+        t = self.t
         with Vertical(classes="lib-dialog lib-wide", id="noform-dialog"):
             yield Label(t("lib.noform.title"), classes="lib-dialog-title")
             yield DataTable(id="noform-table", cursor_type="row")
@@ -244,7 +252,7 @@ class NoFormScreen(Dialog[Booking | None]):
                 yield Button(t("lib.back"), id="noform-close")
 
     def on_mount(self) -> None:
-        _booking_table(self.query_one("#noform-table", DataTable), self.bookings, False)
+        _booking_table(self.t, self.query_one("#noform-table", DataTable), self.bookings, False)
 
     @on(Button.Pressed, "#noform-fill")
     def _fill(self) -> None:

@@ -22,15 +22,14 @@ from kiosk.domain.validation import (
     check_topic_texts,
     slug_from_name,
 )
+from kiosk.i18n import Translator
 from screens.common import cell, services_of, store_work
 from screens.dialogs import FormScreen
 from screens.librarian.common import (
     ConsolePane,
     MessageLine,
-    console_language,
     cursor_key,
     refusal,
-    t,
 )
 from screens.librarian.translations import (
     LanguageTabs,
@@ -54,6 +53,7 @@ class TopicFormScreen(FormScreen[Topic]):
         self.order = order
 
     def compose(self) -> ComposeResult:
+        t = self.t
         tp = self.topic
         with Vertical(classes="lib-dialog lib-wide"):
             yield Label(
@@ -72,6 +72,7 @@ class TopicFormScreen(FormScreen[Topic]):
             yield from self.form_buttons()
 
     def _fields(self, tp: Topic | None, lang: str) -> ComposeResult:
+        t = self.t
         yield Label(t("lib.topics.name_in", lang=lang.upper()))
         yield Input(tp.names.get(lang, "") if tp else "", id=f"topic-name-{lang}", max_length=60)
         yield Label(t("lib.topics.desc_in", lang=lang.upper()))
@@ -97,7 +98,7 @@ class TopicFormScreen(FormScreen[Topic]):
         names = check_topic_names(
             {lang: self.value(f"#topic-name-{lang}") for lang in self.languages}
         )
-        main_name = names.get(console_language()) or next(iter(names.values()))
+        main_name = names.get(self.t.lang) or next(iter(names.values()))
         slug = self.topic.slug if self.topic else slug_from_name(main_name, self.taken)
         descriptions = check_topic_texts(
             {lang: self.value(f"#topic-desc-{lang}") for lang in self.languages}
@@ -154,6 +155,7 @@ class TopicsPane(Vertical, ConsolePane):
         self.current: str | None = None
 
     def compose(self) -> ComposeResult:
+        t = self.t
         yield DataTable(id="topics-table", cursor_type="row", zebra_stripes=True)
         yield MessageLine(id="topics-message", marks_success=False)
         with Horizontal(classes="lib-buttons"):
@@ -174,7 +176,7 @@ class TopicsPane(Vertical, ConsolePane):
             ("state", 12),
             ("topic_scouts", 16),
         ):
-            table.add_column(t(f"lib.col.{key}"), key=key, width=width)
+            table.add_column(self.t(f"lib.col.{key}"), key=key, width=width)
         self.reload()
 
     def reload(self) -> None:
@@ -189,6 +191,7 @@ class TopicsPane(Vertical, ConsolePane):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.data = message.data
+        t = self.t
         table = self.query_one("#topics-table", DataTable)
         table.clear()
         for n, tp in enumerate(self.data.topics, start=1):
@@ -196,7 +199,7 @@ class TopicsPane(Vertical, ConsolePane):
             table.add_row(
                 cell(str(n), style),
                 cell(tp.slug, style),
-                cell(tp.names.get(console_language(), ""), style),
+                cell(tp.names.get(t.lang, ""), style),
                 self._translations_cell(tp, style),
                 cell(tp.names.get("en", ""), style),
                 cell(t("lib.topics.on") if tp.active else t("lib.topics.off"), style),
@@ -209,6 +212,7 @@ class TopicsPane(Vertical, ConsolePane):
 
     def _scouts_cell(self, topic: Topic, style: str) -> Text:
         """A marked cell when no active e-scout covers the topic (visitors find no time)."""
+        t = self.t
         if self.data is None or topic.slug in self.data.covered:
             return cell(t("lib.topics.has_scout"), style)
         return cell(t("lib.topics.no_scout"), "bold" if topic.active else style)
@@ -217,7 +221,7 @@ class TopicsPane(Vertical, ConsolePane):
         """Which offered languages lack the topic's name: visitors there read Lithuanian."""
         languages = self.data.languages if self.data else []
         lacking = missing(topic.names, languages)
-        return cell(missing_label(lacking), "bold" if lacking and topic.active else style)
+        return cell(missing_label(self.t, lacking), "bold" if lacking and topic.active else style)
 
     def _selected(self) -> Topic | None:
         key = cursor_key(self.query_one("#topics-table", DataTable))
@@ -227,14 +231,14 @@ class TopicsPane(Vertical, ConsolePane):
 
     def _write(self, change: Callable[[], object], text: str) -> None:
         """Save in a worker; say ``text`` when done (or the refusal) and read again."""
-        self._save(change, text)
+        self._save(self.t, change, text)
 
     @store_work(group="topics-write")
-    def _save(self, change: Callable[[], object], text: str) -> None:
+    def _save(self, t: Translator, change: Callable[[], object], text: str) -> None:
         try:
             change()
         except KioskError as exc:
-            self.post_message(self.Saved(refusal(exc), error=True))
+            self.post_message(self.Saved(refusal(t, exc), error=True))
             return
         self.post_message(self.Saved(text))
 
@@ -268,7 +272,8 @@ class TopicsPane(Vertical, ConsolePane):
             catalog.save_topics(changed)  # one transaction: never half a reorder
 
         self.current = topic.slug
-        self._write(move, t("lib.topics.moved", name=topic.name(console_language())))
+        t = self.t
+        self._write(move, t("lib.topics.moved", name=topic.name(t.lang)))
 
     @on(Button.Pressed, "#topics-toggle")
     def action_toggle_active(self) -> None:
@@ -278,9 +283,10 @@ class TopicsPane(Vertical, ConsolePane):
         catalog = services_of(self).catalog
         self.current = topic.slug
         key = "lib.topics.disabled" if topic.active else "lib.topics.enabled"
+        t = self.t
         self._write(
             lambda: catalog.save_topic(replace(topic, active=not topic.active)),
-            t(key, name=topic.name(console_language())),
+            t(key, name=topic.name(t.lang)),
         )
 
     @on(Button.Pressed, "#topics-edit")
@@ -301,7 +307,7 @@ class TopicsPane(Vertical, ConsolePane):
             if result is not None:
                 self.current = result.slug
                 new = topic is None
-                self._write(lambda: catalog.save_topic(result, new=new), t("lib.saved"))
+                self._write(lambda: catalog.save_topic(result, new=new), self.t("lib.saved"))
 
         order = max((tp.order for tp in self.data.topics), default=-1) + 1
         self.app.push_screen(

@@ -15,8 +15,7 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Button, Input
 
-from kiosk.i18n import DEFAULT_LANGUAGE, available_languages
-from screens.librarian.common import t
+from kiosk.i18n import DEFAULT_LANGUAGE, Translator, available_languages
 
 MISSING_MARK = "*"
 
@@ -31,7 +30,7 @@ def missing(texts: Mapping[str, str], languages: Iterable[str]) -> list[str]:
     return [lang for lang in languages if not texts.get(lang, "").strip()]
 
 
-def missing_label(languages: list[str]) -> str:
+def missing_label(t: Translator, languages: list[str]) -> str:
     """The list's cell: which translations are missing, in words (never a colour alone)."""
     if not languages:
         return t("lib.translations.complete")

@@ -19,17 +19,16 @@ from textual.widgets import Button, DataTable, Static
 
 from kiosk.domain.booking import Ticket
 from kiosk.domain.errors import KioskError
-from kiosk.domain.models import Slot, WaitlistEntry
+from kiosk.domain.models import Slot, Topic, WaitlistEntry
 from kiosk.domain.validation import display_phone
+from kiosk.i18n import Translator
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.common import (
     ConsolePane,
     MessageLine,
-    console_language,
     cursor_key,
     refusal,
-    t,
 )
 from screens.librarian.followup import PickTimeScreen
 
@@ -50,13 +49,16 @@ class WaitlistBookScreen(PickTimeScreen):
     """The free times of a waiting visitor's topic; a tap books it and the entry leaves."""
 
     def __init__(self, entry: WaitlistEntry) -> None:
-        title = t("lib.waitlist.book_title", name=entry.name)
-        super().__init__(title, t("lib.waitlist.book_hint"), id="waitlist-book-screen")
+        super().__init__(id="waitlist-book-screen")
         self.entry = entry
 
-    def find_slots(self, services: Services) -> tuple[list[Slot], str]:
+    def heading(self) -> tuple[str, str]:
+        t = self.t
+        return t("lib.waitlist.book_title", name=self.entry.name), t("lib.waitlist.book_hint")
+
+    def find_slots(self, services: Services) -> tuple[list[Slot], Topic]:
         slots = services.booking.free_slots(self.entry.topic)
-        return slots, services.booking.topic(self.entry.topic).name(console_language())
+        return slots, services.booking.topic(self.entry.topic)
 
     def book_slot(self, services: Services, slot: Slot) -> Ticket:
         return services.waitlist.book_for(self.entry.id, slot.start, scout=slot.scout)
@@ -84,6 +86,7 @@ class WaitlistPane(Vertical, ConsolePane):
         self.data: WaitlistData | None = None
 
     def compose(self) -> ComposeResult:
+        t = self.t
         yield Static(t("lib.waitlist.hint"), id="waitlist-hint", classes="lib-hint")
         table: DataTable[Text] = DataTable(
             id="waitlist-table", cursor_type="row", zebra_stripes=True
@@ -96,6 +99,7 @@ class WaitlistPane(Vertical, ConsolePane):
             yield Button(t("lib.waitlist.remove_b"), id="waitlist-remove", variant="error")
 
     def on_mount(self) -> None:
+        t = self.t
         table = self.query_one("#waitlist-table", DataTable)
         # Whether a time is free comes right after the topic: it is what the desk acts on.
         for key, width in (
@@ -110,21 +114,19 @@ class WaitlistPane(Vertical, ConsolePane):
         self.reload()
 
     def reload(self) -> None:
-        self._load()
+        self._load(self.t.lang)
 
     @store_work(group="waitlist-load")
-    def _load(self) -> None:
+    def _load(self, lang: str) -> None:
         services = services_of(self)
         entries = services.waitlist.entries()
         free = {w.topic: w.free_times for w in services.waitlist.waiting_with_free_times()}
-        topics = {
-            tp.slug: tp.name(console_language())
-            for tp in services.booking.topics(active_only=False)
-        }
+        topics = {tp.slug: tp.name(lang) for tp in services.booking.topics(active_only=False)}
         self.post_message(self.Loaded(WaitlistData(entries, free, topics)))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        t = self.t
         data = self.data = message.data
         table = self.query_one("#waitlist-table", DataTable)
         keep = self.selected_id()
@@ -157,7 +159,7 @@ class WaitlistPane(Vertical, ConsolePane):
     def selected_entry(self) -> WaitlistEntry | None:
         entry_id = self.selected_id()
         if entry_id is None or self.data is None:
-            self.say(t("lib.waitlist.choose_row"), error=True)
+            self.say(self.t("lib.waitlist.choose_row"), error=True)
             return None
         return next((e for e in self.data.entries if e.id == entry_id), None)
 
@@ -166,6 +168,7 @@ class WaitlistPane(Vertical, ConsolePane):
         entry = self.selected_entry()
         if entry is None:
             return
+        t = self.t
 
         def booked(ticket: Ticket | None) -> None:
             if ticket is None:
@@ -189,10 +192,11 @@ class WaitlistPane(Vertical, ConsolePane):
         entry = self.selected_entry()
         if entry is None:
             return
+        t = self.t
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._remove(entry.id)
+                self._remove(t, entry.id)
 
         self.app.push_screen(
             YesNoScreen(
@@ -205,11 +209,11 @@ class WaitlistPane(Vertical, ConsolePane):
         )
 
     @store_work(group="waitlist-action", exclusive=False)
-    def _remove(self, entry_id: str) -> None:
+    def _remove(self, t: Translator, entry_id: str) -> None:
         try:
             entry = services_of(self).waitlist.remove(entry_id)
         except KioskError as exc:
-            self.post_message(self.ActionDone(refusal(exc), error=True))
+            self.post_message(self.ActionDone(refusal(t, exc), error=True))
             return
         self.post_message(self.ActionDone(t("lib.waitlist.did_remove", name=entry.name)))
 

@@ -13,9 +13,10 @@ from textual.widgets import Button, Input, Label, Select
 from kiosk.domain.booking import BookingService
 from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Booking, Slot, Source, Topic
+from kiosk.i18n import Translator
 from screens.common import safe_text, services_of, store_work
 from screens.dialogs import Dialog
-from screens.librarian.common import MessageLine, console_language, refusal, t
+from screens.librarian.common import MessageLine, refusal
 from screens.librarian.slots import SlotPicker
 
 
@@ -48,14 +49,15 @@ class WalkInScreen(Dialog[Booking | None]):
         self.choices = choices
 
     def compose(self) -> ComposeResult:
+        t = self.t
         topics = self.choices.topics
         languages = self.choices.languages
-        default_language = languages[0] if languages else console_language()
+        default_language = languages[0] if languages else t.lang
         with VerticalScroll(classes="lib-dialog lib-form", id="walkin-dialog"):
             yield Label(t("lib.walkin.title"), classes="lib-dialog-title")
             yield Label(t("lib.walkin.topic"))
             yield Select(
-                [(safe_text(tp.name(console_language())), tp.slug) for tp in topics],
+                [(safe_text(tp.name(t.lang)), tp.slug) for tp in topics],
                 id="walkin-topic",
                 prompt=t("lib.walkin.choose_topic"),
             )
@@ -92,11 +94,12 @@ class WalkInScreen(Dialog[Booking | None]):
     @on(SlotsLoaded)
     def _slots(self, message: SlotsLoaded) -> None:
         if not self.query_one(SlotPicker).offer(message.slots):
-            self.query_one(MessageLine).say(t("lib.walkin.no_slots"), error=True)
+            self.query_one(MessageLine).say(self.t("lib.walkin.no_slots"), error=True)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#walkin-book")
     def _book(self) -> None:
+        t = self.t
         topic = self.query_one("#walkin-topic", Select).value
         slot = self.query_one(SlotPicker).chosen
         if not isinstance(topic, str):
@@ -107,15 +110,18 @@ class WalkInScreen(Dialog[Booking | None]):
             return
         lang = self.query_one("#walkin-lang", Select).value
         self._submit(
+            t,
             topic,
             slot,
             self.query_one("#walkin-name", Input).value,
             self.query_one("#walkin-phone", Input).value or None,
-            lang if isinstance(lang, str) else console_language(),
+            lang if isinstance(lang, str) else t.lang,
         )
 
     @store_work(group="walkin-book")
-    def _submit(self, topic: str, slot: Slot, name: str, phone: str | None, lang: str) -> None:
+    def _submit(
+        self, t: Translator, topic: str, slot: Slot, name: str, phone: str | None, lang: str
+    ) -> None:
         try:
             ticket = services_of(self).booking.book(
                 topic,
@@ -128,7 +134,7 @@ class WalkInScreen(Dialog[Booking | None]):
                 ignore_notice=True,
             )
         except KioskError as exc:
-            self.post_message(self.Result(None, refusal(exc)))
+            self.post_message(self.Result(None, refusal(t, exc)))
             return
         self.post_message(self.Result(ticket.booking))
 

@@ -51,7 +51,10 @@ def test_the_check_finds_a_hard_coded_word(tmp_path: Path) -> None:
 
 def test_a_refusal_names_the_booking_status_in_words() -> None:
     from kiosk.domain.errors import Conflict
+    from kiosk.i18n import Translator
     from screens.librarian.common import refusal
 
-    text = refusal(Conflict("not_a_consultation", "no consultation", status="no_show"))
+    text = refusal(
+        Translator("lt"), Conflict("not_a_consultation", "no consultation", status="no_show")
+    )
     assert "no_show" not in text and "Neatvyko" in text
