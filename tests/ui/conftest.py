@@ -6,11 +6,15 @@ compares the screens of one app run with their snapshots (tests/ui/snapshots.py)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import contextlib
+import contextvars
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -29,6 +33,7 @@ if TYPE_CHECKING:
 
 BIG = (120, 40)
 SMALL = (80, 24)
+T = TypeVar("T")
 
 
 def make_app(services: Services, **kwargs: Any) -> KioskApp:
@@ -45,6 +50,40 @@ def make_app(services: Services, **kwargs: Any) -> KioskApp:
 def make_console(services: Services, **kwargs: Any) -> KioskApp:
     """The librarian console, starting at its PIN prompt."""
     return KioskApp(services, mode="librarian", **kwargs)
+
+
+class SideBySide:
+    """Several apps running at once, as a kiosk and consoles do in their own processes.
+
+    A widget finds its App through the context its ``run_test`` set, and the last one
+    entered wins; so each step for one app runs in a task with that app's own context."""
+
+    def __init__(self) -> None:
+        self.pilots: list[Pilot[Any]] = []
+        self._contexts: dict[int, contextvars.Context] = {}
+
+    async def on(self, pilot: Pilot[Any], step: Awaitable[T]) -> T:
+        """Await ``step`` (a click, a settle...) as ``pilot``'s app."""
+        context = self._contexts[id(pilot)].copy()
+        return await asyncio.get_running_loop().create_task(_awaited(step), context=context)
+
+
+async def _awaited(step: Awaitable[T]) -> T:
+    return await step
+
+
+@contextlib.asynccontextmanager
+async def side_by_side(
+    *apps: App[Any], sizes: list[tuple[int, int]] | None = None
+) -> AsyncIterator[SideBySide]:
+    """Run ``apps`` together, each at its size in ``sizes`` (all ``BIG`` by default)."""
+    both = SideBySide()
+    async with contextlib.AsyncExitStack() as stack:
+        for app, size in zip(apps, sizes or [BIG] * len(apps), strict=True):
+            pilot = await stack.enter_async_context(app.run_test(size=size))
+            both._contexts[id(pilot)] = contextvars.copy_context()
+            both.pilots.append(pilot)
+        yield both
 
 
 async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from textual._context import active_app
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input
 
@@ -16,7 +15,17 @@ from kiosk.services import Services, build_services
 from screens.librarian import ConsoleScreen
 from screens.librarian.scouts import ScoutsPane
 from tests.conftest import NOW, put_booking, set_pin
-from tests.ui.conftest import BIG, SMALL, click, login, make_console, settle, text_of, wait_until
+from tests.ui.conftest import (
+    BIG,
+    SMALL,
+    click,
+    login,
+    make_console,
+    settle,
+    side_by_side,
+    text_of,
+    wait_until,
+)
 
 SCOUT_PIN = "13579"
 
@@ -87,12 +96,6 @@ async def test_pin_card_reissue_and_revoke_from_the_console(demo: Services) -> N
         assert not demo.scout_access.has_card("lukas")
 
 
-def _on(pilot: Pilot[Any]) -> Pilot[Any]:
-    """Talk to this app (two consoles run side by side)."""
-    active_app.set(pilot.app)
-    return pilot
-
-
 def _missed(app: Any) -> str:
     return "\n".join(str(w.render()) for w in app.screen.query(".lib-missed Static"))
 
@@ -103,10 +106,11 @@ async def test_a_missed_shift_shows_in_every_console_until_dismissed(demo: Servi
     demo.clock.advance(seconds=(datetime(2026, 11, 24, 15, 10, tzinfo=TZ) - NOW).total_seconds())  # type: ignore[attr-defined]
     first = make_console(build_services(demo.data_dir, demo.clock))
     second = make_console(build_services(demo.data_dir, demo.clock))
-    async with first.run_test(size=BIG) as c1, second.run_test(size=SMALL) as c2:
+    async with side_by_side(first, second, sizes=[BIG, SMALL]) as apps:
+        c1, c2 = apps.pilots
         for console in (c1, c2):
-            await settle(_on(console))
-            await login(console)
+            await apps.on(console, settle(console))
+            await apps.on(console, login(console))
             assert isinstance(console.app.screen, ConsoleScreen)
             assert _missed(console.app) == ""
         put_booking(
@@ -117,12 +121,14 @@ async def test_a_missed_shift_shows_in_every_console_until_dismissed(demo: Servi
             phone="+37061234567",
         )
         for console in (c1, c2):
-            await wait_until(_on(console), lambda app=console.app: "Lukas P." in _missed(app))
+            await apps.on(
+                console, wait_until(console, lambda app=console.app: "Lukas P." in _missed(app))
+            )
             text = _missed(console.app)
             assert "15:00–18:00" in text and "Ona" in text and "+370 612 34567" in text
-        await click(_on(c2), "#missed-0")
+        await apps.on(c2, click(c2, "#missed-0"))
         for console in (c1, c2):
-            await wait_until(_on(console), lambda app=console.app: _missed(app) == "")
+            await apps.on(console, wait_until(console, lambda app=console.app: _missed(app) == ""))
         assert demo.scout_day.missed_shifts() == []
 
 
