@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Protocol, runtime_checkable
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -26,6 +27,14 @@ from screens.widgets.keyboard import BACKSPACE
 # keyboard. The shipped panel gives 79x18; 78x18 is the smallest grid the visitor side supports.
 TALL_ROWS = 30
 VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL_ROWS, "-tall")]
+
+
+@runtime_checkable
+class OffersTimes(Protocol):
+    """The step that lists free times: a visitor who lost a time to someone else goes back
+    to it, and it reads the times again with a kind notice."""
+
+    def reload_slots(self, notice: str = "") -> None: ...
 
 
 def when_text(t: Translator, start: datetime, end: datetime, today: date | None = None) -> str:

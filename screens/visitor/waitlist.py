@@ -20,8 +20,8 @@ from kiosk.domain.errors import ErrorCode, KioskError, ValidationError
 from kiosk.domain.models import WaitlistEntry
 from kiosk.domain.validation import display_phone
 from screens.common import plain, refusal_words, services_of, store_work
-from screens.visitor.booking import DetailsScreen
 from screens.visitor.common import Draft, VisitorScreen, summary_card
+from screens.visitor.details import DetailsScreen
 
 
 class WaitlistDetailsScreen(DetailsScreen):

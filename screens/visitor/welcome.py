@@ -16,8 +16,11 @@ from textual.widgets import Button, Static
 
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator, available_languages
 from screens.common import plain, services_of, store_work, translator
+from screens.visitor.checkin import CheckInScreen
 from screens.visitor.common import VERTICAL_BREAKPOINTS, Body
 from screens.visitor.help import HELP_SIGN, HelpButton
+from screens.visitor.lookup import LookupScreen
+from screens.visitor.topics import TopicScreen
 from screens.widgets import Words
 
 TAPS_FOR_LIBRARIAN = 5
@@ -175,9 +178,6 @@ class WelcomeScreen(Screen[None]):
         self.action_choose("checkin")
 
     def action_choose(self, choice: str) -> None:
-        from screens.visitor.booking import TopicScreen
-        from screens.visitor.checkin import CheckInScreen
-        from screens.visitor.lookup import LookupScreen
 
         screens = {"book": TopicScreen, "lookup": LookupScreen, "checkin": CheckInScreen}
         self.app.push_screen(screens[choice]())

@@ -74,6 +74,9 @@ class KeptWords(Visual):
         self.content = content
         self._lines: tuple[int, Content] | None = None  # the last width and its lines
 
+    def __str__(self) -> str:
+        return str(self.content)
+
     def _at(self, rules: RulesMap, width: int) -> Content:
         if not _wraps(rules):
             return self.content

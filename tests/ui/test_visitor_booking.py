@@ -15,7 +15,7 @@ from screens.visitor import (
     TopicScreen,
     WelcomeScreen,
 )
-from screens.visitor.booking import SlotButton
+from screens.visitor.times import SlotButton
 from screens.widgets import QRCode
 from tests.ui.conftest import (
     BIG,

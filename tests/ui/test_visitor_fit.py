@@ -28,7 +28,8 @@ from screens.visitor import (
     TopicScreen,
     WelcomeScreen,
 )
-from screens.visitor.booking import SlotButton, TopicButton
+from screens.visitor.times import SlotButton
+from screens.visitor.topics import TopicButton
 from screens.widgets import OnScreenKeyboard, Pager
 from tests.ui.conftest import (
     book_cancellable,

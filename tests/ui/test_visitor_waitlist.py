@@ -11,7 +11,7 @@ from textual.widget import Widget
 from kiosk.domain.models import BookingStatus
 from kiosk.services import Services
 from screens.visitor import DetailsScreen, TimeScreen, WelcomeScreen
-from screens.visitor.booking import SlotButton
+from screens.visitor.times import SlotButton
 from screens.visitor.waitlist import (
     WaitlistConfirmScreen,
     WaitlistDetailsScreen,

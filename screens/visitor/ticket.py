@@ -1,0 +1,222 @@
+"""Booking, step 6: the ticket: QR code, booking code, when and where; print it or take a
+photo of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from textual import on
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from kiosk.domain.booking import Ticket
+from kiosk.domain.errors import KioskError
+from kiosk.domain.ticket_content import TicketContent
+from kiosk.domain.tickets import qr_matrix
+from kiosk.paper.printing import print_configured, printer_configured
+from screens.common import plain, refusal_words, services_of, store_work
+from screens.visitor.common import (
+    TALL_ROWS,
+    Draft,
+    VisitorScreen,
+    when_text,
+)
+from screens.widgets import QRCode
+from screens.widgets.pager import PagerButton
+
+
+@runtime_checkable
+class IdleHost(Protocol):
+    """An App with the visitor's quiet-spell timer (the ticket restarts it)."""
+
+    def reset_idle(self) -> None: ...
+
+
+class TicketScreen(VisitorScreen):
+    """The visitor's ticket: it stays until "Done" (a senior photographs it, copies the
+    code, asks for help); only after a long quiet spell does the "More time?" countdown come.
+
+    On a short screen the ticket's text is in pages with big page buttons beside the QR;
+    on a tall one everything shows at once. A configured receipt printer adds "Print"."""
+
+    TITLE_KEY = "v.ticket.title"
+    BACK_KEY = "v.ticket.done"
+    BACK_SIGN = "\u2714 "
+    PAGES = 4  # on a short screen: code and time / place / e-scout and what to bring / arrival
+    PAIRED_ROWS = 22  # from this height two of those pages show at once (80x24: 2 pages)
+
+    @dataclass
+    class Ready(Message):
+        matrix: list[list[bool]]
+        content: TicketContent
+        idle_seconds: float
+        can_print: bool
+
+    @dataclass
+    class Printed(Message):
+        error: KioskError | None = None
+
+    def __init__(self, ticket: Ticket, draft: Draft) -> None:
+        super().__init__()
+        self.ticket = ticket
+        self.draft = draft
+        self.content: TicketContent | None = None
+        self.page = 0
+        # Read by the App's idle timer: the ticket waits longer than other screens.
+        self.idle_limit: float | None = None
+
+    def compose_body(self) -> Iterable[Widget]:
+        t = self.t
+        booking = self.ticket.booking
+        with Horizontal(id="ticket-main"):
+            with Vertical(id="ticket-qr-box"):
+                yield QRCode(id="ticket-qr")
+                yield Static(plain(t("v.ticket.scan_hint")), id="ticket-qr-hint", classes="v-small")
+            with Vertical(id="ticket-info"):
+                with Vertical(id="ticket-page-0", classes="ticket-page"):
+                    yield Static(plain("\u2714 " + t("v.ticket.booked")), classes="v-sub")
+                    yield Static(plain(t("v.ticket.code")), classes="v-field-label")
+                    yield Static(plain(" ".join(booking.code)), id="ticket-code")
+                    yield Static(id="ticket-topic", classes="v-line")
+                    yield Static(
+                        plain(when_text(t, booking.starts, booking.ends)),
+                        id="ticket-when",
+                        classes="v-line",
+                    )
+                with Vertical(id="ticket-page-1", classes="ticket-page"):
+                    yield Static(plain(booking.place), id="ticket-where", classes="v-line")
+                    yield Static(id="ticket-directions", classes="v-line")
+                with Vertical(id="ticket-page-2", classes="ticket-page"):
+                    yield Static(id="ticket-who", classes="v-line")
+                    yield Static(id="ticket-bring", classes="v-line")
+                with Vertical(id="ticket-page-3", classes="ticket-page"):
+                    yield Static(id="ticket-arrive", classes="v-line")
+                    yield Static(plain(t("v.ticket.photo")), id="ticket-photo", classes="v-line")
+                # Only with a receipt printer; its answer beside it, in words.
+                with Horizontal(id="ticket-print-row"):
+                    yield Button(
+                        plain(self.t("v.ticket.print")), id="ticket-print", variant="primary"
+                    )
+                    yield Static(id="ticket-print-status", classes="v-notice")
+                with Horizontal(id="ticket-nav"):
+                    yield PagerButton(plain(t("v.page.back")), id="ticket-page-back")
+                    yield Static(id="ticket-page-count")
+                    yield PagerButton(plain(t("v.page.more")), id="ticket-page-more")
+
+    def on_mount(self) -> None:
+        self.query_one("#ticket-print-row").display = False
+        self.query_one("#ticket-print-status").display = False
+        self._show_page()
+        self.query_one("#v-back", Button).focus()
+        self._prepare()
+
+    @store_work(group="ticket")
+    def _prepare(self) -> None:
+        services = services_of(self)
+        booking = self.ticket.booking
+        matrix = qr_matrix(self.ticket.token)
+        content = services.catalog.ticket_content(booking, self.ticket.token, self.t.lang)
+        settings = services.catalog.settings()
+        self.post_message(
+            self.Ready(matrix, content, settings.ticket_idle_seconds, printer_configured(settings))
+        )
+
+    @on(Ready)
+    def _ready(self, message: Ready) -> None:
+        self.content = content = message.content
+        self.query_one("#ticket-qr", QRCode).set_matrix(message.matrix)
+        for key in ("topic", "when", "directions", "bring"):
+            self._line(f"#ticket-{key}", content, key)
+        self._line("#ticket-where", content, "place")
+        self._line("#ticket-who", content, "scout")
+        self.query_one("#ticket-arrive", Static).update(plain(content.arrive))
+        self.query_one("#ticket-print-row").display = message.can_print
+        self.idle_limit = message.idle_seconds
+        app = self.app
+        if isinstance(app, IdleHost):
+            app.reset_idle()  # the ticket's longer quiet spell starts now
+        self._show_page()
+
+    def _line(self, selector: str, content: TicketContent, key: str) -> None:
+        """A labelled line of the ticket (hidden when the ticket has none, e.g. no directions)."""
+        line = content.line(key)
+        box = self.query_one(selector, Static)
+        box.display = line is not None
+        if line is not None:
+            box.update(Content.assemble((line.label + " ", "bold"), plain(line.text)))
+
+    # -- pages on a short screen --------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._show_page()
+
+    @property
+    def page_count(self) -> int:
+        height = self.size.height
+        if height >= TALL_ROWS:
+            return 1
+        return self.PAGES // 2 if height >= self.PAIRED_ROWS else self.PAGES
+
+    def _show_page(self) -> None:
+        pages = self.page_count
+        self.page = min(self.page, pages - 1)
+        per_page = self.PAGES // pages
+        for n, part in enumerate(self.query(".ticket-page")):
+            part.display = n // per_page == self.page
+        self.query_one("#ticket-nav").display = pages > 1
+        self.query_one("#ticket-page-count", Static).update(
+            plain(self.t("v.page.count", page=self.page + 1, pages=pages))
+        )
+        self.query_one("#ticket-page-back", Button).disabled = self.page == 0
+        self.query_one("#ticket-page-more", Button).disabled = self.page >= pages - 1
+
+    @on(Button.Pressed, "#ticket-page-more")
+    def _more(self) -> None:
+        self.page = min(self.page + 1, self.page_count - 1)
+        self._show_page()
+
+    @on(Button.Pressed, "#ticket-page-back")
+    def _less(self) -> None:
+        self.page = max(self.page - 1, 0)
+        self._show_page()
+
+    # -- paper ticket ------------------------------------------------------------------
+
+    @on(Button.Pressed, "#ticket-print")
+    def _print_pressed(self) -> None:
+        if self.content is None:
+            return
+        self.query_one("#ticket-print", Button).disabled = True
+        self._say(self.t("v.ticket.printing"))
+        self._print(self.content)
+
+    @store_work(group="ticket-print")
+    def _print(self, content: TicketContent) -> None:
+        try:
+            print_configured(content, services_of(self).catalog.settings())
+        except KioskError as exc:
+            self.post_message(self.Printed(exc))
+            return
+        self.post_message(self.Printed())
+
+    @on(Printed)
+    def _printed(self, message: Printed) -> None:
+        self.query_one("#ticket-print", Button).disabled = False
+        if message.error is None:
+            self._say("\u2714 " + self.t("v.ticket.printed"))
+        else:
+            self._say("\u26a0 " + refusal_words(self.t, message.error), warn=True)
+
+    def _say(self, text: str, warn: bool = False) -> None:
+        box = self.query_one("#ticket-print-status", Static)
+        box.update(plain(text))
+        box.display = bool(text)
+        box.set_class(warn, "v-warn")
+
+    def action_back(self) -> None:
+        self.post_message(self.ReturnToWelcome())
