@@ -26,7 +26,7 @@ from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from time import monotonic
-from typing import Any, Literal
+from typing import Any
 
 from textual import events, on
 from textual.app import App
@@ -38,7 +38,7 @@ from textual.timer import Timer
 
 from kiosk.domain.scanner import SCAN_GAP_S, ScanBuffer, scannable
 from kiosk.domain.scout_access import is_card_token
-from kiosk.i18n import DEFAULT_LANGUAGE, Translator
+from kiosk.i18n import Translator
 from kiosk.services import Services
 from kiosk.watch import DataWatcher
 from screens.librarian import ConsoleScreen, LoginScreen
@@ -47,6 +47,7 @@ from screens.scout.card import CardScanned
 from screens.scout.common import ScoutScreen, SignedIn, SignOut
 from screens.scout.day import MyDayScreen
 from screens.scout.signin import ScoutSignInScreen
+from screens.session import Mode, ScreenTraits, Session
 from screens.visitor import (
     CheckInScreen,
     MoreTimeScreen,
@@ -58,7 +59,6 @@ from screens.visitor.welcome import LibraryName
 
 log = logging.getLogger("kiosk.app")
 
-Mode = Literal["visitor", "librarian"]
 
 # Taps on a visitor screen this soon after it appeared are the rest of a shaky double tap.
 TAP_GUARD_SECONDS = 0.35
@@ -136,7 +136,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         self.register_theme(KIOSK_THEME)
         self.theme = KIOSK_THEME.name
         self.services = services
-        self.mode: Mode = mode
+        self.session = Session(mode)
         settings = services.booking.settings()
         self.idle_seconds = idle_seconds if idle_seconds is not None else settings.idle_seconds
         self.countdown_seconds = (
@@ -147,10 +147,6 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
             if librarian_idle_seconds is not None
             else settings.librarian_idle_seconds
         )
-        self.lang = DEFAULT_LANGUAGE
-        self.console_lang = DEFAULT_LANGUAGE
-        self.librarian_active = False
-        self.scout_id: str | None = None  # the e-scout signed in at this kiosk, if any
         self._idle_timer: Timer | None = None
         self.tap_guard_seconds = tap_guard_seconds
         self._screen_since = monotonic()
@@ -170,16 +166,16 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
     @property
     def t(self) -> Translator:
         """The visitor's current language: ``translator(widget)("key", **values)``."""
-        return Translator(self.lang)
+        return self.session.words
 
     @property
     def console_t(self) -> Translator:
         """The librarian console's language."""
-        return Translator(self.console_lang)
+        return self.session.console_words
 
     @on(WelcomeScreen.LanguageChosen)
     def _language_chosen(self, message: WelcomeScreen.LanguageChosen) -> None:
-        self.lang = message.lang
+        self.session.lang = message.lang
         if isinstance(self.screen, WelcomeScreen):
             self.screen.refresh_texts()
 
@@ -187,13 +183,13 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
 
     def get_default_screen(self) -> Screen[Any]:
         """Welcome at the bottom of the visitor kiosk; the console's prompt sits on a blank."""
-        if self.mode == "visitor":
+        if self.session.mode == "visitor":
             return WelcomeScreen()
         return Screen(id="_default")
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._screen_changed)
-        if self.mode == "librarian":
+        if self.session.mode == "librarian":
             self._show_login()
         self._idle_timer = self.set_timer(self._idle_limit(), self._idle_expired)
         # A plain task, not a worker: it never completes, and waiting for the workers to
@@ -238,14 +234,14 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         log.error("%s failed: %r", where, error)
         if isinstance(self.screen, TroubleScreen):
             return
-        self.push_screen(TroubleScreen(librarian=self.librarian_active), self._after_trouble)
+        self.push_screen(TroubleScreen(librarian=self.session.librarian), self._after_trouble)
 
     def _after_trouble(self, _: None) -> None:
-        if self.librarian_active:
+        if self.session.librarian:
             console = next((s for s in self.screen_stack if isinstance(s, ConsoleScreen)), None)
             if console is not None:
                 console.reload_all()
-        elif self.mode == "visitor":
+        elif self.session.mode == "visitor":
             self.return_to_welcome()
 
     # -- idle -------------------------------------------------------------------------
@@ -261,7 +257,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         await super().on_event(event)
 
     def _visitor_at_kiosk(self) -> bool:
-        return self.mode == "visitor" and not self.librarian_active
+        return self.session.at_kiosk
 
     # -- taps and scans -----------------------------------------------------------------
 
@@ -277,7 +273,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         Screens with their own code field (check-in, look-up) take scans themselves.
         """
         scan = self._scan
-        if scan is None or getattr(self.screen, "TAKES_SCANS", False):
+        if scan is None or self._traits().TAKES_SCANS:
             return False
         if event.key in ("enter", "ctrl+j") and self._held_keys:
             if scan.is_scan(event.time):
@@ -318,16 +314,20 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         if is_card_token(ticket):
             self.open_scout_sign_in(CardScanned(ticket))
             return
-        self.scout_id = None  # a visitor's ticket ends an e-scout's session left open
-        self.lang = DEFAULT_LANGUAGE
+        self.session.next_person()  # a visitor's ticket ends an e-scout's session left open
         self._back_to_base(then=lambda: self.push_screen(CheckInScreen(scanned=ticket)))
 
     def _idle_limit(self) -> float:
-        if self.librarian_active:
+        if self.session.librarian:
             return self.librarian_idle_seconds
         # A screen may wait longer than the rest (the ticket: the visitor reads, photographs).
-        own = getattr(self.screen, "idle_limit", None)
-        return float(own) if isinstance(own, int | float) and own > 0 else self.idle_seconds
+        own = self._traits().idle_limit
+        return own if own is not None and own > 0 else self.idle_seconds
+
+    def _traits(self) -> ScreenTraits:
+        """How the screen on top wants to be treated (plain defaults for Textual's own)."""
+        screen = self.screen
+        return screen if isinstance(screen, ScreenTraits) else ScreenTraits()
 
     def reset_idle(self) -> None:
         """Start the quiet-spell timer again (every key, tap or scan calls this)."""
@@ -338,11 +338,11 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
     def _idle_expired(self) -> None:
         if not self.screen_stack:
             return  # the App is closing: a timer that fires now has nothing to act on
-        if self.librarian_active:
+        if self.session.librarian:
             self.librarian_logout()
             return
-        in_session = self.mode == "visitor" or self._scout_session()
-        if not in_session or getattr(self.screen, "IDLE_EXEMPT", False):
+        in_session = self.session.mode == "visitor" or self._scout_session()
+        if not in_session or self._traits().IDLE_EXEMPT:
             self.reset_idle()
             return
         if isinstance(self.screen, MoreTimeScreen):
@@ -360,8 +360,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
     @on(VisitorScreen.ReturnToWelcome)
     def return_to_welcome(self) -> None:
         """Wipe the visitor flow: drop every screen above Welcome, back to Lithuanian."""
-        self.lang = DEFAULT_LANGUAGE
-        self.scout_id = None
+        self.session.next_person()
         welcome = self.screen_stack[0]
         if isinstance(welcome, WelcomeScreen):
             welcome.refresh_texts()
@@ -372,18 +371,17 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
 
     def _scout_session(self) -> bool:
         """Is an e-scout signed in, or signing in, here (their screens on the stack)?"""
-        return self.scout_id is not None or any(
+        return self.session.scout_id is not None or any(
             isinstance(screen, ScoutScreen) for screen in self.screen_stack
         )
 
     @on(CardScanned)
     def open_scout_sign_in(self, message: CardScanned) -> None:
         """An e-scout's card, scanned on any screen: their sign-in over a cleared stack."""
-        if self.librarian_active:
+        if self.session.librarian:
             return  # the console is open: a card means nothing there
         log.info("e-scout card on %s", type(self.screen).__name__)
-        self.scout_id = None  # a new card ends any session left open
-        self.lang = DEFAULT_LANGUAGE
+        self.session.next_person()  # a new card ends any session left open
         token = message.token
         login = self._console_login()
         if login is not None:
@@ -395,7 +393,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
 
     def _console_login(self) -> LoginScreen | None:
         """The standalone console's PIN prompt, when it is on the stack."""
-        if self.mode != "librarian":
+        if self.session.mode != "librarian":
             return None
         return next((s for s in self.screen_stack if isinstance(s, LoginScreen)), None)
 
@@ -412,15 +410,15 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
 
     @on(SignedIn)
     def _scout_signed_in(self, message: SignedIn) -> None:
-        self.scout_id = message.scout.id
+        self.session.scout_id = message.scout.id
         self.switch_screen(MyDayScreen(message.scout))
         self.reset_idle()
 
     @on(SignOut)
     def scout_sign_out(self) -> None:
         """End the e-scout's session: back to Welcome, or to the console's PIN prompt."""
-        self.scout_id = None
-        if self.mode == "librarian":
+        self.session.scout_id = None
+        if self.session.mode == "librarian":
             login = self._console_login()
             if login is not None:
                 self._pop_to(login)
@@ -435,28 +433,30 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
     def action_librarian(self) -> None:
         """The hidden way from the visitor kiosk to the librarian console."""
         if (
-            self.mode == "visitor"
-            and not self.librarian_active
+            self.session.mode == "visitor"
+            and not self.session.librarian
             and not isinstance(self.screen, LoginScreen)
         ):
             self._show_login()
 
     def _show_login(self) -> None:
-        self.push_screen(LoginScreen(standalone=self.mode == "librarian"), self._after_login)
+        self.push_screen(
+            LoginScreen(standalone=self.session.mode == "librarian"), self._after_login
+        )
 
     def _after_login(self, ok: bool | None) -> None:
         if ok:
-            self.librarian_active = True
+            self.session.librarian = True
             self.push_screen(ConsoleScreen())
             self.reset_idle()
-        elif self.mode == "librarian":
+        elif self.session.mode == "librarian":
             self._show_login()
 
     @on(ConsoleScreen.LogoutRequested)
     def librarian_logout(self) -> None:
         """End the librarian session: back to the PIN prompt, or to the visitor Welcome."""
-        self.librarian_active = False
-        if self.mode == "librarian":
+        self.session.librarian = False
+        if self.session.mode == "librarian":
             self._back_to_base(then=self._show_login)  # the console and any dialog over it
         else:
             self.return_to_welcome()
@@ -469,7 +469,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
 
     @on(LoginScreen.QuitRequested)
     def _quit(self) -> None:
-        if self.mode == "librarian":
+        if self.session.mode == "librarian":
             self.exit(ExitReason.QUIT)
 
 

@@ -33,6 +33,7 @@ from screens.widgets.words import Words
 
 if TYPE_CHECKING:
     from kiosk.services import Services
+    from screens.session import Session
 
 log = logging.getLogger("kiosk.screens")
 
@@ -62,8 +63,7 @@ class KioskHost(Protocol):
     """What screens may ask of the App that runs them."""
 
     services: Services
-    mode: str  # "visitor" (the kiosk) or "librarian" (a console): the place of entry
-    console_lang: str  # the console's language, chosen at the PIN prompt
+    session: Session  # who is here, in which language
     data_changed: Signal[None]  # published when the data file changed, from any process
 
     @property

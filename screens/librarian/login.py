@@ -20,13 +20,14 @@ from kiosk.domain.tickets import TOKEN_LENGTH, normalize_ticket_input
 from screens.common import ConsoleWords, host, services_of, store_work
 from screens.librarian.common import MessageLine
 from screens.scout.card import CardScanned
+from screens.session import ScreenTraits
 
 LANGUAGES = ("lt", "en")  # the console's languages, each a button named in its own words
 # The field also takes an e-scout's card from a scanner (letters too): it opens their sign-in.
 CARD_LENGTH = len(CARD_PREFIX) + TOKEN_LENGTH
 
 
-class LoginScreen(ModalScreen[bool], ConsoleWords):
+class LoginScreen(ModalScreen[bool], ConsoleWords, ScreenTraits):
     """PIN prompt. ``standalone``: the console alone (Quit) or over the kiosk (Back)."""
 
     TAKES_SCANS = True  # every key is the PIN's: never held back as a possible ticket scan
@@ -78,12 +79,12 @@ class LoginScreen(ModalScreen[bool], ConsoleWords):
     def _choose_language(self, event: Button.Pressed) -> None:
         """The console's language for this session: the prompt changes its words at once."""
         lang = (event.button.id or "").removeprefix("login-lang-")
-        host(self).console_lang = lang
+        host(self).session.console_lang = lang
         self._show_language()
         self.query_one("#login-pin", Input).focus()
 
     def _show_language(self) -> None:
-        chosen = host(self).console_lang
+        chosen = host(self).session.console_lang
         t = self.t
         for lang in LANGUAGES:
             button = self.query_one(f"#login-lang-{lang}", Button)
@@ -133,7 +134,7 @@ class LoginScreen(ModalScreen[bool], ConsoleWords):
     @store_work(group="login")
     def _check(self, pin: str) -> None:
         # The kiosk's gesture and each console count wrong PINs apart (see kiosk.domain.auth).
-        place = place_for_mode(host(self).mode)
+        place = place_for_mode(host(self).session.mode)
         self.post_message(self.PinChecked(services_of(self).auth.login(pin, place=place)))
 
     @on(PinChecked)

@@ -161,7 +161,7 @@ class ScoutSignInScreen(ScoutScreen):
     @store_work(group="scout-sign-in")
     def _sign_in(self, pin: str) -> None:
         # Wrong tries count at this kiosk (or this console) only: see kiosk.domain.auth.
-        place = place_for_mode(host(self).mode)
+        place = place_for_mode(host(self).session.mode)
         result = services_of(self).scout_access.sign_in(self.token, pin, place=place)
         self.post_message(self.Answer(result))
 
@@ -186,7 +186,7 @@ class ScoutSignInScreen(ScoutScreen):
     @on(Button.Pressed, "#s-lang")
     async def _other_language(self) -> None:
         # The e-scout's kiosk language: My day and the form follow it (topic names too).
-        self.app.lang = "en" if self.t.lang == "lt" else "lt"  # type: ignore[attr-defined]
+        host(self).session.lang = "en" if self.t.lang == "lt" else "lt"
         await self.recompose()
         self.show_title()
         self._show_holder()

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Static
 from kiosk.domain.models import Booking, Slot, Topic
 from kiosk.i18n import Translator
 from screens.common import plain, translator
+from screens.session import ScreenTraits
 from screens.visitor.help import HelpButton
 from screens.widgets import OnScreenKeyboard, Pager
 from screens.widgets.keyboard import BACKSPACE
@@ -89,7 +90,7 @@ class Body(VerticalScroll, can_focus=False):
     """The scrolling middle of a visitor screen; never takes focus from a field."""
 
 
-class VisitorScreen(Screen[None]):
+class VisitorScreen(Screen[None], ScreenTraits):
     """Title on top, scrolling body, and a bar with Back and the 'call the librarian' hint."""
 
     BINDINGS = [Binding("escape", "back", "v.back", id="visitor-back")]

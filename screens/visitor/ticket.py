@@ -67,8 +67,12 @@ class TicketScreen(VisitorScreen):
         self.draft = draft
         self.content: TicketContent | None = None
         self.page = 0
-        # Read by the App's idle timer: the ticket waits longer than other screens.
-        self.idle_limit: float | None = None
+        self._idle_limit: float | None = None  # the library's, once the ticket is ready
+
+    @property
+    def idle_limit(self) -> float | None:
+        """The ticket waits longer than other screens: the visitor reads it, photographs it."""
+        return self._idle_limit
 
     def compose_body(self) -> Iterable[Widget]:
         t = self.t
@@ -136,7 +140,7 @@ class TicketScreen(VisitorScreen):
         self._line("#ticket-who", content, "scout")
         self.query_one("#ticket-arrive", Static).update(plain(content.arrive))
         self.query_one("#ticket-print-row").display = message.can_print
-        self.idle_limit = message.idle_seconds
+        self._idle_limit = message.idle_seconds
         app = self.app
         if isinstance(app, IdleHost):
             app.reset_idle()  # the ticket's longer quiet spell starts now

@@ -16,6 +16,7 @@ from textual.widgets import Button, Static
 
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator, available_languages
 from screens.common import plain, services_of, store_work, translator
+from screens.session import ScreenTraits
 from screens.visitor.checkin import CheckInScreen
 from screens.visitor.common import VERTICAL_BREAKPOINTS, Body
 from screens.visitor.help import HELP_SIGN, HelpButton
@@ -51,7 +52,7 @@ class LibraryName(Static):
             self.post_message(self.LibrarianRequested())
 
 
-class WelcomeScreen(Screen[None]):
+class WelcomeScreen(Screen[None], ScreenTraits):
     """Where every visit starts and every idle wipe returns."""
 
     IDLE_EXEMPT = True  # nothing typed here: no "More time?" prompt

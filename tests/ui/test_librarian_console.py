@@ -79,7 +79,7 @@ async def test_idle_logout_returns_to_the_pin_prompt(demo: Services) -> None:
         app.librarian_idle_seconds = 0.2
         app.reset_idle()
         await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen))
-        assert not app.librarian_active
+        assert not app.session.librarian
 
 
 async def test_logout_key(demo: Services) -> None:

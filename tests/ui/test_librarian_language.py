@@ -34,10 +34,10 @@ async def test_english_is_chosen_at_the_prompt_and_kept(demo: Services) -> None:
     app = make_console(demo)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.console_lang == "lt"  # the default
+        assert app.session.console_lang == "lt"  # the default
         await click(pilot, "#login-lang-en")
         await settle(pilot)
-        assert app.console_lang == "en"
+        assert app.session.console_lang == "en"
         assert "Librarian login" in str(app.screen.query_one("#login-title", Label).render())
         assert str(app.screen.query_one("#login-ok", Button).label) == "Log in"
         assert app.screen.query_one("#login-pin", Input).has_focus  # the PIN keeps the keys

@@ -75,7 +75,7 @@ async def test_a_whole_shift_from_card_to_results(
     app = make_app(demo, scan_gap_seconds=0.05)
     async with app.run_test(size=BIG) as pilot:
         screen = await signed_in(pilot, morning.card)
-        assert app.scout_id == SCOUT
+        assert app.session.scout_id == SCOUT
         shown = day_text(screen)
         assert "Ona" in shown and "Jonas" in shown and "Aldona" in shown
         # Only first names, never phones, never another e-scout's visitor.
@@ -133,7 +133,7 @@ async def test_a_wrong_pin_is_refused_in_plain_words(demo: Services, clock: Fixe
         await wait_until(pilot, lambda: "Austėja" in text_of(app, "#s-signin-hello"))  # type: ignore[arg-type]
         await tap_pin(pilot, "9999")
         await wait_until(pilot, lambda: "neteisingas" in text_of(app, "#s-signin-status"))  # type: ignore[arg-type]
-        assert isinstance(app.screen, ScoutSignInScreen) and app.scout_id is None
+        assert isinstance(app.screen, ScoutSignInScreen) and app.session.scout_id is None
 
 
 async def test_too_many_wrong_pins_lock_this_kiosk_until_a_time(
@@ -199,9 +199,9 @@ async def test_a_card_at_the_consoles_pin_prompt_opens_the_sign_in(
         await wait_until(pilot, lambda: isinstance(app.screen, MyDayScreen))
         await click(pilot, "#v-back")  # Finish: the console's PIN prompt again
         await wait_until(pilot, lambda: app.screen.id == "login-screen")
-        assert app.scout_id is None and not app.librarian_active
+        assert app.session.scout_id is None and not app.session.librarian
         await login(pilot, PIN)
-        assert app.librarian_active
+        assert app.session.librarian
 
 
 async def test_the_session_ends_by_itself_when_left_idle(demo: Services, clock: FixedClock) -> None:
@@ -215,7 +215,7 @@ async def test_the_session_ends_by_itself_when_left_idle(demo: Services, clock: 
         app.idle_seconds = 3600
         await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
         await settle(pilot)
-        assert len(app.screen_stack) == 1 and app.scout_id is None
+        assert len(app.screen_stack) == 1 and app.session.scout_id is None
 
 
 async def test_finish_signs_out_and_hours_show_the_forms(demo: Services, clock: FixedClock) -> None:
@@ -240,7 +240,7 @@ async def test_finish_signs_out_and_hours_show_the_forms(demo: Services, clock: 
         await wait_until(pilot, lambda: isinstance(app.screen, MyDayScreen))
         await click(pilot, "#v-back")  # Finish
         await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
-        assert app.scout_id is None
+        assert app.session.scout_id is None
 
 
 async def test_every_button_is_on_screen_at_78x18(demo: Services, clock: FixedClock) -> None:

@@ -93,7 +93,7 @@ async def test_book_by_keys_in_english(demo: Services) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         await click(pilot, "#lang-en")
-        assert app.lang == "en"
+        assert app.session.lang == "en"
         assert "Register" in str(app.screen.query_one("#w-book", Button).label)
         app.screen.query_one("#w-book").focus()
         await pilot.press("enter")
@@ -126,7 +126,7 @@ async def test_book_by_keys_in_english(demo: Services) -> None:
         await pilot.press("escape")  # Done
         await settle(pilot)
         assert isinstance(app.screen, WelcomeScreen)
-        assert app.lang == "lt"  # the next visitor starts in Lithuanian
+        assert app.session.lang == "lt"  # the next visitor starts in Lithuanian
 
 
 async def test_back_goes_one_step_and_keeps_the_name(demo: Services) -> None:

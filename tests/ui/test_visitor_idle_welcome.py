@@ -109,7 +109,7 @@ async def test_idle_countdown_wipes_everything_and_returns_to_welcome(demo: Serv
         await wait_until(pilot, lambda: isinstance(_top(app), WelcomeScreen))
         await settle(pilot)
         assert len(app.screen_stack) == 1  # Welcome, the default screen, alone
-        assert app.lang == "lt"
+        assert app.session.lang == "lt"
         assert str(app.screen.query_one("#w-book", Button).label).startswith("Užsiregistruoti")
 
 
