@@ -5,14 +5,19 @@ here take that ``Translator`` as their first argument."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from textual import on
+from textual.message import Message
 from textual.widgets import DataTable
 
+from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Booking, BookingStatus
 from kiosk.i18n import Translator
-from screens.common import ConsoleWords, MessageLine, refusal_words
+from screens.common import ConsoleWords, MessageLine, refusal_words, store_work
 
 OVERDUE_MINUTES = 15
 # Below this many columns (80x24 is the least) the console lays its panes out narrow.
@@ -76,3 +81,51 @@ class ConsolePane(ConsoleWords):
 
     def say(self, text: str, error: bool = False) -> None:
         self.query_one(MessageLine).say(text, error)
+
+    @dataclass
+    class Written(Message, bubble=False):
+        """A change made in a worker ended: what to say, and the refusal if it was refused."""
+
+        text: str
+        refused: KioskError | None = None
+        then: Callable[[], object] | None = None
+
+    def write(
+        self,
+        change: Callable[[], object],
+        done: str | None = None,
+        *,
+        then: Callable[[], object] | None = None,
+    ) -> None:
+        """Make ``change`` (a store call) in a worker; then say ``done`` ("Saved." unless
+        given) or the refusal in the console's words, run ``then`` after a success, and
+        ``after_write``."""
+        t = self.t
+        self._change(t, change, done if done is not None else t("lib.saved"), then)
+
+    @store_work(group="console-write")
+    def _change(
+        self,
+        t: Translator,
+        change: Callable[[], object],
+        done: str,
+        then: Callable[[], object] | None,
+    ) -> None:
+        try:
+            change()
+        except KioskError as exc:
+            self.post_message(ConsolePane.Written(refusal(t, exc), refused=exc))
+            return
+        self.post_message(ConsolePane.Written(done, then=then))
+
+    @on(Written)
+    def _written(self, message: Written) -> None:
+        self.say(message.text, error=message.refused is not None)
+        if message.refused is None and message.then is not None:
+            message.then()
+        self.after_write(message.refused)
+
+    def after_write(self, refused: KioskError | None) -> None:
+        """Read the pane again, after a refusal too: a save refused as stale then shows the
+        fresh values. A pane whose form must keep what was typed says otherwise."""
+        self.reload()

@@ -7,7 +7,6 @@ the form changes only the other names and the directions of a place already in u
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on
@@ -16,13 +15,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Place
 from kiosk.domain.validation import DIRECTIONS_MAX, PLACE_MAX, check_place_record
-from kiosk.i18n import DEFAULT_LANGUAGE, Translator
+from kiosk.i18n import DEFAULT_LANGUAGE
 from screens.common import cell, services_of, store_work
 from screens.dialogs import FormScreen
-from screens.librarian.common import ConsolePane, MessageLine, cursor_key, refusal
+from screens.librarian.common import ConsolePane, MessageLine, cursor_key
 from screens.librarian.translations import LanguageTabs, missing_label, visitor_languages
 
 
@@ -113,11 +111,6 @@ class PlacesPane(Vertical, ConsolePane):
         places: list[Place]
         languages: list[str]  # the languages the library offers
 
-    @dataclass
-    class Saved(Message):
-        text: str
-        error: bool = False
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.places: list[Place] = []
@@ -188,23 +181,6 @@ class PlacesPane(Vertical, ConsolePane):
 
         def done(result: Place | None) -> None:
             if result is not None:
-                self._write(lambda: catalog.save_place(result), self.t("lib.saved"))
+                self.write(lambda: catalog.save_place(result))
 
         self.app.push_screen(PlaceFormScreen(place, self.languages), done)
-
-    def _write(self, change: Callable[[], None], text: str) -> None:
-        self._save(self.t, change, text)
-
-    @store_work(group="places-write")
-    def _save(self, t: Translator, change: Callable[[], None], text: str) -> None:
-        try:
-            change()
-        except KioskError as exc:
-            self.post_message(self.Saved(refusal(t, exc), error=True))
-            return
-        self.post_message(self.Saved(text))
-
-    @on(Saved)
-    def _saved(self, message: Saved) -> None:
-        self.say(message.text, message.error)
-        self.reload()

@@ -79,11 +79,6 @@ class ScoutsPane(Vertical, ConsolePane):
         otherwise: YesNoScreen | None  # the question to ask when none are affected
         clashes: list[Clash] = field(default_factory=list)  # others at the same place, time
 
-    @dataclass
-    class Applied(Message):
-        text: str
-        error: bool = False
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data: ScoutsData | None = None
@@ -279,12 +274,12 @@ class ScoutsPane(Vertical, ConsolePane):
             self._ask_about_clashes(message)
             return
         if not message.affected and message.otherwise is None:
-            self._apply(t, message.apply)
+            self.write(message.apply)
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._apply(t, message.apply)
+                self.write(message.apply)
             elif message.affected:
                 self.say(t("lib.scouts.unchanged"))
 
@@ -307,7 +302,7 @@ class ScoutsPane(Vertical, ConsolePane):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._apply(t, message.apply)
+                self.write(message.apply)
             else:
                 self.say(t("lib.scouts.unchanged"))
 
@@ -332,20 +327,6 @@ class ScoutsPane(Vertical, ConsolePane):
             end=clash.end,
             place=clash.place,
         )
-
-    @store_work(group="scouts-write")
-    def _apply(self, t: Translator, apply: Callable[[], object], done: str | None = None) -> None:
-        try:
-            apply()
-        except KioskError as exc:
-            self.post_message(self.Applied(refusal(t, exc), error=True))
-            return
-        self.post_message(self.Applied(done or t("lib.saved")))
-
-    @on(Applied)
-    def _applied(self, message: Applied) -> None:
-        self.say(message.text, error=message.error)
-        self.reload()  # after a refusal too: a save refused as stale shows the fresh values
 
     # scouts
     @on(Button.Pressed, "#scouts-new")
@@ -476,7 +457,7 @@ class ScoutsPane(Vertical, ConsolePane):
     def _exception_remove(self) -> None:
         key = self._row_key("#exceptions-table")
         if key is not None:
-            self._apply(self.t, lambda: services_of(self).catalog.remove_exception(key))
+            self.write(lambda: services_of(self).catalog.remove_exception(key))
 
     # the e-scout's card and PIN
     @on(Button.Pressed, "#scouts-card")
@@ -527,13 +508,13 @@ class ScoutsPane(Vertical, ConsolePane):
         except KioskError as exc:
             for path in saved:  # a card that was never saved must not lie about
                 path.unlink(missing_ok=True)
-            self.post_message(self.Applied(refusal(t, exc), error=True))
+            self.post_message(ConsolePane.Written(refusal(t, exc), refused=exc))
             return
         if saved:
             text = t("lib.scouts.card.saved", path=", ".join(str(p) for p in saved))
         else:
             text = t("lib.scouts.card.printed")
-        self.post_message(self.Applied(text))
+        self.post_message(ConsolePane.Written(text))
 
     @on(Button.Pressed, "#scouts-card-revoke")
     def _revoke(self) -> None:
@@ -549,7 +530,7 @@ class ScoutsPane(Vertical, ConsolePane):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._apply(t, lambda: access.revoke_card(scout.id), t("lib.scouts.card.revoked"))
+                self.write(lambda: access.revoke_card(scout.id), t("lib.scouts.card.revoked"))
 
         self.app.push_screen(
             YesNoScreen(
@@ -570,6 +551,6 @@ class ScoutsPane(Vertical, ConsolePane):
 
         def typed(pin: str | None) -> None:
             if pin is not None:
-                self._apply(t, lambda: access.set_pin(scout.id, pin), t("lib.scouts.card.pin_set"))
+                self.write(lambda: access.set_pin(scout.id, pin), t("lib.scouts.card.pin_set"))
 
         self.app.push_screen(ScoutPinScreen(scout), typed)

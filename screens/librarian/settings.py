@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,7 +21,6 @@ from kiosk.domain.validation import (
     check_period,
     parse_languages,
 )
-from kiosk.i18n import Translator
 from kiosk.paper.printing import PrinterKind, check_printer_settings
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
@@ -70,12 +68,6 @@ class SettingsPane(VerticalScroll, ConsolePane):
     @dataclass
     class Loaded(Message):
         data: SettingsData
-
-    @dataclass
-    class Saved(Message):
-        text: str
-        error: bool = False
-        stale: bool = False  # another desk saved meanwhile: show the fresh values
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -214,24 +206,10 @@ class SettingsPane(VerticalScroll, ConsolePane):
             )
         )
 
-    def _write(self, change: Callable[[], object], then_clear: bool = False) -> None:
-        self._save(self.t, change, then_clear)
-
-    @store_work(group="settings-write")
-    def _save(self, t: Translator, change: Callable[[], object], then_clear: bool) -> None:
-        try:
-            change()
-        except KioskError as exc:
-            self.post_message(self.Saved(refusal(t, exc), error=True))
-            return
-        self.post_message(self.Saved(t("lib.saved")))
-        if then_clear:
-            self.app.call_from_thread(self._clear_closure_form)
-
-    @on(Saved)
-    def _saved(self, message: Saved) -> None:
-        self.say(message.text, error=message.error)
-        if not message.error or message.stale:
+    def after_write(self, refused: KioskError | None) -> None:
+        # A refused form keeps what was typed, to be put right; a save refused because
+        # another desk saved meanwhile shows the fresh values.
+        if refused is None or isinstance(refused, StaleSave):
             self._load()
 
     def _clear_closure_form(self) -> None:
@@ -247,19 +225,8 @@ class SettingsPane(VerticalScroll, ConsolePane):
         except KioskError as exc:
             self.say(refusal(self.t, exc), error=True)
             return
-        self._save_settings(self.t, settings)
-
-    @store_work(group="settings-write")
-    def _save_settings(self, t: Translator, settings: Settings) -> None:
-        try:
-            services_of(self).catalog.save_settings(settings)
-        except StaleSave as exc:
-            self.post_message(self.Saved(refusal(t, exc), error=True, stale=True))
-            return
-        except KioskError as exc:
-            self.post_message(self.Saved(refusal(t, exc), error=True))
-            return
-        self.post_message(self.Saved(t("lib.saved")))
+        catalog = services_of(self).catalog
+        self.write(lambda: catalog.save_settings(settings))
 
     @on(Button.Pressed, "#closure-add")
     def _add_closure(self) -> None:
@@ -292,7 +259,7 @@ class SettingsPane(VerticalScroll, ConsolePane):
 
         def save(yes: bool | None = True) -> None:
             if yes:
-                self._write(lambda: catalog.save_closure(closure), then_clear=True)
+                self.write(lambda: catalog.save_closure(closure), then=self._clear_closure_form)
 
         if message.affected:
             self.app.push_screen(
@@ -312,4 +279,4 @@ class SettingsPane(VerticalScroll, ConsolePane):
         key = cursor_key(self.query_one("#closures-table", DataTable))
         if key is not None:
             catalog = services_of(self).catalog
-            self._write(lambda: catalog.remove_closure(key))
+            self.write(lambda: catalog.remove_closure(key))

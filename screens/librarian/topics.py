@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from rich.text import Text
@@ -13,7 +12,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Scout, Topic
 from kiosk.domain.validation import (
     BRING_MAX,
@@ -22,14 +20,12 @@ from kiosk.domain.validation import (
     check_topic_texts,
     slug_from_name,
 )
-from kiosk.i18n import Translator
 from screens.common import cell, services_of, store_work
 from screens.dialogs import FormScreen
 from screens.librarian.common import (
     ConsolePane,
     MessageLine,
     cursor_key,
-    refusal,
 )
 from screens.librarian.translations import (
     LanguageTabs,
@@ -144,11 +140,6 @@ class TopicsPane(Vertical, ConsolePane):
     class Loaded(Message):
         data: TopicsData
 
-    @dataclass
-    class Saved(Message):
-        text: str
-        error: bool = False
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data: TopicsData | None = None
@@ -229,24 +220,6 @@ class TopicsPane(Vertical, ConsolePane):
             return None
         return next((tp for tp in self.data.topics if tp.slug == key), None)
 
-    def _write(self, change: Callable[[], object], text: str) -> None:
-        """Save in a worker; say ``text`` when done (or the refusal) and read again."""
-        self._save(self.t, change, text)
-
-    @store_work(group="topics-write")
-    def _save(self, t: Translator, change: Callable[[], object], text: str) -> None:
-        try:
-            change()
-        except KioskError as exc:
-            self.post_message(self.Saved(refusal(t, exc), error=True))
-            return
-        self.post_message(self.Saved(text))
-
-    @on(Saved)
-    def _saved(self, message: Saved) -> None:
-        self.say(message.text, message.error)
-        self.reload()
-
     @on(Button.Pressed, "#topics-up")
     def _up(self) -> None:
         self.action_move(-1)
@@ -273,7 +246,7 @@ class TopicsPane(Vertical, ConsolePane):
 
         self.current = topic.slug
         t = self.t
-        self._write(move, t("lib.topics.moved", name=topic.name(t.lang)))
+        self.write(move, t("lib.topics.moved", name=topic.name(t.lang)))
 
     @on(Button.Pressed, "#topics-toggle")
     def action_toggle_active(self) -> None:
@@ -284,7 +257,7 @@ class TopicsPane(Vertical, ConsolePane):
         self.current = topic.slug
         key = "lib.topics.disabled" if topic.active else "lib.topics.enabled"
         t = self.t
-        self._write(
+        self.write(
             lambda: catalog.save_topic(replace(topic, active=not topic.active)),
             t(key, name=topic.name(t.lang)),
         )
@@ -307,7 +280,7 @@ class TopicsPane(Vertical, ConsolePane):
             if result is not None:
                 self.current = result.slug
                 new = topic is None
-                self._write(lambda: catalog.save_topic(result, new=new), self.t("lib.saved"))
+                self.write(lambda: catalog.save_topic(result, new=new))
 
         order = max((tp.order for tp in self.data.topics), default=-1) + 1
         self.app.push_screen(
