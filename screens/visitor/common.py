@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol, runtime_checkable
+from typing import ClassVar, Protocol, runtime_checkable
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -16,9 +16,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
+from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Booking, Slot, Topic
 from kiosk.i18n import Translator
-from screens.common import plain, translator
+from screens.common import plain, refusal_words, translator
 from screens.session import ScreenTraits
 from screens.visitor.help import HelpButton
 from screens.widgets import OnScreenKeyboard, Pager
@@ -130,6 +131,79 @@ class VisitorScreen(Screen[None], ScreenTraits):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+class ConfirmStep(VisitorScreen):
+    """The last step before a store write: what the visitor chose, and one big button.
+
+    A step names its ids' ``PREFIX`` and its ``INTRO_KEY`` and ``OK_KEY``, lists its
+    ``rows()`` and makes the write in ``confirmed()`` (a worker that posts ``Refused`` or its
+    own answer); ``finish(screen)`` shows the answer on the start screen."""
+
+    BACK_KEY = "v.confirm.change"
+    PREFIX: ClassVar[str]
+    INTRO_KEY: ClassVar[str]
+    OK_KEY: ClassVar[str]
+
+    @dataclass
+    class Refused(Message):
+        error: KioskError
+
+    def __init__(self, draft: Draft) -> None:
+        super().__init__()
+        self.draft = draft
+
+    def rows(self) -> list[tuple[str, str]]:
+        raise NotImplementedError(f"{type(self).__name__} must list what the visitor chose")
+
+    def confirmed(self) -> None:
+        raise NotImplementedError(f"{type(self).__name__} must say what confirming does")
+
+    def compose_body(self) -> Iterable[Widget]:
+        t = self.t
+        yield Static(plain(t(self.INTRO_KEY)), classes="v-intro")
+        yield from summary_card(t, f"{self.PREFIX}-summary", self.rows())
+        yield Static(id=f"{self.PREFIX}-status", classes="v-notice")
+        # One way to change: the bar's "Keisti" (Back) goes to the details.
+        with Horizontal(classes="v-actions"):
+            yield Button(
+                plain("\u2714 " + t(self.OK_KEY)),
+                id=f"{self.PREFIX}-ok",
+                variant="primary",
+                classes="v-big v-confirm",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.PREFIX}-status").display = False
+        self.query_one(f"#{self.PREFIX}-ok", Button).focus()
+
+    @on(Button.Pressed, ".v-confirm")
+    def _confirm(self) -> None:
+        self.query_one(f"#{self.PREFIX}-ok", Button).disabled = True
+        self.confirmed()
+
+    def say(self, text: str, warn: bool = False) -> None:
+        box = self.query_one(f"#{self.PREFIX}-status", Static)
+        box.update(plain(text))
+        box.display = bool(text)
+        box.set_class(warn, "v-warn")
+
+    def finish(self, answer: Screen[None]) -> None:
+        """The flow is over, nothing to go back to: ``answer`` goes on the start screen once
+        the steps above it are gone (popping runs after this handler)."""
+        app = self.app
+        app.screen_stack[0].pop_until_active()
+        app.call_later(app.push_screen, answer)
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self.refused(message.error)
+
+    def refused(self, error: KioskError, final: bool = False) -> None:
+        """Say the refusal under the card; unless ``final``, the visitor may try again."""
+        self.say("\u26a0 " + refusal_words(self.t, error), warn=True)
+        self.query_one(f"#{self.PREFIX}-ok", Button).disabled = final
+        self.query_one("#v-back", Button).focus()
 
 
 class TypingScreen(VisitorScreen):

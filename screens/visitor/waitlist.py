@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from textual import on
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
@@ -19,8 +19,8 @@ from textual.widgets import Button, Input, Static
 from kiosk.domain.errors import ErrorCode, KioskError, ValidationError
 from kiosk.domain.models import WaitlistEntry
 from kiosk.domain.validation import display_phone
-from screens.common import plain, refusal_words, services_of, store_work
-from screens.visitor.common import Draft, VisitorScreen, summary_card
+from screens.common import plain, services_of, store_work
+from screens.visitor.common import ConfirmStep, Draft, VisitorScreen
 from screens.visitor.details import DetailsScreen
 
 
@@ -70,57 +70,34 @@ class WaitlistDetailsScreen(DetailsScreen):
         return WaitlistConfirmScreen(self.draft)
 
 
-class WaitlistConfirmScreen(VisitorScreen):
+class WaitlistConfirmScreen(ConfirmStep):
     """What goes on the list, and one big button to put it there."""
 
     TITLE_KEY = "v.waitlist.confirm_title"
-    BACK_KEY = "v.confirm.change"
+    PREFIX = "waitlist"
+    INTRO_KEY = "v.waitlist.intro"
+    OK_KEY = "v.waitlist.ok"
 
     @dataclass
     class Added(Message):
         entry: WaitlistEntry
 
-    @dataclass
-    class Refused(Message):
-        error: KioskError
-
-    def __init__(self, draft: Draft) -> None:
-        super().__init__()
-        self.draft = draft
-
-    def compose_body(self) -> Iterable[Widget]:
-        t = self.t
-        rows = [
-            ("v.confirm.topic", self.draft.topic.name(t.lang)),
+    def rows(self) -> list[tuple[str, str]]:
+        return [
+            ("v.confirm.topic", self.draft.topic.name(self.t.lang)),
             ("v.confirm.name", self.draft.name),
             ("v.confirm.phone", display_phone(self.draft.phone)),
         ]
-        yield Static(plain(t("v.waitlist.intro")), classes="v-intro")
-        yield from summary_card(t, "waitlist-summary", rows)
-        yield Static(id="waitlist-status", classes="v-notice")
-        with Horizontal(classes="v-actions"):
-            yield Button(
-                plain("\u2714 " + t("v.waitlist.ok")),
-                id="waitlist-ok",
-                variant="primary",
-                classes="v-big",
-            )
 
-    def on_mount(self) -> None:
-        self.query_one("#waitlist-status").display = False
-        self.query_one("#waitlist-ok", Button).focus()
-
-    @on(Button.Pressed, "#waitlist-ok")
-    def _confirm(self) -> None:
-        self.query_one("#waitlist-ok", Button).disabled = True
-        self._add()
+    def confirmed(self) -> None:
+        self._add(self.t.lang)
 
     @store_work(group="waitlist-add")
-    def _add(self) -> None:
+    def _add(self, lang: str) -> None:
         draft = self.draft
         try:
             entry = services_of(self).waitlist.add(
-                draft.topic.slug, draft.name, draft.phone, language=self.t.lang
+                draft.topic.slug, draft.name, draft.phone, language=lang
             )
         except KioskError as exc:
             self.post_message(self.Refused(exc))
@@ -129,19 +106,7 @@ class WaitlistConfirmScreen(VisitorScreen):
 
     @on(Added)
     def _added(self, message: Added) -> None:
-        # The flow is over: the answer goes on the start screen, nothing to go back to.
-        app = self.app
-        app.screen_stack[0].pop_until_active()
-        app.call_later(app.push_screen, WaitlistDoneScreen(message.entry, self.draft))
-
-    @on(Refused)
-    def _refused(self, message: Refused) -> None:
-        box = self.query_one("#waitlist-status", Static)
-        box.update(plain("\u26a0 " + refusal_words(self.t, message.error)))
-        box.add_class("v-warn")
-        box.display = True
-        self.query_one("#waitlist-ok", Button).disabled = False
-        self.query_one("#v-back", Button).focus()
+        self.finish(WaitlistDoneScreen(message.entry, self.draft))
 
 
 class WaitlistDoneScreen(VisitorScreen):

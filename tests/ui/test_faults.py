@@ -59,7 +59,7 @@ async def test_a_failing_store_write_in_the_console_keeps_it_open(
         await settle(pilot)
         await login(pilot)
         assert isinstance(app.screen, ConsoleScreen)
-        monkeypatch.setattr(demo.booking, "check_in", _fail)
+        monkeypatch.setattr(demo.arrivals, "check_in", _fail)
         await click(pilot, "#today-check-in")
         assert isinstance(app.screen, TroubleScreen)
         assert app.is_running
