@@ -341,18 +341,11 @@ class ScoutsPane(Vertical, ConsolePane):
     def _edit(self, scout: Scout | None) -> None:
         if self.data is None:
             return
-        catalog = services_of(self).catalog
 
         def done(result: Scout | None) -> None:
-            if result is None:
-                return
-            self.current = result.id
-            deactivated = not result.active and scout is not None and scout.active
-            self._warn_then(
-                lambda: catalog.affected_by_deactivation(result.id) if deactivated else [],
-                self.t("lib.scouts.deactivate_body"),
-                lambda: catalog.save_scout(result),
-            )
+            if result is not None:
+                self.current = result.id
+                self._save_scout(result, was_active=scout is not None and scout.active)
 
         self.app.push_screen(
             ScoutFormScreen(
@@ -364,14 +357,17 @@ class ScoutsPane(Vertical, ConsolePane):
     @on(Button.Pressed, "#scouts-toggle")
     def _toggle(self) -> None:
         scout = self.scout()
-        if scout is None:
-            return
+        if scout is not None:
+            self._save_scout(replace(scout, active=not scout.active), was_active=scout.active)
+
+    def _save_scout(self, scout: Scout, was_active: bool) -> None:
+        """Save ``scout``; a deactivation first lists the bookings it leaves without them."""
         catalog = services_of(self).catalog
-        changed = replace(scout, active=not scout.active)
+        deactivated = was_active and not scout.active
         self._warn_then(
-            lambda: catalog.affected_by_deactivation(scout.id) if scout.active else [],
+            lambda: catalog.affected_by_deactivation(scout.id) if deactivated else [],
             self.t("lib.scouts.deactivate_body"),
-            lambda: catalog.save_scout(changed),
+            lambda: catalog.save_scout(scout),
         )
 
     # weekly times
