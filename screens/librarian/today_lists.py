@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -21,7 +22,7 @@ from screens.common import cell, services_of, store_work
 from screens.dialogs import Dialog, FormScreen
 from screens.librarian.calls import phone_of
 from screens.librarian.common import MessageLine, booking_line, cursor_key, refusal, visitor_name
-from screens.librarian.slots import SlotPicker
+from screens.librarian.slots import PickATime, SlotPicker
 
 
 class ReasonScreen(FormScreen[str]):
@@ -61,17 +62,8 @@ class ReasonScreen(FormScreen[str]):
         )
 
 
-class MoveScreen(Dialog[Booking | None]):
+class MoveScreen(PickATime):
     """Move a booking to another free time (any e-scout who covers its topic)."""
-
-    @dataclass
-    class SlotsLoaded(Message):
-        slots: list[Slot]
-
-    @dataclass
-    class Result(Message):
-        booking: Booking | None
-        error: str = ""
 
     def __init__(self, booking: Booking, scouts: dict[str, str]) -> None:
         super().__init__(id="move-screen")
@@ -91,41 +83,17 @@ class MoveScreen(Dialog[Booking | None]):
                 yield Button(t("lib.back"), id="move-cancel")
 
     def on_mount(self) -> None:
-        self._load_slots()
+        self.load_slots()
 
-    @store_work(group="move-slots")
-    def _load_slots(self) -> None:
-        self.post_message(self.SlotsLoaded(services_of(self).booking.move_slots(self.booking.code)))
-
-    @on(SlotsLoaded)
-    def _slots_loaded(self, message: SlotsLoaded) -> None:
-        if not self.query_one(SlotPicker).offer(message.slots):
-            self.query_one(MessageLine).say(self.t("lib.walkin.no_slots"), error=True)
+    def slot_source(self) -> Callable[[], list[Slot]]:
+        booking, code = services_of(self).booking, self.booking.code
+        return lambda: booking.move_slots(code)
 
     @on(Button.Pressed, "#move-ok")
     def _move(self) -> None:
-        slot = self.query_one(SlotPicker).chosen
-        if slot is None:
-            self.query_one(MessageLine).say(self.t("lib.walkin.choose_slot"), error=True)
-            return
-        self._submit(self.t, slot)
-
-    @store_work(group="move-submit")
-    def _submit(self, t: Translator, slot: Slot) -> None:
-        try:
-            moved = services_of(self).booking.move(self.booking.code, slot.start, scout=slot.scout)
-        except KioskError as exc:
-            self.post_message(self.Result(None, refusal(t, exc)))
-            return
-        self.post_message(self.Result(moved))
-
-    @on(Result)
-    def _result(self, message: Result) -> None:
-        if message.booking is not None:
-            self.dismiss(message.booking)
-            return
-        self.query_one(MessageLine).say(message.error, error=True)
-        self._load_slots()  # the time may just have been taken elsewhere
+        if (slot := self.chosen_slot()) is not None:
+            booking, code = services_of(self).booking, self.booking.code
+            self.book(lambda: booking.move(code, slot.start, scout=slot.scout))
 
     @on(Button.Pressed, "#move-cancel")
     def _cancel(self) -> None:

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.widgets import Button, Input, Label, Select
 
 from kiosk.domain.booking import BookingService
-from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Booking, Slot, Source, Topic
-from kiosk.i18n import Translator
-from screens.common import safe_text, services_of, store_work
-from screens.dialogs import Dialog
-from screens.librarian.common import MessageLine, refusal
-from screens.librarian.slots import SlotPicker
+from screens.common import safe_text, services_of
+from screens.librarian.common import MessageLine
+from screens.librarian.slots import PickATime, SlotPicker
 
 
 @dataclass(frozen=True)
@@ -34,16 +31,7 @@ class WalkInChoices:
         return cls(booking.topics(), scouts, booking.settings().languages)
 
 
-class WalkInScreen(Dialog[Booking | None]):
-    @dataclass
-    class SlotsLoaded(Message):
-        slots: list[Slot]
-
-    @dataclass
-    class Result(Message):
-        booking: Booking | None
-        error: str = ""
-
+class WalkInScreen(PickATime):
     def __init__(self, choices: WalkInChoices) -> None:
         super().__init__(id="walkin-screen")
         self.choices = choices
@@ -83,47 +71,35 @@ class WalkInScreen(Dialog[Booking | None]):
     def _topic(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
             self.query_one(MessageLine).say("")
-            self._load_slots(event.value)
+            self.load_slots()
 
-    @store_work(group="walkin-slots")
-    def _load_slots(self, topic: str) -> None:
+    def slot_source(self) -> Callable[[], list[Slot]] | None:
+        topic = self.query_one("#walkin-topic", Select).value
+        if not isinstance(topic, str):
+            return None
+        booking = services_of(self).booking
         # The visitor is at the desk: any time not yet begun, whatever the minimum notice.
-        slots = services_of(self).booking.free_slots(topic, ignore_notice=True)
-        self.post_message(self.SlotsLoaded(slots))
-
-    @on(SlotsLoaded)
-    def _slots(self, message: SlotsLoaded) -> None:
-        if not self.query_one(SlotPicker).offer(message.slots):
-            self.query_one(MessageLine).say(self.t("lib.walkin.no_slots"), error=True)
+        return lambda: booking.free_slots(topic, ignore_notice=True)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#walkin-book")
     def _book(self) -> None:
         t = self.t
         topic = self.query_one("#walkin-topic", Select).value
-        slot = self.query_one(SlotPicker).chosen
         if not isinstance(topic, str):
             self.query_one(MessageLine).say(t("lib.walkin.choose_topic"), error=True)
             return
+        slot = self.chosen_slot()
         if slot is None:
-            self.query_one(MessageLine).say(t("lib.walkin.choose_slot"), error=True)
             return
-        lang = self.query_one("#walkin-lang", Select).value
-        self._submit(
-            t,
-            topic,
-            slot,
-            self.query_one("#walkin-name", Input).value,
-            self.query_one("#walkin-phone", Input).value or None,
-            lang if isinstance(lang, str) else t.lang,
-        )
+        chosen_lang = self.query_one("#walkin-lang", Select).value
+        lang = chosen_lang if isinstance(chosen_lang, str) else t.lang
+        name = self.query_one("#walkin-name", Input).value
+        phone = self.query_one("#walkin-phone", Input).value or None
+        booking = services_of(self).booking
 
-    @store_work(group="walkin-book")
-    def _submit(
-        self, t: Translator, topic: str, slot: Slot, name: str, phone: str | None, lang: str
-    ) -> None:
-        try:
-            ticket = services_of(self).booking.book(
+        def book() -> Booking:
+            return booking.book(
                 topic,
                 slot.start,
                 name,
@@ -132,21 +108,9 @@ class WalkInScreen(Dialog[Booking | None]):
                 language=lang,
                 source=Source.LIBRARIAN,
                 ignore_notice=True,
-            )
-        except KioskError as exc:
-            self.post_message(self.Result(None, refusal(t, exc)))
-            return
-        self.post_message(self.Result(ticket.booking))
+            ).booking
 
-    @on(Result)
-    def _result(self, message: Result) -> None:
-        if message.booking is not None:
-            self.dismiss(message.booking)
-            return
-        self.query_one(MessageLine).say(message.error, error=True)
-        topic = self.query_one("#walkin-topic", Select).value
-        if isinstance(topic, str):
-            self._load_slots(topic)  # the time may just have been taken by a kiosk
+        self.book(book)
 
     @on(Button.Pressed, "#walkin-cancel")
     def _cancel(self) -> None:
