@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from db import Store, Tx
@@ -112,17 +112,8 @@ class ActivityService:
         minutes = int((booking.ends - booking.starts).total_seconds() // 60)
         existing = self.for_booking(booking.id)
         if existing is not None:
-            return ActivityDraft(
-                date=date.fromisoformat(existing.date),
-                scout=existing.scout,
-                minutes=existing.minutes,
-                topics=list(existing.topics),
-                age_group=existing.age_group,
-                outcome=existing.outcome,
-                first_visit=existing.first_visit,
-                note=existing.note,
-                booking_id=booking.id,
-            )
+            # The saved form for editing; saving finds it again by its booking, not its id.
+            return replace(self.draft_of(existing), record_id=None)
         return ActivityDraft(
             date=booking.starts.date(),
             scout=booking.scout,
