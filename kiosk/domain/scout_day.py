@@ -114,6 +114,19 @@ def _presence(tx: Tx, scout_id: str, start: datetime) -> ScoutPresence | None:
     return ScoutPresence.from_dict(doc) if doc else None
 
 
+def _mark_presence(tx: Tx, scout_id: str, shift: Shift, **stamps: str) -> None:
+    """Save the shift's presence record (made on first use) with ``stamps`` set."""
+    presence = _presence(tx, scout_id, shift.start) or ScoutPresence(
+        id=uuid.uuid4().hex,
+        scout=scout_id,
+        shift_start=shift.start.isoformat(),
+        shift_end=shift.end.isoformat(),
+        place=shift.place,
+    )
+    presence = replace(presence, **stamps, version=presence.version + 1)
+    tx.upsert(SCOUT_PRESENCE, presence.to_dict(), id=presence.id)
+
+
 def _availability(tx: Tx, day: date) -> Availability:
     """Weekly times, exceptions and closures; no busy times (shifts do not need them, and
     asking for those ending after the day reads next to nothing)."""
@@ -199,15 +212,7 @@ class ScoutDayService:
             shift = ahead[0]
             if shift.here_at is not None:
                 return shift
-            presence = _presence(tx, scout_id, shift.start) or ScoutPresence(
-                id=uuid.uuid4().hex,
-                scout=scout_id,
-                shift_start=shift.start.isoformat(),
-                shift_end=shift.end.isoformat(),
-                place=shift.place,
-            )
-            presence = replace(presence, here_at=now.isoformat(), version=presence.version + 1)
-            tx.upsert(SCOUT_PRESENCE, presence.to_dict(), id=presence.id)
+            _mark_presence(tx, scout_id, shift, here_at=now.isoformat())
         return replace(shift, here_at=now)
 
     def missed_shifts(self) -> list[MissedShift]:
@@ -252,15 +257,7 @@ class ScoutDayService:
             )
             if shift is None:
                 raise NotFound(ErrorCode.UNKNOWN_ENTRY, f"no shift of {scout_id!r} then")
-            presence = _presence(tx, scout_id, shift.start) or ScoutPresence(
-                id=uuid.uuid4().hex,
-                scout=scout_id,
-                shift_start=shift.start.isoformat(),
-                shift_end=shift.end.isoformat(),
-                place=shift.place,
-            )
-            presence = replace(presence, dismissed_at=now.isoformat(), version=presence.version + 1)
-            tx.upsert(SCOUT_PRESENCE, presence.to_dict(), id=presence.id)
+            _mark_presence(tx, scout_id, shift, dismissed_at=now.isoformat())
 
     def form_draft(self, scout_id: str, booking_id: str) -> ActivityDraft:
         """The activity form prefilled from the e-scout's own consultation that took place."""
