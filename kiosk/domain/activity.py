@@ -7,11 +7,11 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from db import Store, Tx
-from kiosk.domain.clock import Clock, as_local
+from db import Tx
 from kiosk.domain.errors import Conflict, ErrorCode, NotFound, ValidationError
 from kiosk.domain.models import ActivityRecord, AgeGroup, Booking, BookingStatus, Outcome, Submitter
 from kiosk.domain.records import ACTIVITIES, TOPICS
+from kiosk.domain.service import StoreService
 
 ARRIVED = frozenset({BookingStatus.CHECKED_IN, BookingStatus.DONE})
 NOTE_MAX = 200
@@ -99,13 +99,9 @@ def require_own_consultation(tx: Tx, scout_id: str, booking_id: str, now: dateti
     return booking
 
 
-class ActivityService:
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-
+class ActivityService(StoreService):
     def blank(self) -> ActivityDraft:
-        return ActivityDraft(date=as_local(self.clock.now()).date())
+        return ActivityDraft(date=self.now().date())
 
     def prefill(self, booking: Booking) -> ActivityDraft:
         """A draft from a booking: its day, e-scout, topic and booked length."""
@@ -156,7 +152,7 @@ class ActivityService:
                 "outcome_required", "Choose the outcome.", field="outcome"
             ) from None
         note = check_note(draft.note)
-        now = as_local(self.clock.now())
+        now = self.now()
         with self.store.transaction() as tx:
             known = {d["slug"] for d in tx.all(TOPICS)}
             unknown = [t for t in draft.topics if t not in known]

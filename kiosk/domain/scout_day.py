@@ -31,6 +31,7 @@ from kiosk.domain.models import (
 )
 from kiosk.domain.records import ACTIVITIES, BOOKINGS, OPEN_STATUSES, load_availability, load_scouts
 from kiosk.domain.scheduling import Availability, local, scout_sessions
+from kiosk.domain.service import StoreService
 
 SCOUT_PRESENCE = "scout_presence"
 # How long into a shift with bookings the e-scout may be late before the consoles hear.
@@ -157,14 +158,10 @@ def _scout(tx: Tx, scout_id: str) -> Scout:
     return Scout.from_dict(doc)
 
 
-class ScoutDayService:
+class ScoutDayService(StoreService):
     def __init__(self, store: Store, clock: Clock, activity: ActivityService) -> None:
-        self.store = store
-        self.clock = clock
+        super().__init__(store, clock)
         self.activity = activity
-
-    def now(self) -> datetime:
-        return as_local(self.clock.now())
 
     def my_day(self, scout_id: str, day: date | None = None) -> list[ScoutConsultation]:
         """The e-scout's consultations of ``day`` (today), cancelled ones left out."""
