@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.domain.models import Settings
 from kiosk.i18n import Translator
-from kiosk.paper.printing import CODE_PAGE, LINE_CHARS, PrinterError, configured_printer
+from kiosk.paper.printing import CODE_PAGE, configured_printer, print_job, wrapped
 from kiosk.paper.ticket_render import BOLD, REGULAR, lines_and_qr_svg, qr_image
 
 if TYPE_CHECKING:
@@ -76,28 +76,21 @@ def card_pdf(card: CardContent) -> bytes:
 
 def print_card(card: CardContent, printer: Escpos) -> None:
     """Print the card and its QR, then cut. PrinterError on any failure."""
-    try:
+    with print_job(printer):
         printer.magic.force_encoding(CODE_PAGE)
         printer.set(align="left", normal_textsize=True)
-        printer.text(_wrapped(card.library))
+        printer.text(wrapped(card.library))
         printer.set(bold=True)
-        printer.text(_wrapped(card.title))
+        printer.text(wrapped(card.title))
         printer.set(align="center", bold=True, double_width=True, double_height=True)
         printer.text(card.name + "\n")
         printer.set(align="left", normal_textsize=True)
-        printer.text(_wrapped(card.note))
+        printer.text(wrapped(card.note))
         printer.set(align="center")
         printer.qr(card.token, native=True, size=8)
-        printer.cut()
-    except Exception as exc:  # noqa: BLE001 - paper out, cable pulled, unknown profile...
-        raise PrinterError(f"printing failed: {exc}") from exc
 
 
 def print_card_configured(card: CardContent, settings: Settings) -> None:
     """Print the card on the printer the settings name (PrinterError when it fails)."""
     with configured_printer(settings) as printer:
         print_card(card, printer)
-
-
-def _wrapped(text: str) -> str:
-    return "\n".join(textwrap.wrap(text, LINE_CHARS) or [""]) + "\n"
