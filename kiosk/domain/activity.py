@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from db import Store, Tx
-from kiosk.domain.clock import Clock, as_local
+from db import Tx
 from kiosk.domain.errors import Conflict, ErrorCode, NotFound, ValidationError
 from kiosk.domain.models import ActivityRecord, AgeGroup, Booking, BookingStatus, Outcome, Submitter
 from kiosk.domain.records import ACTIVITIES, TOPICS
+from kiosk.domain.service import StoreService
 
 ARRIVED = frozenset({BookingStatus.CHECKED_IN, BookingStatus.DONE})
 NOTE_MAX = 200
@@ -99,30 +99,17 @@ def require_own_consultation(tx: Tx, scout_id: str, booking_id: str, now: dateti
     return booking
 
 
-class ActivityService:
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-
+class ActivityService(StoreService):
     def blank(self) -> ActivityDraft:
-        return ActivityDraft(date=as_local(self.clock.now()).date())
+        return ActivityDraft(date=self.now().date())
 
     def prefill(self, booking: Booking) -> ActivityDraft:
         """A draft from a booking: its day, e-scout, topic and booked length."""
         minutes = int((booking.ends - booking.starts).total_seconds() // 60)
         existing = self.for_booking(booking.id)
         if existing is not None:
-            return ActivityDraft(
-                date=date.fromisoformat(existing.date),
-                scout=existing.scout,
-                minutes=existing.minutes,
-                topics=list(existing.topics),
-                age_group=existing.age_group,
-                outcome=existing.outcome,
-                first_visit=existing.first_visit,
-                note=existing.note,
-                booking_id=booking.id,
-            )
+            # The saved form for editing; saving finds it again by its booking, not its id.
+            return replace(self.draft_of(existing), record_id=None)
         return ActivityDraft(
             date=booking.starts.date(),
             scout=booking.scout,
@@ -165,7 +152,7 @@ class ActivityService:
                 "outcome_required", "Choose the outcome.", field="outcome"
             ) from None
         note = check_note(draft.note)
-        now = as_local(self.clock.now())
+        now = self.now()
         with self.store.transaction() as tx:
             known = {d["slug"] for d in tx.all(TOPICS)}
             unknown = [t for t in draft.topics if t not in known]

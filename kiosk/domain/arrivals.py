@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from db import Store, Tx
+from db import Tx
 from kiosk.domain.booking import Ticket
-from kiosk.domain.clock import Clock, as_local
 from kiosk.domain.errors import Conflict
 from kiosk.domain.models import Booking, BookingStatus
 from kiosk.domain.records import BOOKINGS, booking_by_code, load_settings
+from kiosk.domain.service import StoreService
 from kiosk.domain.tickets import (
     VerifyResult,
     is_code,
@@ -40,14 +40,7 @@ class CheckIn:
         return self.result is VerifyResult.OK
 
 
-class ArrivalService:
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-
-    def now(self) -> datetime:
-        return as_local(self.clock.now())
-
+class ArrivalService(StoreService):
     def reissue_ticket(self, code: str, deliver: Callable[[Ticket], None] | None = None) -> Ticket:
         """A fresh token for a booking (the store keeps only hashes); the old QR stops working.
 

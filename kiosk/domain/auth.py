@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from db import Store, Tx
-from kiosk.domain.clock import Clock, as_local
+from db import Tx
+from kiosk.domain.clock import as_local
 from kiosk.domain.errors import ValidationError
+from kiosk.domain.service import StoreService
 
 AUTH = "auth"
 PIN_KEY = "pin"
@@ -162,11 +163,7 @@ def counted_try(
     return LoginResult(False, locked_until=lock, tries_left=max(FREE_TRIES - failures, 0))
 
 
-class PinService:
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-
+class PinService(StoreService):
     def is_set(self) -> bool:
         with self.store.snapshot() as tx:
             return tx.get(AUTH, key=PIN_KEY) is not None
@@ -183,7 +180,7 @@ class PinService:
         """Check a PIN typed at ``place``. After 5 wrong tries there, each further wrong
         try locks that place (and only that place) for longer: 30 s doubling to 15 min."""
         place = check_place(place)
-        now = as_local(self.clock.now())
+        now = self.now()
         with self.store.transaction() as tx:
             doc = tx.get(AUTH, key=PIN_KEY)
             if doc is None:

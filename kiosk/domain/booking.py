@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from db import Store, Tx
-from kiosk.domain.clock import Clock, as_local
+from db import Tx
+from kiosk.domain.clock import as_local
 from kiosk.domain.errors import Conflict, NotFound
 from kiosk.domain.models import (
     Booking,
@@ -38,6 +38,7 @@ from kiosk.domain.records import (
     load_topics,
 )
 from kiosk.domain.scheduling import Availability, Busy, free_slots
+from kiosk.domain.service import StoreService
 from kiosk.domain.tickets import (
     new_code,
     new_token,
@@ -90,15 +91,8 @@ class Ticket:
     token: str
 
 
-class BookingService:
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-
+class BookingService(StoreService):
     # -- reading ----------------------------------------------------------------------
-
-    def now(self) -> datetime:
-        return as_local(self.clock.now())
 
     def settings(self) -> Settings:
         with self.store.snapshot() as tx:

@@ -7,8 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import time
 from typing import Any
 
-from db import Store, Tx
-from kiosk.domain.clock import Clock, as_local
+from db import Tx
 from kiosk.domain.errors import Conflict, ErrorCode, ValidationError
 from kiosk.domain.models import (
     Booking,
@@ -33,6 +32,7 @@ from kiosk.domain.records import (
     load_settings,
     load_topics,
 )
+from kiosk.domain.service import StoreService
 from kiosk.domain.ticket_content import TicketContent, build_ticket_content
 from kiosk.i18n import Translator
 
@@ -70,11 +70,7 @@ def load_place(tx: Tx, name: str) -> Place | None:
     return Place.from_dict(doc) if doc else None
 
 
-class CatalogService:
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-
+class CatalogService(StoreService):
     def settings(self) -> Settings:
         with self.store.snapshot() as tx:
             return load_settings(tx)
@@ -145,7 +141,7 @@ class CatalogService:
             topic=topic,
             place=place,
             scout=scout,
-            today=as_local(self.clock.now()).date(),
+            today=self.now().date(),
         )
 
     def scouts(self) -> list[Scout]:
@@ -205,7 +201,7 @@ class CatalogService:
 
     def _open_future(self, scout: str | None = None) -> list[Booking]:
         """Open bookings not yet over (of one e-scout, or all), soonest first."""
-        now = as_local(self.clock.now())
+        now = self.now()
         with self.store.snapshot() as tx:
             docs = tx.bookings_ending_after(now)
             found = [
@@ -268,7 +264,7 @@ class CatalogService:
             and w.start < end
             and start < w.end
         ]
-        today = as_local(self.clock.now()).date()
+        today = self.now().date()
         clashes += [
             Clash(names[e.scout], e.day.weekday(), e.date, e.start or "", e.end or "", e.place)
             for e in extras

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from db import Store, Tx
-from kiosk.domain.clock import Clock, as_local
+from db import Tx
+from kiosk.domain.clock import as_local
 from kiosk.domain.errors import Conflict, ErrorCode, ValidationError
 from kiosk.domain.models import HOLDS_TIME, Booking, BookingStatus
 from kiosk.domain.records import (
@@ -18,20 +18,14 @@ from kiosk.domain.records import (
     booking_by_code,
     change_status,
 )
+from kiosk.domain.service import StoreService
 from kiosk.domain.tickets import normalize_ticket_input
 from kiosk.domain.validation import required_text
 
 REASON_MAX = 200
 
 
-class DeskService:
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-
-    def now(self) -> datetime:
-        return as_local(self.clock.now())
-
+class DeskService(StoreService):
     def mark_done(self, code: str) -> Booking:
         """The consultation took place; refused before its start (it cannot have happened)."""
         return self._change(

@@ -18,6 +18,7 @@ from typing import Any
 from db import Store, Tx
 from kiosk.domain.clock import Clock, as_local
 from kiosk.domain.errors import NotFound
+from kiosk.domain.service import StoreService
 
 HELP_CALLS = "help_calls"
 EXPIRE_MINUTES = 30
@@ -56,14 +57,10 @@ class HelpCall:
         )
 
 
-class HelpCallService:
+class HelpCallService(StoreService):
     def __init__(self, store: Store, clock: Clock, expire_minutes: int = EXPIRE_MINUTES) -> None:
-        self.store = store
-        self.clock = clock
+        super().__init__(store, clock)
         self.expire = timedelta(minutes=expire_minutes)
-
-    def now(self) -> datetime:
-        return as_local(self.clock.now())
 
     def call(self, kiosk: str, library: str = "") -> HelpCall:
         """Record a call from ``kiosk``; a second tap while one is open adds nothing."""

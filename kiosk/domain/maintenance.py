@@ -17,11 +17,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from db import BadData, Store, StoreError, Tx, private_dir, write_bytes_private
+from db import BadData, StoreError, Tx, private_dir, write_bytes_private
 from kiosk.domain.activity import ACTIVITIES
 from kiosk.domain.auth import AUTH
 from kiosk.domain.catalog import PLACES
-from kiosk.domain.clock import Clock, as_local
+from kiosk.domain.clock import as_local
 from kiosk.domain.errors import KioskError
 from kiosk.domain.models import (
     ActivityRecord,
@@ -51,6 +51,7 @@ from kiosk.domain.records import (
 )
 from kiosk.domain.scout_access import SCOUT_CREDENTIALS, SCOUT_LOCKOUTS
 from kiosk.domain.scout_day import SCOUT_PRESENCE
+from kiosk.domain.service import StoreService
 from kiosk.domain.waitlist import WAITLIST
 
 EXPORT_DIR = "exports"
@@ -270,12 +271,8 @@ def backups_keep(tx: Tx) -> int:
 # -- the service ---------------------------------------------------------------------
 
 
-class MaintenanceService:
+class MaintenanceService(StoreService):
     """Backups, restore and change polling; what screens and the CLI call, never the store."""
-
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
 
     def backup(self) -> Path | None:
         """A backup made by hand (kept like the automatic ones)."""

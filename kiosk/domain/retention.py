@@ -23,6 +23,7 @@ from kiosk.domain.models import Booking, ScoutCredentials
 from kiosk.domain.records import BOOKINGS, SCOUTS, load_settings
 from kiosk.domain.scout_access import SCOUT_CREDENTIALS, SCOUT_LOCKOUTS
 from kiosk.domain.scout_day import SCOUT_PRESENCE
+from kiosk.domain.service import StoreService
 
 PURGE_LOG_KEEP = 200
 # Closed bookings move to the per-month archive this long after their names were erased,
@@ -182,12 +183,11 @@ def purge_log(store: Store) -> list[PurgeResult]:
     return [PurgeResult.from_dict(d) for d in sorted(docs, key=lambda d: d["at"], reverse=True)]
 
 
-class RetentionService:
+class RetentionService(StoreService):
     """What the console and the CLI call to keep the retention promise."""
 
     def __init__(self, store: Store, clock: Clock, maintenance: MaintenanceService) -> None:
-        self.store = store
-        self.clock = clock
+        super().__init__(store, clock)
         self.maintenance = maintenance
 
     def purge(self) -> PurgeResult:

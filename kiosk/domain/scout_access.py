@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from db import Store, Tx
+from db import Tx
 from kiosk.domain.auth import LoginResult, check_place, counted_try, pin_matches, pin_record
-from kiosk.domain.clock import Clock, as_local
 from kiosk.domain.errors import Conflict, ErrorCode, NotFound
 from kiosk.domain.models import Scout, ScoutCredentials
 from kiosk.domain.records import SCOUTS
+from kiosk.domain.service import StoreService
 from kiosk.domain.tickets import TOKEN_LENGTH, new_token, token_hash
 
 SCOUT_CREDENTIALS = "scout_credentials"
@@ -92,14 +92,7 @@ def _holder(tx: Tx, token: str) -> tuple[Scout, ScoutCredentials] | None:
     return (scout, creds) if scout.active else None
 
 
-class ScoutAccessService:
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-
-    def now(self) -> datetime:
-        return as_local(self.clock.now())
-
+class ScoutAccessService(StoreService):
     def issue_card(self, scout_id: str, deliver: Callable[[Scout, str], None] | None = None) -> str:
         """A new card for the e-scout; any older card stops working at once.
 

@@ -31,6 +31,7 @@ from kiosk.domain.models import (
 )
 from kiosk.domain.records import ACTIVITIES, BOOKINGS, OPEN_STATUSES, load_availability, load_scouts
 from kiosk.domain.scheduling import Availability, local, scout_sessions
+from kiosk.domain.service import StoreService
 
 SCOUT_PRESENCE = "scout_presence"
 # How long into a shift with bookings the e-scout may be late before the consoles hear.
@@ -114,6 +115,19 @@ def _presence(tx: Tx, scout_id: str, start: datetime) -> ScoutPresence | None:
     return ScoutPresence.from_dict(doc) if doc else None
 
 
+def _mark_presence(tx: Tx, scout_id: str, shift: Shift, **stamps: str) -> None:
+    """Save the shift's presence record (made on first use) with ``stamps`` set."""
+    presence = _presence(tx, scout_id, shift.start) or ScoutPresence(
+        id=uuid.uuid4().hex,
+        scout=scout_id,
+        shift_start=shift.start.isoformat(),
+        shift_end=shift.end.isoformat(),
+        place=shift.place,
+    )
+    presence = replace(presence, **stamps, version=presence.version + 1)
+    tx.upsert(SCOUT_PRESENCE, presence.to_dict(), id=presence.id)
+
+
 def _availability(tx: Tx, day: date) -> Availability:
     """Weekly times, exceptions and closures; no busy times (shifts do not need them, and
     asking for those ending after the day reads next to nothing)."""
@@ -144,14 +158,10 @@ def _scout(tx: Tx, scout_id: str) -> Scout:
     return Scout.from_dict(doc)
 
 
-class ScoutDayService:
+class ScoutDayService(StoreService):
     def __init__(self, store: Store, clock: Clock, activity: ActivityService) -> None:
-        self.store = store
-        self.clock = clock
+        super().__init__(store, clock)
         self.activity = activity
-
-    def now(self) -> datetime:
-        return as_local(self.clock.now())
 
     def my_day(self, scout_id: str, day: date | None = None) -> list[ScoutConsultation]:
         """The e-scout's consultations of ``day`` (today), cancelled ones left out."""
@@ -199,15 +209,7 @@ class ScoutDayService:
             shift = ahead[0]
             if shift.here_at is not None:
                 return shift
-            presence = _presence(tx, scout_id, shift.start) or ScoutPresence(
-                id=uuid.uuid4().hex,
-                scout=scout_id,
-                shift_start=shift.start.isoformat(),
-                shift_end=shift.end.isoformat(),
-                place=shift.place,
-            )
-            presence = replace(presence, here_at=now.isoformat(), version=presence.version + 1)
-            tx.upsert(SCOUT_PRESENCE, presence.to_dict(), id=presence.id)
+            _mark_presence(tx, scout_id, shift, here_at=now.isoformat())
         return replace(shift, here_at=now)
 
     def missed_shifts(self) -> list[MissedShift]:
@@ -252,15 +254,7 @@ class ScoutDayService:
             )
             if shift is None:
                 raise NotFound(ErrorCode.UNKNOWN_ENTRY, f"no shift of {scout_id!r} then")
-            presence = _presence(tx, scout_id, shift.start) or ScoutPresence(
-                id=uuid.uuid4().hex,
-                scout=scout_id,
-                shift_start=shift.start.isoformat(),
-                shift_end=shift.end.isoformat(),
-                place=shift.place,
-            )
-            presence = replace(presence, dismissed_at=now.isoformat(), version=presence.version + 1)
-            tx.upsert(SCOUT_PRESENCE, presence.to_dict(), id=presence.id)
+            _mark_presence(tx, scout_id, shift, dismissed_at=now.isoformat())
 
     def form_draft(self, scout_id: str, booking_id: str) -> ActivityDraft:
         """The activity form prefilled from the e-scout's own consultation that took place."""

@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 
 from db import Store, Tx
 from kiosk.domain.booking import BookingService, Ticket
-from kiosk.domain.clock import Clock, as_local
+from kiosk.domain.clock import Clock
 from kiosk.domain.errors import NotFound
 from kiosk.domain.models import Source, WaitlistEntry
 from kiosk.domain.records import TOPICS, load_settings
+from kiosk.domain.service import StoreService
 from kiosk.domain.validation import clean_name, normalize_phone
 
 WAITLIST = "waitlist"
@@ -33,14 +34,10 @@ class Waiting:
     free_times: int
 
 
-class WaitlistService:
+class WaitlistService(StoreService):
     def __init__(self, store: Store, clock: Clock, booking: BookingService) -> None:
-        self.store = store
-        self.clock = clock
+        super().__init__(store, clock)
         self.booking = booking
-
-    def now(self) -> datetime:
-        return as_local(self.clock.now())
 
     def add(
         self, topic: str, name: str, phone: str | None = None, language: str = "lt"

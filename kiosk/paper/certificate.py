@@ -8,7 +8,6 @@ topics, the date and a line for the librarian's signature.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -18,7 +17,7 @@ from babel.numbers import format_decimal
 from kiosk.domain.clock import as_local
 from kiosk.domain.scout_day import VolunteerHours
 from kiosk.i18n import Translator
-from kiosk.paper.printing import CODE_PAGE, LINE_CHARS, PrinterError, configured_printer
+from kiosk.paper.printing import CODE_PAGE, configured_printer, print_job, wrapped
 from kiosk.paper.ticket_render import BOLD, REGULAR
 
 if TYPE_CHECKING:
@@ -127,33 +126,26 @@ def render_pdf(cert: CertificateContent) -> bytes:
 
 def print_on(cert: CertificateContent, printer: Escpos) -> None:
     """The certificate on a receipt printer, then a cut. PrinterError on any failure."""
-    try:
+    with print_job(printer):
         printer.magic.force_encoding(CODE_PAGE)
         printer.set(align="center", normal_textsize=True)
-        printer.text(_wrapped(cert.library))
+        printer.text(wrapped(cert.library))
         printer.set(align="center", bold=True, double_height=True)
-        printer.text(_wrapped(cert.title))
+        printer.text(wrapped(cert.title))
         printer.set(align="center", normal_textsize=True)
-        printer.text(_wrapped(cert.intro))
+        printer.text(wrapped(cert.intro))
         printer.set(bold=True)
-        printer.text(_wrapped(cert.scout))
+        printer.text(wrapped(cert.scout))
         printer.set(bold=False)
-        printer.text(_wrapped(cert.period) + "\n")
+        printer.text(wrapped(cert.period) + "\n")
         printer.set(align="left")
         for label, value in cert.facts:
-            printer.text(_wrapped(f"{label}: {value}"))
-        printer.text(_wrapped(f"{cert.topics_label}:"))
+            printer.text(wrapped(f"{label}: {value}"))
+        printer.text(wrapped(f"{cert.topics_label}:"))
         for topic in cert.topics:
-            printer.text(_wrapped(f"- {topic}"))
-        printer.text("\n" + _wrapped(cert.issued) + "\n\n")
-        printer.text(_wrapped(f"{cert.signature}:") + "\n" + SIGNATURE_LINE + "\n")
-        printer.cut()
-    except Exception as exc:  # noqa: BLE001 - paper out, cable pulled, unknown profile...
-        raise PrinterError(f"printing failed: {exc}") from exc
-
-
-def _wrapped(text: str) -> str:
-    return "\n".join(textwrap.wrap(text, LINE_CHARS) or [""]) + "\n"
+            printer.text(wrapped(f"- {topic}"))
+        printer.text("\n" + wrapped(cert.issued) + "\n\n")
+        printer.text(wrapped(f"{cert.signature}:") + "\n" + SIGNATURE_LINE + "\n")
 
 
 def certificate_pdf(services: Services, scout_id: str, first: date, last: date, lang: str) -> bytes:

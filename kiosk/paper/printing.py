@@ -117,8 +117,20 @@ def open_printer(settings: Settings) -> Escpos:
     raise PrinterError("no receipt printer is configured")
 
 
-def _wrapped(text: str) -> str:
+def wrapped(text: str) -> str:
+    """``text`` in lines of the paper's width, ending in a line break."""
     return "\n".join(textwrap.wrap(text, LINE_CHARS) or [""]) + "\n"
+
+
+@contextlib.contextmanager
+def print_job(printer: Escpos) -> Iterator[Escpos]:
+    """One job on ``printer``: the paper is cut at its end, and any failure on the way is a
+    PrinterError (tickets, e-scouts' cards, certificates)."""
+    try:
+        yield printer
+        printer.cut()
+    except Exception as exc:  # noqa: BLE001 - paper out, cable pulled, unknown profile...
+        raise PrinterError(f"printing failed: {exc}") from exc
 
 
 def _holds(page: str, char: str) -> bool:
@@ -165,13 +177,13 @@ def _pages_of(printer: Escpos) -> tuple[str, ...]:
 
 def print_ticket(content: TicketContent, printer: Escpos) -> None:
     """Print ``content`` and its QR on ``printer``, then cut. PrinterError on any failure."""
-    try:
+    with print_job(printer):
         # Forced, not guessed: escpos's "magic" encoder would switch pages per letter.
         page = code_page_for(content, _pages_of(printer))
         printer.magic.force_encoding(page)
 
         def say(text: str) -> None:
-            printer.text(_wrapped(printable(text, page)))
+            printer.text(wrapped(printable(text, page)))
 
         printer.set(align="left", normal_textsize=True)
         say(content.library)
@@ -190,9 +202,6 @@ def print_ticket(content: TicketContent, printer: Escpos) -> None:
         if content.token:
             printer.set(align="center")
             printer.qr(content.token, native=True, size=8)
-        printer.cut()
-    except Exception as exc:  # noqa: BLE001 - paper out, cable pulled, unknown profile...
-        raise PrinterError(f"printing failed: {exc}") from exc
 
 
 @contextlib.contextmanager

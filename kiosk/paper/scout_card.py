@@ -10,13 +10,11 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from kiosk.domain.models import Settings
-from kiosk.domain.tickets import qr_matrix
 from kiosk.i18n import Translator
-from kiosk.paper.printing import CODE_PAGE, LINE_CHARS, PrinterError, configured_printer
-from kiosk.paper.ticket_render import BOLD, REGULAR, qr_image
+from kiosk.paper.printing import CODE_PAGE, configured_printer, print_job, wrapped
+from kiosk.paper.ticket_render import BOLD, REGULAR, lines_and_qr_svg, qr_image
 
 if TYPE_CHECKING:
     from escpos.escpos import Escpos
@@ -46,32 +44,9 @@ def build_card_content(t: Translator, library: str, name: str, token: str) -> Ca
 
 def card_svg(card: CardContent, module: int = 6) -> str:
     """A printable SVG: the card's lines above its QR."""
-    width = 60 * module
-    line_height = 3 * module
     rows = [(card.library, "normal"), (card.title, "bold"), (card.name, "bold")]
     rows += [(w, "normal") for w in textwrap.wrap(card.note, 30)]
-    texts = "".join(
-        f'<text x="{2 * module}" y="{(n + 1) * line_height}" font-family="sans-serif" '
-        f'font-size="{2 * module}" font-weight="{weight}">{escape(text)}</text>'
-        for n, (text, weight) in enumerate(rows)
-    )
-    top = (len(rows) + 1) * line_height
-    matrix = qr_matrix(card.token)
-    side = len(matrix) * module
-    left = (width - side) // 2
-    rects = "".join(
-        f'<rect x="{left + x * module}" y="{top + y * module}" width="{module}" height="{module}"/>'
-        for y, row in enumerate(matrix)
-        for x, dark in enumerate(row)
-        if dark
-    )
-    height = top + side + line_height
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}">'
-        f'<rect width="100%" height="100%" fill="#fff"/><g fill="#000">{texts}{rects}</g></svg>\n'
-    )
+    return lines_and_qr_svg(rows, card.token, 60, module)
 
 
 def card_pdf(card: CardContent) -> bytes:
@@ -101,28 +76,21 @@ def card_pdf(card: CardContent) -> bytes:
 
 def print_card(card: CardContent, printer: Escpos) -> None:
     """Print the card and its QR, then cut. PrinterError on any failure."""
-    try:
+    with print_job(printer):
         printer.magic.force_encoding(CODE_PAGE)
         printer.set(align="left", normal_textsize=True)
-        printer.text(_wrapped(card.library))
+        printer.text(wrapped(card.library))
         printer.set(bold=True)
-        printer.text(_wrapped(card.title))
+        printer.text(wrapped(card.title))
         printer.set(align="center", bold=True, double_width=True, double_height=True)
         printer.text(card.name + "\n")
         printer.set(align="left", normal_textsize=True)
-        printer.text(_wrapped(card.note))
+        printer.text(wrapped(card.note))
         printer.set(align="center")
         printer.qr(card.token, native=True, size=8)
-        printer.cut()
-    except Exception as exc:  # noqa: BLE001 - paper out, cable pulled, unknown profile...
-        raise PrinterError(f"printing failed: {exc}") from exc
 
 
 def print_card_configured(card: CardContent, settings: Settings) -> None:
     """Print the card on the printer the settings name (PrinterError when it fails)."""
     with configured_printer(settings) as printer:
         print_card(card, printer)
-
-
-def _wrapped(text: str) -> str:
-    return "\n".join(textwrap.wrap(text, LINE_CHARS) or [""]) + "\n"

@@ -108,8 +108,6 @@ def ticket_image(content: TicketContent, width: int = PAPER_DOTS) -> Image.Image
 
 def ticket_svg(content: TicketContent, module: int = 6) -> str:
     """A printable SVG: the ticket's lines above its QR."""
-    width = 92 * module
-    line_height = 3 * module
     rows: list[tuple[str, str]] = [
         (content.library, "normal"),
         (content.title, "bold"),
@@ -119,6 +117,14 @@ def ticket_svg(content: TicketContent, module: int = 6) -> str:
         rows.append((line.label, "bold"))
         rows.extend((w, "normal") for w in textwrap.wrap(line.text, 48) or [""])
     rows.extend((w, "normal") for w in textwrap.wrap(content.arrive, 48))
+    return lines_and_qr_svg(rows, content.token, 92, module)
+
+
+def lines_and_qr_svg(rows: list[tuple[str, str]], token: str, columns: int, module: int) -> str:
+    """An SVG ``columns`` modules wide: ``rows`` of (text, font weight) above the QR of
+    ``token`` (none when it is empty), centred; tickets and e-scouts' cards."""
+    width = columns * module
+    line_height = 3 * module
     texts = "".join(
         f'<text x="{2 * module}" y="{(n + 1) * line_height}" font-family="sans-serif" '
         f'font-size="{2 * module}" font-weight="{weight}">{escape(text)}</text>'
@@ -127,8 +133,8 @@ def ticket_svg(content: TicketContent, module: int = 6) -> str:
     top = (len(rows) + 1) * line_height
     rects = ""
     qr_height = 0
-    if content.token:
-        matrix = qr_matrix(content.token)
+    if token:
+        matrix = qr_matrix(token)
         qr_height = len(matrix) * module
         left = (width - qr_height) // 2
         rects = "".join(

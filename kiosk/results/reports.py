@@ -31,7 +31,6 @@ Every label and CSV header comes from the librarian catalogue in the language as
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,7 +40,7 @@ from kiosk.domain.activity import ActivityService
 from kiosk.domain.booking import BookingService
 from kiosk.domain.models import ActivityRecord, AgeGroup, Booking, BookingStatus, Outcome, Source
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator
-from kiosk.results.spreadsheet import csv_bytes, csv_safe, xlsx_bytes
+from kiosk.results.spreadsheet import csv_bytes, csv_safe, json_bytes, xlsx_bytes
 
 WALK_IN = "walk_in"  # the source of a consultation without a booking
 _csv_safe = csv_safe  # the programme's report imports it from here
@@ -341,7 +340,7 @@ def export_results(
     JSON keys stay the same in every language (scripts read them); labels are words."""
     res = compute_results(booking, activity, first, last, lang)
     if fmt == "json":
-        return (json.dumps(res.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        return json_bytes(res.to_dict())
     if fmt == "csv":
         return results_csv(res, lang)
     if fmt == "xlsx":
@@ -379,7 +378,7 @@ def export_bookings(
     rows = booking_rows(bookings)
     if fmt == "json":
         docs = [dict(zip(BOOKING_COLUMNS, row, strict=True)) for row in rows]
-        return (json.dumps(docs, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        return json_bytes(docs)
     t = words(lang)
     states = labels(lang, "lib.report.state", [str(s) for s in BookingStatus])
     for row in rows:

@@ -1,4 +1,5 @@
-"""Tables for a spreadsheet: CSV as a Lithuanian spreadsheet reads it, and XLSX.
+"""Tables for a spreadsheet: CSV as a Lithuanian spreadsheet reads it, and XLSX (and the
+exports' JSON, for scripts).
 
 A Lithuanian-locale spreadsheet (LibreOffice, Excel) splits a CSV on ``;`` and reads a
 decimal comma, so the CSV is UTF-8 with a BOM (Excel then knows the encoding), ``;``
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date
 from typing import Any
 
@@ -68,6 +70,20 @@ def xlsx_bytes(sheets: list[Sheet]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def table_bytes(fmt: str, title: str, header: list[str], rows: list[list[Any]]) -> bytes:
+    """One table as XLSX (a sheet named ``title``) or CSV; ValueError for another format."""
+    if fmt == "xlsx":
+        return xlsx_bytes([(title, header, rows)])
+    if fmt == "csv":
+        return csv_bytes(header, rows)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def json_bytes(doc: Any) -> bytes:
+    """UTF-8 JSON, indented, letters as they are (not ``\\u`` escapes)."""
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _xlsx_value(value: Any) -> Any:

@@ -12,7 +12,6 @@ source with their trend, hours per e-scout, and every activity form as an anonym
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,7 +21,7 @@ from kiosk.domain.activity import ActivityService
 from kiosk.domain.booking import BookingService
 from kiosk.i18n import DEFAULT_LANGUAGE
 from kiosk.results.reports import Results, Row, compute_results, labels, source_of, words
-from kiosk.results.spreadsheet import csv_bytes, xlsx_bytes
+from kiosk.results.spreadsheet import csv_bytes, json_bytes, table_bytes, xlsx_bytes
 
 # dimension -> the Results section it counts
 DIMENSIONS = {
@@ -224,7 +223,7 @@ def export_months(
     """Month tables as CSV (one table, a section column), JSON or XLSX (a sheet each)."""
     tables = month_tables(booking, activity, first, last, lang)
     if fmt == "json":
-        return _json(tables.to_dict())
+        return json_bytes(tables.to_dict())
     t = words(lang)
     header = [t("lib.report.col.section"), t("lib.report.col.key"), t("lib.report.col.label")]
     header += [*tables.months, t("lib.report.col.total")]
@@ -260,7 +259,7 @@ def export_scouts(
         for r in rows
     ]
     if fmt == "json":
-        return _json(
+        return json_bytes(
             [
                 {**dict(zip(SCOUT_COLUMNS, row, strict=True)), "scout": r.key, "name": r.label}
                 for r, row in zip(rows, table, strict=True)
@@ -274,11 +273,7 @@ def export_scouts(
         t("lib.report.total.hours"),
         t("lib.report.scout.share"),
     ]
-    if fmt == "xlsx":
-        return xlsx_bytes([(t("lib.results.view_scouts"), header, table)])
-    if fmt == "csv":
-        return csv_bytes(header, table)
-    raise ValueError(f"unknown export format {fmt!r}")
+    return table_bytes(fmt, t("lib.results.view_scouts"), header, table)
 
 
 def export_rows(
@@ -294,7 +289,7 @@ def export_rows(
     XLSX show words in ``lang`` and numbers, dates and yes/no a spreadsheet can count."""
     rows = form_rows(booking, activity, first, last, pseudonym)
     if fmt == "json":
-        return _json([{**r, "date": r["date"].isoformat()} for r in rows])
+        return json_bytes([{**r, "date": r["date"].isoformat()} for r in rows])
     t = words(lang)
     topics = {tp.slug: tp.name(lang) for tp in booking.topics(active_only=False)}
     ages = labels(lang, "lib.age", [r["age_group"] for r in rows])
@@ -319,12 +314,4 @@ def export_rows(
         for r in rows
     ]
     header = [t(f"lib.report.row.{c}") for c in ROW_COLUMNS]
-    if fmt == "xlsx":
-        return xlsx_bytes([(t("lib.results.file_forms"), header, table)])
-    if fmt == "csv":
-        return csv_bytes(header, table)
-    raise ValueError(f"unknown export format {fmt!r}")
-
-
-def _json(doc: Any) -> bytes:
-    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return table_bytes(fmt, t("lib.results.file_forms"), header, table)
