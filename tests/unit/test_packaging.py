@@ -1,4 +1,4 @@
-"""The installed wheel works on its own: the stylesheet and catalogues travel with it."""
+"""The installed wheel works on its own: the stylesheets and catalogues travel with it."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_carries_stylesheet_catalogues_and_entry_point(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "kiosk/kiosk.tcss" in names
+    for room in ("visitor/visitor.tcss", "scout/scout.tcss", "librarian/console.tcss"):
+        assert f"screens/{room}" in names
     for lang in ("lt", "en"):
         for domain in ("visitor", "librarian"):
             assert f"kiosk/locales/{lang}/LC_MESSAGES/{domain}.po" in names
@@ -36,11 +38,11 @@ def test_wheel_carries_stylesheet_catalogues_and_entry_point(wheel: Path) -> Non
     assert "kiosk = kiosk.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
-def test_unpacked_wheel_finds_its_own_stylesheet(wheel: Path, tmp_path: Path) -> None:
+def test_unpacked_wheel_finds_its_own_stylesheets(wheel: Path, tmp_path: Path) -> None:
     zipfile.ZipFile(wheel).extractall(tmp_path)
     code = (
         "import kiosk.app, kiosk.i18n as i;"
-        "print(kiosk.app.stylesheet_path());"
+        "print(*kiosk.app.stylesheet_paths());"
         "print(i.Translator('en').t('v.welcome.book') != 'v.welcome.book')"
     )
     # -I: ignore the checkout on sys.path; only the unpacked wheel and installed deps.
@@ -53,6 +55,11 @@ def test_unpacked_wheel_finds_its_own_stylesheet(wheel: Path, tmp_path: Path) ->
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
-    found, translated = result.stdout.split()
-    assert Path(found) == tmp_path / "kiosk" / "kiosk.tcss"
+    *found, translated = result.stdout.split()
+    assert [Path(path) for path in found] == [
+        tmp_path / "kiosk" / "kiosk.tcss",
+        tmp_path / "screens" / "visitor" / "visitor.tcss",
+        tmp_path / "screens" / "scout" / "scout.tcss",
+        tmp_path / "screens" / "librarian" / "console.tcss",
+    ]
     assert translated == "True"
