@@ -24,7 +24,8 @@ import contextlib
 import logging
 from collections.abc import Callable
 from enum import Enum
-from pathlib import Path
+from importlib import resources
+from pathlib import Path, PurePath
 from time import monotonic
 from typing import Any
 
@@ -112,8 +113,28 @@ def stylesheet_path() -> Path:
     raise FileNotFoundError("kiosk.tcss is missing from the installation")
 
 
+# Each room's own rules, in the package beside its screens. Read after kiosk.tcss and in this
+# order: between rules of equal specificity the later file wins, as a later rule in one file.
+ROOM_STYLESHEETS = (
+    ("screens.visitor", "visitor.tcss"),
+    ("screens.scout", "scout.tcss"),
+    ("screens.librarian", "console.tcss"),
+)
+
+
+def stylesheet_paths() -> list[str | PurePath]:
+    """The App's stylesheets in cascade order: kiosk.tcss (theme, shared rules), then the rooms'."""
+    paths: list[str | PurePath] = [stylesheet_path()]
+    for package, name in ROOM_STYLESHEETS:
+        path = Path(str(resources.files(package) / name))
+        if not path.is_file():
+            raise FileNotFoundError(f"{name} is missing from {package}")
+        paths.append(path)
+    return paths
+
+
 class KioskApp(App[ExitReason], inherit_bindings=False):
-    CSS_PATH = stylesheet_path()
+    CSS_PATH = stylesheet_paths()
     ENABLE_COMMAND_PALETTE = False
     TITLE = "E. skautai"
     BINDINGS = [

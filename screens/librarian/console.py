@@ -123,7 +123,7 @@ class ConsoleTabs(TabbedContent):
 
 
 class ConsoleScreen(Screen[None], ConsoleWords):
-    # kiosk.tcss lays panes out afresh below 100 columns (80x24 is the least supported)
+    # console.tcss lays panes out afresh below 100 columns (80x24 is the least supported)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
     # Descriptions are catalogue keys, put into words when the footer shows them.
     BINDINGS = [

@@ -1,8 +1,8 @@
 """The colours the kiosk really draws, measured: text 7:1 (WCAG 1.4.6), the edge of anything
 tappable 3:1 against its surroundings (1.4.11), and a focus ring 3:1 from the plain edge.
 
-Colours are read from the running App (theme variables through kiosk.tcss, composited as
-Textual draws them), not copied from the stylesheet.
+Colours are read from the running App (theme variables through the stylesheets, composited
+as Textual draws them), not copied from a stylesheet.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The installed wheel works on its own: the stylesheet, catalogues and demo travel with it."""
+"""The installed wheel works on its own: the stylesheets, catalogues and demo travel with it."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_carries_stylesheet_catalogues_demo_and_entry_point(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "kiosk/kiosk.tcss" in names
+    for room in ("visitor/visitor.tcss", "scout/scout.tcss", "librarian/console.tcss"):
+        assert f"screens/{room}" in names
     for lang in ("lt", "en"):
         for domain in ("visitor", "librarian"):
             assert f"kiosk/locales/{lang}/LC_MESSAGES/{domain}.po" in names
@@ -54,14 +56,19 @@ def _run_unpacked(wheel: Path, folder: Path, code: str) -> list[str]:
     return result.stdout.split()
 
 
-def test_unpacked_wheel_finds_its_own_stylesheet(wheel: Path, tmp_path: Path) -> None:
+def test_unpacked_wheel_finds_its_own_stylesheets(wheel: Path, tmp_path: Path) -> None:
     code = (
         "import kiosk.app, kiosk.i18n as i;"
-        "print(kiosk.app.stylesheet_path());"
+        "print(*kiosk.app.stylesheet_paths());"
         "print(i.Translator('en').t('v.welcome.book') != 'v.welcome.book')"
     )
-    found, translated = _run_unpacked(wheel, tmp_path, code)
-    assert Path(found) == tmp_path / "kiosk" / "kiosk.tcss"
+    *found, translated = _run_unpacked(wheel, tmp_path, code)
+    assert [Path(path) for path in found] == [
+        tmp_path / "kiosk" / "kiosk.tcss",
+        tmp_path / "screens" / "visitor" / "visitor.tcss",
+        tmp_path / "screens" / "scout" / "scout.tcss",
+        tmp_path / "screens" / "librarian" / "console.tcss",
+    ]
     assert translated == "True"
 
 
