@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input
 
 from kiosk.domain.errors import KioskError
 from screens.common import ConsoleWords, MessageLine, cell, refusal_words
+from screens.widgets.words import Words, WordsLabel
 
 T = TypeVar("T")
 
@@ -67,12 +68,12 @@ class YesNoScreen(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="lib-dialog", id="confirm-dialog"):
-            yield Label(self._title, classes="lib-dialog-title", markup=False)
-            yield Static(cell(self._body), classes="lib-dialog-body")
+            yield WordsLabel(self._title, classes="lib-dialog-title", markup=False)
+            yield Words(cell(self._body), classes="lib-dialog-body")
             if self._lines:
                 with VerticalScroll(classes="lib-affected"):
                     for line in self._lines:
-                        yield Static(cell("• " + line))
+                        yield Words(cell("• " + line))
             with Horizontal(classes="lib-buttons"):
                 yield Button(self._yes or self.t("lib.yes"), id="confirm-yes", variant="error")
                 yield Button(self.t("lib.no"), id="confirm-no", variant="primary")

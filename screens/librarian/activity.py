@@ -13,12 +13,10 @@ from textual.widgets import (
     Button,
     DataTable,
     Input,
-    Label,
     RadioButton,
     RadioSet,
     Select,
     SelectionList,
-    Static,
 )
 
 from kiosk.domain.activity import MINUTES_MAX, NOTE_MAX, ActivityDraft
@@ -37,6 +35,7 @@ from screens.librarian.common import (
     refusal,
 )
 from screens.librarian.followup import open_follow_up
+from screens.widgets.words import Words, WordsLabel
 
 
 @dataclass(frozen=True)
@@ -78,8 +77,8 @@ class ActivityFormScreen(FormScreen[ActivityRecord]):
         topics = self.choices.topics
         d = self.draft
         with Vertical(classes="lib-dialog lib-wide", id="activity-dialog"):
-            yield Label(t("lib.activity.title"), classes="lib-dialog-title")
-            yield Static(
+            yield WordsLabel(t("lib.activity.title"), classes="lib-dialog-title")
+            yield Words(
                 cell(
                     booking_line(t, self.booking) if self.booking else t("lib.activity.no_booking")
                 ),
@@ -88,9 +87,9 @@ class ActivityFormScreen(FormScreen[ActivityRecord]):
             with VerticalScroll(id="activity-body"):
                 with Horizontal(classes="lib-row"):
                     with Vertical(classes="lib-col"):
-                        yield Label(t("lib.activity.date"))
+                        yield WordsLabel(t("lib.activity.date"))
                         yield Input(d.date.isoformat(), id="activity-date", max_length=10)
-                        yield Label(t("lib.activity.scout"))
+                        yield WordsLabel(t("lib.activity.scout"))
                         yield Select(
                             [
                                 (safe_text(s.name), s.id)
@@ -101,11 +100,11 @@ class ActivityFormScreen(FormScreen[ActivityRecord]):
                             value=d.scout or Select.NULL,
                             prompt=t("lib.activity.choose_scout"),
                         )
-                        yield Label(t("lib.activity.minutes", max=MINUTES_MAX))
+                        yield WordsLabel(t("lib.activity.minutes", max=MINUTES_MAX))
                         yield Input(
                             str(d.minutes), id="activity-minutes", restrict=r"[0-9]*", max_length=3
                         )
-                        yield Label(t("lib.activity.visit"))
+                        yield WordsLabel(t("lib.activity.visit"))
                         with RadioSet(id="activity-visit"):
                             yield RadioButton(
                                 t("lib.activity.first"), value=d.first_visit, id="visit-first"
@@ -114,7 +113,7 @@ class ActivityFormScreen(FormScreen[ActivityRecord]):
                                 t("lib.activity.repeat"), value=not d.first_visit, id="visit-repeat"
                             )
                     with Vertical(classes="lib-col"):
-                        yield Label(t("lib.activity.topics"))
+                        yield WordsLabel(t("lib.activity.topics"))
                         yield SelectionList[str](
                             *[
                                 (
@@ -128,14 +127,14 @@ class ActivityFormScreen(FormScreen[ActivityRecord]):
                         )
                 with Horizontal(classes="lib-row"):
                     with Vertical(classes="lib-col"):
-                        yield Label(t("lib.activity.age"))
+                        yield WordsLabel(t("lib.activity.age"))
                         with RadioSet(id="activity-age"):
                             for age in AgeGroup:
                                 yield RadioButton(
                                     t(f"lib.age.{age}"), value=d.age_group == age, id=f"age-{age}"
                                 )
                     with Vertical(classes="lib-col"):
-                        yield Label(t("lib.activity.outcome"))
+                        yield WordsLabel(t("lib.activity.outcome"))
                         with RadioSet(id="activity-outcome"):
                             for outcome in Outcome:
                                 yield RadioButton(
@@ -143,7 +142,7 @@ class ActivityFormScreen(FormScreen[ActivityRecord]):
                                     value=d.outcome == outcome,
                                     id=f"outcome-{outcome}",
                                 )
-                yield Label(t("lib.activity.note", max=NOTE_MAX))
+                yield WordsLabel(t("lib.activity.note", max=NOTE_MAX))
                 yield Input(
                     d.note,
                     id="activity-note",
@@ -257,7 +256,7 @@ class ActivityPane(Vertical, ConsolePane):
             yield Button(t("lib.activity.new"), id="activity-new", variant="primary")
             # Forms e-scouts filled at the kiosk are marked; the librarian corrects any form.
             yield Button(t("lib.activity.correct"), id="activity-correct")
-            yield Static(t("lib.activity.hint"), classes="lib-hint")
+            yield Words(t("lib.activity.hint"), classes="lib-hint")
         yield DataTable(id="activity-table", cursor_type="row", zebra_stripes=True)
         yield MessageLine(id="activity-pane-message", marks_success=False)
 

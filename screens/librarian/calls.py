@@ -10,7 +10,7 @@ from datetime import datetime
 from textual import on
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Booking
@@ -19,6 +19,7 @@ from kiosk.domain.validation import display_phone
 from kiosk.i18n import Translator
 from screens.common import ConsoleWords, cell, services_of, store_work
 from screens.librarian.common import booking_line
+from screens.widgets.words import Words
 
 
 def phone_of(booking: Booking) -> str:
@@ -72,12 +73,12 @@ class MissedShiftsBox(Vertical, ConsoleWords):
             self.mount(
                 Vertical(
                     Horizontal(
-                        Static(cell("\u26a0 " + title), classes="lib-missed-text"),
+                        Words(cell("\u26a0 " + title), classes="lib-missed-text"),
                         Button(t("lib.missed.dismiss"), id=f"missed-{n}", variant="warning"),
                         classes="lib-missed-head",
                     ),
-                    Static(cell(t("lib.missed.call")), classes="lib-missed-line"),
-                    *[Static(cell(call_line(t, b)), classes="lib-missed-line") for b in m.bookings],
+                    Words(cell(t("lib.missed.call")), classes="lib-missed-line"),
+                    *[Words(cell(call_line(t, b)), classes="lib-missed-line") for b in m.bookings],
                     classes="lib-missed",
                 )
             )

@@ -38,6 +38,7 @@ from screens.librarian.settings import SettingsPane
 from screens.librarian.today import TodayPane
 from screens.librarian.topics import TopicsPane
 from screens.librarian.waitlist import WaitlistPane
+from screens.widgets.words import Words
 
 CLOCK_SECONDS = 10.0  # the header shows minutes
 PURGE_EVERY_SECONDS = 3600.0
@@ -177,8 +178,8 @@ class ConsoleScreen(Screen[None], ConsoleWords):
     def compose(self) -> ComposeResult:
         t = self.t
         with Horizontal(id="console-top"):
-            yield Static("", id="console-title")
-            yield Static("", id="console-clock")
+            yield Words("", id="console-title")
+            yield Words("", id="console-clock")
             yield Button(t("lib.logout_b"), id="console-logout", classes="lib-small")
         # Visitors who tapped "Need help?" at a kiosk: shown until a librarian answers.
         yield Vertical(id="console-help-calls")
@@ -261,7 +262,7 @@ class ConsoleScreen(Screen[None], ConsoleWords):
             words = t("lib.help.called", kiosk=call.kiosk, at=f"{call.called:%H:%M}")
             box.mount(
                 Horizontal(
-                    Static(cell("\u26a0 " + words), classes="lib-help-text"),
+                    Words(cell("\u26a0 " + words), classes="lib-help-text"),
                     Button(t("lib.help.answer"), id=f"answer-{call.id}", variant="warning"),
                     id=f"help-call-{call.id}",
                     classes="lib-help-call",

@@ -15,7 +15,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Static
 
 from kiosk.domain.booking import Ticket
 from kiosk.domain.errors import KioskError
@@ -27,6 +27,7 @@ from screens.common import cell, services_of, store_work
 from screens.dialogs import Dialog
 from screens.librarian.common import refusal, visitor_name
 from screens.widgets import QRCode
+from screens.widgets.words import Words, WordsLabel
 
 if TYPE_CHECKING:
     from kiosk.services import Services
@@ -87,10 +88,10 @@ class PickTimeScreen(Dialog[Ticket | None]):
         t = self.t
         title, hint = self.heading()
         with Vertical(classes="lib-dialog lib-pick-time"):
-            yield Label(title, classes="lib-dialog-title", markup=False)
-            yield Static(cell(hint), classes="lib-pick-hint")
-            yield Static(cell(t("lib.followup.loading")), classes="lib-pick-message")
-            yield Static("", classes="lib-pick-error lib-error")
+            yield WordsLabel(title, classes="lib-dialog-title", markup=False)
+            yield Words(cell(hint), classes="lib-pick-hint")
+            yield Words(cell(t("lib.followup.loading")), classes="lib-pick-message")
+            yield Words("", classes="lib-pick-error lib-error")
             yield VerticalScroll(classes="lib-pick-times")
             with Horizontal(classes="lib-buttons"):
                 yield Button(t("lib.back"), classes="lib-pick-cancel")
@@ -196,23 +197,23 @@ class NewTicketScreen(Dialog[None]):
         t = self.t
         booking = self.ticket.booking
         with Vertical(classes="lib-dialog", id="newticket-dialog"):
-            yield Label(t("lib.followup.ticket_title"), classes="lib-dialog-title")
+            yield WordsLabel(t("lib.followup.ticket_title"), classes="lib-dialog-title")
             with Horizontal(id="newticket-main"):
                 yield QRCode(id="newticket-qr")
                 with Vertical(id="newticket-info"):
-                    yield Static(cell(t("lib.followup.code")))
-                    yield Static(cell(" ".join(booking.code)), id="newticket-code")
-                    yield Static(
+                    yield Words(cell(t("lib.followup.code")))
+                    yield Words(cell(" ".join(booking.code)), id="newticket-code")
+                    yield Words(
                         cell(f"{booking.starts:%Y-%m-%d %H:%M}–{booking.ends:%H:%M}"),
                         id="newticket-when",
                     )
-                    yield Static(cell(booking.place), id="newticket-where")
-                    yield Static("", id="newticket-who")
+                    yield Words(cell(booking.place), id="newticket-where")
+                    yield Words("", id="newticket-who")
             with Horizontal(classes="lib-buttons", id="newticket-buttons"):
                 yield Button(t("lib.followup.close"), id="newticket-close", variant="primary")
                 # Only with a receipt printer; the token lives only until this dialog closes.
                 yield Button(t("lib.followup.print"), id="newticket-print")
-            yield Static("", id="newticket-print-status")
+            yield Words("", id="newticket-print-status")
 
     def on_mount(self) -> None:
         self.query_one("#newticket-print").display = False

@@ -21,6 +21,7 @@ from screens.common import ConsoleWords, host, services_of, store_work
 from screens.librarian.common import MessageLine
 from screens.scout.card import CardScanned
 from screens.session import ScreenTraits
+from screens.widgets.words import WordsLabel
 
 LANGUAGES = ("lt", "en")  # the console's languages, each a button named in its own words
 # The field also takes an e-scout's card from a scanner (letters too): it opens their sign-in.
@@ -57,7 +58,7 @@ class LoginScreen(ModalScreen[bool], ConsoleWords, ScreenTraits):
                     yield Button(
                         t(f"lib.login.{lang}"), id=f"login-lang-{lang}", classes="lib-small"
                     )
-            yield Label(t("lib.login.title"), id="login-title", classes="lib-dialog-title")
+            yield WordsLabel(t("lib.login.title"), id="login-title", classes="lib-dialog-title")
             yield MessageLine(t("lib.login.prompt"), id="login-status", marks_success=False)
             yield Input(
                 placeholder=t("lib.login.placeholder"),

@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Button, DataTable, Input
 
 from kiosk.domain.models import Place
 from kiosk.domain.validation import DIRECTIONS_MAX, PLACE_MAX, check_place_record
@@ -22,6 +22,7 @@ from screens.common import cell, services_of, store_work
 from screens.dialogs import FormScreen
 from screens.librarian.common import ConsolePane, MessageLine, cursor_key
 from screens.librarian.translations import LanguageTabs, missing_label, visitor_languages
+from screens.widgets.words import Words, WordsLabel
 
 
 class PlaceFormScreen(FormScreen[Place]):
@@ -36,12 +37,12 @@ class PlaceFormScreen(FormScreen[Place]):
         t = self.t
         p = self.place
         with Vertical(classes="lib-dialog lib-wide"):
-            yield Label(
+            yield WordsLabel(
                 t("lib.places.edit_title" if p else "lib.places.new_title"),
                 classes="lib-dialog-title",
             )
             with VerticalScroll(id="place-body"):
-                yield Label(t("lib.places.name_lt"))
+                yield WordsLabel(t("lib.places.name_lt"))
                 yield Input(
                     p.name if p else "",
                     id="place-name",
@@ -52,7 +53,7 @@ class PlaceFormScreen(FormScreen[Place]):
                 yield LanguageTabs(
                     "place", self.languages, ["#place-name-{lang}", "#place-directions-{lang}"]
                 )
-                yield Static(t("lib.translations.legend"), classes="lib-hint")
+                yield Words(t("lib.translations.legend"), classes="lib-hint")
                 for lang in self.languages:
                     with Vertical(classes=f"lib-lang-fields lang-{lang}"):
                         yield from self._fields(p, lang)
@@ -61,11 +62,11 @@ class PlaceFormScreen(FormScreen[Place]):
     def _fields(self, p: Place | None, lang: str) -> ComposeResult:
         t = self.t
         if lang != DEFAULT_LANGUAGE:  # the Lithuanian name is the place's key, above
-            yield Label(t("lib.places.name_in", lang=lang.upper()))
+            yield WordsLabel(t("lib.places.name_in", lang=lang.upper()))
             yield Input(
                 p.names.get(lang, "") if p else "", id=f"place-name-{lang}", max_length=PLACE_MAX
             )
-        yield Label(t("lib.places.directions_in", lang=lang.upper(), most=DIRECTIONS_MAX))
+        yield WordsLabel(t("lib.places.directions_in", lang=lang.upper(), most=DIRECTIONS_MAX))
         yield Input(
             p.directions.get(lang, "") if p else "",
             id=f"place-directions-{lang}",
@@ -118,7 +119,7 @@ class PlacesPane(Vertical, ConsolePane):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        yield Static(t("lib.places.intro"), id="places-intro")
+        yield Words(t("lib.places.intro"), id="places-intro")
         yield DataTable(id="places-table", cursor_type="row", zebra_stripes=True)
         yield MessageLine(id="places-message", marks_success=False)
         with Horizontal(classes="lib-buttons"):

@@ -10,13 +10,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, DataTable, Label, Static
+from textual.widgets import Button, DataTable, Static
 
 from kiosk.domain.retention import PurgeResult
 from kiosk.i18n import Translator
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.common import ConsolePane, MessageLine, cursor_key
+from screens.widgets.words import Words, WordsLabel
 
 
 @dataclass
@@ -38,12 +39,12 @@ class PrivacyPane(Vertical, ConsolePane):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        yield Label(t("lib.privacy.title"), classes="lib-heading")
-        yield Static("", id="privacy-rule")
+        yield WordsLabel(t("lib.privacy.title"), classes="lib-heading")
+        yield Words("", id="privacy-rule")
         with Horizontal(classes="lib-buttons"):
             yield Button(t("lib.privacy.purge"), id="privacy-purge", variant="warning")
         yield DataTable(id="purge-table", cursor_type="row")
-        yield Label(t("lib.backup.title"), classes="lib-heading")
+        yield WordsLabel(t("lib.backup.title"), classes="lib-heading")
         yield DataTable(id="backup-table", cursor_type="row")
         with Horizontal(classes="lib-buttons"):
             yield Button(t("lib.backup.make"), id="backup-make", variant="primary")

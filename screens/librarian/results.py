@@ -31,6 +31,7 @@ from kiosk.results.tables import (
 )
 from screens.common import cell, safe_text, services_of, store_work
 from screens.librarian.common import ConsolePane, MessageLine
+from screens.widgets.words import Words
 
 VIEWS = ("summary", "months", "scouts")
 # export button id -> (what, file type); "view" follows the view on show
@@ -117,7 +118,7 @@ class ResultsPane(Vertical, ConsolePane):
             for view in VIEWS:
                 yield Button(t(f"lib.results.view_{view}"), id=f"results-view-{view}")
         with Horizontal(classes="lib-compact", id="results-export"):
-            yield Static(t("lib.results.export"), classes="lib-compact-label")
+            yield Words(t("lib.results.export"), classes="lib-compact-label")
             yield Button(t("lib.results.csv"), id="results-csv")
             yield Button(t("lib.results.json"), id="results-json")
             yield Button(t("lib.results.xlsx"), id="results-xlsx")
@@ -127,17 +128,17 @@ class ResultsPane(Vertical, ConsolePane):
         yield MessageLine(id="results-message")
         with ContentSwitcher(initial="results-body", id="results-switcher"):
             with VerticalScroll(id="results-body"):
-                yield Static("", id="results-totals", classes="lib-heading")
-                yield Static("", id="results-visitors")
-                yield Static("", id="results-visits")
+                yield Words("", id="results-totals", classes="lib-heading")
+                yield Words("", id="results-visitors")
+                yield Words("", id="results-visits")
                 with Grid(id="results-grid"):
                     for section in Results.SECTIONS:
-                        yield Static("", id=f"chart-{section}", classes="lib-chart")
+                        yield Words("", id=f"chart-{section}", classes="lib-chart")
             with Vertical(id="results-months"):
-                yield Static(t("lib.results.scroll_hint"), classes="lib-hint")
+                yield Words(t("lib.results.scroll_hint"), classes="lib-hint")
                 yield DataTable(id="results-months-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="results-scouts"):
-                yield Static(t("lib.results.scroll_hint"), classes="lib-hint")
+                yield Words(t("lib.results.scroll_hint"), classes="lib-hint")
                 yield DataTable(id="results-scouts-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, Input, Label, Select, SelectionList
+from textual.widgets import Checkbox, Input, Select, SelectionList
 
 from kiosk.domain.auth import check_pin_format
 from kiosk.domain.catalog import scout_id_from_name
@@ -21,6 +21,7 @@ from kiosk.domain.validation import (
 )
 from screens.common import safe_text
 from screens.dialogs import FormScreen
+from screens.widgets.words import WordsLabel
 
 WEEKDAY_KEYS = [f"lib.weekday.{n}" for n in range(7)]
 EXTRA_LANGUAGES = ["ru", "uk", "pl"]  # often spoken by e-scouts beyond the kiosk's own
@@ -45,22 +46,22 @@ class ScoutFormScreen(FormScreen[Scout]):
             dict.fromkeys([*self.languages, *EXTRA_LANGUAGES, *(s.languages if s else [])])
         )
         with VerticalScroll(classes="lib-dialog lib-wide"):
-            yield Label(
+            yield WordsLabel(
                 t("lib.scouts.edit_title" if s else "lib.scouts.new_title"),
                 classes="lib-dialog-title",
             )
             with Horizontal(classes="lib-row"):
                 with Vertical(classes="lib-col"):
-                    yield Label(t("lib.scouts.name"))
+                    yield WordsLabel(t("lib.scouts.name"))
                     yield Input(
                         s.name if s else "",
                         id="scout-name",
                         max_length=40,
                         placeholder=t("lib.scouts.name_ph"),
                     )
-                    yield Label(t("lib.scouts.contact"))
+                    yield WordsLabel(t("lib.scouts.contact"))
                     yield Input(s.contact if s else "", id="scout-contact", max_length=80)
-                    yield Label(t("lib.scouts.languages"))
+                    yield WordsLabel(t("lib.scouts.languages"))
                     yield SelectionList[str](
                         *[
                             (
@@ -76,7 +77,7 @@ class ScoutFormScreen(FormScreen[Scout]):
                         t("lib.scouts.active"), value=s.active if s else True, id="scout-active"
                     )
                 with Vertical(classes="lib-col"):
-                    yield Label(t("lib.scouts.topics"))
+                    yield WordsLabel(t("lib.scouts.topics"))
                     yield SelectionList[str](
                         *[
                             (
@@ -125,12 +126,12 @@ class WeeklyFormScreen(FormScreen[WeeklyTime]):
         t = self.t
         w = self.weekly
         with VerticalScroll(classes="lib-dialog"):
-            yield Label(
+            yield WordsLabel(
                 safe_text(t("lib.weekly.title", name=self.scout.name)),
                 classes="lib-dialog-title",
                 markup=False,
             )
-            yield Label(t("lib.weekly.weekday"))
+            yield WordsLabel(t("lib.weekly.weekday"))
             yield Select(
                 [(t(k), n) for n, k in enumerate(WEEKDAY_KEYS)],
                 id="weekly-weekday",
@@ -139,16 +140,16 @@ class WeeklyFormScreen(FormScreen[WeeklyTime]):
             )
             with Horizontal(classes="lib-row"):
                 with Vertical(classes="lib-col"):
-                    yield Label(t("lib.weekly.start"))
+                    yield WordsLabel(t("lib.weekly.start"))
                     yield Input(
                         w.start if w else "", id="weekly-start", placeholder="14:00", max_length=5
                     )
                 with Vertical(classes="lib-col"):
-                    yield Label(t("lib.weekly.end"))
+                    yield WordsLabel(t("lib.weekly.end"))
                     yield Input(
                         w.end if w else "", id="weekly-end", placeholder="17:00", max_length=5
                     )
-            yield Label(t("lib.weekly.place"))
+            yield WordsLabel(t("lib.weekly.place"))
             yield Input(
                 w.place if w else "",
                 id="weekly-place",
@@ -184,24 +185,24 @@ class ExceptionFormScreen(FormScreen[DatedException]):
     def compose(self) -> ComposeResult:
         t = self.t
         with VerticalScroll(classes="lib-dialog"):
-            yield Label(
+            yield WordsLabel(
                 safe_text(t(f"lib.exception.title_{self.kind}", name=self.scout.name)),
                 classes="lib-dialog-title",
                 markup=False,
             )
-            yield Label(t("lib.exception.date"))
+            yield WordsLabel(t("lib.exception.date"))
             yield Input(self.today, id="exception-date", max_length=10)
             with Horizontal(classes="lib-row"):
                 with Vertical(classes="lib-col"):
-                    yield Label(t(f"lib.exception.start_{self.kind}"))
+                    yield WordsLabel(t(f"lib.exception.start_{self.kind}"))
                     yield Input("", id="exception-start", max_length=5, placeholder="14:00")
                 with Vertical(classes="lib-col"):
-                    yield Label(t(f"lib.exception.end_{self.kind}"))
+                    yield WordsLabel(t(f"lib.exception.end_{self.kind}"))
                     yield Input("", id="exception-end", max_length=5, placeholder="17:00")
             if self.kind == ExceptionKind.EXTRA:
-                yield Label(t("lib.weekly.place"))
+                yield WordsLabel(t("lib.weekly.place"))
                 yield Input("", id="exception-place", max_length=60)
-            yield Label(t("lib.exception.note"))
+            yield WordsLabel(t("lib.exception.note"))
             yield Input("", id="exception-note", max_length=80)
             yield from self.form_buttons()
 
@@ -237,13 +238,13 @@ class ScoutPinScreen(FormScreen[str]):
     def compose(self) -> ComposeResult:
         t = self.t
         with VerticalScroll(classes="lib-dialog"):
-            yield Label(
+            yield WordsLabel(
                 t("lib.scouts.card.pin_title", name=safe_text(self.scout.name)),
                 classes="lib-dialog-title",
                 markup=False,
             )
             for field, label in (("first", "pin_first"), ("again", "pin_again")):
-                yield Label(t(f"lib.scouts.card.{label}"))
+                yield WordsLabel(t(f"lib.scouts.card.{label}"))
                 yield Input(
                     id=f"scout-pin-{field}", password=True, restrict=r"[0-9]*", max_length=12
                 )

@@ -102,7 +102,7 @@ class ScoutsPane(Vertical, ConsolePane):
                     )
             with Vertical(id="scouts-right"):
                 yield Words("", id="scouts-heading", classes="lib-heading")
-                yield Static("", id="scouts-access")
+                yield Words("", id="scouts-access")
                 yield DataTable(id="weekly-table", cursor_type="row")
                 with Horizontal(id="weekly-buttons", classes="lib-buttons"):
                     yield Button(t("lib.weekly.add"), id="weekly-add", variant="primary")

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, Select
+from textual.widgets import Button, DataTable, Input, Select
 
 from kiosk.domain.catalog import StaleSave, new_id
 from kiosk.domain.errors import KioskError
@@ -27,6 +27,7 @@ from screens.dialogs import YesNoScreen
 from screens.librarian.calls import call_line
 from screens.librarian.common import ConsolePane, MessageLine, cursor_key, refusal
 from screens.librarian.translations import visitor_languages
+from screens.widgets.words import WordsLabel
 
 # The receipt printer's text settings: field, longest, allowed characters (None: any).
 PRINTER_TEXTS: list[tuple[str, int, str | None]] = [
@@ -82,25 +83,25 @@ class SettingsPane(VerticalScroll, ConsolePane):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        yield Label(t("lib.settings.library"), classes="lib-heading")
+        yield WordsLabel(t("lib.settings.library"), classes="lib-heading")
         with Grid(id="settings-grid", classes="lib-grid"):
-            yield Label(t("lib.settings.library_name"))
+            yield WordsLabel(t("lib.settings.library_name"))
             yield Input(id="set-library_name", max_length=100)
-            yield Label(t("lib.settings.languages"))
+            yield WordsLabel(t("lib.settings.languages"))
             # Every language the kiosk has visitor words for, in the Welcome buttons' order.
             languages = ", ".join(visitor_languages(["en", "ru", "uk", "pl"]))
             yield Input(id="set-languages", max_length=40, placeholder=languages)
             for name, low, high in NUMBERS:
-                yield Label(t(f"lib.settings.{name}", low=low, high=high))
+                yield WordsLabel(t(f"lib.settings.{name}", low=low, high=high))
                 yield Input(id=f"set-{name}", restrict=r"[0-9]*", max_length=4)
-        yield Label(t("lib.settings.hours"), classes="lib-heading")
+        yield WordsLabel(t("lib.settings.hours"), classes="lib-heading")
         with Grid(id="hours-grid", classes="lib-grid"):
             for day in range(7):
-                yield Label(t(f"lib.weekday.{day}"))
+                yield WordsLabel(t(f"lib.weekday.{day}"))
                 yield Input(id=f"hours-{day}", max_length=11, placeholder=t("lib.settings.closed"))
-        yield Label(t("lib.settings.printer"), classes="lib-heading")
+        yield WordsLabel(t("lib.settings.printer"), classes="lib-heading")
         with Grid(id="printer-grid", classes="lib-grid"):
-            yield Label(t("lib.settings.printer_kind"))
+            yield WordsLabel(t("lib.settings.printer_kind"))
             yield Select(
                 [(t(f"lib.settings.printer_kind.{kind}"), str(kind)) for kind in PrinterKind],
                 id="set-printer_kind",
@@ -108,15 +109,15 @@ class SettingsPane(VerticalScroll, ConsolePane):
                 value=str(PrinterKind.NONE),
             )
             for name, longest, allowed in PRINTER_TEXTS:
-                yield Label(t(f"lib.settings.{name}"))
+                yield WordsLabel(t(f"lib.settings.{name}"))
                 yield Input(id=f"set-{name}", max_length=longest, restrict=allowed)
             for name, low, high in PRINTER_NUMBERS:
-                yield Label(t(f"lib.settings.{name}", low=low, high=high))
+                yield WordsLabel(t(f"lib.settings.{name}", low=low, high=high))
                 yield Input(id=f"set-{name}", restrict=r"[0-9]*", max_length=6)
         with Horizontal(classes="lib-buttons"):
             yield Button(t("lib.save"), id="settings-save", variant="primary")
         yield MessageLine(id="settings-message")
-        yield Label(t("lib.settings.closures"), classes="lib-heading")
+        yield WordsLabel(t("lib.settings.closures"), classes="lib-heading")
         yield DataTable(id="closures-table", cursor_type="row")
         with Horizontal(classes="lib-toolbar", id="closure-form"):
             yield Input(id="closure-first", placeholder=t("lib.settings.first"), max_length=10)

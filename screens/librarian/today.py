@@ -40,6 +40,7 @@ from screens.librarian.common import (
 from screens.librarian.followup import open_follow_up
 from screens.librarian.today_lists import MoveScreen, NoFormScreen, ReasonScreen, UnrecordedScreen
 from screens.librarian.walkin import WalkInChoices, WalkInScreen
+from screens.widgets.words import Words
 
 ALL = "*"
 
@@ -128,7 +129,7 @@ class TodayPane(Vertical, ConsolePane):
                 yield Select([], prompt=t("lib.today.any_topic"), id="today-topic")
         table: DataTable[Text] = DataTable(id="today-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Static("", id="today-summary")
+        yield Words("", id="today-summary")
         yield MessageLine(id="today-message")
         with Horizontal(id="today-actions", classes="lib-buttons"):
             yield Button(t("lib.today.check_in_b"), id="today-check-in", variant="success")

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Button, DataTable, Input
 
 from kiosk.domain.desk import REASON_MAX
 from kiosk.domain.errors import ErrorCode, KioskError
@@ -23,6 +23,7 @@ from screens.dialogs import Dialog, FormScreen
 from screens.librarian.calls import phone_of
 from screens.librarian.common import MessageLine, booking_line, cursor_key, refusal, visitor_name
 from screens.librarian.slots import PickATime, SlotPicker
+from screens.widgets.words import Words, WordsLabel
 
 
 class ReasonScreen(FormScreen[str]):
@@ -38,9 +39,9 @@ class ReasonScreen(FormScreen[str]):
         t = self.t
         last = self.booking.last_change
         with Vertical(classes="lib-dialog"):
-            yield Label(t("lib.undo.title"), classes="lib-dialog-title")
-            yield Static(cell(booking_line(t, self.booking)))
-            yield Static(
+            yield WordsLabel(t("lib.undo.title"), classes="lib-dialog-title")
+            yield Words(cell(booking_line(t, self.booking)))
+            yield Words(
                 cell(
                     t(
                         "lib.undo.change",
@@ -49,7 +50,7 @@ class ReasonScreen(FormScreen[str]):
                     )
                 )
             )
-            yield Label(t("lib.undo.reason"))
+            yield WordsLabel(t("lib.undo.reason"))
             yield Input(id="reason-input", max_length=REASON_MAX)
             yield from self.form_buttons()
 
@@ -73,9 +74,9 @@ class MoveScreen(PickATime):
     def compose(self) -> ComposeResult:
         t = self.t
         with Vertical(classes="lib-dialog lib-wide", id="move-dialog"):
-            yield Label(t("lib.move.title"), classes="lib-dialog-title")
-            yield Static(cell(booking_line(t, self.booking)))
-            yield Label(t("lib.move.to"))
+            yield WordsLabel(t("lib.move.title"), classes="lib-dialog-title")
+            yield Words(cell(booking_line(t, self.booking)))
+            yield WordsLabel(t("lib.move.to"))
             yield SlotPicker(self.scouts, id="move-slot")
             yield MessageLine(id="move-message", marks_success=False)
             with Horizontal(classes="lib-buttons"):
@@ -141,8 +142,8 @@ class UnrecordedScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         t = self.t
         with Vertical(classes="lib-dialog lib-wide", id="unrecorded-dialog"):
-            yield Label(t("lib.unrecorded.title"), classes="lib-dialog-title")
-            yield Static(cell(t("lib.unrecorded.body")))
+            yield WordsLabel(t("lib.unrecorded.title"), classes="lib-dialog-title")
+            yield Words(cell(t("lib.unrecorded.body")))
             yield DataTable(id="unrecorded-table", cursor_type="row")
             yield MessageLine(id="unrecorded-message", marks_success=False)
             with Horizontal(classes="lib-buttons"):
@@ -211,10 +212,10 @@ class NoFormScreen(Dialog[Booking | None]):
     def compose(self) -> ComposeResult:
         t = self.t
         with Vertical(classes="lib-dialog lib-wide", id="noform-dialog"):
-            yield Label(t("lib.noform.title"), classes="lib-dialog-title")
+            yield WordsLabel(t("lib.noform.title"), classes="lib-dialog-title")
             yield DataTable(id="noform-table", cursor_type="row")
             if not self.bookings:
-                yield Static(cell(t("lib.noform.none")))
+                yield Words(cell(t("lib.noform.none")))
             with Horizontal(classes="lib-buttons"):
                 yield Button(t("lib.noform.fill"), id="noform-fill", variant="primary")
                 yield Button(t("lib.back"), id="noform-close")

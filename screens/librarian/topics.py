@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Button, DataTable, Input
 
 from kiosk.domain.models import Scout, Topic
 from kiosk.domain.validation import (
@@ -33,6 +33,7 @@ from screens.librarian.translations import (
     missing_label,
     visitor_languages,
 )
+from screens.widgets.words import Words, WordsLabel
 
 
 class TopicFormScreen(FormScreen[Topic]):
@@ -52,16 +53,16 @@ class TopicFormScreen(FormScreen[Topic]):
         t = self.t
         tp = self.topic
         with Vertical(classes="lib-dialog lib-wide"):
-            yield Label(
+            yield WordsLabel(
                 t("lib.topics.edit_title" if tp else "lib.topics.new_title"),
                 classes="lib-dialog-title",
             )
             with VerticalScroll(id="topic-body"):
                 if tp is not None:  # a new topic's key is made from its name
-                    yield Label(t("lib.topics.slug"))
+                    yield WordsLabel(t("lib.topics.slug"))
                     yield Input(tp.slug, id="topic-slug", disabled=True)
                 yield LanguageTabs("topic", self.languages, ["#topic-name-{lang}"])
-                yield Static(t("lib.translations.legend"), classes="lib-hint")
+                yield Words(t("lib.translations.legend"), classes="lib-hint")
                 for lang in self.languages:
                     with Vertical(classes=f"lib-lang-fields lang-{lang}"):
                         yield from self._fields(tp, lang)
@@ -69,15 +70,15 @@ class TopicFormScreen(FormScreen[Topic]):
 
     def _fields(self, tp: Topic | None, lang: str) -> ComposeResult:
         t = self.t
-        yield Label(t("lib.topics.name_in", lang=lang.upper()))
+        yield WordsLabel(t("lib.topics.name_in", lang=lang.upper()))
         yield Input(tp.names.get(lang, "") if tp else "", id=f"topic-name-{lang}", max_length=60)
-        yield Label(t("lib.topics.desc_in", lang=lang.upper()))
+        yield WordsLabel(t("lib.topics.desc_in", lang=lang.upper()))
         yield Input(
             tp.descriptions.get(lang, "") if tp else "",
             id=f"topic-desc-{lang}",
             max_length=100,
         )
-        yield Label(t("lib.topics.bring_in", lang=lang.upper()))
+        yield WordsLabel(t("lib.topics.bring_in", lang=lang.upper()))
         yield Input(
             tp.what_to_bring.get(lang, "") if tp else "",
             id=f"topic-bring-{lang}",

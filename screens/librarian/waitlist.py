@@ -31,6 +31,7 @@ from screens.librarian.common import (
     refusal,
 )
 from screens.librarian.followup import PickTimeScreen
+from screens.widgets.words import Words
 
 if TYPE_CHECKING:
     from kiosk.services import Services
@@ -87,12 +88,12 @@ class WaitlistPane(Vertical, ConsolePane):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        yield Static(t("lib.waitlist.hint"), id="waitlist-hint", classes="lib-hint")
+        yield Words(t("lib.waitlist.hint"), id="waitlist-hint", classes="lib-hint")
         table: DataTable[Text] = DataTable(
             id="waitlist-table", cursor_type="row", zebra_stripes=True
         )
         yield table
-        yield Static("", id="waitlist-summary")
+        yield Words("", id="waitlist-summary")
         yield MessageLine(id="waitlist-message")
         with Horizontal(classes="lib-buttons"):
             yield Button(t("lib.waitlist.book_b"), id="waitlist-book", variant="primary")

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Button, Input, Select
 
 from kiosk.domain.booking import BookingService
 from kiosk.domain.models import Booking, Slot, Source, Topic
 from screens.common import safe_text, services_of
 from screens.librarian.common import MessageLine
 from screens.librarian.slots import PickATime, SlotPicker
+from screens.widgets.words import WordsLabel
 
 
 @dataclass(frozen=True)
@@ -42,20 +43,20 @@ class WalkInScreen(PickATime):
         languages = self.choices.languages
         default_language = languages[0] if languages else t.lang
         with VerticalScroll(classes="lib-dialog lib-form", id="walkin-dialog"):
-            yield Label(t("lib.walkin.title"), classes="lib-dialog-title")
-            yield Label(t("lib.walkin.topic"))
+            yield WordsLabel(t("lib.walkin.title"), classes="lib-dialog-title")
+            yield WordsLabel(t("lib.walkin.topic"))
             yield Select(
                 [(safe_text(tp.name(t.lang)), tp.slug) for tp in topics],
                 id="walkin-topic",
                 prompt=t("lib.walkin.choose_topic"),
             )
-            yield Label(t("lib.walkin.slot"))
+            yield WordsLabel(t("lib.walkin.slot"))
             yield SlotPicker(self.choices.scouts, id="walkin-slot")
-            yield Label(t("lib.walkin.name"))
+            yield WordsLabel(t("lib.walkin.name"))
             yield Input(id="walkin-name", max_length=40, placeholder=t("lib.walkin.name_ph"))
-            yield Label(t("lib.walkin.phone"))
+            yield WordsLabel(t("lib.walkin.phone"))
             yield Input(id="walkin-phone", max_length=20, placeholder="+370 612 34567")
-            yield Label(t("lib.walkin.language"))
+            yield WordsLabel(t("lib.walkin.language"))
             yield Select(
                 [(lang.upper(), lang) for lang in languages],
                 id="walkin-lang",

@@ -29,6 +29,7 @@ from screens.scout.form import ScoutFormScreen
 from screens.scout.hours import HoursScreen
 from screens.visitor.common import pager
 from screens.widgets import Pager
+from screens.widgets.words import Words
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,8 @@ class MyDayScreen(ScoutScreen):
         t = self.t
         with Horizontal(id="s-day-top"):
             yield Button(plain(t("s.day.here")), id="s-here", variant="primary", classes="v-big")
-            yield Static(id="s-shift")
-        yield Static(plain(t("s.day.empty")), id="s-day-empty", classes="v-notice")
+            yield Words(id="s-shift")
+        yield Words(plain(t("s.day.empty")), id="s-day-empty", classes="v-notice")
         yield pager(t, item_height=3, min_column_width=56, max_columns=2, id="s-day-list")
 
     def bar_buttons(self) -> Iterable[Widget]:
@@ -146,7 +147,7 @@ class MyDayScreen(ScoutScreen):
         items: list[Widget] = []
         self._forms = {}
         for number, c in enumerate(view.consultations):
-            text = Static(
+            text = Words(
                 plain(consultation_lines(t, c, self._topic_name(c.topic))), classes="s-item-text"
             )
             parts: list[Widget] = [text]

@@ -25,6 +25,7 @@ from screens.common import plain, refusal_words, services_of, store_work
 from screens.scout.common import SCOUT_REFUSALS, ScoutScreen
 from screens.visitor.common import pager
 from screens.widgets import OnScreenKeyboard, Pager
+from screens.widgets.words import Words
 
 STEPS = ("minutes", "topics", "age", "outcome", "note")
 MINUTE_CHOICES = (15, 30, 45, 60, 90)
@@ -70,15 +71,15 @@ class ScoutFormScreen(ScoutScreen):
     def compose_body(self) -> Iterable[Widget]:
         t = self.t
         d = self.draft
-        yield Static(id="s-form-prompt", classes="v-intro")
+        yield Words(id="s-form-prompt", classes="v-intro")
         with Vertical(id="s-step-minutes", classes="s-step"):
             with Horizontal(classes="s-choices"):
                 yield Button("\u2212" + str(MINUTE_STEP), id="s-min-less", classes="s-choice")
                 for minutes in MINUTE_CHOICES:
                     yield Button(str(minutes), id=f"s-min-{minutes}", classes="s-choice s-min")
                 yield Button("+" + str(MINUTE_STEP), id="s-min-more", classes="s-choice")
-            yield Static(id="s-min-value", classes="v-sub")
-            yield Static(plain(t("s.form.visit")), classes="v-sub")
+            yield Words(id="s-min-value", classes="v-sub")
+            yield Words(plain(t("s.form.visit")), classes="v-sub")
             with Horizontal(classes="s-choices"):
                 yield Button(id="s-visit-first", classes="s-choice s-visit")
                 yield Button(id="s-visit-repeat", classes="s-choice s-visit")

@@ -26,6 +26,7 @@ from kiosk.paper.certificate import print_certificate
 from kiosk.paper.printing import printer_configured
 from screens.common import plain, services_of, store_work
 from screens.scout.common import ScoutScreen
+from screens.widgets.words import Words
 
 log = logging.getLogger("kiosk.screens")
 
@@ -84,8 +85,8 @@ class HoursScreen(ScoutScreen):
         with Horizontal(id="s-periods", classes="s-choices"):
             for name in PERIODS:
                 yield Button(plain(t(f"s.hours.{name}")), id=f"s-period-{name}", classes="s-period")
-        yield Static(id="s-hours-card", classes="v-card")
-        yield Static(id="s-hours-status", classes="v-status")
+        yield Words(id="s-hours-card", classes="v-card")
+        yield Words(id="s-hours-status", classes="v-status")
 
     def bar_buttons(self) -> Iterable[Widget]:
         yield Button(plain(self.t("s.hours.print")), id="s-print", variant="primary")

@@ -25,6 +25,7 @@ from kiosk.domain.scout_access import ScoutSignIn
 from screens.common import host, plain, services_of, store_work
 from screens.scout.common import ScoutScreen, SignedIn, SignOut
 from screens.widgets.keyboard import BACKSPACE, KeyButton
+from screens.widgets.words import Words
 
 PIN_MAX = 12
 PAD_ROWS = ["123", "456", "789", "\u232b0"]
@@ -76,8 +77,8 @@ class ScoutSignInScreen(ScoutScreen):
         t = self.t
         with Horizontal(id="s-signin-row"):
             with Vertical(id="s-signin-left"):
-                yield Static(plain(t("s.signin.checking")), id="s-signin-hello", classes="v-intro")
-                yield Static(plain(""), id="s-signin-status", classes="v-status")
+                yield Words(plain(t("s.signin.checking")), id="s-signin-hello", classes="v-intro")
+                yield Words(plain(""), id="s-signin-status", classes="v-status")
                 yield Input(
                     placeholder=t("s.signin.placeholder"),
                     password=True,

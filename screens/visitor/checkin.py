@@ -22,6 +22,7 @@ from screens.visitor.codeentry import CodeEntry
 from screens.visitor.common import BookingView, TypingScreen
 from screens.visitor.lookup import booking_view
 from screens.widgets import OnScreenKeyboard
+from screens.widgets.words import Words
 
 
 def result_text(
@@ -81,7 +82,7 @@ class CheckInScreen(TypingScreen):
             button=t("v.checkin.go"),
             button_id="checkin-go",
         )
-        yield Static(id="checkin-result", classes="v-card v-result")
+        yield Words(id="checkin-result", classes="v-card v-result")
         yield OnScreenKeyboard(
             "code",
             backspace_label=t("v.key.backspace"),

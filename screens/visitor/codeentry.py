@@ -9,13 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input
 from textual.widgets.input import Selection
 
 from kiosk.domain.scout_access import is_card_token
 from kiosk.domain.tickets import INPUT_ALPHABET, TOKEN_LENGTH, normalize_ticket_input
 from screens.common import plain
 from screens.scout.card import CardScanned
+from screens.widgets.words import WordsLabel
 
 # Both alphabets in either case, plus the spaces and dashes people put in codes.
 CODE_RESTRICT = rf"[{re.escape(INPUT_ALPHABET + INPUT_ALPHABET.lower())} \-]*"
@@ -93,7 +94,7 @@ class CodeEntry(Vertical):
         self._button_id = button_id
 
     def compose(self) -> ComposeResult:
-        yield Label(plain(self._prompt), classes="v-field-label")
+        yield WordsLabel(plain(self._prompt), classes="v-field-label")
         with Horizontal(classes="v-code-row"):
             yield CodeInput(self._placeholder, id=f"{self._name}-code")
             yield Button(

@@ -24,6 +24,7 @@ from screens.session import ScreenTraits
 from screens.visitor.help import HelpButton
 from screens.widgets import OnScreenKeyboard, Pager
 from screens.widgets.keyboard import BACKSPACE
+from screens.widgets.words import Words
 
 # Below this many rows the visitor screens go compact: one-row title, three-row bar, compact
 # keyboard. The shipped panel gives 79x18; 78x18 is the smallest grid the visitor side supports.
@@ -73,8 +74,8 @@ def summary_card(t: Translator, card_id: str, rows: list[tuple[str, str]]) -> It
     with Vertical(id=card_id, classes="v-card"):
         for key, value in rows:
             with Horizontal(classes="v-row"):
-                yield Static(plain(t(key)), classes="v-row-label")
-                yield Static(plain(value), classes="v-row-value", id=key.replace(".", "-"))
+                yield Words(plain(t(key)), classes="v-row-label")
+                yield Words(plain(value), classes="v-row-value", id=key.replace(".", "-"))
 
 
 def pager(t: Translator, **kwargs: object) -> Pager:
@@ -109,7 +110,7 @@ class VisitorScreen(Screen[None], ScreenTraits):
         return translator(self)
 
     def compose(self) -> ComposeResult:
-        yield Static(self.t(self.TITLE_KEY), classes="v-title", id="v-title")
+        yield Words(self.t(self.TITLE_KEY), classes="v-title", id="v-title")
         with Body(classes="v-body", id="v-body"):
             yield from self.compose_body()
         with Horizontal(classes="v-bar", id="v-bar"):
@@ -161,9 +162,9 @@ class ConfirmStep(VisitorScreen):
 
     def compose_body(self) -> Iterable[Widget]:
         t = self.t
-        yield Static(plain(t(self.INTRO_KEY)), classes="v-intro")
+        yield Words(plain(t(self.INTRO_KEY)), classes="v-intro")
         yield from summary_card(t, f"{self.PREFIX}-summary", self.rows())
-        yield Static(id=f"{self.PREFIX}-status", classes="v-notice")
+        yield Words(id=f"{self.PREFIX}-status", classes="v-notice")
         # One way to change: the bar's "Keisti" (Back) goes to the details.
         with Horizontal(classes="v-actions"):
             yield Button(

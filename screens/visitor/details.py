@@ -57,8 +57,8 @@ class DetailsScreen(TypingScreen):
                 yield name
             with Vertical(classes="v-field"):
                 yield phone
-        yield Static(id="name-error", classes="v-error")
-        yield Static(id="phone-error", classes="v-error")
+        yield Words(id="name-error", classes="v-error")
+        yield Words(id="phone-error", classes="v-error")
         yield Words(
             plain(t.n("v.details.consent_days", self.draft.retention_days)),
             id="consent",

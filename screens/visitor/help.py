@@ -12,11 +12,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from kiosk.domain.helpcalls import kiosk_name
 from kiosk.i18n import Translator
 from screens.common import plain, services_of, store_work, translator
+from screens.widgets.words import Words
 
 HELP_SIGN = "? "
 
@@ -60,8 +61,8 @@ class HelpCalledScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         t = self.t
         with Vertical(classes="v-dialog", id="help-called-box"):
-            yield Static(plain("\u2714 " + t("v.help.called_title")), classes="v-dialog-title")
-            yield Static(plain(t("v.help.called_body")), id="help-called-body", classes="v-line")
+            yield Words(plain("\u2714 " + t("v.help.called_title")), classes="v-dialog-title")
+            yield Words(plain(t("v.help.called_body")), id="help-called-body", classes="v-line")
             with Horizontal(classes="v-dialog-buttons"):
                 yield Button(
                     plain(t("v.help.ok")), id="help-called-ok", variant="primary", classes="v-big"

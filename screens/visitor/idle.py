@@ -15,6 +15,7 @@ from textual.widgets import Button, Static
 
 from kiosk.i18n import Translator
 from screens.common import plain, translator
+from screens.widgets.words import Words
 
 
 class MoreTimeScreen(ModalScreen[bool]):
@@ -36,9 +37,9 @@ class MoreTimeScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="v-dialog", id="more-box"):
-            yield Static(plain(self.t("v.more.title")), classes="v-dialog-title")
+            yield Words(plain(self.t("v.more.title")), classes="v-dialog-title")
             self._deadline = monotonic() + self.countdown_seconds
-            yield Static(self._countdown(), id="more-countdown", classes="v-countdown")
+            yield Words(self._countdown(), id="more-countdown", classes="v-countdown")
             with Horizontal(classes="v-dialog-buttons"):
                 yield Button(
                     plain("\u2714 " + self.t("v.more.yes")),

@@ -23,6 +23,7 @@ from screens.dialogs import YesNoScreen
 from screens.visitor.codeentry import CodeEntry
 from screens.visitor.common import BookingView, TypingScreen, when_text
 from screens.widgets import OnScreenKeyboard
+from screens.widgets.words import Words
 
 
 def booking_view(services: Services, booking: Booking, lang: str = "") -> BookingView:
@@ -71,11 +72,11 @@ class ConfirmCancelScreen(YesNoScreen):
         t = self.t
         booking = self.view.booking
         with Vertical(classes="v-dialog"):
-            yield Static(plain(t("v.cancel.title")), classes="v-dialog-title")
-            yield Static(plain(self.view.topic), classes="v-line")
+            yield Words(plain(t("v.cancel.title")), classes="v-dialog-title")
+            yield Words(plain(self.view.topic), classes="v-line")
             today = services_of(self).booking.now().date()
-            yield Static(plain(when_text(t, booking.starts, booking.ends, today)), classes="v-line")
-            yield Static(plain(booking.place), classes="v-line")
+            yield Words(plain(when_text(t, booking.starts, booking.ends, today)), classes="v-line")
+            yield Words(plain(booking.place), classes="v-line")
             with Horizontal(classes="v-dialog-buttons"):
                 yield Button(
                     plain("\u2716 " + t("v.cancel.yes")),
@@ -132,9 +133,9 @@ class LookupScreen(TypingScreen):
             always_compact=True,
             id="lookup-keyboard",
         )
-        yield Static(id="lookup-status", classes="v-notice")
+        yield Words(id="lookup-status", classes="v-notice")
         with Vertical(id="lookup-result", classes="v-card"):
-            yield Static(id="lookup-details")
+            yield Words(id="lookup-details")
             yield Button(
                 plain("\u2716 " + t("v.lookup.cancel")),
                 id="lookup-cancel",

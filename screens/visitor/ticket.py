@@ -28,6 +28,7 @@ from screens.visitor.common import (
 )
 from screens.widgets import QRCode
 from screens.widgets.pager import PagerButton
+from screens.widgets.words import Words
 
 
 @runtime_checkable
@@ -80,36 +81,36 @@ class TicketScreen(VisitorScreen):
         with Horizontal(id="ticket-main"):
             with Vertical(id="ticket-qr-box"):
                 yield QRCode(id="ticket-qr")
-                yield Static(plain(t("v.ticket.scan_hint")), id="ticket-qr-hint", classes="v-small")
+                yield Words(plain(t("v.ticket.scan_hint")), id="ticket-qr-hint", classes="v-small")
             with Vertical(id="ticket-info"):
                 with Vertical(id="ticket-page-0", classes="ticket-page"):
-                    yield Static(plain("\u2714 " + t("v.ticket.booked")), classes="v-sub")
-                    yield Static(plain(t("v.ticket.code")), classes="v-field-label")
-                    yield Static(plain(" ".join(booking.code)), id="ticket-code")
-                    yield Static(id="ticket-topic", classes="v-line")
-                    yield Static(
+                    yield Words(plain("\u2714 " + t("v.ticket.booked")), classes="v-sub")
+                    yield Words(plain(t("v.ticket.code")), classes="v-field-label")
+                    yield Words(plain(" ".join(booking.code)), id="ticket-code")
+                    yield Words(id="ticket-topic", classes="v-line")
+                    yield Words(
                         plain(when_text(t, booking.starts, booking.ends)),
                         id="ticket-when",
                         classes="v-line",
                     )
                 with Vertical(id="ticket-page-1", classes="ticket-page"):
-                    yield Static(plain(booking.place), id="ticket-where", classes="v-line")
-                    yield Static(id="ticket-directions", classes="v-line")
+                    yield Words(plain(booking.place), id="ticket-where", classes="v-line")
+                    yield Words(id="ticket-directions", classes="v-line")
                 with Vertical(id="ticket-page-2", classes="ticket-page"):
-                    yield Static(id="ticket-who", classes="v-line")
-                    yield Static(id="ticket-bring", classes="v-line")
+                    yield Words(id="ticket-who", classes="v-line")
+                    yield Words(id="ticket-bring", classes="v-line")
                 with Vertical(id="ticket-page-3", classes="ticket-page"):
-                    yield Static(id="ticket-arrive", classes="v-line")
-                    yield Static(plain(t("v.ticket.photo")), id="ticket-photo", classes="v-line")
+                    yield Words(id="ticket-arrive", classes="v-line")
+                    yield Words(plain(t("v.ticket.photo")), id="ticket-photo", classes="v-line")
                 # Only with a receipt printer; its answer beside it, in words.
                 with Horizontal(id="ticket-print-row"):
                     yield Button(
                         plain(self.t("v.ticket.print")), id="ticket-print", variant="primary"
                     )
-                    yield Static(id="ticket-print-status", classes="v-notice")
+                    yield Words(id="ticket-print-status", classes="v-notice")
                 with Horizontal(id="ticket-nav"):
                     yield PagerButton(plain(t("v.page.back")), id="ticket-page-back")
-                    yield Static(id="ticket-page-count")
+                    yield Words(id="ticket-page-count")
                     yield PagerButton(plain(t("v.page.more")), id="ticket-page-more")
 
     def on_mount(self) -> None:

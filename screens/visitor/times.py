@@ -23,6 +23,7 @@ from screens.visitor.common import (
 from screens.visitor.details import DetailsScreen
 from screens.visitor.waitlist import WaitlistDetailsScreen
 from screens.widgets import Pager
+from screens.widgets.words import Words
 
 
 class SlotButton(Button):
@@ -62,9 +63,9 @@ class TimeScreen(VisitorScreen):
         self.slots: list[Slot] = []
 
     def compose_body(self) -> Iterable[Widget]:
-        yield Static(plain(self.draft.topic.name(self.t.lang)), id="time-topic", classes="v-sub")
-        yield Static(id="time-notice", classes="v-notice")
-        yield Static(plain(self.t("v.loading")), id="time-status", classes="v-status")
+        yield Words(plain(self.draft.topic.name(self.t.lang)), id="time-topic", classes="v-sub")
+        yield Words(id="time-notice", classes="v-notice")
+        yield Words(plain(self.t("v.loading")), id="time-status", classes="v-status")
         yield Button("", id="time-first", classes="v-first")
         # One tile per free time, each with its day, in pages: nothing below the fold.
         yield pager(self.t, id="time-days", item_height=3, min_column_width=30)

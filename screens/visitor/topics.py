@@ -20,6 +20,7 @@ from screens.visitor.common import (
 )
 from screens.visitor.times import TimeScreen
 from screens.widgets import Pager
+from screens.widgets.words import Words
 
 
 class TopicButton(Button):
@@ -42,8 +43,8 @@ class TopicScreen(VisitorScreen):
         topics: list[Topic]
 
     def compose_body(self) -> Iterable[Widget]:
-        yield Static(plain(self.t("v.topic.intro")), classes="v-intro")
-        yield Static(plain(self.t("v.loading")), id="topic-status", classes="v-status")
+        yield Words(plain(self.t("v.topic.intro")), classes="v-intro")
+        yield Words(plain(self.t("v.loading")), id="topic-status", classes="v-status")
         # Pages instead of scrolling: a terminal does not scroll by dragging.
         yield pager(self.t, id="topic-grid", item_height=3, min_column_width=34)
 

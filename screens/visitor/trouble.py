@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from kiosk.i18n import Translator
 from screens.common import plain, translator
+from screens.widgets.words import Words
 
 
 class TroubleScreen(ModalScreen[None]):
@@ -30,8 +31,8 @@ class TroubleScreen(ModalScreen[None]):
         t = self.t
         back = t("v.trouble.retry") if self.librarian else t("v.trouble.back")
         with Vertical(classes="v-dialog", id="trouble-box"):
-            yield Static(plain(t("v.trouble.title")), classes="v-dialog-title")
-            yield Static(plain(t("v.trouble.body")), id="trouble-body", classes="v-line")
+            yield Words(plain(t("v.trouble.title")), classes="v-dialog-title")
+            yield Words(plain(t("v.trouble.body")), id="trouble-body", classes="v-line")
             with Horizontal(classes="v-dialog-buttons"):
                 yield Button(
                     plain("\u21ba " + back), id="trouble-ok", variant="primary", classes="v-big"

@@ -22,6 +22,7 @@ from kiosk.domain.validation import display_phone
 from screens.common import plain, services_of, store_work
 from screens.visitor.common import ConfirmStep, Draft, VisitorScreen
 from screens.visitor.details import DetailsScreen
+from screens.widgets.words import Words
 
 
 class WaitlistDetailsScreen(DetailsScreen):
@@ -128,8 +129,8 @@ class WaitlistDoneScreen(VisitorScreen):
     def compose_body(self) -> Iterable[Widget]:
         t = self.t
         with Vertical(id="waitlist-done", classes="v-card v-ok"):
-            yield Static(plain("\u2714 " + t("v.waitlist.done")), classes="v-sub")
-            yield Static(
+            yield Words(plain("\u2714 " + t("v.waitlist.done")), classes="v-sub")
+            yield Words(
                 plain(
                     t(
                         "v.waitlist.will_call",
@@ -140,7 +141,7 @@ class WaitlistDoneScreen(VisitorScreen):
                 id="waitlist-call",
                 classes="v-line",
             )
-        yield Static(plain(t("v.waitlist.meanwhile")), classes="v-line")
+        yield Words(plain(t("v.waitlist.meanwhile")), classes="v-line")
 
     def on_mount(self) -> None:
         self.query_one("#v-back", Button).focus()

@@ -87,9 +87,9 @@ class WelcomeScreen(Screen[None], ScreenTraits):
     def compose(self) -> ComposeResult:
         with Body(classes="v-body", id="welcome-body"):
             yield LibraryName(id="w-library")
-            yield Static(id="w-date")
+            yield Words(id="w-date")
             yield Words(id="w-greeting")
-            yield Static(id="w-escouts")
+            yield Words(id="w-escouts")
             with Center(), Vertical(id="w-choices"):
                 yield Button("", id="w-book", classes="v-choice")
                 yield Button("", id="w-lookup", classes="v-choice")
@@ -101,7 +101,7 @@ class WelcomeScreen(Screen[None], ScreenTraits):
                     button = Button("", id=f"lang-{lang}", classes="v-lang")
                     button.styles.line_pad = 0  # the border is the gap (CSS cannot say 0)
                     yield button
-            yield Static(id="w-foot-gap")
+            yield Words(id="w-foot-gap")
             yield HelpButton(self.t("v.help"))
 
     def on_mount(self) -> None:

@@ -18,6 +18,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from screens.widgets.words import Words
+
 NAV_HEIGHT = 3  # the row of page buttons: a 3-row touch target
 
 
@@ -96,7 +98,7 @@ class Pager(Widget):
         yield Grid(classes="pager-grid")
         with Horizontal(classes="pager-nav"):
             yield PagerButton(Content(self.back_label), classes="pager-back")
-            yield Static(classes="pager-count")
+            yield Words(classes="pager-count")
             yield PagerButton(Content(self.more_label), classes="pager-more")
 
     @property

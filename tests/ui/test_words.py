@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
@@ -62,3 +65,18 @@ async def test_a_words_widget_draws_the_phrase_on_one_line() -> None:
         no_break("Nemokamos konsultacijos su e. skautu: telefonas, internetas,"),
         no_break("e. paslaugos."),
     ]
+
+
+def test_every_text_on_the_screens_is_words() -> None:
+    """Screens show text through Words and WordsLabel, never a bare Static or Label, so no
+    line of theirs breaks at a no-break space."""
+    screens = Path(__file__).resolve().parents[2] / "screens"
+    bare = re.compile(r"(?<![\w.])(Static|Label)\(")
+    found = [
+        f"{path.relative_to(screens.parent)}:{n}"
+        for path in sorted(screens.rglob("*.py"))
+        if path.name != "words.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if bare.search(line)
+    ]
+    assert found == []
