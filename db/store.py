@@ -23,15 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from db import schema
-from db.backups import Backups
-from db.history import BOOKINGS_TABLE, CLOSED_STATUSES, History
+from db.backups import PREFIX, VERDICTS_FILE, Backups
+from db.history import BOOKINGS_TABLE, CLOSED_STATUSES, MONTH_PREFIX, History
 from db.hot import HotIndex
 from db.lock import DataDirLock, LockLost
 from db.schema import META_TABLE, BadData, CorruptDataFile
 from db.storage import (
+    TEMP_SUFFIX,
     StoreError,
     UnreadableFile,
+    copy_private,
     file_identity,
+    fsync_dir,
     private_dir,
     read_json,
     remove_temp_files,
@@ -47,6 +50,8 @@ BACKUP_DIR = "backups"
 LOCK_TIMEOUT_S = 30.0
 BACKUP_INTERVAL_S = 3600.0
 DEFAULT_BACKUPS_KEEP = 10
+# Temp files a killed copy to a backup folder off the PC may leave (write_bytes_atomic's names).
+OWN_TEMP_FILES = (f".{PREFIX}", f".{MONTH_PREFIX}", f".{VERDICTS_FILE}.")
 
 # The domain's check of a whole (structurally sound, current-schema) file: raises
 # ValueError (or a subclass) naming the first row it cannot use.
@@ -333,6 +338,43 @@ class Store:
             target = self._backups.take(self.path, reason, self.keep_count())
         if target is not None:
             self._last_backup = time.time()
+        return target
+
+    def copy_off(
+        self, folder: Path, keep: int, change: Callable[[Doc], Doc | None] | None = None
+    ) -> Path | None:
+        """Copy the newest backup (a fresh one if the data file changed since) and the
+        archive mirror into ``folder``, off this PC (a USB stick, a mounted share).
+
+        The copy keeps the backup's name, is written like every backup (temp file, fsync,
+        rename, 0600) and ``folder`` rotates by itself: the newest ``keep`` copies that load
+        cleanly stay. ``change`` (retention's erasure) runs over the copies already there,
+        so names past the retention period leave every copy the kiosk can still reach.
+        Returns the copy, None when there is no data file yet."""
+        off = Backups(folder, self.history, self.problem_with)
+        with self._locked():
+            if not self.path.exists():
+                return None
+            source = self._backups.newest()
+            if source is None or source.read_bytes() != self.path.read_bytes():
+                source = self._backups.take(self.path, "manual", self.keep_count())
+                self._last_backup = time.time()
+            if source is None:
+                return None
+            target = folder / source.name
+            # Only this kiosk's own leftovers: the folder may hold someone's other files.
+            for place in (folder, off.mirror):
+                if place.is_dir():
+                    for orphan in place.glob(f".*{TEMP_SUFFIX}"):
+                        if orphan.name.startswith(OWN_TEMP_FILES):
+                            orphan.unlink(missing_ok=True)
+            if not target.exists() or target.read_bytes() != source.read_bytes():
+                copy_private(source, target)
+            off.mirror_archive()
+        if change is not None:
+            off.rewrite_bookings(change)
+        off.rotate(keep)
+        fsync_dir(folder)
         return target
 
     def _maybe_backup(self) -> None:

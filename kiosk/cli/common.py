@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import stat
 import sys
@@ -101,6 +102,45 @@ def output_path(raw: str, option: str) -> Path:
         raise KioskError("output_not_file", f"{option} {raw!r} is not a regular file")
     if not path.parent.is_dir():
         raise KioskError("output_no_folder", f"{option} {raw!r}: the folder does not exist")
+    return path
+
+
+def backup_folder(raw: str, option: str, data_dir: Path, same_disk: bool = False) -> Path:
+    """A folder off this PC that backups may be copied into (a USB stick, a mounted share).
+
+    It must exist already (nothing is made: a stick that is not mounted must not turn
+    into a folder on the kiosk's own disk), be a folder and not a link to one, be
+    writable by this user, lie outside the data dir and, unless ``same_disk``, on
+    another file system than the data dir: a copy on the same disk is no backup off it.
+    """
+    if not raw.strip():
+        raise KioskError("bad_output", f"{option} is empty; name a folder")
+    path = Path(raw)
+    try:
+        found = path.lstat()
+        data_dev = data_dir.stat().st_dev
+    except FileNotFoundError:
+        raise KioskError(
+            "backup_no_folder",
+            f"{option} {raw!r}: the folder does not exist (is the USB stick or share mounted?)",
+        ) from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise KioskError("bad_output", f"{option} {raw!r}: {reason}") from None
+    if stat.S_ISLNK(found.st_mode):
+        raise KioskError("output_symlink", f"{option} {raw!r} is a symbolic link; name the folder")
+    if not stat.S_ISDIR(found.st_mode):
+        raise KioskError("output_not_folder", f"{option} {raw!r} is not a folder")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise KioskError("backup_not_writable", f"{option} {raw!r}: this user cannot write there")
+    if path.resolve().is_relative_to(data_dir.resolve()):
+        raise KioskError("output_in_data_dir", f"{option} {raw!r} is inside the data dir")
+    if found.st_dev == data_dev and not same_disk:
+        raise KioskError(
+            "backup_same_disk",
+            f"{option} {raw!r} is on the same disk as the data dir (is the USB stick or share "
+            "mounted?); add --same-disk to copy there anyway",
+        )
     return path
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kiosk.cli.common import Subcommands, add_command, date_arg, deliver, emit, lang_arg
+from db.backups import PREFIX as BACKUP_PREFIX
+from kiosk.cli.common import (
+    Subcommands,
+    add_command,
+    backup_folder,
+    date_arg,
+    deliver,
+    emit,
+    lang_arg,
+)
 from kiosk.domain.errors import KioskError
 from kiosk.services import Services
 
@@ -66,10 +75,38 @@ def cmd_export_programme(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(services: Services, args: argparse.Namespace) -> int:
+    if args.to is not None:
+        return cmd_backup_to(services, args)
     path = services.maintenance.backup()
     kept = [str(p) for p in services.maintenance.backups()]
     emit({"backup": str(path) if path else None, "kept": kept})
     return 0
+
+
+def cmd_backup_to(services: Services, args: argparse.Namespace) -> int:
+    """``kiosk backup --to DIR``: the newest backup copied off the PC, DIR rotating."""
+    folder = backup_folder(args.to, "--to", services.store.data_dir, args.same_disk)
+    try:
+        copy = services.maintenance.backup_to(folder, args.keep, services.retention.eraser())
+    except OSError as exc:
+        # A full stick, a share gone mid-copy, a file system that refuses mode 0600.
+        raise KioskError(
+            "write_failed", f"cannot copy the backup to {args.to}: {exc.strerror or exc}"
+        ) from None
+    kept = sorted((str(p) for p in folder.glob(f"{BACKUP_PREFIX}*.json")), reverse=True)
+    emit({"backup": str(copy) if copy else None, "to": str(folder), "kept": kept})
+    return 0
+
+
+def keep_arg(text: str) -> int:
+    """``--keep N``: how many copies the folder keeps, 1..1000."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"--keep must be 1..1000, not {value}")
+    return value
 
 
 def cmd_restore(services: Services, args: argparse.Namespace) -> int:
@@ -107,7 +144,26 @@ def register(sub: Subcommands) -> None:
     )
     sp.add_argument("--lang", type=lang_arg, default="lt", help="labels and headers: lt or en")
     sp.add_argument("--out")
-    add_command(sub, "backup", cmd_backup, "copy the data file to backups/ (rotating)")
+    sp = add_command(
+        sub, "backup", cmd_backup, "copy the data file to backups/ (rotating), or --to a folder"
+    )
+    sp.add_argument(
+        "--to",
+        metavar="DIR",
+        help="also copy the newest backup into DIR off this PC (a USB stick, a mounted share); "
+        "DIR keeps its newest --keep copies",
+    )
+    sp.add_argument(
+        "--keep",
+        type=keep_arg,
+        metavar="N",
+        help="copies DIR keeps (default: the library's backups_keep setting)",
+    )
+    sp.add_argument(
+        "--same-disk",
+        action="store_true",
+        help="allow a DIR on the data dir's own disk (normally refused: no backup off the PC)",
+    )
     sp = add_command(sub, "restore", cmd_restore, "replace the data with a backup (checked first)")
     sp.add_argument("backup")
     sp.add_argument("--yes", action="store_true")

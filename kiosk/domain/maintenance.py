@@ -282,6 +282,15 @@ class MaintenanceService(StoreService):
         """Backups, newest first."""
         return self.store.backups()
 
+    def backup_to(
+        self, folder: Path, keep: int | None, erase: Callable[[dict[str, Any]], Any]
+    ) -> Path | None:
+        """Copy the newest backup (made now if the data changed since) into ``folder``
+        off the PC, which keeps its newest ``keep`` copies (default: the library's
+        ``backups_keep``). ``erase`` is retention's erasure: it runs over the copies
+        already there, so they keep the retention promise while the folder is reachable."""
+        return self.store.copy_off(folder, keep or self.store.keep_count(), erase)
+
     def identity(self) -> tuple[int, int, int] | None:
         """Changes whenever any process commits: compare it to know when to reload."""
         return self.store.identity()

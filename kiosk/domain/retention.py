@@ -11,6 +11,7 @@ archive mirror, and exports (which list names and phones) older than the period 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -195,3 +196,11 @@ class RetentionService(StoreService):
 
     def log(self) -> list[PurgeResult]:
         return purge_log(self.store)
+
+    def eraser(self) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+        """The purge's erasure as of now, for copies it does not reach by itself (a
+        backup folder off the PC)."""
+        now = as_local(self.clock.now())
+        with self.store.snapshot() as tx:
+            days = load_settings(tx).retention_days
+        return lambda doc: erase_due(doc, now, days)
