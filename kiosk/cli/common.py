@@ -130,11 +130,11 @@ def backup_folder(raw: str, option: str, data_dir: Path, same_disk: bool = False
     if stat.S_ISLNK(found.st_mode):
         raise KioskError("output_symlink", f"{option} {raw!r} is a symbolic link; name the folder")
     if not stat.S_ISDIR(found.st_mode):
-        raise KioskError("output_not_folder", f"{option} {raw!r} is not a folder")
+        raise KioskError("backup_not_folder", f"{option} {raw!r} is not a folder")
     if not os.access(path, os.W_OK | os.X_OK):
         raise KioskError("backup_not_writable", f"{option} {raw!r}: this user cannot write there")
     if path.resolve().is_relative_to(data_dir.resolve()):
-        raise KioskError("output_in_data_dir", f"{option} {raw!r} is inside the data dir")
+        raise KioskError("backup_in_data_dir", f"{option} {raw!r} is inside the data dir")
     if found.st_dev == data_dev and not same_disk:
         raise KioskError(
             "backup_same_disk",

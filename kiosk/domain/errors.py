@@ -98,6 +98,12 @@ class ErrorCode(StrEnum):
     OUTPUT_NOT_FILE = "output_not_file"
     OUTPUT_NO_FOLDER = "output_no_folder"
     WRITE_FAILED = "write_failed"
+    # kiosk backup --to DIR (kiosk/cli/common.py backup_folder)
+    BACKUP_NO_FOLDER = "backup_no_folder"
+    BACKUP_NOT_FOLDER = "backup_not_folder"
+    BACKUP_NOT_WRITABLE = "backup_not_writable"
+    BACKUP_IN_DATA_DIR = "backup_in_data_dir"
+    BACKUP_SAME_DISK = "backup_same_disk"
     PIN_WRONG = "pin_wrong"
     PIN_LOCKED = "pin_locked"
     RESET_NOT_CONFIRMED = "reset_not_confirmed"
@@ -152,6 +158,11 @@ CLI_ONLY_CODES = frozenset(
         ErrorCode.OUTPUT_NOT_FILE,
         ErrorCode.OUTPUT_NO_FOLDER,
         ErrorCode.WRITE_FAILED,
+        ErrorCode.BACKUP_NO_FOLDER,
+        ErrorCode.BACKUP_NOT_FOLDER,
+        ErrorCode.BACKUP_NOT_WRITABLE,
+        ErrorCode.BACKUP_IN_DATA_DIR,
+        ErrorCode.BACKUP_SAME_DISK,
         ErrorCode.PIN_WRONG,
         ErrorCode.PIN_LOCKED,
         ErrorCode.RESET_NOT_CONFIRMED,
