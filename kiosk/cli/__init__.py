@@ -15,6 +15,7 @@ Each module holds one area's commands and registers them (``register``), in the 
 - ``paper``: ticket, scout-card
 - ``scouts``: scout-pin, scout-hours
 - ``programme``: results merge|report (files only, no data dir)
+- ``fitcheck``: fitcheck (its own throwaway data dir with the demo library)
 
 ``common`` is what they share: one-line refusals, JSON out, checked arguments and paths.
 """
@@ -28,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from db import StoreError
-from kiosk.cli import bookings, catalog, data, paper, programme, run, scouts
+from kiosk.cli import bookings, catalog, data, fitcheck, paper, programme, run, scouts
 from kiosk.cli.common import (
     EXIT_REFUSED,
     EXIT_STORE,
@@ -81,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir", help="data directory (default: KIOSK_DATA_DIR or the user data dir)"
     )
     sub = p.add_subparsers(dest="command", parser_class=Parser)
-    for area in (run, catalog, bookings, data, paper, scouts, programme):
+    for area in (run, catalog, bookings, data, paper, scouts, programme, fitcheck):
         area.register(sub)
     return p
 
