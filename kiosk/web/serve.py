@@ -11,7 +11,9 @@ streams its screen; this module adds what a library needs around it:
   third-party fonts or scripts; a websocket from another site's page or another host
   name (DNS rebinding) is refused;
 - the kiosk page keeps the terminal kiosk's lock-down: no context menu, no zoom or swipe
-  gestures, no browser keys, and it reconnects by itself when its session ends.
+  gestures, no browser keys, and it reconnects by itself when its session ends;
+- the kiosk page sizes its cells to the window and the terminal takes keys from the start
+  (a scanner needs no tap first): see index.html.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ DEFAULT_PORT = 8080
 TITLE = "E. skautai"
 TEMPLATES = Path(__file__).resolve().parent  # the pages beside this module
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+CONSOLE_FONT_SIZE = 16
 
 
 class ClientAppService(AppService):
@@ -191,19 +194,28 @@ class KioskServer(Server):
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         if await asyncio.to_thread(self._busy):
-            return aiohttp_jinja2.render_template(
-                "busy.html", request, {"title": TITLE}, status=503
-            )
+            context = {"title": TITLE, "kiosk": self.options.kiosk}
+            return aiohttp_jinja2.render_template("busy.html", request, context, status=503)
         base = self.base_url(request)
         websocket = ("wss:" if base.startswith("https:") else "ws:") + base.split(":", 1)[1]
         context = {
             "title": TITLE,
             "kiosk": self.options.kiosk,
-            "font_size": max(8, min(64, _to_int(request.query.get("fontsize", "16"), 16))),
+            "font_size": self.font_size(request),
             "static_url": f"{base}/static/",
             "websocket_url": f"{websocket}/ws",
         }
         return aiohttp_jinja2.render_template("index.html", request, context)
+
+    def font_size(self, request: web.Request) -> str:
+        """The cells' font size in px, or "" where the page fits it to the window itself.
+
+        The kiosk fits it (index.html: the largest size that gives 80x24 cells); the console
+        keeps 16, as many cells as a desk PC's window holds. ``?fontsize=`` overrides both."""
+        asked = request.query.get("fontsize")
+        if asked is None:
+            return "" if self.options.kiosk else str(CONSOLE_FONT_SIZE)
+        return str(max(8, min(96, _to_int(asked, CONSOLE_FONT_SIZE))))
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         if not self.same_origin(request):

@@ -217,9 +217,17 @@ class TypingScreen(VisitorScreen):
         self._target: Input | None = None
 
     def on_resize(self, event: events.Resize) -> None:
+        self._fit_keys(event.size.height)
+
+    def on_screen_resume(self) -> None:
+        # A screen shown at the size the last one had may get no Resize at all: in the
+        # browser kiosk the check-in keys came full-size at 24 rows, half below the fold.
+        self._fit_keys(self.app.size.height)
+
+    def _fit_keys(self, rows: int) -> None:
         # Six rows of 3-row keys do not fit under the fields on a short screen: page the keys.
         for keyboard in self.query(OnScreenKeyboard):
-            keyboard.compact = event.size.height < TALL_ROWS
+            keyboard.compact = rows < TALL_ROWS
 
     def on_descendant_focus(self, event: object) -> None:
         focused = self.focused

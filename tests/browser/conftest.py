@@ -86,9 +86,10 @@ def free_port() -> int:
 class Served:
     """A `kiosk serve` process on a loopback port, and its data dir."""
 
-    def __init__(self, data_dir: Path, *args: str) -> None:
+    def __init__(self, data_dir: Path, *args: str, port: int | None = None) -> None:
         self.data_dir = data_dir
-        self.port = free_port()
+        self.args = args
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "KIOSK_NOW": NOW.isoformat()}
         env.pop("COLUMNS", None)
@@ -160,7 +161,8 @@ def serve(library: Services) -> Iterator[Callable[..., Served]]:
 
 def open_page(browser: Any, url: str, **context: Any) -> Any:
     """A fresh browser context at ``url`` whose terminal the test can read."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, **context)
+    context.setdefault("viewport", {"width": 1280, "height": 720})
+    ctx = browser.new_context(**context)
     ctx.set_default_timeout(TIMEOUT_MS)
     page = ctx.new_page()
 
@@ -221,6 +223,25 @@ def click_cell(page: Any, x: int, y: int) -> None:
     )
     width, height = box["width"] / cols, box["height"] / rows
     page.mouse.click(box["x"] + (x + 0.5) * width, box["y"] + (y + 0.5) * height)
+
+
+def tap_cell(page: Any, x: int, y: int) -> None:
+    """A finger on cell (x, y): touch events (the context needs ``has_touch=True``)."""
+    box = page.locator(".xterm-screen").bounding_box()
+    cols, rows = page.evaluate(
+        "() => [window.kioskTerminal.terminal.cols, window.kioskTerminal.terminal.rows]"
+    )
+    width, height = box["width"] / cols, box["height"] / rows
+    page.touchscreen.tap(box["x"] + (x + 0.5) * width, box["y"] + (y + 0.5) * height)
+
+
+def tap_text(page: Any, text: str, nth: int = 0) -> None:
+    """Tap the middle of the ``nth`` place ``text`` is shown, once the tap guard has passed."""
+    wait_for_text(page, text)
+    page.wait_for_timeout(TAP_GUARD_SECONDS * 1000)
+    hits = [(y, row.index(text)) for y, row in enumerate(screen(page)) if text in row]
+    y, x = hits[nth]
+    tap_cell(page, x + len(text) // 2, y)
 
 
 def type_keys(page: Any, text: str) -> None:
