@@ -219,9 +219,13 @@ class TypingScreen(VisitorScreen):
     def on_resize(self, event: events.Resize) -> None:
         self._fit_keys(event.size.height)
 
+    def on_mount(self) -> None:
+        # A screen shown at the size the last one had may get no Resize at all (in the
+        # browser kiosk the check-in keys came full-size at 24 rows, half below the fold):
+        # the keys fit the screen from the start, and again whenever it comes back.
+        self._fit_keys(self.app.size.height)
+
     def on_screen_resume(self) -> None:
-        # A screen shown at the size the last one had may get no Resize at all: in the
-        # browser kiosk the check-in keys came full-size at 24 rows, half below the fold.
         self._fit_keys(self.app.size.height)
 
     def _fit_keys(self, rows: int) -> None:
