@@ -22,6 +22,7 @@ from kiosk.paper.printing import print_configured, printer_configured
 from screens.common import plain, refusal_words, services_of, store_work
 from screens.visitor.common import (
     TALL_ROWS,
+    Body,
     Draft,
     VisitorScreen,
     when_text,
@@ -42,14 +43,20 @@ class TicketScreen(VisitorScreen):
     """The visitor's ticket: it stays until "Done" (a senior photographs it, copies the
     code, asks for help); only after a long quiet spell does the "More time?" countdown come.
 
-    On a short screen the ticket's text is in pages with big page buttons beside the QR;
-    on a tall one everything shows at once. A configured receipt printer adds "Print"."""
+    One whole screen from 80x20 up: the ticket's stub on the left (the QR, with the booking
+    code boxed under it) and beside it what, when, where, who, what to bring and how to check
+    in, in four short parts. Only where they do not fit (78x18, or a library's long
+    directions) do the parts go in pages, the first with the time and the place; the code
+    stays in sight under the QR on every page. A configured receipt printer adds "Print"."""
 
     TITLE_KEY = "v.ticket.title"
     BACK_KEY = "v.ticket.done"
     BACK_SIGN = "\u2714 "
-    PAGES = 4  # on a short screen: code and time / place / e-scout and what to bring / arrival
-    PAIRED_ROWS = 22  # from this height two of those pages show at once (80x24: 2 pages)
+    # The QR and its boxed code need 20 rows: below that the code is one line under the QR.
+    # At TALL_ROWS the title and the bar take their own rows, as on every visitor screen.
+    STUB_ROWS = 20
+    VERTICAL_BREAKPOINTS = [(0, "-shortest"), (STUB_ROWS, "-short"), (TALL_ROWS, "-tall")]
+    PAGINGS = (1, 2, 4)  # the parts in one page, then two, then one a page
 
     @dataclass
     class Ready(Message):
@@ -68,6 +75,8 @@ class TicketScreen(VisitorScreen):
         self.draft = draft
         self.content: TicketContent | None = None
         self.page = 0
+        self.page_count = 1
+        self._fitting = 0  # counts the fits begun (after each resize, and the ticket's words)
         self._idle_limit: float | None = None  # the library's, once the ticket is ready
 
     @property
@@ -78,36 +87,40 @@ class TicketScreen(VisitorScreen):
     def compose_body(self) -> Iterable[Widget]:
         t = self.t
         booking = self.ticket.booking
+        code_label = t("v.ticket.code")
         with Horizontal(id="ticket-main"):
-            with Vertical(id="ticket-qr-box"):
+            with Vertical(id="ticket-stub"):
                 yield QRCode(id="ticket-qr")
                 yield Words(plain(t("v.ticket.scan_hint")), id="ticket-qr-hint", classes="v-small")
-            with Vertical(id="ticket-info"):
-                with Vertical(id="ticket-page-0", classes="ticket-page"):
-                    yield Words(plain("\u2714 " + t("v.ticket.booked")), classes="v-sub")
-                    yield Words(plain(t("v.ticket.code")), classes="v-field-label")
+                with Horizontal(id="ticket-code-box") as code_box:
+                    # The label is the box's title; on the shortest screens, a word beside it.
+                    code_box.border_title = plain(code_label.rstrip(": "))
+                    yield Words(plain(code_label), id="ticket-code-label")
                     yield Words(plain(" ".join(booking.code)), id="ticket-code")
+            with Vertical(id="ticket-info"):
+                with Vertical(id="ticket-part-what", classes="ticket-part"):
+                    yield Words(plain("\u2714 " + t("v.ticket.booked")), classes="v-sub")
                     yield Words(id="ticket-topic", classes="v-line")
                     yield Words(
                         plain(when_text(t, booking.starts, booking.ends)),
                         id="ticket-when",
                         classes="v-line",
                     )
-                with Vertical(id="ticket-page-1", classes="ticket-page"):
+                with Vertical(id="ticket-part-where", classes="ticket-part"):
                     yield Words(plain(booking.place), id="ticket-where", classes="v-line")
                     yield Words(id="ticket-directions", classes="v-line")
-                with Vertical(id="ticket-page-2", classes="ticket-page"):
+                with Vertical(id="ticket-part-who", classes="ticket-part"):
                     yield Words(id="ticket-who", classes="v-line")
                     yield Words(id="ticket-bring", classes="v-line")
-                with Vertical(id="ticket-page-3", classes="ticket-page"):
+                with Vertical(id="ticket-part-arrive", classes="ticket-part"):
                     yield Words(id="ticket-arrive", classes="v-line")
                     yield Words(plain(t("v.ticket.photo")), id="ticket-photo", classes="v-line")
-                # Only with a receipt printer; its answer beside it, in words.
-                with Horizontal(id="ticket-print-row"):
-                    yield Button(
-                        plain(self.t("v.ticket.print")), id="ticket-print", variant="primary"
-                    )
-                    yield Words(id="ticket-print-status", classes="v-notice")
+                    # Only with a receipt printer; its answer beside it, in words.
+                    with Horizontal(id="ticket-print-row"):
+                        yield Button(
+                            plain(self.t("v.ticket.print")), id="ticket-print", variant="primary"
+                        )
+                        yield Words(id="ticket-print-status", classes="v-notice")
                 with Horizontal(id="ticket-nav"):
                     yield PagerButton(plain(t("v.page.back")), id="ticket-page-back")
                     yield Words(id="ticket-page-count")
@@ -116,7 +129,7 @@ class TicketScreen(VisitorScreen):
     def on_mount(self) -> None:
         self.query_one("#ticket-print-row").display = False
         self.query_one("#ticket-print-status").display = False
-        self._show_page()
+        self._fit()
         self.query_one("#v-back", Button).focus()
         self._prepare()
 
@@ -145,7 +158,7 @@ class TicketScreen(VisitorScreen):
         app = self.app
         if isinstance(app, IdleHost):
             app.reset_idle()  # the ticket's longer quiet spell starts now
-        self._show_page()
+        self._fit()
 
     def _line(self, selector: str, content: TicketContent, key: str) -> None:
         """A labelled line of the ticket (hidden when the ticket has none, e.g. no directions)."""
@@ -155,23 +168,52 @@ class TicketScreen(VisitorScreen):
         if line is not None:
             box.update(Content.assemble((line.label + " ", "bold"), plain(line.text)))
 
-    # -- pages on a short screen --------------------------------------------------------
+    # -- pages, only where the parts do not fit ----------------------------------------
 
     def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Show every part at once; once laid out at this size, page them if they do not fit."""
+        self._fitting += 1  # a resize or the ticket's words: any check still waiting is stale
+        self._show_page(self.PAGINGS[0])
+        self.call_after_refresh(self._check_fit, self._fitting)
+
+    def _check_fit(self, fitting: int) -> None:
+        """The fewest pages whose every page fits the body's height at the text's width.
+
+        Measured by Textual's own layout of the text column (its rules and wrapping), each
+        page in turn, not by waiting for a repaint per try."""
+        if fitting != self._fitting or not self.is_mounted:
+            return
+        body = self.query_one("#v-body", Body)
+        info = self.query_one("#ticket-info")
+        room = body.content_region.height - info.styles.gutter.height
+        page = self.page
+        for pages in self.PAGINGS:
+            if self._tallest_page(pages, info, body) <= room:
+                break
+        self.page = min(page, self.page_count - 1)
         self._show_page()
 
-    @property
-    def page_count(self) -> int:
-        height = self.size.height
-        if height >= TALL_ROWS:
-            return 1
-        return self.PAGES // 2 if height >= self.PAIRED_ROWS else self.PAGES
+    def _tallest_page(self, pages: int, info: Widget, body: Widget) -> int:
+        """The text column's height for its tallest page when the parts go in ``pages``."""
+        tallest = 0
+        for page in range(pages):
+            self.page = page
+            self._show_page(pages)
+            height = info.get_content_height(body.size, self.size, info.content_region.width)
+            tallest = max(tallest, height)
+        return tallest
 
-    def _show_page(self) -> None:
+    def _show_page(self, pages: int | None = None) -> None:
+        if pages is not None:
+            self.page_count = pages
         pages = self.page_count
         self.page = min(self.page, pages - 1)
-        per_page = self.PAGES // pages
-        for n, part in enumerate(self.query(".ticket-page")):
+        parts = list(self.query(".ticket-part"))
+        per_page = len(parts) // pages
+        for n, part in enumerate(parts):
             part.display = n // per_page == self.page
         self.query_one("#ticket-nav").display = pages > 1
         self.query_one("#ticket-page-count", Static).update(

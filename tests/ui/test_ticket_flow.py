@@ -22,6 +22,7 @@ from tests.ui.conftest import make_app, settle, wait_until
 from tests.ui.test_visitor_fit import (
     assert_fits,
     assert_on_screen,
+    page_to,
     strict_click,
     tap_text,
     turn_to,
@@ -112,6 +113,7 @@ async def test_a_printer_that_fails_says_so_and_the_ticket_stays(
     app = make_app(demo)
     async with app.run_test(size=(78, 18)) as pilot:
         ticket = await _book_by_taps(pilot, "smartphone")
+        await page_to(pilot, "#ticket-print")  # with the arrival words, on the last page
         await strict_click(pilot, "#ticket-print")
         status = ticket.query_one("#ticket-print-status", Static)
         await wait_until(pilot, lambda: "Nepavyko atspausdinti" in str(status.render()))
