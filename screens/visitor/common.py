@@ -219,7 +219,8 @@ class TypingScreen(VisitorScreen):
     def on_resize(self, event: events.Resize) -> None:
         self._fit_keys(event.size.height)
 
-    def on_mount(self) -> None:
+    @on(events.Mount)
+    def _fit_keys_at_start(self) -> None:
         # A screen shown at the size the last one had may get no Resize at all (in the
         # browser kiosk the check-in keys came full-size at 24 rows, half below the fold):
         # the keys fit the screen from the start, and again whenever it comes back.
