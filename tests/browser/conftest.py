@@ -203,45 +203,91 @@ def wait_for_text(page: Any, text: str, timeout_ms: int = TIMEOUT_MS) -> None:
         raise AssertionError(f"{text!r} never showed:\n" + "\n".join(screen(page))) from error
 
 
-def click_text(page: Any, text: str, nth: int = 0) -> None:
-    """Click the middle of the ``nth`` place ``text`` is shown, as a finger or mouse would.
-
-    The kiosk ignores taps on a screen younger than its tap guard (a double tap must not
-    reach the next screen), so, like a person, the click comes once that time has passed
-    since the text showed: under load, a click at once could fall inside the guard."""
-    wait_for_text(page, text)
-    page.wait_for_timeout(TAP_GUARD_SECONDS * 1000)
-    hits = [(y, row.index(text)) for y, row in enumerate(screen(page)) if text in row]
-    y, x = hits[nth]
-    click_cell(page, x + len(text) // 2, y)
+Press = Callable[[Any, int, int], None]  # a click or a tap on a terminal cell (x, y)
 
 
-def click_cell(page: Any, x: int, y: int) -> None:
+def _cell_point(page: Any, x: int, y: int) -> tuple[float, float]:
+    """The middle of cell (x, y) in page coordinates."""
     box = page.locator(".xterm-screen").bounding_box()
     cols, rows = page.evaluate(
         "() => [window.kioskTerminal.terminal.cols, window.kioskTerminal.terminal.rows]"
     )
     width, height = box["width"] / cols, box["height"] / rows
-    page.mouse.click(box["x"] + (x + 0.5) * width, box["y"] + (y + 0.5) * height)
+    return box["x"] + (x + 0.5) * width, box["y"] + (y + 0.5) * height
+
+
+def click_cell(page: Any, x: int, y: int) -> None:
+    page.mouse.click(*_cell_point(page, x, y))
 
 
 def tap_cell(page: Any, x: int, y: int) -> None:
     """A finger on cell (x, y): touch events (the context needs ``has_touch=True``)."""
-    box = page.locator(".xterm-screen").bounding_box()
-    cols, rows = page.evaluate(
-        "() => [window.kioskTerminal.terminal.cols, window.kioskTerminal.terminal.rows]"
-    )
-    width, height = box["width"] / cols, box["height"] / rows
-    page.touchscreen.tap(box["x"] + (x + 0.5) * width, box["y"] + (y + 0.5) * height)
+    page.touchscreen.tap(*_cell_point(page, x, y))
 
 
-def tap_text(page: Any, text: str, nth: int = 0) -> None:
-    """Tap the middle of the ``nth`` place ``text`` is shown, once the tap guard has passed."""
+def _text_cell(page: Any, text: str, nth: int) -> tuple[int, int]:
+    """The middle cell of the ``nth`` place ``text`` is shown, once the tap guard has passed.
+
+    The kiosk ignores taps on a screen younger than its tap guard (a double tap must not
+    reach the next screen), so, like a person, the press comes once that time has passed
+    since the text showed: under load, a press at once could fall inside the guard."""
     wait_for_text(page, text)
     page.wait_for_timeout(TAP_GUARD_SECONDS * 1000)
     hits = [(y, row.index(text)) for y, row in enumerate(screen(page)) if text in row]
     y, x = hits[nth]
-    tap_cell(page, x + len(text) // 2, y)
+    return x + len(text) // 2, y
+
+
+def click_text(page: Any, text: str, nth: int = 0) -> None:
+    """Click the middle of the ``nth`` place ``text`` is shown, as a mouse would."""
+    click_cell(page, *_text_cell(page, text, nth))
+
+
+def tap_text(page: Any, text: str, nth: int = 0) -> None:
+    """Tap the middle of the ``nth`` place ``text`` is shown, as a finger would."""
+    tap_cell(page, *_text_cell(page, text, nth))
+
+
+def press_until(page: Any, press: Press, text: str, shows: str, tries: int = 5) -> None:
+    """Press ``text`` until ``shows`` appears: a press in a new screen's first moment is
+    ignored on purpose (the double-tap guard), and a person simply presses again."""
+    for _ in range(tries - 1):
+        if any(shows in row for row in screen(page)):
+            return  # the last press went through, only slowly
+        press(page, *_text_cell(page, text, 0))
+        try:
+            wait_for_text(page, shows, timeout_ms=2_000)
+            return
+        except AssertionError:
+            continue
+    press(page, *_text_cell(page, text, 0))
+    wait_for_text(page, shows)
+
+
+def key_cell(page: Any, label: str) -> tuple[int, int]:
+    """An on-screen keyboard key: its label alone in its outline, lowest on the screen."""
+    rows = screen(page)
+    for y in range(len(rows) - 1, -1, -1):
+        match = re.search(rf"(?<![\w.]){re.escape(label)}(?![\w.])", rows[y])
+        if match:
+            return match.start(), y
+    raise AssertionError(f"no key {label!r} on the screen:\n" + "\n".join(rows))
+
+
+def type_on_the_keys(
+    page: Any, press: Press, keys: str, shows: Callable[[str], str] = lambda typed: typed
+) -> None:
+    """Press ``keys`` one by one on the on-screen keyboard; each again until the field shows
+    ``shows(typed so far)`` (a press the tap guard ate, as a person would press again)."""
+    for n, key in enumerate(keys):
+        for _ in range(5):
+            press(page, *key_cell(page, key))
+            try:
+                wait_for_text(page, f"┃  {shows(keys[: n + 1])} ", timeout_ms=2_000)
+                break
+            except AssertionError:
+                continue
+    wait_for_text(page, f"┃  {shows(keys)} ")
 
 
 def type_keys(page: Any, text: str) -> None:

@@ -25,9 +25,11 @@ from tests.browser.conftest import (
     SCREEN_JS,
     Served,
     open_page,
+    press_until,
     screen,
     tap_cell,
     tap_text,
+    type_on_the_keys,
     wait_for_text,
 )
 from tests.conftest import NOW, set_pin
@@ -184,20 +186,10 @@ def book_by_taps(page: Any, name: str) -> None:
     tap_text(page, "Pirmas laisvas laikas")
     wait_for_text(page, "Vardas (būtina)")
     page.wait_for_timeout(TAP_GUARD_SECONDS * 1000)
-    typed = ""
-    for key in name:
-        typed = (typed + key).capitalize()
-        for _ in range(5):  # again if the tap guard ate it, as a person would
-            tap_key(page, key)
-            try:
-                wait_for_text(page, f"┃  {typed} ", timeout_ms=2_000)
-                break
-            except AssertionError:
-                continue
-    wait_for_text(page, f"┃  {name.capitalize()} ")
+    type_on_the_keys(page, tap_cell, name, shows=str.capitalize)
     tap_text(page, "Toliau ▶")
     wait_for_text(page, "Ar viskas teisinga?")
-    tap_until(page, "Patvirtinti", "Registracija patvirtinta.")
+    press_until(page, tap_cell, "Patvirtinti", "Registracija patvirtinta.")
     wait_for_text(page, "▀▀▀")  # the QR code is drawn
 
 
@@ -221,44 +213,10 @@ def done_with_the_ticket(page: Any, tries: int = 5) -> None:
 
 def check_in_by_taps(page: Any, code: str) -> None:
     """Welcome's "I have arrived", the code on the code keyboard, then the check-in button."""
-    tap_until(page, WELCOME, "Pažymėti atvykimą")
+    press_until(page, tap_cell, WELCOME, "Pažymėti atvykimą")
     page.wait_for_timeout(TAP_GUARD_SECONDS * 1000)
-    for n, key in enumerate(code):
-        for _ in range(5):
-            tap_key(page, key)
-            try:
-                wait_for_text(page, f"┃  {code[: n + 1]} ", timeout_ms=2_000)
-                break
-            except AssertionError:
-                continue
-    wait_for_text(page, f"┃  {code} ")
-    tap_until(page, "Pažymėti atvykimą", CHECKED_IN)
-
-
-def tap_key(page: Any, label: str) -> None:
-    """Tap an on-screen keyboard key: its label alone in its outline, lowest on the screen."""
-    rows = screen(page)
-    for y in range(len(rows) - 1, -1, -1):
-        match = re.search(rf"(?<![\w.]){re.escape(label)}(?![\w.])", rows[y])
-        if match:
-            tap_cell(page, match.start(), y)
-            return
-    raise AssertionError(f"no key {label!r} on the screen:\n" + "\n".join(rows))
-
-
-def tap_until(page: Any, text: str, shows: str, tries: int = 5) -> None:
-    """Tap ``text`` until ``shows`` appears (a tap in a screen's first moment is ignored)."""
-    for _ in range(tries - 1):
-        if any(shows in row for row in screen(page)):
-            return
-        tap_text(page, text)
-        try:
-            wait_for_text(page, shows, timeout_ms=2_000)
-            return
-        except AssertionError:
-            continue
-    tap_text(page, text)
-    wait_for_text(page, shows)
+    type_on_the_keys(page, tap_cell, code)
+    press_until(page, tap_cell, "Pažymėti atvykimą", CHECKED_IN)
 
 
 def scan(page: Any, code: str) -> None:
