@@ -40,6 +40,14 @@ class OffersTimes(Protocol):
     def reload_slots(self, notice: str = "") -> None: ...
 
 
+def show_status(box: Static, text: str, warn: bool = False) -> None:
+    """A screen's status line under its card: ``text`` (hidden when empty), a warning in the
+    warning style."""
+    box.update(plain(text))
+    box.display = bool(text)
+    box.set_class(warn, "v-warn")
+
+
 def when_text(t: Translator, start: datetime, end: datetime, today: date | None = None) -> str:
     """A booking's time: the one date form of kiosk/i18n/__init__.py (today/tomorrow when given)."""
     return t.when(start, end, today)
@@ -184,10 +192,7 @@ class ConfirmStep(VisitorScreen):
         self.confirmed()
 
     def say(self, text: str, warn: bool = False) -> None:
-        box = self.query_one(f"#{self.PREFIX}-status", Static)
-        box.update(plain(text))
-        box.display = bool(text)
-        box.set_class(warn, "v-warn")
+        show_status(self.query_one(f"#{self.PREFIX}-status", Static), text, warn)
 
     def finish(self, answer: Screen[None]) -> None:
         """The flow is over, nothing to go back to: ``answer`` goes on the start screen once

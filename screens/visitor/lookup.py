@@ -21,7 +21,7 @@ from kiosk.services import Services
 from screens.common import plain, refusal_words, services_of, store_work, translator
 from screens.dialogs import YesNoScreen
 from screens.visitor.codeentry import CodeEntry
-from screens.visitor.common import BookingView, TypingScreen, when_text
+from screens.visitor.common import BookingView, TypingScreen, show_status, when_text
 from screens.widgets import OnScreenKeyboard
 from screens.widgets.words import Words
 
@@ -177,10 +177,7 @@ class LookupScreen(TypingScreen):
         self.post_message(self.Found(booking_view(services, booking, self.t.lang)))
 
     def _say(self, text: str, warn: bool = False) -> None:
-        box = self.query_one("#lookup-status", Static)
-        box.update(plain(text))
-        box.display = bool(text)
-        box.set_class(warn, "v-warn")
+        show_status(self.query_one("#lookup-status", Static), text, warn)
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:

@@ -25,6 +25,7 @@ from screens.visitor.common import (
     Body,
     Draft,
     VisitorScreen,
+    show_status,
     when_text,
 )
 from screens.widgets import QRCode
@@ -260,10 +261,7 @@ class TicketScreen(VisitorScreen):
             self._say("\u26a0 " + refusal_words(self.t, message.error), warn=True)
 
     def _say(self, text: str, warn: bool = False) -> None:
-        box = self.query_one("#ticket-print-status", Static)
-        box.update(plain(text))
-        box.display = bool(text)
-        box.set_class(warn, "v-warn")
+        show_status(self.query_one("#ticket-print-status", Static), text, warn)
 
     def action_back(self) -> None:
         self.post_message(self.ReturnToWelcome())
