@@ -61,6 +61,9 @@ from screens.visitor.welcome import LibraryName
 log = logging.getLogger("kiosk.app")
 
 
+# How the App treats a screen that says nothing of itself (Textual's own, a plain Screen).
+PLAIN_TRAITS = ScreenTraits()
+
 # Taps on a visitor screen this soon after it appeared are the rest of a shaky double tap.
 TAP_GUARD_SECONDS = 0.35
 
@@ -348,7 +351,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
     def _traits(self) -> ScreenTraits:
         """How the screen on top wants to be treated (plain defaults for Textual's own)."""
         screen = self.screen
-        return screen if isinstance(screen, ScreenTraits) else ScreenTraits()
+        return screen if isinstance(screen, ScreenTraits) else PLAIN_TRAITS
 
     def reset_idle(self) -> None:
         """Start the quiet-spell timer again (every key, tap or scan calls this)."""

@@ -100,19 +100,29 @@ class KeptWords(Visual):
         return self._at(rules, width).get_height(rules, width)
 
 
-def _kept(visual: RenderResult) -> RenderResult:
-    return KeptWords(visual) if isinstance(visual, Content) else visual
+class _KeepsWords:
+    """What Words and WordsLabel share: their text's ``KeptWords``, made once per text (a
+    widget renders on every refresh; its lines are broken again only for a new width)."""
+
+    _kept: KeptWords | None = None
+
+    def _kept_words(self, visual: RenderResult) -> RenderResult:
+        if not isinstance(visual, Content):
+            return visual
+        if self._kept is None or self._kept.content is not visual:
+            self._kept = KeptWords(visual)
+        return self._kept
 
 
-class Words(Static):
+class Words(Static, _KeepsWords):
     """A ``Static`` whose lines never break at a no-break space."""
 
     def render(self) -> RenderResult:
-        return _kept(super().render())
+        return self._kept_words(super().render())
 
 
-class WordsLabel(Label):
+class WordsLabel(Label, _KeepsWords):
     """A ``Label`` whose lines never break at a no-break space."""
 
     def render(self) -> RenderResult:
-        return _kept(super().render())
+        return self._kept_words(super().render())
