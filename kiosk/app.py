@@ -37,7 +37,7 @@ from textual.signal import Signal
 from textual.theme import Theme
 from textual.timer import Timer
 
-from kiosk.domain.scanner import SCAN_GAP_S, ScanBuffer, scannable
+from kiosk.domain.scanner import SCAN_GAP_S, TAP_GUARD_S, ScanBuffer, scannable
 from kiosk.domain.scout_access import is_card_token
 from kiosk.i18n import Translator
 from kiosk.services import Services
@@ -65,7 +65,7 @@ log = logging.getLogger("kiosk.app")
 PLAIN_TRAITS = ScreenTraits()
 
 # Taps on a visitor screen this soon after it appeared are the rest of a shaky double tap.
-TAP_GUARD_SECONDS = 0.35
+TAP_GUARD_SECONDS = TAP_GUARD_S
 
 
 # The kiosk's colours, chosen for the contrast a 75-year-old needs (tests/ui/test_contrast.py

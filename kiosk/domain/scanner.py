@@ -15,6 +15,11 @@ from kiosk.domain.tickets import CODE_LENGTH, INPUT_ALPHABET
 # terminal hands a burst over at once; people need 80 ms or more between keys.
 SCAN_GAP_S = 0.05
 
+# The other side of telling people apart: taps on a screen this soon after it appeared are
+# the rest of a shaky double tap aimed at the screen before (the App ignores them; a page
+# driver waits this long before it taps, as a person does).
+TAP_GUARD_S = 0.35
+
 
 def scannable(char: str | None) -> bool:
     """Could this character be part of a ticket (token or code, any case)?"""

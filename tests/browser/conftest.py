@@ -1,15 +1,13 @@
 """Browser tests: `kiosk serve` on a free loopback port, driven by Debian's chromium.
 
 Playwright's sync API, one browser per test module (each pytest-xdist worker has its own);
-nothing is downloaded: the browser is the system's /usr/bin/chromium. The page's terminal
-is read from xterm.js's own buffer (textual-serve's script is served to the test browser
-with one line added that makes its terminal reachable), and clicked by cell.
+nothing is downloaded: the browser is the system's /usr/bin/chromium. The page is read
+and pressed with kiosk/web/drive.py, as the deploy smoke test does.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -21,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from kiosk.app import TAP_GUARD_SECONDS
 from kiosk.demo import seed_demo
 from kiosk.domain.clock import FixedClock
 from kiosk.services import Services, build_services
+from kiosk.web.drive import TIMEOUT_MS, expose_terminal
 from tests.conftest import NOW, set_pin
 
 CHROMIUM = os.environ.get("KIOSK_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -39,17 +37,16 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-TIMEOUT_MS = 30_000
-# Where textual.js makes its terminal object; the test's copy also keeps it on window.
-EXPOSE = ("const t=new w(e,{ping:r});", "const t=new w(e,{ping:r});window.kioskTerminal=t;")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
-            # One worker runs them all, so chromium starts once per module on one core.
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            # One worker runs them all, so chromium starts once per module on one core
+            # (unless a module names a group of its own).
+            if item.get_closest_marker("xdist_group") is None:
+                item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _browser_missing() -> str | None:
@@ -63,7 +60,18 @@ def _browser_missing() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def devtools_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def devtools(devtools_port: int) -> str:
+    """The browser's DevTools address: a scan's burst of keys goes there (drive.scan)."""
+    return f"http://127.0.0.1:{devtools_port}"
+
+
+@pytest.fixture(scope="module")
+def browser(devtools_port: int) -> Iterator[Any]:
     missing = _browser_missing()
     if missing:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
@@ -72,7 +80,10 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = play.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[*CHROMIUM_ARGS, f"--remote-debugging-port={devtools_port}"],
+        )
         yield browser
         browser.close()
 
@@ -165,129 +176,9 @@ def open_page(browser: Any, url: str, **context: Any) -> Any:
     ctx = browser.new_context(**context)
     ctx.set_default_timeout(TIMEOUT_MS)
     page = ctx.new_page()
-
-    def expose(route: Any) -> None:
-        response = route.fetch()
-        body = response.text()
-        assert EXPOSE[0] in body, "textual.js changed: update EXPOSE in tests/browser"
-        route.fulfill(response=response, body=body.replace(*EXPOSE))
-
-    page.route(re.compile(r".*/static/js/textual\.js$"), expose)
+    expose_terminal(page)
     page.goto(url)
     return page
-
-
-SCREEN_JS = """() => {
-  const t = window.kioskTerminal && window.kioskTerminal.terminal;
-  if (!t) return [];
-  const buffer = t.buffer.active, rows = [];
-  for (let y = 0; y < t.rows; y++) {
-    const line = buffer.getLine(y);
-    rows.push(line ? line.translateToString(true) : "");
-  }
-  return rows;
-}"""
-
-
-def screen(page: Any) -> list[str]:
-    rows: list[str] = page.evaluate(SCREEN_JS)
-    return rows
-
-
-def wait_for_text(page: Any, text: str, timeout_ms: int = TIMEOUT_MS) -> None:
-    """Wait until ``text`` is on the screen (the terminal redraws as the App does)."""
-    script = f"() => ({SCREEN_JS})().some(row => row.includes({text!r}))"
-    try:
-        page.wait_for_function(script, timeout=timeout_ms)
-    except Exception as error:
-        raise AssertionError(f"{text!r} never showed:\n" + "\n".join(screen(page))) from error
-
-
-Press = Callable[[Any, int, int], None]  # a click or a tap on a terminal cell (x, y)
-
-
-def _cell_point(page: Any, x: int, y: int) -> tuple[float, float]:
-    """The middle of cell (x, y) in page coordinates."""
-    box = page.locator(".xterm-screen").bounding_box()
-    cols, rows = page.evaluate(
-        "() => [window.kioskTerminal.terminal.cols, window.kioskTerminal.terminal.rows]"
-    )
-    width, height = box["width"] / cols, box["height"] / rows
-    return box["x"] + (x + 0.5) * width, box["y"] + (y + 0.5) * height
-
-
-def click_cell(page: Any, x: int, y: int) -> None:
-    page.mouse.click(*_cell_point(page, x, y))
-
-
-def tap_cell(page: Any, x: int, y: int) -> None:
-    """A finger on cell (x, y): touch events (the context needs ``has_touch=True``)."""
-    page.touchscreen.tap(*_cell_point(page, x, y))
-
-
-def _text_cell(page: Any, text: str, nth: int) -> tuple[int, int]:
-    """The middle cell of the ``nth`` place ``text`` is shown, once the tap guard has passed.
-
-    The kiosk ignores taps on a screen younger than its tap guard (a double tap must not
-    reach the next screen), so, like a person, the press comes once that time has passed
-    since the text showed: under load, a press at once could fall inside the guard."""
-    wait_for_text(page, text)
-    page.wait_for_timeout(TAP_GUARD_SECONDS * 1000)
-    hits = [(y, row.index(text)) for y, row in enumerate(screen(page)) if text in row]
-    y, x = hits[nth]
-    return x + len(text) // 2, y
-
-
-def click_text(page: Any, text: str, nth: int = 0) -> None:
-    """Click the middle of the ``nth`` place ``text`` is shown, as a mouse would."""
-    click_cell(page, *_text_cell(page, text, nth))
-
-
-def tap_text(page: Any, text: str, nth: int = 0) -> None:
-    """Tap the middle of the ``nth`` place ``text`` is shown, as a finger would."""
-    tap_cell(page, *_text_cell(page, text, nth))
-
-
-def press_until(page: Any, press: Press, text: str, shows: str, tries: int = 5) -> None:
-    """Press ``text`` until ``shows`` appears: a press in a new screen's first moment is
-    ignored on purpose (the double-tap guard), and a person simply presses again."""
-    for _ in range(tries - 1):
-        if any(shows in row for row in screen(page)):
-            return  # the last press went through, only slowly
-        press(page, *_text_cell(page, text, 0))
-        try:
-            wait_for_text(page, shows, timeout_ms=2_000)
-            return
-        except AssertionError:
-            continue
-    press(page, *_text_cell(page, text, 0))
-    wait_for_text(page, shows)
-
-
-def key_cell(page: Any, label: str) -> tuple[int, int]:
-    """An on-screen keyboard key: its label alone in its outline, lowest on the screen."""
-    rows = screen(page)
-    for y in range(len(rows) - 1, -1, -1):
-        match = re.search(rf"(?<![\w.]){re.escape(label)}(?![\w.])", rows[y])
-        if match:
-            return match.start(), y
-    raise AssertionError(f"no key {label!r} on the screen:\n" + "\n".join(rows))
-
-
-def type_on_the_keys(
-    page: Any, press: Press, keys: str, shows: Callable[[str], str] = lambda typed: typed
-) -> None:
-    """Press ``keys`` one by one on the on-screen keyboard; each again until the field shows
-    ``shows(typed so far)`` (a press the tap guard ate, as a person would press again)."""
-    for n, key in enumerate(keys):
-        for _ in range(5):
-            press(page, *key_cell(page, key))
-            try:
-                wait_for_text(page, f"┃  {shows(keys[: n + 1])} ", timeout_ms=2_000)
-                break
-            except AssertionError:
-                continue
-    wait_for_text(page, f"┃  {shows(keys)} ")
 
 
 def type_keys(page: Any, text: str) -> None:

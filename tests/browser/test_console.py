@@ -12,15 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.services import Services
-from tests.browser.conftest import (
-    Served,
-    click_cell,
-    click_text,
-    open_page,
-    screen,
-    type_keys,
-    wait_for_text,
-)
+from kiosk.web.drive import click_cell, click_text, screen, wait_for_text
+from tests.browser.conftest import Served, open_page, type_keys
 from tests.conftest import NOW, PIN, put_booking
 
 WRONG = "0000" if PIN != "0000" else "1111"

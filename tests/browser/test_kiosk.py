@@ -11,16 +11,15 @@ import zxingcpp
 from PIL import Image
 
 from kiosk.services import Services
-from tests.browser.conftest import (
-    Served,
+from kiosk.web.drive import (
     click_cell,
     click_text,
-    open_page,
     press_until,
     screen,
     type_on_the_keys,
     wait_for_text,
 )
+from tests.browser.conftest import Served, open_page
 
 
 def test_book_by_clicks_and_scan_the_ticket(
@@ -32,7 +31,7 @@ def test_book_by_clicks_and_scan_the_ticket(
     click_text(page, "Išmanusis telefonas")
     click_text(page, "Pirmas laisvas laikas")
     wait_for_text(page, "Vardas (būtina)")
-    type_on_the_keys(page, click_cell, "ONA", shows=str.capitalize)  # the field shows "Ona"
+    type_on_the_keys(page, click_cell, "ONA", field=str.capitalize)  # the field shows "Ona"
     click_text(page, "Toliau ▶")
     wait_for_text(page, "Ar viskas teisinga?")
     press_until(page, click_cell, "Patvirtinti", "Registracija patvirtinta.")

@@ -17,29 +17,26 @@ from typing import Any
 
 import pytest
 
-from kiosk.app import TAP_GUARD_SECONDS
 from kiosk.demo import seed_demo
 from kiosk.domain.clock import FixedClock
 from kiosk.services import Services, build_services
-from tests.browser.conftest import (
-    SCREEN_JS,
-    Served,
-    open_page,
-    press_until,
-    screen,
-    tap_cell,
-    tap_text,
-    type_on_the_keys,
+from kiosk.web.drive import (
+    CHECKED_IN,
+    WELCOME,
+    Finger,
+    book,
+    check_in,
+    done_with_the_ticket,
+    scan,
     wait_for_text,
 )
+from tests.browser.conftest import Served, open_page
 from tests.conftest import NOW, set_pin
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 PANELS = [(1024, 768), (1280, 720), (1366, 768), (1920, 1080)]
-WELCOME = "Atvykau į konsultaciją"
-CHECKED_IN = "Atvykimas"  # "Atvykimas pažymėtas", which may wrap
 # Where the ticket's screenshots go (not part of the repository).
 SHOTS = Path(os.environ.get("KIOSK_TICKET_SCREENSHOTS", "/tmp"))
 
@@ -130,13 +127,14 @@ def test_a_panel_is_fitted_and_booked_and_checked_in_by_taps(
         assert glyphs["bad"] == [], glyphs
         assert grid["rowHeight"] >= glyphs["ascent"] + glyphs["descent"], (grid, glyphs)
 
+        finger = Finger(page)
         before = codes(served)
-        book_by_taps(page, name="ONA")
+        book(page, finger, name="ONA")
         (code,) = codes(served) - before
         try:
             page.screenshot(path=str(SHOTS / f"kiosk-ticket-{width}x{height}.png"))
-            done_with_the_ticket(page)
-            check_in_by_taps(page, code)
+            done_with_the_ticket(page, finger)
+            check_in(page, finger, code)
             assert status_of(served, code) == "checked_in"
         finally:
             release(served, code)
@@ -144,16 +142,18 @@ def test_a_panel_is_fitted_and_booked_and_checked_in_by_taps(
         page.context.close()
 
 
-def test_keys_check_in_before_any_tap_and_after_a_restart(
-    browser: Any, serve: Callable[..., Served], library: Services
+def test_a_scan_checks_in_right_after_the_page_loads_and_after_a_restart(
+    browser: Any, devtools: str, serve: Callable[..., Served], library: Services
 ) -> None:
     served = serve("--kiosk")
-    code = book(served)
+    code, token = book_at_desk(served)
     page = open_panel(browser, served.url, 1280, 720)
     try:
         wait_for_text(page, WELCOME)
-        # Keys with no tap on the page first (a USB scanner is a keyboard).
-        scan(page, code)
+        # The ticket's QR read by a USB scanner (a keyboard), straight on Welcome, with no tap
+        # on the page first.
+        assert page.evaluate("() => document.activeElement.className") == "xterm-helper-textarea"
+        scan(page, devtools, token)
         wait_for_text(page, CHECKED_IN)
         assert status_of(served, code) == "checked_in"
         undone = served.cli("undo", code, "--reason", "the test scans it again")
@@ -167,70 +167,13 @@ def test_keys_check_in_before_any_tap_and_after_a_restart(
         restarted = Served(served.data_dir, *served.args, port=served.port)
         try:
             wait_for_text(page, WELCOME)
-            scan(page, code)
+            scan(page, devtools, code)  # a code typed as fast as a scanner does works too
             wait_for_text(page, CHECKED_IN)
             assert status_of(restarted, code) == "checked_in"
         finally:
             restarted.stop()
     finally:
         page.context.close()
-
-
-# -- the flows, by finger -----------------------------------------------------------------
-
-
-def book_by_taps(page: Any, name: str) -> None:
-    """Welcome to the ticket by taps only: topic, the first free time, a name, confirm."""
-    tap_text(page, "Užsiregistruoti konsultacijai")
-    tap_text(page, "Išmanusis telefonas")
-    tap_text(page, "Pirmas laisvas laikas")
-    wait_for_text(page, "Vardas (būtina)")
-    page.wait_for_timeout(TAP_GUARD_SECONDS * 1000)
-    type_on_the_keys(page, tap_cell, name, shows=str.capitalize)
-    tap_text(page, "Toliau ▶")
-    wait_for_text(page, "Ar viskas teisinga?")
-    press_until(page, tap_cell, "Patvirtinti", "Registracija patvirtinta.")
-    wait_for_text(page, "▀▀▀")  # the QR code is drawn
-
-
-def done_with_the_ticket(page: Any, tries: int = 5) -> None:
-    """Tap the ticket's Done until Welcome is back. (The ticket itself quotes Welcome's
-    "I have arrived" button in its check-in sentence: Welcome is back when Done is gone.)"""
-    back = (
-        f"() => {{ const rows = ({SCREEN_JS})();"
-        f" return rows.some(r => r.includes({WELCOME!r}))"
-        " && !rows.some(r => r.includes('Baigti')); }"
-    )
-    for _ in range(tries):
-        tap_text(page, "Baigti")
-        try:
-            page.wait_for_function(back, timeout=2_000)
-            return
-        except Exception:  # noqa: BLE001 - a tap in the screen's first moment is ignored
-            continue
-    raise AssertionError("Done never led back to Welcome:\n" + "\n".join(screen(page)))
-
-
-def check_in_by_taps(page: Any, code: str) -> None:
-    """Welcome's "I have arrived", the code on the code keyboard, then the check-in button."""
-    press_until(page, tap_cell, WELCOME, "Pažymėti atvykimą")
-    page.wait_for_timeout(TAP_GUARD_SECONDS * 1000)
-    type_on_the_keys(page, tap_cell, code)
-    press_until(page, tap_cell, "Pažymėti atvykimą", CHECKED_IN)
-
-
-def scan(page: Any, code: str) -> None:
-    """Keys with no tap first: Welcome's key 3 opens check-in, whose field has the focus
-    and takes the code and Enter, as from a USB scanner (DESIGN: a focused Input).
-
-    The terminal must hold the keyboard focus for any of it to arrive. (A scanner's burst
-    straight on Welcome could not be reproduced here: ``keyboard.type`` sends each key as
-    a round trip, more than the 50 ms scanner gap apart on a busy machine.)"""
-    assert page.evaluate("() => document.activeElement.className") == "xterm-helper-textarea"
-    page.keyboard.press("3")
-    wait_for_text(page, "Pažymėti atvykimą")
-    page.keyboard.type(code)
-    page.keyboard.press("Enter")
 
 
 # -- the data, through the command line ------------------------------------------------------
@@ -245,13 +188,14 @@ def status_of(served: Served, code: str) -> str:
     return str(booking["status"])
 
 
-def book(served: Served) -> str:
+def book_at_desk(served: Served) -> tuple[str, str]:
     """A booking for today's first free time (the only one that can check in an hour
-    ahead, at the tests' fixed moment), made at the desk: its code."""
+    ahead, at the tests' fixed moment), made at the desk: its code and its QR's token."""
     slot = json.loads(served.cli("slots", "--topic", "smartphone").stdout)[0]
     made = served.cli("book", "--topic", "smartphone", "--start", slot["start"], "--name", "Rasa")
     assert made.returncode == 0, made.stderr
-    return str(json.loads(made.stdout)["code"])
+    ticket = json.loads(made.stdout)
+    return str(ticket["code"]), str(ticket["token"])
 
 
 def release(served: Served, code: str) -> None:
