@@ -27,7 +27,8 @@ from screens.widgets.keyboard import BACKSPACE
 from screens.widgets.words import Words
 
 # Below this many rows the visitor screens go compact: one-row title, three-row bar, compact
-# keyboard. The shipped panel gives 79x18; 78x18 is the smallest grid the visitor side supports.
+# keyboard. The shipped panels give 80x20 to 98x27; 78x18 is the smallest grid the visitor side
+# supports (the browser page's choice on a panel too small for 80x24).
 TALL_ROWS = 30
 VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL_ROWS, "-tall")]
 
@@ -216,6 +217,9 @@ class TypingScreen(VisitorScreen):
     """A visitor screen with fields that the on-screen keyboard types into."""
 
     UPPER_CASE = False  # code fields: everything upper-case
+    # The least rows at which the whole keyboard (six rows of 3-row keys) fits under this
+    # screen's fields; fewer, and the keys come in pages (kiosk fitcheck proves each screen).
+    FULL_KEYS_ROWS: ClassVar[int] = TALL_ROWS
 
     def __init__(self) -> None:
         super().__init__()
@@ -237,7 +241,7 @@ class TypingScreen(VisitorScreen):
     def _fit_keys(self, rows: int) -> None:
         # Six rows of 3-row keys do not fit under the fields on a short screen: page the keys.
         for keyboard in self.query(OnScreenKeyboard):
-            keyboard.compact = rows < TALL_ROWS
+            keyboard.compact = rows < self.FULL_KEYS_ROWS
 
     def on_descendant_focus(self, event: object) -> None:
         focused = self.focused

@@ -28,6 +28,8 @@ from screens.widgets import Alphabet, OnScreenKeyboard, Words
 
 class DetailsScreen(TypingScreen):
     TITLE_KEY = "v.details.title"
+    # Two fields, the consent line and room for an error: the whole keyboard needs 34 rows.
+    FULL_KEYS_ROWS = 34
     # A booking checks the visitor's room for one more first; the waiting list does not.
     checks_room = True
     BINDINGS = [Binding("ctrl+j", "next", "v.details.next", id="details-next", show=False)]
