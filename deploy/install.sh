@@ -28,8 +28,8 @@ for arg in "$@"; do
 done
 [ "$(id -u)" -eq 0 ] || { echo "install.sh: run as root (sudo $0 $*)" >&2; exit 2; }
 
-# foot and grim also serve the headless smoke test (deploy/smoke-headless.sh), either route.
-PACKAGES=(python3-venv cage foot fonts-dejavu-core grim xwayland)
+# grim, xvfb, xdotool and x11-utils serve the smoke test (deploy/smoke-headless.sh).
+PACKAGES=(python3-venv cage foot fonts-dejavu-core grim xwayland xvfb xdotool x11-utils)
 [ "$ROUTE" = browser ] && PACKAGES+=(chromium)
 apt-get install -y "${PACKAGES[@]}"
 
@@ -40,11 +40,14 @@ else
     useradd --system --create-home --shell /usr/sbin/nologin --groups lp,dialout kiosk
 fi
 python3 -m venv "$PREFIX/.venv"
-"$PREFIX/.venv/bin/pip" install "$SRC"
+# [smoke]: Playwright, with which the smoke test drives the kiosk page (no browser download).
+"$PREFIX/.venv/bin/pip" install "$SRC[smoke]"
 install -D -m 0755 "$SRC"/deploy/kiosk-session.sh "$PREFIX/deploy/kiosk-session.sh"
 install -D -m 0755 "$SRC"/deploy/smoke-headless.sh "$PREFIX/deploy/smoke-headless.sh"
 install -D -m 0755 "$SRC"/deploy/kiosk-backup.sh "$PREFIX/deploy/kiosk-backup.sh"
-install -m 0644 "$SRC"/deploy/escout-kiosk.service "$PREFIX/deploy/escout-kiosk.service"
+install -D -m 0755 "$SRC"/deploy/wait-for-port.sh "$PREFIX/deploy/wait-for-port.sh"
+# The smoke test runs the units' own commands: it reads them beside itself.
+install -m 0644 "$SRC"/deploy/escout-kiosk*.service "$PREFIX/deploy/"
 install -d -o kiosk -g kiosk -m 0750 /var/lib/escout-kiosk
 
 install -m 0644 "$SRC"/deploy/escout-kiosk*.service "$SRC"/deploy/escout-kiosk*.timer "$UNITS/"

@@ -2,8 +2,9 @@
 # Runs inside cage (see escout-kiosk.service): the kiosk in foot with the largest font that
 # still gives the visitor screens at least 80x20 cells on this panel. Each size is tried in a
 # real foot window, from large to small, so the choice holds for whatever panel and fonts the
-# PC has. Measured with DejaVu Sans Mono: 1280x720 -> size 18 (91x23), 1366x768 -> size 22
-# (80x22), 1920x1080 -> size 30 (80x22). Size 20 on 1280x720 gives only 79 columns.
+# PC has. Measured with DejaVu Sans Mono (smoke-headless.sh --terminal): 1024x768 -> size 14
+# (92x32), 1280x720 -> 18 (91x23), 1366x768 -> 22 (80x21), 1920x1080 -> 28 (87x23). Size 20
+# on 1280x720 gives only 79 columns.
 #
 # Usage: kiosk-session.sh COMMAND [ARG...]     e.g. kiosk-session.sh /opt/escout-kiosk/.venv/bin/kiosk run
 # KIOSK_FONT_SIZES overrides the sizes tried; the grid chosen is written to
