@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import ipaddress
 import socket
 import sys
+from pathlib import Path
 
 from kiosk.cli.common import Subcommands, add_command, emit
 from kiosk.domain.errors import KioskError
@@ -35,6 +37,7 @@ def cmd_serve(services: Services, args: argparse.Namespace) -> int:
         public_url=args.public_url,
         behind_proxy=args.behind_proxy,
         allow_hosts=args.allow_host,
+        socket=args.socket,
     )
     return serve(options, lambda: services.booking.settings().web_max_sessions)
 
@@ -98,6 +101,16 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _proxy(text: str) -> str:
+    """A reverse proxy's address or network, e.g. 10.0.0.5 or 10.0.0.0/24."""
+    try:
+        return str(ipaddress.ip_network(text, strict=False))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an address or network (e.g. 10.0.0.5, 10.0.0.0/24): {text[:40]!r}"
+        ) from None
+
+
 def register(sub: Subcommands) -> None:
     """``kiosk run|librarian|serve|demo|seed-demo|set-pin``."""
     add_command(sub, "run", cmd_run, "the visitor kiosk (default)")
@@ -111,8 +124,19 @@ def register(sub: Subcommands) -> None:
     sp.add_argument("--public-url", help="the address browsers use, e.g. https://kiosk.lan")
     sp.add_argument(
         "--behind-proxy",
-        action="store_true",
-        help="a reverse proxy on this host: take the client's address from X-Forwarded-For",
+        action="append",
+        default=[],
+        type=_proxy,
+        metavar="ADDRESS",
+        help="a reverse proxy's address or network (repeatable): from it, and only from it, "
+        "the client's address is the last X-Forwarded-For entry",
+    )
+    sp.add_argument(
+        "--socket",
+        type=Path,
+        metavar="PATH",
+        help="listen on this Unix socket (mode 0660) instead of --host/--port; the proxy "
+        "that connects through it says who the client is",
     )
     sp.add_argument(
         "--allow-host",

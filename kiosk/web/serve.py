@@ -3,9 +3,14 @@
 textual-serve runs one App process per browser tab (per websocket) on the same data dir and
 streams its screen; this module adds what a library needs around it:
 - each process learns its client's address (``KIOSK_WEB_CLIENT``), so wrong PINs lock out
-  that browser only (kiosk/domain/auth.py: ``web:<address>``, ``web-kiosk:<address>``);
-- at most ``Settings.web_max_sessions`` sessions at once; one more is refused with a page
+  that browser only (kiosk/domain/auth.py: ``web:<address>``, ``web-kiosk:<address>``); an
+  X-Forwarded-For counts only from a proxy named by address, or from the one behind the
+  Unix socket, and then only the entry that proxy appended;
+- at most ``Settings.web_max_sessions`` sessions at once, taken in one step on the event
+  loop so simultaneous tabs cannot all slip under the cap; one more is refused with a page
   saying so, so a stuck browser cannot fill the memory;
+- terminal sizes are kept within MIN/MAX_COLUMNS and MIN/MAX_ROWS, from the address and
+  from every resize, so one tab cannot ask for a screen of millions of cells;
 - nothing is served but the app: the page, its websocket, textual-serve's own scripts and
   fonts (no folder listings) and the files the App itself hands down (an export); no
   third-party fonts or scripts; a websocket from another site's page or another host
@@ -20,8 +25,14 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import json
 import logging
+import math
+import os
 import shlex
+import signal
+import socket
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,11 +42,12 @@ from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 import jinja2
-from aiohttp import web
+from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from kiosk.domain.auth import WEB_CLIENT_ENV
+from kiosk.domain.errors import KioskError
 
 log = logging.getLogger("kiosk.web.serve")
 
@@ -45,6 +57,13 @@ TITLE = "E. skautai"
 TEMPLATES = Path(__file__).resolve().parent  # the pages beside this module
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 CONSOLE_FONT_SIZE = 16
+DEFAULT_MAX_SESSIONS = 4  # when the settings cannot be read
+# A terminal's size in cells: the smallest any screen can use, the largest a big monitor
+# needs; beyond that a tab would only make the App draw (and send) more.
+MIN_COLUMNS, MAX_COLUMNS = 20, 300
+MIN_ROWS, MAX_ROWS = 10, 120
+UNIX_PEER = "unix"  # the peer of a connection on the Unix socket
+SOCKET_MODE = 0o660  # the owner and the group (the proxy's): nobody else may connect
 
 
 class ClientAppService(AppService):
@@ -59,18 +78,21 @@ class ClientAppService(AppService):
         environment[WEB_CLIENT_ENV] = self.client
         return environment
 
+    async def stop(self) -> None:
+        """Stop the App and wait until its process is gone: a session's place comes back
+        only with its memory, and no pipe is left for the garbage collector."""
+        process = self._process
+        await super().stop()
+        if process is not None:
+            if process.stdin is not None:
+                process.stdin.close()
+            await process.wait()
+
 
 def app_command(data_dir: Path, kiosk: bool) -> str:
     """The shell command textual-serve runs for each tab: this Python, this data dir."""
     mode = "run" if kiosk else "librarian"
     return shlex.join([sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), mode])
-
-
-def is_loopback(address: str | None) -> bool:
-    try:
-        return address is not None and ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
 
 
 def _hostname(host_header: str) -> str:
@@ -93,8 +115,51 @@ class ServeOptions:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     public_url: str | None = None  # the address browsers use, e.g. behind a reverse proxy
-    behind_proxy: bool = False  # trust X-Forwarded-For/-Proto from a proxy on this host
+    # The reverse proxies' addresses or networks: their X-Forwarded-For/-Proto count.
+    behind_proxy: list[str] = field(default_factory=list)
     allow_hosts: list[str] = field(default_factory=list)  # extra host names browsers use
+    # Listen on this Unix socket instead of host:port. Only a proxy connects to a socket
+    # (browsers cannot), and its mode lets in the owner and group only, so what comes
+    # through it is the proxy's word: its X-Forwarded-For/-Proto count.
+    socket: Path | None = None
+
+
+def clamp_size(width: int, height: int) -> tuple[int, int]:
+    """A terminal size within MIN/MAX_COLUMNS x MIN/MAX_ROWS."""
+    return (
+        min(max(width, MIN_COLUMNS), MAX_COLUMNS),
+        min(max(height, MIN_ROWS), MAX_ROWS),
+    )
+
+
+def _cells(value: object) -> int | None:
+    """A number of cells from a resize message, or None if it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return int(value)
+
+
+def unix_listener(path: Path) -> socket.socket:
+    """A listening Unix socket at ``path``, mode SOCKET_MODE; a socket a stopped server
+    left there is replaced, anything else is refused."""
+    try:
+        if stat.S_ISSOCK(os.lstat(path).st_mode):
+            path.unlink()
+        else:
+            raise KioskError("socket_taken", f"{path} exists and is not a socket; not replaced")
+    except FileNotFoundError:
+        pass
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(str(path))
+        os.chmod(path, SOCKET_MODE)  # before listen(): nobody can connect in between
+        listener.listen(128)
+    except BaseException:
+        listener.close()
+        raise
+    return listener
 
 
 class KioskServer(Server):
@@ -112,6 +177,7 @@ class KioskServer(Server):
         self.options = options
         self.max_sessions = max_sessions
         self.sessions = 0
+        self.proxies = [ipaddress.ip_network(a, strict=False) for a in options.behind_proxy]
         names = {*LOOPBACK_NAMES, options.host.lower(), *(h.lower() for h in options.allow_hosts)}
         if options.public_url:
             names.add((urlsplit(options.public_url).hostname or "").lower())
@@ -119,15 +185,40 @@ class KioskServer(Server):
 
     # -- who is asking ------------------------------------------------------------------
 
+    def peer_of(self, request: web.Request) -> str:
+        """Who is connected: an address, or UNIX_PEER on the Unix socket."""
+        transport = request.transport
+        connection = transport.get_extra_info("socket") if transport is not None else None
+        if connection is not None and connection.family == socket.AF_UNIX:
+            return UNIX_PEER
+        return request.remote or "unknown"
+
+    def from_proxy(self, peer: str) -> bool:
+        """Whether ``peer`` is a proxy whose forwarded headers count."""
+        if peer == UNIX_PEER:
+            return True
+        try:
+            address = ipaddress.ip_address(peer)
+        except ValueError:
+            return False
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        return any(address in network for network in self.proxies)
+
+    @staticmethod
+    def _appended(request: web.Request, header: str) -> str:
+        """The last entry of ``header`` (over all its lines): the one the proxy added."""
+        return ",".join(request.headers.getall(header, [])).split(",")[-1].strip()
+
     def client_of(self, request: web.Request) -> str:
-        """The browser's address: the peer, or what a proxy on this host says it was."""
-        peer = request.remote or "unknown"
-        if self.options.behind_proxy and is_loopback(peer):
-            forwarded = request.headers.get("X-Forwarded-For", "")
-            # The proxy appends the address it saw last: anything before it the client wrote.
-            last = forwarded.split(",")[-1].strip()
+        """The browser's address: the peer, or, from a proxy, the address the proxy appended
+        to X-Forwarded-For (anything before it the client wrote)."""
+        peer = self.peer_of(request)
+        if self.from_proxy(peer):
+            last = self._appended(request, "X-Forwarded-For")
             if _is_ip(last):
-                return last
+                return str(ipaddress.ip_address(last))
+            log.warning("the proxy %s named no client address: keyed on the proxy", peer)
         return peer
 
     def host_allowed(self, request: web.Request) -> bool:
@@ -147,8 +238,8 @@ class KioskServer(Server):
         if self.options.public_url:
             return self.options.public_url.rstrip("/")
         scheme = request.scheme
-        if self.options.behind_proxy and is_loopback(request.remote):
-            scheme = request.headers.get("X-Forwarded-Proto", scheme).split(",")[0].strip()
+        if self.from_proxy(self.peer_of(request)):
+            scheme = self._appended(request, "X-Forwarded-Proto") or scheme
         return f"{'https' if scheme == 'https' else 'http'}://{request.host}"
 
     # -- the web application --------------------------------------------------------------
@@ -183,17 +274,58 @@ class KioskServer(Server):
 
     async def on_startup(self, app: web.Application) -> None:
         what = "visitor kiosk" if self.options.kiosk else "librarian console"
-        self.console.print(f"Serving the {what} on {self.public_url}", highlight=False)
+        where = self.public_url
+        if self.options.socket is not None and not self.options.public_url:
+            where = f"unix:{self.options.socket}"
+        self.console.print(f"Serving the {what} on {where}", highlight=False)
 
-    def _busy(self) -> bool:
+    def serve(self, debug: bool = False) -> None:
+        """Serve on host:port, or on the Unix socket (removed again on the way out)."""
+        self.debug = debug
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, self.request_exit)
+        path = self.options.socket
+        listener = unix_listener(path) if path is not None else None
         try:
-            return self.sessions >= max(1, int(self.max_sessions()))
+            web.run_app(
+                self._make_app(),
+                host=None if listener else self.host,
+                port=None if listener else self.port,
+                sock=listener,
+                handle_signals=False,
+                loop=loop,
+                print=lambda *args: None,
+            )
+        finally:
+            if listener is not None and path is not None:
+                listener.close()
+                path.unlink(missing_ok=True)
+
+    # -- sessions ------------------------------------------------------------------------
+
+    def session_limit(self) -> int:
+        """The most sessions at once, from the settings (a file read: call it off the loop)."""
+        try:
+            return max(1, int(self.max_sessions()))
         except Exception as error:  # noqa: BLE001 - the settings cannot be read: the default
             log.warning("cannot read web_max_sessions (%r); allowing 4", error)
-            return self.sessions >= 4
+            return DEFAULT_MAX_SESSIONS
+
+    def take_session(self, limit: int) -> bool:
+        """Count one more session unless ``limit`` are open.
+
+        No await in here: the check and the count are one step on the event loop, so of
+        many tabs arriving at once no more than ``limit`` pass."""
+        if self.sessions >= limit:
+            return False
+        self.sessions += 1
+        return True
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
-        if await asyncio.to_thread(self._busy):
+        limit = await asyncio.to_thread(self.session_limit)
+        if self.sessions >= limit:
             context = {"title": TITLE, "kiosk": self.options.kiosk}
             return aiohttp_jinja2.render_template("busy.html", request, context, status=503)
         base = self.base_url(request)
@@ -221,14 +353,26 @@ class KioskServer(Server):
         if not self.same_origin(request):
             log.warning("refused a websocket from origin %r", request.headers.get("Origin"))
             raise web.HTTPForbidden(text="Open the page first.\n")
-        if await asyncio.to_thread(self._busy):
-            raise web.HTTPServiceUnavailable(text="Too many sessions are open.\n")
+        limit = await asyncio.to_thread(self.session_limit)
         client = self.client_of(request)
+        if not self.take_session(limit):
+            log.warning("refused a session for %s: %d open", client, self.sessions)
+            raise web.HTTPServiceUnavailable(text="Too many sessions are open.\n")
+        # The place is taken: from here every way out gives it back.
+        try:
+            log.info("session opened for %s (%d open)", client, self.sessions)
+            return await self._session(request, client)
+        finally:
+            self.sessions -= 1
+            log.info("session closed for %s (%d open)", client, self.sessions)
+
+    async def _session(self, request: web.Request, client: str) -> web.WebSocketResponse:
+        """One tab: its websocket and its App process, until either ends."""
         websocket = web.WebSocketResponse(heartbeat=15)
-        width = _to_int(request.query.get("width", "80"), 80)
-        height = _to_int(request.query.get("height", "24"), 24)
-        self.sessions += 1
-        log.info("session opened for %s (%d open)", client, self.sessions)
+        width, height = clamp_size(
+            _to_int(request.query.get("width", "80"), 80),
+            _to_int(request.query.get("height", "24"), 24),
+        )
         service: ClientAppService | None = None
         try:
             await websocket.prepare(request)
@@ -250,9 +394,35 @@ class KioskServer(Server):
         finally:
             if service is not None:
                 await service.stop()
-            self.sessions -= 1
-            log.info("session closed for %s (%d open)", client, self.sessions)
         return websocket
+
+    async def _process_messages(
+        self, websocket: web.WebSocketResponse, app_service: AppService
+    ) -> None:
+        """The browser's messages to the App: keys, resizes (kept in bounds), pings, focus.
+        A message that is not one of these is dropped; it never ends the session."""
+        async for message in websocket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                envelope = json.loads(message.data)
+            except ValueError:
+                continue
+            if not isinstance(envelope, list) or not envelope:
+                continue
+            kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
+            if kind == "stdin" and isinstance(data, str):
+                await app_service.send_bytes(data.encode("utf-8"))
+            elif kind == "resize" and isinstance(data, dict):
+                width, height = _cells(data.get("width")), _cells(data.get("height"))
+                if width is not None and height is not None:
+                    await app_service.set_terminal_size(*clamp_size(width, height))
+            elif kind == "ping":
+                await websocket.send_json(["pong", data])
+            elif kind == "blur":
+                await app_service.blur()
+            elif kind == "focus":
+                await app_service.focus()
 
 
 def _to_int(text: str, default: int) -> int:

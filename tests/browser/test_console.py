@@ -69,8 +69,9 @@ def test_console_in_a_browser(
 def test_wrong_pins_lock_out_that_client_only(
     browser: Any, serve: Callable[..., Served], library: Services
 ) -> None:
-    # Behind a reverse proxy on this host, the client is who the proxy says it was.
-    served = serve("--behind-proxy")
+    # Behind a reverse proxy (named by its address: here the test's own browser on
+    # 127.0.0.1 plays it), the client is who the proxy says it was.
+    served = serve("--behind-proxy", "127.0.0.1")
     guesser = open_page(browser, served.url, extra_http_headers={"X-Forwarded-For": "192.0.2.10"})
     click_text(guesser, "Įveskite PIN")
     for left in (4, 3, 2, 1):

@@ -1,4 +1,7 @@
-"""`kiosk serve`'s guard rails, without a browser: what is served, to whom, how many."""
+"""`kiosk serve`'s guard rails, without a browser: what is served, to whom, how many.
+
+Sessions over real websockets (the cap, terminal sizes, forwarded addresses) are in
+test_serve_sessions.py."""
 
 from __future__ import annotations
 
@@ -64,22 +67,6 @@ async def test_a_full_server_says_so(tmp_path: Path) -> None:
         assert ws.status == 503
     finally:
         await client.close()
-
-
-def test_the_client_is_the_peer_unless_a_local_proxy_says_otherwise(tmp_path: Path) -> None:
-    class Request:
-        def __init__(self, remote: str, forwarded: str) -> None:
-            self.remote = remote
-            self.headers = {"X-Forwarded-For": forwarded}
-
-    direct = _server(tmp_path)
-    proxied = _server(tmp_path, behind_proxy=True)
-    assert direct.client_of(Request("127.0.0.1", "192.0.2.7")) == "127.0.0.1"  # type: ignore[arg-type]
-    # Only the address the proxy appended counts: the client wrote anything before it.
-    request = Request("127.0.0.1", "10.9.9.9, 192.0.2.7")
-    assert proxied.client_of(request) == "192.0.2.7"  # type: ignore[arg-type]
-    # A proxy elsewhere on the network is not trusted.
-    assert proxied.client_of(Request("192.0.2.50", "192.0.2.7")) == "192.0.2.50"  # type: ignore[arg-type]
 
 
 def test_each_tab_runs_this_python_on_this_data_dir(tmp_path: Path) -> None:
