@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from kiosk.cli.common import EXIT_REFUSED, Parser, Subcommands, date_arg, deliver, emit
+from kiosk.cli.common import (
+    EXIT_REFUSED,
+    MAX_STORE_LINE,
+    Parser,
+    Subcommands,
+    date_arg,
+    deliver,
+    emit,
+    say,
+)
 from kiosk.domain.errors import KioskError
 
 
 def cmd_results_merge(args: argparse.Namespace) -> int:
     from kiosk.programme.report import merge
 
-    outcome = merge([Path(p) for p in args.paths], Path(args.out))
-    for line in outcome.refused:
-        print(f"kiosk: refused {line}", file=sys.stderr)
+    outcome = merge([Path(p) for p in args.paths], Path(args.out), force=args.force)
+    for line in outcome.refused:  # names a file, which must stay whole
+        say(f"refused {line}", MAX_STORE_LINE)
     emit({**outcome.to_dict(), "db": str(args.out)})
+    # 0: every file merged; 2: some were refused (each named on stderr), the rest merged.
     return EXIT_REFUSED if outcome.refused else 0
 
 
@@ -45,6 +54,11 @@ def register(sub: Subcommands) -> None:
     sp = rsub.add_parser("merge", help="load results files (or folders of them) into DuckDB")
     sp.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
     sp.add_argument("--out", required=True, metavar="DB")
+    sp.add_argument(
+        "--force",
+        action="store_true",
+        help="merge a file even where its period reaches beyond its rows over rows merged before",
+    )
     sp.set_defaults(file_func=cmd_results_merge)
     sp = rsub.add_parser("report", help="the programme's tables from a merged database")
     sp.add_argument("db", metavar="DB")

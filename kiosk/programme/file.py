@@ -22,18 +22,24 @@ merge in seconds.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import secrets
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from db.storage import write_bytes_atomic
 from kiosk.domain.activity import ActivityService
-from kiosk.domain.clock import as_local
+from kiosk.domain.clock import as_local, check_day
 from kiosk.domain.errors import KioskError
 from kiosk.services import Services
 
@@ -99,20 +105,128 @@ class UnknownResultsFile(KioskError):
         super().__init__("unknown_results_file", f"{path}: {why}")
 
 
+class NotARegularFile(UnknownResultsFile):
+    """A FIFO, device, socket or folder (or a link to one): skipped, never opened."""
+
+
+# Bounds on what a file may say about itself. A kiosk's footer is a few KB and a busy
+# library writes a few thousand rows a year; a reader must not parse megabytes of footer
+# or take a row count it cannot hold.
+MAX_FOOTER_BYTES = 1 << 20
+MAX_ROWS = 1_000_000
+MAX_TEXT = 200  # library id, municipality, export time
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_NOT_REGULAR = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+@dataclass(frozen=True)
+class ResultsFile:
+    """A results file checked on its own: footer, columns and row count agree."""
+
+    path: Path
+    header: Header
+    # Every row inside the header's library and period by the footer's statistics: a
+    # reader may then take the rows as they are, unfiltered.
+    within: bool
+    # First and last date of the rows inside the header's period; None: no such rows.
+    span: tuple[date, date] | None
+
+
 def read_header(path: Path) -> Header:
     """The file's header from its footer alone; refuses anything but schema version 1."""
-    return inspect_file(path)[0]
+    return open_results_file(path).header
 
 
-def inspect_file(path: Path) -> tuple[Header, bool]:
-    """The header, and whether the footer's statistics show every row inside the header's
-    library and period (then a reader may take the rows as they are, unfiltered)."""
+def open_results_file(path: Path) -> ResultsFile:
+    """Check one results file in isolation; UnknownResultsFile (one line) if it is unfit.
+
+    What is not a regular file is refused before it is opened (a FIFO would block the
+    reader for good); the footer is bounded before it is parsed; the header, the columns and
+    the row count must agree with schema version 1.
+    """
     try:
-        footer = pq.read_metadata(path)
+        with _open_regular(path) as f:
+            parquet = _parquet(path, f)
+            footer = parquet.metadata
+            header = _header(path, footer.metadata or {})
+            _check_columns(path, parquet.schema_arrow)
+            _check_rows(path, header, footer)
+            within = _rows_within(footer, header)
+            span = _stats_span(footer) if within else _read_span(parquet, header)
+    except UnknownResultsFile:
+        raise
     except (OSError, pa.ArrowException) as exc:
-        raise UnknownResultsFile(path, f"not a results file ({exc})") from None
-    header = _header(path, footer.metadata or {})
-    return header, _rows_within(footer, header)
+        raise UnknownResultsFile(path, f"not a results file ({_cut(exc)})") from None
+    except Exception as exc:  # whatever else a crafted file provokes: that file only
+        raise UnknownResultsFile(path, f"unreadable ({type(exc).__name__}: {_cut(exc)})") from None
+    return ResultsFile(path, header, within, span)
+
+
+def dates_between(path: Path, first: date, last: date) -> bool:
+    """Whether the results file at ``path`` holds a row dated ``first``..``last``."""
+    with _open_regular(path) as f:
+        dates = _parquet(path, f).read(columns=["date"]).column("date")
+    low, high = pa.scalar(first, pa.date32()), pa.scalar(last, pa.date32())
+    return bool(pc.any(pc.and_(pc.greater_equal(dates, low), pc.less_equal(dates, high))).as_py())
+
+
+def _cut(value: object, limit: int = 200) -> str:
+    """A value for a one-line message: no control characters, a long tail cut."""
+    text = _CONTROL.sub(" ", str(value)).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    return _NOT_REGULAR.get(stat.S_IFMT(mode), "not a regular file")
+
+
+@contextmanager
+def _open_regular(path: Path) -> Iterator[BinaryIO]:
+    """``path`` opened for reading if it is a regular file (a link to one is followed)."""
+    try:
+        kind = _not_regular(os.stat(path).st_mode)
+    except OSError as exc:
+        raise UnknownResultsFile(path, f"cannot read it ({exc.strerror or exc})") from None
+    if kind:
+        raise NotARegularFile(path, f"{kind}, not a regular file; not opened")
+    # Non-blocking, so a FIFO put in its place since the check cannot hold the open.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise UnknownResultsFile(path, f"cannot read it ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "rb") as f:
+        kind = _not_regular(os.fstat(fd).st_mode)
+        if kind:
+            raise NotARegularFile(path, f"{kind}, not a regular file")
+        yield f
+
+
+def _parquet(path: Path, f: BinaryIO) -> pq.ParquetFile:
+    """The Parquet file on ``f``, once its footer is known to be of a sane size."""
+    size = os.fstat(f.fileno()).st_size
+    if size < 12:
+        raise UnknownResultsFile(path, "not a results file (too short for Parquet)")
+    f.seek(size - 8)
+    tail = f.read(8)
+    if tail[4:] != b"PAR1":
+        raise UnknownResultsFile(path, "not a results file (not Parquet)")
+    length = int.from_bytes(tail[:4], "little")
+    if length > MAX_FOOTER_BYTES:
+        raise UnknownResultsFile(
+            path,
+            f"footer of {length} bytes (a results file's is a few KB, at most {MAX_FOOTER_BYTES})",
+        )
+    f.seek(0)
+    return pq.ParquetFile(f)
 
 
 def _rows_within(footer: pq.FileMetaData, header: Header) -> bool:
@@ -136,28 +250,145 @@ def _rows_within(footer: pq.FileMetaData, header: Header) -> bool:
     return True
 
 
+def _stats_span(footer: pq.FileMetaData) -> tuple[date, date] | None:
+    """First and last row date from the statistics (all inside the period: see within)."""
+    lows, highs = [], []
+    for g in range(footer.num_row_groups):
+        group = footer.row_group(g)
+        for c in range(group.num_columns):
+            column = group.column(c)
+            if column.path_in_schema == "date" and group.num_rows:
+                lows.append(column.statistics.min)
+                highs.append(column.statistics.max)
+    return (min(lows), max(highs)) if lows else None
+
+
+def _read_span(parquet: pq.ParquetFile, header: Header) -> tuple[date, date] | None:
+    """First and last row date inside the header's period, from the dates themselves."""
+    dates = parquet.read(columns=["date"]).column("date")
+    inside = pc.filter(
+        dates,
+        pc.and_(
+            pc.greater_equal(dates, pa.scalar(header.first, pa.date32())),
+            pc.less_equal(dates, pa.scalar(header.last, pa.date32())),
+        ),
+    )
+    if len(inside) == 0:
+        return None
+    low_high = pc.min_max(inside)
+    return low_high["min"].as_py(), low_high["max"].as_py()
+
+
 def _header(path: Path, meta: dict[bytes, bytes]) -> Header:
-    values = {k.decode(): v.decode() for k, v in meta.items() if k.startswith(b"escout.")}
+    values: dict[str, str] = {}
+    for key, value in meta.items():
+        if not key.startswith(b"escout."):
+            continue
+        try:
+            values[key.decode()] = value.decode()
+        except UnicodeDecodeError:
+            raise UnknownResultsFile(
+                path, f"footer entry {_cut(key.decode(errors='replace'), 40)} is not UTF-8 text"
+            ) from None
     if values.get("escout.schema") != SCHEMA_NAME:
         raise UnknownResultsFile(path, "not a results file (no escout-results header)")
-    version = values.get("escout.version", "?")
+    version = _cut(values.get("escout.version", "?"), 20)
     if version != str(SCHEMA_VERSION):
         raise UnknownResultsFile(
             path, f"unknown results schema version {version} (this kiosk reads {SCHEMA_VERSION})"
         )
-    try:
-        return Header(
-            schema=SCHEMA_NAME,
-            version=SCHEMA_VERSION,
-            library_id=values["escout.library_id"],
-            municipality=values["escout.municipality"],
-            first=date.fromisoformat(values["escout.from"]),
-            last=date.fromisoformat(values["escout.to"]),
-            exported_at=values["escout.exported_at"],
-            rows=int(values["escout.rows"]),
+    missing = [k for k in _HEADER_KEYS if f"escout.{k}" not in values]
+    if missing:
+        raise UnknownResultsFile(path, f"incomplete results header (no escout.{missing[0]})")
+    header = Header(
+        schema=SCHEMA_NAME,
+        version=SCHEMA_VERSION,
+        library_id=_text(path, values, "library_id", empty=False),
+        municipality=_text(path, values, "municipality", empty=True),
+        first=_day(path, values, "from"),
+        last=_day(path, values, "to"),
+        exported_at=_text(path, values, "exported_at", empty=False),
+        rows=_count(path, values["escout.rows"]),
+    )
+    if header.last < header.first:
+        raise UnknownResultsFile(
+            path, f"period ends ({header.last}) before it starts ({header.first})"
         )
-    except (KeyError, ValueError) as exc:
-        raise UnknownResultsFile(path, f"incomplete results header ({exc})") from None
+    try:
+        datetime.fromisoformat(header.exported_at).timestamp()
+    except (ValueError, OverflowError, OSError):
+        raise UnknownResultsFile(
+            path, f"escout.exported_at is not an ISO time: {_cut(header.exported_at, 40)!r}"
+        ) from None
+    return header
+
+
+_HEADER_KEYS = ("library_id", "municipality", "from", "to", "exported_at", "rows")
+
+
+def _text(path: Path, values: dict[str, str], key: str, *, empty: bool) -> str:
+    value = values[f"escout.{key}"]
+    if not empty and not value.strip():
+        raise UnknownResultsFile(path, f"escout.{key} is empty")
+    if len(value) > MAX_TEXT or _CONTROL.search(value):
+        raise UnknownResultsFile(
+            path, f"escout.{key} is not a plain line of at most {MAX_TEXT} characters"
+        )
+    return value
+
+
+def _day(path: Path, values: dict[str, str], key: str) -> date:
+    value = values[f"escout.{key}"]
+    try:
+        return check_day(date.fromisoformat(value))
+    except ValueError as exc:
+        raise UnknownResultsFile(path, f"escout.{key}: {_cut(exc, 120)}") from None
+
+
+def _count(path: Path, value: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,7}", value, flags=re.ASCII) or int(value) > MAX_ROWS:
+        raise UnknownResultsFile(
+            path, f"escout.rows is {_cut(value, 24)!r}, not a row count from 0 to {MAX_ROWS}"
+        )
+    return int(value)
+
+
+def _check_rows(path: Path, header: Header, footer: pq.FileMetaData) -> None:
+    """The header's row count is the file's, and the row groups add up to it."""
+    groups = sum(footer.row_group(g).num_rows for g in range(footer.num_row_groups))
+    if not header.rows == footer.num_rows == groups:
+        raise UnknownResultsFile(
+            path,
+            f"escout.rows says {header.rows} rows, the file holds {footer.num_rows}"
+            + (f" (its row groups {groups})" if groups != footer.num_rows else ""),
+        )
+
+
+def _plain(kind: pa.DataType) -> pa.DataType:
+    """A type as schema version 1 names it: large and view strings and lists are the same."""
+    if pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+        return pa.string()
+    if pa.types.is_large_list(kind) or pa.types.is_list_view(kind):
+        return pa.list_(_plain(kind.value_type))
+    if pa.types.is_list(kind):
+        return pa.list_(_plain(kind.value_type))
+    return kind
+
+
+def _check_columns(path: Path, schema: pa.Schema) -> None:
+    """The columns, in order, with the types of schema version 1."""
+    found = [(f.name, _plain(f.type)) for f in schema]
+    for n, ((name, kind), (want, want_kind, _)) in enumerate(zip(found, COLUMNS, strict=False)):
+        if name != want:
+            raise UnknownResultsFile(
+                path, f"column {n + 1} is {_cut(name, 40)!r}, schema version 1 has {want!r}"
+            )
+        if kind != want_kind:
+            raise UnknownResultsFile(
+                path, f"column {name} is {_cut(kind, 60)}, schema version 1 has {want_kind}"
+            )
+    if len(found) != len(COLUMNS):
+        raise UnknownResultsFile(path, f"{len(found)} columns, schema version 1 has {len(COLUMNS)}")
 
 
 def write_results_table(path: Path, table: pa.Table, header: Header) -> None:

@@ -7,7 +7,8 @@ Works on files only (no kiosk data dir). DuckDB is an optional extra
 A library's period is never counted twice: merging a file first deletes that library's
 rows dated within the file's period, then inserts the file's rows, in one transaction.
 Within one merge, files are applied in the order they were exported, so the newest
-export of a period wins.
+export of a period wins. The files come from outside: each is checked on its own
+(``open_results_file``), and one that is unfit is refused without stopping the rest.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +31,10 @@ from kiosk.programme.file import (
     KIND_BOOKING,
     KIND_CONSULTATION,
     Header,
+    ResultsFile,
     UnknownResultsFile,
-    inspect_file,
+    dates_between,
+    open_results_file,
 )
 from kiosk.results.reports import AGE_LABELS, OUTCOME_LABELS, STATUS_LABELS, _csv_safe
 
@@ -138,63 +142,183 @@ class MergeReport:
         }
 
 
-def result_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """The files named, and every ``*.parquet`` under the folders named, in name order."""
+def result_files(paths: Iterable[Path], refused: list[str]) -> list[Path]:
+    """The files named, and every ``*.parquet`` below the folders named (each folder in name
+    order). A folder that cannot be listed is one line in ``refused``."""
+    found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.parquet") if p.is_file())
-        else:
-            yield path
+        if not path.is_dir():  # a missing path, a FIFO or a device: refused when checked
+            found.append(path)
+            continue
+
+        def unlisted(exc: OSError) -> None:
+            refused.append(f"{exc.filename}: cannot list the folder ({exc.strerror or exc})")
+
+        below: list[Path] = []
+        for folder, dirs, names in os.walk(path, onerror=unlisted):
+            # A link to a folder is not walked into (it may loop); one named *.parquet is
+            # refused like every other thing that is not a regular file.
+            links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+            below += [Path(folder, n) for n in (*names, *links) if n.endswith(".parquet")]
+        found += sorted(below)
+    return list(dict.fromkeys(found))  # a file named twice is merged once
 
 
 def _exported(header: Header) -> float:
     """When the file was exported (seconds); an unreadable stamp sorts first."""
     try:
         return datetime.fromisoformat(header.exported_at).timestamp()
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, OSError):
         return 0.0
 
 
-def merge(paths: Iterable[Path], db_path: Path) -> MergeReport:
-    """Load results files into the database at ``db_path``; a re-sent period replaces."""
+def merge(paths: Iterable[Path], db_path: Path, force: bool = False) -> MergeReport:
+    """Load results files into the database at ``db_path``; a re-sent period replaces.
+
+    Each file is checked on its own: one that is unfit is refused (one line in the report's
+    ``refused``) and the rest are merged. Without ``force`` a file is also refused when the
+    period it claims reaches beyond its own rows over days its library already has rows
+    for: merging it would delete them and put nothing in their place.
+    """
     report = MergeReport()
-    accepted: list[tuple[Path, Header, bool]] = []
-    for path in result_files(paths):
+    files: list[ResultsFile] = []
+    for path in result_files(paths, report.refused):
         try:
-            accepted.append((path, *inspect_file(path)))
+            files.append(open_results_file(path))
         except UnknownResultsFile as exc:
             report.refused.append(exc.message)
-    accepted.sort(key=lambda item: (_exported(item[1]), str(item[0])))
+    files.sort(key=lambda f: (_exported(f.header), str(f.path)))
     con = connect(db_path)
     try:
-        if accepted:
-            try:
-                report.rows = _merge_batch(con, accepted)
-            except _duckdb().Error as exc:  # e.g. a file whose header reads but rows do not
-                first_line = str(exc).splitlines()[0]
-                raise KioskError("merge_failed", f"nothing merged: {first_line}") from None
-            report.merged = [h for _, h, _ in accepted]
+        if not force:
+            files = _claims_backed(con, files, report.refused)
+        _merge_apart(con, files, report)
     finally:
         con.close()
     return report
 
 
-def _merge_batch(con: duckdb.DuckDBPyConnection, accepted: list[tuple[Path, Header, bool]]) -> int:
+def _beyond_rows(f: ResultsFile) -> list[tuple[date, date]]:
+    """The days ``f`` claims before its first row and after its last (all, if it has none)."""
+    h = f.header
+    if f.span is None:
+        return [(h.first, h.last)]
+    edges = []
+    if h.first < f.span[0]:
+        edges.append((h.first, f.span[0] - timedelta(days=1)))
+    if f.span[1] < h.last:
+        edges.append((f.span[1] + timedelta(days=1), h.last))
+    return edges
+
+
+def _claims_backed(
+    con: duckdb.DuckDBPyConnection, files: list[ResultsFile], refused: list[str]
+) -> list[ResultsFile]:
+    """``files`` (in export order) without those whose claim beyond their rows would delete
+    rows of their library: rows in the database, or rows of an earlier file of this merge."""
+    edges = [
+        (i, f.header.library_id, lo, hi) for i, f in enumerate(files) for lo, hi in _beyond_rows(f)
+    ]
+    if not edges:
+        return files
+    con.register(
+        "claims_arrow",
+        pa.table(
+            {
+                "i": pa.array([e[0] for e in edges], pa.int32()),
+                "library_id": [e[1] for e in edges],
+                "lo": pa.array([e[2] for e in edges], pa.date32()),
+                "hi": pa.array([e[3] for e in edges], pa.date32()),
+            }
+        ),
+    )
+    try:
+        held = dict(
+            con.execute(
+                """
+                SELECT c.i, count(*) FROM claims_arrow c JOIN (
+                    SELECT library_id, date FROM consultations
+                    UNION ALL SELECT library_id, date FROM bookings
+                ) r ON r.library_id = c.library_id AND r.date BETWEEN c.lo AND c.hi
+                GROUP BY c.i
+                """
+            ).fetchall()
+        )
+    finally:
+        con.unregister("claims_arrow")
+    kept: list[ResultsFile] = []
+    for i, f in enumerate(files):
+        h = f.header
+        beyond = _beyond_rows(f)
+        earlier = next((k for k in kept if _holds_rows_in(k, h.library_id, beyond)), None)
+        if not held.get(i) and earlier is None:
+            kept.append(f)
+            continue
+        rows = f"rows only for {f.span[0]}..{f.span[1]}" if f.span else "no rows"
+        lost = (
+            f"{held[i]} rows of {h.library_id} merged before"
+            if held.get(i)
+            else f"the rows of {earlier.path if earlier else ''} for those days"
+        )
+        refused.append(
+            f"{f.path}: claims {h.first}..{h.last} for {h.library_id} but holds {rows}; "
+            f"merging it would delete {lost} (--force merges it anyway)"
+        )
+    return kept
+
+
+def _holds_rows_in(f: ResultsFile, library_id: str, days: list[tuple[date, date]]) -> bool:
+    """Whether ``f`` (a file of ``library_id``) brings a row dated within ``days``."""
+    h = f.header
+    if h.library_id != library_id or f.span is None:
+        return False
+    low, high = max(h.first, f.span[0]), min(h.last, f.span[1])
+    near = [(max(lo, low), min(hi, high)) for lo, hi in days if lo <= high and hi >= low]
+    if not near:
+        return False
+    try:
+        return any(dates_between(f.path, lo, hi) for lo, hi in near)
+    except UnknownResultsFile:
+        return True  # changed since it was checked: count its claim as rows
+
+
+def _merge_apart(
+    con: duckdb.DuckDBPyConnection, files: list[ResultsFile], report: MergeReport
+) -> None:
+    """Merge ``files`` in one transaction. If DuckDB cannot read one of them, halve the batch
+    until each unreadable file stands alone: it is refused, the rest merged in export order."""
+    if not files:
+        return
+    try:
+        report.rows += _merge_batch(con, files)
+    except _duckdb().Error as exc:  # e.g. a file whose footer reads but rows do not
+        if len(files) == 1:
+            first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
+            report.refused.append(f"{files[0].path}: rows unreadable ({first_line[:200]})")
+            return
+        half = len(files) // 2
+        _merge_apart(con, files[:half], report)
+        _merge_apart(con, files[half:], report)
+        return
+    report.merged += [f.header for f in files]
+
+
+def _merge_batch(con: duckdb.DuckDBPyConnection, files: list[ResultsFile]) -> int:
     batch = pa.table(
         {
-            "rank": pa.array(range(len(accepted)), pa.int32()),
-            "file": [str(p) for p, _, _ in accepted],
-            "library_id": [h.library_id for _, h, _ in accepted],
-            "municipality": [h.municipality for _, h, _ in accepted],
-            "pfrom": pa.array([h.first for _, h, _ in accepted], pa.date32()),
-            "pto": pa.array([h.last for _, h, _ in accepted], pa.date32()),
-            "exported_at": [h.exported_at for _, h, _ in accepted],
-            "rows": pa.array([h.rows for _, h, _ in accepted], pa.int64()),
-            "within": pa.array([ok for _, _, ok in accepted], pa.bool_()),
+            "rank": pa.array(range(len(files)), pa.int32()),
+            "file": [str(f.path) for f in files],
+            "library_id": [f.header.library_id for f in files],
+            "municipality": [f.header.municipality for f in files],
+            "pfrom": pa.array([f.header.first for f in files], pa.date32()),
+            "pto": pa.array([f.header.last for f in files], pa.date32()),
+            "exported_at": [f.header.exported_at for f in files],
+            "rows": pa.array([f.header.rows for f in files], pa.int64()),
+            "within": pa.array([f.within for f in files], pa.bool_()),
         }
     )
     con.register("batch_arrow", batch)
-    files = [str(p) for p, _, _ in accepted]
+    paths = [str(f.path) for f in files]
     _run(con, "BEGIN TRANSACTION")
     try:
         _run(
@@ -216,8 +340,8 @@ def _merge_batch(con: duckdb.DuckDBPyConnection, accepted: list[tuple[Path, Head
         # Files whose footer shows every row inside their own library and period (what
         # the kiosk writes) are taken as they are. Others: the header's library id and
         # period decide, rows outside the period are not taken.
-        as_is = [f for f in files if f in within and f not in overlapped]
-        checked = [f for f in files if f not in within and f not in overlapped]
+        as_is = [f for f in paths if f in within and f not in overlapped]
+        checked = [f for f in paths if f not in within and f not in overlapped]
         inserted = 0
         for table in TABLES:
             inserted += _replace_rows(con, table, as_is, checked, sorted(overlapped))
