@@ -11,7 +11,6 @@ import resource
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -92,12 +91,13 @@ def rss_bytes() -> int:
     return pages * resource.getpagesize()
 
 
-async def test_every_field_kind_of_every_tab_is_covered(demo: Services) -> None:
-    """FIELDS lists each kind of field each pane has, so the key test misses none."""
+async def test_every_tab_key_works_from_every_field_of_every_tab(demo: Services) -> None:
+    """One console run for all tabs (each run starts the console anew, the slow part)."""
     set_pin(demo)
     app = make_console(demo)
     async with app.run_test(size=SIZE) as pilot:
         await open_console(pilot)
+        # FIELDS lists each kind of field each pane has, so no kind is missed below.
         for tab in TABS:
             kinds = [
                 name
@@ -105,30 +105,23 @@ async def test_every_field_kind_of_every_tab_is_covered(demo: Services) -> None:
                 if any(w.focusable for w in pane_of(app, tab).query(kind))
             ]
             assert kinds == FIELDS[tab], tab
-
-
-@pytest.mark.parametrize("tab", TABS)
-async def test_every_tab_key_works_from_every_field(demo: Services, tab: str) -> None:
-    set_pin(demo)
-    app = make_console(demo)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_console(pilot)
-        kinds = FIELDS[tab]
-        # Every other tab's key once, each from the next kind of field in turn: every key and
-        # every kind of field is tried, without trying each key from each field.
-        others = [other for other in TABS if other != tab]
-        for n, other in enumerate(others):
-            await focus_field(pilot, app, tab, kinds[n % len(kinds)])
-            await pilot.press(KEY[other])
-            await settle(pilot, rounds=1)
-            assert_tab_shown(app, other)
-        for kind in kinds:
-            # The tab's own key leaves the focus where the librarian put it.
-            field = await focus_field(pilot, app, tab, kind)
-            await pilot.press(KEY[tab])
-            await settle(pilot, rounds=1)
-            assert_tab_shown(app, tab)
-            assert app.focused is field
+        for tab in TABS:
+            kinds = FIELDS[tab]
+            # Every other tab's key once, each from the next kind of field in turn: every
+            # key and every kind of field is tried, without each key from each field.
+            others = [other for other in TABS if other != tab]
+            for n, other in enumerate(others):
+                await focus_field(pilot, app, tab, kinds[n % len(kinds)])
+                await pilot.press(KEY[other])
+                await settle(pilot, rounds=1)
+                assert_tab_shown(app, other)
+            for kind in kinds:
+                # The tab's own key leaves the focus where the librarian put it.
+                field = await focus_field(pilot, app, tab, kind)
+                await pilot.press(KEY[tab])
+                await settle(pilot, rounds=1)
+                assert_tab_shown(app, tab)
+                assert app.focused is field, (tab, kind)
 
 
 async def test_tab_keys_work_with_a_select_list_open(demo: Services) -> None:
