@@ -6,17 +6,28 @@ import argparse
 import sys
 from pathlib import Path
 
-from kiosk.cli.common import EXIT_REFUSED, Parser, Subcommands, date_arg, deliver, emit
+from kiosk.cli.common import (
+    EXIT_REFUSED,
+    Parser,
+    Subcommands,
+    data_dir_named,
+    date_arg,
+    deliver,
+    emit,
+    output_path,
+)
 from kiosk.domain.errors import KioskError
 
 
 def cmd_results_merge(args: argparse.Namespace) -> int:
     from kiosk.programme.report import merge
 
-    outcome = merge([Path(p) for p in args.paths], Path(args.out))
+    sources = tuple(Path(p) for p in args.paths)
+    db = output_path(args.out, "--out", data_dir_named(args), inputs=sources)
+    outcome = merge(list(sources), db)
     for line in outcome.refused:
         print(f"kiosk: refused {line}", file=sys.stderr)
-    emit({**outcome.to_dict(), "db": str(args.out)})
+    emit({**outcome.to_dict(), "db": str(db)})
     return EXIT_REFUSED if outcome.refused else 0
 
 
@@ -25,7 +36,13 @@ def cmd_results_report(args: argparse.Namespace) -> int:
 
     if args.from_ and args.to and args.to < args.from_:
         raise KioskError("bad_period", "--to is before --from")
-    prog = report(Path(args.db), args.from_, args.to)
+    db = Path(args.db)
+    target = (
+        output_path(args.out, "--out", data_dir_named(args), inputs=(db,))
+        if args.out is not None
+        else None
+    )
+    prog = report(db, args.from_, args.to)
     if args.format == "html":
         from kiosk.programme.html import programme_html
 
@@ -34,7 +51,7 @@ def cmd_results_report(args: argparse.Namespace) -> int:
         payload = programme_csv(prog)
     else:
         payload = programme_json(prog)
-    deliver(payload, args.out)
+    deliver(payload, target)
     return 0
 
 
