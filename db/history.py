@@ -44,6 +44,7 @@ from db.storage import (
     fsync_dir,
     private_dir,
     read_json,
+    remove_temp_files,
     write_json_atomic,
 )
 
@@ -275,9 +276,7 @@ class History:
 
     def remove_orphaned_temp_files(self) -> None:
         for folder in (self.dir, self.index_dir):
-            if folder.is_dir():
-                for orphan in folder.glob(".*.tmp"):
-                    orphan.unlink(missing_ok=True)
+            remove_temp_files(folder)
 
     def size_bytes(self) -> int:
         if not self.dir.is_dir():

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from db.storage import FILE_MODE, StoreError
 
+LOCK_FLAGS = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW
 POLL_S = 0.005
 POLL_MAX_S = 0.05
 
@@ -74,7 +75,8 @@ class DataDirLock:
 
     def _lock_file(self, deadline: float) -> int:
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+            # Never through a link: its target (anyone's file) would be chmodded below.
+            fd = os.open(self.path, LOCK_FLAGS, FILE_MODE)
             try:
                 os.fchmod(fd, FILE_MODE)
                 self._flock(fd, deadline)

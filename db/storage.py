@@ -22,7 +22,13 @@ from tinydb.storages import Storage
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+# Every temp file the kiosk makes is ``.kiosk-tmp.<target name>.<random>.tmp``: the prefix
+# is how a sweep tells its own leftovers from other programs' files in a shared folder.
+TEMP_PREFIX = ".kiosk-tmp."
 TEMP_SUFFIX = ".tmp"
+# A target's name is cut to this in its temp file's name, so the temp name stays within
+# the file system's 255 bytes however long the target's name is.
+TEMP_NAME_PART = 100
 
 
 class StoreError(Exception):
@@ -63,15 +69,23 @@ def read_json(path: Path) -> dict[str, Any] | None:
 
 
 def private_dir(path: Path) -> Path:
-    """Make ``path`` (and missing parents) and set it to 0700 whatever the umask.
+    """Make ``path`` (and missing parents) 0700 whatever the umask.
 
-    Folders this makes are 0700; of those that exist, only ``path`` itself is changed."""
+    Only folders this makes get that mode: a folder that exists is someone's choice (a
+    shared ``1777`` folder keeps its sticky bit) and is left exactly as it is."""
     missing = [p for p in (path, *path.parents) if not p.exists()]
     for folder in reversed(missing):
-        folder.mkdir(mode=DIR_MODE, exist_ok=True)
+        try:
+            folder.mkdir(mode=DIR_MODE)
+        except FileExistsError:
+            continue  # another process made it meanwhile: theirs to set
         os.chmod(folder, DIR_MODE)
-    os.chmod(path, DIR_MODE)
     return path
+
+
+def temp_pattern(name: str) -> str:
+    """The glob for temp files written on the way to a file named ``name``."""
+    return f"{TEMP_PREFIX}{name[:TEMP_NAME_PART]}.*{TEMP_SUFFIX}"
 
 
 def write_json_atomic(path: Path, data: dict[str, Any], sync_dir: bool = True) -> None:
@@ -86,7 +100,9 @@ def write_bytes_atomic(path: Path, payload: bytes, sync_dir: bool = True) -> Non
     """Durably and atomically replace ``path`` with ``payload``, mode 0600.
 
     The temp file is removed if anything fails (a full disk keeps no partial copy)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f"{TEMP_PREFIX}{path.name[:TEMP_NAME_PART]}.", suffix=TEMP_SUFFIX, dir=path.parent
+    )
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
@@ -121,11 +137,12 @@ def copy_private(source: Path, target: Path) -> None:
 
 
 def remove_temp_files(folder: Path) -> int:
-    """Temp files of writers that were killed or failed mid-write. Returns how many."""
+    """The kiosk's own temp files left by writers killed or failed mid-write (only those:
+    the folder may hold other programs' ``*.tmp``). Returns how many."""
     if not folder.is_dir():
         return 0
     removed = 0
-    for orphan in folder.glob(f"*{TEMP_SUFFIX}"):
+    for orphan in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
         orphan.unlink(missing_ok=True)
         removed += 1
     return removed

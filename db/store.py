@@ -23,13 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from db import schema
-from db.backups import PREFIX, VERDICTS_FILE, Backups
-from db.history import BOOKINGS_TABLE, CLOSED_STATUSES, MONTH_PREFIX, History
+from db.backups import Backups
+from db.history import BOOKINGS_TABLE, CLOSED_STATUSES, History
 from db.hot import HotIndex
 from db.lock import DataDirLock, LockLost
 from db.schema import META_TABLE, BadData, CorruptDataFile
 from db.storage import (
-    TEMP_SUFFIX,
     StoreError,
     UnreadableFile,
     copy_private,
@@ -50,8 +49,6 @@ BACKUP_DIR = "backups"
 LOCK_TIMEOUT_S = 30.0
 BACKUP_INTERVAL_S = 3600.0
 DEFAULT_BACKUPS_KEEP = 10
-# Temp files a killed copy to a backup folder off the PC may leave (write_bytes_atomic's names).
-OWN_TEMP_FILES = (f".{PREFIX}", f".{MONTH_PREFIX}", f".{VERDICTS_FILE}.")
 
 # The domain's check of a whole (structurally sound, current-schema) file: raises
 # ValueError (or a subclass) naming the first row it cannot use.
@@ -362,12 +359,9 @@ class Store:
             if source is None:
                 return None
             target = folder / source.name
-            # Only this kiosk's own leftovers: the folder may hold someone's other files.
+            # Only the kiosk's own leftovers (by name): the folder may hold anyone's files.
             for place in (folder, off.mirror):
-                if place.is_dir():
-                    for orphan in place.glob(f".*{TEMP_SUFFIX}"):
-                        if orphan.name.startswith(OWN_TEMP_FILES):
-                            orphan.unlink(missing_ok=True)
+                remove_temp_files(place)
             if not target.exists() or target.read_bytes() != source.read_bytes():
                 copy_private(source, target)
             off.mirror_archive()

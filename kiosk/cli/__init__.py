@@ -2,7 +2,8 @@
 
 JSON goes to stdout, times are ISO 8601 with offset; every refusal is one line on
 stderr and a non-zero exit (2: bad input or refused, 3: data dir unusable, 1: a bug,
-still one line). A PIN is never read from the command line.
+still one line; 141, silently: the reader of stdout went away). A PIN is never read from
+the command line. Every file written on request passes ``common.output_path`` first.
 
 Each module holds one area's commands and registers them (``register``), in the order
 ``kiosk --help`` lists them:
@@ -23,6 +24,7 @@ Each module holds one area's commands and registers them (``register``), in the 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -37,6 +39,8 @@ from kiosk.cli.common import (
     MAX_STORE_LINE,
     Command,
     Parser,
+    cut,
+    reason,
     say,
 )
 from kiosk.domain.clock import clock_from_env
@@ -44,16 +48,13 @@ from kiosk.domain.errors import KioskError
 from kiosk.services import build_services, default_data_dir
 
 LOCK_FILE = "kiosk.lock"  # the store's lock file: creating it proves the dir is usable
+# The reader of our stdout went away (``kiosk bookings | head``): the code a shell shows
+# for a tool that SIGPIPE ended (128 + 13), so `set -o pipefail` scripts see it the same.
+EXIT_BROKEN_PIPE = 141
 
 
 class DataDirUnusable(StoreError):
     """The data dir exists but this process cannot create files in it."""
-
-
-def _shown(path: Path) -> str:
-    """A path for a message: whole unless absurdly long (it may be what someone typed)."""
-    text = str(path)
-    return text if len(text) <= 200 else text[:199] + "\u2026"
 
 
 def _data_dir(raw: str | None) -> Path:
@@ -66,12 +67,14 @@ def _data_dir(raw: str | None) -> Path:
     try:
         if path.exists():
             if not path.is_dir():
-                raise DataDirUnusable(f"cannot use the data dir {_shown(path)}: not a folder")
+                raise DataDirUnusable(f"cannot use the data dir {cut(path)}: not a folder")
             # The file lock would otherwise wait its whole timeout and report "busy".
-            os.close(os.open(path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600))
+            # Never through a link planted as the lock file (its target is anyone's file).
+            flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW
+            os.close(os.open(path / LOCK_FILE, flags, 0o600))
     except OSError as exc:
         raise DataDirUnusable(
-            f"cannot use the data dir {_shown(path)}: {exc.strerror or exc}"
+            f"cannot use the data dir {cut(path)}: {exc.strerror or exc}"
         ) from None
     return path
 
@@ -87,7 +90,28 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _stdout_gone() -> int:
+    """End quietly after the reader of stdout went away, as Unix tools do.
+
+    stdout is pointed at /dev/null so the interpreter's last flush of what is still
+    buffered cannot fail again and print "Exception ignored ... BrokenPipeError"."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout is no real file (a test's capture): nothing is left to flush
+    return EXIT_BROKEN_PIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        return _stdout_gone()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, or a usage refusal already printed as one line
@@ -96,19 +120,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         file_func = getattr(args, "file_func", None)
         if file_func is not None:  # works on files only: no data dir is opened
-            return int(file_func(args))
-        try:
-            clock = clock_from_env()
-        except ValueError as exc:
-            raise KioskError("bad_now", str(exc)) from None
-        data_dir = _data_dir(args.data_dir)
-        try:
-            services = build_services(data_dir, clock, open_store=getattr(args, "open_store", True))
-        except OSError as exc:
-            raise DataDirUnusable(
-                f"cannot use the data dir {_shown(data_dir)}: {exc.strerror or exc}"
-            ) from None
-        return func(services, args)
+            code = int(file_func(args))
+        else:
+            try:
+                clock = clock_from_env()
+            except ValueError as exc:
+                raise KioskError("bad_now", str(exc)) from None
+            data_dir = _data_dir(args.data_dir)
+            try:
+                services = build_services(
+                    data_dir, clock, open_store=getattr(args, "open_store", True)
+                )
+            except OSError as exc:
+                raise DataDirUnusable(
+                    f"cannot use the data dir {cut(data_dir)}: {reason(exc)}"
+                ) from None
+            code = func(services, args)
+        sys.stdout.flush()  # here, not at exit, so a reader gone away is noticed in main
+        return code
+    except BrokenPipeError:
+        raise
     except KioskError as exc:
         say(exc.message)
         return EXIT_REFUSED
@@ -116,8 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(str(exc), MAX_STORE_LINE)
         return EXIT_STORE
     except OSError as exc:
-        say(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), MAX_STORE_LINE)
-        return EXIT_STORE
+        where = f": {cut(exc.filename)}" if exc.filename else ""
+        say(f"{reason(exc)}{where}", MAX_STORE_LINE)
+        # A name too long for any file system is bad input, not an unusable data dir.
+        return EXIT_REFUSED if exc.errno == errno.ENAMETOOLONG else EXIT_STORE
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug: still one line, and a distinct exit code

@@ -10,10 +10,13 @@ from kiosk.cli.common import (
     Subcommands,
     add_command,
     backup_folder,
+    cut,
     date_arg,
     deliver,
     emit,
     lang_arg,
+    output_path,
+    reason,
 )
 from kiosk.domain.errors import KioskError
 from kiosk.services import Services
@@ -22,27 +25,31 @@ from kiosk.services import Services
 def cmd_export(services: Services, args: argparse.Namespace) -> int:
     from kiosk.results.reports import export_results
 
+    # Checked before anything is computed: a refused path costs nothing and writes nothing.
+    target = (
+        output_path(args.out, "--out", services.store.data_dir) if args.out is not None else None
+    )
     if args.format == "results":
-        return cmd_export_programme(services, args)
+        return cmd_export_programme(services, args, target)
     if args.from_ is None or args.to is None:
         raise KioskError("bad_period", "--from and --to are required for csv and json")
     if args.to < args.from_:
         raise KioskError("bad_period", "--to is before --from")
     if args.format in ("months", "scouts", "rows"):
-        payload = _export_table(services, args)
+        payload = _export_table(services, args, target)
     else:
         payload = export_results(
             services.booking, services.activity, args.from_, args.to, args.format, args.lang
         )
-    deliver(payload, args.out)
+    deliver(payload, target)
     return 0
 
 
-def _export_table(services: Services, args: argparse.Namespace) -> bytes:
+def _export_table(services: Services, args: argparse.Namespace, target: Path | None) -> bytes:
     """``--format months|scouts|rows`` as ``--as`` csv, json or xlsx (else the --out suffix)."""
     from kiosk.results import tables as report_tables
 
-    kind = args.as_ or (Path(args.out).suffix.lstrip(".").lower() if args.out else "")
+    kind = args.as_ or (target.suffix.lstrip(".").lower() if target is not None else "")
     kind = kind if kind in ("csv", "json", "xlsx") else "csv"
     span = (services.booking, services.activity, args.from_, args.to)
     if args.format == "months":
@@ -55,15 +62,15 @@ def _export_table(services: Services, args: argparse.Namespace) -> bytes:
     return report_tables.export_rows(*span, lambda s: pseudonym(salt, s), kind, args.lang)
 
 
-def cmd_export_programme(services: Services, args: argparse.Namespace) -> int:
+def cmd_export_programme(services: Services, args: argparse.Namespace, target: Path | None) -> int:
     from kiosk.programme.file import export_programme_results
 
-    if not args.out:
+    if target is None:
         raise KioskError("no_out", "--format results needs --out FILE (it is a Parquet file)")
-    header = export_programme_results(services, Path(args.out), args.from_, args.to)
+    header = export_programme_results(services, target, args.from_, args.to)
     emit(
         {
-            "written": str(args.out),
+            "written": str(target),
             "library_id": header.library_id,
             "from": header.first.isoformat(),
             "to": header.last.isoformat(),
@@ -91,7 +98,7 @@ def cmd_backup_to(services: Services, args: argparse.Namespace) -> int:
     except OSError as exc:
         # A full stick, a share gone mid-copy, a file system that refuses mode 0600.
         raise KioskError(
-            "write_failed", f"cannot copy the backup to {args.to}: {exc.strerror or exc}"
+            "write_failed", f"cannot copy the backup to {cut(args.to)!r}: {reason(exc)}"
         ) from None
     kept = sorted((str(p) for p in folder.glob(f"{BACKUP_PREFIX}*.json")), reverse=True)
     emit({"backup": str(copy) if copy else None, "to": str(folder), "kept": kept})
@@ -111,8 +118,12 @@ def keep_arg(text: str) -> int:
 
 def cmd_restore(services: Services, args: argparse.Namespace) -> int:
     backup = Path(args.backup)
-    if not backup.is_file():
-        raise KioskError("no_backup", f"no backup file at {backup}")
+    try:
+        is_file = backup.is_file()
+    except (OSError, ValueError) as exc:
+        raise KioskError("no_backup", f"cannot read {cut(backup)!r}: {reason(exc)}") from None
+    if not is_file:
+        raise KioskError("no_backup", f"no backup file at {cut(backup)!r}")
     # Checked before asking for --yes: a file that would not load is refused either way.
     services.maintenance.validate_file(backup)
     if not args.yes:

@@ -25,16 +25,16 @@ from kiosk.services import Services
 def cmd_ticket(services: Services, args: argparse.Namespace) -> int:
     from kiosk.paper.ticket_render import ticket_pdf, ticket_svg
 
-    if not args.svg and not args.pdf:
+    if args.svg is None and args.pdf is None:
         raise KioskError("bad_output", "name a file: --svg FILE and/or --pdf FILE")
     # option -> (path, renderer): the same ticket content in every format.
     targets = {
-        option: (output_path(raw, f"--{option}"), render)
+        option: (output_path(raw, f"--{option}", services.store.data_dir), render)
         for option, raw, render in (
             ("svg", args.svg, lambda c: ticket_svg(c).encode("utf-8")),
             ("pdf", args.pdf, ticket_pdf),
         )
-        if raw
+        if raw is not None
     }
     written: list[Path] = []
 
@@ -58,12 +58,12 @@ def cmd_ticket(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
-def _targets(args: argparse.Namespace) -> dict[str, Path]:
-    """The files named by --svg / --pdf, checked (plain files or new, never symlinks)."""
+def _targets(args: argparse.Namespace, data_dir: Path) -> dict[str, Path]:
+    """The files named by --svg / --pdf, each through the output guard."""
     return {
-        option: output_path(raw, f"--{option}")
-        for option, raw in (("svg", args.svg), ("pdf", getattr(args, "pdf", None)))
-        if raw
+        option: output_path(raw, f"--{option}", data_dir)
+        for option, raw in (("svg", args.svg), ("pdf", args.pdf))
+        if raw is not None
     }
 
 
@@ -73,15 +73,15 @@ def cmd_scout_card(services: Services, args: argparse.Namespace) -> int:
 
     access = services.scout_access
     if args.revoke:
-        if args.svg or args.pdf or args.reissue:
+        if args.svg is not None or args.pdf is not None or args.reissue:
             raise KioskError("bad_output", "--revoke takes no --svg, --pdf or --reissue")
         services.booking.scout(args.scout_id)  # unknown_scout for a typo
         access.revoke_card(args.scout_id)
         emit({"scout": args.scout_id, "card": False})
         return 0
-    if not args.svg and not args.pdf:
+    if args.svg is None and args.pdf is None:
         raise KioskError("bad_output", "name a file: --svg FILE and/or --pdf FILE")
-    targets = _targets(args)
+    targets = _targets(args, services.store.data_dir)
     if access.has_card(args.scout_id) and not args.reissue:
         raise KioskError(
             "card_exists",

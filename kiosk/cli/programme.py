@@ -10,9 +10,11 @@ from kiosk.cli.common import (
     MAX_STORE_LINE,
     Parser,
     Subcommands,
+    data_dir_named,
     date_arg,
     deliver,
     emit,
+    output_path,
     say,
 )
 from kiosk.domain.errors import KioskError
@@ -21,10 +23,12 @@ from kiosk.domain.errors import KioskError
 def cmd_results_merge(args: argparse.Namespace) -> int:
     from kiosk.programme.report import merge
 
-    outcome = merge([Path(p) for p in args.paths], Path(args.out), force=args.force)
+    sources = tuple(Path(p) for p in args.paths)
+    db = output_path(args.out, "--out", data_dir_named(args), inputs=sources)
+    outcome = merge(list(sources), db, force=args.force)
     for line in outcome.refused:  # names a file, which must stay whole
         say(f"refused {line}", MAX_STORE_LINE)
-    emit({**outcome.to_dict(), "db": str(args.out)})
+    emit({**outcome.to_dict(), "db": str(db)})
     # 0: every file merged; 2: some were refused (each named on stderr), the rest merged.
     return EXIT_REFUSED if outcome.refused else 0
 
@@ -34,7 +38,13 @@ def cmd_results_report(args: argparse.Namespace) -> int:
 
     if args.from_ and args.to and args.to < args.from_:
         raise KioskError("bad_period", "--to is before --from")
-    prog = report(Path(args.db), args.from_, args.to)
+    db = Path(args.db)
+    target = (
+        output_path(args.out, "--out", data_dir_named(args), inputs=(db,))
+        if args.out is not None
+        else None
+    )
+    prog = report(db, args.from_, args.to)
     if args.format == "html":
         from kiosk.programme.html import programme_html
 
@@ -43,7 +53,7 @@ def cmd_results_report(args: argparse.Namespace) -> int:
         payload = programme_csv(prog)
     else:
         payload = programme_json(prog)
-    deliver(payload, args.out)
+    deliver(payload, target)
     return 0
 
 

@@ -39,7 +39,9 @@ def cmd_scout_hours(services: Services, args: argparse.Namespace) -> int:
 
     if args.to < args.from_:
         raise KioskError("bad_period", f"--to {args.to} is before --from {args.from_}")
-    target = output_path(args.pdf, "--pdf") if args.pdf else None
+    target = (
+        output_path(args.pdf, "--pdf", services.store.data_dir) if args.pdf is not None else None
+    )
     hours = services.scout_day.hours(args.scout_id, args.from_, args.to)
     out: dict[str, Any] = {
         "scout": hours.scout.id,

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from db.storage import temp_pattern
 from db.store import DATA_FILE
 from kiosk.demo import seed_demo
 from kiosk.domain.models import OpeningHours, Scout, Settings, Topic, WeeklyTime
@@ -130,7 +131,7 @@ def test_sigkill_while_booking_never_loses_an_acknowledged_booking(data_dir: Pat
         acknowledged.update(line for line in rest.split() if line)
         kills += 1
         # Counted before the next worker opens the store, which sweeps temp files away.
-        mid_write += bool(list(data_dir.glob(f".{DATA_FILE}.*.tmp")))
+        mid_write += bool(list(data_dir.glob(temp_pattern(DATA_FILE))))
         stored = {b["code"] for b in _bookings_in_file(data_dir)}  # parses, or this raises
         missing = acknowledged - stored
         assert not missing, f"kill {kills}: acknowledged but lost: {missing}"
@@ -143,4 +144,4 @@ def test_sigkill_while_booking_never_loses_an_acknowledged_booking(data_dir: Pat
     assert mid_write > 0, f"none of the {kills} kills landed inside a write"
     # Temp files of killed writers are swept at the next start, so they never pile up.
     build_services(data_dir, clock)
-    assert list(data_dir.glob(f".{DATA_FILE}.*.tmp")) == []
+    assert list(data_dir.glob(temp_pattern(DATA_FILE))) == []

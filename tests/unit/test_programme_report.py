@@ -52,6 +52,7 @@ def merged(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("programme")
     mp = pytest.MonkeyPatch()
     mp.setenv("KIOSK_NOW", NOW.isoformat())
+    (root / "inbox").mkdir()  # an export makes no folder
     try:
         for n in range(len(LIBRARIES)):
             lib = demo_library(root, n)

@@ -17,6 +17,7 @@ import pytest
 
 import db.storage
 from db import Store
+from db.storage import TEMP_PREFIX
 from kiosk.domain.clock import TZ
 from kiosk.domain.models import BookingStatus
 from kiosk.services import Services, build_services
@@ -200,10 +201,9 @@ def test_stale_temp_files_are_swept_at_start(tmp_path: Path) -> None:
     store = Store(tmp_path).open()
     store.backup()
     stale = [
-        store.backup_dir / "kiosk-20261124T090000-000000001.tmp",
-        store.backup_dir / ".kiosk-20261124T090000-000000002.json.x1y2.tmp",
-        store.backup_dir / "archive" / ".bookings-2026-03.json.abc.tmp",
-        tmp_path / ".kiosk.json.abc.tmp",
+        store.backup_dir / f"{TEMP_PREFIX}kiosk-20261124T090000-000000002.json.x1y2.tmp",
+        store.backup_dir / "archive" / f"{TEMP_PREFIX}bookings-2026-03.json.abc.tmp",
+        tmp_path / f"{TEMP_PREFIX}kiosk.json.abc.tmp",
     ]
     for path in stale:
         path.parent.mkdir(exist_ok=True)
