@@ -17,7 +17,12 @@ from kiosk.domain.catalog import CatalogService
 from kiosk.domain.clock import Clock, clock_from_env
 from kiosk.domain.desk import DeskService
 from kiosk.domain.helpcalls import HelpCallService
-from kiosk.domain.maintenance import MaintenanceService, backups_keep, check_rows
+from kiosk.domain.maintenance import (
+    MaintenanceService,
+    backups_keep,
+    check_rows,
+    refuse_unusable,
+)
 from kiosk.domain.retention import RetentionService
 from kiosk.domain.scout_access import ScoutAccessService
 from kiosk.domain.scout_day import ScoutDayService
@@ -73,6 +78,9 @@ def build_services(
     )
     if open_store:
         store.open()
+        # Every row through the models and its meaning (settings in range, dates in the
+        # calendar): a hand-edited file is refused here, as a restore would refuse it.
+        refuse_unusable(store)
     clock = clock or clock_from_env()
     booking = BookingService(store, clock)
     maintenance = MaintenanceService(store, clock)

@@ -12,6 +12,7 @@ from kiosk.domain.errors import Conflict, ErrorCode, NotFound, ValidationError
 from kiosk.domain.models import ActivityRecord, AgeGroup, Booking, BookingStatus, Outcome, Submitter
 from kiosk.domain.records import ACTIVITIES, TOPICS
 from kiosk.domain.service import StoreService
+from kiosk.domain.validation import plain_text
 
 ARRIVED = frozenset({BookingStatus.CHECKED_IN, BookingStatus.DONE})
 NOTE_MAX = 200
@@ -24,8 +25,9 @@ _URL_WITH_ID = re.compile(r"https?://\S*\d{5,}")
 
 
 def check_note(note: str) -> str:
-    """Return the note tidied, or refuse one that looks like personal data."""
-    text = " ".join(note.split())
+    """Return the note made plain (``plain_text``), or refuse one that looks like personal
+    data."""
+    text = plain_text(note)
     if len(text) > NOTE_MAX:
         raise ValidationError(
             "note_too_long", f"The note is too long (at most {NOTE_MAX} characters).", field="note"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import time
 from typing import Any
 
@@ -34,6 +34,17 @@ from kiosk.domain.records import (
 )
 from kiosk.domain.service import StoreService
 from kiosk.domain.ticket_content import TicketContent, build_ticket_content
+from kiosk.domain.validation import (
+    check_buffer,
+    check_place,
+    check_scout_name,
+    check_seats,
+    check_settings,
+    check_topic_names,
+    check_topic_texts,
+    plain_text,
+    plain_texts,
+)
 from kiosk.i18n import Translator
 
 PLACES = "places"
@@ -60,6 +71,37 @@ def _check_version(stored: dict[str, Any] | None, base: int, what: str) -> None:
         )
 
 
+def plain_settings(settings: Settings) -> Settings:
+    """``settings`` with every text made plain (``plain_text``): library name and id,
+    municipality, the printer's names and addresses."""
+    texts: dict[str, Any] = {
+        f.name: plain_text(value)
+        for f in fields(settings)
+        if isinstance(value := getattr(settings, f.name), str)
+    }
+    return replace(settings, **texts)
+
+
+def plain_topic(topic: Topic) -> Topic:
+    """``topic`` with its texts made plain, empty ones dropped; refused when no name is left."""
+    return replace(
+        topic,
+        names=check_topic_names(plain_texts(topic.names)),
+        descriptions=check_topic_texts(plain_texts(topic.descriptions)),
+        what_to_bring=check_topic_texts(plain_texts(topic.what_to_bring)),
+    )
+
+
+def plain_place(place: Place) -> Place:
+    """``place`` with its texts made plain, empty ones dropped; refused without a name."""
+    return replace(
+        place,
+        name=check_place(place.name),
+        names=check_topic_texts(plain_texts(place.names)),
+        directions=check_topic_texts(plain_texts(place.directions)),
+    )
+
+
 def load_places(tx: Tx) -> list[Place]:
     return sorted((Place.from_dict(d) for d in tx.all(PLACES)), key=lambda p: p.name.casefold())
 
@@ -76,7 +118,10 @@ class CatalogService(StoreService):
             return load_settings(tx)
 
     def save_settings(self, settings: Settings) -> Settings:
-        """Save the settings; refused (``StaleSave``) when they were read before another save."""
+        """Save the settings, their texts made plain; refused (ValidationError naming the
+        field) when one is out of its range, and (``StaleSave``) when they were read before
+        another save."""
+        settings = check_settings(plain_settings(settings))
         with self.store.transaction() as tx:
             stored = tx.get(SETTINGS, key="library")
             _check_version(stored, settings.version, "the settings")
@@ -96,7 +141,7 @@ class CatalogService(StoreService):
         """Save several topics in one transaction (a reorder): all of them or none."""
         saved = []
         with self.store.transaction() as tx:
-            for topic in topics:
+            for topic in map(plain_topic, topics):
                 stored = tx.get(TOPICS, slug=topic.slug)
                 if new and stored is not None:
                     raise ValidationError(
@@ -123,6 +168,7 @@ class CatalogService(StoreService):
 
     def save_place(self, place: Place) -> None:
         """Add or change a place (its Lithuanian name is its key; bookings keep theirs)."""
+        place = plain_place(place)
         with self.store.transaction() as tx:
             tx.upsert(PLACES, place.to_dict(), name=place.name)
 
@@ -149,6 +195,9 @@ class CatalogService(StoreService):
             return load_scouts(tx)
 
     def save_scout(self, scout: Scout) -> Scout:
+        """Save an e-scout (a name to read, the contact made plain, the buffer in range)."""
+        check_buffer(scout.buffer_minutes)
+        scout = replace(scout, name=check_scout_name(scout.name), contact=plain_text(scout.contact))
         with self.store.transaction() as tx:
             _check_version(tx.get(SCOUTS, id=scout.id), scout.version, f"e-scout {scout.id!r}")
             saved = replace(scout, version=scout.version + 1)
@@ -162,6 +211,9 @@ class CatalogService(StoreService):
         return sorted(times, key=lambda w: (w.scout, w.weekday, w.start))
 
     def save_weekly_time(self, weekly: WeeklyTime) -> WeeklyTime:
+        """Save a weekly time (its place made plain and required, 1-8 seats)."""
+        check_seats(weekly.seats)
+        weekly = replace(weekly, place=check_place(weekly.place))
         with self.store.transaction() as tx:
             _check_version(tx.get(WEEKLY, id=weekly.id), weekly.version, "the weekly time")
             saved = replace(weekly, version=weekly.version + 1)
@@ -178,6 +230,11 @@ class CatalogService(StoreService):
         return sorted((DatedException.from_dict(d) for d in docs), key=lambda e: e.date)
 
     def save_exception(self, exception: DatedException) -> None:
+        """Save an absence or extra session (place and note made plain, 1-8 seats)."""
+        check_seats(exception.seats)
+        exception = replace(
+            exception, place=plain_text(exception.place), note=plain_text(exception.note)
+        )
         with self.store.transaction() as tx:
             tx.upsert(EXCEPTIONS, exception.to_dict(), id=exception.id)
 
@@ -190,6 +247,8 @@ class CatalogService(StoreService):
             return sorted((Closure.from_dict(d) for d in tx.all(CLOSURES)), key=lambda c: c.first)
 
     def save_closure(self, closure: Closure) -> None:
+        """Save a closure (its reason made plain)."""
+        closure = replace(closure, reason=plain_text(closure.reason))
         with self.store.transaction() as tx:
             tx.upsert(CLOSURES, closure.to_dict(), id=closure.id)
 

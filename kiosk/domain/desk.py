@@ -51,7 +51,8 @@ class DeskService(StoreService):
             return change_status(tx, wanted, target, allowed_from, self.now(), after_start)
 
     def undo(self, code: str, reason: str) -> Booking:
-        """Take back a booking's last status change, on the day it was made; the reason is kept.
+        """Take back a booking's last status change, on the day it was made; the reason is kept
+        (made plain: no control or bidi characters).
 
         A cancellation is taken back only while the time is still free, and a check-in or a
         "done" only while no activity form is saved for the consultation.

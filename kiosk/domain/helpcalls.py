@@ -19,6 +19,7 @@ from db import Store, Tx
 from kiosk.domain.clock import Clock, as_local
 from kiosk.domain.errors import NotFound
 from kiosk.domain.service import StoreService
+from kiosk.domain.validation import plain_text
 
 HELP_CALLS = "help_calls"
 EXPIRE_MINUTES = 30
@@ -64,7 +65,8 @@ class HelpCallService(StoreService):
 
     def call(self, kiosk: str, library: str = "") -> HelpCall:
         """Record a call from ``kiosk``; a second tap while one is open adds nothing."""
-        kiosk = " ".join(kiosk.split())[:KIOSK_NAME_MAX]
+        kiosk = plain_text(kiosk)[:KIOSK_NAME_MAX]
+        library = plain_text(library)
         now = self.now()
         with self.store.transaction() as tx:
             self._drop_expired(tx, now)

@@ -2,9 +2,10 @@
 decides whether a data file (to restore, or a backup to keep) is one the kiosk can use.
 
 The store checks a file's structure (schema version, tables, nesting); this module checks
-every row through the domain models, the way the kiosk will read them later, so a file
-that would crash a command, a screen or the PIN check is refused before it replaces
-anything.
+every row through the domain models, the way the kiosk will read them later, and what the
+values mean (every setting within its range, dates within the kiosk's calendar, 1-8 seats),
+so a file that would crash a command, a screen, the purge or the PIN check is refused before
+it replaces anything, and a data file holding one is refused at start.
 """
 
 from __future__ import annotations
@@ -17,11 +18,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from db import BadData, StoreError, Tx, private_dir, write_bytes_private
+from db import (
+    BadData,
+    CorruptDataFile,
+    Store,
+    StoreError,
+    Tx,
+    private_dir,
+    write_bytes_private,
+)
 from kiosk.domain.activity import ACTIVITIES
 from kiosk.domain.auth import AUTH
 from kiosk.domain.catalog import PLACES
-from kiosk.domain.clock import as_local
+from kiosk.domain.clock import as_local, check_day
 from kiosk.domain.errors import KioskError
 from kiosk.domain.models import (
     ActivityRecord,
@@ -52,6 +61,7 @@ from kiosk.domain.records import (
 from kiosk.domain.scout_access import SCOUT_CREDENTIALS, SCOUT_LOCKOUTS
 from kiosk.domain.scout_day import SCOUT_PRESENCE
 from kiosk.domain.service import StoreService
+from kiosk.domain.validation import check_buffer, check_seats, check_settings
 from kiosk.domain.waitlist import WAITLIST
 
 EXPORT_DIR = "exports"
@@ -117,33 +127,68 @@ def _fields_conform(cls: type, doc: dict[str, Any]) -> str | None:
     return None
 
 
-def _instant(name: str, text: str) -> None:
+def _in_calendar(name: str, day: date) -> None:
+    """``day`` lies within the kiosk's calendar: every period added to it stays a date."""
+    try:
+        check_day(day)
+    except ValueError as exc:
+        raise ValueError(f"{name} {exc}") from None
+
+
+def _instant(name: str, text: str, calendar: bool = True) -> None:
+    """An ISO 8601 time with its offset; within the kiosk's calendar unless ``calendar`` is
+    False (a time the kiosk computed ahead of now: an expiry, the end of a lock-out)."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{name} {text!r:.40} is not an ISO 8601 time") from None
     if moment.tzinfo is None:
         raise ValueError(f"{name} {text!r:.40} has no time zone")
-    as_local(moment)
+    if calendar:
+        _in_calendar(name, moment.date())  # leaves room for the move to local time
+    else:
+        as_local(moment)
+
+
+def _day(name: str, text: str) -> None:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{name} {text!r:.40} is not a date (YYYY-MM-DD)") from None
+    _in_calendar(name, day)
+
+
+# When each status was reached, when the booking was made, erased, cleared.
+_BOOKING_STAMPS = (
+    "created_at",
+    "checked_in_at",
+    "done_at",
+    "no_show_at",
+    "cancelled_at",
+    "erased_at",
+    "cleared_at",
+)
+
+
+_STATUSES = frozenset(str(s) for s in BookingStatus)
 
 
 def _check_booking(doc: dict[str, Any]) -> None:
     booking = Booking.from_dict(doc)
     _instant("start", booking.start)
     _instant("end", booking.end)
-    if booking.status not in set(BookingStatus):
+    if booking.status not in _STATUSES:
         raise ValueError(f"status {booking.status!r:.40} is not a booking status")
+    for name in _BOOKING_STAMPS:
+        if stamp := getattr(booking, name):
+            _instant(name, stamp)
+    for change in booking.changes:
+        if "at" in change:  # an undo reads the newest change's time
+            _instant("a change's time", change["at"])
 
 
 def _check_settings(doc: dict[str, Any]) -> None:
-    settings = Settings.from_dict(doc)
-    for hours in settings.opening_hours:
-        if not 0 <= hours.weekday <= 6:
-            raise ValueError(f"weekday {hours.weekday} is not 0-6")
-        hours.open_time, hours.close_time  # noqa: B018 - both must parse
-    for name in ("slot_minutes", "backups_keep"):
-        if getattr(settings, name) < 1:
-            raise ValueError(f"{name} must be at least 1")
+    check_settings(Settings.from_dict(doc))
 
 
 def _check_topic(doc: dict[str, Any]) -> None:
@@ -151,30 +196,36 @@ def _check_topic(doc: dict[str, Any]) -> None:
         raise ValueError("a topic needs a name")
 
 
+def _check_scout(doc: dict[str, Any]) -> None:
+    check_buffer(Scout.from_dict(doc).buffer_minutes)
+
+
 def _check_weekly(doc: dict[str, Any]) -> None:
     weekly = WeeklyTime.from_dict(doc)
     if not 0 <= weekly.weekday <= 6:
         raise ValueError(f"weekday {weekly.weekday} is not 0-6")
     weekly.start_time, weekly.end_time  # noqa: B018 - both must parse
+    check_seats(weekly.seats)
 
 
 def _check_exception(doc: dict[str, Any]) -> None:
     exc = DatedException.from_dict(doc)
-    exc.day  # noqa: B018 - must parse
+    _day("date", exc.date)
     ExceptionKind(exc.kind)
     for text in (exc.start, exc.end):
         if text is not None:
             time.fromisoformat(text)
+    check_seats(exc.seats)
 
 
 def _check_closure(doc: dict[str, Any]) -> None:
     closure = Closure.from_dict(doc)
-    date.fromisoformat(closure.first)
-    date.fromisoformat(closure.last)
+    _day("first", closure.first)
+    _day("last", closure.last)
 
 
 def _check_activity(doc: dict[str, Any]) -> None:
-    date.fromisoformat(ActivityRecord.from_dict(doc).date)
+    _day("date", ActivityRecord.from_dict(doc).date)
 
 
 def _check_auth(doc: dict[str, Any]) -> None:
@@ -187,13 +238,20 @@ def _check_auth(doc: dict[str, Any]) -> None:
     if isinstance(failures, bool) or not isinstance(failures, int):
         raise ValueError("the PIN entry's failure count is not a number")
     if doc.get("locked_until"):
-        _instant("locked_until", str(doc["locked_until"]))
+        _instant("locked_until", str(doc["locked_until"]), calendar=False)
 
 
 def _check_waitlist(doc: dict[str, Any]) -> None:
     entry = WaitlistEntry.from_dict(doc)
     _instant("created_at", entry.created_at)
-    _instant("expires_at", entry.expires_at)
+    _instant("expires_at", entry.expires_at, calendar=False)
+
+
+def _check_credentials(doc: dict[str, Any]) -> None:
+    creds = ScoutCredentials.from_dict(doc)
+    for name in ("card_issued_at", "pin_set_at", "inactive_since"):
+        if stamp := getattr(creds, name):
+            _instant(name, stamp)  # the purge counts the retention period from these
 
 
 def _check_scout_lockout(doc: dict[str, Any]) -> None:
@@ -201,9 +259,10 @@ def _check_scout_lockout(doc: dict[str, Any]) -> None:
     failures = doc.get("failures", 0)
     if isinstance(failures, bool) or not isinstance(failures, int):
         raise ValueError("the failure count is not a number")
-    for name in ("locked_until", "last_failure"):
-        if doc.get(name):
-            _instant(name, str(doc[name]))
+    if doc.get("locked_until"):
+        _instant("locked_until", str(doc["locked_until"]), calendar=False)
+    if doc.get("last_failure"):
+        _instant("last_failure", str(doc["last_failure"]))
 
 
 def _check_scout_presence(doc: dict[str, Any]) -> None:
@@ -228,7 +287,7 @@ _TABLES: dict[str, tuple[type | None, Any]] = {
     BOOKINGS: (Booking, _check_booking),
     SETTINGS: (Settings, _check_settings),
     TOPICS: (Topic, _check_topic),
-    SCOUTS: (Scout, Scout.from_dict),
+    SCOUTS: (Scout, _check_scout),
     PLACES: (Place, Place.from_dict),
     WEEKLY: (WeeklyTime, _check_weekly),
     EXCEPTIONS: (DatedException, _check_exception),
@@ -237,14 +296,29 @@ _TABLES: dict[str, tuple[type | None, Any]] = {
     AUTH: (None, _check_auth),
     PURGES: (None, _check_purge),
     WAITLIST: (WaitlistEntry, _check_waitlist),
-    SCOUT_CREDENTIALS: (ScoutCredentials, ScoutCredentials.from_dict),
+    SCOUT_CREDENTIALS: (ScoutCredentials, _check_credentials),
     SCOUT_LOCKOUTS: (None, _check_scout_lockout),
     SCOUT_PRESENCE: (ScoutPresence, _check_scout_presence),
 }
 
 
+# What names a row in a refusal, in this order: a booking's code, a topic's slug, an id
+# (e-scouts, times, closures...), the settings' key, an e-scout's, a place's name.
+_ROW_NAMES = ("code", "slug", "id", "key", "scout", "name")
+
+
+def _row_name(doc: dict[str, Any]) -> str:
+    """`` (code 'K7M2PX')``: the row's own name for a refusal, or nothing."""
+    for key in _ROW_NAMES:
+        value = doc.get(key)
+        if isinstance(value, str) and value:
+            return f" ({key} {value!r:.40})"
+    return ""
+
+
 def check_rows(data: dict[str, Any]) -> None:
-    """BadRow naming the first row of a known table the kiosk could not read.
+    """BadRow naming the first row of a known table the kiosk could not read or use, and
+    the field that is wrong.
 
     ``data`` has passed the store's structural check (tables of object rows). Tables
     the domain does not know are left to the store."""
@@ -254,10 +328,25 @@ def check_rows(data: dict[str, Any]) -> None:
                 wrong = _fields_conform(model, doc) if model is not None else None
                 if wrong is None:
                     check(doc)
+            except KioskError as exc:  # a value out of its range, named by the domain's rule
+                wrong = exc.message
             except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
                 wrong = str(exc) or type(exc).__name__
             if wrong is not None:
-                raise BadRow(f"table {table!r} row {doc_id}: {wrong}")
+                raise BadRow(f"table {table!r} row {doc_id}{_row_name(doc)}: {wrong}")
+
+
+def refuse_unusable(store: Store) -> None:
+    """At start: CorruptDataFile when a row of the open data file is one the kiosk cannot
+    use (``check_rows``), naming the row, the file and the newest backup that loads; the
+    file is left untouched, as for a file that does not parse."""
+    with store.snapshot() as tx:
+        data = tx.data
+    try:
+        check_rows(data)
+    except BadRow as exc:
+        good = next((p for p in store.backups() if store.problem_with(p) is None), None)
+        raise CorruptDataFile(store.path, str(exc), good) from None
 
 
 def backups_keep(tx: Tx) -> int:

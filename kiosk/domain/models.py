@@ -123,6 +123,34 @@ def _default_hours() -> list[OpeningHours]:
     return [*weekdays, OpeningHours(5, "10:00", "16:00")]
 
 
+# The allowed range (inclusive) of every whole-number setting: the one table the Settings tab,
+# a save, a restore, a start and the command line check against
+# (``kiosk.domain.validation.check_setting`` and ``check_settings``).
+SETTING_RANGES: dict[str, tuple[int, int]] = {
+    "slot_minutes": (10, 120),
+    "horizon_days": (1, 90),
+    "min_notice_minutes": (0, 1440),
+    "max_future_bookings": (1, 10),
+    "retention_days": (1, 365),
+    "idle_seconds": (20, 600),
+    "idle_countdown_seconds": (5, 120),
+    "ticket_return_seconds": (10, 600),
+    "ticket_idle_seconds": (60, 1800),
+    "librarian_idle_seconds": (30, 3600),
+    "web_max_sessions": (1, 20),
+    "backups_keep": (1, 100),
+    "cancel_cutoff_hours": (0, 72),
+    "checkin_before_minutes": (0, 240),
+    "waitlist_days": (1, 365),
+    "printer_serial_baudrate": (1200, 115200),
+    "printer_port": (1, 65535),
+}
+# Seats of a weekly time or an extra session: 1, or 2-8 for a small group.
+SEATS_RANGE = (1, 8)
+# Minutes an e-scout keeps free after each consultation.
+BUFFER_RANGE = (0, 120)
+
+
 @dataclass
 class Settings(_Record):
     library_name: str = "Biblioteka"
@@ -252,7 +280,7 @@ class WeeklyTime(_Record):
     start: str  # "HH:MM" local
     end: str
     place: str
-    seats: int = 1  # 2-8: a small group session, each visitor books one seat
+    seats: int = 1  # 2-8 (SEATS_RANGE): a small group session, each visitor books one seat
     version: int = 0  # bumped by every save (refuses a save of an older copy)
 
     @property

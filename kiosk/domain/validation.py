@@ -13,12 +13,65 @@ from datetime import date, time
 
 import phonenumbers
 
+from kiosk.domain.clock import check_day
 from kiosk.domain.errors import ErrorCode, ValidationError
+from kiosk.domain.models import BUFFER_RANGE, SEATS_RANGE, SETTING_RANGES, Settings
 
 NAME_MAX = 40
+# Vietnamese needs two (ệ: circumflex and dot below), as do Greek (ΐ) and Lithuanian's
+# accented letters (ą̃, ė́); a name needs no more.
+MARKS_PER_LETTER = 2
 _NAME_PUNCT = {" ", "-", "'", "\u2019"}  # space, hyphen, apostrophe, typographic apostrophe
 _MARKUP = set("[]<>{}\\")
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+# Controls (C0, DEL, C1), format characters (bidi embeddings, overrides, isolates and marks,
+# zero-width characters, the BOM, soft hyphen, tags...) and lone surrogates: they show
+# nothing, or turn a line around, or drive a terminal.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+# Unicode's other default-ignorable code points, letters and marks that show nothing:
+# the combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian and
+# other variation selectors, and the reserved ones.
+_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0"
+    "\ufff0-\ufff8\U000e0000-\U000e0fff]"
+)
+
+
+def is_hidden(ch: str) -> bool:
+    """A character that shows nothing (or reorders or steers what is shown)."""
+    return unicodedata.category(ch) in _HIDDEN_CATEGORIES or _IGNORABLE.match(ch) is not None
+
+
+def plain_text(raw: str) -> str:
+    """``raw`` as one line of what can be seen: every run of white space (tabs, line breaks
+    included) one space; control, bidi and other invisible format characters removed.
+
+    The one tidying of free text before it is stored: reasons, notes, places, closures..."""
+    spaced = " ".join(raw.split())
+    return " ".join("".join(ch for ch in spaced if not is_hidden(ch)).split())
+
+
+def plain_texts(texts: dict[str, str]) -> dict[str, str]:
+    """Texts per language, each made plain (``plain_text``)."""
+    return {lang: plain_text(text) for lang, text in texts.items()}
+
+
+def _marks_stacked(text: str) -> bool:
+    """A combining mark that sits on no letter, or more than ``MARKS_PER_LETTER`` on one
+    ("zalgo" text spilling over the lines above and below). Counted decomposed, so a
+    precomposed letter's own marks count too (à with two more marks is three)."""
+    run = 0
+    after_letter = False
+    for ch in unicodedata.normalize("NFD", text):
+        category = unicodedata.category(ch)
+        if category.startswith("M"):
+            run += 1
+            if not after_letter or run > MARKS_PER_LETTER:
+                return True
+        else:
+            run = 0
+            after_letter = category.startswith("L")
+    return False
 
 
 def clean_name(raw: str) -> str:
@@ -29,7 +82,7 @@ def clean_name(raw: str) -> str:
     if not isinstance(raw, str):
         raise ValidationError("name_required", "Please enter your first name.", field="name")
     text = unicodedata.normalize("NFC", raw)
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in text):
+    if any(is_hidden(ch) or unicodedata.category(ch) in ("Co", "Cn") for ch in text):
         raise ValidationError(
             ErrorCode.NAME_CONTROL, "The name contains invisible control characters.", field="name"
         )
@@ -57,6 +110,12 @@ def clean_name(raw: str) -> str:
         )
     if not any(unicodedata.category(ch).startswith("L") for ch in text):
         raise ValidationError("name_required", "Please enter your first name.", field="name")
+    if _marks_stacked(text):
+        raise ValidationError(
+            "name_chars",
+            f"Too many accent marks in the name (at most {MARKS_PER_LETTER} on a letter).",
+            field="name",
+        )
     if not unicodedata.category(text[0]).startswith("L"):
         # Also keeps a name from starting like a spreadsheet formula ("-", "'").
         raise ValidationError("name_start", "The name must start with a letter.", field="name")
@@ -156,13 +215,17 @@ def _bad_time(text: str, field: str) -> ValidationError:
 
 
 def parse_day(text: str, field: str = "date") -> date:
-    """An ISO date ``YYYY-MM-DD``."""
+    """An ISO date ``YYYY-MM-DD`` within the dates the kiosk works with (``check_day``)."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise ValidationError(
             ErrorCode.BAD_DATE, f"Not a date (YYYY-MM-DD): {text!r}.", field=field
         ) from None
+    try:
+        return check_day(day)
+    except ValueError as exc:
+        raise ValidationError(ErrorCode.BAD_DATE, f"{field}: {exc}", field=field) from None
 
 
 def check_span(start: str, end: str) -> tuple[str, str]:
@@ -200,20 +263,23 @@ def check_hours(text: str) -> tuple[str, str] | None:
 
 
 def required_text(raw: str, code: ErrorCode, message: str, field: str) -> str:
-    """``raw`` with each run of white space made one space; refused when nothing is left."""
-    text = " ".join(raw.split())
+    """``raw`` made plain (``plain_text``); refused when nothing is left."""
+    text = plain_text(raw)
     if not text:
         raise ValidationError(code, message, field=field)
     return text
 
 
 def check_scout_name(raw: str) -> str:
-    """An e-scout's display name (first name and initial), tidied; no markup brackets."""
-    name = " ".join(raw.split())
+    """An e-scout's display name (first name and initial), tidied; no markup brackets, no
+    invisible characters, a letter to see and no pile of accent marks."""
+    name = " ".join(unicodedata.normalize("NFC", raw).split())
     if (
         not name
         or len(name) > SCOUT_NAME_MAX
-        or any(ch in _MARKUP or unicodedata.category(ch) in ("Cc", "Cf") for ch in name)
+        or any(ch in _MARKUP or is_hidden(ch) for ch in name)
+        or not any(unicodedata.category(ch).startswith("L") for ch in name)
+        or _marks_stacked(name)
     ):
         raise ValidationError(
             ErrorCode.SCOUT_NAME, "Enter the e-scout's name, e.g. Ieva K.", field="name"
@@ -327,9 +393,13 @@ def parse_languages(raw: str) -> list[str]:
 
 
 def check_number(field: str, raw: str, low: int, high: int) -> int:
-    """A whole number within ``low``..``high`` (settings)."""
+    """A whole number within ``low``..``high`` (settings), typed as ASCII digits."""
     text = raw.strip()
-    if not text.isdigit() or not low <= int(text) <= high:
+    if (
+        not (text.isascii() and text.isdigit())
+        or len(text) > len(str(high)) + 2  # leading zeros, never an endless number
+        or not low <= int(text) <= high
+    ):
         raise ValidationError(
             ErrorCode.NUMBER_RANGE,
             f"{field}: enter a number from {low} to {high}.",
@@ -338,3 +408,74 @@ def check_number(field: str, raw: str, low: int, high: int) -> int:
             high=high,
         )
     return int(text)
+
+
+# -- what the data may hold: settings, seats, buffers -----------------------------------
+
+
+def setting_range(name: str) -> tuple[int, int]:
+    """The allowed range of a whole-number setting (KeyError for a name not in the table)."""
+    return SETTING_RANGES[name]
+
+
+def parse_setting(name: str, raw: str, label: str | None = None) -> int:
+    """A whole-number setting typed as text (the Settings tab, the command line), checked
+    against its range; ``label`` names the field in the refusal (default: its key)."""
+    low, high = setting_range(name)
+    return check_number(label or name, raw, low, high)
+
+
+def check_in_range(field: str, value: object, low: int, high: int) -> int:
+    """``value`` if it is a whole number within ``low``..``high``; else one line naming
+    ``field`` (and what it held)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError(
+            ErrorCode.NUMBER_RANGE,
+            f"{field} is {value!r:.20}, not a whole number from {low} to {high}",
+            field=field,
+            low=low,
+            high=high,
+        )
+    return value
+
+
+def check_setting(name: str, value: object) -> int:
+    """A whole-number setting's stored value, checked against its range."""
+    return check_in_range(name, value, *setting_range(name))
+
+
+def check_seats(value: object) -> int:
+    """The seats of a weekly time or an extra session: 1, or 2-8 for a small group."""
+    return check_in_range("seats", value, *SEATS_RANGE)
+
+
+def check_buffer(value: object) -> int:
+    """An e-scout's minutes kept free after each consultation."""
+    return check_in_range("buffer_minutes", value, *BUFFER_RANGE)
+
+
+def check_settings(settings: Settings) -> Settings:
+    """``settings`` if every one holds what the kiosk can work with (each number within its
+    range, a library name, two-letter languages, opening hours that open before they close);
+    else ValidationError naming the first that does not."""
+    for name in SETTING_RANGES:
+        check_setting(name, getattr(settings, name))
+    check_library_name(settings.library_name)
+    if not settings.languages or any(
+        not (isinstance(x, str) and len(x) == 2 and x.isascii() and x.isalpha() and x.islower())
+        for x in settings.languages
+    ):
+        raise ValidationError(
+            ErrorCode.BAD_LANGUAGES,
+            f"languages {settings.languages!r:.40}: two-letter codes, at least one",
+            field="languages",
+        )
+    for hours in settings.opening_hours:
+        if hours.weekday not in range(7):
+            raise ValidationError(
+                ErrorCode.BAD_HOURS,
+                f"opening hours: weekday {hours.weekday!r:.20} is not 0-6",
+                field="hours",
+            )
+        check_span(hours.open, hours.close)
+    return settings

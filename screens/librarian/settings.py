@@ -13,13 +13,13 @@ from textual.widgets import Button, DataTable, Input, Select
 
 from kiosk.domain.catalog import StaleSave, new_id
 from kiosk.domain.errors import KioskError
-from kiosk.domain.models import Booking, Closure, OpeningHours, Settings
+from kiosk.domain.models import SETTING_RANGES, Booking, Closure, OpeningHours, Settings
 from kiosk.domain.validation import (
     check_hours,
     check_library_name,
-    check_number,
     check_period,
     parse_languages,
+    parse_setting,
 )
 from kiosk.paper.printing import PrinterKind, check_printer_settings
 from screens.common import cell, services_of, store_work
@@ -37,25 +37,27 @@ PRINTER_TEXTS: list[tuple[str, int, str | None]] = [
     ("printer_host", 100, None),
     ("printer_profile", 40, None),
 ]
-# field, lowest, highest
+# field, lowest, highest: the ranges are the domain's (SETTING_RANGES), the one table a
+# restore, a start and the command line check too.
 PRINTER_NUMBERS: list[tuple[str, int, int]] = [
-    ("printer_serial_baudrate", 1200, 115200),
-    ("printer_port", 1, 65535),
+    (name, *SETTING_RANGES[name]) for name in ("printer_serial_baudrate", "printer_port")
 ]
-# field, lowest, highest
 NUMBERS: list[tuple[str, int, int]] = [
-    ("slot_minutes", 10, 120),
-    ("horizon_days", 1, 90),
-    ("min_notice_minutes", 0, 1440),
-    ("max_future_bookings", 1, 10),
-    ("retention_days", 1, 365),
-    ("idle_seconds", 20, 600),
-    ("idle_countdown_seconds", 5, 120),
-    ("ticket_return_seconds", 10, 600),
-    ("ticket_idle_seconds", 60, 1800),
-    ("librarian_idle_seconds", 30, 3600),
-    ("web_max_sessions", 1, 20),
-    ("backups_keep", 1, 100),
+    (name, *SETTING_RANGES[name])
+    for name in (
+        "slot_minutes",
+        "horizon_days",
+        "min_notice_minutes",
+        "max_future_bookings",
+        "retention_days",
+        "idle_seconds",
+        "idle_countdown_seconds",
+        "ticket_return_seconds",
+        "ticket_idle_seconds",
+        "librarian_idle_seconds",
+        "web_max_sessions",
+        "backups_keep",
+    )
 ]
 
 
@@ -171,11 +173,10 @@ class SettingsPane(VerticalScroll, ConsolePane):
         """The settings the fields hold, checked by the rules in kiosk/domain/validation.py."""
         t = self.t
         numbers: dict[str, Any] = {
-            field: check_number(
-                t(f"lib.settings.{field}", low=low, high=high),
+            field: parse_setting(
+                field,
                 self.query_one(f"#set-{field}", Input).value,
-                low,
-                high,
+                t(f"lib.settings.{field}", low=low, high=high),
             )
             for field, low, high in NUMBERS
         }
@@ -189,11 +190,10 @@ class SettingsPane(VerticalScroll, ConsolePane):
             for name, _, _ in PRINTER_TEXTS
         }
         for name, low, high in PRINTER_NUMBERS:
-            printer[name] = check_number(
-                t(f"lib.settings.{name}", low=low, high=high),
+            printer[name] = parse_setting(
+                name,
                 self.query_one(f"#set-{name}", Input).value,
-                low,
-                high,
+                t(f"lib.settings.{name}", low=low, high=high),
             )
         printer["printer_kind"] = str(self.query_one("#set-printer_kind", Select).value)
         return check_printer_settings(

@@ -88,7 +88,6 @@ def _stress_library(data_dir: Path, clock) -> None:
         opening_hours=[OpeningHours(d, "00:00", "23:50") for d in range(7)],
         slot_minutes=10,
         min_notice_minutes=0,
-        max_future_bookings=1000,
     )
     with services.store.transaction() as tx:
         tx.insert(SETTINGS, {"key": "library", **settings.to_dict()})

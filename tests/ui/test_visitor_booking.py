@@ -17,6 +17,7 @@ from screens.visitor import (
 )
 from screens.visitor.times import SlotButton
 from screens.widgets import QRCode
+from tests.conftest import put_settings
 from tests.ui.conftest import (
     BIG,
     SMALL,
@@ -272,9 +273,7 @@ async def test_ticket_stays_past_the_usual_idle_then_counts_down(demo: Services)
     from screens.visitor.idle import MoreTimeScreen
     from tests.ui.conftest import wait_until
 
-    settings = demo.catalog.settings()
-    settings.ticket_idle_seconds = 1.5
-    demo.catalog.save_settings(settings)
+    put_settings(demo, ticket_idle_seconds=1.5)
     # The countdown is short from the start: only the ticket's quiet spell can end before the
     # hour-long one of the steps before it, so a slow machine cannot skip past the ticket.
     app = make_app(demo, countdown_seconds=1.0)

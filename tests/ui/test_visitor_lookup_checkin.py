@@ -11,7 +11,7 @@ from kiosk.domain.models import BookingStatus
 from kiosk.domain.tickets import new_token
 from kiosk.services import Services
 from screens.visitor import CheckInScreen, ConfirmCancelScreen, LookupScreen, WelcomeScreen
-from tests.conftest import NOW, put_booking
+from tests.conftest import NOW, put_booking, put_settings
 from tests.ui.conftest import (
     BIG,
     SMALL,
@@ -225,9 +225,7 @@ async def test_every_refusal_has_its_own_message(
 
 
 async def test_check_in_answer_clears_itself_for_the_next_person(demo: Services) -> None:
-    settings = demo.catalog.settings()
-    settings.ticket_return_seconds = 0.2  # type: ignore[assignment]
-    demo.catalog.save_settings(settings)
+    put_settings(demo, ticket_return_seconds=0.2)
     ticket = book_first_free(demo, name="Ona")
     app = make_app(demo)
     async with app.run_test(size=BIG) as pilot:

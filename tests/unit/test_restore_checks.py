@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from db import schema as schema_mod
 from db import store as store_mod
 from kiosk.cli import main
 from kiosk.domain.errors import KioskError
+from kiosk.domain.models import SETTING_RANGES
 from kiosk.services import Services, build_services
 from tests.conftest import NOW, put_booking, set_pin
 
@@ -246,3 +249,157 @@ def test_a_migration_cut_short_after_its_backup_backs_up_once(
     assert len([p for p in store.backups() if f"before-migration-v{current}" in p.name]) == 1
     with store.snapshot() as tx:
         assert tx.get_meta("schema") == current + 1
+
+
+# -- what the values mean: a file that loads but would break the kiosk later --------------
+
+
+def _first(data: dict[str, Any], table: str) -> dict[str, Any]:
+    return next(iter(data[table].values()))
+
+
+def _meaningless(good: dict[str, Any]) -> dict[str, tuple[dict[str, Any], tuple[str, ...]]]:
+    """Files that pass every type check, each with what its refusal must name: the field,
+    and the record (a booking's code, an e-scout's or a time's id)."""
+
+    def changed(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+        data = json.loads(json.dumps(good))
+        change(data)
+        return data
+
+    def setting(name: str, value: Any) -> Callable[[dict[str, Any]], None]:
+        return lambda d: _first(d, "settings").__setitem__(name, value)
+
+    def far_booking(d: dict[str, Any]) -> None:
+        _first(d, "bookings").update(
+            start="9999-12-31T10:00:00+02:00", end="9999-12-31T10:30:00+02:00"
+        )
+
+    def row(table: str, doc: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+        return lambda d: d.setdefault(table, {}).__setitem__("99", doc)
+
+    extra = {"id": "x9", "scout": "lukas", "kind": "extra", "start": "14:00", "end": "15:00"}
+    return {
+        # Every `kiosk slots` exited 1 and the kiosk's time screen failed.
+        "horizon": (changed(setting("horizon_days", 1_000_000_000)), ("horizon_days", "1 to 90")),
+        # The next purge erased the names of every future booking.
+        "retention": (changed(setting("retention_days", -5)), ("retention_days", "1 to 365")),
+        "backups-keep": (changed(setting("backups_keep", 0)), ("backups_keep",)),
+        "idle": (changed(setting("idle_seconds", 1)), ("idle_seconds",)),
+        "no-languages": (changed(setting("languages", [])), ("languages",)),
+        "hours-backwards": (
+            changed(setting("opening_hours", [{"weekday": 0, "open": "19:00", "close": "10:00"}])),
+            ("end must be after the start",),
+        ),
+        # Every purge after it exited 1.
+        "far-booking": (changed(far_booking), ("'GOOD01'", "start 9999-12-31")),
+        "old-stamp": (
+            changed(
+                lambda d: _first(d, "bookings").__setitem__("created_at", "0001-01-01T00:00+00:00")
+            ),
+            ("'GOOD01'", "created_at"),
+        ),
+        "seats": (
+            changed(lambda d: d["weekly"]["1"].__setitem__("seats", 1000)),
+            ("seats", "'w1'"),
+        ),
+        "extra-seats": (
+            changed(row("exceptions", {**extra, "date": "2026-11-27", "seats": 0})),
+            ("seats", "'x9'"),
+        ),
+        "extra-date": (
+            changed(row("exceptions", {**extra, "date": "9999-12-31"})),
+            ("date 9999-12-31", "'x9'"),
+        ),
+        "closure": (
+            changed(row("closures", {"id": "c9", "first": "2026-12-24", "last": "9999-12-31"})),
+            ("last 9999-12-31", "'c9'"),
+        ),
+        "buffer": (
+            changed(lambda d: _first(d, "scouts").__setitem__("buffer_minutes", 10**12)),
+            ("buffer_minutes",),
+        ),
+    }
+
+
+MEANINGLESS = [
+    "horizon",
+    "retention",
+    "backups-keep",
+    "idle",
+    "no-languages",
+    "hours-backwards",
+    "far-booking",
+    "old-stamp",
+    "seats",
+    "extra-seats",
+    "extra-date",
+    "closure",
+    "buffer",
+]
+
+
+@pytest.mark.parametrize("kind", MEANINGLESS)
+def test_restore_refuses_values_out_of_range_naming_the_field(
+    kind: str, demo: Services, cli: Cli, tmp_path: Path
+) -> None:
+    data, named = _meaningless(_good(demo))[kind]
+    bad = tmp_path / f"{kind}.json"
+    bad.write_text(json.dumps(data))
+    before = demo.store.path.read_bytes()
+    backups = demo.store.backups()
+
+    rc, out, err = cli(demo.data_dir, "restore", str(bad), "--yes")
+
+    assert rc == 2 and out is None
+    assert err.count("\n") == 1 and "Traceback" not in err and str(bad) in err
+    assert all(word in err for word in named), err
+    assert demo.store.path.read_bytes() == before  # the live data untouched
+    assert demo.store.backups() == backups
+
+
+@pytest.mark.parametrize("kind", MEANINGLESS)
+def test_a_start_refuses_a_hand_edited_value_out_of_range(
+    kind: str, demo: Services, cli: Cli
+) -> None:
+    good = _good(demo)
+    good_backup = demo.maintenance.backup()
+    data, named = _meaningless(good)[kind]
+    demo.store.path.write_text(json.dumps(data))
+    edited = demo.store.path.read_bytes()
+
+    for command in (("slots", "--topic", "e-banking"), ("purge",), ("bookings",)):
+        rc, out, err = cli(demo.data_dir, *command)
+        assert rc == 3 and out is None, (command, err)
+        assert err.count("\n") == 1 and "Traceback" not in err
+        assert str(demo.store.path) in err and str(good_backup) in err
+        assert all(word in err for word in named), err
+    assert demo.store.path.read_bytes() == edited  # refused, never rewritten
+
+    rc, _, _ = cli(demo.data_dir, "restore", str(good_backup), "--yes")
+    assert rc == 0
+    rc, out, _ = cli(demo.data_dir, "bookings")
+    assert rc == 0 and [b["code"] for b in out] == ["GOOD01"]
+
+
+def test_a_negative_retention_erases_nobody(demo: Services, cli: Cli) -> None:
+    put_booking(demo, code="TOMORR", start=NOW + timedelta(days=1), name="Aldona")
+    data = json.loads(demo.store.path.read_text())
+    _first(data, "settings")["retention_days"] = -5
+    demo.store.path.write_text(json.dumps(data))
+
+    rc, _, err = cli(demo.data_dir, "purge")
+
+    assert rc == 3 and "retention_days" in err
+    stored = json.loads(demo.store.path.read_text())
+    assert {b["code"]: b["name"] for b in stored["bookings"].values()}["TOMORR"] == "Aldona"
+
+
+def test_the_app_writes_nothing_a_start_refuses(demo: Services) -> None:
+    """Everything the services saved, a start reads back (the rules agree with the check)."""
+    settings = demo.catalog.settings()
+    for name, (low, high) in SETTING_RANGES.items():
+        settings = demo.catalog.save_settings(replace(settings, **{name: high}))
+        settings = demo.catalog.save_settings(replace(settings, **{name: low}))
+    put_booking(demo, code="GOOD02", start=NOW + timedelta(days=3))
+    build_services(demo.data_dir, demo.clock)  # raises if the start refused it
