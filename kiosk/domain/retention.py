@@ -100,6 +100,8 @@ def erase_due(doc: dict[str, Any], now: datetime, retention_days: int) -> dict[s
         due = as_local(datetime.fromisoformat(str(doc["end"]))) + timedelta(days=retention_days)
     except (KeyError, TypeError, ValueError):
         due = now
+    except OverflowError:  # ends near the end of the calendar: due long after any now
+        return None
     if due > now:
         return None
     return {**doc, "name": "", "phone": None, "erased_at": doc.get("erased_at") or now.isoformat()}

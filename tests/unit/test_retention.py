@@ -83,3 +83,16 @@ def test_purge_archives_old_closed_bookings_after_erasing_them(demo: Services) -
     res = compute_results(demo.booking, demo.activity, old.date(), old.date())
     assert res.bookings == 2
     assert demo.retention.purge().archived == 0  # nothing moves twice
+
+
+def test_a_copy_ending_at_the_calendars_end_is_kept_not_a_crash() -> None:
+    """A backup from before dates were checked may hold a booking ending 9999-12-31: its
+    due day lies past the last date Python can hold, so it is not due (purge went on)."""
+    from kiosk.domain.retention import erase_due
+
+    now = datetime(2026, 11, 24, 9, 0, tzinfo=TZ)
+    far = {"name": "Ona", "phone": None, "end": "9999-12-31T10:00:00+02:00"}
+    assert erase_due(far, now, retention_days=30) is None
+    past = {**far, "end": (now - timedelta(days=40)).isoformat()}
+    erased = erase_due(past, now, retention_days=30)
+    assert erased is not None and erased["name"] == ""
