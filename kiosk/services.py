@@ -18,6 +18,7 @@ from kiosk.domain.clock import Clock, clock_from_env
 from kiosk.domain.desk import DeskService
 from kiosk.domain.helpcalls import HelpCallService
 from kiosk.domain.maintenance import MaintenanceService, backups_keep, check_rows
+from kiosk.domain.pepper import Pepper
 from kiosk.domain.retention import RetentionService
 from kiosk.domain.scout_access import ScoutAccessService
 from kiosk.domain.scout_day import ScoutDayService
@@ -77,6 +78,8 @@ def build_services(
     booking = BookingService(store, clock)
     maintenance = MaintenanceService(store, clock)
     activity = ActivityService(store, clock)
+    # The PINs' pepper, outside the data dir; read when a PIN is first set or checked.
+    pepper = Pepper.for_data_dir(store.data_dir)
     return Services(
         store=store,
         clock=clock,
@@ -85,11 +88,11 @@ def build_services(
         desk=DeskService(store, clock),
         catalog=CatalogService(store, clock),
         activity=activity,
-        auth=PinService(store, clock),
+        auth=PinService(store, clock, pepper),
         maintenance=maintenance,
         retention=RetentionService(store, clock, maintenance),
         waitlist=WaitlistService(store, clock, booking),
         helpcalls=HelpCallService(store, clock),
-        scout_access=ScoutAccessService(store, clock),
+        scout_access=ScoutAccessService(store, clock, pepper),
         scout_day=ScoutDayService(store, clock, activity),
     )
