@@ -56,6 +56,9 @@ install -D -m 0644 "$SRC"/deploy/chromium-kiosk-policy.json \
 # The backup target is the library's own choice: never overwrite it.
 [ -e /etc/escout-kiosk/backup.env ] ||
     install -D -m 0644 "$SRC"/deploy/backup.env /etc/escout-kiosk/backup.env
+# The PIN pepper, outside the data dir and its backups, read by the kiosk user alone; made
+# once, never replaced (README "PIN and pepper": moving it to a new PC).
+"$SRC"/deploy/make-pepper.sh /etc/escout-kiosk/pepper kiosk
 
 install -m 0644 "$SRC"/deploy/60-escout-kiosk-printer.rules /etc/udev/rules.d/
 udevadm control --reload-rules

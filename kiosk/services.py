@@ -23,6 +23,7 @@ from kiosk.domain.maintenance import (
     check_rows,
     refuse_unusable,
 )
+from kiosk.domain.pepper import Pepper
 from kiosk.domain.retention import RetentionService
 from kiosk.domain.scout_access import ScoutAccessService
 from kiosk.domain.scout_day import ScoutDayService
@@ -85,6 +86,8 @@ def build_services(
     booking = BookingService(store, clock)
     maintenance = MaintenanceService(store, clock)
     activity = ActivityService(store, clock)
+    # The PINs' pepper, outside the data dir; read when a PIN is first set or checked.
+    pepper = Pepper.for_data_dir(store.data_dir)
     return Services(
         store=store,
         clock=clock,
@@ -93,11 +96,11 @@ def build_services(
         desk=DeskService(store, clock),
         catalog=CatalogService(store, clock),
         activity=activity,
-        auth=PinService(store, clock),
+        auth=PinService(store, clock, pepper),
         maintenance=maintenance,
         retention=RetentionService(store, clock, maintenance),
         waitlist=WaitlistService(store, clock, booking),
         helpcalls=HelpCallService(store, clock),
-        scout_access=ScoutAccessService(store, clock),
+        scout_access=ScoutAccessService(store, clock, pepper),
         scout_day=ScoutDayService(store, clock, activity),
     )

@@ -5,13 +5,16 @@ Helpers that several test folders use live here too (``from tests.conftest impor
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from kiosk.demo import seed_demo
-from kiosk.domain.auth import PinService
+from kiosk.domain.auth import AUTH, PIN_KEY, PinService
 from kiosk.domain.clock import TZ, FixedClock
 from kiosk.domain.models import Booking, BookingStatus, Source
 from kiosk.domain.records import BOOKINGS, SETTINGS
@@ -19,7 +22,7 @@ from kiosk.services import Services, build_services
 
 # A Tuesday morning; the demo library has sessions that day and the days after.
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=TZ)
-PIN = "2468"
+PIN = "246813"
 
 
 @pytest.hookimpl(trylast=True)  # after the folders' conftests have marked their groups
@@ -56,6 +59,17 @@ def demo(services: Services) -> Services:
     return services
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _pepper(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One PIN pepper for the session, never this machine's /etc/escout-kiosk/pepper: a data
+    dir built once and copied into many tests, and the processes a test starts, find the
+    pepper its PIN was set with (as on one kiosk PC). Outside every test's tmp_path, which
+    some tests use as a data dir."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KIOSK_PEPPER_FILE", str(tmp_path_factory.mktemp("pepper") / "pepper"))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _no_user_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Never touch the real user's data dir or clock from a test: whatever builds its services
@@ -67,6 +81,16 @@ def _no_user_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def set_pin(services: Services) -> None:
     PinService(services.store, services.clock).set_pin(PIN)
+
+
+def set_unpeppered_pin(services: Services, pin: str) -> None:
+    """A librarian PIN as the kiosk stored it before the pepper and the 6-digit rule: scrypt
+    over the PIN alone, any 4 to 12 digits."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32).hex()
+    with services.store.transaction() as tx:
+        tx.remove(AUTH, key=PIN_KEY)
+        tx.insert(AUTH, {"key": PIN_KEY, "salt": salt.hex(), "hash": digest})
 
 
 def put_booking(

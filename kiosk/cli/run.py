@@ -70,9 +70,9 @@ def _read_secret(prompt: str) -> str:
 
 
 def cmd_set_pin(services: Services, args: argparse.Namespace) -> int:
-    from kiosk.domain.auth import PinService, pin_refusal
+    from kiosk.domain.auth import LIBRARIAN_MIN_DIGITS, check_pin_format, pin_refusal
 
-    pins = PinService(services.store, services.clock)
+    pins = services.auth
     if pins.is_set():
         if args.reset:
             answer = _read_secret("Replace the PIN without the current one? Type RESET: ")
@@ -83,9 +83,12 @@ def cmd_set_pin(services: Services, args: argparse.Namespace) -> int:
             result = pins.login(current, place=_console_place())
             if not result.ok:
                 code = "pin_locked" if result.locked_until is not None else "pin_wrong"
+                if result.no_pepper is not None:
+                    code = "pin_no_pepper"
                 raise KioskError(code, pin_refusal(result) + "; nothing was changed")
     if sys.stdin.isatty():
-        pin = getpass.getpass("New librarian PIN (4-12 digits): ")
+        pin = getpass.getpass(f"New librarian PIN ({LIBRARIAN_MIN_DIGITS}-12 digits): ")
+        check_pin_format(pin, min_digits=LIBRARIAN_MIN_DIGITS)  # before it is asked again
         if getpass.getpass("Repeat the PIN: ") != pin:
             raise KioskError("pin_mismatch", "the two PINs differ; nothing was changed")
     else:
@@ -153,8 +156,8 @@ def register(sub: Subcommands) -> None:
         sub,
         "set-pin",
         cmd_set_pin,
-        "set the librarian PIN (asks on a tty, else reads lines from stdin: the current PIN "
-        "if one is set, then the new one)",
+        "set the librarian PIN of 6-12 digits (asks on a tty, else reads lines from stdin: "
+        "the current PIN if one is set, then the new one)",
     )
     sp.add_argument(
         "--reset",

@@ -64,6 +64,9 @@ class ErrorCode(StrEnum):
     NOT_YOUR_BOOKING = "not_your_booking"  # a form for another e-scout's consultation
     NO_SHIFT_TODAY = "no_shift_today"  # "I am here" with no shift left today
     SCOUT_INACTIVE = "scout_inactive"  # no card or PIN for an e-scout who was made inactive
+    # the PINs' pepper file (kiosk/domain/pepper.py): missing where it must be made, unreadable,
+    # not a pepper, or inside the data dir
+    PEPPER_UNAVAILABLE = "pepper_unavailable"
     # the librarian's forms (kiosk/domain/catalog.py, kiosk/domain/validation.py)
     BAD_TIME = "bad_time"
     BAD_DATE = "bad_date"
@@ -107,6 +110,7 @@ class ErrorCode(StrEnum):
     BACKUP_SAME_DISK = "backup_same_disk"
     PIN_WRONG = "pin_wrong"
     PIN_LOCKED = "pin_locked"
+    PIN_NO_PEPPER = "pin_no_pepper"  # the PIN was set with a pepper file this PC lacks
     RESET_NOT_CONFIRMED = "reset_not_confirmed"
     CARD_EXISTS = "card_exists"  # the e-scout has a card: only --reissue replaces it
     # the programme's results files (kiosk/programme*.py)
@@ -167,6 +171,7 @@ CLI_ONLY_CODES = frozenset(
         ErrorCode.BACKUP_SAME_DISK,
         ErrorCode.PIN_WRONG,
         ErrorCode.PIN_LOCKED,
+        ErrorCode.PIN_NO_PEPPER,
         ErrorCode.RESET_NOT_CONFIRMED,
         ErrorCode.CARD_EXISTS,
         ErrorCode.NO_OUT,

@@ -4,27 +4,43 @@ A card carries an unguessable token like a visitor's ticket (128 bits from ``sec
 upper-case base32) behind the prefix ``SK``, so a scan tells a card from a ticket by its
 shape alone. Only the token's SHA-256 is stored: a copied data file or backup cannot mint a
 card. A new card replaces the old one, whose token then matches nothing. The PIN is hashed
-and its wrong tries counted per place of entry exactly as the librarian's (kiosk/domain/auth.py),
-per e-scout, so guesses at one kiosk never lock the e-scout out at another.
+with the same pepper and its wrong tries counted exactly as the librarian's
+(kiosk/domain/auth.py), per e-scout: per place, so guesses at one kiosk never lock the
+e-scout out at another, and across all places, so made-up places gain nothing. Only a valid
+card reaches the PIN at all.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from db import Tx
-from kiosk.domain.auth import LoginResult, check_place, counted_try, pin_matches, pin_record
+from db import Store, Tx
+from kiosk.domain.auth import (
+    LoginResult,
+    check_place,
+    counted_try,
+    pepper_problem,
+    peppered_again,
+    pin_matches,
+    pin_record,
+)
+from kiosk.domain.clock import Clock
 from kiosk.domain.errors import Conflict, ErrorCode, NotFound
 from kiosk.domain.models import Scout, ScoutCredentials
+from kiosk.domain.pepper import Pepper
 from kiosk.domain.records import SCOUTS
 from kiosk.domain.service import StoreService
 from kiosk.domain.tickets import TOKEN_LENGTH, new_token, token_hash
 
+log = logging.getLogger(__name__)
+
 SCOUT_CREDENTIALS = "scout_credentials"
-SCOUT_LOCKOUTS = "scout_lockouts"  # wrong-PIN counters: one row per e-scout and place
+# Wrong-PIN counters: one row per e-scout and place, and one per e-scout for all places.
+SCOUT_LOCKOUTS = "scout_lockouts"
 CARD_PREFIX = "SK"
 CARD_LENGTH = len(CARD_PREFIX) + TOKEN_LENGTH
 _CARD_RE = re.compile(rf"{CARD_PREFIX}[A-Z2-7]{{{TOKEN_LENGTH}}}")
@@ -44,7 +60,9 @@ def is_card_token(text: str) -> bool:
 @dataclass(frozen=True)
 class ScoutSignIn:
     ok: bool
-    reason: str  # "ok" | "unknown_card" (forged or revoked) | "wrong_pin" | "locked" | "no_pin"
+    # "ok" | "unknown_card" (forged or revoked) | "wrong_pin" | "locked" | "no_pin" (none
+    # set, or one set with a pepper file this PC lacks: either way the librarian sets one)
+    reason: str
     scout: Scout | None = None
     locked_until: datetime | None = None
     tries_left: int | None = None  # after a wrong PIN: tries before this place is locked
@@ -93,6 +111,10 @@ def _holder(tx: Tx, token: str) -> tuple[Scout, ScoutCredentials] | None:
 
 
 class ScoutAccessService(StoreService):
+    def __init__(self, store: Store, clock: Clock, pepper: Pepper | None = None) -> None:
+        super().__init__(store, clock)
+        self.pepper = pepper if pepper is not None else Pepper.for_data_dir(store.data_dir)
+
     def issue_card(self, scout_id: str, deliver: Callable[[Scout, str], None] | None = None) -> str:
         """A new card for the e-scout; any older card stops working at once.
 
@@ -134,7 +156,7 @@ class ScoutAccessService(StoreService):
 
     def set_pin(self, scout_id: str, pin: str) -> None:
         """Set or replace the e-scout's PIN (4 to 12 digits); their lock-outs start afresh."""
-        record = pin_record(pin)
+        record = pin_record(pin, self.pepper)
         with self.store.transaction() as tx:
             _active_scout(tx, scout_id)
             creds = _credentials(tx, scout_id)
@@ -167,14 +189,21 @@ class ScoutAccessService(StoreService):
             if creds.pin_hash is None or creds.pin_salt is None:
                 return ScoutSignIn(False, "no_pin", scout=scout)
             stored = {"salt": creds.pin_salt, "hash": creds.pin_hash}
+            problem = pepper_problem(stored, self.pepper)
+            if problem is not None:
+                log.warning("e-scout %s: %s", scout.id, problem)
+                return ScoutSignIn(False, "no_pin", scout=scout)
             result = counted_try(
                 tx,
                 table=SCOUT_LOCKOUTS,
                 match={"scout": scout.id},
                 place=place,
                 now=now,
-                good=lambda: pin_matches(pin, stored),
+                good=lambda: pin_matches(pin, stored, self.pepper),
             )
+            again = peppered_again(pin, stored, self.pepper) if result.ok else None
+            if again is not None:
+                _save(tx, replace(creds, pin_salt=again["salt"], pin_hash=again["hash"]))
         return _sign_in_result(scout, result)
 
 

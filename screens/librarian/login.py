@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.domain.auth import LoginResult, place_for_mode
+from kiosk.domain.auth import FailureBurst, LoginResult, place_for_mode
 from kiosk.domain.clock import as_local
 from kiosk.domain.scout_access import CARD_PREFIX, is_card_token
 from kiosk.domain.tickets import TOKEN_LENGTH, normalize_ticket_input
@@ -37,6 +38,13 @@ class LoginScreen(ModalScreen[bool], ConsoleWords, ScreenTraits):
     @dataclass
     class PinChecked(Message):
         result: LoginResult
+        burst: FailureBurst | None = None
+
+    @dataclass
+    class BurstRead(Message):
+        """Wrong PINs across all places, when there were a burst of them (or None)."""
+
+        burst: FailureBurst | None
 
     class NoPinSet(Message):
         """No PIN has been set yet (``kiosk set-pin``)."""
@@ -49,6 +57,7 @@ class LoginScreen(ModalScreen[bool], ConsoleWords, ScreenTraits):
         self.standalone = standalone
         self._unlock_timer: Timer | None = None
         self._no_pin = False
+        self._burst: FailureBurst | None = None
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -60,6 +69,10 @@ class LoginScreen(ModalScreen[bool], ConsoleWords, ScreenTraits):
                     )
             yield WordsLabel(t("lib.login.title"), id="login-title", classes="lib-dialog-title")
             yield MessageLine(t("lib.login.prompt"), id="login-status", marks_success=False)
+            # Shown after a burst of wrong PINs anywhere: how many and when (every console).
+            notice = MessageLine(id="login-notice", marks_success=False)
+            notice.display = False
+            yield notice
             yield Input(
                 placeholder=t("lib.login.placeholder"),
                 password=True,
@@ -95,9 +108,10 @@ class LoginScreen(ModalScreen[bool], ConsoleWords, ScreenTraits):
         self.query_one("#login-title", Label).update(t("lib.login.title"))
         status = self.query_one("#login-status", Static)
         if self._no_pin:
-            self.query_one(MessageLine).say(self._no_pin_text(), error=True)
+            self.query_one("#login-status", MessageLine).say(self._no_pin_text(), error=True)
         elif not status.has_class("lib-error"):
             status.update(t("lib.login.prompt"))
+        self._show_burst()
         self.query_one("#login-pin", Input).placeholder = t("lib.login.placeholder")
         self.query_one("#login-ok", Button).label = t("lib.login.enter")
         back = self.query_one("#login-back", Button)
@@ -105,13 +119,37 @@ class LoginScreen(ModalScreen[bool], ConsoleWords, ScreenTraits):
 
     @store_work(group="login-pin-set")
     def _check_pin_set(self) -> None:
-        if not services_of(self).auth.is_set():
+        auth = services_of(self).auth
+        if not auth.is_set():
             self.post_message(self.NoPinSet())
+        self.post_message(self.BurstRead(auth.failure_burst()))
+
+    @on(BurstRead)
+    def _burst_read(self, message: BurstRead) -> None:
+        self._burst = message.burst
+        self._show_burst()
+
+    def _show_burst(self) -> None:
+        notice = self.query_one("#login-notice", MessageLine)
+        burst = self._burst
+        notice.display = burst is not None
+        if burst is None:
+            return
+        today = as_local(services_of(self).clock.now()).date()
+
+        def when(moment: datetime) -> str:  # short enough for one line of the prompt's box
+            moment = as_local(moment)
+            return f"{moment:%H:%M}" if moment.date() == today else f"{moment:%m-%d %H:%M}"
+
+        text = self.t(
+            "lib.login.burst", count=burst.count, since=when(burst.since), last=when(burst.last)
+        )
+        notice.say("⚠ " + text, error=True)
 
     @on(NoPinSet)
     def _no_pin_set(self) -> None:
         self._no_pin = True
-        self.query_one(MessageLine).say(self._no_pin_text(), error=True)
+        self.query_one("#login-status", MessageLine).say(self._no_pin_text(), error=True)
 
     def _no_pin_text(self) -> str:
         # At the kiosk anyone may open this prompt: name no command they cannot run there.
@@ -128,7 +166,7 @@ class LoginScreen(ModalScreen[bool], ConsoleWords, ScreenTraits):
             self.post_message(CardScanned(normalize_ticket_input(pin)))
             return
         if not pin:
-            self.query_one(MessageLine).say(self.t("lib.login.empty"), error=True)
+            self.query_one("#login-status", MessageLine).say(self.t("lib.login.empty"), error=True)
             return
         self._check(pin)
 
@@ -136,20 +174,32 @@ class LoginScreen(ModalScreen[bool], ConsoleWords, ScreenTraits):
     def _check(self, pin: str) -> None:
         # The kiosk's gesture and each console count wrong PINs apart (see kiosk.domain.auth).
         place = place_for_mode(host(self).session.mode)
-        self.post_message(self.PinChecked(services_of(self).auth.login(pin, place=place)))
+        auth = services_of(self).auth
+        result = auth.login(pin, place=place)
+        self.post_message(self.PinChecked(result, None if result.ok else auth.failure_burst()))
 
     @on(PinChecked)
     def _checked(self, message: PinChecked) -> None:
         result = message.result
         if result.ok:
+            if result.short_pin:
+                # Set before the 6-digit rule: it still works, and the console asks for a
+                # longer one at every login until it is changed.
+                self.app.notify(self.t("lib.login.short_pin"), severity="warning", timeout=60)
             self.dismiss(True)
             return
+        self._burst = message.burst
+        self._show_burst()
         if result.no_pin_set:
-            self.query_one(MessageLine).say(self._no_pin_text(), error=True)
+            self.query_one("#login-status", MessageLine).say(self._no_pin_text(), error=True)
+        elif result.no_pepper is not None:
+            self.query_one("#login-status", MessageLine).say(
+                self.t("lib.login.no_pepper"), error=True
+            )
         elif result.locked_until is not None:
             self._lock(result)
         else:
-            self.query_one(MessageLine).say(
+            self.query_one("#login-status", MessageLine).say(
                 self.t("lib.login.wrong", left=result.tries_left or 0), error=True
             )
         self.query_one("#login-pin", Input).focus()
@@ -157,7 +207,7 @@ class LoginScreen(ModalScreen[bool], ConsoleWords, ScreenTraits):
     def _lock(self, result: LoginResult) -> None:
         assert result.locked_until is not None
         until = as_local(result.locked_until)
-        self.query_one(MessageLine).say(
+        self.query_one("#login-status", MessageLine).say(
             self.t("lib.login.locked", until=f"{until:%H:%M:%S}"), error=True
         )
         pin = self.query_one("#login-pin", Input)
@@ -172,7 +222,7 @@ class LoginScreen(ModalScreen[bool], ConsoleWords, ScreenTraits):
     def _unlock(self) -> None:
         self.query_one("#login-pin", Input).disabled = False
         self.query_one("#login-ok", Button).disabled = False
-        self.query_one(MessageLine).say(self.t("lib.login.prompt"))
+        self.query_one("#login-status", MessageLine).say(self.t("lib.login.prompt"))
         self.query_one("#login-pin", Input).focus()
 
     @on(Button.Pressed, "#login-back")

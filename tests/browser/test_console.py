@@ -87,8 +87,9 @@ def test_wrong_pins_lock_out_that_client_only(
     log_in(desk)
 
     with library.store.snapshot() as tx:
-        places = {str(doc.get("place")) for doc in tx.all("auth")}
-    assert "web:192.0.2.10" in places and not any("192.0.2.20" in p for p in places)
+        places = {str(doc.get("place")): doc for doc in tx.find("auth", key="lockout")}
+    assert places["web:192.0.2.10"]["failures"] == 5
+    assert places["web:192.0.2.20"]["failures"] == 0  # the desk: only its right PIN, remembered
 
 
 def test_a_quiet_session_logs_out_and_a_full_server_says_so(

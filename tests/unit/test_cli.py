@@ -233,37 +233,44 @@ def _pin_works(tmp_path: Path, pin: str) -> bool:
 
 
 def test_set_pin_first_time_then_needs_the_current_pin(cli, stdin, tmp_path: Path) -> None:
-    stdin("2468")
+    stdin("246813")
     assert cli("set-pin")[:2] == (0, {"pin_set": True})
-    stdin("1357")  # no current PIN given: the new one is taken as a wrong current one
+    stdin("135791")  # no current PIN given: the new one is taken as a wrong current one
     rc, _, err = cli("set-pin")
     assert rc == 2 and "wrong PIN" in err and err.count("\n") == 1
-    assert _pin_works(tmp_path, "2468")
-    stdin("2468", "1357")
+    assert _pin_works(tmp_path, "246813")
+    stdin("246813", "135791")
     assert cli("set-pin")[0] == 0
-    assert _pin_works(tmp_path, "1357") and not _pin_works(tmp_path, "2468")
+    assert _pin_works(tmp_path, "135791") and not _pin_works(tmp_path, "246813")
 
 
 def test_set_pin_guessing_the_current_pin_is_locked_out(cli, stdin, tmp_path: Path) -> None:
-    stdin("2468")
+    stdin("246813")
     cli("set-pin")
     for _ in range(5):
-        stdin("0000", "1111")
+        stdin("000000", "111111")
         cli("set-pin")
-    stdin("2468", "1111")  # even the right PIN waits now
+    stdin("246813", "111111")  # even the right PIN waits now
     rc, _, err = cli("set-pin")
     assert rc == 2 and "try again after" in err
-    assert _pin_works(tmp_path, "2468")
+    assert _pin_works(tmp_path, "246813")
 
 
 def test_set_pin_reset_needs_a_typed_confirmation(cli, stdin, tmp_path: Path) -> None:
-    stdin("2468")
+    stdin("246813")
     cli("set-pin")
-    stdin("yes", "1357")
+    stdin("yes", "135791")
     rc, _, err = cli("set-pin", "--reset")
-    assert rc == 2 and "not confirmed" in err and _pin_works(tmp_path, "2468")
-    stdin("RESET", "1357")
-    assert cli("set-pin", "--reset")[0] == 0 and _pin_works(tmp_path, "1357")
+    assert rc == 2 and "not confirmed" in err and _pin_works(tmp_path, "246813")
+    stdin("RESET", "135791")
+    assert cli("set-pin", "--reset")[0] == 0 and _pin_works(tmp_path, "135791")
+
+
+def test_set_pin_refuses_fewer_than_six_digits_in_one_line(cli, stdin, tmp_path: Path) -> None:
+    stdin("24681")
+    rc, _, err = cli("set-pin")
+    assert rc == 2 and "6 to 12 digits" in err and err.count("\n") == 1
+    assert not build_services(tmp_path / "cli-data").auth.is_set()
 
 
 def test_set_pin_never_takes_the_pin_from_the_command_line(cli, stdin) -> None:

@@ -19,6 +19,7 @@ from kiosk.domain.scout_access import (
 )
 from kiosk.domain.tickets import is_token, new_token
 from kiosk.services import Services, build_services
+from tests.conftest import PIN
 
 SCOUT_PIN = "13579"
 KIOSK = "kiosk"
@@ -146,12 +147,32 @@ def test_a_new_pin_clears_the_lockouts(demo: Services) -> None:
 
 
 def test_librarian_pin_unaffected_by_scout_lockouts(demo: Services) -> None:
-    demo.auth.set_pin("2468")
+    demo.auth.set_pin(PIN)
     card = demo.scout_access.issue_card("lukas")
     demo.scout_access.set_pin("lukas", SCOUT_PIN)
-    for _ in range(8):
-        demo.scout_access.sign_in(card, "0000", place=KIOSK)
-    assert demo.auth.login("2468", place=KIOSK).ok
+    for n in range(30):
+        demo.scout_access.sign_in(card, "0000", place=f"web-kiosk:10.0.0.{n}")
+    assert demo.auth.login(PIN, place=KIOSK).ok
+
+
+def test_rotating_places_gain_nothing_against_an_e_scouts_pin(demo: Services) -> None:
+    """A found card and a new made-up place for every guess: 10 guesses, then the e-scout's
+    account waits, everywhere but where they signed in before."""
+    access = demo.scout_access
+    card = access.issue_card("lukas")
+    access.set_pin("lukas", "0042")
+    assert access.sign_in(card, "0042", place=KIOSK).ok  # the e-scout's own kiosk
+    results = [
+        access.sign_in(card, f"{guess:04d}", place=f"web-kiosk:10.1.{guess // 250}.{guess % 250}")
+        for guess in range(1000)
+    ]
+    assert not any(r.ok for r in results)
+    assert sum(r.reason == "wrong_pin" for r in results) == 10
+    assert results[42].reason == "locked"
+    assert access.sign_in(card, "0042", place=KIOSK).ok
+    ieva = access.issue_card("ieva")
+    access.set_pin("ieva", SCOUT_PIN)
+    assert access.sign_in(ieva, SCOUT_PIN, place="web-kiosk:10.1.0.1").ok  # her own count
 
 
 def test_credentials_survive_a_reopen(demo: Services) -> None:
