@@ -101,6 +101,7 @@ class ErrorCode(StrEnum):
     OUTPUT_NOT_FILE = "output_not_file"
     OUTPUT_NO_FOLDER = "output_no_folder"
     OUTPUT_IN_DATA_DIR = "output_in_data_dir"
+    SOCKET_TAKEN = "socket_taken"  # kiosk serve --socket PATH: something else is at PATH
     WRITE_FAILED = "write_failed"
     # kiosk backup --to DIR (kiosk/cli/common.py backup_folder)
     BACKUP_NO_FOLDER = "backup_no_folder"
@@ -163,6 +164,7 @@ CLI_ONLY_CODES = frozenset(
         ErrorCode.OUTPUT_NOT_FILE,
         ErrorCode.OUTPUT_NO_FOLDER,
         ErrorCode.OUTPUT_IN_DATA_DIR,
+        ErrorCode.SOCKET_TAKEN,
         ErrorCode.WRITE_FAILED,
         ErrorCode.BACKUP_NO_FOLDER,
         ErrorCode.BACKUP_NOT_FOLDER,

@@ -3,10 +3,11 @@ the ticket in sight at once, no page buttons, nothing cut, nothing scrolled, no 
 On the smallest grid (78x18) it takes at most two pages, the code, time and place on the first.
 
 One app run per size books by taps (as a visitor does), then shows more tickets on the same
-screen. Where the room is least in each of the ticket's layouts (80x20 beside the bar, 80x30
-under the title; more rows or columns only add room) and on the smallest grid: the ticket of
-every demo topic at every place its e-scouts meet, in all five languages. At the kiosk's other
-grids: each language's wordiest ticket.
+screen. Where the room is least (80x20, beside the bar; more rows or columns only add room)
+and on the smallest grid: in each of the five languages, of every demo topic at every place
+its e-scouts meet, the tickets with the longest of each line and the wordiest in all (the
+ticket fits when its longest lines do: 28 of the 140; the rest added minutes, no proof).
+At the kiosk's other grids: each language's wordiest ticket.
 """
 
 from __future__ import annotations
@@ -63,6 +64,25 @@ def _every_place_of_every_topic(services: Services) -> list[Ticket]:
                 )
                 tickets.append(booking)
     return tickets
+
+
+def _longest(services: Services, tickets: list[Ticket], lang: str) -> list[Ticket]:
+    """The wordiest ticket in ``lang`` and, for each line, the ticket where it is longest."""
+    contents = {
+        t.booking.code: services.catalog.ticket_content(t.booking, t.token, lang) for t in tickets
+    }
+    chosen = [_wordiest(services, tickets, lang)]
+    keys = {line.key for content in contents.values() for line in content.lines}
+    for key in sorted(keys):
+
+        def length(ticket: Ticket, key: str = key) -> int:
+            line = contents[ticket.booking.code].line(key)
+            return len(line.text) if line else 0
+
+        longest = max(tickets, key=length)
+        if longest not in chosen:
+            chosen.append(longest)
+    return chosen
 
 
 def _wordiest(services: Services, tickets: list[Ticket], lang: str) -> Ticket:
@@ -129,7 +149,10 @@ async def test_the_ticket_is_one_screen(demo: Services, size: tuple[int, int]) -
         await strict_click(pilot, "#v-back")  # Done
         tickets = _every_place_of_every_topic(demo)
         for lang in LANGS:
-            walk = tickets if size in LEAST_ROOM else [_wordiest(demo, tickets, lang)]
+            if size in LEAST_ROOM:
+                walk = _longest(demo, tickets, lang)
+            else:
+                walk = [_wordiest(demo, tickets, lang)]
             for ticket in walk:
                 screen = await _show(pilot, ticket, lang)
                 assert screen.query_one("#ticket-directions").display
@@ -144,7 +167,7 @@ async def test_on_the_smallest_grid_two_pages_at_most(demo: Services) -> None:
         assert booked.page_count <= 2
         tickets = _every_place_of_every_topic(demo)
         for lang in LANGS:
-            for ticket in tickets:
+            for ticket in _longest(demo, tickets, lang):
                 screen = await _show(pilot, ticket, lang)
                 assert screen.page_count <= 2, f"{ticket.booking.topic} in {lang}"
                 assert_fits(pilot)
