@@ -70,7 +70,7 @@ def _read_secret(prompt: str) -> str:
 
 
 def cmd_set_pin(services: Services, args: argparse.Namespace) -> int:
-    from kiosk.domain.auth import LIBRARIAN_MIN_DIGITS, check_pin_format, pin_refusal
+    from kiosk.domain.auth import LIBRARIAN_MIN_DIGITS, check_new_pin, pin_refusal
 
     pins = services.auth
     if pins.is_set():
@@ -88,7 +88,7 @@ def cmd_set_pin(services: Services, args: argparse.Namespace) -> int:
                 raise KioskError(code, pin_refusal(result) + "; nothing was changed")
     if sys.stdin.isatty():
         pin = getpass.getpass(f"New librarian PIN ({LIBRARIAN_MIN_DIGITS}-12 digits): ")
-        check_pin_format(pin, min_digits=LIBRARIAN_MIN_DIGITS)  # before it is asked again
+        check_new_pin(pin, min_digits=LIBRARIAN_MIN_DIGITS)  # before it is asked again
         if getpass.getpass("Repeat the PIN: ") != pin:
             raise KioskError("pin_mismatch", "the two PINs differ; nothing was changed")
     else:

@@ -16,6 +16,7 @@ from kiosk.cli.common import (
     output_path,
     write_private,
 )
+from kiosk.domain.auth import check_new_pin
 from kiosk.domain.errors import KioskError
 from kiosk.services import Services
 
@@ -24,6 +25,7 @@ def cmd_scout_pin(services: Services, args: argparse.Namespace) -> int:
     services.booking.scout(args.scout_id)  # unknown_scout before anyone types a PIN
     if sys.stdin.isatty():
         pin = getpass.getpass("The e-scout's new PIN (4-12 digits): ")
+        check_new_pin(pin)  # before it is asked again
         again = getpass.getpass("Repeat the PIN: ")
     else:
         pin, again = sys.stdin.readline().strip(), sys.stdin.readline().strip()

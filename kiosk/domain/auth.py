@@ -28,6 +28,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from db import Store, Tx
@@ -82,9 +83,9 @@ def _record(pin: str, pepper: bytes) -> dict[str, str]:
 
 
 def pin_record(pin: str, pepper: Pepper, *, min_digits: int = PIN_MIN_DIGITS) -> dict[str, str]:
-    """A new salt and the peppered scrypt hash of a PIN of the right format (what is
-    stored). Makes the pepper file if there is none yet; KioskError if it cannot."""
-    pin = check_pin_format(pin, min_digits=min_digits)
+    """A new salt and the peppered scrypt hash of a new PIN of the right format and not weak
+    (what is stored). Makes the pepper file if there is none yet; KioskError if it cannot."""
+    pin = check_new_pin(pin, min_digits=min_digits)
     key = pepper.key(create=True)
     assert key is not None  # create=True makes one or raises
     return _record(pin, key)
@@ -150,6 +151,45 @@ def check_pin_format(pin: str, *, min_digits: int = PIN_MIN_DIGITS) -> str:
     if not (pin.isascii() and pin.isdigit()) or not min_digits <= len(pin) <= PIN_MAX_DIGITS:
         raise ValidationError(
             "pin_format", f"The PIN must be {min_digits} to {PIN_MAX_DIGITS} digits.", field="pin"
+        )
+    return pin
+
+
+# The 4- and 6-digit PINs people choose most often, as counted in published studies of PIN
+# frequencies (leaked PIN lists and surveys): tried first by anyone guessing. The repeated
+# digits and straight runs among them are caught by the rules below as well.
+COMMON_PINS = frozenset(
+    {
+        *("1234", "1111", "0000", "1212", "7777", "1004", "2000", "4444", "2222", "6969"),
+        *("9999", "3333", "5555", "6666", "1122", "1313", "8888", "4321", "2001", "1010"),
+        *("123456", "123123", "111111", "121212", "000000", "654321", "666666", "112233"),
+        *("159753", "147258"),
+    }
+)
+
+
+def weak_pin_reason(pin: str) -> str | None:
+    """Why a PIN of the right format is too easy to guess, or None when it is not: all one
+    digit repeated, a straight run up or down (no wrapping past 9 or 0), or a most common
+    PIN."""
+    if len(set(pin)) == 1:
+        return "it is one digit repeated"
+    steps = {int(b) - int(a) for a, b in pairwise(pin)}
+    if steps in ({1}, {-1}):
+        return "its digits run straight up or down"
+    if pin in COMMON_PINS:
+        return "it is one of the most common PINs"
+    return None
+
+
+def check_new_pin(pin: str, *, min_digits: int = PIN_MIN_DIGITS) -> str:
+    """A PIN about to be set: the right format (``check_pin_format``) and not weak
+    (``weak_pin_reason``). PINs already stored are never checked again: they keep working."""
+    pin = check_pin_format(pin, min_digits=min_digits)
+    reason = weak_pin_reason(pin)
+    if reason is not None:
+        raise ValidationError(
+            "pin_weak", f"The PIN is too easy to guess: {reason}. Choose another.", field="pin"
         )
     return pin
 
@@ -350,7 +390,7 @@ class PinService(StoreService):
             return tx.get(AUTH, key=PIN_KEY) is not None
 
     def set_pin(self, pin: str) -> None:
-        """Set or replace the PIN (6 to 12 digits); every lock-out starts afresh."""
+        """Set or replace the PIN (6 to 12 digits, not weak); every lock-out starts afresh."""
         doc = {"key": PIN_KEY, **pin_record(pin, self.pepper, min_digits=LIBRARIAN_MIN_DIGITS)}
         with self.store.transaction() as tx:
             tx.remove(AUTH, key=PIN_KEY)  # also drops the single counter older files kept

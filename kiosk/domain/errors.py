@@ -89,6 +89,8 @@ class ErrorCode(StrEnum):
     PRINTER_FAILED = "printer_failed"
     # PIN and the command line
     PIN_FORMAT = "pin_format"
+    # a new PIN that is easy to guess: one digit repeated, a straight run, a most common PIN
+    PIN_WEAK = "pin_weak"
     PIN_MISMATCH = "pin_mismatch"
     BAD_START = "bad_start"
     NO_BACKUP = "no_backup"

@@ -155,7 +155,8 @@ class ScoutAccessService(StoreService):
         return {d["scout"]: ScoutCredentials.from_dict(d) for d in docs}
 
     def set_pin(self, scout_id: str, pin: str) -> None:
-        """Set or replace the e-scout's PIN (4 to 12 digits); their lock-outs start afresh."""
+        """Set or replace the e-scout's PIN (4 to 12 digits, not weak); their lock-outs start
+        afresh."""
         record = pin_record(pin, self.pepper)
         with self.store.transaction() as tx:
             _active_scout(tx, scout_id)
