@@ -47,6 +47,20 @@ def check_note(note: str) -> str:
     return text
 
 
+def require_not_after(day: date, today: date) -> None:
+    """Refuse a form dated after ``today``: it records a consultation that took place, and a
+    future-dated one would count in the results and the e-scout's hours."""
+    if day > today:
+        raise ValidationError(
+            ErrorCode.FORM_DATE_FUTURE,
+            f"The form's date {day.isoformat()} is after today ({today.isoformat()}): "
+            "a form records a consultation that already took place.",
+            field="date",
+            date=day.isoformat(),
+            today=today.isoformat(),
+        )
+
+
 @dataclass
 class ActivityDraft:
     """The form's fields before saving; a booking fills some of them in."""
@@ -155,6 +169,7 @@ class ActivityService(StoreService):
             ) from None
         note = check_note(draft.note)
         now = self.now()
+        require_not_after(draft.date, now.date())
         with self.store.transaction() as tx:
             known = {d["slug"] for d in tx.all(TOPICS)}
             unknown = [t for t in draft.topics if t not in known]

@@ -4,7 +4,8 @@ The booking itself stays (code, topic, e-scout, times, status) so results keep c
 Each purge that erased something is logged (codes and counts only) for the console.
 E-scouts' data follows the same period: presence records ("I am here" per shift) are erased
 once their shift ended ``retention_days`` ago, and the card, PIN and wrong-PIN counters of an
-e-scout who has been inactive that long.
+e-scout who has been inactive that long. Waiting-list entries go once expired, and never
+later than the same period after they were made (``waitlist.is_due``).
 Copies are held to the same promise: the same names are erased in the backups and their
 archive mirror, and exports (which list names and phones) older than the period are deleted.
 """
@@ -25,6 +26,7 @@ from kiosk.domain.records import BOOKINGS, SCOUTS, load_settings
 from kiosk.domain.scout_access import SCOUT_CREDENTIALS, SCOUT_LOCKOUTS
 from kiosk.domain.scout_day import SCOUT_PRESENCE
 from kiosk.domain.service import StoreService
+from kiosk.domain.waitlist import erase_due as erase_due_entries
 
 PURGE_LOG_KEEP = 200
 # Closed bookings move to the per-month archive this long after their names were erased,
@@ -50,6 +52,7 @@ class PurgeResult:
     exports_removed: list[str] = field(default_factory=list)
     presence_erased: int = 0  # e-scouts' "I am here" records of shifts past the period
     credentials_erased: list[str] = field(default_factory=list)  # e-scouts inactive that long
+    waitlist_erased: int = 0  # waiting-list entries expired or past the period
 
     @property
     def count(self) -> int:
@@ -67,6 +70,7 @@ class PurgeResult:
             "exports_removed": self.exports_removed,
             "presence_erased": self.presence_erased,
             "credentials_erased": self.credentials_erased,
+            "waitlist_erased": self.waitlist_erased,
         }
 
     @classmethod
@@ -81,6 +85,7 @@ class PurgeResult:
             exports_removed=list(data.get("exports_removed", [])),
             presence_erased=int(data.get("presence_erased", 0)),
             credentials_erased=list(data.get("credentials_erased", [])),
+            waitlist_erased=int(data.get("waitlist_erased", 0)),
         )
 
 
@@ -128,7 +133,13 @@ def purge(store: Store, clock: Clock, maintenance: MaintenanceService) -> PurgeR
             result.erased.append(Erased(booking.code, booking.start, booking.status))
         result.presence_erased = _erase_presence(tx, now, days)
         result.credentials_erased = _erase_inactive_credentials(tx, now, days)
-        if result.erased or result.presence_erased or result.credentials_erased:
+        result.waitlist_erased = erase_due_entries(tx, now, days)
+        if (
+            result.erased
+            or result.presence_erased
+            or result.credentials_erased
+            or result.waitlist_erased
+        ):
             result.erased.sort(key=lambda e: (e.start, e.code))
             log = tx.all(PURGES)
             log.append({"seq": len(log) + 1, **result.to_dict()})

@@ -3,8 +3,9 @@
 An entry holds a first name, an optional phone and the visitor's language for one topic.
 The console shows who is waiting (oldest first) whenever the topic has free times again;
 booking for an entry removes it. Entries are personal data: each expires
-``Settings.waitlist_days`` after it was made and is erased by any read or write of the list
-(and so by the nightly purge), never kept longer.
+``Settings.waitlist_days`` after it was made, or ``Settings.retention_days`` after if that is
+sooner, and is then erased by any read or write of the list and by the purge (``kiosk purge``,
+nightly), never kept longer.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from db import Store, Tx
 from kiosk.domain.booking import BookingService, Ticket
-from kiosk.domain.clock import Clock
+from kiosk.domain.clock import Clock, as_local
 from kiosk.domain.errors import NotFound
 from kiosk.domain.models import Source, WaitlistEntry
 from kiosk.domain.records import TOPICS, load_settings
@@ -23,6 +25,28 @@ from kiosk.domain.service import StoreService
 from kiosk.domain.validation import clean_name, normalize_phone
 
 WAITLIST = "waitlist"
+
+
+def is_due(doc: dict[str, Any], now: datetime, retention_days: int) -> bool:
+    """Is a stored entry to be erased: expired, or made ``retention_days`` ago or more?
+
+    An entry whose times cannot be read is due: nothing proves it is still within them."""
+    try:
+        expires = as_local(datetime.fromisoformat(str(doc["expires_at"])))
+        made = as_local(datetime.fromisoformat(str(doc["created_at"])))
+        return min(expires, made + timedelta(days=retention_days)) <= now
+    except (KeyError, TypeError, ValueError):
+        return True
+    except OverflowError:  # made near the end of the calendar: due long after any now
+        return False
+
+
+def erase_due(tx: Tx, now: datetime, retention_days: int) -> int:
+    """Remove the entries due (``is_due``) in ``tx``; how many went."""
+    due = [doc["id"] for doc in tx.all(WAITLIST) if is_due(doc, now, retention_days)]
+    for entry_id in due:
+        tx.remove(WAITLIST, id=entry_id)
+    return len(due)
 
 
 @dataclass(frozen=True)
@@ -112,6 +136,4 @@ class WaitlistService(StoreService):
 
     @staticmethod
     def _drop_expired(tx: Tx, now: datetime) -> None:
-        for doc in tx.all(WAITLIST):
-            if datetime.fromisoformat(doc["expires_at"]) <= now:
-                tx.remove(WAITLIST, id=doc["id"])
+        erase_due(tx, now, load_settings(tx).retention_days)
