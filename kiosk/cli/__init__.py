@@ -13,6 +13,7 @@ Each module holds one area's commands and registers them (``register``), in the 
 - ``bookings``: book, bookings, check-in, cancel, done, no-show, undo, unrecorded, move,
   follow-up, waitlist
 - ``data``: export, backup, restore, purge
+- ``config``: config get|set (the library's settings)
 - ``paper``: ticket, scout-card
 - ``scouts``: scout-pin, scout-hours
 - ``programme``: results merge|report (files only, no data dir)
@@ -31,7 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from db import StoreError
-from kiosk.cli import bookings, catalog, data, fitcheck, paper, programme, run, scouts
+from kiosk.cli import bookings, catalog, config, data, fitcheck, paper, programme, run, scouts
 from kiosk.cli.common import (
     EXIT_REFUSED,
     EXIT_STORE,
@@ -85,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir", help="data directory (default: KIOSK_DATA_DIR or the user data dir)"
     )
     sub = p.add_subparsers(dest="command", parser_class=Parser)
-    for area in (run, catalog, bookings, data, paper, scouts, programme, fitcheck):
+    for area in (run, catalog, bookings, data, config, paper, scouts, programme, fitcheck):
         area.register(sub)
     return p
 

@@ -381,6 +381,40 @@ def check_library_name(raw: str) -> str:
     return required_text(raw, ErrorCode.LIBRARY_NAME, "Enter the library's name.", "library_name")
 
 
+# The library's id in the programme's results file: a country code, a hyphen and letters,
+# digits and hyphens (``LT-VAMB``); the municipality is plain text of a line.
+LIBRARY_ID = re.compile(r"^[A-Z]{2}-[A-Z0-9]+(?:-[A-Z0-9]+)*$")
+LIBRARY_ID_MAX = 32
+MUNICIPALITY_MAX = 80
+
+
+def check_library_id(raw: str) -> str:
+    """``lt-vamb`` -> ``LT-VAMB``; empty (not set: the results file names the library by a
+    pseudonym) stays empty; anything else not like ``LT-XYZ`` (up to 32) is refused."""
+    text = raw.strip().upper()
+    if text and (len(text) > LIBRARY_ID_MAX or not LIBRARY_ID.match(text)):
+        raise ValidationError(
+            ErrorCode.LIBRARY_NAME,
+            f"library_id: a country code, a hyphen, then A-Z, 0-9 and hyphens, e.g. LT-VAMB "
+            f"(up to {LIBRARY_ID_MAX}), or empty",
+            field="library_id",
+        )
+    return text
+
+
+def check_municipality(raw: str) -> str:
+    """The municipality as plain text (``plain_text``), up to 80 characters; may be empty."""
+    text = plain_text(raw)
+    if len(text) > MUNICIPALITY_MAX or any(ch in _MARKUP for ch in text):
+        raise ValidationError(
+            ErrorCode.TEXT_TOO_LONG,
+            f"municipality: plain text without brackets, up to {MUNICIPALITY_MAX} characters",
+            field="municipality",
+            most=MUNICIPALITY_MAX,
+        )
+    return text
+
+
 def parse_languages(raw: str) -> list[str]:
     """``lt, en`` -> ``["lt", "en"]``: two-letter codes, at least one."""
     languages = [x.strip().lower() for x in raw.split(",")]
