@@ -105,6 +105,9 @@ class ErrorCode(StrEnum):
     OUTPUT_NO_FOLDER = "output_no_folder"
     OUTPUT_IN_DATA_DIR = "output_in_data_dir"
     SOCKET_TAKEN = "socket_taken"  # kiosk serve --socket PATH: something else is at PATH
+    # kiosk config set: the programme's identity of the library (kiosk/cli/config.py)
+    BAD_LIBRARY_ID = "bad_library_id"
+    BAD_MUNICIPALITY = "bad_municipality"
     WRITE_FAILED = "write_failed"
     # kiosk backup --to DIR (kiosk/cli/common.py backup_folder)
     BACKUP_NO_FOLDER = "backup_no_folder"
@@ -168,6 +171,8 @@ CLI_ONLY_CODES = frozenset(
         ErrorCode.OUTPUT_NO_FOLDER,
         ErrorCode.OUTPUT_IN_DATA_DIR,
         ErrorCode.SOCKET_TAKEN,
+        ErrorCode.BAD_LIBRARY_ID,
+        ErrorCode.BAD_MUNICIPALITY,
         ErrorCode.WRITE_FAILED,
         ErrorCode.BACKUP_NO_FOLDER,
         ErrorCode.BACKUP_NOT_FOLDER,

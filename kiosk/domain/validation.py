@@ -394,7 +394,7 @@ def check_library_id(raw: str) -> str:
     text = raw.strip().upper()
     if text and (len(text) > LIBRARY_ID_MAX or not LIBRARY_ID.match(text)):
         raise ValidationError(
-            ErrorCode.LIBRARY_NAME,
+            ErrorCode.BAD_LIBRARY_ID,
             f"library_id: a country code, a hyphen, then A-Z, 0-9 and hyphens, e.g. LT-VAMB "
             f"(up to {LIBRARY_ID_MAX}), or empty",
             field="library_id",
@@ -407,7 +407,7 @@ def check_municipality(raw: str) -> str:
     text = plain_text(raw)
     if len(text) > MUNICIPALITY_MAX or any(ch in _MARKUP for ch in text):
         raise ValidationError(
-            ErrorCode.TEXT_TOO_LONG,
+            ErrorCode.BAD_MUNICIPALITY,
             f"municipality: plain text without brackets, up to {MUNICIPALITY_MAX} characters",
             field="municipality",
             most=MUNICIPALITY_MAX,
