@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from kiosk.cli import main
 from kiosk.cli.config import TEXT_RULES, setting_keys
 from kiosk.domain.models import SETTING_RANGES
 from kiosk.programme.file import read_header
-from tests.conftest import NOW
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "cli-data"))
-    monkeypatch.setenv("KIOSK_NOW", NOW.isoformat())
-
-    def run(*args: str) -> tuple[int, object, str]:
-        rc = main(list(args))
-        out, err = capsys.readouterr()
-        return rc, (json.loads(out) if out.strip() else None), err
-
-    return run
 
 
 def _refused(result: tuple[int, object, str]) -> str:

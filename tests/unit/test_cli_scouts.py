@@ -2,36 +2,24 @@
 
 from __future__ import annotations
 
-import io
-import json
 import os
 import stat
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from kiosk.cli import main
 from kiosk.domain.activity import ActivityDraft
 from kiosk.services import build_services
 from tests.conftest import NOW
+from tests.unit.conftest import Cli
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "cli-data"))
-    monkeypatch.setenv("KIOSK_NOW", NOW.isoformat())
-
-    def run(*args: str, stdin: str | None = None) -> tuple[int, object, str]:
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        rc = main(list(args))
-        out, err = capsys.readouterr()
-        return rc, (json.loads(out) if out.strip() else None), err
-
-    assert run("seed-demo")[0] == 0
-    return run
+def cli(cli: Cli) -> Cli:
+    """The command line on the demo library."""
+    assert cli("seed-demo")[0] == 0
+    return cli
 
 
 def _services(tmp_path: Path):  # type: ignore[no-untyped-def]

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from kiosk.cli import main
 from kiosk.domain.clock import FixedClock
 from kiosk.domain.errors import Conflict, ErrorCode
 from kiosk.domain.models import BookingStatus
@@ -85,19 +82,6 @@ def test_walk_ins_ignore_the_minimum_notice(demo: Services) -> None:
     booked = demo.booking.book("e-banking", soon, "Ona", ignore_notice=True)
     assert booked.booking.starts == soon
     assert TUE_15 not in desk  # a time already begun is never offered
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "cli-data"))
-    monkeypatch.setenv("KIOSK_NOW", NOW.isoformat())
-
-    def run(*args: str) -> tuple[int, object, str]:
-        rc = main(list(args))
-        out, err = capsys.readouterr()
-        return rc, json.loads(out) if out.strip() else None, err
-
-    return run
 
 
 def test_cli_move(cli) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import warnings
@@ -13,7 +12,6 @@ from pathlib import Path
 import pytest
 from escpos.printer import Dummy
 
-from kiosk.cli import main
 from kiosk.domain.booking import Ticket
 from kiosk.domain.errors import ErrorCode, ValidationError
 from kiosk.domain.models import Settings
@@ -261,19 +259,6 @@ def test_the_svg_has_the_same_lines_as_the_screen(demo: Services) -> None:
 
 
 # -- the command line ----------------------------------------------------------------
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "cli-data"))
-    monkeypatch.setenv("KIOSK_NOW", NOW.isoformat())
-
-    def run(*args: str) -> tuple[int, object, str]:
-        rc = main(list(args))
-        out, err = capsys.readouterr()
-        return rc, json.loads(out) if out.strip() else None, err
-
-    return run
 
 
 def test_ticket_pdf_and_svg_from_the_command_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

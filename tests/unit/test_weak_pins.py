@@ -4,15 +4,11 @@ for the librarian and the e-scouts alike; PINs already stored keep working."""
 from __future__ import annotations
 
 import hashlib
-import io
-import json
 import secrets
-import sys
 from pathlib import Path
 
 import pytest
 
-from kiosk.cli import main
 from kiosk.domain.auth import (
     LIBRARIAN_MIN_DIGITS,
     PinService,
@@ -23,6 +19,7 @@ from kiosk.domain.errors import LIBRARIAN_CODES, ErrorCode, ValidationError
 from kiosk.i18n import Translator
 from kiosk.services import Services, build_services
 from tests.conftest import PIN, set_unpeppered_pin
+from tests.unit.conftest import Cli
 
 REPEATED = ["0000", "1111", "7777", "000000", "111111", "999999999999"]
 RUNS = ["1234", "4321", "0123", "9876", "123456", "654321", "012345", "3456789", "0123456789"]
@@ -109,17 +106,10 @@ def test_the_console_says_why_in_both_languages() -> None:
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "cli-data"))
-
-    def run(*args: str, stdin: str = "") -> tuple[int, object, str]:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        rc = main(list(args))
-        out, err = capsys.readouterr()
-        return rc, (json.loads(out) if out.strip() else None), err
-
-    assert run("seed-demo")[0] == 0
-    return run
+def cli(cli: Cli) -> Cli:
+    """The command line on the demo library."""
+    assert cli("seed-demo")[0] == 0
+    return cli
 
 
 def test_set_pin_refuses_a_weak_pin_with_the_reason(cli, tmp_path: Path) -> None:
