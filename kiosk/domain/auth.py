@@ -335,29 +335,13 @@ def counted_try(
             doc = {**match, "place": place, **fresh, "last_good": now.isoformat()}
             tx.upsert(table, doc, **match, place=place)
         return LoginResult(True)
-    failures = int(here.get("failures", 0)) + 1
-    lock = _lock_seconds(failures, FREE_TRIES, MAX_LOCK_SECONDS)
-    here_until = now + timedelta(seconds=lock) if lock else None
-    doc = {
-        **match,
-        "place": place,
-        "failures": failures,
-        "locked_until": here_until.isoformat() if here_until else None,
-        "last_failure": now.isoformat(),
-    }
-    tx.upsert(table, doc, **match, place=place)
-    all_failures = int(account.get("failures", 0)) + 1
-    lock = _lock_seconds(all_failures, ACCOUNT_FREE_TRIES, ACCOUNT_MAX_LOCK_SECONDS)
-    all_until = now + timedelta(seconds=lock) if lock else None
-    doc = {
-        **match,
-        "place": ACCOUNT,
-        "failures": all_failures,
-        "locked_until": all_until.isoformat() if all_until else None,
-        "first_failure": account.get("first_failure") or now.isoformat(),
-        "last_failure": now.isoformat(),
-    }
-    tx.upsert(table, doc, **match, place=ACCOUNT)
+    failures, here_until = _count_failure(
+        tx, table, match, place, here, now, FREE_TRIES, MAX_LOCK_SECONDS
+    )
+    first = {"first_failure": account.get("first_failure") or now.isoformat()}
+    all_failures, all_until = _count_failure(
+        tx, table, match, ACCOUNT, account, now, ACCOUNT_FREE_TRIES, ACCOUNT_MAX_LOCK_SECONDS, first
+    )
     left = FREE_TRIES - failures
     locks = [here_until]
     if not trusted:
@@ -365,6 +349,34 @@ def counted_try(
         locks.append(all_until)
     until = max((t for t in locks if t is not None), default=None)
     return LoginResult(False, locked_until=until, tries_left=max(left, 0))
+
+
+def _count_failure(
+    tx: Tx,
+    table: str,
+    match: dict[str, Any],
+    place: str,
+    row: dict[str, Any],
+    now: datetime,
+    free_tries: int,
+    max_lock: int,
+    extra: dict[str, Any] | None = None,
+) -> tuple[int, datetime | None]:
+    """One more wrong PIN on ``row`` (a place's counter or the account's): its count and
+    the time it is locked until, if it is."""
+    failures = int(row.get("failures", 0)) + 1
+    lock = _lock_seconds(failures, free_tries, max_lock)
+    until = now + timedelta(seconds=lock) if lock else None
+    doc = {
+        **match,
+        "place": place,
+        "failures": failures,
+        "locked_until": until.isoformat() if until else None,
+        **(extra or {}),
+        "last_failure": now.isoformat(),
+    }
+    tx.upsert(table, doc, **match, place=place)
+    return failures, until
 
 
 def failure_burst(tx: Tx, now: datetime, table: str, match: dict[str, Any]) -> FailureBurst | None:
