@@ -30,6 +30,7 @@ import aiohttp
 from kiosk.domain.scanner import TAP_GUARD_S
 
 TIMEOUT_MS = 30_000
+STILL_TRIES = 50  # tap guards to wait at most for a screen to stop moving
 # Where textual.js makes its terminal object; the driven copy also keeps it on window.
 EXPOSE = ("const t=new w(e,{ping:r});", "const t=new w(e,{ping:r});window.kioskTerminal=t;")
 TEXTUAL_JS = re.compile(r".*/static/js/textual\.js$")
@@ -140,10 +141,27 @@ def text_cell(page: Any, text: str, nth: int = 0) -> tuple[int, int]:
     reach the next screen), so, like a person, the press comes once that time has passed
     since the text showed: under load, a press at once could fall inside the guard."""
     wait_for_text(page, text)
-    page.wait_for_timeout(TAP_GUARD_S * 1000)
-    hits = [(y, row.index(text)) for y, row in enumerate(screen(page)) if text in row]
-    y, x = hits[nth]
+    # A person also waits for a screen to stand still: right after a page load the App may
+    # still be laying out at the terminal's first size, and a press read from that frame
+    # lands on whatever the next size puts there.
+    seen = _places(page, text)
+    for _ in range(STILL_TRIES):
+        page.wait_for_timeout(TAP_GUARD_S * 1000)
+        now = _places(page, text)
+        if now == seen and now[1]:
+            break
+        seen = now
+    else:
+        raise AssertionError(f"{text!r} never stood still:\n" + "\n".join(screen(page)))
+    y, x = seen[1][nth]
     return x + len(text) // 2, y
+
+
+def _places(page: Any, text: str) -> tuple[tuple[int, int], list[tuple[int, int]]]:
+    """The grid's size and every (row, column) where ``text`` is shown."""
+    size = grid(page)
+    hits = [(y, row.index(text)) for y, row in enumerate(screen(page)) if text in row]
+    return (size["cols"], size["rows"]), hits
 
 
 def press_text(page: Any, press: Press, text: str, nth: int = 0) -> None:

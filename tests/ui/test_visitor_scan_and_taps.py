@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 
 from kiosk.domain.models import BookingStatus
 from kiosk.domain.scanner import ScanBuffer
 from kiosk.services import Services
-from screens.visitor import CheckInScreen, DetailsScreen, LookupScreen, TimeScreen
+from screens.visitor import (
+    CheckInScreen,
+    DetailsScreen,
+    LookupScreen,
+    TimeScreen,
+    WelcomeScreen,
+)
 from tests.ui.conftest import (
     BIG,
     book_first_free,
@@ -110,3 +118,31 @@ async def test_a_tap_on_a_screen_that_just_appeared_is_ignored(demo: Services) -
         app.tap_guard_seconds = 0  # the moment has passed
         await terminal_tap(pilot, "#time-first")
         assert isinstance(app.screen, DetailsScreen)
+
+
+async def test_welcome_s_choices_stay_put_while_the_library_s_name_comes_in(
+    demo: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A finger on its way to a choice must find it where it saw it: the name and the date
+    that the store answers a moment later take lines already kept for them."""
+    answered = threading.Event()
+    settings = demo.booking.settings
+
+    def slow_settings() -> Any:
+        if threading.current_thread() is not threading.main_thread():  # Welcome's worker
+            answered.wait(10)
+        return settings()
+
+    monkeypatch.setattr(demo.booking, "settings", slow_settings)
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        for _ in range(3):
+            await pilot.pause()  # drawn, while the worker still waits for the store
+        choices = ("#w-book", "#w-lookup", "#w-checkin")
+        before = [app.screen.query_one(choice).region for choice in choices]
+        assert not text_of(app, "#w-library").strip()  # the store has not answered yet
+        answered.set()
+        await wait_until(pilot, lambda: bool(text_of(app, "#w-library").strip()))
+        await settle(pilot)
+        assert [app.screen.query_one(choice).region for choice in choices] == before
