@@ -39,14 +39,16 @@ i18n: i18n-template
 	$(BIN)/python -m kiosk.i18n.check
 
 # The browser tests drive the system's chromium (Playwright never downloads one here), and
-# the deploy smoke test runs it under cage on a virtual screen. As root, install what is
-# missing; otherwise the tests say why they skip (under CI=true they fail instead).
-BROWSER_PACKAGES := chromium cage grim xvfb xdotool x11-utils xwayland fonts-dejavu-core
+# the deploy smoke test runs it under cage on a virtual screen; the export tests open the
+# files in LibreOffice. As root, install what is missing; otherwise the tests say why they
+# skip (under CI=true they fail instead).
+BROWSER_PACKAGES := chromium cage grim xvfb xdotool x11-utils xwayland fonts-dejavu-core \
+	libreoffice-calc-nogui
 browser:
 	@missing=$$(for p in $(BROWSER_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing for the browser and smoke tests:" $$missing; \
+		echo "installing for the browser, smoke and export tests:" $$missing; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
