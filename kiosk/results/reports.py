@@ -293,8 +293,8 @@ def results_table(res: Results, lang: str = DEFAULT_LANGUAGE) -> tuple[list[str]
     """The header and rows of the results' tidy table."""
     t = words(lang)
     rows: list[list[Any]] = [
-        ["period", "from", t("lib.report.period.from"), res.first.isoformat(), ""],
-        ["period", "to", t("lib.report.period.to"), res.last.isoformat(), ""],
+        ["period", "from", t("lib.report.period.from"), res.first, ""],  # a date cell
+        ["period", "to", t("lib.report.period.to"), res.last, ""],
     ]
     for key, value in (
         ("consultations", res.consultations),
@@ -349,6 +349,7 @@ def export_results(
 
 
 def booking_rows(bookings: list[Booking]) -> list[list[str]]:
+    """The bookings as ``BOOKING_COLUMNS`` with their keys (status, topic, e-scout, source)."""
     return [
         [
             b.starts.date().isoformat(),
@@ -373,14 +374,36 @@ def export_bookings(
     fmt: Literal["csv", "json"] | str = "csv",
     lang: str = DEFAULT_LANGUAGE,
 ) -> bytes:
-    """The period's bookings, one row each (names as typed, or empty once erased)."""
-    bookings = [b for b in booking.bookings() if first <= b.starts.date() <= last]
-    rows = booking_rows(bookings)
+    """The period's bookings, one row each (names as typed, or empty once erased): JSON
+    keeps keys for scripts; the CSV says everything in words in ``lang``, with its date and
+    time typed and the phone as text."""
+    bookings = sorted(
+        (b for b in booking.bookings() if first <= b.starts.date() <= last),
+        key=lambda b: (b.start, b.code),
+    )
     if fmt == "json":
-        docs = [dict(zip(BOOKING_COLUMNS, row, strict=True)) for row in rows]
+        docs = [dict(zip(BOOKING_COLUMNS, row, strict=True)) for row in booking_rows(bookings)]
         return json_bytes(docs)
+    if fmt != "csv":
+        raise ValueError(f"unknown export format {fmt!r}")
     t = words(lang)
     states = labels(lang, "lib.report.state", [str(s) for s in BookingStatus])
-    for row in rows:
-        row[3] = states.get(row[3], row[3])  # the status in words, never ``no_show``
+    sources = labels(lang, "lib.report.source", SOURCES)
+    topics = {tp.slug: tp.name(lang) for tp in booking.topics(active_only=False)}
+    scouts = {s.id: s.name for s in booking.scouts()}
+    rows: list[list[Any]] = [
+        [
+            b.starts.date(),
+            b.starts.time().replace(second=0, microsecond=0, tzinfo=None),
+            b.code,
+            states.get(b.status, b.status),
+            topics.get(b.topic, b.topic),
+            scouts.get(b.scout, b.scout),
+            b.place,
+            b.name,
+            b.phone or "",
+            sources.get(b.source, b.source),
+        ]
+        for b in bookings
+    ]
     return csv_bytes([t(f"lib.report.booking.{c}") for c in BOOKING_COLUMNS], rows)

@@ -299,7 +299,7 @@ def export_rows(
     yes, no = t("lib.report.yes"), t("lib.report.no")
     table = [
         [
-            r["date"] if fmt == "xlsx" else r["date"].isoformat(),
+            r["date"],
             r["month"],
             days[str(r["weekday"])],
             r["scout"],
