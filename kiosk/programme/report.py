@@ -13,8 +13,6 @@ export of a period wins. The files come from outside: each is checked on its own
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 from collections.abc import Iterable
@@ -36,7 +34,8 @@ from kiosk.programme.file import (
     dates_between,
     open_results_file,
 )
-from kiosk.results.reports import AGE_LABELS, OUTCOME_LABELS, STATUS_LABELS, _csv_safe
+from kiosk.results.reports import AGE_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from kiosk.results.spreadsheet import csv_bytes
 
 if TYPE_CHECKING:
     import duckdb
@@ -611,18 +610,19 @@ def programme_json(prog: Programme) -> bytes:
 
 
 def programme_csv(prog: Programme) -> bytes:
-    """One long, tidy table (table, key, label, measure, value): a spreadsheet pivots it."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for key, value in (("from", prog.first), ("to", prog.last)):
-        writer.writerow(["period", key, key, "date", value.isoformat() if value else ""])
-    for measure, value in prog.totals.items():
-        writer.writerow(["total", measure, measure, measure, "" if value is None else value])
-    for name, rows in prog.tables.items():
-        for r in rows:
-            for measure, value in r.items():
-                if measure in ("key", "label"):
-                    continue
-                writer.writerow(_csv_safe([name, r["key"], r["label"], measure, value]))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    """One long, tidy table (table, key, label, measure, value): a spreadsheet pivots it.
+    Written like the library's exports (``kiosk.results.spreadsheet``): ``;``, a decimal
+    comma, dates as dates, labels such as "75+" kept as text."""
+    rows: list[list[Any]] = [
+        ["period", key, key, "date", value]
+        for key, value in (("from", prog.first), ("to", prog.last))
+    ]
+    rows += [["total", measure, measure, measure, value] for measure, value in prog.totals.items()]
+    for name, table in prog.tables.items():
+        for r in table:
+            rows += [
+                [name, r["key"], r["label"], measure, value]
+                for measure, value in r.items()
+                if measure not in ("key", "label")
+            ]
+    return csv_bytes(CSV_COLUMNS, rows)

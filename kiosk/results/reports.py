@@ -40,10 +40,9 @@ from kiosk.domain.activity import ActivityService
 from kiosk.domain.booking import BookingService
 from kiosk.domain.models import ActivityRecord, AgeGroup, Booking, BookingStatus, Outcome, Source
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator
-from kiosk.results.spreadsheet import csv_bytes, csv_safe, json_bytes, xlsx_bytes
+from kiosk.results.spreadsheet import csv_bytes, json_bytes, table_bytes, xlsx_bytes
 
 WALK_IN = "walk_in"  # the source of a consultation without a booking
-_csv_safe = csv_safe  # the programme's report imports it from here
 
 CSV_COLUMNS = ["section", "key", "label", "count", "percent"]  # keys; headers in words
 BOOKING_COLUMNS = [
@@ -371,12 +370,13 @@ def export_bookings(
     booking: BookingService,
     first: date,
     last: date,
-    fmt: Literal["csv", "json"] | str = "csv",
+    fmt: Literal["csv", "json", "xlsx"] | str = "csv",
     lang: str = DEFAULT_LANGUAGE,
 ) -> bytes:
     """The period's bookings, one row each (names as typed, or empty once erased): JSON
-    keeps keys for scripts; the CSV says everything in words in ``lang``, with its date and
-    time typed and the phone as text."""
+    keeps keys for scripts; XLSX and CSV say everything in words in ``lang``. XLSX types
+    its cells (date and time cells, the phone and code as text cells, nothing in front);
+    the CSV types its date and time and keeps the phone as text behind an invisible mark."""
     bookings = sorted(
         (b for b in booking.bookings() if first <= b.starts.date() <= last),
         key=lambda b: (b.start, b.code),
@@ -384,8 +384,6 @@ def export_bookings(
     if fmt == "json":
         docs = [dict(zip(BOOKING_COLUMNS, row, strict=True)) for row in booking_rows(bookings)]
         return json_bytes(docs)
-    if fmt != "csv":
-        raise ValueError(f"unknown export format {fmt!r}")
     t = words(lang)
     states = labels(lang, "lib.report.state", [str(s) for s in BookingStatus])
     sources = labels(lang, "lib.report.source", SOURCES)
@@ -406,4 +404,5 @@ def export_bookings(
         ]
         for b in bookings
     ]
-    return csv_bytes([t(f"lib.report.booking.{c}") for c in BOOKING_COLUMNS], rows)
+    header = [t(f"lib.report.booking.{c}") for c in BOOKING_COLUMNS]
+    return table_bytes(fmt, t("lib.results.file_bookings"), header, rows)

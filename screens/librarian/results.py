@@ -41,7 +41,8 @@ EXPORTS = {
     "results-xlsx": ("view", "xlsx"),
     "results-rows-csv": ("rows", "csv"),
     "results-rows-xlsx": ("rows", "xlsx"),
-    "results-bookings": ("bookings", "csv"),
+    "results-bookings": ("bookings", "xlsx"),  # typed cells: phones as text, no mark
+    "results-bookings-csv": ("bookings", "csv"),
 }
 STEMS = {
     "summary": "lib.results.file_results",
@@ -124,7 +125,8 @@ class ResultsPane(Vertical, ConsolePane):
             yield Button(t("lib.results.xlsx"), id="results-xlsx")
             yield Button(t("lib.results.rows_csv"), id="results-rows-csv")
             yield Button(t("lib.results.rows_xlsx"), id="results-rows-xlsx")
-            yield Button(t("lib.results.bookings_csv"), id="results-bookings")
+            yield Button(t("lib.results.bookings_xlsx"), id="results-bookings")
+            yield Button(t("lib.results.bookings_csv"), id="results-bookings-csv")
         yield MessageLine(id="results-message")
         with ContentSwitcher(initial="results-body", id="results-switcher"):
             with VerticalScroll(id="results-body"):

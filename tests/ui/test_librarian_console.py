@@ -7,6 +7,7 @@ import io
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from openpyxl import load_workbook
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
 from kiosk.domain.activity import ActivityService
@@ -439,11 +440,18 @@ async def test_results_and_export_from_the_screen(demo: Services) -> None:
         path = Path(app.screen.query_one("#results-pane").last_export)
         assert path.name == "rezultatai-2026-11-01-2026-11-30.csv"
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")
-        await pilot.click("#results-bookings")
+        await pilot.click("#results-bookings")  # XLSX first: phones as text cells
+        await settle(pilot)
+        path = Path(app.screen.query_one("#results-pane").last_export)
+        assert path.name == "registracijos-2026-11-01-2026-11-30.xlsx"
+        sheet = load_workbook(path).active
+        assert sheet.cell(row=1, column=8).value == "Vardas"  # headers in the console's words
+        assert [r[7].value for r in sheet.iter_rows(min_row=2)] == ["Ona", 'Ona, "Jr"']
+        await pilot.click("#results-bookings-csv")
         await settle(pilot)
         path = Path(app.screen.query_one("#results-pane").last_export)
         rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig")), delimiter=";"))
-        assert rows[0][7] == "Vardas"  # headers in the console's words
+        assert rows[0][7] == "Vardas"
         assert [r[7] for r in rows[1:]] == ["Ona", 'Ona, "Jr"']
 
 

@@ -1,7 +1,7 @@
-"""The librarian's exported files as a spreadsheet reads them: words in the librarian's
-language (never keys), phones and labels such as "75+" as text, numbers as numbers and
-dates as dates. LibreOffice itself opens them (headless, one start per file kind); openpyxl
-reads the XLSX cell types."""
+"""The librarian's exported files, and the programme's report CSV, as a spreadsheet reads
+them: words in the librarian's language (never keys), phones and labels such as "75+" as
+text, numbers as numbers and dates as dates. LibreOffice itself opens them (headless, one
+start per file kind); openpyxl reads the XLSX cell types."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import io
 import os
 import shutil
 import subprocess
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,8 @@ from openpyxl import load_workbook
 from kiosk.domain.activity import ActivityDraft, ActivityService
 from kiosk.domain.clock import TZ
 from kiosk.domain.models import BookingStatus as S
+from kiosk.programme.file import export_programme_results
+from kiosk.programme.report import merge, programme_csv, report
 from kiosk.results.reports import export_bookings, export_results
 from kiosk.results.tables import export_rows
 from kiosk.services import Services
@@ -93,6 +95,32 @@ def test_xlsx_cells_are_typed(library: Services) -> None:
     assert cells[("age", "75_plus")][3].value == 1
 
 
+def test_bookings_xlsx_cells_are_typed(library: Services) -> None:
+    """The bookings as XLSX: the phone and the code are text cells exactly as written (no
+    apostrophe, no invisible mark), the date and the time are typed cells, words in lt."""
+    sheet = load_workbook(io.BytesIO(export_bookings(library.booking, *NOV, "xlsx"))).active
+    assert sheet.title == "registracijos"
+    assert [c.value for c in sheet[1]][:3] == ["Data", "Laikas", "Kodas"]
+    day, at, code, status = sheet[2][:4]
+    phone = sheet[2][8]
+    assert (phone.value, phone.data_type) == (PHONE, "s")
+    assert (code.value, code.data_type) == ("6E3479", "s")
+    assert (day.value, day.is_date, day.number_format) == (
+        datetime(2026, 11, 23),
+        True,
+        "yyyy-mm-dd",
+    )
+    assert (at.value, at.is_date, at.number_format) == (time(15, 0), True, "hh:mm")
+    assert status.value == "Įvyko"
+
+
+def programme_report_csv(library: Services, tmp_path: Path) -> bytes:
+    """The programme's report CSV over this library's results file, merged into DuckDB."""
+    export_programme_results(library, tmp_path / "library.parquet", *NOV)
+    assert not merge([tmp_path / "library.parquet"], tmp_path / "programme.duckdb").refused
+    return programme_csv(report(tmp_path / "programme.duckdb", *NOV))
+
+
 # -- in LibreOffice -------------------------------------------------------------------
 
 
@@ -146,13 +174,14 @@ def test_csv_files_read_typed_in_libreoffice(library: Services, tmp_path: Path) 
         "bookings": export_bookings(library.booking, *NOV),
         "results": export_results(*span, "csv"),
         "rows": export_rows(*span, lambda s: f"P-{s}", "csv"),
+        "programme": programme_report_csv(library, tmp_path),
     }
     paths = []
     for stem, payload in files.items():
         paths.append(tmp_path / f"{stem}.csv")
         paths[-1].write_bytes(payload)
     for mode, infilter in (("defaults", CSV_DEFAULTS), ("special", CSV_SPECIAL)):
-        bookings, results, rows = libreoffice_reads(paths, tmp_path / mode, infilter)
+        bookings, results, rows, programme = libreoffice_reads(paths, tmp_path / mode, infilter)
 
         assert cell(bookings, 1, 9) == ("Telefonas", "s"), mode
         assert cell(bookings, 2, 9) == ("\u2060" + PHONE, "s"), mode  # "+", no apostrophe
@@ -177,12 +206,27 @@ def test_csv_files_read_typed_in_libreoffice(library: Services, tmp_path: Path) 
         assert cell(rows, 2, 8) == ("\u206075+", "s"), mode
         assert rows.cell(row=3, column=11).value == "Atėjo be registracijos", mode
 
+        values = {
+            tuple(cell(programme, r, c)[0] for c in (1, 2, 4)): r
+            for r in range(2, programme.max_row + 1)
+        }
+        age = values[("by_age", "75_plus", "hours")]
+        assert cell(programme, age, 3) == ("\u206075+", "s"), mode  # a label, not 75
+        assert cell(programme, age, 5) == (1.5, "n"), mode  # 90 minutes, a decimal
+        assert cell(programme, values[("by_age", "75_plus", "consultations")], 5) == (1, "n")
+        assert cell(programme, values[("period", "from", "date")], 5) == (
+            datetime(2026, 11, 1),
+            "d",
+        ), mode
+
 
 def test_xlsx_files_read_typed_in_libreoffice(library: Services, tmp_path: Path) -> None:
-    """The XLSX files as LibreOffice reads them: text cells with no mark at all, dates as
-    dates, numbers as numbers, words in English when asked."""
+    """The XLSX files as LibreOffice reads them: text cells with no mark at all (a phone
+    as written, with its "+"), dates and times as dates and times, numbers as numbers, words
+    in English when asked."""
     span = (library.booking, library.activity, *NOV)
     files = {
+        "bookings": export_bookings(library.booking, *NOV, "xlsx", "en"),
         "results": export_results(*span, "xlsx", "en"),
         "rows": export_rows(*span, lambda s: f"P-{s}", "xlsx", "en"),
     }
@@ -190,7 +234,15 @@ def test_xlsx_files_read_typed_in_libreoffice(library: Services, tmp_path: Path)
     for stem, payload in files.items():
         paths.append(tmp_path / f"{stem}.xlsx")
         paths[-1].write_bytes(payload)
-    results, rows = libreoffice_reads(paths, tmp_path / "read")
+    bookings, results, rows = libreoffice_reads(paths, tmp_path / "read")
+
+    assert cell(bookings, 1, 9) == ("Phone", "s")
+    assert cell(bookings, 2, 9) == (PHONE, "s")  # no apostrophe, no mark in front
+    assert cell(bookings, 2, 3) == ("6E3479", "s")
+    assert cell(bookings, 2, 1) == (datetime(2026, 11, 23), "d")
+    assert cell(bookings, 2, 2)[1] == "d"
+    assert bookings.cell(row=2, column=2).number_format.lower() == "hh:mm"
+    assert cell(bookings, 2, 4) == ("Done", "s")
 
     start = find_row(results, 2, "from")
     assert cell(results, start, 3) == ("From", "s")

@@ -117,7 +117,7 @@ def test_csv_report_is_one_long_table(merged: Path, capsys: pytest.CaptureFixtur
     assert main(["results", "report", str(merged), "--format", "csv"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert rows[0] == ["table", "key", "label", "measure", "value"]
     cells = {(r[0], r[1], r[3]): r[4] for r in rows[1:]}
     assert cells[("total", "consultations", "consultations")] == "9"
