@@ -21,6 +21,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from db import (
     BadData,
     CorruptDataFile,
+    Erasure,
     Store,
     StoreError,
     Tx,
@@ -371,9 +372,7 @@ class MaintenanceService(StoreService):
         """Backups, newest first."""
         return self.store.backups()
 
-    def backup_to(
-        self, folder: Path, keep: int | None, erase: Callable[[dict[str, Any]], Any]
-    ) -> Path | None:
+    def backup_to(self, folder: Path, keep: int | None, erase: Erasure) -> Path | None:
         """Copy the newest backup (made now if the data changed since) into ``folder``
         off the PC, which keeps its newest ``keep`` copies (default: the library's
         ``backups_keep``). ``erase`` is retention's erasure: it runs over the copies
