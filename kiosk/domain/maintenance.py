@@ -198,7 +198,10 @@ def _check_topic(doc: dict[str, Any]) -> None:
 
 
 def _check_scout(doc: dict[str, Any]) -> None:
-    check_buffer(Scout.from_dict(doc).buffer_minutes)
+    scout = Scout.from_dict(doc)
+    check_buffer(scout.buffer_minutes)
+    if scout.first_day is not None:
+        _day("first_day", scout.first_day)
 
 
 def _check_weekly(doc: dict[str, Any]) -> None:
