@@ -3,6 +3,7 @@
 This package knows nothing of the domain models or the UI; it stores plain dicts.
 """
 
+from db.backups import Erasure
 from db.history import CorruptArchiveFile
 from db.lock import LockLost, StoreBusy
 from db.schema import BadData, CorruptDataFile, NewerSchema
@@ -14,6 +15,7 @@ __all__ = [
     "BadData",
     "CorruptArchiveFile",
     "CorruptDataFile",
+    "Erasure",
     "LockLost",
     "NewerSchema",
     "Store",

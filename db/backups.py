@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,16 @@ VERDICTS_FILE = "checked.json"
 Doc = dict[str, Any]
 # None if the file loads cleanly, else the reason it does not.
 Checker = Callable[[Path], str | None]
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What retention changes in the copies of the data (backups, their mirror, copies off
+    the PC): ``booking(doc)`` returns a booking's new document or None to keep it;
+    ``drop[table](doc)`` says whether a row of that table is removed."""
+
+    booking: Callable[[Doc], Doc | None]
+    drop: Mapping[str, Callable[[Doc], bool]] = field(default_factory=dict)
 
 
 def backup_name(reason: str = "", now_ns: int | None = None) -> str:
@@ -204,12 +215,14 @@ class Backups:
         if copied:
             fsync_dir(self.mirror)
 
-    def rewrite_bookings(self, change: Callable[[Doc], Doc | None]) -> list[str]:
-        """Apply ``change`` to every booking in every backup and mirrored month file.
+    def erase(self, erasure: Erasure) -> list[str]:
+        """Apply retention's ``erasure`` to every backup and mirrored month file.
 
-        ``change(doc)`` returns the new document or None to keep it. Files keep their
-        names and mtimes (rotation and the hourly schedule go by them); files that do not
-        parse are left alone. Returns the names of the files that changed."""
+        Bookings go through ``erasure.booking``; rows of the tables in ``erasure.drop``
+        (a waiting list) are removed where their test says so. Nothing else in a file
+        changes. Files keep their names and mtimes (rotation and the hourly schedule go by
+        them); files that do not parse are left alone. Returns the names of the files that
+        changed."""
         files = self.newest_first()
         if self.mirror.is_dir():
             files += sorted(self.mirror.glob("*.json"))
@@ -219,21 +232,34 @@ class Backups:
                 data = read_json(path)
             except UnreadableFile:
                 continue
-            table = data.get(BOOKINGS_TABLE) if data else None
-            if data is None or not isinstance(table, dict):
+            if data is None or not _erase_in(data, erasure):
                 continue
-            changed = False
-            for doc_id, doc in table.items():
-                new = change(dict(doc)) if isinstance(doc, dict) else None
-                if new is not None and new != doc:
-                    table[doc_id] = new
-                    changed = True
-            if changed:
-                st = path.stat()
-                write_json_atomic(path, data)
-                os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
-                changed_files.append(path.name)
-                if path.parent == self.dir:
-                    self.problem(path)  # judged here, not in a visitor's next commit
+            st = path.stat()
+            write_json_atomic(path, data)
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+            changed_files.append(path.name)
+            if path.parent == self.dir:
+                self.problem(path)  # judged here, not in a visitor's next commit
         self._save_verdicts()
         return changed_files
+
+
+def _erase_in(data: Doc, erasure: Erasure) -> bool:
+    """Apply ``erasure`` to one parsed file in place; did anything change?"""
+    changed = False
+    bookings = data.get(BOOKINGS_TABLE)
+    if isinstance(bookings, dict):
+        for doc_id, doc in bookings.items():
+            new = erasure.booking(dict(doc)) if isinstance(doc, dict) else None
+            if new is not None and new != doc:
+                bookings[doc_id] = new
+                changed = True
+    for name, due in erasure.drop.items():
+        table = data.get(name)
+        if not isinstance(table, dict):
+            continue
+        gone = [k for k, doc in table.items() if isinstance(doc, dict) and due(dict(doc))]
+        for doc_id in gone:
+            del table[doc_id]
+        changed = changed or bool(gone)
+    return changed

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from db import schema
-from db.backups import Backups
+from db.backups import Backups, Erasure
 from db.history import BOOKINGS_TABLE, CLOSED_STATUSES, History
 from db.hot import HotIndex
 from db.lock import DataDirLock, LockLost
@@ -337,16 +337,14 @@ class Store:
             self._last_backup = time.time()
         return target
 
-    def copy_off(
-        self, folder: Path, keep: int, change: Callable[[Doc], Doc | None] | None = None
-    ) -> Path | None:
+    def copy_off(self, folder: Path, keep: int, erasure: Erasure | None = None) -> Path | None:
         """Copy the newest backup (a fresh one if the data file changed since) and the
         archive mirror into ``folder``, off this PC (a USB stick, a mounted share).
 
         The copy keeps the backup's name, is written like every backup (temp file, fsync,
         rename, 0600) and ``folder`` rotates by itself: the newest ``keep`` copies that load
-        cleanly stay. ``change`` (retention's erasure) runs over the copies already there,
-        so names past the retention period leave every copy the kiosk can still reach.
+        cleanly stay. ``erasure`` (retention's) runs over the copies already there, so
+        personal data past its time leaves every copy the kiosk can still reach.
         Returns the copy, None when there is no data file yet."""
         off = Backups(folder, self.history, self.problem_with)
         with self._locked():
@@ -365,8 +363,8 @@ class Store:
             if not target.exists() or target.read_bytes() != source.read_bytes():
                 copy_private(source, target)
             off.mirror_archive()
-        if change is not None:
-            off.rewrite_bookings(change)
+        if erasure is not None:
+            off.erase(erasure)
         off.rotate(keep)
         fsync_dir(folder)
         return target
@@ -377,11 +375,11 @@ class Store:
         if time.time() - self._last_backup >= BACKUP_INTERVAL_S:
             self.backup()
 
-    def rewrite_backups(self, change: Callable[[Doc], Doc | None]) -> list[str]:
-        """Apply ``change`` to every booking in the backups and the archive mirror, under
-        the lock (e.g. retention erasing names). Returns the names of the files changed."""
+    def erase_in_backups(self, erasure: Erasure) -> list[str]:
+        """Apply retention's ``erasure`` to the backups and the archive mirror, under the
+        lock (``Backups.erase``). Returns the names of the files changed."""
         with self._locked():
-            return self._backups.rewrite_bookings(change)
+            return self._backups.erase(erasure)
 
     # -- checking and restoring -------------------------------------------------------
 

@@ -9,8 +9,16 @@ from datetime import date, datetime
 
 from db import Tx
 from kiosk.domain.errors import Conflict, ErrorCode, NotFound, ValidationError
-from kiosk.domain.models import ActivityRecord, AgeGroup, Booking, BookingStatus, Outcome, Submitter
-from kiosk.domain.records import ACTIVITIES, TOPICS
+from kiosk.domain.models import (
+    ActivityRecord,
+    AgeGroup,
+    Booking,
+    BookingStatus,
+    Outcome,
+    Scout,
+    Submitter,
+)
+from kiosk.domain.records import ACTIVITIES, SCOUTS, TOPICS
 from kiosk.domain.service import StoreService
 from kiosk.domain.validation import plain_text
 
@@ -58,6 +66,22 @@ def require_not_after(day: date, today: date) -> None:
             field="date",
             date=day.isoformat(),
             today=today.isoformat(),
+        )
+
+
+def require_not_before_first_day(day: date, scout: Scout) -> None:
+    """Refuse a form dated before the e-scout's first day of volunteering: they cannot have
+    held that consultation. An e-scout whose first day is unknown has no such limit."""
+    first = scout.start_day
+    if first is not None and day < first:
+        raise ValidationError(
+            ErrorCode.FORM_DATE_BEFORE_FIRST_DAY,
+            f"The form's date {day.isoformat()} is before {scout.name}'s first day as an "
+            f"e-scout ({first.isoformat()}).",
+            field="date",
+            date=day.isoformat(),
+            first_day=first.isoformat(),
+            name=scout.name,
         )
 
 
@@ -177,6 +201,9 @@ class ActivityService(StoreService):
                 raise ValidationError(
                     "unknown_topic", f"Unknown topic {unknown[0]!r}.", field="topics"
                 )
+            scout_doc = tx.get(SCOUTS, id=draft.scout)
+            if scout_doc is not None:
+                require_not_before_first_day(draft.date, Scout.from_dict(scout_doc))
             previous = (
                 tx.get(ACTIVITIES, id=draft.record_id)
                 if draft.record_id

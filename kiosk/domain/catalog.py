@@ -42,6 +42,7 @@ from kiosk.domain.validation import (
     check_settings,
     check_topic_names,
     check_topic_texts,
+    parse_day,
     plain_text,
     plain_texts,
 )
@@ -195,11 +196,21 @@ class CatalogService(StoreService):
             return load_scouts(tx)
 
     def save_scout(self, scout: Scout) -> Scout:
-        """Save an e-scout (a name to read, the contact made plain, the buffer in range)."""
+        """Save an e-scout (a name to read, the contact made plain, the buffer in range, the
+        first day a date). A new e-scout's first day is today unless one is given."""
         check_buffer(scout.buffer_minutes)
-        scout = replace(scout, name=check_scout_name(scout.name), contact=plain_text(scout.contact))
+        first_day = parse_day(scout.first_day, "first_day").isoformat() if scout.first_day else None
+        scout = replace(
+            scout,
+            name=check_scout_name(scout.name),
+            contact=plain_text(scout.contact),
+            first_day=first_day,
+        )
         with self.store.transaction() as tx:
-            _check_version(tx.get(SCOUTS, id=scout.id), scout.version, f"e-scout {scout.id!r}")
+            stored = tx.get(SCOUTS, id=scout.id)
+            _check_version(stored, scout.version, f"e-scout {scout.id!r}")
+            if stored is None and scout.version == 0 and scout.first_day is None:  # new
+                scout = replace(scout, first_day=self.now().date().isoformat())
             saved = replace(scout, version=scout.version + 1)
             tx.upsert(SCOUTS, saved.to_dict(), id=scout.id)
         return saved

@@ -59,6 +59,7 @@ class ErrorCode(StrEnum):
     AGE_REQUIRED = "age_required"
     OUTCOME_REQUIRED = "outcome_required"
     FORM_DATE_FUTURE = "form_date_future"  # a form dated after today (the services' clock)
+    FORM_DATE_BEFORE_FIRST_DAY = "form_date_before_first_day"  # before the e-scout started
     NOT_A_CONSULTATION = "not_a_consultation"
     UNKNOWN_BOOKING = "unknown_booking"
     # the e-scout's own screens (kiosk/domain/scout_access.py, kiosk/domain/scout_day.py)

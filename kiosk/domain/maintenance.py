@@ -21,6 +21,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from db import (
     BadData,
     CorruptDataFile,
+    Erasure,
     Store,
     StoreError,
     Tx,
@@ -197,7 +198,10 @@ def _check_topic(doc: dict[str, Any]) -> None:
 
 
 def _check_scout(doc: dict[str, Any]) -> None:
-    check_buffer(Scout.from_dict(doc).buffer_minutes)
+    scout = Scout.from_dict(doc)
+    check_buffer(scout.buffer_minutes)
+    if scout.first_day is not None:
+        _day("first_day", scout.first_day)
 
 
 def _check_weekly(doc: dict[str, Any]) -> None:
@@ -371,9 +375,7 @@ class MaintenanceService(StoreService):
         """Backups, newest first."""
         return self.store.backups()
 
-    def backup_to(
-        self, folder: Path, keep: int | None, erase: Callable[[dict[str, Any]], Any]
-    ) -> Path | None:
+    def backup_to(self, folder: Path, keep: int | None, erase: Erasure) -> Path | None:
         """Copy the newest backup (made now if the data changed since) into ``folder``
         off the PC, which keeps its newest ``keep`` copies (default: the library's
         ``backups_keep``). ``erase`` is retention's erasure: it runs over the copies

@@ -259,6 +259,14 @@ class Scout(_Record):
     contact: str = ""  # librarian-only
     buffer_minutes: int = 0  # kept free after each consultation (the next visitor arrives)
     version: int = 0  # bumped by every save (refuses a save of an older copy)
+    # The day they started volunteering (YYYY-MM-DD): no activity form is dated before it.
+    # None for e-scouts added before it was asked: unknown, no lower limit.
+    first_day: str | None = None
+
+    @property
+    def start_day(self) -> Day | None:
+        """``first_day`` as a date (None when unknown)."""
+        return date.fromisoformat(self.first_day) if self.first_day else None
 
     @property
     def public_name(self) -> str:

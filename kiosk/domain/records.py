@@ -106,11 +106,17 @@ def change_status(
             status=booking.status,
         )
     if after_start and now < booking.starts:
+        # The day too when it is not today: "starts at 10:30" reads as today's 10:30.
+        when = (
+            f"{booking.starts:%H:%M}"
+            if booking.starts.date() == now.date()
+            else f"{booking.starts:%Y-%m-%d %H:%M}"
+        )
         raise Conflict(
             "not_started",
-            f"booking {code} starts at {booking.starts:%H:%M}; "
-            f"it cannot be {target.value} before then",
-            start=f"{booking.starts:%H:%M}",
+            f"booking {code} starts at {when}; it cannot be marked "
+            f"{target.value.replace('_', '-')} before then",
+            start=when,
         )
     changed = booking.with_status(target, now)
     tx.update(BOOKINGS, changed.to_dict(), id=booking.id)

@@ -6,18 +6,18 @@ E-scouts' data follows the same period: presence records ("I am here" per shift)
 once their shift ended ``retention_days`` ago, and the card, PIN and wrong-PIN counters of an
 e-scout who has been inactive that long. Waiting-list entries go once expired, and never
 later than the same period after they were made (``waitlist.is_due``).
-Copies are held to the same promise: the same names are erased in the backups and their
-archive mirror, and exports (which list names and phones) older than the period are deleted.
+Copies are held to the same promise: the same names are erased, and the same waiting-list
+entries removed, in the backups, their archive mirror and the copies off the PC
+(``copy_erasure``); exports (which list names and phones) older than the period are deleted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from db import Store, Tx
+from db import Erasure, Store, Tx
 from db.history import MONTH_PREFIX
 from kiosk.domain.clock import Clock, as_local
 from kiosk.domain.maintenance import PURGES, MaintenanceService
@@ -26,7 +26,9 @@ from kiosk.domain.records import BOOKINGS, SCOUTS, load_settings
 from kiosk.domain.scout_access import SCOUT_CREDENTIALS, SCOUT_LOCKOUTS
 from kiosk.domain.scout_day import SCOUT_PRESENCE
 from kiosk.domain.service import StoreService
+from kiosk.domain.waitlist import WAITLIST
 from kiosk.domain.waitlist import erase_due as erase_due_entries
+from kiosk.domain.waitlist import is_due as entry_is_due
 
 PURGE_LOG_KEEP = 200
 # Closed bookings move to the per-month archive this long after their names were erased,
@@ -112,6 +114,16 @@ def erase_due(doc: dict[str, Any], now: datetime, retention_days: int) -> dict[s
     return {**doc, "name": "", "phone": None, "erased_at": doc.get("erased_at") or now.isoformat()}
 
 
+def copy_erasure(now: datetime, retention_days: int) -> Erasure:
+    """The purge's rule for copies (backups, their mirror, copies off the PC): the same as
+    for the data file. Names and phones of bookings due are erased; waiting-list entries
+    due (expired, or made the period ago) are removed whole, as the purge removes them."""
+    return Erasure(
+        booking=lambda doc: erase_due(doc, now, retention_days),
+        drop={WAITLIST: lambda doc: entry_is_due(doc, now, retention_days)},
+    )
+
+
 def purge(store: Store, clock: Clock, maintenance: MaintenanceService) -> PurgeResult:
     """Erase names and phones past the retention period, then archive old closed bookings.
 
@@ -145,7 +157,7 @@ def purge(store: Store, clock: Clock, maintenance: MaintenanceService) -> PurgeR
             log.append({"seq": len(log) + 1, **result.to_dict()})
             tx.replace_all(PURGES, log[-PURGE_LOG_KEEP:])
     result.archived = store.archive_history(now - timedelta(days=days + ARCHIVE_MARGIN_DAYS))
-    result.copies_changed = store.rewrite_backups(lambda d: erase_due(d, now, days))
+    result.copies_changed = store.erase_in_backups(copy_erasure(now, days))
     for name in result.copies_changed:
         if name.startswith(MONTH_PREFIX):
             # The mirror held names, so its source month does too: erase there as well, or
@@ -210,10 +222,10 @@ class RetentionService(StoreService):
     def log(self) -> list[PurgeResult]:
         return purge_log(self.store)
 
-    def eraser(self) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+    def eraser(self) -> Erasure:
         """The purge's erasure as of now, for copies it does not reach by itself (a
         backup folder off the PC)."""
         now = as_local(self.clock.now())
         with self.store.snapshot() as tx:
             days = load_settings(tx).retention_days
-        return lambda doc: erase_due(doc, now, days)
+        return copy_erasure(now, days)

@@ -31,13 +31,19 @@ class ScoutFormScreen(FormScreen[Scout]):
     FORM_NAME = "scout-form"
 
     def __init__(
-        self, scout: Scout | None, topics: list[Topic], languages: list[str], taken: set[str]
+        self,
+        scout: Scout | None,
+        topics: list[Topic],
+        languages: list[str],
+        taken: set[str],
+        today: str = "",
     ) -> None:
         super().__init__(id="scout-form")
         self.scout = scout
         self.topics = topics
         self.languages = languages
         self.taken = taken
+        self.today = today  # a new e-scout's first day unless the librarian types another
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -61,6 +67,13 @@ class ScoutFormScreen(FormScreen[Scout]):
                     )
                     yield WordsLabel(t("lib.scouts.contact"))
                     yield Input(s.contact if s else "", id="scout-contact", max_length=80)
+                    yield WordsLabel(t("lib.scouts.first_day"))
+                    yield Input(
+                        (s.first_day or "") if s else self.today,
+                        id="scout-first-day",
+                        max_length=10,
+                        placeholder=t("lib.scouts.first_day_ph"),
+                    )
                     yield WordsLabel(t("lib.scouts.languages"))
                     yield SelectionList[str](
                         *[
@@ -99,9 +112,18 @@ class ScoutFormScreen(FormScreen[Scout]):
         )
         active = self.query_one("#scout-active", Checkbox).value
         contact = self.value("#scout-contact")
+        typed = self.value("#scout-first-day")
+        # Left empty: unknown (an e-scout added before the kiosk asked), no lower limit.
+        first_day = parse_day(typed, "first_day").isoformat() if typed else None
         if self.scout is None:
             return Scout(
-                scout_id_from_name(name, self.taken), name, topics, languages, active, contact
+                scout_id_from_name(name, self.taken),
+                name,
+                topics,
+                languages,
+                active,
+                contact,
+                first_day=first_day,
             )
         return replace(
             self.scout,
@@ -110,6 +132,7 @@ class ScoutFormScreen(FormScreen[Scout]):
             languages=languages,
             active=active,
             contact=contact,
+            first_day=first_day,
         )
 
 

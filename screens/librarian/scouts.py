@@ -349,7 +349,11 @@ class ScoutsPane(Vertical, ConsolePane):
 
         self.app.push_screen(
             ScoutFormScreen(
-                scout, self.data.topics, self.data.languages, {s.id for s in self.data.scouts}
+                scout,
+                self.data.topics,
+                self.data.languages,
+                {s.id for s in self.data.scouts},
+                services_of(self).booking.now().date().isoformat(),
             ),
             done,
         )

@@ -481,3 +481,48 @@ async def test_privacy_purge_and_backup_restore(demo: Services) -> None:
         await settle(pilot)
         assert "NEW001" not in [b.code for b in demo.booking.bookings()]
         assert "Atkurta" in text_of(app, "#privacy-message")
+
+
+async def test_an_e_scouts_first_day_is_set_in_the_form_and_bounds_the_activity_form(
+    demo: Services,
+) -> None:
+    """A new e-scout's first day is today unless typed; one that is no date is refused in
+    words; a form dated before it is refused on screen and nothing is saved."""
+    set_pin(demo)
+    app = make_console(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await console(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.click("#scouts-new")
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#scout-first-day", Input).value == NOW.date().isoformat()
+        form.query_one("#scout-name", Input).value = "Rūta B."
+        form.query_one("#scout-topics", SelectionList).select("email")
+        form.query_one("#scout-first-day", Input).value = "2026-13-01"
+        await pilot.click(".lib-form-save")
+        await settle(pilot)
+        assert text_of(app, ".lib-form-message")  # refused in words, the form stays
+        assert not any(s.id == "rūta" for s in demo.catalog.scouts())
+        form.query_one("#scout-first-day", Input).value = "2026-11-02"
+        await pilot.click(".lib-form-save")
+        await settle(pilot)
+        await wait_until(pilot, lambda: any(s.id == "rūta" for s in demo.catalog.scouts()))
+        assert demo.booking.scout("rūta").first_day == "2026-11-02"
+
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#activity-date", Input).value = "2026-11-01"
+        form.query_one("#activity-scout", Select).value = "rūta"
+        form.query_one("#activity-topics", SelectionList).select("email")
+        form.query_one("#age-75_plus").value = True
+        form.query_one("#outcome-solved").value = True
+        form.query_one("#activity-save").press()
+        await settle(pilot)
+        said = text_of(app, "#activity-message")
+        assert "2026-11-01" in said and "2026-11-02" in said, said
+        assert ActivityService(demo.store, demo.clock).records() == []
