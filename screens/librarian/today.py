@@ -37,9 +37,10 @@ from screens.librarian.common import (
     status_words,
     visitor_name,
 )
+from screens.librarian.desk_ticket import DeskTicketScreen, no_ticket_reason
 from screens.librarian.followup import open_follow_up
 from screens.librarian.today_lists import MoveScreen, NoFormScreen, ReasonScreen, UnrecordedScreen
-from screens.librarian.walkin import WalkInChoices, WalkInScreen
+from screens.librarian.walkin import WalkInChoices, open_walk_in
 from screens.widgets.words import Words
 
 ALL = "*"
@@ -81,6 +82,7 @@ class TodayPane(Vertical, ConsolePane):
         Binding("z", "undo_change", "lib.today.undo", id="today-undo"),
         Binding("c", "copy_phone", "lib.today.copy_phone", id="today-copy-phone"),
         Binding("k", "follow_up", "lib.followup.next", id="today-follow-up"),
+        Binding("t", "ticket", "lib.today.ticket", id="today-ticket"),
         Binding("left_square_bracket", "day(-1)", "lib.today.prev", id="today-prev"),
         Binding("right_square_bracket", "day(1)", "lib.today.next", id="today-next"),
     ]
@@ -151,6 +153,7 @@ class TodayPane(Vertical, ConsolePane):
             yield Button(t("lib.today.unrecorded_b", n="…"), id="today-unrecorded", compact=True)
             yield Button(t("lib.today.noform_b", n="…"), id="today-noform", compact=True)
             yield Button(t("lib.followup.next_b"), id="today-follow-up", compact=True)
+            yield Button(t("lib.today.ticket_b"), id="today-ticket", compact=True)
 
     def on_resize(self) -> None:
         """Below 100 columns the filter widgets go without borders: two lines, not six."""
@@ -453,7 +456,7 @@ class TodayPane(Vertical, ConsolePane):
                 )
                 self.reload()
 
-        self.app.push_screen(WalkInScreen(message.choices), booked)
+        open_walk_in(self.app, message.choices, booked)
 
     @on(Button.Pressed, "#today-activity")
     def action_activity(self) -> None:
@@ -562,6 +565,16 @@ class TodayPane(Vertical, ConsolePane):
                 self._prepare_activity(booking)
 
         self.app.push_screen(NoFormScreen(self.data.without_form()), chosen)
+
+    @on(Button.Pressed, "#today-ticket")
+    def action_ticket(self) -> None:
+        """The selected booking's ticket, to show the visitor or print; else why it has none."""
+        if (b := self._need_selection()) is not None:
+            reason = no_ticket_reason(self.t, b, services_of(self).booking.now())
+            if reason is None:
+                self.app.push_screen(DeskTicketScreen(b))
+            else:
+                self.say(reason, error=True)
 
     # -- the next session (follow-up) ---------------------------------------------------
 

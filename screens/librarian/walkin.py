@@ -6,14 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Select
 
-from kiosk.domain.booking import BookingService
+from kiosk.domain.booking import BookingService, Ticket
 from kiosk.domain.models import Booking, Slot, Source, Topic
 from screens.common import safe_text, services_of
 from screens.librarian.common import MessageLine
+from screens.librarian.desk_ticket import DeskTicketScreen
 from screens.librarian.slots import PickATime, SlotPicker
 from screens.widgets.words import WordsLabel
 
@@ -36,6 +37,7 @@ class WalkInScreen(PickATime):
     def __init__(self, choices: WalkInChoices) -> None:
         super().__init__(id="walkin-screen")
         self.choices = choices
+        self.ticket: Ticket | None = None  # the booking's ticket once made: its token is here
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -100,7 +102,7 @@ class WalkInScreen(PickATime):
         booking = services_of(self).booking
 
         def book() -> Booking:
-            return booking.book(
+            self.ticket = booking.book(
                 topic,
                 slot.start,
                 name,
@@ -109,10 +111,25 @@ class WalkInScreen(PickATime):
                 language=lang,
                 source=Source.LIBRARIAN,
                 ignore_notice=True,
-            ).booking
+            )
+            return self.ticket.booking
 
         self.book(book)
 
     @on(Button.Pressed, "#walkin-cancel")
     def _cancel(self) -> None:
         self.dismiss(None)
+
+
+def open_walk_in(
+    app: App[object], choices: WalkInChoices, booked: Callable[[Booking | None], None]
+) -> None:
+    """The walk-in form; a booking made there opens its ticket, to show the visitor or print."""
+    screen = WalkInScreen(choices)
+
+    def done(booking: Booking | None) -> None:
+        booked(booking)
+        if booking is not None and screen.ticket is not None:
+            app.push_screen(DeskTicketScreen(booking, screen.ticket))
+
+    app.push_screen(screen, done)

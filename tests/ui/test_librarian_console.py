@@ -16,6 +16,7 @@ from kiosk.domain.models import BookingStatus
 from kiosk.services import Services, build_services
 from screens.dialogs import YesNoScreen
 from screens.librarian import ConsoleScreen, LoginScreen
+from screens.librarian.desk_ticket import DeskTicketScreen
 from screens.librarian.today import TodayPane
 from tests.conftest import NOW, put_booking, set_pin
 from tests.ui.conftest import login, make_app, make_console, settle, text_of, wait_until
@@ -208,6 +209,9 @@ async def test_walk_in_booking(demo: Services) -> None:
         dialog.query_one("#walkin-name", Input).value = "Jonas"
         dialog.query_one("#walkin-phone", Input).value = "8 612 34567"
         await pilot.click("#walkin-book")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskTicketScreen)  # the new booking's ticket, to show
+        await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ConsoleScreen)
         (booking,) = demo.booking.bookings()
