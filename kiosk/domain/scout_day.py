@@ -194,12 +194,13 @@ def _missed(tx: Tx, now: datetime) -> list[MissedShift]:
 
 
 def _unmarked(missed: list[MissedShift]) -> list[Booking]:
-    """The missed shifts' bookings never marked "to call" for a missed shift at their time."""
+    """The missed shifts' bookings not to call yet (for any reason) and never marked for a
+    missed shift at their time."""
     return [
         b
         for m in missed
         for b in m.bookings
-        if b.to_call != CallReason.MISSED_SHIFT
+        if not b.to_call
         and not any(
             c.get("reason") == CallReason.MISSED_SHIFT and c.get("start") == b.start
             for c in b.calls
