@@ -19,7 +19,7 @@ from kiosk.cli.common import (
 from kiosk.domain.booking import Ticket
 from kiosk.domain.clock import parse_instant
 from kiosk.domain.errors import KioskError
-from kiosk.domain.models import BookingStatus, Source
+from kiosk.domain.models import BookingStatus, CallOutcome, Source
 from kiosk.services import Services
 
 
@@ -107,6 +107,18 @@ def cmd_unrecorded(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calls(services: Services, args: argparse.Namespace) -> int:
+    # A missed shift is marked by whoever looks first: a console, or this command.
+    services.scout_day.mark_missed_calls()
+    emit([b.public_dict() for b in services.desk.to_call()])
+    return 0
+
+
+def cmd_called(services: Services, args: argparse.Namespace) -> int:
+    emit(services.desk.mark_called(args.code, CallOutcome(args.how), by="cli").public_dict())
+    return 0
+
+
 def cmd_follow_up(services: Services, args: argparse.Namespace) -> int:
     if args.start is None:
         emit([s.to_dict() for s in services.booking.follow_up_slots(args.code)])
@@ -132,8 +144,8 @@ def cmd_waitlist_remove(services: Services, args: argparse.Namespace) -> int:
 
 
 def register(sub: Subcommands) -> None:
-    """``kiosk book|bookings|check-in|cancel|done|no-show|undo|unrecorded|move|follow-up|
-    waitlist``."""
+    """``kiosk book|bookings|check-in|cancel|done|no-show|undo|unrecorded|calls|called|move|
+    follow-up|waitlist``."""
     sp = add_command(sub, "book", cmd_book, "book a free time")
     sp.add_argument("--topic", required=True)
     sp.add_argument("--start", required=True)
@@ -158,6 +170,17 @@ def register(sub: Subcommands) -> None:
     sp.add_argument("--reason", required=True)
     add_command(
         sub, "unrecorded", cmd_unrecorded, "bookings of past days still booked or checked in"
+    )
+    add_command(
+        sub, "calls", cmd_calls, "bookings whose visitor must be phoned (a change, a missed shift)"
+    )
+    sp = add_command(sub, "called", cmd_called, "the visitor of a booking to call was told")
+    sp.add_argument("code")
+    sp.add_argument(
+        "--how",
+        choices=[CallOutcome.CALLED.value, CallOutcome.OTHER_WAY.value],
+        default=CallOutcome.CALLED.value,
+        help="called (default), or other_way: reached another way",
     )
     sp = add_command(
         sub, "move", cmd_move, "move a booking to another free time (same code and ticket)"

@@ -20,6 +20,7 @@ from kiosk.domain.errors import Conflict, NotFound
 from kiosk.domain.models import (
     Booking,
     BookingStatus,
+    CallReason,
     Scout,
     Settings,
     Slot,
@@ -298,7 +299,8 @@ class BookingService(StoreService):
 
     def move(self, code: str, start: datetime, scout: str | None = None) -> Booking:
         """Move a booked time to another free time (of ``scout``, else any e-scout of the
-        topic): the same booking, code and ticket, the old time logged in ``changes``.
+        topic): the same booking, code and ticket, the old time logged in ``changes``; the
+        visitor is to be called (``to_call``) until a librarian says they were told.
 
         The target is checked under the lock, so a time taken meanwhile is refused."""
         wanted = normalize_ticket_input(code)
@@ -324,6 +326,7 @@ class BookingService(StoreService):
                     f"the time {start.isoformat()} is not free for topic {booking.topic!r}",
                 )
             moved = booking.moved(chosen.start, chosen.end, chosen.scout, chosen.place, now)
+            moved = moved.marked_to_call(CallReason.MOVED, now)
             tx.update(BOOKINGS, moved.to_dict(), id=booking.id)
         return moved
 

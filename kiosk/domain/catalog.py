@@ -1,4 +1,9 @@
-"""Library set-up: settings, topics, e-scouts, their weekly times, exceptions, closures."""
+"""Library set-up: settings, topics, e-scouts, their weekly times, exceptions, closures.
+
+A save that leaves open bookings without their e-scout, time or place (a weekly time changed
+or removed, an absence, an e-scout made inactive, a closure) marks those bookings "to call"
+in the same transaction: the console's Today and ``kiosk calls`` list them until a librarian
+says the visitor was told."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from db import Tx
 from kiosk.domain.errors import Conflict, ErrorCode, ValidationError
 from kiosk.domain.models import (
     Booking,
+    CallReason,
     Closure,
     DatedException,
     ExceptionKind,
@@ -23,7 +29,6 @@ from kiosk.domain.models import (
 from kiosk.domain.records import (
     CLOSURES,
     EXCEPTIONS,
-    OPEN_STATUSES,
     SCOUTS,
     SETTINGS,
     TOPICS,
@@ -31,6 +36,8 @@ from kiosk.domain.records import (
     load_scouts,
     load_settings,
     load_topics,
+    mark_to_call,
+    open_future,
 )
 from kiosk.domain.service import StoreService
 from kiosk.domain.ticket_content import TicketContent, build_ticket_content
@@ -213,6 +220,9 @@ class CatalogService(StoreService):
                 scout = replace(scout, first_day=self.now().date().isoformat())
             saved = replace(scout, version=scout.version + 1)
             tx.upsert(SCOUTS, saved.to_dict(), id=scout.id)
+            if stored is not None and stored.get("active", True) and not saved.active:
+                now = self.now()
+                mark_to_call(tx, open_future(tx, now, scout.id), CallReason.SCOUT_INACTIVE, now)
         return saved
 
     def weekly_times(self, scout: str | None = None) -> list[WeeklyTime]:
@@ -226,14 +236,30 @@ class CatalogService(StoreService):
         check_seats(weekly.seats)
         weekly = replace(weekly, place=check_place(weekly.place))
         with self.store.transaction() as tx:
-            _check_version(tx.get(WEEKLY, id=weekly.id), weekly.version, "the weekly time")
+            stored = tx.get(WEEKLY, id=weekly.id)
+            _check_version(stored, weekly.version, "the weekly time")
             saved = replace(weekly, version=weekly.version + 1)
             tx.upsert(WEEKLY, saved.to_dict(), id=weekly.id)
+            if stored is not None:
+                self._mark_weekly(tx, WeeklyTime.from_dict(stored), saved)
         return saved
 
     def remove_weekly_time(self, weekly_id: str) -> None:
         with self.store.transaction() as tx:
+            stored = tx.get(WEEKLY, id=weekly_id)
             tx.remove(WEEKLY, id=weekly_id)
+            if stored is not None:
+                self._mark_weekly(tx, WeeklyTime.from_dict(stored), None)
+
+    def _mark_weekly(self, tx: Tx, old: WeeklyTime, new: WeeklyTime | None) -> None:
+        """Mark "to call" the bookings ``old`` covered and ``new`` does not: a new place
+        when only the place changed, else a time no longer kept."""
+        now = self.now()
+        affected = weekly_affected(open_future(tx, now, old.scout), old, new)
+        moved_place = [b for b in affected if new is not None and _covers(b, new, any_place=True)]
+        mark_to_call(tx, moved_place, CallReason.PLACE, now)
+        lost = [b for b in affected if b not in moved_place]
+        mark_to_call(tx, lost, CallReason.WEEKLY_TIME, now)
 
     def exceptions(self, scout: str | None = None) -> list[DatedException]:
         with self.store.snapshot() as tx:
@@ -248,6 +274,11 @@ class CatalogService(StoreService):
         )
         with self.store.transaction() as tx:
             tx.upsert(EXCEPTIONS, exception.to_dict(), id=exception.id)
+            now = self.now()
+            absent = [
+                b for b in open_future(tx, now, exception.scout) if absence_covers(exception, b)
+            ]
+            mark_to_call(tx, absent, CallReason.ABSENCE, now)
 
     def remove_exception(self, exception_id: str) -> None:
         with self.store.transaction() as tx:
@@ -262,6 +293,9 @@ class CatalogService(StoreService):
         closure = replace(closure, reason=plain_text(closure.reason))
         with self.store.transaction() as tx:
             tx.upsert(CLOSURES, closure.to_dict(), id=closure.id)
+            now = self.now()
+            closed = [b for b in open_future(tx, now) if closure.covers(b.starts.date())]
+            mark_to_call(tx, closed, CallReason.CLOSURE, now)
 
     def remove_closure(self, closure_id: str) -> None:
         with self.store.transaction() as tx:
@@ -271,32 +305,14 @@ class CatalogService(StoreService):
 
     def _open_future(self, scout: str | None = None) -> list[Booking]:
         """Open bookings not yet over (of one e-scout, or all), soonest first."""
-        now = self.now()
         with self.store.snapshot() as tx:
-            docs = tx.bookings_ending_after(now)
-            found = [
-                Booking.from_dict(d)
-                for d in docs
-                if d["status"] in OPEN_STATUSES and (scout is None or d["scout"] == scout)
-            ]
-        return sorted(found, key=lambda b: b.start)
+            return open_future(tx, self.now(), scout)
 
     def affected_by_weekly(self, old: WeeklyTime | None, new: WeeklyTime | None) -> list[Booking]:
         """Open future bookings inside ``old`` that ``new`` (None: removed) no longer covers."""
         if old is None:
             return []
-
-        def inside(b: Booking, w: WeeklyTime | None) -> bool:
-            return (
-                w is not None
-                and b.scout == w.scout
-                and b.starts.weekday() == w.weekday
-                and w.start_time <= b.starts.time()
-                and b.ends.time() <= w.end_time
-                and (b.place == w.place)
-            )
-
-        return [b for b in self._open_future(old.scout) if inside(b, old) and not inside(b, new)]
+        return weekly_affected(self._open_future(old.scout), old, new)
 
     def affected_by_exception(self, exception: DatedException) -> list[Booking]:
         """Open bookings an absence would leave without their e-scout."""
@@ -364,6 +380,24 @@ class Clash:
     start: str
     end: str
     place: str
+
+
+def _covers(booking: Booking, weekly: WeeklyTime, any_place: bool = False) -> bool:
+    """Is ``booking`` inside ``weekly`` (at its place, unless ``any_place``)?"""
+    return (
+        booking.scout == weekly.scout
+        and booking.starts.weekday() == weekly.weekday
+        and weekly.start_time <= booking.starts.time()
+        and booking.ends.time() <= weekly.end_time
+        and (any_place or booking.place == weekly.place)
+    )
+
+
+def weekly_affected(
+    bookings: list[Booking], old: WeeklyTime, new: WeeklyTime | None
+) -> list[Booking]:
+    """Those of ``bookings`` inside ``old`` that ``new`` (None: removed) no longer covers."""
+    return [b for b in bookings if _covers(b, old) and not (new is not None and _covers(b, new))]
 
 
 def _place_key(place: str) -> str:

@@ -1,5 +1,6 @@
 """The desk's record of how a booking ended: done, no-show, a change taken back, a past
-day's open booking cleared from the "not recorded" list.
+day's open booking cleared from the "not recorded" list; and who to call: the bookings
+marked "to call" (a change under the visitor's feet) until a librarian says they were told.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from datetime import datetime
 from db import Tx
 from kiosk.domain.clock import as_local
 from kiosk.domain.errors import Conflict, ErrorCode, ValidationError
-from kiosk.domain.models import HOLDS_TIME, Booking, BookingStatus
+from kiosk.domain.models import HOLDS_TIME, Booking, BookingStatus, CallOutcome
 from kiosk.domain.records import (
     ACTIVITIES,
     BOOKINGS,
+    CALL_STATUSES,
     OPEN_STATUSES,
     booking_by_code,
     change_status,
@@ -139,3 +141,37 @@ class DeskService(StoreService):
             cleared = replace(booking, cleared_at=self.now().isoformat())
             tx.update(BOOKINGS, {"cleared_at": cleared.cleared_at}, id=booking.id)
         return cleared
+
+    # -- who to call ----------------------------------------------------------------------
+
+    def to_call(self) -> list[Booking]:
+        """Bookings marked "to call" whose visitor still needs the call (booked, or
+        cancelled since), with a name and phone left; soonest first."""
+        with self.store.snapshot() as tx:
+            found = [
+                Booking.from_dict(d)
+                for d in tx.all(BOOKINGS)  # marks are on bookings of the hot file
+                if d.get("to_call")
+                and d["status"] in CALL_STATUSES
+                and d.get("name")  # "" once erased: nobody left to call
+                and not d.get("erased_at")
+            ]
+        return sorted(found, key=lambda b: (b.start, b.code))
+
+    def mark_called(
+        self, code: str, how: CallOutcome = CallOutcome.CALLED, by: str = "console"
+    ) -> Booking:
+        """The visitor was told (``how``): the mark is cleared, kept in ``calls`` with when
+        and ``by`` (where it was said: the console, the command line)."""
+        wanted = normalize_ticket_input(code)
+        with self.store.transaction() as tx:
+            booking = booking_by_code(tx, wanted)
+            if not booking.to_call:
+                raise Conflict(ErrorCode.NOTHING_TO_CALL, f"booking {wanted} has nobody to call")
+            called = booking.call_cleared(how, by, self.now())
+            tx.update(
+                BOOKINGS,
+                {"to_call": None, "to_call_at": None, "calls": called.calls},
+                id=booking.id,
+            )
+        return called

@@ -47,6 +47,7 @@ class ErrorCode(StrEnum):
     VISITOR_ERASED = "visitor_erased"
     CANNOT_MOVE = "cannot_move"  # only a booked (not yet closed) time moves
     NOT_UNRECORDED = "not_unrecorded"  # only a past day's open booking leaves that list
+    NOTHING_TO_CALL = "nothing_to_call"  # "called" for a booking nobody needs to phone
     # the waiting list (kiosk/domain/waitlist.py)
     UNKNOWN_ENTRY = "unknown_entry"
     # the activity form (kiosk/domain/activity.py)

@@ -54,6 +54,27 @@ class AgeGroup(StrEnum):
     OVER_75 = "75_plus"
 
 
+class CallReason(StrEnum):
+    """Why someone must phone a visitor: their booking changed under them, or its e-scout
+    is not there."""
+
+    MOVED = "moved"  # the desk moved it to another time or e-scout
+    CLOSURE = "closure"  # the library is closed that day
+    WEEKLY_TIME = "weekly_time"  # the e-scout's weekly time no longer covers it
+    PLACE = "place"  # the e-scout's weekly time moved to another place
+    ABSENCE = "absence"  # the e-scout will be absent then
+    SCOUT_INACTIVE = "scout_inactive"  # the e-scout was made inactive
+    MISSED_SHIFT = "missed_shift"  # the e-scout did not come for the shift
+
+
+class CallOutcome(StrEnum):
+    """How a "to call" mark was cleared."""
+
+    CALLED = "called"  # the librarian phoned the visitor
+    OTHER_WAY = "other_way"  # reached another way (at the desk, by e-mail, a message)
+    SCOUT_HERE = "scout_here"  # the missing e-scout came after all: nothing to tell
+
+
 class ExceptionKind(StrEnum):
     ABSENT = "absent"
     EXTRA = "extra"
@@ -361,6 +382,12 @@ class Booking(_Record):
     # too (with the reason the librarian gave), so the record never forgets what happened.
     # A move is logged here too ("move", and where it was: "was_start", "was_scout"...).
     changes: list[dict[str, str]] = field(default_factory=list)
+    # Someone must phone the visitor (a CallReason) since ``to_call_at``, until a librarian
+    # marks the call made. ``calls`` keeps every mark once cleared: {"reason", "marked_at",
+    # "start" (the booking's time then), "at", "how" (a CallOutcome), "by"}.
+    to_call: str | None = None
+    to_call_at: str | None = None
+    calls: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def starts(self) -> datetime:
@@ -406,6 +433,22 @@ class Booking(_Record):
             place=place,
             changes=[*self.changes, entry],
         )
+
+    def marked_to_call(self, reason: CallReason, at: datetime) -> Booking:
+        """The booking with someone to phone its visitor (the newest reason wins)."""
+        return replace(self, to_call=str(reason), to_call_at=at.isoformat())
+
+    def call_cleared(self, how: CallOutcome, by: str, at: datetime) -> Booking:
+        """The booking with its "to call" mark cleared, the mark kept in ``calls``."""
+        entry = {
+            "reason": self.to_call or "",
+            "marked_at": self.to_call_at or "",
+            "start": self.start,
+            "at": at.isoformat(),
+            "how": str(how),
+            "by": by,
+        }
+        return replace(self, to_call=None, to_call_at=None, calls=[*self.calls, entry])
 
     def undone(self, at: datetime, reason: str) -> Booking:
         """The booking with its last status change taken back (the log keeps both)."""

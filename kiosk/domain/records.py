@@ -2,7 +2,8 @@
 
 The table names, the loaders every service shares (settings, topics, e-scouts, what
 scheduling needs), a booking by its code (hot or archived), and ``change_status``: the
-compare-and-set each status change makes inside its caller's transaction.
+compare-and-set each status change makes inside its caller's transaction; ``mark_to_call``:
+the "to call" mark every change under a visitor's feet leaves on their bookings.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from kiosk.domain.models import (
     HOLDS_TIME,
     Booking,
     BookingStatus,
+    CallReason,
     Closure,
     DatedException,
     Scout,
@@ -23,6 +25,10 @@ from kiosk.domain.models import (
     WeeklyTime,
 )
 from kiosk.domain.scheduling import Availability, Busy
+
+# Bookings whose visitor still needs a call once marked: the others took place, or the
+# visitor stayed away, or is at the desk (checked in).
+CALL_STATUSES = frozenset({str(BookingStatus.BOOKED), str(BookingStatus.CANCELLED)})
 
 BOOKINGS = "bookings"
 SETTINGS = "settings"
@@ -121,3 +127,31 @@ def change_status(
     changed = booking.with_status(target, now)
     tx.update(BOOKINGS, changed.to_dict(), id=booking.id)
     return changed
+
+
+def open_future(tx: Tx, now: datetime, scout: str | None = None) -> list[Booking]:
+    """Open bookings not yet over (of one e-scout, or all), soonest first."""
+    found = [
+        Booking.from_dict(d)
+        for d in tx.bookings_ending_after(now)
+        if d["status"] in OPEN_STATUSES and (scout is None or d["scout"] == scout)
+    ]
+    return sorted(found, key=lambda b: b.start)
+
+
+def mark_to_call(
+    tx: Tx, bookings: list[Booking], reason: CallReason, now: datetime
+) -> list[Booking]:
+    """Mark ``bookings`` "to call" for ``reason`` in ``tx`` (one already marked for the same
+    reason keeps its mark and time); the bookings as marked."""
+    marked = []
+    for booking in bookings:
+        if booking.to_call != reason:
+            booking = booking.marked_to_call(reason, now)
+            tx.update(
+                BOOKINGS,
+                {"to_call": booking.to_call, "to_call_at": booking.to_call_at},
+                id=booking.id,
+            )
+        marked.append(booking)
+    return marked

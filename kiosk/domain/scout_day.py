@@ -25,11 +25,20 @@ from kiosk.domain.models import (
     ActivityRecord,
     Booking,
     BookingStatus,
+    CallOutcome,
+    CallReason,
     Scout,
     ScoutPresence,
     Submitter,
 )
-from kiosk.domain.records import ACTIVITIES, BOOKINGS, OPEN_STATUSES, load_availability, load_scouts
+from kiosk.domain.records import (
+    ACTIVITIES,
+    BOOKINGS,
+    OPEN_STATUSES,
+    load_availability,
+    load_scouts,
+    mark_to_call,
+)
 from kiosk.domain.scheduling import Availability, local, scout_sessions
 from kiosk.domain.service import StoreService
 
@@ -158,6 +167,47 @@ def _scout(tx: Tx, scout_id: str) -> Scout:
     return Scout.from_dict(doc)
 
 
+def _missed(tx: Tx, now: datetime) -> list[MissedShift]:
+    found = []
+    availability = _availability(tx, now.date())
+    for scout in load_scouts(tx):
+        if not scout.active:
+            continue
+        shifts = [
+            s for s in _shifts(tx, scout, now.date(), availability) if s.start + MISSED_AFTER <= now
+        ]
+        if not shifts:
+            continue
+        bookings = [
+            b
+            for b in _day_bookings(tx, scout.id, now.date(), now.date())
+            if b.status in OPEN_STATUSES
+        ]
+        for shift in shifts:
+            presence = _presence(tx, scout.id, shift.start)
+            if presence and (presence.here_at or presence.dismissed_at):
+                continue
+            inside = [b for b in bookings if shift.start <= b.starts < shift.end]
+            if inside:
+                found.append(MissedShift(scout, shift, inside))
+    return sorted(found, key=lambda m: (m.shift.start, m.scout.name))
+
+
+def _unmarked(missed: list[MissedShift]) -> list[Booking]:
+    """The missed shifts' bookings not to call yet (for any reason) and never marked for a
+    missed shift at their time."""
+    return [
+        b
+        for m in missed
+        for b in m.bookings
+        if not b.to_call
+        and not any(
+            c.get("reason") == CallReason.MISSED_SHIFT and c.get("start") == b.start
+            for c in b.calls
+        )
+    ]
+
+
 class ScoutDayService(StoreService):
     def __init__(self, store: Store, clock: Clock, activity: ActivityService) -> None:
         super().__init__(store, clock)
@@ -210,38 +260,31 @@ class ScoutDayService(StoreService):
             if shift.here_at is not None:
                 return shift
             _mark_presence(tx, scout_id, shift, here_at=now.isoformat())
+            # Late but here: the visitors of the shift need no call about a missing e-scout.
+            for b in _day_bookings(tx, scout_id, now.date(), now.date()):
+                if b.to_call == CallReason.MISSED_SHIFT and shift.start <= b.starts < shift.end:
+                    cleared = b.call_cleared(CallOutcome.SCOUT_HERE, "e-scout", now)
+                    tx.update(BOOKINGS, cleared.to_dict(), id=b.id)
         return replace(shift, here_at=now)
 
     def missed_shifts(self) -> list[MissedShift]:
         """Today's shifts with bookings whose e-scout has not said "here" 10 minutes after
         the start, and the librarian has not dismissed; earliest first."""
-        now = self.now()
-        found = []
         with self.store.snapshot() as tx:
-            availability = _availability(tx, now.date())
-            for scout in load_scouts(tx):
-                if not scout.active:
-                    continue
-                shifts = [
-                    s
-                    for s in _shifts(tx, scout, now.date(), availability)
-                    if s.start + MISSED_AFTER <= now
-                ]
-                if not shifts:
-                    continue
-                bookings = [
-                    b
-                    for b in _day_bookings(tx, scout.id, now.date(), now.date())
-                    if b.status in OPEN_STATUSES
-                ]
-                for shift in shifts:
-                    presence = _presence(tx, scout.id, shift.start)
-                    if presence and (presence.here_at or presence.dismissed_at):
-                        continue
-                    inside = [b for b in bookings if shift.start <= b.starts < shift.end]
-                    if inside:
-                        found.append(MissedShift(scout, shift, inside))
-        return sorted(found, key=lambda m: (m.shift.start, m.scout.name))
+            return _missed(tx, self.now())
+
+    def mark_missed_calls(self) -> int:
+        """Mark "to call" the bookings of missed shifts not marked for that yet (a mark the
+        librarian cleared stays cleared for that time); how many were marked.
+
+        Read first, so a console polling this writes nothing while nothing is new."""
+        now = self.now()
+        with self.store.snapshot() as tx:
+            if not _unmarked(_missed(tx, now)):
+                return 0
+        with self.store.transaction() as tx:
+            fresh = _unmarked(_missed(tx, now))
+            return len(mark_to_call(tx, fresh, CallReason.MISSED_SHIFT, now))
 
     def dismiss_missed(self, scout_id: str, shift_start: datetime) -> None:
         """The librarian has seen the missed-shift notice: no console shows it any more."""

@@ -1,5 +1,6 @@
-"""Who to call: a booking with its visitor's phone, grouped for dialling; and the notice of
-an e-scout who has not come for a shift, with the visitors to call."""
+"""Who to call: a booking with its visitor's phone, grouped for dialling; the list of
+bookings marked "to call" (kept in the data file until a librarian says the visitor was
+told); and the notice of an e-scout who has not come for a shift, with the visitors to call."""
 
 from __future__ import annotations
 
@@ -7,19 +8,22 @@ import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from rich.text import Text
 from textual import on
+from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button
+from textual.widgets import Button, DataTable
 
 from kiosk.domain.errors import KioskError
-from kiosk.domain.models import Booking
+from kiosk.domain.models import Booking, CallOutcome
 from kiosk.domain.scout_day import MissedShift
 from kiosk.domain.validation import display_phone
 from kiosk.i18n import Translator
-from screens.common import ConsoleWords, cell, services_of, store_work
-from screens.librarian.common import booking_line
-from screens.widgets.words import Words
+from screens.common import ConsoleWords, MessageLine, cell, services_of, store_work
+from screens.dialogs import Dialog
+from screens.librarian.common import booking_line, cursor_key, refusal, visitor_name
+from screens.widgets.words import Words, WordsLabel
 
 
 def phone_of(booking: Booking) -> str:
@@ -37,54 +41,185 @@ def call_line(t: Translator, booking: Booking) -> str:
     )
 
 
+def call_reason(t: Translator, booking: Booking) -> str:
+    """Why the visitor is to be called, in words ("" when nobody is to call)."""
+    return t(f"lib.call.reason.{booking.to_call}") if booking.to_call else ""
+
+
+class CallsScreen(Dialog[None]):
+    """The bookings marked "to call", with phones and why; each marked called (or told
+    another way) here, recorded with when and where."""
+
+    @dataclass
+    class Loaded(Message):
+        bookings: list[Booking]
+
+    @dataclass
+    class Acted(Message):
+        text: str
+        error: bool = False
+
+    def __init__(self) -> None:
+        super().__init__(id="calls-screen")
+        self.bookings: list[Booking] = []
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        with Vertical(classes="lib-dialog lib-wide", id="calls-dialog"):
+            yield WordsLabel(t("lib.calls.title"), classes="lib-dialog-title")
+            yield Words(cell(t("lib.calls.body")))
+            yield DataTable(id="calls-table", cursor_type="row")
+            yield MessageLine(id="calls-message", marks_success=False)
+            with Horizontal(classes="lib-buttons"):
+                yield Button(t("lib.calls.called"), id="calls-called", variant="primary")
+                yield Button(t("lib.calls.other_way"), id="calls-other-way")
+                yield Button(t("lib.back"), id="calls-close")
+
+    def on_mount(self) -> None:
+        table: DataTable[Text] = self.query_one("#calls-table", DataTable)
+        for key, width in (
+            ("date", 11),
+            ("time", 6),
+            ("code", 7),
+            ("name", 14),
+            ("phone", 16),
+            ("reason", 28),
+        ):
+            table.add_column(self.t(f"lib.col.{key}"), key=key, width=width)
+        self._load()
+
+    @store_work(group="calls-load")
+    def _load(self) -> None:
+        self.post_message(self.Loaded(services_of(self).desk.to_call()))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.bookings = message.bookings
+        t = self.t
+        table = self.query_one("#calls-table", DataTable)
+        keep = cursor_key(table)
+        table.clear()
+        for b in self.bookings:
+            table.add_row(
+                cell(f"{b.starts:%Y-%m-%d}"),
+                cell(f"{b.starts:%H:%M}"),
+                cell(b.code),
+                cell(visitor_name(t, b)),
+                cell(phone_of(b) or t("lib.call.no_phone")),
+                cell(call_reason(t, b)),
+                key=b.code,
+            )
+        codes = [b.code for b in self.bookings]
+        if keep in codes:
+            table.move_cursor(row=codes.index(keep))
+        if not self.bookings:
+            self.query_one(MessageLine).say(t("lib.calls.none"))
+
+    @on(Button.Pressed, "#calls-called, #calls-other-way")
+    def _act(self, event: Button.Pressed) -> None:
+        code = cursor_key(self.query_one("#calls-table", DataTable))
+        if code is None:
+            self.query_one(MessageLine).say(self.t("lib.today.choose_row"), error=True)
+            return
+        how = CallOutcome.CALLED if event.button.id == "calls-called" else CallOutcome.OTHER_WAY
+        self._mark(self.t, code, how)
+
+    @store_work(group="calls-act")
+    def _mark(self, t: Translator, code: str, how: CallOutcome) -> None:
+        try:
+            services_of(self).desk.mark_called(code, how, by="console")
+        except KioskError as exc:
+            self.post_message(self.Acted(refusal(t, exc), error=True))
+            return
+        self.post_message(self.Acted(t(f"lib.calls.did_{how.value}", code=code)))
+
+    @on(Acted)
+    def _acted(self, message: Acted) -> None:
+        self.query_one(MessageLine).say(message.text, error=message.error)
+        self._load()
+
+    @on(Button.Pressed, "#calls-close")
+    def _close(self) -> None:
+        self.dismiss(None)
+
+
 class MissedShiftsBox(Vertical, ConsoleWords):
     """E-scouts not "here" 10 minutes into a shift with bookings, with the visitors to call.
 
     Every open console shows the same notices (each reads the shared store when it polls)
-    until the e-scout says "I am here" at the kiosk or a librarian taps "Seen".
+    until the e-scout says "I am here" at the kiosk or a librarian taps "Seen". Each notice
+    is redrawn whenever anything it says changes (a booking moved within the shift, a new
+    phone, a visitor called: "✓"), not only when its bookings come or go. Below 100 columns
+    only each notice's head shows (console.tcss): the visitors are a tap away in the list.
     """
 
     @dataclass
     class Dismissed(Message):
-        """A librarian dismissed a notice: the console reads the store again at once."""
+        """A librarian dismissed a notice (or closed the list to call opened from one): the
+        console reads the store again at once."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._shifts: dict[str, tuple[str, datetime]] = {}  # button id -> (e-scout, start)
-        self._shown: list[tuple[str, datetime, list[str]]] = []
+        # Each notice's words and each one's count still to call, as last drawn.
+        self._shown: list[list[str] | list[int]] = []
 
     def show(self, missed: list[MissedShift]) -> None:
-        wanted = {f"missed-{n}": (m.scout.id, m.shift.start) for n, m in enumerate(missed)}
-        shown = [(m.scout.id, m.shift.start, [b.id for b in m.bookings]) for m in missed]
-        if shown == self._shown:
-            return
-        self._shown = shown
-        self._shifts = wanted
-        self.remove_children()
         t = self.t
-        for n, m in enumerate(missed):
-            title = t(
-                "lib.missed.title",
-                name=m.scout.name,
-                start=f"{m.shift.start:%H:%M}",
-                end=f"{m.shift.end:%H:%M}",
-                place=m.shift.place,
-            )
+        notices = [
+            [
+                t(
+                    "lib.missed.title",
+                    name=m.scout.name,
+                    start=f"{m.shift.start:%H:%M}",
+                    end=f"{m.shift.end:%H:%M}",
+                    place=m.shift.place,
+                ),
+                *[call_line(t, b) if b.to_call else f"✓ {call_line(t, b)}" for b in m.bookings],
+            ]
+            for m in missed
+        ]
+        to_call = [sum(1 for b in m.bookings if b.to_call) for m in missed]
+        if [*notices, to_call] == self._shown:
+            return
+        self._shown = [*notices, to_call]
+        self._shifts = {f"missed-{n}": (m.scout.id, m.shift.start) for n, m in enumerate(missed)}
+        self.remove_children()
+        for n, (title, *lines) in enumerate(notices):
             self.mount(
                 Vertical(
                     Horizontal(
                         Words(cell("\u26a0 " + title), classes="lib-missed-text"),
-                        Button(t("lib.missed.dismiss"), id=f"missed-{n}", variant="warning"),
+                        Button(
+                            t("lib.missed.open", n=to_call[n]),
+                            id=f"missed-calls-{n}",
+                            classes="lib-missed-calls",
+                        ),
+                        Button(
+                            t("lib.missed.dismiss"),
+                            id=f"missed-{n}",
+                            variant="warning",
+                            classes="lib-missed-dismiss",
+                        ),
                         classes="lib-missed-head",
                     ),
                     Words(cell(t("lib.missed.call")), classes="lib-missed-line"),
-                    *[Words(cell(call_line(t, b)), classes="lib-missed-line") for b in m.bookings],
+                    *[Words(cell(line), classes="lib-missed-line") for line in lines],
                     classes="lib-missed",
                 )
             )
         self.display = bool(missed)
 
-    @on(Button.Pressed, ".lib-missed Button")
+    @on(Button.Pressed, ".lib-missed Button.lib-missed-calls")
+    def _calls_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        # Calls marked in the list: the console reads the store again when it closes.
+        self.app.push_screen(CallsScreen(), self._calls_closed)
+
+    def _calls_closed(self, _: None) -> None:
+        self.post_message(self.Dismissed())
+
+    @on(Button.Pressed, ".lib-missed Button.lib-missed-dismiss")
     def _dismiss_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         shift = self._shifts.get(event.button.id or "")

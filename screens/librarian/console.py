@@ -232,6 +232,8 @@ class ConsoleScreen(Screen[None], ConsoleWords):
         identity = services.maintenance.identity()
         library = services.booking.settings().library_name
         calls = services.helpcalls.open_calls()
+        # A missed shift's visitors are marked "to call" (once) as soon as a console sees it.
+        services.scout_day.mark_missed_calls()
         missed = services.scout_day.missed_shifts()
         self.post_message(self.Polled(identity, library, services.booking.now(), calls, missed))
 

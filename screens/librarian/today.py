@@ -25,7 +25,7 @@ from kiosk.i18n import Translator
 from screens.common import cell, services_of, store_work
 from screens.dialogs import YesNoScreen
 from screens.librarian.activity import ActivityFormScreen, FormChoices
-from screens.librarian.calls import phone_of
+from screens.librarian.calls import CallsScreen, phone_of
 from screens.librarian.common import (
     NARROW_BELOW,
     ConsolePane,
@@ -56,6 +56,10 @@ class TodayData:
     absences: list[DatedException] = field(default_factory=list)  # on this day
     with_form: set[str] = field(default_factory=set)  # ids of bookings with an activity form
     unrecorded: int = 0  # past days' bookings nobody closed
+    to_call: list[Booking] = field(default_factory=list)  # marked "to call", any day
+
+    def needs_call(self, booking: Booking) -> bool:
+        return any(b.id == booking.id for b in self.to_call)
 
     def scout_absent(self, booking: Booking) -> bool:
         """The booking's e-scout has an absence over its time: call the visitor."""
@@ -121,6 +125,8 @@ class TodayPane(Vertical, ConsolePane):
                 yield Input(id="today-day", placeholder="YYYY-MM-DD", max_length=10)
                 yield Button("▶", id="today-next-day", classes="lib-small")
                 yield Button(t("lib.today.today"), id="today-today", classes="lib-small")
+                # Who to call, any day: on the day's line, so the table keeps its rows.
+                yield Button(t("lib.today.calls_b", n="…"), id="today-calls", classes="lib-small")
             with Horizontal(id="today-selects"):
                 yield Select(
                     [(t(f"lib.status.{s}"), str(s)) for s in BookingStatus],
@@ -200,6 +206,7 @@ class TodayPane(Vertical, ConsolePane):
                 r.booking_id for r in services.activity.records(wanted, wanted) if r.booking_id
             },
             unrecorded=len(services.desk.unrecorded()),
+            to_call=services.desk.to_call(),
         )
         self.post_message(self.Loaded(data))
 
@@ -259,7 +266,7 @@ class TodayPane(Vertical, ConsolePane):
                 cell(f"{b.starts:%H:%M}–{b.ends:%H:%M}", style),
                 cell(b.code, style),
                 cell(visitor_name(t, b), name_style.strip()),
-                cell(status_words(t, b, data.now), style),
+                cell(self._status(data, b), style),
                 cell(topics.get(b.topic, b.topic), style),
                 self._scout_cell(data, b, scouts.get(b.scout, b.scout), style),
                 cell(b.place, style),
@@ -273,6 +280,12 @@ class TodayPane(Vertical, ConsolePane):
         self.query_one("#today-summary", Static).update(cell(self._summary(data, shown, overdue)))
         self._fill_desk_buttons(data)
 
+    def _status(self, data: TodayData, booking: Booking) -> str:
+        """The status in words; "☎" after it when the visitor is to be called (the
+        summary says what it means)."""
+        words = status_words(self.t, booking, data.now)
+        return f"{words} ☎" if data.needs_call(booking) else words
+
     def _scout_cell(self, data: TodayData, booking: Booking, name: str, style: str) -> Text:
         """The e-scout's name, flagged in words when they are absent at the booking's time."""
         if data.scout_absent(booking):
@@ -281,8 +294,9 @@ class TodayPane(Vertical, ConsolePane):
 
     def _summary(self, data: TodayData, shown: list[Booking], overdue: int) -> str:
         t = self.t
+        calls = " · " + t("lib.today.calls_count", n=len(data.to_call)) if data.to_call else ""
         if not shown:
-            return t("lib.today.empty", day=data.day.isoformat())
+            return t("lib.today.empty", day=data.day.isoformat()) + calls
         count = Counter(b.state for b in shown)
         summary = t(
             "lib.today.summary",
@@ -297,7 +311,7 @@ class TodayPane(Vertical, ConsolePane):
         absent = sum(1 for b in shown if data.scout_absent(b))
         if absent:
             summary += " · " + t("lib.today.absent_count", n=absent)
-        return summary
+        return summary + calls
 
     def _fill_desk_buttons(self, data: TodayData) -> None:
         t = self.t
@@ -307,6 +321,7 @@ class TodayPane(Vertical, ConsolePane):
         self.query_one("#today-noform", Button).label = t(
             "lib.today.noform_b", n=len(data.without_form())
         )
+        self.query_one("#today-calls", Button).label = t("lib.today.calls_b", n=len(data.to_call))
 
     # -- filters ------------------------------------------------------------------------
 
@@ -554,6 +569,10 @@ class TodayPane(Vertical, ConsolePane):
     @on(Button.Pressed, "#today-unrecorded")
     def _show_unrecorded(self) -> None:
         self.app.push_screen(UnrecordedScreen(), lambda _: self.reload())
+
+    @on(Button.Pressed, "#today-calls")
+    def _show_calls(self) -> None:
+        self.app.push_screen(CallsScreen(), lambda _: self.reload())
 
     @on(Button.Pressed, "#today-noform")
     def _show_without_form(self) -> None:

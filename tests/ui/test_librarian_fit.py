@@ -53,7 +53,7 @@ async def test_every_tab_and_today_filter_is_on_screen_at_80x24(demo: Services, 
         filters = app.screen.query_one("#today-filters")
         widgets = list(filters.query(Button)) + list(filters.query(Input))
         widgets += list(filters.query(Select))
-        assert len(widgets) == 7
+        assert len(widgets) == 8  # the day and its buttons, who to call, three filters
         assert [w.id for w in widgets if not _inside(pilot, w)] == []
         # On two lines, not six: the table keeps its rows.
         assert filters.region.height == 2
