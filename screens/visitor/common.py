@@ -245,8 +245,14 @@ class TypingScreen(VisitorScreen):
 
     def on_descendant_focus(self, event: object) -> None:
         focused = self.focused
-        if isinstance(focused, Input):
+        if isinstance(focused, Input) and focused is not self._target:
             self._target = focused
+            for keyboard in self.query(OnScreenKeyboard):
+                keyboard.open_on(digits=self._digits_first(focused))
+
+    def _digits_first(self, field: Input) -> bool:
+        """Fields that take digits (a phone number) open the keyboard on its digits."""
+        return False
 
     def _capitalise(self, field: Input) -> bool:
         """Name fields start each word with a capital."""

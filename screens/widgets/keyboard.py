@@ -312,6 +312,12 @@ class OnScreenKeyboard(Widget):
         key.key_value = value
         return key
 
+    def open_on(self, *, digits: bool) -> None:
+        """Show the keys a field starts with: the digits' page for a phone number, else the
+        letters' first page (the full keyboard shows both at once)."""
+        if self.key_layout == "text":
+            self.key_page = len(self.pages()) - 1 if digits else 0
+
     def page_of(self, char: str) -> int:
         """The compact page that holds ``char`` (0 when not compact)."""
         if not self.compact:

@@ -31,6 +31,7 @@ from screens.visitor import (
 from screens.visitor.times import SlotButton
 from screens.visitor.topics import TopicButton
 from screens.widgets import OnScreenKeyboard, Pager
+from screens.widgets.keyboard import KeyButton
 from tests.ui.conftest import (
     book_cancellable,
     book_first_free,
@@ -159,6 +160,9 @@ async def test_book_by_taps_on_the_kiosk_panel(demo: Services) -> None:
         await tap_text(pilot, "rūta")
         assert app.screen.query_one("#name", Input).value == "Rūta"
         await strict_click(pilot, "#phone")
+        # A phone field opens the keys on their digits: no page to turn first.
+        shown = {key.key_value for key in app.screen.query_one(OnScreenKeyboard).query(KeyButton)}
+        assert set("0123456789") <= shown
         await tap_text(pilot, "861234567")
         assert app.screen.query_one("#phone", Input).value == "861234567"
         assert_fits(pilot)

@@ -66,6 +66,7 @@ async def test_look_up_and_cancel_by_keys(demo: Services) -> None:
         await settle(pilot)
         assert isinstance(app.screen, LookupScreen)
         await press_text(pilot, ticket.booking.code.lower())  # any case works
+        assert value_of(app, "#lookup-code") == ticket.booking.code  # shown as on the ticket
         await pilot.press("enter")
         await settle(pilot)
         assert ticket.booking.code in text_of(app, "#lookup-details")
@@ -157,6 +158,7 @@ async def test_check_in_by_lower_case_code_and_line_feed(demo: Services) -> None
         await settle(pilot)
         await click(pilot, "#w-checkin")
         await press_text(pilot, ticket.booking.code.lower())
+        assert value_of(app, "#checkin-code") == ticket.booking.code  # upper-case as typed
         await pilot.press("ctrl+j")  # a scanner set to send LF
         await settle(pilot)
         assert "Sveiki, Ona!" in text_of(app, "#checkin-result")
@@ -168,7 +170,7 @@ async def test_check_in_input_takes_only_the_ticket_alphabet(demo: Services) -> 
         await settle(pilot)
         await click(pilot, "#w-checkin")
         await press_text(pilot, "a0b1c!ž8")
-        assert value_of(app, "#checkin-code") == "abc"
+        assert value_of(app, "#checkin-code") == "ABC"
 
 
 @pytest.mark.parametrize(
