@@ -427,7 +427,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         self.session.next_person()
         welcome = self.screen_stack[0]
         if isinstance(welcome, WelcomeScreen):
-            welcome.refresh_texts()
+            welcome.start_afresh()
         self._back_to_base()
         self.reset_idle()
 

@@ -158,6 +158,12 @@ class WelcomeScreen(Screen[None], ScreenTraits):
         help_button.label = plain(HELP_SIGN + t("v.help.short" if narrow else "v.help"))
         help_button.refresh(layout=True)  # its width follows the label's language
 
+    def start_afresh(self) -> None:
+        """The next visitor's Welcome: labels in the default language, the focus on the
+        first big choice (not on the language the last visitor tapped)."""
+        self.refresh_texts()
+        self.set_focus(self.query_one("#w-book", Button))
+
     def on_resize(self, event: events.Resize) -> None:
         self.refresh_texts()
 
