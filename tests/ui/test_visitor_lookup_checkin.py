@@ -254,6 +254,10 @@ async def test_check_in_greets_in_the_vocative_or_without_the_name(
         answer = await _check_in(pilot, ticket.booking.code)
         assert answer.startswith("\u2714 " + greeting)
         assert f"{name}!" not in answer
+        # The e-scout's name ends in an initial's dot ("Ieva K."): no second dot after it.
+        scout = demo.booking.scout(ticket.booking.scout).public_name
+        assert scout.endswith(".")
+        assert answer.endswith(f"Ten Jūsų lauks {scout}") and ".." not in answer
 
 
 async def test_a_cancelled_booking_says_so_and_names_no_one_to_meet(demo: Services) -> None:
