@@ -132,9 +132,12 @@ async def test_book_by_taps_on_the_kiosk_panel(demo: Services) -> None:
     app = make_app(demo)
     async with app.run_test(size=KIOSK) as pilot:
         await settle(pilot)
+        help_label = str(app.screen.query_one("#v-help", Button).label)
         await strict_click(pilot, "#w-book")
         assert isinstance(app.screen, TopicScreen)
         assert_fits(pilot)
+        # The help button says the same beside Welcome's five languages as everywhere else.
+        assert str(app.screen.query_one("#v-help", Button).label) == help_label
         topics = app.screen.query_one("#topic-grid", Pager)
         assert topics.page_count > 1, "14 topics cannot fit on one 78x18 page"
         assert str(topics.query_one(".pager-count").render()) == f"1 / {topics.page_count}"
