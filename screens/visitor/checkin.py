@@ -25,7 +25,6 @@ from screens.visitor.lookup import booking_view
 from screens.widgets import OnScreenKeyboard
 from screens.widgets.words import Words
 
-
 # A sentence's full stop right after a value that ends in one (an e-scout's initial, "Ieva K.";
 # a place written as a sentence): one dot is enough. An ellipsis stays.
 DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")

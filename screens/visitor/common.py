@@ -213,6 +213,14 @@ class ConfirmStep(VisitorScreen):
         self.query_one("#v-back", Button).focus()
 
 
+def starts_word(before: str) -> bool:
+    """Does a letter typed after ``before`` start a word (and a name's word a capital)?
+
+    After a space, yes; after an apostrophe or a hyphen inside a word (Дар'я, O'neil,
+    Anna-marija) the letter goes on the same word: lower-case unless the visitor shifts."""
+    return not before or before[-1].isspace()
+
+
 class TypingScreen(VisitorScreen):
     """A visitor screen with fields that the on-screen keyboard types into."""
 
@@ -267,11 +275,11 @@ class TypingScreen(VisitorScreen):
             target.action_delete_left()
         else:
             char = event.key
-            if self.UPPER_CASE:
+            before = target.value[: target.cursor_position]
+            if self.UPPER_CASE or (
+                char.isalpha()
+                and (event.shift or (self._capitalise(target) and starts_word(before)))
+            ):
                 char = char.upper()
-            elif char.isalpha() and self._capitalise(target):
-                before = target.value[: target.cursor_position]
-                if not before or before[-1] in " -'":
-                    char = char.upper()
             target.insert_text_at_cursor(char)  # checks the field's restrict and max_length
         target.focus()
