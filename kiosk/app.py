@@ -29,7 +29,7 @@ from pathlib import Path, PurePath
 from time import monotonic
 from typing import Any
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -39,7 +39,7 @@ from textual.timer import Timer
 
 from kiosk.domain.scanner import SCAN_GAP_S, TAP_GUARD_S, ScanBuffer, scannable
 from kiosk.domain.scout_access import is_card_token
-from kiosk.i18n import Translator
+from kiosk.i18n import Translator, available_languages
 from kiosk.services import Services
 from kiosk.watch import DataWatcher
 from screens.librarian import ConsoleScreen, LoginScreen
@@ -199,9 +199,14 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
 
     @on(WelcomeScreen.LanguageChosen)
     def _language_chosen(self, message: WelcomeScreen.LanguageChosen) -> None:
-        self.session.lang = message.lang
-        if isinstance(self.screen, WelcomeScreen):
-            self.screen.refresh_texts()
+        self._set_visitor_language(message.lang)
+
+    def _set_visitor_language(self, lang: str) -> None:
+        """The visitor's language for the rest of the visit; Welcome underneath marks it."""
+        self.session.choose_language(lang)
+        welcome = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(welcome, WelcomeScreen):
+            welcome.refresh_texts()
 
     # -- start ------------------------------------------------------------------------
 
@@ -338,8 +343,43 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         if is_card_token(ticket):
             self.open_scout_sign_in(CardScanned(ticket))
             return
-        self.session.next_person()  # a visitor's ticket ends an e-scout's session left open
+        if self._scout_session():
+            self.session.next_person()  # a visitor's ticket ends an e-scout's session left open
+        # The visitor's language holds for the whole visit, scans included. Nobody chose one
+        # and no visit is under way: answer in the language the ticket was booked in.
+        if self.session.lang_chosen or self._mid_visit():
+            self._open_check_in(ticket)
+        else:
+            self._check_in_in_booking_language(ticket)
+
+    def _mid_visit(self) -> bool:
+        """Is a visitor somewhere in a flow (a visitor's screen above Welcome)?"""
+        return any(
+            isinstance(screen, VisitorScreen) and not isinstance(screen, ScoutScreen)
+            for screen in self.screen_stack[1:]
+        )
+
+    def _open_check_in(self, ticket: str, lang: str | None = None) -> None:
+        if lang is not None and not self.session.lang_chosen:
+            self._set_visitor_language(lang)
         self._back_to_base(then=lambda: self.push_screen(CheckInScreen(scanned=ticket)))
+
+    @work(thread=True, group="scan-language", exit_on_error=False)
+    def _check_in_in_booking_language(self, ticket: str) -> None:
+        """Read the scanned ticket's booking language (a store read), then check it in."""
+        lang: str | None = None
+        try:
+            booking = self.services.arrivals.verify(ticket).booking
+            offered = self.services.booking.settings().languages
+            if (
+                booking is not None
+                and booking.language in available_languages()
+                and (not offered or booking.language in offered)
+            ):
+                lang = booking.language
+        except Exception as error:  # noqa: BLE001 - the check-in itself reports a failing store
+            log.error("the scanned ticket's language: %r", error)
+        self.call_from_thread(self._open_check_in, ticket, lang)
 
     def _idle_limit(self) -> float:
         if self.session.librarian:
@@ -387,7 +427,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         self.session.next_person()
         welcome = self.screen_stack[0]
         if isinstance(welcome, WelcomeScreen):
-            welcome.refresh_texts()
+            welcome.start_afresh()
         self._back_to_base()
         self.reset_idle()
 

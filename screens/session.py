@@ -23,6 +23,9 @@ class Session:
 
     mode: Mode = "visitor"
     lang: str = DEFAULT_LANGUAGE  # the visitor's or the e-scout's language
+    # The visitor chose ``lang`` (a tap on Welcome, or the language their scanned ticket was
+    # booked in): it holds for the whole visit. False: Lithuanian only as the default.
+    lang_chosen: bool = False
     console_lang: str = DEFAULT_LANGUAGE  # the librarian's, chosen at the PIN prompt
     librarian: bool = False  # the console is open (the PIN was right)
     scout_id: str | None = None  # the e-scout signed in at this kiosk, if any
@@ -48,10 +51,16 @@ class Session:
         """Words in the librarian console's language."""
         return Translator(self.console_lang)
 
+    def choose_language(self, lang: str) -> None:
+        """The visitor's language from now until the visit ends (``next_person``)."""
+        self.lang = lang
+        self.lang_chosen = True
+
     def next_person(self) -> None:
         """Whoever stood here has gone: the next one starts signed out, in Lithuanian."""
         self.scout_id = None
         self.lang = DEFAULT_LANGUAGE
+        self.lang_chosen = False
 
 
 class ScreenTraits:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,15 @@ from screens.visitor.common import BookingView, TypingScreen
 from screens.visitor.lookup import booking_view
 from screens.widgets import OnScreenKeyboard
 from screens.widgets.words import Words
+
+# A sentence's full stop right after a value that ends in one (an e-scout's initial, "Ieva K.";
+# a place written as a sentence): one dot is enough. An ellipsis stays.
+DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+
+
+def one_full_stop(text: str) -> str:
+    """``text`` without a doubled full stop where a value ended a sentence."""
+    return DOUBLE_STOP.sub(".", text)
 
 
 def result_text(
@@ -48,7 +58,7 @@ def result_text(
     }
     if booking.checked_in_at:
         values["checked_in_at"] = t.time(as_local(datetime.fromisoformat(booking.checked_in_at)))
-    return t(f"v.verify.{result.value}", **values)
+    return one_full_stop(t(f"v.verify.{result.value}", **values))
 
 
 class CheckInScreen(TypingScreen):

@@ -37,6 +37,11 @@ class CodeInput(Input):
     def restricted(self) -> None:
         """No bell on a refused character: a quiet kiosk."""
 
+    def replace(self, text: str, start: int, end: int) -> None:
+        """Every way of typing (keys, on-screen keys, a scanner, a paste) ends here: a code
+        shows in capitals, as printed on the ticket, whatever case it was typed in."""
+        super().replace(text.upper(), start, end)
+
     def insert_text_at_cursor(self, text: str) -> None:
         """A selected code (the last one entered) is replaced by what comes next, on-screen
         keys included, as a physical key or a scanner already replaces it."""

@@ -213,6 +213,14 @@ class ConfirmStep(VisitorScreen):
         self.query_one("#v-back", Button).focus()
 
 
+def starts_word(before: str) -> bool:
+    """Does a letter typed after ``before`` start a word (and a name's word a capital)?
+
+    After a space, yes; after an apostrophe or a hyphen inside a word (Дар'я, O'neil,
+    Anna-marija) the letter goes on the same word: lower-case unless the visitor shifts."""
+    return not before or before[-1].isspace()
+
+
 class TypingScreen(VisitorScreen):
     """A visitor screen with fields that the on-screen keyboard types into."""
 
@@ -245,8 +253,14 @@ class TypingScreen(VisitorScreen):
 
     def on_descendant_focus(self, event: object) -> None:
         focused = self.focused
-        if isinstance(focused, Input):
+        if isinstance(focused, Input) and focused is not self._target:
             self._target = focused
+            for keyboard in self.query(OnScreenKeyboard):
+                keyboard.open_on(digits=self._digits_first(focused))
+
+    def _digits_first(self, field: Input) -> bool:
+        """Fields that take digits (a phone number) open the keyboard on its digits."""
+        return False
 
     def _capitalise(self, field: Input) -> bool:
         """Name fields start each word with a capital."""
@@ -261,11 +275,11 @@ class TypingScreen(VisitorScreen):
             target.action_delete_left()
         else:
             char = event.key
-            if self.UPPER_CASE:
+            before = target.value[: target.cursor_position]
+            if self.UPPER_CASE or (
+                char.isalpha()
+                and (event.shift or (self._capitalise(target) and starts_word(before)))
+            ):
                 char = char.upper()
-            elif char.isalpha() and self._capitalise(target):
-                before = target.value[: target.cursor_position]
-                if not before or before[-1] in " -'":
-                    char = char.upper()
             target.insert_text_at_cursor(char)  # checks the field's restrict and max_length
         target.focus()

@@ -90,6 +90,9 @@ class DetailsScreen(TypingScreen):
     def _capitalise(self, field: Input) -> bool:
         return field.id == "name"
 
+    def _digits_first(self, field: Input) -> bool:
+        return field.id == "phone"
+
     @dataclass
     class Checked(Message):
         """The visitor may book (``error`` is None) or holds as many bookings as allowed."""

@@ -26,7 +26,6 @@ from screens.widgets import Words
 
 TAPS_FOR_LIBRARIAN = 5
 TAP_WINDOW_SECONDS = 4.0
-WIDE_FOOT = 100  # columns from which the language buttons leave room for the long help label
 
 
 def languages() -> list[str]:
@@ -152,14 +151,16 @@ class WelcomeScreen(Screen[None], ScreenTraits):
             mark = "\u25cf " if current else ""
             button.label = plain(mark + Translator(lang)("v.lang.name"))
             button.set_class(current, "-current")
-        # Five languages leave a narrow panel room for the short "? Help" only.
-        narrow = self.size.width and self.size.width < WIDE_FOOT
+        # One short help label on every screen: beside five languages it fits 78 columns.
         help_button = self.query_one(HelpButton)
-        help_button.label = plain(HELP_SIGN + t("v.help.short" if narrow else "v.help"))
+        help_button.label = plain(HELP_SIGN + t("v.help"))
         help_button.refresh(layout=True)  # its width follows the label's language
 
-    def on_resize(self, event: events.Resize) -> None:
+    def start_afresh(self) -> None:
+        """The next visitor's Welcome: labels in the default language, the focus on the
+        first big choice (not on the language the last visitor tapped)."""
         self.refresh_texts()
+        self.set_focus(self.query_one("#w-book", Button))
 
     @on(Button.Pressed, ".v-lang")
     def _language(self, event: Button.Pressed) -> None:

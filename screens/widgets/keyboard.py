@@ -26,6 +26,9 @@ BACKSPACE = "backspace"
 SPACE = " "
 SWITCH = "switch"
 ALPHABET = "alphabet"
+SHIFT = "shift"
+SHIFT_SIGN = "\u21e7"
+ON_MARK = "\u25cf"  # a key that is on says so by a sign as well as by colour (as Welcome's)
 
 DIGITS = "1234567890"
 PUNCTUATION = "-'"  # inside names: Anna-Marija, O'Brien, Мар'яна
@@ -35,7 +38,8 @@ LATIN_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 ROW_CELLS = 74
 KEY_CELLS = 6  # a letter key; 5 when a language's letters only fit one page that way
 FEW_EXTRA = 3  # extra letters up to this many end the full keyboard's last row (ru ё)
-SPECIAL_CELLS = {"medium": 14, "wide": 16, "switch": 10}
+# A compact Space and the Shift beside it take what a wide Space did (16 cells).
+SPECIAL_CELLS = {"medium": 14, "space": 10, "shift": 6, "switch": 10}
 
 
 @dataclass(frozen=True)
@@ -80,15 +84,17 @@ class Pages:
 def compact_pages(alphabet: Alphabet, with_alphabet_key: bool) -> Pages:
     """The letters packed into pages of three rows, then one page of digits and extras.
 
-    Backspace ends the first row, the alphabet key (if any) the second, Space and the page
-    switch the last; the letters keep their rows where they fit and flow on where they don't.
+    Backspace ends the first row, the alphabet key (if any) the second, Shift starts the
+    last and Space and the page switch end it; the letters keep their rows where they fit
+    and flow on where they don't.
     Keys narrow from 6 to 5 cells when that keeps every letter on one page (Cyrillic).
     """
     for cells in (KEY_CELLS, KEY_CELLS - 1):
         caps = [
             (ROW_CELLS - SPECIAL_CELLS["medium"]) // cells,
             (ROW_CELLS - (SPECIAL_CELLS["switch"] if with_alphabet_key else 0)) // cells,
-            (ROW_CELLS - SPECIAL_CELLS["wide"] - SPECIAL_CELLS["switch"]) // cells,
+            (ROW_CELLS - SPECIAL_CELLS["shift"] - SPECIAL_CELLS["space"] - SPECIAL_CELLS["switch"])
+            // cells,
         ]
         lines = _flow(alphabet.rows, caps)
         if len(lines) <= 3:
@@ -155,7 +161,14 @@ class OnScreenKeyboard(Widget):
         width: 14;
     }
     OnScreenKeyboard.-compact KeyButton.wide {
-        width: 16;
+        width: 10;
+    }
+    OnScreenKeyboard KeyButton.shift {
+        min-width: 6;
+        width: 6;
+    }
+    OnScreenKeyboard KeyButton.shift.-on {
+        background: $primary;
     }
     OnScreenKeyboard KeyButton.switch {
         width: 10;
@@ -176,13 +189,16 @@ class OnScreenKeyboard(Widget):
     compact: reactive[bool] = reactive(False, recompose=True)
     key_page: reactive[int] = reactive(0, recompose=True)
     latin: reactive[bool] = reactive(False, recompose=True)  # Latin letters instead of own
+    # Shift was tapped: the next letter is a capital (then it is off again).
+    shifted: reactive[bool] = reactive(False)
 
     @dataclass
     class Typed(Message):
-        """A key was pressed: a character, or ``BACKSPACE``."""
+        """A key was pressed: a character, or ``BACKSPACE``; ``shift``: a capital wanted."""
 
         keyboard: OnScreenKeyboard
         key: str
+        shift: bool = False
 
         @property
         def control(self) -> OnScreenKeyboard:
@@ -227,6 +243,14 @@ class OnScreenKeyboard(Widget):
     def watch_latin(self) -> None:
         self.key_page = 0
 
+    def watch_shifted(self, shifted: bool) -> None:
+        for key in self.query("#key-shift").results(KeyButton):
+            self._show_shift(key)
+
+    def _show_shift(self, key: KeyButton) -> None:
+        key.label = Content(ON_MARK + SHIFT_SIGN if self.shifted else SHIFT_SIGN)
+        key.set_class(self.shifted, "-on")
+
     def pages(self) -> list[list[str]]:
         """The compact pages of the keys shown now."""
         if self.key_layout == "code":
@@ -250,6 +274,7 @@ class OnScreenKeyboard(Widget):
                     yield self._key(char)
         with Horizontal():
             if self.key_layout == "text":
+                yield self._shift_key()
                 yield self._special(self.space_label, SPACE, "key-space", "wide")
             yield self._special(
                 "\u232b " + self.backspace_label, BACKSPACE, "key-backspace", "medium"
@@ -271,6 +296,8 @@ class OnScreenKeyboard(Widget):
         pages = len(self.pages())
         for number, row in enumerate(rows):
             with Horizontal():
+                if number == len(rows) - 1 and self.key_layout == "text":
+                    yield self._shift_key()
                 for char in row:
                     yield self._key(char)
                 if number == (0 if self.key_layout == "text" else len(rows) - 1):
@@ -296,6 +323,11 @@ class OnScreenKeyboard(Widget):
             return (letters.extra[:2] + " " + DIGITS[:3]).strip().upper()
         return letters.label if page == 0 else f"{letters.label} {page + 1}"
 
+    def _shift_key(self) -> KeyButton:
+        key = self._special(SHIFT_SIGN, SHIFT, "key-shift", "shift")
+        self._show_shift(key)
+        return key
+
     def _alphabet_key(self) -> KeyButton:
         label = self.alphabet.label if self.latin else LATIN.label
         return self._special(label, ALPHABET, "key-alphabet", "switch")
@@ -311,6 +343,12 @@ class OnScreenKeyboard(Widget):
         key = KeyButton(Content(label), classes=f"key {size}", id=id)
         key.key_value = value
         return key
+
+    def open_on(self, *, digits: bool) -> None:
+        """Show the keys a field starts with: the digits' page for a phone number, else the
+        letters' first page (the full keyboard shows both at once)."""
+        if self.key_layout == "text":
+            self.key_page = len(self.pages()) - 1 if digits else 0
 
     def page_of(self, char: str) -> int:
         """The compact page that holds ``char`` (0 when not compact)."""
@@ -341,4 +379,11 @@ class OnScreenKeyboard(Widget):
         if event.button.key_value == ALPHABET:
             self.latin = not self.latin
             return
-        self.post_message(self.Typed(self, event.button.key_value))
+        if event.button.key_value == SHIFT:
+            self.shifted = not self.shifted
+            return
+        value = event.button.key_value
+        shift = self.shifted and value.isalpha()
+        if shift:
+            self.shifted = False  # for one letter, as on a phone
+        self.post_message(self.Typed(self, value, shift))

@@ -31,6 +31,7 @@ from screens.visitor import (
 from screens.visitor.times import SlotButton
 from screens.visitor.topics import TopicButton
 from screens.widgets import OnScreenKeyboard, Pager
+from screens.widgets.keyboard import KeyButton
 from tests.ui.conftest import (
     book_cancellable,
     book_first_free,
@@ -131,9 +132,12 @@ async def test_book_by_taps_on_the_kiosk_panel(demo: Services) -> None:
     app = make_app(demo)
     async with app.run_test(size=KIOSK) as pilot:
         await settle(pilot)
+        help_label = str(app.screen.query_one("#v-help", Button).label)
         await strict_click(pilot, "#w-book")
         assert isinstance(app.screen, TopicScreen)
         assert_fits(pilot)
+        # The help button says the same beside Welcome's five languages as everywhere else.
+        assert str(app.screen.query_one("#v-help", Button).label) == help_label
         topics = app.screen.query_one("#topic-grid", Pager)
         assert topics.page_count > 1, "14 topics cannot fit on one 78x18 page"
         assert str(topics.query_one(".pager-count").render()) == f"1 / {topics.page_count}"
@@ -159,6 +163,9 @@ async def test_book_by_taps_on_the_kiosk_panel(demo: Services) -> None:
         await tap_text(pilot, "rūta")
         assert app.screen.query_one("#name", Input).value == "Rūta"
         await strict_click(pilot, "#phone")
+        # A phone field opens the keys on their digits: no page to turn first.
+        shown = {key.key_value for key in app.screen.query_one(OnScreenKeyboard).query(KeyButton)}
+        assert set("0123456789") <= shown
         await tap_text(pilot, "861234567")
         assert app.screen.query_one("#phone", Input).value == "861234567"
         assert_fits(pilot)

@@ -49,9 +49,13 @@ async def test_five_taps_on_the_library_name_open_the_librarian_login(demo: Serv
         assert isinstance(app.screen, LoginScreen)
 
 
-async def _details_with_name(pilot) -> None:  # type: ignore[no-untyped-def]
+async def _details_with_name(pilot, by_key: bool = False) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot)
-    await click(pilot, "#w-book")
+    if by_key:
+        await pilot.press("1")  # Welcome's key for its first choice: the focus stays put
+        await settle(pilot)
+    else:
+        await click(pilot, "#w-book")
     await click(pilot, "#topic-email")
     await click(pilot, "#time-first")
     await press_text(pilot, "Ona")
@@ -101,7 +105,7 @@ async def test_idle_countdown_wipes_everything_and_returns_to_welcome(demo: Serv
     async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
         await click(pilot, "#lang-en")
-        await _details_with_name(pilot)
+        await _details_with_name(pilot, by_key=True)
         assert isinstance(app.screen, DetailsScreen)
         _go_quiet(app)
         await wait_until(pilot, lambda: isinstance(_top(app), MoreTimeScreen))
@@ -111,6 +115,8 @@ async def test_idle_countdown_wipes_everything_and_returns_to_welcome(demo: Serv
         assert len(app.screen_stack) == 1  # Welcome, the default screen, alone
         assert app.session.lang == "lt"
         assert str(app.screen.query_one("#w-book", Button).label).startswith("Užsiregistruoti")
+        # The next visitor finds the focus on the first big choice, not on "English".
+        assert app.focused is app.screen.query_one("#w-book")
 
 
 async def test_more_time_keeps_what_was_typed(demo: Services) -> None:

@@ -11,6 +11,7 @@ from textual.widgets import Button
 from kiosk.i18n import Translator, catalogue
 from kiosk.services import Services
 from screens.visitor import CheckInScreen, ConfirmBookingScreen, DetailsScreen, TicketScreen
+from screens.visitor.common import starts_word
 from screens.widgets import Alphabet, OnScreenKeyboard
 from screens.widgets.keyboard import LATIN, compact_pages
 from tests.ui.conftest import (
@@ -92,9 +93,15 @@ async def test_book_in_russian_typing_the_name_on_the_cyrillic_keyboard(demo: Se
         await to_details(pilot, "ru")
         keyboard = keyboard_of(pilot)
         assert str(keyboard.key_button("й").label) == "Й"
-        for char in "анна-мария":
+        for char in "анна-":
             await click(pilot, keyboard_of(pilot).key_button(char))
-        assert value_of(app, "#name") == "Анна-Мария"  # capitals after the hyphen too
+        shift = keyboard_of(pilot).query_one("#key-shift", Button)
+        await click(pilot, shift)  # a capital inside the word only when asked for
+        assert str(shift.label) == "●⇧"  # on: a sign as well as a colour
+        for char in "мария":
+            await click(pilot, keyboard_of(pilot).key_button(char))
+        assert value_of(app, "#name") == "Анна-Мария"
+        assert str(shift.label) == "⇧"  # for one letter, as on a phone
         await click(pilot, "#details-next")
         assert isinstance(app.screen, ConfirmBookingScreen)
         assert "Анна-Мария" in screen_text(app)
@@ -117,7 +124,7 @@ async def test_a_russian_visitor_switches_to_latin_and_back(demo: Services) -> N
         to_latin = keyboard_of(pilot).query_one("#key-alphabet", Button)
         assert str(to_latin.label) == "ABC"
         await click(pilot, to_latin)
-        for char in "john ":
+        for char in "john o'neil ":
             await click(pilot, keyboard_of(pilot).key_button(char))
         back = keyboard_of(pilot).query_one("#key-alphabet", Button)
         assert str(back.label) == "АБВ"
@@ -125,7 +132,7 @@ async def test_a_russian_visitor_switches_to_latin_and_back(demo: Services) -> N
             keyboard_of(pilot).key_button("ж")
         await click(pilot, back)
         await click(pilot, keyboard_of(pilot).key_button("ж"))
-        assert value_of(app, "#name") == "John Ж"
+        assert value_of(app, "#name") == "John O'neil Ж"  # no capital after the apostrophe
 
 
 async def test_book_in_polish_on_the_small_screens_paged_keyboard(demo: Services) -> None:
@@ -196,6 +203,12 @@ def test_every_compact_keyboard_page_fits_78_columns(lang: str) -> None:
             assert last + 16 + 10 <= 74
         typed = "".join(row for page in packed.pages for row in page)
         assert set("".join(letters.rows) + letters.extra + "-'") <= set(typed)
+
+
+def test_a_name_capitalises_each_word_but_not_after_an_apostrophe_or_hyphen() -> None:
+    assert starts_word("") and starts_word("Анна ")
+    # Дар'я, not Дар'Я: the letter after an apostrophe or hyphen goes on the same word.
+    assert not starts_word("Дар'") and not starts_word("Anna-") and not starts_word("Дар")
 
 
 def test_the_lithuanian_keyboard_keeps_its_two_pages() -> None:

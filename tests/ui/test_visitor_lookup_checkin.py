@@ -66,6 +66,7 @@ async def test_look_up_and_cancel_by_keys(demo: Services) -> None:
         await settle(pilot)
         assert isinstance(app.screen, LookupScreen)
         await press_text(pilot, ticket.booking.code.lower())  # any case works
+        assert value_of(app, "#lookup-code") == ticket.booking.code  # shown as on the ticket
         await pilot.press("enter")
         await settle(pilot)
         assert ticket.booking.code in text_of(app, "#lookup-details")
@@ -157,6 +158,7 @@ async def test_check_in_by_lower_case_code_and_line_feed(demo: Services) -> None
         await settle(pilot)
         await click(pilot, "#w-checkin")
         await press_text(pilot, ticket.booking.code.lower())
+        assert value_of(app, "#checkin-code") == ticket.booking.code  # upper-case as typed
         await pilot.press("ctrl+j")  # a scanner set to send LF
         await settle(pilot)
         assert "Sveiki, Ona!" in text_of(app, "#checkin-result")
@@ -168,7 +170,7 @@ async def test_check_in_input_takes_only_the_ticket_alphabet(demo: Services) -> 
         await settle(pilot)
         await click(pilot, "#w-checkin")
         await press_text(pilot, "a0b1c!ž8")
-        assert value_of(app, "#checkin-code") == "abc"
+        assert value_of(app, "#checkin-code") == "ABC"
 
 
 @pytest.mark.parametrize(
@@ -252,6 +254,10 @@ async def test_check_in_greets_in_the_vocative_or_without_the_name(
         answer = await _check_in(pilot, ticket.booking.code)
         assert answer.startswith("\u2714 " + greeting)
         assert f"{name}!" not in answer
+        # The e-scout's name ends in an initial's dot ("Ieva K."): no second dot after it.
+        scout = demo.booking.scout(ticket.booking.scout).public_name
+        assert scout.endswith(".")
+        assert answer.endswith(f"Ten Jūsų lauks {scout}") and ".." not in answer
 
 
 async def test_a_cancelled_booking_says_so_and_names_no_one_to_meet(demo: Services) -> None:

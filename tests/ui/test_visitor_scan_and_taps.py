@@ -8,17 +8,23 @@ from typing import Any
 import pytest
 from textual import events
 from textual.pilot import Pilot
+from textual.widgets import Button
 
 from kiosk.domain.models import BookingStatus
 from kiosk.domain.scanner import ScanBuffer
+from kiosk.domain.tickets import VerifyResult
+from kiosk.i18n import Translator, catalogue
 from kiosk.services import Services
 from screens.visitor import (
     CheckInScreen,
     DetailsScreen,
     LookupScreen,
     TimeScreen,
+    TopicScreen,
     WelcomeScreen,
 )
+from screens.visitor.checkin import result_text
+from screens.visitor.lookup import booking_view
 from tests.ui.conftest import (
     BIG,
     book_first_free,
@@ -82,17 +88,50 @@ async def test_a_ticket_scanned_on_welcome_checks_in(demo: Services) -> None:
 
 
 async def test_a_scan_in_the_middle_of_booking_checks_in_too(demo: Services) -> None:
-    ticket = book_first_free(demo)
+    ticket = book_first_free(demo)  # booked in Lithuanian
     app = make_app(demo, scan_gap_seconds=0.05)
     async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
+        await click(pilot, "#lang-en")
         await click(pilot, "#w-book")
         await click(pilot, "#topic-email")
         await click(pilot, "#time-first")
         assert isinstance(app.screen, DetailsScreen)
         scan(pilot, ticket.booking.code)  # a typed code works the same way
         await wait_until(pilot, lambda: answered(app))
+        # The visitor's English holds for the whole visit, the scan included.
+        assert text_of(app, "#checkin-result").startswith("✔ Welcome, Ona! You are checked in.")
+        assert text_of(app, "#v-title") == "I have arrived"
+        await click(pilot, "#v-back")
+        assert isinstance(app.screen, WelcomeScreen)
+        assert str(app.screen.query_one("#lang-en", Button).label) == "● English"
+        await click(pilot, "#w-book")
+        assert isinstance(app.screen, TopicScreen)
+        assert text_of(app, "#v-title") == catalogue("en")["v.topic.title"]
     assert demo.booking.lookup(ticket.booking.code).state is BookingStatus.CHECKED_IN
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "uk", "pl"])
+async def test_a_ticket_scanned_on_a_fresh_welcome_answers_in_its_booking_language(
+    demo: Services, lang: str
+) -> None:
+    slot = demo.booking.first_free("smartphone")
+    assert slot is not None
+    ticket = demo.booking.book("smartphone", slot.start, "Ona", scout=slot.scout, language=lang)
+    app = make_app(demo, scan_gap_seconds=0.05)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)  # Welcome in Lithuanian: nobody has chosen a language
+        scan(pilot, ticket.token)
+        await wait_until(pilot, lambda: answered(app))
+        booking = demo.booking.lookup(ticket.booking.code)
+        t = Translator(lang)
+        expected = result_text(t, VerifyResult.OK, booking_view(demo, booking, lang))
+        assert text_of(app, "#checkin-result") == "✔ " + expected
+        assert text_of(app, "#v-title") == t("v.checkin.title")
+        # The visit goes on in that language, and Welcome underneath marks it.
+        welcome = app.screen_stack[0]
+        assert str(welcome.query_one(f"#lang-{lang}", Button).label).startswith("● ")
+        assert str(welcome.query_one("#w-book", Button).label) == t("v.welcome.book")
 
 
 async def test_a_persons_single_key_still_works_as_a_shortcut(demo: Services) -> None:

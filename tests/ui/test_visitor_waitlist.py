@@ -17,7 +17,7 @@ from screens.visitor.waitlist import (
     WaitlistDetailsScreen,
     WaitlistDoneScreen,
 )
-from screens.widgets import OnScreenKeyboard, Pager
+from screens.widgets import Pager
 from tests.ui.conftest import (
     SMALL,
     book_first_free,
@@ -45,10 +45,7 @@ async def _page_to(pilot: Pilot, tile: Widget, pager_id: str = "#time-days") -> 
 
 
 async def _digits(pilot: Pilot, digits: str) -> None:  # type: ignore[type-arg]
-    """Tap digits; a short screen's compact keyboard shows them on its second page."""
-    keyboard = pilot.app.screen.query_one(OnScreenKeyboard)
-    if keyboard.compact:
-        await click(pilot, "#key-switch")
+    """Tap digits into the phone field: the keys open on their digits, even compact ones."""
     await tap_keys(pilot, digits)
 
 
