@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import subprocess
 import warnings
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from escpos.printer import Dummy
@@ -31,6 +34,7 @@ from kiosk.services import Services
 from tests.conftest import NOW
 
 LITHUANIAN = "ąčęėįšųūž ĄČĘĖĮŠŲŪŽ"
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _ticket(demo: Services, topic: str = "smartphone") -> Ticket:
@@ -251,11 +255,173 @@ def test_the_pdf_font_has_every_letter_of_a_cyrillic_or_polish_ticket(
     assert pdf.startswith(b"%PDF-") and b"SourceSansPro" in pdf
 
 
-def test_the_svg_has_the_same_lines_as_the_screen(demo: Services) -> None:
-    content = _content(demo)
+def _pdf_pages(pdf: bytes) -> list[tuple[float, float, str]]:
+    """Each page of ``pdf`` as (width pt, height pt, its text), read back with PDFium."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    return [(*page.get_size(), page.get_textpage().get_text_range()) for page in doc]
+
+
+def _pdf_qr(pdf: bytes) -> list[str]:
+    """The QR codes found on the PDF's first page rendered at 300 dpi."""
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    image = pdfium.PdfDocument(pdf)[0].render(scale=300 / 72).to_pil().convert("L")
+    return [r.text for r in zxingcpp.read_barcodes(image)]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _holds_every_line(text: str, content: TicketContent) -> None:
+    flat = _flat(text)
+    assert content.code in "".join(text.split())  # drawn spaced out: "C G C C A M"
+    for line in content.lines:
+        assert _flat(line.label) in flat and _flat(line.text) in flat, line.key
+    assert _flat(content.library) in flat and _flat(content.arrive) in flat
+
+
+@pytest.mark.parametrize("lang", ["lt", "en", "pl", "ru", "uk"])
+def test_the_pdf_ticket_is_one_a6_page_with_the_code_the_qr_and_every_line(
+    demo: Services, lang: str
+) -> None:
+    content = _content(demo, lang)
+    pdf = ticket_pdf(content)
+    pages = _pdf_pages(pdf)
+    assert len(pages) == 1
+    width, height, text = pages[0]
+    assert (round(width), round(height)) == (298, 420)  # A6: 105 x 148 mm
+    _holds_every_line(text, content)
+    assert _pdf_qr(pdf) == [content.token]
+
+
+def _word_gaps(pdf: bytes, words: str) -> list[float]:
+    """The distance (pt) from each space to the next letter in the paragraph ``words``."""
+    import pypdfium2 as pdfium
+
+    page = pdfium.PdfDocument(pdf)[0].get_textpage()
+    count = page.count_chars()
+    chars = [page.get_text_range(i, 1) for i in range(count)]
+    printed = "".join(chars)
+    start = printed.index(words.split()[0] + " " + words.split()[1])
+    end = start + len(words) + 4 * words.count(" ")  # room for the line breaks in between
+    gaps = []
+    for i in range(start, min(end, count - 1)):
+        if chars[i] == " " and chars[i + 1].strip():
+            gaps.append(page.get_charbox(i + 1)[0] - page.get_charbox(i)[2])
+    return gaps
+
+
+def test_the_pdf_ticket_is_left_aligned_never_justified(demo: Services) -> None:
+    # A justified line stretches its spaces to the right margin ("schodami   w   dół"); left
+    # aligned, every space of one paragraph is as wide as the next.
+    content = _content(demo, "pl")
+    long_way = "Piwnica: schodami w dół, potem drzwi po lewej stronie i korytarzem aż do końca"
+    lines = tuple(
+        replace(line, text=long_way) if line.key == "directions" else line for line in content.lines
+    )
+    pdf = ticket_pdf(replace(content, lines=lines))
+    for paragraph in (content.arrive, long_way):
+        gaps = _word_gaps(pdf, paragraph)
+        assert len(gaps) > 8
+        assert max(gaps) < 1.0, (paragraph, gaps)  # at most a letter's side bearing
+
+
+def test_the_longest_ticket_still_fits_one_page_with_its_code_and_qr(demo: Services) -> None:
+    content = _content(demo, "lt")
+    # The longest texts the forms allow (places 60, directions 160, what to bring 120
+    # characters), a long library name: the type gets smaller, the page stays one.
+    longest = replace(
+        content,
+        library="Vilniaus apskrities Adomo Mickevičiaus viešoji biblioteka, Trakų g. 10",
+        lines=tuple(replace(line, text=_longest(line.key, line.text)) for line in content.lines),
+    )
+    pdf = ticket_pdf(longest)
+    pages = _pdf_pages(pdf)
+    assert len(pages) == 1
+    _holds_every_line(pages[0][2], longest)
+    assert _pdf_qr(pdf) == [content.token]
+    # Far beyond what any form allows: cut with "…", still one page, the code and QR kept.
+    absurd = replace(
+        content,
+        library="Biblioteka " * 40,
+        lines=tuple(replace(line, text=f"{line.text} " * 30) for line in content.lines),
+    )
+    pdf = ticket_pdf(absurd)
+    pages = _pdf_pages(pdf)
+    assert len(pages) == 1
+    text = pages[0][2]
+    assert content.code in "".join(text.split()) and "…" in text
+    assert all(line.label in text for line in content.lines)
+    assert _pdf_qr(pdf) == [content.token]
+
+
+def _longest(key: str, text: str) -> str:
+    most = {"place": 60, "directions": 160, "bring": 120}.get(key)
+    if most is None:
+        return text
+    words = ("Skaitykla, trečias aukštas, pro laiptus į kairę, paskui koridoriumi " * 5).split()
+    long = ""
+    for word in words:
+        if len(f"{long} {word}".strip()) > most:
+            break
+        long = f"{long} {word}".strip()
+    return long
+
+
+@pytest.mark.parametrize("lang", ["lt", "ru", "pl"])
+def test_the_svg_draws_its_letters_from_the_bundled_font(demo: Services, lang: str) -> None:
+    # No <text> in a font the viewer must have: every letter is the bundled font's outline.
+    from fontTools.ttLib import TTFont
+
+    from kiosk.paper.ticket_render import REGULAR
+
+    content = _content(demo, lang)
     svg = ticket_svg(content)
-    for text in (content.code, content.text("topic"), "Kaip rasti:", "Ką atsinešti:"):
-        assert text in svg
+    assert "<text" not in svg and "font-family" not in svg
+    letters = {ch for line in content.plain_lines() for ch in line if not ch.isspace()}
+    cmap = TTFont(str(REGULAR)).getBestCmap()
+    assert all(ord(ch) in cmap for ch in letters)
+    root = ElementTree.fromstring(svg.split("\n", 1)[1])
+    paths = {p.get("id"): p.get("d") for p in root.iter(f"{SVG}path")}
+    uses = [u.get("href", "")[1:] for u in root.iter(f"{SVG}use")]
+    assert paths and all(paths.get(gid) for gid in uses)  # every placed glyph has an outline
+    # One glyph drawn per letter that is not a space, row by row.
+    labels = [g.get("aria-label") for g in root.iter(f"{SVG}g") if g.get("aria-label")]
+    assert sum(len(label.replace(" ", "")) for label in labels) == len(uses)
+    assert _flat(" ".join(labels)).count(content.code) == 1
+
+
+def test_the_svg_prints_its_letters_and_qr_on_a_machine_with_no_fonts(
+    demo: Services, tmp_path: Path
+) -> None:
+    rsvg = shutil.which("rsvg-convert")
+    if rsvg is None:
+        pytest.skip("rsvg-convert (librsvg2-bin) is not installed")
+    import zxingcpp
+    from PIL import Image
+
+    content = _content(demo, "ru")
+    svg = tmp_path / "ticket.svg"
+    svg.write_text(ticket_svg(content))
+    # A font configuration that finds no font at all: text in a font would come out as boxes.
+    (tmp_path / "fonts.conf").write_text(
+        '<?xml version="1.0"?><fontconfig><dir>/nonexistent</dir>'
+        f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+    )
+    no_fonts = {**os.environ, "FONTCONFIG_FILE": str(tmp_path / "fonts.conf")}
+    drawn = {}
+    for name, env in (("fonts", dict(os.environ)), ("no_fonts", no_fonts)):
+        png = tmp_path / f"{name}.png"
+        subprocess.run([rsvg, "-o", str(png), str(svg)], check=True, env=env)
+        drawn[name] = Image.open(png).convert("L")
+    assert [r.text for r in zxingcpp.read_barcodes(drawn["no_fonts"])] == [content.token]
+    # The same picture with or without fonts on the machine: the letters need none.
+    assert drawn["fonts"].tobytes() == drawn["no_fonts"].tobytes()
+    assert drawn["no_fonts"].getextrema()[0] == 0  # and it is not blank
 
 
 # -- the command line ----------------------------------------------------------------
