@@ -14,7 +14,7 @@ Each module holds one area's commands and registers them (``register``), in the 
   follow-up, waitlist
 - ``data``: export, backup, restore, purge
 - ``config``: config get|set (the library's settings)
-- ``paper``: ticket, scout-card
+- ``paper``: ticket, scout-card, poster
 - ``scouts``: scout-pin, scout-hours
 - ``programme``: results merge|report (files only, no data dir)
 - ``fitcheck``: fitcheck (its own throwaway data dir with the demo library)

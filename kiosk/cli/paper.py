@@ -1,6 +1,8 @@
-"""Paper the desk prints from the command line: a booking's ticket, an e-scout's sign-in card.
+"""Paper the desk prints from the command line: a booking's ticket, an e-scout's sign-in card,
+the wall poster of the week's e-scout times.
 
-Both carry a new token: the files are written first, and the token counts only once they are.
+A ticket and a card carry a new token: the files are written first, and the token counts only
+once they are.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 from kiosk.cli.common import (
     Subcommands,
     add_command,
+    date_arg,
     emit,
     lang_arg,
     output_path,
@@ -110,8 +113,42 @@ def cmd_scout_card(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
+def poster_lang(text: str) -> str:
+    """A ``--lang`` the poster is written in: one of the kiosk's visitor languages."""
+    from kiosk.i18n import available_languages
+
+    offered = available_languages()
+    if lang_arg(text) not in offered:
+        raise argparse.ArgumentTypeError(f"no language {text!r}; one of {', '.join(offered)}")
+    return text
+
+
+def cmd_poster(services: Services, args: argparse.Namespace) -> int:
+    from kiosk.domain.week_times import monday_of, week_times
+    from kiosk.i18n import Translator
+    from kiosk.paper.poster import build_poster_content, poster_pdf
+
+    target = output_path(args.pdf, "--pdf", services.store.data_dir)
+    first_day = args.week or monday_of(services.clock.now().date())
+    weeks = week_times(services.booking, first_day)
+    library = services.catalog.settings().library_name
+    content = build_poster_content(Translator(args.lang), library, first_day, weeks)
+    write_private(target, poster_pdf(content, a3=args.a3))
+    emit(
+        {
+            "pdf": str(target),
+            "week": first_day.isoformat(),
+            "lang": args.lang,
+            "size": "A3" if args.a3 else "A4",
+            "topics": len(weeks),
+            "times": sum(len(place.spans) for week in weeks for place in week.places),
+        }
+    )
+    return 0
+
+
 def register(sub: Subcommands) -> None:
-    """``kiosk ticket|scout-card``."""
+    """``kiosk ticket|scout-card|poster``."""
     sp = add_command(
         sub, "ticket", cmd_ticket, "reissue a booking's ticket as a printable SVG and/or PDF"
     )
@@ -129,3 +166,17 @@ def register(sub: Subcommands) -> None:
     )
     sp.add_argument("--revoke", action="store_true", help="the card stops working; no new one")
     sp.add_argument("--lang", type=lang_arg, default="lt", help="the card's words (default lt)")
+    sp = add_command(
+        sub, "poster", cmd_poster, "a wall poster (PDF) of a week's free e-scout times"
+    )
+    sp.add_argument("--pdf", required=True, help="write the poster as a PDF file")
+    sp.add_argument(
+        "--week",
+        type=date_arg,
+        metavar="D",
+        help="the 7 days from D, YYYY-MM-DD (default: this week, from Monday)",
+    )
+    sp.add_argument(
+        "--lang", type=poster_lang, default="lt", help="the poster's words (default lt)"
+    )
+    sp.add_argument("--a3", action="store_true", help="an A3 page instead of A4")

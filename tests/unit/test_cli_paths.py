@@ -53,6 +53,7 @@ WRITERS: dict[tuple[str, str], list[str]] = {
     ("scout-card", "--svg"): ["scout-card", "lukas", "--reissue"],
     ("scout-card", "--pdf"): ["scout-card", "lukas", "--reissue"],
     ("scout-hours", "--pdf"): ["scout-hours", "lukas", *PERIOD],
+    ("poster", "--pdf"): ["poster"],
     ("results merge", "--out"): ["results", "merge", "in.parquet"],
     ("results report", "--out"): ["results", "report", "programme.duckdb"],
 }
