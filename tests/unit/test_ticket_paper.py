@@ -330,6 +330,24 @@ def test_the_pdf_ticket_is_left_aligned_never_justified(demo: Services) -> None:
         assert max(gaps) < 1.0, (paragraph, gaps)  # at most a letter's side bearing
 
 
+@pytest.mark.parametrize("lang", ["lt", "en", "pl", "ru", "uk"])
+def test_the_demo_librarys_longest_texts_fit_one_page_uncut(demo: Services, lang: str) -> None:
+    content = _content(demo, lang)
+    topics, places = demo.booking.topics(), demo.catalog.places()
+    longest = {
+        "topic": max((t.name(lang) for t in topics), key=len),
+        "bring": max((t.bring(lang) for t in topics), key=len),
+        "place": max((p.label(lang) for p in places), key=len),
+        "directions": max((p.how_to_find(lang) for p in places), key=len),
+    }
+    lines = tuple(replace(line, text=longest.get(line.key, line.text)) for line in content.lines)
+    pdf = ticket_pdf(replace(content, lines=lines))
+    pages = _pdf_pages(pdf)
+    assert len(pages) == 1 and "…" not in pages[0][2]
+    _holds_every_line(pages[0][2], replace(content, lines=lines))
+    assert _pdf_qr(pdf) == [content.token]
+
+
 def test_the_longest_ticket_still_fits_one_page_with_its_code_and_qr(demo: Services) -> None:
     content = _content(demo, "lt")
     # The longest texts the forms allow (places 60, directions 160, what to bring 120
