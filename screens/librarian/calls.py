@@ -158,9 +158,10 @@ class MissedShiftsBox(Vertical, ConsoleWords):
     Every open console shows the same notices (each reads the shared store when it polls)
     until the e-scout says "I am here" at the kiosk, a librarian taps "Seen", or the shift
     ends (the e-scout's record then says "missed"; the visitors stay in the list to call).
-    Each notice is redrawn whenever anything it says changes (a booking moved within the shift, a new
-    phone, a visitor called: "✓"), not only when its bookings come or go. Below 100 columns
-    only each notice's head shows (console.tcss): the visitors are a tap away in the list.
+    Each notice is redrawn whenever anything it says changes (a booking moved within the
+    shift, a new phone, a visitor called: "✓"), not only when its bookings come or go. Below
+    100 columns only each notice's head shows (console.tcss): the visitors are a tap away in
+    the list.
     """
 
     @dataclass
