@@ -188,7 +188,10 @@ class MyDayScreen(ScoutScreen):
         shift = shift_now(view.shifts, now)
         button = self.query_one("#s-here", Button)
         box = self.query_one("#s-shift", Static)
-        button.label = plain(here_label(t, shift, now, view.here_before))
+        label = plain(here_label(t, shift, now, view.here_before))
+        if str(button.label) != str(label):
+            button.label = label
+            button.refresh(layout=True)  # the button is as wide as its words
         button.disabled = shift is None or as_local(shift.end) <= now
         if shift is None:
             box.update(plain(t("s.day.no_shift")))

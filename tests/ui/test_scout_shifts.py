@@ -39,6 +39,9 @@ async def test_here_waits_for_its_window_and_a_late_shift_counts_in_my_hours(
     async with app.run_test(size=BIG) as pilot:
         screen = await signed_in(pilot, morning.card)
         await wait_until(pilot, lambda: _label(app, "#s-here") == "Aš čia – nuo 09:30")
+        await settle(pilot)
+        here = app.screen.query_one("#s-here")
+        assert here.region.width >= len("Aš čia – nuo 09:30") + 2  # the whole label on show
         await click(pilot, "#s-here")
         await wait_until(pilot, lambda: "galima spausti nuo 09:30" in _text(app, "#s-shift"))
         assert demo.scout_day.shifts("austeja")[0].here_at is None  # refused, nothing kept
