@@ -66,6 +66,7 @@ class ErrorCode(StrEnum):
     # the e-scout's own screens (kiosk/domain/scout_access.py, kiosk/domain/scout_day.py)
     NOT_YOUR_BOOKING = "not_your_booking"  # a form for another e-scout's consultation
     NO_SHIFT_TODAY = "no_shift_today"  # "I am here" with no shift left today
+    HERE_NOT_YET = "here_not_yet"  # "I am here" before the shift's window opens
     SCOUT_INACTIVE = "scout_inactive"  # no card or PIN for an e-scout who was made inactive
     # the PINs' pepper file (kiosk/domain/pepper.py): missing where it must be made, unreadable,
     # not a pepper, or inside the data dir

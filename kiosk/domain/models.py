@@ -54,6 +54,14 @@ class AgeGroup(StrEnum):
     OVER_75 = "75_plus"
 
 
+class ShiftOutcome(StrEnum):
+    """How an e-scout's shift went, kept on record with them."""
+
+    ON_TIME = "on_time"  # "I am here" by the shift's start
+    LATE = "late"  # "I am here" after the start (the minutes are kept)
+    MISSED = "missed"  # no "I am here" by the shift's end
+
+
 class CallReason(StrEnum):
     """Why someone must phone a visitor: their booking changed under them, or its e-scout
     is not there."""
@@ -162,6 +170,7 @@ SETTING_RANGES: dict[str, tuple[int, int]] = {
     "backups_keep": (1, 100),
     "cancel_cutoff_hours": (0, 72),
     "checkin_before_minutes": (0, 240),
+    "here_before_minutes": (0, 240),
     "waitlist_days": (1, 365),
     "printer_serial_baudrate": (1200, 115200),
     "printer_port": (1, 65535),
@@ -196,6 +205,7 @@ class Settings(_Record):
     backups_keep: int = 10
     cancel_cutoff_hours: int = 2  # a visitor cancels at the kiosk until this long before
     checkin_before_minutes: int = 60  # check-in opens this long before the start
+    here_before_minutes: int = 30  # an e-scout's "I am here" opens this long before a shift
     waitlist_days: int = 30  # a waiting-list entry (a name, a phone) is erased after this
     # Who the programme's results file comes from. An empty id means "not set": the
     # export then names the library by a stable pseudonymous id of this data dir.
@@ -563,6 +573,9 @@ class ScoutPresence(_Record):
     place: str
     here_at: str | None = None
     dismissed_at: str | None = None
+    # How the shift went (ShiftOutcome), set once: on "I am here", or "missed" once it ended.
+    outcome: str | None = None
+    late_minutes: int = 0  # from the shift's start to "I am here"
     version: int = 0
 
 

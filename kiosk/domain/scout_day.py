@@ -1,5 +1,10 @@
 """An e-scout's day: their consultations, shifts, "I am here", their forms and their hours.
 
+Every shift ends on record with its e-scout (``ScoutPresence.outcome``): on time or late
+(written when they say "I am here", which opens ``here_before_minutes`` before the start and
+closes at the end) or missed (written once the shift has ended without it, by whoever looks
+first: a console's poll, ``kiosk calls``, or a screen reading the records).
+
 What an e-scout sees of a visitor is the first name only, never a phone: e-scouts are
 volunteers, many of them minors. The librarian's console sees the missed-shift notice
 with the visitors' names and phones, to call them.
@@ -11,6 +16,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from db import Store, Tx
 from kiosk.domain.activity import (
@@ -29,6 +35,7 @@ from kiosk.domain.models import (
     CallReason,
     Scout,
     ScoutPresence,
+    ShiftOutcome,
     Submitter,
 )
 from kiosk.domain.records import (
@@ -37,14 +44,19 @@ from kiosk.domain.records import (
     OPEN_STATUSES,
     load_availability,
     load_scouts,
+    load_settings,
     mark_to_call,
 )
 from kiosk.domain.scheduling import Availability, local, scout_sessions
 from kiosk.domain.service import StoreService
+from kiosk.domain.shift_record import ShiftMonth, ShiftRecord, here_opens, outcome_at
 
 SCOUT_PRESENCE = "scout_presence"
 # How long into a shift with bookings the e-scout may be late before the consoles hear.
 MISSED_AFTER = timedelta(minutes=10)
+# How many days back ended shifts are put on record when nobody looked at them yet (a kiosk
+# switched off over a weekend): each look reads this many days of times.
+RECORD_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -71,11 +83,12 @@ class Shift:
     end: datetime
     place: str
     here_at: datetime | None  # when the e-scout said "I am here"
+    outcome: ShiftOutcome | None = None  # on record: set on "here", or missed once ended
 
 
 @dataclass(frozen=True)
 class MissedShift:
-    """For the consoles: not "here" 10 minutes into a shift with bookings."""
+    """For the consoles: not "here" 10 minutes into a shift with bookings, until its end."""
 
     scout: Scout
     shift: Shift
@@ -124,7 +137,7 @@ def _presence(tx: Tx, scout_id: str, start: datetime) -> ScoutPresence | None:
     return ScoutPresence.from_dict(doc) if doc else None
 
 
-def _mark_presence(tx: Tx, scout_id: str, shift: Shift, **stamps: str) -> None:
+def _mark_presence(tx: Tx, scout_id: str, shift: Shift, **stamps: Any) -> None:
     """Save the shift's presence record (made on first use) with ``stamps`` set."""
     presence = _presence(tx, scout_id, shift.start) or ScoutPresence(
         id=uuid.uuid4().hex,
@@ -156,7 +169,8 @@ def _shifts(
             if presence and presence.here_at
             else None
         )
-        shifts.append(Shift(scout.id, start, end, place, here))
+        outcome = ShiftOutcome(presence.outcome) if presence and presence.outcome else None
+        shifts.append(Shift(scout.id, start, end, place, here, outcome))
     return sorted(shifts, key=lambda s: s.start)
 
 
@@ -173,8 +187,11 @@ def _missed(tx: Tx, now: datetime) -> list[MissedShift]:
     for scout in load_scouts(tx):
         if not scout.active:
             continue
+        # From 10 minutes in until the shift's end; after it, the record says "missed".
         shifts = [
-            s for s in _shifts(tx, scout, now.date(), availability) if s.start + MISSED_AFTER <= now
+            s
+            for s in _shifts(tx, scout, now.date(), availability)
+            if s.start + MISSED_AFTER <= now < s.end
         ]
         if not shifts:
             continue
@@ -191,6 +208,86 @@ def _missed(tx: Tx, now: datetime) -> list[MissedShift]:
             if inside:
                 found.append(MissedShift(scout, shift, inside))
     return sorted(found, key=lambda m: (m.shift.start, m.scout.name))
+
+
+def _records_since(tx: Tx, today: date) -> date:
+    """The first day ended shifts are put on record from: ``RECORD_DAYS`` back, but not
+    before the first shift on record (with none yet, today), so the days before shifts were
+    recorded at all never count as missed."""
+    starts = [
+        as_local(datetime.fromisoformat(d["shift_start"])).date()
+        for d in tx.all(SCOUT_PRESENCE)
+        if d.get("outcome")
+    ]
+    return max(today - timedelta(days=RECORD_DAYS), min(starts, default=today))
+
+
+def _unrecorded(tx: Tx, now: datetime) -> list[tuple[Shift, ShiftOutcome, int]]:
+    """Ended shifts of the last days (``_records_since``, today's included) with no outcome
+    on record yet, and the outcome each gets: missed, or how a "here" said before shifts
+    were recorded went."""
+    found = []
+    scouts = [s for s in load_scouts(tx) if s.active]
+    since = _records_since(tx, now.date())
+    for day in (since + timedelta(days=n) for n in range((now.date() - since).days + 1)):
+        availability = _availability(tx, day)
+        for scout in scouts:
+            if scout.start_day is not None and day < scout.start_day:
+                continue
+            for shift in _shifts(tx, scout, day, availability):
+                if shift.outcome is not None:
+                    continue
+                if shift.here_at is not None:
+                    found.append((shift, *outcome_at(shift.start, shift.here_at)))
+                elif shift.end <= now:
+                    found.append((shift, ShiftOutcome.MISSED, 0))
+    return found
+
+
+def _record(tx: Tx, shift: Shift, outcome: ShiftOutcome, late: int) -> None:
+    _mark_presence(tx, shift.scout, shift, outcome=str(outcome), late_minutes=late)
+
+
+def _shift_record(presence: ScoutPresence) -> ShiftRecord | None:
+    if presence.outcome is None:
+        return None
+    here = as_local(datetime.fromisoformat(presence.here_at)) if presence.here_at else None
+    return ShiftRecord(
+        scout=presence.scout,
+        start=as_local(datetime.fromisoformat(presence.shift_start)),
+        end=as_local(datetime.fromisoformat(presence.shift_end)),
+        place=presence.place,
+        outcome=ShiftOutcome(presence.outcome),
+        late_minutes=presence.late_minutes,
+        here_at=here,
+    )
+
+
+def shift_records(
+    tx: Tx, first: date, last: date, scout_id: str | None = None
+) -> list[ShiftRecord]:
+    """The shifts on record that started from ``first`` to ``last`` (of one e-scout, or all),
+    oldest first."""
+    found = []
+    for doc in tx.all(SCOUT_PRESENCE):
+        if scout_id is not None and doc.get("scout") != scout_id:
+            continue
+        record = _shift_record(ScoutPresence.from_dict(doc))
+        if record is not None and first <= record.start.date() <= last:
+            found.append(record)
+    return sorted(found, key=lambda r: (r.start, r.scout))
+
+
+def shifts_by_month(store: Store, first: date, last: date) -> dict[str, tuple[int, int]]:
+    """Shifts held and missed per month (``YYYY-MM``) from ``first`` to ``last``, for the
+    library's results."""
+    with store.snapshot() as tx:
+        records = shift_records(tx, first, last)
+    months: dict[str, tuple[int, int]] = {}
+    for r in records:
+        held, missed = months.get(f"{r.start:%Y-%m}", (0, 0))
+        months[f"{r.start:%Y-%m}"] = (held + r.held, missed + (not r.held))
+    return months
 
 
 def _unmarked(missed: list[MissedShift]) -> list[Booking]:
@@ -247,9 +344,15 @@ class ScoutDayService(StoreService):
         with self.store.snapshot() as tx:
             return _shifts(tx, _scout(tx, scout_id), day)
 
+    def here_before_minutes(self) -> int:
+        """How long before a shift "I am here" opens (a setting)."""
+        with self.store.snapshot() as tx:
+            return load_settings(tx).here_before_minutes
+
     def say_here(self, scout_id: str) -> Shift:
-        """The e-scout is here for the current or next shift of today (saying it twice keeps
-        the first time)."""
+        """The e-scout is here for the current or next shift of today, from
+        ``here_before_minutes`` before its start until its end (saying it twice keeps the
+        first time); the shift goes on record as on time or late."""
         now = self.now()
         with self.store.transaction() as tx:
             scout = _scout(tx, scout_id)
@@ -259,25 +362,82 @@ class ScoutDayService(StoreService):
             shift = ahead[0]
             if shift.here_at is not None:
                 return shift
-            _mark_presence(tx, scout_id, shift, here_at=now.isoformat())
+            opens = here_opens(shift.start, load_settings(tx).here_before_minutes)
+            if now < opens:
+                raise Conflict(
+                    ErrorCode.HERE_NOT_YET,
+                    f'{scout_id!r}: "here" for the shift at {shift.start:%H:%M} opens at '
+                    f"{opens:%H:%M}",
+                    opens=f"{opens:%H:%M}",
+                    start=f"{shift.start:%H:%M}",
+                )
+            outcome, late = outcome_at(shift.start, now)
+            _mark_presence(
+                tx,
+                scout_id,
+                shift,
+                here_at=now.isoformat(),
+                outcome=str(outcome),
+                late_minutes=late,
+            )
             # Late but here: the visitors of the shift need no call about a missing e-scout.
             for b in _day_bookings(tx, scout_id, now.date(), now.date()):
                 if b.to_call == CallReason.MISSED_SHIFT and shift.start <= b.starts < shift.end:
                     cleared = b.call_cleared(CallOutcome.SCOUT_HERE, "e-scout", now)
                     tx.update(BOOKINGS, cleared.to_dict(), id=b.id)
-        return replace(shift, here_at=now)
+        return replace(shift, here_at=now, outcome=outcome)
+
+    def record_ended_shifts(self) -> int:
+        """Put the ended shifts of the last days with no outcome yet on record (missed when
+        no "here" came); how many. Each shift is recorded once.
+
+        Read first, so a console polling this writes nothing while nothing is new."""
+        now = self.now()
+        with self.store.snapshot() as tx:
+            if not _unrecorded(tx, now):
+                return 0
+        with self.store.transaction() as tx:
+            fresh = _unrecorded(tx, now)
+            for shift, outcome, late in fresh:
+                _record(tx, shift, outcome, late)
+            return len(fresh)
+
+    def month(self, scout_id: str, first: date, last: date) -> ShiftMonth:
+        """The e-scout's shifts on record from ``first`` to ``last`` (ended ones recorded
+        first)."""
+        if last < first:
+            raise Conflict(ErrorCode.BAD_PERIOD, f"{last} is before {first}")
+        self.record_ended_shifts()
+        with self.store.snapshot() as tx:
+            _scout(tx, scout_id)
+            records = shift_records(tx, first, last, scout_id)
+        return ShiftMonth(scout_id, first, last, records)
+
+    def months(self, first: date, last: date) -> dict[str, ShiftMonth]:
+        """Every e-scout's shifts on record from ``first`` to ``last`` (ended ones recorded
+        first), by e-scout id; one with none on record is left out."""
+        self.record_ended_shifts()
+        with self.store.snapshot() as tx:
+            records = shift_records(tx, first, last)
+        by_scout: dict[str, list[ShiftRecord]] = {}
+        for r in records:
+            by_scout.setdefault(r.scout, []).append(r)
+        return {k: ShiftMonth(k, first, last, v) for k, v in by_scout.items()}
 
     def missed_shifts(self) -> list[MissedShift]:
         """Today's shifts with bookings whose e-scout has not said "here" 10 minutes after
-        the start, and the librarian has not dismissed; earliest first."""
+        the start, and the librarian has not dismissed; until the shift's end (then the
+        record says "missed"); earliest first."""
         with self.store.snapshot() as tx:
             return _missed(tx, self.now())
 
     def mark_missed_calls(self) -> int:
         """Mark "to call" the bookings of missed shifts not marked for that yet (a mark the
-        librarian cleared stays cleared for that time); how many were marked.
+        librarian cleared stays cleared for that time); how many were marked. Ended shifts
+        go on record first (whoever polls this keeps the records up to date).
 
         Read first, so a console polling this writes nothing while nothing is new."""
+        self.record_ended_shifts()
         now = self.now()
         with self.store.snapshot() as tx:
             if not _unmarked(_missed(tx, now)):

@@ -3,8 +3,9 @@ source with their trend, hours per e-scout, and every activity form as an anonym
 
 - months: each calendar month that meets the period (clipped to it) is a column; a table
   per dimension (``DIMENSIONS``) counts the month's forms as ``kiosk.results.reports`` does, and
-  the totals table adds minutes, visitors, bookings, no-shows and the change in
-  consultations on the previous month (the trend);
+  the totals table adds minutes, visitors, bookings, no-shows, e-scouts' shifts held and
+  missed (their shifts on record) and the change in consultations on the previous month (the
+  trend);
 - e-scout hours: forms and their minutes per e-scout, hours with two decimals;
 - rows: one line per activity form, no names, phones, booking codes or notes (a note is
   free text a person typed); the e-scout as the library's salted pseudonym.
@@ -19,6 +20,7 @@ from typing import Any
 
 from kiosk.domain.activity import ActivityService
 from kiosk.domain.booking import BookingService
+from kiosk.domain.scout_day import shifts_by_month
 from kiosk.i18n import DEFAULT_LANGUAGE
 from kiosk.results.reports import Results, Row, compute_results, labels, source_of, words
 from kiosk.results.spreadsheet import csv_bytes, json_bytes, table_bytes, xlsx_bytes
@@ -32,6 +34,8 @@ DIMENSIONS = {
     "source": "by_source",
 }
 TOTALS = ["consultations", "minutes", "visitors", "visitors_unknown", "bookings", "no_shows"]
+# The e-scouts' shifts on record, after the totals from the forms and bookings.
+SHIFT_TOTALS = ["shifts_held", "shifts_missed"]
 ROW_COLUMNS = [
     "date",
     "month",
@@ -116,6 +120,10 @@ def month_tables(
         CrossRow(key, t(f"lib.report.total.{key}"), [_total(res, key) for res in per_month])
         for key in TOTALS
     ]
+    shifts = shifts_by_month(booking.store, first, last)
+    for n, key in enumerate(SHIFT_TOTALS):
+        counts_of = [shifts.get(f"{a:%Y-%m}", (0, 0))[n] for a, _ in spans]
+        totals.append(CrossRow(key, t(f"lib.report.total.{key}"), counts_of))
     counts = totals[0].counts
     change: list[float | None] = [None]
     change += [

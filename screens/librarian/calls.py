@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable
 
 from kiosk.domain.errors import KioskError
-from kiosk.domain.models import Booking, CallOutcome
+from kiosk.domain.models import Booking, CallOutcome, Scout
 from kiosk.domain.scout_day import MissedShift
 from kiosk.domain.validation import display_phone
 from kiosk.i18n import Translator
@@ -44,6 +44,14 @@ def call_line(t: Translator, booking: Booking) -> str:
 def call_reason(t: Translator, booking: Booking) -> str:
     """Why the visitor is to be called, in words ("" when nobody is to call)."""
     return t(f"lib.call.reason.{booking.to_call}") if booking.to_call else ""
+
+
+def scout_with_contact(t: Translator, scout: Scout) -> str:
+    """The e-scout's name and their contact (a phone, grouped, or as typed), to call them."""
+    if not scout.contact:
+        return scout.name
+    contact = display_phone(scout.contact) or scout.contact
+    return t("lib.missed.name_contact", name=scout.name, contact=contact)
 
 
 class CallsScreen(Dialog[None]):
@@ -144,13 +152,16 @@ class CallsScreen(Dialog[None]):
 
 
 class MissedShiftsBox(Vertical, ConsoleWords):
-    """E-scouts not "here" 10 minutes into a shift with bookings, with the visitors to call.
+    """E-scouts not "here" 10 minutes into a shift with bookings, with their own contact (to
+    call them) and the visitors to call.
 
     Every open console shows the same notices (each reads the shared store when it polls)
-    until the e-scout says "I am here" at the kiosk or a librarian taps "Seen". Each notice
-    is redrawn whenever anything it says changes (a booking moved within the shift, a new
-    phone, a visitor called: "✓"), not only when its bookings come or go. Below 100 columns
-    only each notice's head shows (console.tcss): the visitors are a tap away in the list.
+    until the e-scout says "I am here" at the kiosk, a librarian taps "Seen", or the shift
+    ends (the e-scout's record then says "missed"; the visitors stay in the list to call).
+    Each notice is redrawn whenever anything it says changes (a booking moved within the
+    shift, a new phone, a visitor called: "✓"), not only when its bookings come or go. Below
+    100 columns only each notice's head shows (console.tcss): the visitors are a tap away in
+    the list.
     """
 
     @dataclass
@@ -170,7 +181,7 @@ class MissedShiftsBox(Vertical, ConsoleWords):
             [
                 t(
                     "lib.missed.title",
-                    name=m.scout.name,
+                    name=scout_with_contact(t, m.scout),
                     start=f"{m.shift.start:%H:%M}",
                     end=f"{m.shift.end:%H:%M}",
                     place=m.shift.place,

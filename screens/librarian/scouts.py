@@ -1,10 +1,12 @@
 """E-scouts: who they are, their topics and languages, weekly times, absences and extras,
-and their sign-in cards and PINs for the kiosk."""
+their sign-in cards and PINs for the kiosk, and this month's shifts on record (held, late,
+missed)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from pathlib import Path
 
 from textual import on
@@ -25,6 +27,7 @@ from kiosk.domain.models import (
     Topic,
     WeeklyTime,
 )
+from kiosk.domain.shift_record import ShiftMonth
 from kiosk.i18n import Translator
 from kiosk.paper.printing import printer_configured
 from kiosk.paper.scout_card import build_card_content, card_pdf, card_svg, print_card_configured
@@ -57,6 +60,40 @@ class ScoutsData:
     exceptions: list[DatedException]
     languages: list[str]
     credentials: dict[str, ScoutCredentials] = field(default_factory=dict)
+    month: date | None = None  # the first day of the month of ``shifts``
+    shifts: dict[str, ShiftMonth] = field(default_factory=dict)  # e-scout id -> this month
+
+
+def month_of(today: date) -> tuple[date, date]:
+    """The first and last day of ``today``'s month."""
+    first = today.replace(day=1)
+    return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def shifts_text(t: Translator, month: date, shifts: ShiftMonth | None) -> str:
+    """An e-scout's month of shifts: the counts, then the late days (with minutes) and the
+    missed days."""
+    label = f"{month:%Y-%m}"
+    if shifts is None or not shifts.records:
+        return t("lib.scouts.shifts.none", month=label)
+    lines = [
+        t(
+            "lib.scouts.shifts.month",
+            month=label,
+            shifts=shifts.shifts,
+            on_time=shifts.on_time,
+            late=len(shifts.late),
+            minutes=shifts.late_minutes,
+            missed=len(shifts.missed),
+        )
+    ]
+    if shifts.late:
+        days = ", ".join(f"{r.start:%m-%d} (+{r.late_minutes} min)" for r in shifts.late)
+        lines.append(t("lib.scouts.shifts.late", days=days))
+    if shifts.missed:
+        days = ", ".join(f"{r.start:%m-%d %H:%M}" for r in shifts.missed)
+        lines.append(t("lib.scouts.shifts.missed", days=days))
+    return "\n".join(lines)
 
 
 class ScoutsPane(Vertical, ConsolePane):
@@ -103,6 +140,7 @@ class ScoutsPane(Vertical, ConsolePane):
             with Vertical(id="scouts-right"):
                 yield Words("", id="scouts-heading", classes="lib-heading")
                 yield Words("", id="scouts-access")
+                yield Words("", id="scouts-shifts")
                 yield DataTable(id="weekly-table", cursor_type="row")
                 with Horizontal(id="weekly-buttons", classes="lib-buttons"):
                     yield Button(t("lib.weekly.add"), id="weekly-add", variant="primary")
@@ -144,6 +182,7 @@ class ScoutsPane(Vertical, ConsolePane):
     def _load(self) -> None:
         services = services_of(self)
         c = services.catalog
+        first, last = month_of(services.booking.now().date())
         self.post_message(
             self.Loaded(
                 ScoutsData(
@@ -153,6 +192,8 @@ class ScoutsPane(Vertical, ConsolePane):
                     c.exceptions(),
                     c.settings().languages,
                     services.scout_access.credentials(),
+                    first,
+                    services.scout_day.months(first, last),
                 )
             )
         )
@@ -200,6 +241,7 @@ class ScoutsPane(Vertical, ConsolePane):
         if scout is None or self.data is None:
             self.query_one("#scouts-heading", Static).update(t("lib.scouts.none"))
             access.update("")
+            self.query_one("#scouts-shifts", Static).update("")
             return
         creds = self.data.credentials.get(scout.id) or ScoutCredentials(scout.id)
         access.update(
@@ -209,6 +251,9 @@ class ScoutsPane(Vertical, ConsolePane):
                 pin=t("lib.yes") if creds.pin_hash else t("lib.no"),
             )
         )
+        if self.data.month is not None:
+            month = shifts_text(t, self.data.month, self.data.shifts.get(scout.id))
+            self.query_one("#scouts-shifts", Static).update(cell(month))
         topics = {tp.slug: tp.name(t.lang) for tp in self.data.topics}
         heading = t(
             "lib.scouts.heading",

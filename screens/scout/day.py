@@ -20,8 +20,9 @@ from textual.widgets import Button, Static
 from kiosk.domain.activity import ActivityDraft
 from kiosk.domain.clock import as_local
 from kiosk.domain.errors import KioskError
-from kiosk.domain.models import BookingStatus, Scout, Topic
+from kiosk.domain.models import BookingStatus, Scout, ShiftOutcome, Topic
 from kiosk.domain.scout_day import ScoutConsultation, Shift
+from kiosk.domain.shift_record import here_opens
 from kiosk.i18n import Translator
 from screens.common import host, plain, refusal_words, services_of, store_work
 from screens.scout.common import SCOUT_REFUSALS, ScoutScreen, SignOut
@@ -40,6 +41,7 @@ class DayView:
     shifts: list[Shift]
     topics: dict[str, Topic]
     now: datetime
+    here_before: int  # minutes before a shift "I am here" opens
 
 
 def shift_now(shifts: list[Shift], now: datetime) -> Shift | None:
@@ -48,6 +50,17 @@ def shift_now(shifts: list[Shift], now: datetime) -> Shift | None:
         if as_local(shift.end) > now:
             return shift
     return shifts[-1] if shifts else None
+
+
+def here_label(t: Translator, shift: Shift | None, now: datetime, here_before: int) -> str:
+    """The "I am here" button's words: when it opens if it is not open yet, or that there is
+    no shift now once the day's last one has ended."""
+    if shift is None or as_local(shift.end) <= now:
+        return t("s.day.no_shift_now")
+    opens = here_opens(as_local(shift.start), here_before)
+    if shift.here_at is None and now < opens:
+        return t("s.day.here_from", time=t.time(opens))
+    return t("s.day.here")
 
 
 def consultation_lines(t: Translator, c: ScoutConsultation, topic: str) -> str:
@@ -114,6 +127,9 @@ class MyDayScreen(ScoutScreen):
         self.show_title()
         self.query_one("#s-day-empty").display = False
         host(self).data_changed.subscribe(self, lambda _: self.reload())
+        # The button's words follow the clock ("from 14:30", then "I am here", then "no
+        # shift now") while nothing in the data changes.
+        self.set_interval(30, self._show_shift)
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -132,6 +148,7 @@ class MyDayScreen(ScoutScreen):
             day.shifts(self.scout_id),
             topics,
             as_local(services.clock.now()),
+            day.here_before_minutes(),
         )
         self.post_message(self.Loaded(view))
 
@@ -167,12 +184,17 @@ class MyDayScreen(ScoutScreen):
         if view is None:
             return
         t = self.t
-        shift = shift_now(view.shifts, view.now)
+        now = as_local(services_of(self).clock.now())
+        shift = shift_now(view.shifts, now)
         button = self.query_one("#s-here", Button)
         box = self.query_one("#s-shift", Static)
+        label = plain(here_label(t, shift, now, view.here_before))
+        if str(button.label) != str(label):
+            button.label = label
+            button.refresh(layout=True)  # the button is as wide as its words
+        button.disabled = shift is None or as_local(shift.end) <= now
         if shift is None:
             box.update(plain(t("s.day.no_shift")))
-            button.disabled = True
             return
         text = t(
             "s.day.shift",
@@ -182,6 +204,9 @@ class MyDayScreen(ScoutScreen):
         )
         if shift.here_at is not None:
             text += "\n" + t("s.day.here_at", time=t.time(as_local(shift.here_at)))
+            late = as_local(shift.here_at) - as_local(shift.start)
+            if shift.outcome is ShiftOutcome.LATE:
+                text += " \u00b7 " + t("s.day.late", minutes=int(late.total_seconds() // 60))
         box.update(plain(text))
         box.set_class(shift.here_at is not None, "v-ok")
 

@@ -1,4 +1,5 @@
-"""My hours: the e-scout's totals for this month, last month or this year, and the certificate.
+"""My hours: the e-scout's totals for this month, last month or this year (consultations,
+hours, topics, and their shifts held, late and missed), and the certificate.
 
 The certificate of volunteer hours prints on the kiosk's receipt printer when one is set;
 without one the screen says the librarian can print it at the console.
@@ -20,6 +21,7 @@ from textual.widgets import Button, Static
 from kiosk.domain.clock import as_local
 from kiosk.domain.models import Scout, Topic
 from kiosk.domain.scout_day import VolunteerHours
+from kiosk.domain.shift_record import ShiftMonth
 from kiosk.i18n import Translator
 from kiosk.paper.certificate import hours_text as hours_number
 from kiosk.paper.certificate import print_certificate
@@ -45,8 +47,14 @@ def period(name: str, today: date) -> tuple[date, date]:
     return first, following - timedelta(days=1)
 
 
-def hours_text(t: Translator, hours: VolunteerHours, topics: dict[str, Topic]) -> str:
-    """The totals as short lines: period, consultations, hours, topics with their counts."""
+def hours_text(
+    t: Translator,
+    hours: VolunteerHours,
+    topics: dict[str, Topic],
+    shifts: ShiftMonth | None = None,
+) -> str:
+    """The totals as short lines: period, consultations, hours, shifts on record, topics with
+    their counts."""
     names = [
         f"{topics[slug].name(t.lang) if slug in topics else slug} ({count})"
         for slug, count in sorted(hours.by_topic.items(), key=lambda item: -item[1])
@@ -55,6 +63,19 @@ def hours_text(t: Translator, hours: VolunteerHours, topics: dict[str, Topic]) -
         t("s.hours.period", first=hours.first.isoformat(), last=hours.last.isoformat()),
         t("s.hours.consultations", count=hours.consultations),
         t("s.hours.hours", hours=hours_number(hours.minutes, t.lang)),
+        *(
+            [
+                t(
+                    "s.hours.shifts",
+                    held=shifts.held,
+                    shifts=shifts.shifts,
+                    late=len(shifts.late),
+                    missed=len(shifts.missed),
+                )
+            ]
+            if shifts is not None
+            else []
+        ),
         t("s.hours.topics", topics=", ".join(names)) if names else t("s.hours.no_topics"),
     ]
     return "\n".join(lines)
@@ -67,6 +88,7 @@ class HoursScreen(ScoutScreen):
     class Loaded(Message):
         hours: VolunteerHours
         topics: dict[str, Topic]
+        shifts: ShiftMonth
 
     @dataclass
     class Printed(Message):
@@ -119,13 +141,14 @@ class HoursScreen(ScoutScreen):
         services = services_of(self)
         first, last = self._dates(name)
         hours = services.scout_day.hours(self.scout.id, first, last)
+        shifts = services.scout_day.month(self.scout.id, first, last)
         topics = {tp.slug: tp for tp in services.booking.topics(active_only=False)}
-        self.post_message(self.Loaded(hours, topics))
+        self.post_message(self.Loaded(hours, topics, shifts))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.query_one("#s-hours-card", Static).update(
-            plain(hours_text(self.t, message.hours, message.topics))
+            plain(hours_text(self.t, message.hours, message.topics, message.shifts))
         )
 
     @on(Button.Pressed, "#s-print")

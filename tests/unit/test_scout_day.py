@@ -51,11 +51,12 @@ def test_shifts_and_saying_here(demo: Services) -> None:
         None,
     )
     assert demo.scout_day.shifts("lukas", TODAY + timedelta(days=1)) == []  # Wednesday
-    here = demo.scout_day.say_here("lukas")  # 09:00: the next shift of today
-    assert here.start == at(15) and here.here_at == NOW
+    _move_to(demo.clock, at(14, 45))  # type: ignore[arg-type]
+    here = demo.scout_day.say_here("lukas")  # the next shift of today, its window open
+    assert here.start == at(15) and here.here_at == at(14, 45)
     demo.clock.advance(minutes=5)  # type: ignore[attr-defined]
-    assert demo.scout_day.say_here("lukas").here_at == NOW  # the first time is kept
-    assert demo.scout_day.shifts("lukas")[0].here_at == NOW
+    assert demo.scout_day.say_here("lukas").here_at == at(14, 45)  # the first time is kept
+    assert demo.scout_day.shifts("lukas")[0].here_at == at(14, 45)
     _move_to(demo.clock, at(18))  # type: ignore[arg-type]
     with pytest.raises(Conflict) as none_left:
         demo.scout_day.say_here("lukas")
