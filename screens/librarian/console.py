@@ -152,6 +152,7 @@ class ConsoleScreen(Screen[None], ConsoleWords):
         super().__init__(id="console")
         self._identity: tuple[int, int, int] | None = None
         self._first_poll = True
+        self._wanted_tab: str | None = None  # a tab key's tab, until it is shown
 
     def key_entries(self) -> list[KeyEntry]:
         """What the key bar names, in the console's words: each tab key with its tab's
@@ -163,9 +164,11 @@ class ConsoleScreen(Screen[None], ConsoleWords):
         tabs: list[KeyEntry] = []
         others: list[KeyEntry] = []
         groups: dict[str, list[tuple[str, str]]] = {}
+        # One walk, not a query per key: the bar asks at every focus move.
+        buttons = {button.id for button in self.walk_children(Button) if button.id}
         for key, active in self.active_bindings.items():
             binding = active.binding
-            if not binding.show or (binding.id and self.query(f"Button#{binding.id}")):
+            if not binding.show or binding.id in buttons:
                 continue
             shown = self.app.get_key_display(binding)
             if re.fullmatch(r"f\d+", shown):
@@ -300,7 +303,17 @@ class ConsoleScreen(Screen[None], ConsoleWords):
             self.query_one(pane).reload()
 
     def action_tab(self, tab: str) -> None:
-        self.query_one(ConsoleTabs).show(tab)
+        """Show ``tab``. Keys that come faster than tabs can be shown (a burst typed ahead)
+        are taken together: only the last one's tab is shown, once."""
+        pending = self._wanted_tab is not None
+        self._wanted_tab = tab
+        if not pending:
+            self.call_later(self._show_wanted_tab)
+
+    def _show_wanted_tab(self) -> None:
+        tab, self._wanted_tab = self._wanted_tab, None
+        if tab is not None:
+            self.query_one(ConsoleTabs).show(tab)
 
     @on(TabbedContent.TabActivated)
     def _focus_pane(self, event: TabbedContent.TabActivated) -> None:
