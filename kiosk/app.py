@@ -104,7 +104,7 @@ KIOSK_THEME = Theme(
 class ExitReason(Enum):
     """Why the app ended; ``run_app`` turns it into the process exit code."""
 
-    QUIT = 0  # the librarian chose Quit at the console's PIN prompt
+    QUIT = 0  # the librarian chose Quit at the console's PIN prompt, and confirmed it
 
 
 def stylesheet_path() -> Path:

@@ -10,18 +10,19 @@ clock in the header ticks.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field, replace
+import re
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding
+from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Static, TabbedContent, TabPane
 
 from kiosk.domain.errors import KioskError
 from kiosk.domain.helpcalls import HelpCall
@@ -38,6 +39,7 @@ from screens.librarian.settings import SettingsPane
 from screens.librarian.today import TodayPane
 from screens.librarian.topics import TopicsPane
 from screens.librarian.waitlist import WaitlistPane
+from screens.widgets.keybar import KeyBar, KeyEntry
 from screens.widgets.words import Words
 
 CLOCK_SECONDS = 10.0  # the header shows minutes
@@ -57,11 +59,9 @@ PANES: list[tuple[str, type[ConsolePane]]] = [  # the tab, its pane; F2, F3, ...
     ("places", PlacesPane),
 ]
 TABS = [tab for tab, _ in PANES]
-# binding id -> the catalogue key of the one footer entry its keys share
-FOOTER_GROUPS = {f"console-tab-{tab}": "lib.keys.tabs" for tab in TABS} | {
-    "today-prev": "lib.keys.day",
-    "today-next": "lib.keys.day",
-}
+TAB_OF_BINDING = {f"console-tab-{tab}": tab for tab in TABS}
+# binding id -> the catalogue key of the one key-bar entry its keys share
+KEY_GROUPS = {"today-prev": "lib.keys.day", "today-next": "lib.keys.day"}
 
 
 def entry_field(pane: Widget) -> Widget | None:
@@ -152,28 +152,40 @@ class ConsoleScreen(Screen[None], ConsoleWords):
         super().__init__(id="console")
         self._identity: tuple[int, int, int] | None = None
         self._first_poll = True
+        self._wanted_tab: str | None = None  # a tab key's tab, until it is shown
 
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        """Every binding's description in the console's words (not fixed at import time).
+    def key_entries(self) -> list[KeyEntry]:
+        """What the key bar names, in the console's words: each tab key with its tab's
+        names (full, short, the bar's own shortest), then the shown pane's keys.
 
-        So the footer fits at 80 columns: the tab keys share one entry, as do the day keys,
-        and a key whose button is on show (its label names the key) stays off the footer.
-        """
-        words = self.t
-        shown: dict[str, ActiveBinding] = {}
-        for key, active in super().active_bindings.items():
+        A key whose button is on show (its label names the key) stays off the bar; the
+        day keys share one entry."""
+        t = self.t
+        tabs: list[KeyEntry] = []
+        others: list[KeyEntry] = []
+        groups: dict[str, list[tuple[str, str]]] = {}
+        # One walk, not a query per key: the bar asks at every focus move.
+        buttons = {button.id for button in self.walk_children(Button) if button.id}
+        for key, active in self.active_bindings.items():
             binding = active.binding
-            group = FOOTER_GROUPS.get(binding.id or "")
-            on_button = bool(binding.id) and bool(self.query(f"Button#{binding.id}"))
-            binding = replace(
-                binding,
-                description=words(binding.description),
-                group=Binding.Group(words(group)) if group else binding.group,
-                show=binding.show and not on_button,
-            )
-            shown[key] = active._replace(binding=binding)
-        return shown
+            if not binding.show or binding.id in buttons:
+                continue
+            shown = self.app.get_key_display(binding)
+            if re.fullmatch(r"f\d+", shown):
+                shown = shown.upper()
+            tab = TAB_OF_BINDING.get(binding.id or "")
+            group = KEY_GROUPS.get(binding.id or "")
+            if tab is not None:
+                names = (t(f"lib.tab.{tab}"), t(f"lib.tab.{tab}.short"), t(f"lib.keys.tab.{tab}"))
+                tabs.append(KeyEntry(((shown, key),), names))
+            elif group is not None:
+                groups.setdefault(group, []).append((shown, key))
+            else:
+                others.append(KeyEntry(((shown, key),), (t(binding.description),), optional=True))
+        grouped = [
+            KeyEntry(tuple(keys), (t(group),), optional=True) for group, keys in groups.items()
+        ]
+        return tabs + grouped + others
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -189,7 +201,7 @@ class ConsoleScreen(Screen[None], ConsoleWords):
             for tab, pane in PANES:
                 with TabPane(t(f"lib.tab.{tab}"), id=tab):
                     yield pane(id=f"{tab}-pane")
-        yield Footer()
+        yield KeyBar(self.key_entries, id="console-keys")
 
     def on_resize(self) -> None:
         """Below 100 columns the tabs take their short names, so all of them show."""
@@ -293,7 +305,17 @@ class ConsoleScreen(Screen[None], ConsoleWords):
             self.query_one(pane).reload()
 
     def action_tab(self, tab: str) -> None:
-        self.query_one(ConsoleTabs).show(tab)
+        """Show ``tab``. Keys that come faster than tabs can be shown (a burst typed ahead)
+        are taken together: only the last one's tab is shown, once."""
+        pending = self._wanted_tab is not None
+        self._wanted_tab = tab
+        if not pending:
+            self.call_later(self._show_wanted_tab)
+
+    def _show_wanted_tab(self) -> None:
+        tab, self._wanted_tab = self._wanted_tab, None
+        if tab is not None:
+            self.query_one(ConsoleTabs).show(tab)
 
     @on(TabbedContent.TabActivated)
     def _focus_pane(self, event: TabbedContent.TabActivated) -> None:

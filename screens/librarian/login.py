@@ -19,18 +19,40 @@ from kiosk.domain.clock import as_local
 from kiosk.domain.scout_access import CARD_PREFIX, is_card_token
 from kiosk.domain.tickets import TOKEN_LENGTH, normalize_ticket_input
 from screens.common import ConsoleWords, host, services_of, store_work
+from screens.dialogs import YesNoScreen
 from screens.librarian.common import MessageLine
 from screens.scout.card import CardScanned
 from screens.session import ScreenTraits
-from screens.widgets.words import WordsLabel
+from screens.widgets.words import Words, WordsLabel
 
 LANGUAGES = ("lt", "en")  # the console's languages, each a button named in its own words
 # The field also takes an e-scout's card from a scanner (letters too): it opens their sign-in.
 CARD_LENGTH = len(CARD_PREFIX) + TOKEN_LENGTH
 
 
+class ConfirmQuit(YesNoScreen):
+    """Quit or Stay: the standalone console ends only when the librarian says so twice."""
+
+    def __init__(self) -> None:
+        t = self.t
+        super().__init__(t("lib.quit.title"), t("lib.quit.body"), id="confirm-quit")
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        with Vertical(classes="lib-dialog", id="confirm-dialog"):
+            yield WordsLabel(t("lib.quit.title"), classes="lib-dialog-title")
+            yield Words(t("lib.quit.body"), classes="lib-dialog-body")
+            with Horizontal(classes="lib-buttons"):
+                yield Button(t("lib.quit"), id=self.YES_ID, variant="error")
+                yield Button(t("lib.quit.stay"), id=self.NO_ID, variant="primary")
+
+
 class LoginScreen(ModalScreen[bool], ConsoleWords, ScreenTraits):
-    """PIN prompt. ``standalone``: the console alone (Quit) or over the kiosk (Back)."""
+    """PIN prompt. ``standalone``: the console alone (Quit) or over the kiosk (Back).
+
+    Escape never ends the standalone console (its prompt is where an idle logout lands, so
+    a stray key would close it for the day): there it empties the field. Quit is a button
+    that asks first."""
 
     TAKES_SCANS = True  # every key is the PIN's: never held back as a possible ticket scan
     BINDINGS = [Binding("escape", "back", "lib.back", id="login-back")]
@@ -82,7 +104,10 @@ class LoginScreen(ModalScreen[bool], ConsoleWords, ScreenTraits):
             )
             with Horizontal(classes="lib-buttons"):
                 yield Button(t("lib.login.enter"), id="login-ok", variant="primary")
-                yield Button(t("lib.quit") if self.standalone else t("lib.back"), id="login-back")
+                if self.standalone:
+                    yield Button(t("lib.quit"), id="login-quit")
+                else:
+                    yield Button(t("lib.back"), id="login-back")
 
     def on_mount(self) -> None:
         self._show_language()
@@ -114,7 +139,7 @@ class LoginScreen(ModalScreen[bool], ConsoleWords, ScreenTraits):
         self._show_burst()
         self.query_one("#login-pin", Input).placeholder = t("lib.login.placeholder")
         self.query_one("#login-ok", Button).label = t("lib.login.enter")
-        back = self.query_one("#login-back", Button)
+        back = self.query_one("#login-quit" if self.standalone else "#login-back", Button)
         back.label = t("lib.quit") if self.standalone else t("lib.back")
 
     @store_work(group="login-pin-set")
@@ -227,7 +252,18 @@ class LoginScreen(ModalScreen[bool], ConsoleWords, ScreenTraits):
 
     @on(Button.Pressed, "#login-back")
     def action_back(self) -> None:
+        """Escape (or Back at the kiosk): back to the visitor screens; alone, empty the field."""
         if self.standalone:
-            self.post_message(self.QuitRequested())
+            self.query_one("#login-pin", Input).value = ""
         else:
             self.dismiss(False)
+
+    @on(Button.Pressed, "#login-quit")
+    def _quit_pressed(self) -> None:
+        self.app.push_screen(ConfirmQuit(), self._quit_answered)
+
+    def _quit_answered(self, quit: bool | None) -> None:
+        if quit:
+            self.post_message(self.QuitRequested())
+        else:
+            self.query_one("#login-pin", Input).focus()

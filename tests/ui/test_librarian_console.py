@@ -10,6 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
+from kiosk.app import ExitReason
 from kiosk.domain.activity import ActivityService
 from kiosk.domain.clock import TZ, FixedClock
 from kiosk.domain.models import BookingStatus
@@ -17,6 +18,7 @@ from kiosk.services import Services, build_services
 from screens.dialogs import YesNoScreen
 from screens.librarian import ConsoleScreen, LoginScreen
 from screens.librarian.desk_ticket import DeskTicketScreen
+from screens.librarian.login import ConfirmQuit
 from screens.librarian.today import TodayPane
 from tests.conftest import NOW, put_booking, set_pin
 from tests.ui.conftest import login, make_app, make_console, settle, text_of, wait_until
@@ -93,6 +95,58 @@ async def test_logout_key(demo: Services) -> None:
         await pilot.press("f12")
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
+
+
+async def test_escape_never_quits_the_console_and_quit_asks_first(demo: Services) -> None:
+    """The PIN prompt is where the idle logout lands: a stray Escape there must not end the
+    console for the day. Quit is a button, and it asks (Quit / Stay)."""
+    set_pin(demo)
+    app = make_console(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await login(pilot)
+        app.librarian_idle_seconds = 0.2  # the idle logout brings the prompt back
+        app.reset_idle()
+        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen))
+        app.librarian_idle_seconds = 3600
+        app.reset_idle()
+        app.screen.query_one("#login-pin", Input).value = "12"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, LoginScreen)
+        assert app.screen.query_one("#login-pin", Input).value == ""  # Escape empties the field
+
+        await pilot.click("#login-quit")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmQuit)
+        await pilot.press("escape")  # backing out of the question stays too
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, LoginScreen)
+        await pilot.click("#login-quit")
+        await settle(pilot)
+        await pilot.click("#confirm-no")  # Stay
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, LoginScreen)
+
+        await pilot.click("#login-quit")
+        await settle(pilot)
+        await pilot.click("#confirm-yes")  # Quit
+        await wait_until(pilot, lambda: not app.is_running)
+    assert app.return_value is ExitReason.QUIT
+
+
+async def test_escape_at_the_kiosk_prompt_goes_back_to_the_visitor(demo: Services) -> None:
+    set_pin(demo)
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert not app.screen.query("#login-quit")  # the kiosk has no Quit
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.is_running and not isinstance(app.screen, LoginScreen)
 
 
 async def console(pilot) -> TodayPane:  # type: ignore[no-untyped-def]

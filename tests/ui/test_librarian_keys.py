@@ -7,6 +7,7 @@ focus moves reach TabbedContent a few messages late; neither may show an old tab
 from __future__ import annotations
 
 import random
+import re
 import resource
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,9 @@ from kiosk.app import KioskApp
 from kiosk.services import Services
 from screens.librarian import ConsoleScreen
 from screens.librarian.console import TABS
+from screens.widgets.keybar import KeyBar, choose_layout, line_width
 from tests.conftest import set_pin
-from tests.ui.conftest import click, login, make_console, settle, wait_until
+from tests.ui.conftest import SMALL, click, login, make_console, settle, wait_until
 
 SIZE = (120, 40)
 KEY = {tab: f"f{n}" for n, tab in enumerate(TABS, start=2)}
@@ -169,6 +171,10 @@ async def test_fifty_quick_tab_keys_end_on_the_last_one_and_stay(demo: Services)
         await settle(pilot)
         assert_tab_shown(app, last)
 
+        # Keys typed ahead are taken together: the burst shows far fewer tabs than it has keys.
+        shown_tabs = len(changes)
+        assert shown_tabs <= len(keys) // 5, f"{shown_tabs} tabs shown for {len(keys)} keys"
+
         # Idle for a while: nothing switches tabs on its own any more.
         changes.clear()
         seen = []
@@ -190,3 +196,83 @@ async def test_fifty_quick_tab_keys_end_on_the_last_one_and_stay(demo: Services)
         assert_tab_shown(app, other)
         await click(pilot, f"#--content-tab-{last}")
         assert_tab_shown(app, last)
+
+
+def watcher_count(app: KioskApp) -> int:
+    """Every watcher Textual keeps on the App and on the nodes of every screen on the stack."""
+    nodes: list[Any] = [app]
+    for screen in app.screen_stack:
+        nodes.extend(screen.walk_children(with_self=True))
+    return sum(
+        len(watchers) for node in nodes for watchers in getattr(node, "__watchers", {}).values()
+    )
+
+
+async def switch_tabs(pilot: Pilot[Any], app: KioskApp, count: int, rnd: random.Random) -> None:
+    """``count`` tab switches, each to another tab, each shown before the next key comes
+    (keys typed ahead are taken together, so each must land to count as a switch)."""
+    for _ in range(count):
+        tab = rnd.choice([tab for tab in TABS if tab != tabs_of(app).active])
+        app.post_message(events.Key(KEY[tab], None))
+        await wait_until(pilot, lambda tab=tab: tabs_of(app).active == tab)  # type: ignore[misc]
+    await settle(pilot)
+
+
+async def test_tab_switches_leave_no_watchers_behind(demo: Services) -> None:
+    """A console stays open all day: its watchers must not grow with each tab switch (the
+    Footer's per-key widgets left one watcher each behind at every switch)."""
+    set_pin(demo)
+    app = make_console(demo)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_console(pilot)
+        rnd = random.Random(2)
+        await switch_tabs(pilot, app, 50, rnd)
+        after_50 = watcher_count(app)
+        await switch_tabs(pilot, app, 200, rnd)
+        assert watcher_count(app) == after_50
+
+
+def bar_of(app: KioskApp) -> KeyBar:
+    return app.screen.query_one(KeyBar)
+
+
+def assert_names_every_tab_key(app: KioskApp, width: int) -> None:
+    """Every tab key with its tab's name (at the level the bar chose), on one line that fits."""
+    bar = bar_of(app)
+    text = bar.text
+    words = app.console_t
+    layout = choose_layout(bar.entries, width)
+    assert line_width(bar.entries, layout) <= width, text
+    levels = ("lib.tab.{}", "lib.tab.{}.short", "lib.keys.tab.{}")
+    for n, tab in enumerate(TABS, start=2):
+        name = words(levels[layout.level].format(tab))
+        assert re.search(rf"F{n} ?{re.escape(name)}( |$)", text), (tab, text)
+
+
+async def test_the_key_bar_names_its_keys_at_80_columns_and_wide(demo: Services) -> None:
+    set_pin(demo)
+    app = make_console(demo)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_console(pilot)
+        bar = bar_of(app)
+        assert bar.text.startswith("F2Šiand. F3Skaut. F4Temos")
+        assert_names_every_tab_key(app, SMALL[0])
+        app.session.console_lang = "en"
+        bar.update_entries()
+        await settle(pilot, rounds=1)
+        assert_names_every_tab_key(app, SMALL[0])
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
+        assert "F7Settings" in bar.text.replace(" ", "")
+        assert_names_every_tab_key(app, SIZE[0])
+        app.session.console_lang = "lt"
+        bar.update_entries()
+        await settle(pilot, rounds=1)
+        assert_names_every_tab_key(app, SIZE[0])
+        assert "Diena" in bar.text  # the day keys too, where there is room
+
+        # A click on a key presses it.
+        start, end, key = next(span for span in bar._spans if span[2] == KEY["results"])
+        await pilot.click(bar, offset=(start + 1, 0))
+        await settle(pilot, rounds=1)
+        assert_tab_shown(app, "results")
