@@ -67,6 +67,7 @@ bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.live
 	$(BIN)/python -m bench.programme
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache build dist
