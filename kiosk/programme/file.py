@@ -237,7 +237,8 @@ def _feed_column(digest: Any, column: pa.Array) -> None:
         text = pc.fill_null(column, "")
         lengths = pc.binary_length(text).to_numpy(zero_copy_only=False).astype("<i8")
         _feed(digest, lengths.tobytes())
-        whole = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(text)], pa.int32()), text), "")
+        one_list = pa.ListArray.from_arrays(pa.array([0, len(text)], pa.int32()), text)
+        whole = pc.binary_join(one_list, "")
         _feed(digest, (whole[0].as_py() or "").encode("utf-8"))
     else:  # date32, int8, int16, bool: their numbers
         numbers = pc.fill_null(column.cast(pa.int32()), 0)
