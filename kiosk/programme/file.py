@@ -147,8 +147,8 @@ class ResultsFile:
 
     path: Path
     header: Header
-    # Every row inside the header's library and period by the footer's statistics: a
-    # reader may then take the rows as they are, unfiltered.
+    # Every row inside the header's library and period: a reader may then take the rows as
+    # they are, unfiltered.
     within: bool
     # First and last date of the rows inside the header's period; None: no such rows.
     span: tuple[date, date] | None
@@ -179,8 +179,10 @@ def read_checked(path: Path) -> tuple[ResultsFile, pa.Table]:
             _check_columns(path, parquet.schema_arrow)
             _check_rows(path, header, footer)
             table = _checked_table(path, header, parquet)
-            within = _rows_within(footer, header)
-            span = _stats_span(footer) if within else _table_span(table, header)
+            # From the rows the checksum covered, never from the footer's statistics (a
+            # damaged statistic can abort the Parquet reader).
+            within = _rows_within(table, header)
+            span = _table_span(table, header)
     except UnknownResultsFile:
         raise
     except (OSError, pa.ArrowException) as exc:
@@ -307,38 +309,22 @@ def _parquet(path: Path, f: BinaryIO) -> pq.ParquetFile:
     return pq.ParquetFile(f, page_checksum_verification=True)
 
 
-def _rows_within(footer: pq.FileMetaData, header: Header) -> bool:
-    wanted = {
-        "date": (header.first, header.last),
-        "library_id": (header.library_id, header.library_id),
-        "municipality": (header.municipality, header.municipality),
-    }
-    for g in range(footer.num_row_groups):
-        group = footer.row_group(g)
-        for c in range(group.num_columns):
-            column = group.column(c)
-            if column.path_in_schema not in wanted:
-                continue
-            stats = column.statistics
-            if stats is None or not stats.has_min_max or stats.null_count:
-                return False
-            low, high = wanted[column.path_in_schema]
-            if not (low <= stats.min and stats.max <= high):
-                return False
-    return True
-
-
-def _stats_span(footer: pq.FileMetaData) -> tuple[date, date] | None:
-    """First and last row date from the statistics (all inside the period: see within)."""
-    lows, highs = [], []
-    for g in range(footer.num_row_groups):
-        group = footer.row_group(g)
-        for c in range(group.num_columns):
-            column = group.column(c)
-            if column.path_in_schema == "date" and group.num_rows:
-                lows.append(column.statistics.min)
-                highs.append(column.statistics.max)
-    return (min(lows), max(highs)) if lows else None
+def _rows_within(table: pa.Table, header: Header) -> bool:
+    """Whether every row is of the header's library and municipality and in its period."""
+    if table.num_rows == 0:
+        return True
+    dates = table.column("date")
+    inside = pc.and_(
+        pc.and_(
+            pc.greater_equal(dates, pa.scalar(header.first, pa.date32())),
+            pc.less_equal(dates, pa.scalar(header.last, pa.date32())),
+        ),
+        pc.and_(
+            pc.equal(table.column("library_id"), header.library_id),
+            pc.equal(table.column("municipality"), header.municipality),
+        ),
+    )
+    return bool(pc.all(pc.fill_null(inside, False)).as_py())
 
 
 def _table_span(table: pa.Table, header: Header) -> tuple[date, date] | None:

@@ -300,10 +300,11 @@ def merge(paths: Iterable[Path], db_path: Path, force: bool = False) -> MergeRep
             _move_library(con, old, new)
             report.aliases.append(f"{old} -> {new}")
         files = registry.admitted(con, files, report)
+        # First what stands before this merge, then claims over rows, then one another.
+        files = [n.file for n in registry.newest(files, report, these_too=False)]
         if not force:
             files = _claims_backed(con, files, report.refused)
-        files = registry.newest(files, report)
-        _merge_files(con, files, report)
+        _merge_files(con, registry.newest(files, report), report)
     return report
 
 
@@ -390,8 +391,8 @@ class _Registry:
                 other = sorted(self.files_of.get((library, i), "?") for i in known)[0]
                 report.refused.append(
                     f"{f.path}: library id {library} is already sent by another kiosk "
-                    f"({other}); set this kiosk's own library_id, or if it is the same "
-                    f"library: kiosk results libraries add DB {library} --install {h.install_id}"
+                    f"({other}); set this kiosk's own library_id, or if it is the library's "
+                    f"new PC: kiosk results libraries add DB {library} --install {h.install_id}"
                 )
                 continue
             self.installs.setdefault(library, set()).add(h.install_id)
@@ -404,33 +405,59 @@ class _Registry:
         self.standing = standing
         return candidates
 
-    def newest(self, files: list[ResultsFile], report: MergeReport) -> list[ResultsFile]:
-        """``files`` without those older than another that stands, or is merged now, for
-        some of their library's days (after ``admitted``)."""
-        for f in files:
+    def newest(
+        self, files: list[ResultsFile], report: MergeReport, *, these_too: bool = True
+    ) -> list[Newest]:
+        """Each file with the days newer files (standing, or merged now) hold of its period,
+        which it must not touch; refused when they hold all of it, or when a file of the
+        same export time holds other content for some of its days (after ``admitted``).
+        ``these_too``: the files hold days of each other too (else: only the ledger)."""
+        for f in files if these_too else ():
             h = f.header
             self.standing.setdefault(h.library_id, []).append(
                 (h.first, h.last, _exported(h), h.checksum, str(f.path))
             )
-        kept: list[ResultsFile] = []
+        kept: list[Newest] = []
         for f in files:
             h = f.header
             when = _exported(h)
             newer = [
-                (at, file)
-                for lo, hi, at, checksum, file in self.standing[h.library_id]
+                (at, file, lo, hi)
+                for lo, hi, at, checksum, file in self.standing.get(h.library_id, [])
                 if lo <= h.last and hi >= h.first and checksum != h.checksum and at >= when
             ]
-            if not newer:
-                kept.append(f)
+            ranges = [(max(lo, h.first), min(hi, h.last)) for _, _, lo, hi in newer]
+            same_time = [file for at, file, _, _ in newer if at == when]
+            if not same_time and not _covers(ranges, h.first, h.last):
+                kept.append(Newest(f, ranges))
                 continue
-            at, file = max(newer)
-            why = "exported at the same time as" if at == when else "older than"
+            file = same_time[0] if same_time else max(newer)[1]
+            why = "exported at the same time as" if same_time else "older than"
             report.refused.append(
-                f"{f.path}: {why} {file}, which stands for {h.library_id} over some of its "
-                f"days; not merged"
+                f"{f.path}: {why} {file}, which stands for {h.library_id} over "
+                f"{'some' if same_time else 'all'} of its days; not merged"
             )
         return kept
+
+
+@dataclass(frozen=True)
+class Newest:
+    """A file to merge, and the days of its period newer files hold (left as they are)."""
+
+    file: ResultsFile
+    kept_out: list[tuple[date, date]]
+
+
+def _covers(ranges: list[tuple[date, date]], first: date, last: date) -> bool:
+    """Whether ``ranges`` together hold every day ``first``..``last``."""
+    day = first
+    for lo, hi in sorted(ranges):
+        if lo > day:
+            return False
+        day = max(day, hi + timedelta(days=1))
+        if day > last:
+            return True
+    return day > last
 
 
 def _move_library(con: duckdb.DuckDBPyConnection, old: str, new: str) -> None:
@@ -446,6 +473,123 @@ def _move_library(con: duckdb.DuckDBPyConnection, old: str, new: str) -> None:
         [new, old],
     )
     _run(con, "DELETE FROM library_installs WHERE library_id = ?", [old])
+
+
+# -- the registry of libraries ----------------------------------------------------------
+
+
+def add_library(
+    db_path: Path,
+    library_id: str,
+    name: str | None = None,
+    municipality: str | None = None,
+    install_id: str | None = None,
+) -> dict[str, Any]:
+    """Register (or update) a library; ``install_id``: one more kiosk that sends for it
+    (the same library on a new PC, or a second kiosk of it)."""
+    with writing(db_path) as con:
+        if _Registry.load(con).resolve(library_id) != library_id:
+            raise KioskError(
+                "library_alias", f"{library_id} is an earlier id of another library (see list)"
+            )
+        _run(
+            con,
+            """INSERT INTO libraries VALUES (?, ?, ?) ON CONFLICT (library_id) DO UPDATE SET
+               name = coalesce(excluded.name, name),
+               municipality = coalesce(excluded.municipality, municipality)""",
+            [library_id, name, municipality],
+        )
+        if install_id:
+            _run(
+                con,
+                "INSERT OR IGNORE INTO library_installs VALUES (?, ?)",
+                [library_id, install_id],
+            )
+        return _libraries(con, library_id)[0]
+
+
+def alias_library(db_path: Path, old: str, new: str) -> dict[str, Any]:
+    """Record ``old`` as an earlier id of ``new``: its rows, files and kiosks move along."""
+    with writing(db_path) as con:
+        registry = _Registry.load(con)
+        if registry.resolve(new) == registry.resolve(old):
+            raise KioskError("library_alias", f"{old} is already {registry.resolve(new)}")
+        if new in registry.aliases:
+            raise KioskError(
+                "library_alias", f"{new} is an earlier id of {registry.resolve(new)}; use that"
+            )
+        _move_library(con, old, new)
+        _run(con, "INSERT OR IGNORE INTO libraries (library_id) VALUES (?)", [new])
+        return _libraries(con, new)[0]
+
+
+def list_libraries(db_path: Path) -> list[dict[str, Any]]:
+    """Every library the registry or the ledger knows, with its earlier ids and kiosks."""
+    con = connect(db_path, read_only=True)
+    try:
+        return _libraries(con)
+    finally:
+        con.close()
+
+
+def _libraries(con: duckdb.DuckDBPyConnection, only: str | None = None) -> list[dict[str, Any]]:
+    if _table_missing(con, "libraries"):  # a database of version 1: the ledger only
+        registry: dict[str, tuple[Any, Any]] = {}
+        earlier: dict[str, list[str]] = {}
+        installs: dict[str, list[str]] = {}
+    else:
+        registry = {
+            i: (n, m)
+            for i, n, m in con.execute(
+                "SELECT library_id, name, municipality FROM libraries"
+            ).fetchall()
+        }
+        earlier = {}
+        for alias, library in con.execute(
+            "SELECT alias, library_id FROM library_aliases ORDER BY 1"
+        ).fetchall():
+            earlier.setdefault(library, []).append(alias)
+        installs = {}
+        for library, install in con.execute(
+            """SELECT library_id, install_id FROM library_installs UNION
+               SELECT library_id, install_id FROM results_files WHERE install_id IS NOT NULL
+               ORDER BY 1, 2"""
+        ).fetchall():
+            installs.setdefault(library, []).append(install)
+    ledger = {
+        i: (m, n, lo, hi)
+        for i, m, n, lo, hi in con.execute(
+            """SELECT library_id, arg_max(municipality, merged_at), count(*),
+                      min(period_from), max(period_to)
+               FROM results_files GROUP BY library_id"""
+        ).fetchall()
+    }
+    out = []
+    for library in sorted(set(registry) | set(ledger)):
+        if only is not None and library != only:
+            continue
+        name, municipality = registry.get(library, (None, None))
+        files = ledger.get(library)
+        out.append(
+            {
+                "library_id": library,
+                "name": name,
+                "municipality": municipality or (files[0] if files else None),
+                "earlier_ids": earlier.get(library, []),
+                "install_ids": installs.get(library, []),
+                "files_standing": int(files[1]) if files else 0,
+                "from": files[2].isoformat() if files else None,
+                "to": files[3].isoformat() if files else None,
+            }
+        )
+    return out
+
+
+def _table_missing(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+    ).fetchall()
+    return not found[0][0]
 
 
 def _beyond_rows(f: ResultsFile) -> list[tuple[date, date]]:
@@ -537,15 +681,14 @@ def _holds_rows_in(f: ResultsFile, library_id: str, days: list[tuple[date, date]
 BATCH_ROWS = 2_000_000
 
 
-def _merge_files(
-    con: duckdb.DuckDBPyConnection, files: list[ResultsFile], report: MergeReport
-) -> None:
+def _merge_files(con: duckdb.DuckDBPyConnection, files: list[Newest], report: MergeReport) -> None:
     """Merge ``files`` (pairwise apart within a library: ``admitted``) in batches: each
     file is read again and its checksum checked again, so the rows that go in are the rows
     the checksum covered; a file changed since it was checked is refused."""
-    batch: list[tuple[ResultsFile, pa.Table]] = []
+    batch: list[tuple[Newest, pa.Table]] = []
     size = 0
-    for f in files:
+    for newest in files:
+        f = newest.file
         try:
             checked, table = read_checked(f.path)
         except UnknownResultsFile as exc:
@@ -554,7 +697,7 @@ def _merge_files(
         if checked.header.checksum != f.header.checksum:
             report.refused.append(f"{f.path}: changed while it was merged; not merged")
             continue
-        batch.append((f, table))
+        batch.append((newest, table))
         size += table.num_rows
         if size >= BATCH_ROWS:
             _merge_batch(con, batch, report)
@@ -563,26 +706,34 @@ def _merge_files(
         _merge_batch(con, batch, report)
 
 
+def _between(dates: pa.ChunkedArray, lo: date, hi: date) -> pa.ChunkedArray:
+    return pc.and_(
+        pc.greater_equal(dates, pa.scalar(lo, pa.date32())),
+        pc.less_equal(dates, pa.scalar(hi, pa.date32())),
+    )
+
+
 def _merge_batch(
-    con: duckdb.DuckDBPyConnection, batch: list[tuple[ResultsFile, pa.Table]], report: MergeReport
+    con: duckdb.DuckDBPyConnection, batch: list[tuple[Newest, pa.Table]], report: MergeReport
 ) -> None:
-    """Replace the batch's libraries' periods with the files' rows dated within them, filed
-    under the header's library id (its id now) and municipality; record them in the ledger."""
+    """Replace the batch's libraries' periods (but the days newer files hold) with the
+    files' rows dated within them, filed under the header's library id (its id now) and
+    municipality; record the files in the ledger."""
     tables = []
-    for f, table in batch:
-        h = f.header
+    for newest, table in batch:
+        h = newest.file.header
         dates = table.column("date")
-        inside = pc.and_(
-            pc.greater_equal(dates, pa.scalar(h.first, pa.date32())),
-            pc.less_equal(dates, pa.scalar(h.last, pa.date32())),
-        )
+        inside = _between(dates, h.first, h.last)
+        for lo, hi in newest.kept_out:
+            inside = pc.and_(inside, pc.invert(_between(dates, lo, hi)))
         table = table.filter(inside)
         n = table.num_rows
         table = table.set_column(0, "library_id", pa.array([h.library_id] * n, pa.string()))
         table = table.set_column(1, "municipality", pa.array([h.municipality] * n, pa.string()))
         tables.append(table)
     rows = pa.concat_tables(tables)
-    headers = [(f.path, f.header) for f, _ in batch]
+    headers = [(n.file.path, n.file.header) for n, _ in batch]
+    kept_out = [(str(n.file.path), lo, hi) for n, _ in batch for lo, hi in n.kept_out]
     ledger = pa.table(
         {
             "library_id": [h.library_id for _, h in headers],
@@ -598,13 +749,25 @@ def _merge_batch(
     )
     con.register("rows_arrow", rows)
     con.register("batch", ledger)
+    con.register(
+        "kept_out",
+        pa.table(
+            {
+                "file": pa.array([k[0] for k in kept_out], pa.string()),
+                "lo": pa.array([k[1] for k in kept_out], pa.date32()),
+                "hi": pa.array([k[2] for k in kept_out], pa.date32()),
+            }
+        ),
+    )
     try:
         _run(con, "BEGIN TRANSACTION")
         for table in TABLES:
             _run(
                 con,
                 f"""DELETE FROM {table} r USING batch b
-                    WHERE r.library_id = b.library_id AND r.date BETWEEN b.pfrom AND b.pto""",
+                    WHERE r.library_id = b.library_id AND r.date BETWEEN b.pfrom AND b.pto
+                      AND NOT EXISTS (SELECT 1 FROM kept_out k
+                                      WHERE k.file = b.file AND r.date BETWEEN k.lo AND k.hi)""",
             )
             names = ", ".join(TABLES[table])
             _run(
@@ -635,6 +798,7 @@ def _merge_batch(
     finally:
         con.unregister("rows_arrow")
         con.unregister("batch")
+        con.unregister("kept_out")
     report.rows += rows.num_rows
     report.merged += [h for _, h in headers]
 
