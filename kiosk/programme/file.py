@@ -12,7 +12,9 @@ them (``kiosk results merge``, see ``kiosk.programme.report``). Schema version 1
 - no names, phones, booking codes, tokens, notes or e-scout ids;
 - the file's footer (Parquet key-value metadata) holds the schema name and version, the
   library id, municipality, period and export time, so a reader checks the version
-  without reading the rows.
+  without reading the rows; and the kiosk's random install id, the library ids it
+  exported under before, and a checksum over all of that and every row, so a damaged
+  file is refused rather than merged with changed numbers.
 
 Parquet rather than JSON Lines: typed columns (a date is a date), about ten times
 smaller, and DuckDB reads it at column speed, which is what lets 1,200 libraries' years

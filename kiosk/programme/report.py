@@ -4,11 +4,15 @@ Works on files only (no kiosk data dir). DuckDB is an optional extra
 (``pip install 'escout-kiosk[network]'``); without it these functions raise
 ``DuckDBMissing`` and the CLI says so in one line.
 
-A library's period is never counted twice: merging a file first deletes that library's
-rows dated within the file's period, then inserts the file's rows, in one transaction.
-Within one merge, files are applied in the order they were exported, so the newest
-export of a period wins. The files come from outside: each is checked on its own
-(``open_results_file``), and one that is unfit is refused without stopping the rest.
+A library's period is never counted twice: the ledger (``results_files``) keeps, per
+library and period, the export time and checksum of the file that stands; an identical
+copy is skipped, an older file refused, a newer one replaces the library's rows dated
+within its period. A library that changes its id takes its history along (the file
+names its earlier ids); two kiosks (install ids) cannot send under one id unless the
+registry says so. The files come from outside: each is checked on its own
+(``read_checked``: footer, columns, checksum over header and rows), and one that is unfit
+is refused without stopping the rest. A merge writes a copy of the database and swaps it
+in (``writing``): reports read the old one meanwhile.
 """
 
 from __future__ import annotations
@@ -36,7 +40,6 @@ from kiosk.programme.file import (
     ResultsFile,
     UnknownResultsFile,
     dates_between,
-    open_results_file,
     read_checked,
 )
 from kiosk.results.reports import AGE_LABELS, OUTCOME_LABELS, STATUS_LABELS
@@ -288,23 +291,32 @@ def merge(paths: Iterable[Path], db_path: Path, force: bool = False) -> MergeRep
     """
     report = MergeReport()
     files: list[ResultsFile] = []
+    # The checked rows of the first files, up to KEPT_ROWS, so they are not read twice.
+    kept: dict[Path, pa.Table] = {}
+    kept_rows = 0
     for path in result_files(paths, report.refused):
         try:
-            files.append(open_results_file(path))
+            checked, table = read_checked(path)
         except UnknownResultsFile as exc:
             report.refused.append(exc.message)
+            continue
+        files.append(checked)
+        if kept_rows + table.num_rows <= KEPT_ROWS:
+            kept[checked.path] = table
+            kept_rows += table.num_rows
     files.sort(key=lambda f: (_exported(f.header), str(f.path)))
     with writing(db_path) as con:
         registry = _Registry.load(con)
-        for old, new in registry.take_over(files):
+        for old, new, sent in registry.take_over(files):
             _move_library(con, old, new)
-            report.aliases.append(f"{old} -> {new}")
+            if sent:
+                report.aliases.append(f"{old} -> {new}")
         files = registry.admitted(con, files, report)
         # First what stands before this merge, then claims over rows, then one another.
         files = [n.file for n in registry.newest(files, report, these_too=False)]
         if not force:
             files = _claims_backed(con, files, report.refused)
-        _merge_files(con, registry.newest(files, report), report)
+        _merge_files(con, registry.newest(files, report), kept, report)
     return report
 
 
@@ -345,27 +357,33 @@ class _Registry:
             seen.add(library_id)
         return library_id
 
-    def take_over(self, files: list[ResultsFile]) -> list[tuple[str, str]]:
-        """The earlier ids the files name that become aliases of their ids now: only an id
-        sent by no other kiosk than the file's own (a branch that once used its parent's id
-        cannot take the parent's rows along)."""
-        moves: list[tuple[str, str]] = []
+    def take_over(self, files: list[ResultsFile]) -> list[tuple[str, str, bool]]:
+        """The earlier ids the files name that become aliases of their ids now (and whether
+        files were sent under them): only an id sent by no other kiosk than the file's own
+        (a branch that once used its parent's id cannot take the parent's rows along), or
+        the file's own anonymous id. An id already an alias stays where it is (the file
+        names the id it went to as well)."""
+        moves: list[tuple[str, str, bool]] = []
         for f in files:  # in export order: anon -> LT-A, later LT-A -> LT-B
             h = f.header
             now = self.resolve(h.library_id)
-            for earlier in h.earlier_ids:
-                old = self.resolve(earlier)
+            for old in h.earlier_ids:
+                if old in self.aliases or old == now:
+                    continue
                 sent_by = self.installs.get(old, set()) | {
                     g.header.install_id for g in files if self.resolve(g.header.library_id) == old
                 }
-                if old == now or not sent_by or sent_by != {h.install_id}:
+                # An anonymous id is this kiosk's own (made from its random salt): taken even
+                # before its files arrive, so a late one is not counted as another library.
+                mine = sent_by == {h.install_id} or (not sent_by and old.startswith(ANONYMOUS))
+                if not mine:
                     continue
                 self.aliases[old] = now
                 self.installs.setdefault(now, set()).update(self.installs.pop(old, set()))
                 for (library, install), file in list(self.files_of.items()):
                     if library == old:
                         self.files_of.setdefault((now, install), file)
-                moves.append((old, now))
+                moves.append((old, now, bool(sent_by)))
         return moves
 
     def admitted(
@@ -458,6 +476,9 @@ def _covers(ranges: list[tuple[date, date]], first: date, last: date) -> bool:
         if day > last:
             return True
     return day > last
+
+
+ANONYMOUS = "anon-"  # an unset library id's pseudonym (kiosk.programme.file.anonymous_id)
 
 
 def _move_library(con: duckdb.DuckDBPyConnection, old: str, new: str) -> None:
@@ -676,19 +697,32 @@ def _holds_rows_in(f: ResultsFile, library_id: str, days: list[tuple[date, date]
         return True  # changed since it was checked: count its claim as rows
 
 
-# Rows read into memory at once while merging (a batch of files); bounds the memory a
-# country's merge needs.
+# Rows read into memory at once while merging (a batch of files), and rows kept from the
+# check so they are not read again: bound the memory a country's merge needs.
 BATCH_ROWS = 2_000_000
+KEPT_ROWS = 2_000_000
 
 
-def _merge_files(con: duckdb.DuckDBPyConnection, files: list[Newest], report: MergeReport) -> None:
-    """Merge ``files`` (pairwise apart within a library: ``admitted``) in batches: each
-    file is read again and its checksum checked again, so the rows that go in are the rows
-    the checksum covered; a file changed since it was checked is refused."""
+def _merge_files(
+    con: duckdb.DuckDBPyConnection,
+    files: list[Newest],
+    kept: dict[Path, pa.Table],
+    report: MergeReport,
+) -> None:
+    """Merge ``files`` (pairwise apart within a library: ``admitted``) in batches. The rows
+    that go in are the rows the checksum covered: kept from the check, or read and checked
+    again (a file changed since it was checked is refused)."""
     batch: list[tuple[Newest, pa.Table]] = []
     size = 0
     for newest in files:
         f = newest.file
+        if f.path in kept:
+            batch.append((newest, kept.pop(f.path)))
+            size += batch[-1][1].num_rows
+            if size >= BATCH_ROWS:
+                _merge_batch(con, batch, report)
+                batch, size = [], 0
+            continue
         try:
             checked, table = read_checked(f.path)
         except UnknownResultsFile as exc:

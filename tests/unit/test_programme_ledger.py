@@ -162,6 +162,23 @@ def test_the_coordinators_sequence_ends_with_the_right_totals(
     assert by_library(db) == {"LT-A": 6, "LT-B": 3, "LT-C": 5, "LT-C-1": 7}
 
 
+def test_an_anonymous_file_arriving_after_the_named_one_is_not_a_second_library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lib = make_library(tmp_path / "lib", "", "")
+    add_forms(lib, forms(date(2026, 9, 10), 2, "a"))
+    export_programme_results(lib, tmp_path / "anon.parquet", *SEPT)
+    set_library_id(lib, "LT-B")
+    add_forms(lib, forms(date(2026, 10, 10), 1, "b"))
+    later(lib)
+    export_programme_results(lib, tmp_path / "named.parquet", *SEPT_OCT)
+    db = tmp_path / "p.duckdb"
+    assert merge_cli(capsys, tmp_path / "named.parquet", "--out", db)[0] == 0
+    code, _, err = merge_cli(capsys, tmp_path / "anon.parquet", "--out", db)
+    assert code == 2 and "older than" in err[0]
+    assert by_library(db) == {"LT-B": 3}
+
+
 def test_a_librarys_new_pc_is_let_in_by_the_registry(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -248,7 +265,8 @@ def test_the_coordinator_records_an_alias(
     db = tmp_path / "p.duckdb"
     assert merge_cli(capsys, tmp_path / "x.parquet", "--out", db)[0] == 0
     assert main(["results", "libraries", "alias", str(db), "LT-X", "LT-Y"]) == 0
-    assert json.loads(capsys.readouterr().out)["earlier_ids"] == ["LT-X"]
+    earlier = json.loads(capsys.readouterr().out)["earlier_ids"]
+    assert "LT-X" in earlier and all(i == "LT-X" or i.startswith("anon-") for i in earlier)
     assert by_library(db) == {"LT-Y": 2}
     code, said, _ = merge_cli(capsys, tmp_path / "x.parquet", "--out", db)  # same file again
     assert (code, said["files_unchanged"]) == (0, 1) and by_library(db) == {"LT-Y": 2}
