@@ -367,6 +367,9 @@ class _Registry:
         for f in files:  # in export order: anon -> LT-A, later LT-A -> LT-B
             h = f.header
             now = self.resolve(h.library_id)
+            known = self.installs.get(now, set())
+            if known and h.install_id not in known:
+                continue  # another kiosk's id: the file is refused (admitted), nothing moves
             for old in h.earlier_ids:
                 if old in self.aliases or old == now:
                     continue

@@ -179,6 +179,28 @@ def test_an_anonymous_file_arriving_after_the_named_one_is_not_a_second_library(
     assert by_library(db) == {"LT-B": 3}
 
 
+def test_a_branch_taking_its_parents_id_moves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parent = make_library(tmp_path / "parent", "LT-C", "")
+    add_forms(parent, forms(date(2026, 9, 10), 5, "p"))
+    export_programme_results(parent, tmp_path / "parent.parquet", *SEPT)
+    branch = make_library(tmp_path / "branch", "", "")
+    add_forms(branch, forms(date(2026, 9, 11), 2, "b"))
+    anonymous = export_programme_results(branch, tmp_path / "anon.parquet", *SEPT)
+    db = tmp_path / "p.duckdb"
+    assert (
+        merge_cli(capsys, tmp_path / "parent.parquet", tmp_path / "anon.parquet", "--out", db)[0]
+        == 0
+    )
+    set_library_id(branch, "LT-C")
+    later(branch)
+    export_programme_results(branch, tmp_path / "branch.parquet", *SEPT)
+    code, said, err = merge_cli(capsys, tmp_path / "branch.parquet", "--out", db)
+    assert (code, said["ids_taken_over"], len(err)) == (2, [], 1)
+    assert by_library(db) == {"LT-C": 5, anonymous.library_id: 2}
+
+
 def test_a_librarys_new_pc_is_let_in_by_the_registry(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
