@@ -230,23 +230,35 @@ def _feed(digest: Any, data: bytes) -> None:
     digest.update(data)
 
 
+def _fixed(array: pa.Array, kind: pa.DataType, width: int) -> bytes:
+    """The values of a numeric array as ``kind`` (nulls as 0), ``width`` bytes each, in
+    place (Arrow keeps numbers little-endian on every machine a kiosk runs on)."""
+    values = pc.fill_null(array.cast(kind), 0)
+    buffer = values.buffers()[1]
+    if buffer is None or len(values) == 0:
+        return b""
+    return bytes(memoryview(buffer)[values.offset * width : (values.offset + len(values)) * width])
+
+
 def _feed_column(digest: Any, column: pa.Array) -> None:
-    _feed(digest, pc.is_null(column).to_numpy(zero_copy_only=False).tobytes())
+    _feed(digest, _fixed(pc.is_null(column), pa.int8(), 1))
     kind = column.type
     if pa.types.is_list(kind):
-        lengths = pc.fill_null(pc.list_value_length(column), -1)
-        _feed(digest, lengths.to_numpy(zero_copy_only=False).astype("<i8").tobytes())
+        _feed(digest, _fixed(pc.fill_null(pc.list_value_length(column), -1), pa.int32(), 4))
         _feed_column(digest, pc.list_flatten(column))
     elif pa.types.is_string(kind):
+        # The lengths, then the bytes of every value one after the other (read in place).
         text = pc.fill_null(column, "")
-        lengths = pc.binary_length(text).to_numpy(zero_copy_only=False).astype("<i8")
-        _feed(digest, lengths.tobytes())
-        one_list = pa.ListArray.from_arrays(pa.array([0, len(text)], pa.int32()), text)
-        whole = pc.binary_join(one_list, "")
-        _feed(digest, (whole[0].as_py() or "").encode("utf-8"))
+        _feed(digest, _fixed(pc.binary_length(text), pa.int32(), 4))
+        _, offsets, data = text.buffers()
+        if offsets is None or data is None or len(text) == 0:
+            _feed(digest, b"")
+            return
+        ends = pa.Array.from_buffers(pa.int32(), len(text) + 1, [None, offsets], 0, text.offset)
+        first, last = ends[0].as_py(), ends[len(text)].as_py()
+        _feed(digest, bytes(memoryview(data)[first:last]))
     else:  # date32, int8, int16, bool: their numbers
-        numbers = pc.fill_null(column.cast(pa.int32()), 0)
-        _feed(digest, numbers.to_numpy(zero_copy_only=False).astype("<i4").tobytes())
+        _feed(digest, _fixed(column, pa.int32(), 4))
 
 
 def dates_between(path: Path, first: date, last: date) -> bool:

@@ -364,6 +364,9 @@ class _Registry:
         the file's own anonymous id. An id already an alias stays where it is (the file
         names the id it went to as well)."""
         moves: list[tuple[str, str, bool]] = []
+        sending: dict[str, set[str]] = {}  # library id -> install ids of this merge's files
+        for f in files:
+            sending.setdefault(f.header.library_id, set()).add(f.header.install_id)
         for f in files:  # in export order: anon -> LT-A, later LT-A -> LT-B
             h = f.header
             now = self.resolve(h.library_id)
@@ -373,9 +376,7 @@ class _Registry:
             for old in h.earlier_ids:
                 if old in self.aliases or old == now:
                     continue
-                sent_by = self.installs.get(old, set()) | {
-                    g.header.install_id for g in files if self.resolve(g.header.library_id) == old
-                }
+                sent_by = self.installs.get(old, set()) | sending.get(old, set())
                 # An anonymous id is this kiosk's own (made from its random salt): taken even
                 # before its files arrive, so a late one is not counted as another library.
                 mine = sent_by == {h.install_id} or (not sent_by and old.startswith(ANONYMOUS))
