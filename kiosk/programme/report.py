@@ -785,7 +785,10 @@ def _merge_batch(
             "install_id": [h.install_id for _, h in headers],
         }
     )
-    con.register("rows_arrow", rows)
+    # One Arrow table per kind: DuckDB then scans each without a filter.
+    for table in TABLES:
+        of_kind = rows.filter(pc.equal(rows.column("kind"), KIND_OF_TABLE[table]))
+        con.register(f"{table}_arrow", of_kind.select(TABLES[table]))
     con.register("batch", ledger)
     con.register(
         "kept_out",
@@ -808,11 +811,7 @@ def _merge_batch(
                                       WHERE k.file = b.file AND r.date BETWEEN k.lo AND k.hi)""",
             )
             names = ", ".join(TABLES[table])
-            _run(
-                con,
-                f"INSERT INTO {table} SELECT {names} FROM rows_arrow WHERE kind = ?",
-                [KIND_OF_TABLE[table]],
-            )
+            _run(con, f"INSERT INTO {table} SELECT {names} FROM {table}_arrow")
         # A file no longer stands where a newer one covers its whole period.
         _run(
             con,
@@ -834,7 +833,8 @@ def _merge_batch(
         _run(con, "ROLLBACK")
         raise
     finally:
-        con.unregister("rows_arrow")
+        for table in TABLES:
+            con.unregister(f"{table}_arrow")
         con.unregister("batch")
         con.unregister("kept_out")
     report.rows += rows.num_rows
