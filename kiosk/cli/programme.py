@@ -1,8 +1,10 @@
-"""``kiosk results merge|report``: the programme's side, on files only (no data dir opened)."""
+"""``kiosk results merge|report|libraries``: the programme's side, on files only (no data
+dir opened)."""
 
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from kiosk.cli.common import (
@@ -29,8 +31,56 @@ def cmd_results_merge(args: argparse.Namespace) -> int:
     for line in outcome.refused:  # names a file, which must stay whole
         say(f"refused {line}", MAX_STORE_LINE)
     emit({**outcome.to_dict(), "db": str(db)})
-    # 0: every file merged; 2: some were refused (each named on stderr), the rest merged.
+    # 0: every file merged or already standing; 2: some were refused (each named on stderr
+    # in one line), the rest merged.
     return EXIT_REFUSED if outcome.refused else 0
+
+
+_ID = re.compile(r"[^\x00-\x20\x7f-\x9f,]{1,200}")
+
+
+def library_id_arg(text: str) -> str:
+    """A library id as a results file carries it: one plain word, no commas."""
+    if not _ID.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            "a library id: up to 200 characters, no spaces, commas or control characters"
+        )
+    return text
+
+
+def install_id_arg(text: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{16,64}", text):
+        raise argparse.ArgumentTypeError(
+            "an install id: 16 to 64 hex digits (as refused merge says)"
+        )
+    return text
+
+
+def _db_to_change(args: argparse.Namespace) -> Path:
+    db = Path(args.db)
+    return output_path(args.db, "DB", data_dir_named(args)) if not db.is_file() else db
+
+
+def cmd_libraries_add(args: argparse.Namespace) -> int:
+    from kiosk.programme.report import add_library
+
+    db = _db_to_change(args)
+    emit(add_library(db, args.library_id, args.name, args.municipality, args.install))
+    return 0
+
+
+def cmd_libraries_alias(args: argparse.Namespace) -> int:
+    from kiosk.programme.report import alias_library
+
+    emit(alias_library(_db_to_change(args), args.old, args.new))
+    return 0
+
+
+def cmd_libraries_list(args: argparse.Namespace) -> int:
+    from kiosk.programme.report import list_libraries
+
+    emit(list_libraries(Path(args.db)))
+    return 0
 
 
 def cmd_results_report(args: argparse.Namespace) -> int:
@@ -77,3 +127,20 @@ def register(sub: Subcommands) -> None:
     sp.add_argument("--format", choices=["json", "csv", "html"], default="json")
     sp.add_argument("--out")
     sp.set_defaults(file_func=cmd_results_report)
+    lib = rsub.add_parser("libraries", help="the registry of libraries in a merged database")
+    lsub = lib.add_subparsers(dest="libraries_command", parser_class=Parser, required=True)
+    sp = lsub.add_parser("add", help="register a library, or one more kiosk (install) of it")
+    sp.add_argument("db", metavar="DB")
+    sp.add_argument("library_id", type=library_id_arg, metavar="LIBRARY_ID")
+    sp.add_argument("--name")
+    sp.add_argument("--municipality")
+    sp.add_argument("--install", type=install_id_arg, metavar="INSTALL_ID")
+    sp.set_defaults(file_func=cmd_libraries_add)
+    sp = lsub.add_parser("alias", help="OLD is an earlier id of NEW: its history moves along")
+    sp.add_argument("db", metavar="DB")
+    sp.add_argument("old", type=library_id_arg, metavar="OLD")
+    sp.add_argument("new", type=library_id_arg, metavar="NEW")
+    sp.set_defaults(file_func=cmd_libraries_alias)
+    sp = lsub.add_parser("list", help="every library: earlier ids, kiosks, files standing")
+    sp.add_argument("db", metavar="DB")
+    sp.set_defaults(file_func=cmd_libraries_list)

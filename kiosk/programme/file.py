@@ -12,7 +12,9 @@ them (``kiosk results merge``, see ``kiosk.programme.report``). Schema version 1
 - no names, phones, booking codes, tokens, notes or e-scout ids;
 - the file's footer (Parquet key-value metadata) holds the schema name and version, the
   library id, municipality, period and export time, so a reader checks the version
-  without reading the rows.
+  without reading the rows; and the kiosk's random install id, the library ids it
+  exported under before, and a checksum over all of that and every row, so a damaged
+  file is refused rather than merged with changed numbers.
 
 Parquet rather than JSON Lines: typed columns (a date is a date), about ten times
 smaller, and DuckDB reads it at column speed, which is what lets 1,200 libraries' years
@@ -22,13 +24,14 @@ merge in seconds.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import secrets
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -46,6 +49,8 @@ from kiosk.services import Services
 SCHEMA_NAME = "escout-results"
 SCHEMA_VERSION = 1
 SALT_META_KEY = "results_salt"
+INSTALL_META_KEY = "results_install_id"  # random, made once: tells two kiosks apart
+IDS_META_KEY = "results_library_ids"  # every library id this data dir exported under
 WALK_IN = "walk_in"  # source of a consultation without a booking
 
 KIND_CONSULTATION = "consultation"
@@ -83,9 +88,17 @@ class Header:
     last: date
     exported_at: str
     rows: int
+    # The kiosk's random install id: two kiosks that chose the same library id differ here.
+    install_id: str = ""
+    # Ids this library's files came under before (an anonymous one, an older code): the
+    # merge files their rows under ``library_id``.
+    earlier_ids: tuple[str, ...] = ()
+    # SHA-256 over the header's values and every row (``rows_checksum``); set when written.
+    checksum: str = ""
 
-    def to_metadata(self) -> dict[bytes, bytes]:
-        values = {
+    def values(self) -> dict[str, str]:
+        """The footer's values but the checksum, as text."""
+        return {
             "schema": self.schema,
             "version": str(self.version),
             "library_id": self.library_id,
@@ -94,7 +107,12 @@ class Header:
             "to": self.last.isoformat(),
             "exported_at": self.exported_at,
             "rows": str(self.rows),
+            "install_id": self.install_id,
+            "earlier_ids": ",".join(self.earlier_ids),
         }
+
+    def to_metadata(self) -> dict[bytes, bytes]:
+        values = {**self.values(), "checksum": self.checksum}
         return {f"escout.{k}".encode(): v.encode() for k, v in values.items()}
 
 
@@ -131,8 +149,8 @@ class ResultsFile:
 
     path: Path
     header: Header
-    # Every row inside the header's library and period by the footer's statistics: a
-    # reader may then take the rows as they are, unfiltered.
+    # Every row inside the header's library and period: a reader may then take the rows as
+    # they are, unfiltered.
     within: bool
     # First and last date of the rows inside the header's period; None: no such rows.
     span: tuple[date, date] | None
@@ -148,8 +166,13 @@ def open_results_file(path: Path) -> ResultsFile:
 
     What is not a regular file is refused before it is opened (a FIFO would block the
     reader for good); the footer is bounded before it is parsed; the header, the columns and
-    the row count must agree with schema version 1.
+    the row count must agree with schema version 1, and the rows with the footer's checksum.
     """
+    return read_checked(path)[0]
+
+
+def read_checked(path: Path) -> tuple[ResultsFile, pa.Table]:
+    """The checked file and its rows, exactly as the checksum covered them."""
     try:
         with _open_regular(path) as f:
             parquet = _parquet(path, f)
@@ -157,15 +180,85 @@ def open_results_file(path: Path) -> ResultsFile:
             header = _header(path, footer.metadata or {})
             _check_columns(path, parquet.schema_arrow)
             _check_rows(path, header, footer)
-            within = _rows_within(footer, header)
-            span = _stats_span(footer) if within else _read_span(parquet, header)
+            table = _checked_table(path, header, parquet)
+            # From the rows the checksum covered, never from the footer's statistics (a
+            # damaged statistic can abort the Parquet reader).
+            within = _rows_within(table, header)
+            span = _table_span(table, header)
     except UnknownResultsFile:
         raise
     except (OSError, pa.ArrowException) as exc:
         raise UnknownResultsFile(path, f"not a results file ({_cut(exc)})") from None
     except Exception as exc:  # whatever else a crafted file provokes: that file only
         raise UnknownResultsFile(path, f"unreadable ({type(exc).__name__}: {_cut(exc)})") from None
-    return ResultsFile(path, header, within, span)
+    return ResultsFile(path, header, within, span), table
+
+
+def _checked_table(path: Path, header: Header, parquet: pq.ParquetFile) -> pa.Table:
+    """Every row, refused unless the footer's checksum covers exactly them and the header."""
+    for key, value in (("checksum", header.checksum), ("install_id", header.install_id)):
+        if not value:
+            raise UnknownResultsFile(
+                path, f"no escout.{key} (written by an older kiosk: export the file again)"
+            )
+    try:
+        table = parquet.read().cast(ARROW_SCHEMA)
+    except (OSError, pa.ArrowException) as exc:  # a damaged page
+        raise UnknownResultsFile(path, f"rows unreadable ({_cut(exc)})") from None
+    if table.num_rows != header.rows:
+        raise UnknownResultsFile(path, f"escout.rows says {header.rows}, read {table.num_rows}")
+    if rows_checksum(header, table) != header.checksum:
+        raise UnknownResultsFile(
+            path, "rows or header do not match the file's checksum (damaged in transit?)"
+        )
+    return table
+
+
+def rows_checksum(header: Header, table: pa.Table) -> str:
+    """SHA-256 over the header's values (library id, period, export time, ...) and every
+    value of every row, null or not, in a form independent of how Parquet stored them."""
+    digest = hashlib.sha256(b"escout-results-checksum-1\0")
+    for key, value in sorted(header.values().items()):
+        _feed(digest, f"{key}={value}".encode())
+    for name, _, _ in COLUMNS:
+        _feed_column(digest, table.column(name).combine_chunks())
+    return digest.hexdigest()
+
+
+def _feed(digest: Any, data: bytes) -> None:
+    digest.update(len(data).to_bytes(8, "little"))
+    digest.update(data)
+
+
+def _fixed(array: pa.Array, kind: pa.DataType, width: int) -> bytes:
+    """The values of a numeric array as ``kind`` (nulls as 0), ``width`` bytes each, in
+    place (Arrow keeps numbers little-endian on every machine a kiosk runs on)."""
+    values = pc.fill_null(array.cast(kind), 0)
+    buffer = values.buffers()[1]
+    if buffer is None or len(values) == 0:
+        return b""
+    return bytes(memoryview(buffer)[values.offset * width : (values.offset + len(values)) * width])
+
+
+def _feed_column(digest: Any, column: pa.Array) -> None:
+    _feed(digest, _fixed(pc.is_null(column), pa.int8(), 1))
+    kind = column.type
+    if pa.types.is_list(kind):
+        _feed(digest, _fixed(pc.fill_null(pc.list_value_length(column), -1), pa.int32(), 4))
+        _feed_column(digest, pc.list_flatten(column))
+    elif pa.types.is_string(kind):
+        # The lengths, then the bytes of every value one after the other (read in place).
+        text = pc.fill_null(column, "")
+        _feed(digest, _fixed(pc.binary_length(text), pa.int32(), 4))
+        _, offsets, data = text.buffers()
+        if offsets is None or data is None or len(text) == 0:
+            _feed(digest, b"")
+            return
+        ends = pa.Array.from_buffers(pa.int32(), len(text) + 1, [None, offsets], 0, text.offset)
+        first, last = ends[0].as_py(), ends[len(text)].as_py()
+        _feed(digest, bytes(memoryview(data)[first:last]))
+    else:  # date32, int8, int16, bool: their numbers
+        _feed(digest, _fixed(column, pa.int32(), 4))
 
 
 def dates_between(path: Path, first: date, last: date) -> bool:
@@ -226,46 +319,31 @@ def _parquet(path: Path, f: BinaryIO) -> pq.ParquetFile:
             f"footer of {length} bytes (a results file's is a few KB, at most {MAX_FOOTER_BYTES})",
         )
     f.seek(0)
-    return pq.ParquetFile(f)
+    # The writer stores a CRC per page: a damaged page is refused before it is decoded.
+    return pq.ParquetFile(f, page_checksum_verification=True)
 
 
-def _rows_within(footer: pq.FileMetaData, header: Header) -> bool:
-    wanted = {
-        "date": (header.first, header.last),
-        "library_id": (header.library_id, header.library_id),
-        "municipality": (header.municipality, header.municipality),
-    }
-    for g in range(footer.num_row_groups):
-        group = footer.row_group(g)
-        for c in range(group.num_columns):
-            column = group.column(c)
-            if column.path_in_schema not in wanted:
-                continue
-            stats = column.statistics
-            if stats is None or not stats.has_min_max or stats.null_count:
-                return False
-            low, high = wanted[column.path_in_schema]
-            if not (low <= stats.min and stats.max <= high):
-                return False
-    return True
+def _rows_within(table: pa.Table, header: Header) -> bool:
+    """Whether every row is of the header's library and municipality and in its period."""
+    if table.num_rows == 0:
+        return True
+    dates = table.column("date")
+    inside = pc.and_(
+        pc.and_(
+            pc.greater_equal(dates, pa.scalar(header.first, pa.date32())),
+            pc.less_equal(dates, pa.scalar(header.last, pa.date32())),
+        ),
+        pc.and_(
+            pc.equal(table.column("library_id"), header.library_id),
+            pc.equal(table.column("municipality"), header.municipality),
+        ),
+    )
+    return bool(pc.all(pc.fill_null(inside, False)).as_py())
 
 
-def _stats_span(footer: pq.FileMetaData) -> tuple[date, date] | None:
-    """First and last row date from the statistics (all inside the period: see within)."""
-    lows, highs = [], []
-    for g in range(footer.num_row_groups):
-        group = footer.row_group(g)
-        for c in range(group.num_columns):
-            column = group.column(c)
-            if column.path_in_schema == "date" and group.num_rows:
-                lows.append(column.statistics.min)
-                highs.append(column.statistics.max)
-    return (min(lows), max(highs)) if lows else None
-
-
-def _read_span(parquet: pq.ParquetFile, header: Header) -> tuple[date, date] | None:
+def _table_span(table: pa.Table, header: Header) -> tuple[date, date] | None:
     """First and last row date inside the header's period, from the dates themselves."""
-    dates = parquet.read(columns=["date"]).column("date")
+    dates = table.column("date")
     inside = pc.filter(
         dates,
         pc.and_(
@@ -309,6 +387,9 @@ def _header(path: Path, meta: dict[bytes, bytes]) -> Header:
         last=_day(path, values, "to"),
         exported_at=_text(path, values, "exported_at", empty=False),
         rows=_count(path, values["escout.rows"]),
+        install_id=_optional(path, values, "install_id", r"[0-9a-f]{16,64}"),
+        earlier_ids=_earlier_ids(path, values),
+        checksum=_optional(path, values, "checksum", r"[0-9a-f]{64}"),
     )
     if header.last < header.first:
         raise UnknownResultsFile(
@@ -335,6 +416,29 @@ def _text(path: Path, values: dict[str, str], key: str, *, empty: bool) -> str:
             path, f"escout.{key} is not a plain line of at most {MAX_TEXT} characters"
         )
     return value
+
+
+def _optional(path: Path, values: dict[str, str], key: str, form: str) -> str:
+    """A value that files of older kiosks lack (empty then); when present, of ``form``."""
+    value = values.get(f"escout.{key}", "")
+    if value and not re.fullmatch(form, value, flags=re.ASCII):
+        raise UnknownResultsFile(path, f"escout.{key} is {_cut(value, 70)!r}, not {form}")
+    return value
+
+
+MAX_EARLIER_IDS = 20
+
+
+def _earlier_ids(path: Path, values: dict[str, str]) -> tuple[str, ...]:
+    raw = values.get("escout.earlier_ids", "")
+    ids = tuple(i for i in raw.split(",") if i)
+    if len(ids) > MAX_EARLIER_IDS or any(
+        len(i) > MAX_TEXT or _CONTROL.search(i) or i != i.strip() for i in ids
+    ):
+        raise UnknownResultsFile(
+            path, f"escout.earlier_ids is not up to {MAX_EARLIER_IDS} plain ids separated by commas"
+        )
+    return ids
 
 
 def _day(path: Path, values: dict[str, str], key: str) -> date:
@@ -391,14 +495,22 @@ def _check_columns(path: Path, schema: pa.Schema) -> None:
         raise UnknownResultsFile(path, f"{len(found)} columns, schema version 1 has {len(COLUMNS)}")
 
 
-def write_results_table(path: Path, table: pa.Table, header: Header) -> None:
-    """Write ``table`` with ``header`` atomically (temp, fsync, rename), mode 0600."""
-    table = table.cast(ARROW_SCHEMA).replace_schema_metadata(header.to_metadata())
+def write_results_table(path: Path, table: pa.Table, header: Header) -> Header:
+    """Write ``table`` with ``header`` and their checksum atomically (temp, fsync, rename),
+    mode 0600; the header as written. A header without an install id (tools, tests; a kiosk
+    always has its own) gets one derived from the library id."""
+    table = table.cast(ARROW_SCHEMA)
+    if not header.install_id:
+        derived = hashlib.sha256(header.library_id.encode()).hexdigest()[:16]
+        header = replace(header, install_id=derived)
+    header = replace(header, checksum=rows_checksum(header, table))
+    table = table.replace_schema_metadata(header.to_metadata())
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
+    pq.write_table(table, sink, compression="zstd", write_page_checksum=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     # mkstemp inside write_bytes_atomic creates the file 0600, whatever the umask.
     write_bytes_atomic(path, sink.getvalue().to_pybytes())
+    return header
 
 
 def read_results(path: Path) -> tuple[Header, pa.Table]:
@@ -428,11 +540,36 @@ def pseudonym(salt: bytes, value: str) -> str:
     return hashlib.sha256(salt + b"\0" + value.encode("utf-8")).hexdigest()[:16]
 
 
+def anonymous_id(salt: bytes) -> str:
+    """The library's id while ``library_id`` is unset: a stable pseudonym of the data dir."""
+    return f"anon-{pseudonym(salt, 'library')[:12]}"
+
+
 def library_identity(services: Services, salt: bytes) -> tuple[str, str]:
     """(library id, municipality) from Settings; an unset id becomes a stable pseudonym."""
     settings = services.booking.settings()
-    library_id = settings.library_id.strip() or f"anon-{pseudonym(salt, 'library')[:12]}"
+    library_id = settings.library_id.strip() or anonymous_id(salt)
     return library_id, settings.municipality.strip()
+
+
+def install_identity(services: Services, salt: bytes, library_id: str) -> tuple[str, list[str]]:
+    """This data dir's random install id, and the library ids it exported under before
+    ``library_id`` (its anonymous id always among them): the merge files their rows under
+    the new id, so a library that sets or changes its id keeps its history and is not
+    counted twice. Records ``library_id`` for the next export."""
+    with services.store.transaction() as tx:
+        install = tx.get_meta(INSTALL_META_KEY)
+        if not install:
+            install = secrets.token_hex(16)
+            tx.set_meta(INSTALL_META_KEY, install)
+        try:
+            known = [str(i) for i in json.loads(tx.get_meta(IDS_META_KEY) or "[]")]
+        except (ValueError, TypeError):
+            known = []
+        if library_id not in known:
+            tx.set_meta(IDS_META_KEY, json.dumps([*known, library_id]))
+    earlier = [i for i in dict.fromkeys([anonymous_id(salt), *known]) if i != library_id]
+    return install, earlier[-MAX_EARLIER_IDS:]
 
 
 def results_rows(
@@ -510,6 +647,7 @@ def export_programme_results(
         raise KioskError("bad_period", "--to is before --from")
     salt = results_salt(services)
     library = library_identity(services, salt)
+    install, earlier = install_identity(services, salt, library[0])
     rows = results_rows(services, first, last, salt, library)
     rows.sort(key=lambda row: (row["date"], row["kind"], row["hour"] or 0))
     header = Header(
@@ -521,7 +659,8 @@ def export_programme_results(
         last=last,
         exported_at=as_local(services.clock.now()).isoformat(),
         rows=len(rows),
+        install_id=install,
+        earlier_ids=tuple(earlier),
     )
     table = pa.Table.from_pylist(rows, schema=ARROW_SCHEMA)
-    write_results_table(out, table, header)
-    return header
+    return write_results_table(out, table, header)

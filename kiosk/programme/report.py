@@ -4,24 +4,32 @@ Works on files only (no kiosk data dir). DuckDB is an optional extra
 (``pip install 'escout-kiosk[network]'``); without it these functions raise
 ``DuckDBMissing`` and the CLI says so in one line.
 
-A library's period is never counted twice: merging a file first deletes that library's
-rows dated within the file's period, then inserts the file's rows, in one transaction.
-Within one merge, files are applied in the order they were exported, so the newest
-export of a period wins. The files come from outside: each is checked on its own
-(``open_results_file``), and one that is unfit is refused without stopping the rest.
+A library's period is never counted twice: the ledger (``results_files``) keeps, per
+library and period, the export time and checksum of the file that stands; an identical
+copy is skipped, an older file refused, a newer one replaces the library's rows dated
+within its period. A library that changes its id takes its history along (the file
+names its earlier ids); two kiosks (install ids) cannot send under one id unless the
+registry says so. The files come from outside: each is checked on its own
+(``read_checked``: footer, columns, checksum over header and rows), and one that is unfit
+is refused without stopping the rest. A merge writes a copy of the database and swaps it
+in (``writing``): reports read the old one meanwhile.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kiosk.domain.errors import KioskError
 from kiosk.programme.file import (
@@ -32,7 +40,7 @@ from kiosk.programme.file import (
     ResultsFile,
     UnknownResultsFile,
     dates_between,
-    open_results_file,
+    read_checked,
 )
 from kiosk.results.reports import AGE_LABELS, OUTCOME_LABELS, STATUS_LABELS
 from kiosk.results.spreadsheet import csv_bytes
@@ -40,7 +48,8 @@ from kiosk.results.spreadsheet import csv_bytes
 if TYPE_CHECKING:
     import duckdb
 
-DB_VERSION = 1
+DB_VERSION = 2
+READABLE_VERSIONS = ("1", "2")  # a report reads a database of version 1 as well
 
 
 class DuckDBMissing(KioskError):
@@ -87,9 +96,20 @@ def _create(table: str) -> str:
 _SETUP = [
     "CREATE TABLE IF NOT EXISTS db_meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
     *(_create(t) for t in TABLES),
+    # The ledger: the files that stand, per library (its id now) and period.
     """CREATE TABLE IF NOT EXISTS results_files (
         library_id VARCHAR, municipality VARCHAR, period_from DATE, period_to DATE,
         exported_at VARCHAR, rows BIGINT, file VARCHAR, merged_at TIMESTAMPTZ
+    )""",
+    "ALTER TABLE results_files ADD COLUMN IF NOT EXISTS checksum VARCHAR",
+    "ALTER TABLE results_files ADD COLUMN IF NOT EXISTS install_id VARCHAR",
+    # The registry: libraries by id, the ids they had before, the kiosks that send for them.
+    """CREATE TABLE IF NOT EXISTS libraries (
+        library_id VARCHAR PRIMARY KEY, name VARCHAR, municipality VARCHAR
+    )""",
+    "CREATE TABLE IF NOT EXISTS library_aliases (alias VARCHAR PRIMARY KEY, library_id VARCHAR)",
+    """CREATE TABLE IF NOT EXISTS library_installs (
+        library_id VARCHAR, install_id VARCHAR, PRIMARY KEY (library_id, install_id)
     )""",
 ]
 
@@ -100,7 +120,10 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = No
 
 
 def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (or create) the programme's database; refuses one of another DB version."""
+    """Open (or create) the programme's database; refuses one of another DB version.
+
+    Writers go through ``writing`` (a copy swapped in whole); a read-only connection never
+    waits for a merge."""
     duckdb = _duckdb()
     if read_only and not db_path.is_file():
         raise KioskError("no_db", f"no results database at {db_path}")
@@ -112,15 +135,82 @@ def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection
         ) from None
     # Row order means nothing here; keeping it makes loading several times slower.
     _run(con, "SET preserve_insertion_order = false")
-    if not read_only:
+    try:
+        rows = con.execute("SELECT value FROM db_meta WHERE key = 'version'").fetchall()
+    except duckdb.Error:
+        rows = [] if not read_only else [("none",)]
+    if not read_only and (not rows or rows[0][0] in READABLE_VERSIONS):
         for statement in _SETUP:
             _run(con, statement)
-        _run(con, "INSERT OR IGNORE INTO db_meta VALUES ('version', ?)", [str(DB_VERSION)])
-    rows = con.execute("SELECT value FROM db_meta WHERE key = 'version'").fetchall()
-    if not rows or rows[0][0] != str(DB_VERSION):
+        _run(con, "INSERT OR REPLACE INTO db_meta VALUES ('version', ?)", [str(DB_VERSION)])
+        rows = [(str(DB_VERSION),)]
+    if not rows or rows[0][0] not in READABLE_VERSIONS:
         con.close()
         raise KioskError("db_version", f"{db_path}: not a results database of version {DB_VERSION}")
     return con
+
+
+@contextmanager
+def writing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a private copy of the database; when the block ends without an error
+    the copy replaces the database in one rename, mode 0600.
+
+    Reports opened meanwhile read the database as it was (DuckDB locks a file it writes:
+    writing the file in place would make every report fail while a merge runs). Writers
+    take turns on a lock file beside the database, so none undoes another's merge."""
+    _duckdb()
+    folder = db_path.parent
+    try:
+        lock = os.open(folder / f"{db_path.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise KioskError("db_write", f"{db_path}: cannot write there ({exc.strerror})") from None
+    try:
+        _lock(lock)
+        work = Path(tempfile.mkdtemp(prefix=f".{db_path.name}.", dir=folder))  # mode 0700
+        try:
+            copy = work / db_path.name
+            if db_path.exists():
+                shutil.copyfile(db_path, copy)
+            con = connect(copy)
+            try:
+                yield con
+                _run(con, "CHECKPOINT")
+            finally:
+                con.close()
+            os.chmod(copy, 0o600)
+            with open(copy, "rb") as f:
+                os.fsync(f.fileno())
+            os.replace(copy, db_path)
+            _fsync_folder(folder)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    except OSError as exc:
+        raise KioskError(
+            "db_write", f"{db_path}: cannot write the database ({exc.strerror or exc})"
+        ) from None
+    finally:
+        os.close(lock)
+
+
+def _lock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # not on a POSIX system: one writer at a time is up to the user
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 # -- merge -----------------------------------------------------------------------------
@@ -129,21 +219,30 @@ def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection
 @dataclass
 class MergeReport:
     merged: list[Header] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)  # one line each
+    refused: list[str] = field(default_factory=list)  # one line each, naming its file
+    unchanged: list[str] = field(default_factory=list)  # identical copies of standing files
+    aliases: list[str] = field(default_factory=list)  # "OLD -> NEW", taken from the files
     rows: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "files_merged": len(self.merged),
+            "files_unchanged": len(self.unchanged),
             "files_refused": len(self.refused),
             "rows_merged": self.rows,
             "libraries": len({h.library_id for h in self.merged}),
+            "ids_taken_over": self.aliases,
         }
 
 
+def _is_results_name(name: str) -> bool:
+    return name.lower().endswith(".parquet")
+
+
 def result_files(paths: Iterable[Path], refused: list[str]) -> list[Path]:
-    """The files named, and every ``*.parquet`` below the folders named (each folder in name
-    order). A folder that cannot be listed is one line in ``refused``."""
+    """The files named, and every ``*.parquet`` (any case) below the folders named (each
+    folder in name order). A folder that cannot be listed, and every other file below them
+    (``x.parquet.1``, ``x.zip``), is one line in ``refused``: nothing is skipped unsaid."""
     found: list[Path] = []
     for path in paths:
         if not path.is_dir():  # a missing path, a FIFO or a device: refused when checked
@@ -154,47 +253,368 @@ def result_files(paths: Iterable[Path], refused: list[str]) -> list[Path]:
             refused.append(f"{exc.filename}: cannot list the folder ({exc.strerror or exc})")
 
         below: list[Path] = []
+        others: list[Path] = []
         for folder, dirs, names in os.walk(path, onerror=unlisted):
             # A link to a folder is not walked into (it may loop); one named *.parquet is
             # refused like every other thing that is not a regular file.
             links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
-            below += [Path(folder, n) for n in (*names, *links) if n.endswith(".parquet")]
+            below += [Path(folder, n) for n in (*names, *links) if _is_results_name(n)]
+            others += [Path(folder, n) for n in names if not _is_results_name(n)]
         found += sorted(below)
+        refused.extend(
+            f"{p}: not named *.parquet, not merged (a results file? rename it)"
+            for p in sorted(others)
+        )
     return list(dict.fromkeys(found))  # a file named twice is merged once
 
 
-def _exported(header: Header) -> float:
+def _exported(header: Header | str) -> float:
     """When the file was exported (seconds); an unreadable stamp sorts first."""
+    stamp = header.exported_at if isinstance(header, Header) else header
     try:
-        return datetime.fromisoformat(header.exported_at).timestamp()
-    except (ValueError, OverflowError, OSError):
+        return datetime.fromisoformat(stamp).timestamp()
+    except (ValueError, OverflowError, OSError, TypeError):
         return 0.0
 
 
 def merge(paths: Iterable[Path], db_path: Path, force: bool = False) -> MergeReport:
-    """Load results files into the database at ``db_path``; a re-sent period replaces.
+    """Load results files into the database at ``db_path``; a newer file of a period replaces.
 
     Each file is checked on its own: one that is unfit is refused (one line in the report's
-    ``refused``) and the rest are merged. Without ``force`` a file is also refused when the
-    period it claims reaches beyond its own rows over days its library already has rows
-    for: merging it would delete them and put nothing in their place.
+    ``refused``, naming it) and the rest are merged. The ledger (``results_files``) keeps,
+    per library and period, the export time and checksum of the file that stands: an
+    identical copy is skipped, an older file refused, a newer one replaces. A file's
+    earlier ids are filed under its id (its history comes along); a library id sent by two
+    kiosks (install ids) is refused unless the registry lists both. Without ``force`` a file
+    is also refused when the period it claims reaches beyond its own rows over days its
+    library already has rows for: merging it would delete them and put nothing in their place.
     """
     report = MergeReport()
     files: list[ResultsFile] = []
+    # The checked rows of the first files, up to KEPT_ROWS, so they are not read twice.
+    kept: dict[Path, pa.Table] = {}
+    kept_rows = 0
     for path in result_files(paths, report.refused):
         try:
-            files.append(open_results_file(path))
+            checked, table = read_checked(path)
         except UnknownResultsFile as exc:
             report.refused.append(exc.message)
+            continue
+        files.append(checked)
+        if kept_rows + table.num_rows <= KEPT_ROWS:
+            kept[checked.path] = table
+            kept_rows += table.num_rows
     files.sort(key=lambda f: (_exported(f.header), str(f.path)))
-    con = connect(db_path)
-    try:
+    with writing(db_path) as con:
+        registry = _Registry.load(con)
+        for old, new, sent in registry.take_over(files):
+            _move_library(con, old, new)
+            if sent:
+                report.aliases.append(f"{old} -> {new}")
+        files = registry.admitted(con, files, report)
+        # First what stands before this merge, then claims over rows, then one another.
+        files = [n.file for n in registry.newest(files, report, these_too=False)]
         if not force:
             files = _claims_backed(con, files, report.refused)
-        _merge_apart(con, files, report)
+        _merge_files(con, registry.newest(files, report), kept, report)
+    return report
+
+
+@dataclass
+class _Registry:
+    """Who is who: aliases (an earlier id -> the id now) and the kiosks (install ids) known
+    to send for each library, from the registry and the ledger."""
+
+    aliases: dict[str, str]
+    installs: dict[str, set[str]]
+    # (install id -> one file of it) per library: names the other side of a clash.
+    files_of: dict[tuple[str, str], str]
+    # Per library: (from, to, exported, checksum, file) of the ledger and of this merge.
+    standing: dict[str, list[tuple[date, date, float, str, str]]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection) -> _Registry:
+        aliases = dict(con.execute("SELECT alias, library_id FROM library_aliases").fetchall())
+        installs: dict[str, set[str]] = {}
+        files_of: dict[tuple[str, str], str] = {}
+        for library, install, file in con.execute(
+            """SELECT library_id, install_id, max(file) FROM results_files
+               WHERE install_id IS NOT NULL GROUP BY ALL"""
+        ).fetchall():
+            installs.setdefault(library, set()).add(install)
+            files_of[(library, install)] = file
+        for library, install in con.execute(
+            "SELECT library_id, install_id FROM library_installs"
+        ).fetchall():
+            installs.setdefault(library, set()).add(install)
+            files_of.setdefault((library, install), "the registry")
+        return cls(aliases, installs, files_of)
+
+    def resolve(self, library_id: str) -> str:
+        seen = {library_id}
+        while library_id in self.aliases and self.aliases[library_id] not in seen:
+            library_id = self.aliases[library_id]
+            seen.add(library_id)
+        return library_id
+
+    def take_over(self, files: list[ResultsFile]) -> list[tuple[str, str, bool]]:
+        """The earlier ids the files name that become aliases of their ids now (and whether
+        files were sent under them): only an id sent by no other kiosk than the file's own
+        (a branch that once used its parent's id cannot take the parent's rows along), or
+        the file's own anonymous id. An id already an alias stays where it is (the file
+        names the id it went to as well)."""
+        moves: list[tuple[str, str, bool]] = []
+        sending: dict[str, set[str]] = {}  # library id -> install ids of this merge's files
+        for f in files:
+            sending.setdefault(f.header.library_id, set()).add(f.header.install_id)
+        for f in files:  # in export order: anon -> LT-A, later LT-A -> LT-B
+            h = f.header
+            now = self.resolve(h.library_id)
+            known = self.installs.get(now, set())
+            if known and h.install_id not in known:
+                continue  # another kiosk's id: the file is refused (admitted), nothing moves
+            for old in h.earlier_ids:
+                if old in self.aliases or old == now:
+                    continue
+                sent_by = self.installs.get(old, set()) | sending.get(old, set())
+                # An anonymous id is this kiosk's own (made from its random salt): taken even
+                # before its files arrive, so a late one is not counted as another library.
+                mine = sent_by == {h.install_id} or (not sent_by and old.startswith(ANONYMOUS))
+                if not mine:
+                    continue
+                self.aliases[old] = now
+                self.installs.setdefault(now, set()).update(self.installs.pop(old, set()))
+                for (library, install), file in list(self.files_of.items()):
+                    if library == old:
+                        self.files_of.setdefault((now, install), file)
+                moves.append((old, now, bool(sent_by)))
+        return moves
+
+    def admitted(
+        self, con: duckdb.DuckDBPyConnection, files: list[ResultsFile], report: MergeReport
+    ) -> list[ResultsFile]:
+        """``files`` under their ids now, without clashes and identical copies; notes every
+        period that stands in the ledger for ``newest``."""
+        standing: dict[str, list[tuple[date, date, float, str, str]]] = {}
+        for library, pfrom, pto, exported, checksum, file in con.execute(
+            "SELECT library_id, period_from, period_to, exported_at, checksum, file "
+            "FROM results_files"
+        ).fetchall():
+            standing.setdefault(library, []).append(
+                (pfrom, pto, _exported(exported), checksum or "", file)
+            )
+        checksums = {c for entries in standing.values() for *_, c, _ in entries}
+        candidates: list[ResultsFile] = []
+        for f in files:
+            h = f.header
+            library = self.resolve(h.library_id)
+            known = self.installs.get(library, set())
+            if known and h.install_id not in known:
+                other = sorted(self.files_of.get((library, i), "?") for i in known)[0]
+                report.refused.append(
+                    f"{f.path}: library id {library} is already sent by another kiosk "
+                    f"({other}); set this kiosk's own library_id, or if it is the library's "
+                    f"new PC: kiosk results libraries add DB {library} --install {h.install_id}"
+                )
+                continue
+            self.installs.setdefault(library, set()).add(h.install_id)
+            self.files_of.setdefault((library, h.install_id), str(f.path))
+            if h.checksum in checksums:
+                report.unchanged.append(str(f.path))
+                continue
+            checksums.add(h.checksum)
+            candidates.append(replace(f, header=replace(h, library_id=library)))
+        self.standing = standing
+        return candidates
+
+    def newest(
+        self, files: list[ResultsFile], report: MergeReport, *, these_too: bool = True
+    ) -> list[Newest]:
+        """Each file with the days newer files (standing, or merged now) hold of its period,
+        which it must not touch; refused when they hold all of it, or when a file of the
+        same export time holds other content for some of its days (after ``admitted``).
+        ``these_too``: the files hold days of each other too (else: only the ledger)."""
+        for f in files if these_too else ():
+            h = f.header
+            self.standing.setdefault(h.library_id, []).append(
+                (h.first, h.last, _exported(h), h.checksum, str(f.path))
+            )
+        kept: list[Newest] = []
+        for f in files:
+            h = f.header
+            when = _exported(h)
+            newer = [
+                (at, file, lo, hi)
+                for lo, hi, at, checksum, file in self.standing.get(h.library_id, [])
+                if lo <= h.last and hi >= h.first and checksum != h.checksum and at >= when
+            ]
+            ranges = [(max(lo, h.first), min(hi, h.last)) for _, _, lo, hi in newer]
+            same_time = [file for at, file, _, _ in newer if at == when]
+            if not same_time and not _covers(ranges, h.first, h.last):
+                kept.append(Newest(f, ranges))
+                continue
+            file = same_time[0] if same_time else max(newer)[1]
+            why = "exported at the same time as" if same_time else "older than"
+            report.refused.append(
+                f"{f.path}: {why} {file}, which stands for {h.library_id} over "
+                f"{'some' if same_time else 'all'} of its days; not merged"
+            )
+        return kept
+
+
+@dataclass(frozen=True)
+class Newest:
+    """A file to merge, and the days of its period newer files hold (left as they are)."""
+
+    file: ResultsFile
+    kept_out: list[tuple[date, date]]
+
+
+def _covers(ranges: list[tuple[date, date]], first: date, last: date) -> bool:
+    """Whether ``ranges`` together hold every day ``first``..``last``."""
+    day = first
+    for lo, hi in sorted(ranges):
+        if lo > day:
+            return False
+        day = max(day, hi + timedelta(days=1))
+        if day > last:
+            return True
+    return day > last
+
+
+ANONYMOUS = "anon-"  # an unset library id's pseudonym (kiosk.programme.file.anonymous_id)
+
+
+def _move_library(con: duckdb.DuckDBPyConnection, old: str, new: str) -> None:
+    """File ``old``'s rows, ledger and registry entries under ``new``; ``old`` an alias."""
+    for table in (*TABLES, "results_files"):
+        _run(con, f"UPDATE {table} SET library_id = ? WHERE library_id = ?", [new, old])
+    _run(con, "UPDATE library_aliases SET library_id = ? WHERE library_id = ?", [new, old])
+    _run(con, "INSERT OR REPLACE INTO library_aliases VALUES (?, ?)", [old, new])
+    _run(
+        con,
+        """INSERT OR IGNORE INTO library_installs
+           SELECT ?, install_id FROM library_installs WHERE library_id = ?""",
+        [new, old],
+    )
+    _run(con, "DELETE FROM library_installs WHERE library_id = ?", [old])
+
+
+# -- the registry of libraries ----------------------------------------------------------
+
+
+def add_library(
+    db_path: Path,
+    library_id: str,
+    name: str | None = None,
+    municipality: str | None = None,
+    install_id: str | None = None,
+) -> dict[str, Any]:
+    """Register (or update) a library; ``install_id``: one more kiosk that sends for it
+    (the same library on a new PC, or a second kiosk of it)."""
+    with writing(db_path) as con:
+        if _Registry.load(con).resolve(library_id) != library_id:
+            raise KioskError(
+                "library_alias", f"{library_id} is an earlier id of another library (see list)"
+            )
+        _run(
+            con,
+            """INSERT INTO libraries VALUES (?, ?, ?) ON CONFLICT (library_id) DO UPDATE SET
+               name = coalesce(excluded.name, name),
+               municipality = coalesce(excluded.municipality, municipality)""",
+            [library_id, name, municipality],
+        )
+        if install_id:
+            _run(
+                con,
+                "INSERT OR IGNORE INTO library_installs VALUES (?, ?)",
+                [library_id, install_id],
+            )
+        return _libraries(con, library_id)[0]
+
+
+def alias_library(db_path: Path, old: str, new: str) -> dict[str, Any]:
+    """Record ``old`` as an earlier id of ``new``: its rows, files and kiosks move along."""
+    with writing(db_path) as con:
+        registry = _Registry.load(con)
+        if registry.resolve(new) == registry.resolve(old):
+            raise KioskError("library_alias", f"{old} is already {registry.resolve(new)}")
+        if new in registry.aliases:
+            raise KioskError(
+                "library_alias", f"{new} is an earlier id of {registry.resolve(new)}; use that"
+            )
+        _move_library(con, old, new)
+        _run(con, "INSERT OR IGNORE INTO libraries (library_id) VALUES (?)", [new])
+        return _libraries(con, new)[0]
+
+
+def list_libraries(db_path: Path) -> list[dict[str, Any]]:
+    """Every library the registry or the ledger knows, with its earlier ids and kiosks."""
+    con = connect(db_path, read_only=True)
+    try:
+        return _libraries(con)
     finally:
         con.close()
-    return report
+
+
+def _libraries(con: duckdb.DuckDBPyConnection, only: str | None = None) -> list[dict[str, Any]]:
+    if _table_missing(con, "libraries"):  # a database of version 1: the ledger only
+        registry: dict[str, tuple[Any, Any]] = {}
+        earlier: dict[str, list[str]] = {}
+        installs: dict[str, list[str]] = {}
+    else:
+        registry = {
+            i: (n, m)
+            for i, n, m in con.execute(
+                "SELECT library_id, name, municipality FROM libraries"
+            ).fetchall()
+        }
+        earlier = {}
+        for alias, library in con.execute(
+            "SELECT alias, library_id FROM library_aliases ORDER BY 1"
+        ).fetchall():
+            earlier.setdefault(library, []).append(alias)
+        installs = {}
+        for library, install in con.execute(
+            """SELECT library_id, install_id FROM library_installs UNION
+               SELECT library_id, install_id FROM results_files WHERE install_id IS NOT NULL
+               ORDER BY 1, 2"""
+        ).fetchall():
+            installs.setdefault(library, []).append(install)
+    ledger = {
+        i: (m, n, lo, hi)
+        for i, m, n, lo, hi in con.execute(
+            """SELECT library_id, arg_max(municipality, merged_at), count(*),
+                      min(period_from), max(period_to)
+               FROM results_files GROUP BY library_id"""
+        ).fetchall()
+    }
+    out = []
+    for library in sorted(set(registry) | set(ledger)):
+        if only is not None and library != only:
+            continue
+        name, municipality = registry.get(library, (None, None))
+        files = ledger.get(library)
+        out.append(
+            {
+                "library_id": library,
+                "name": name,
+                "municipality": municipality or (files[0] if files else None),
+                "earlier_ids": earlier.get(library, []),
+                "install_ids": installs.get(library, []),
+                "files_standing": int(files[1]) if files else 0,
+                "from": files[2].isoformat() if files else None,
+                "to": files[3].isoformat() if files else None,
+            }
+        )
+    return out
+
+
+def _table_missing(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+    ).fetchall()
+    return not found[0][0]
 
 
 def _beyond_rows(f: ResultsFile) -> list[tuple[date, date]]:
@@ -281,126 +701,144 @@ def _holds_rows_in(f: ResultsFile, library_id: str, days: list[tuple[date, date]
         return True  # changed since it was checked: count its claim as rows
 
 
-def _merge_apart(
-    con: duckdb.DuckDBPyConnection, files: list[ResultsFile], report: MergeReport
+# Rows read into memory at once while merging (a batch of files), and rows kept from the
+# check so they are not read again: bound the memory a country's merge needs.
+BATCH_ROWS = 2_000_000
+KEPT_ROWS = 2_000_000
+
+
+def _merge_files(
+    con: duckdb.DuckDBPyConnection,
+    files: list[Newest],
+    kept: dict[Path, pa.Table],
+    report: MergeReport,
 ) -> None:
-    """Merge ``files`` in one transaction. If DuckDB cannot read one of them, halve the batch
-    until each unreadable file stands alone: it is refused, the rest merged in export order."""
-    if not files:
-        return
-    try:
-        report.rows += _merge_batch(con, files)
-    except _duckdb().Error as exc:  # e.g. a file whose footer reads but rows do not
-        if len(files) == 1:
-            first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
-            report.refused.append(f"{files[0].path}: rows unreadable ({first_line[:200]})")
-            return
-        half = len(files) // 2
-        _merge_apart(con, files[:half], report)
-        _merge_apart(con, files[half:], report)
-        return
-    report.merged += [f.header for f in files]
+    """Merge ``files`` (pairwise apart within a library: ``admitted``) in batches. The rows
+    that go in are the rows the checksum covered: kept from the check, or read and checked
+    again (a file changed since it was checked is refused)."""
+    batch: list[tuple[Newest, pa.Table]] = []
+    size = 0
+    for newest in files:
+        f = newest.file
+        if f.path in kept:
+            batch.append((newest, kept.pop(f.path)))
+            size += batch[-1][1].num_rows
+            if size >= BATCH_ROWS:
+                _merge_batch(con, batch, report)
+                batch, size = [], 0
+            continue
+        try:
+            checked, table = read_checked(f.path)
+        except UnknownResultsFile as exc:
+            report.refused.append(exc.message)
+            continue
+        if checked.header.checksum != f.header.checksum:
+            report.refused.append(f"{f.path}: changed while it was merged; not merged")
+            continue
+        batch.append((newest, table))
+        size += table.num_rows
+        if size >= BATCH_ROWS:
+            _merge_batch(con, batch, report)
+            batch, size = [], 0
+    if batch:
+        _merge_batch(con, batch, report)
 
 
-def _merge_batch(con: duckdb.DuckDBPyConnection, files: list[ResultsFile]) -> int:
-    batch = pa.table(
+def _between(dates: pa.ChunkedArray, lo: date, hi: date) -> pa.ChunkedArray:
+    return pc.and_(
+        pc.greater_equal(dates, pa.scalar(lo, pa.date32())),
+        pc.less_equal(dates, pa.scalar(hi, pa.date32())),
+    )
+
+
+def _merge_batch(
+    con: duckdb.DuckDBPyConnection, batch: list[tuple[Newest, pa.Table]], report: MergeReport
+) -> None:
+    """Replace the batch's libraries' periods (but the days newer files hold) with the
+    files' rows dated within them, filed under the header's library id (its id now) and
+    municipality; record the files in the ledger."""
+    tables = []
+    for newest, table in batch:
+        h = newest.file.header
+        dates = table.column("date")
+        inside = _between(dates, h.first, h.last)
+        for lo, hi in newest.kept_out:
+            inside = pc.and_(inside, pc.invert(_between(dates, lo, hi)))
+        table = table.filter(inside)
+        n = table.num_rows
+        table = table.set_column(0, "library_id", pa.array([h.library_id] * n, pa.string()))
+        table = table.set_column(1, "municipality", pa.array([h.municipality] * n, pa.string()))
+        tables.append(table)
+    rows = pa.concat_tables(tables)
+    headers = [(n.file.path, n.file.header) for n, _ in batch]
+    kept_out = [(str(n.file.path), lo, hi) for n, _ in batch for lo, hi in n.kept_out]
+    ledger = pa.table(
         {
-            "rank": pa.array(range(len(files)), pa.int32()),
-            "file": [str(f.path) for f in files],
-            "library_id": [f.header.library_id for f in files],
-            "municipality": [f.header.municipality for f in files],
-            "pfrom": pa.array([f.header.first for f in files], pa.date32()),
-            "pto": pa.array([f.header.last for f in files], pa.date32()),
-            "exported_at": [f.header.exported_at for f in files],
-            "rows": pa.array([f.header.rows for f in files], pa.int64()),
-            "within": pa.array([f.within for f in files], pa.bool_()),
+            "library_id": [h.library_id for _, h in headers],
+            "municipality": [h.municipality for _, h in headers],
+            "pfrom": pa.array([h.first for _, h in headers], pa.date32()),
+            "pto": pa.array([h.last for _, h in headers], pa.date32()),
+            "exported_at": [h.exported_at for _, h in headers],
+            "rows": pa.array([h.rows for _, h in headers], pa.int64()),
+            "file": [str(p) for p, _ in headers],
+            "checksum": [h.checksum for _, h in headers],
+            "install_id": [h.install_id for _, h in headers],
         }
     )
-    con.register("batch_arrow", batch)
-    paths = [str(f.path) for f in files]
-    _run(con, "BEGIN TRANSACTION")
+    # One Arrow table per kind: DuckDB then scans each without a filter.
+    for table in TABLES:
+        of_kind = rows.filter(pc.equal(rows.column("kind"), KIND_OF_TABLE[table]))
+        con.register(f"{table}_arrow", of_kind.select(TABLES[table]))
+    con.register("batch", ledger)
+    con.register(
+        "kept_out",
+        pa.table(
+            {
+                "file": pa.array([k[0] for k in kept_out], pa.string()),
+                "lo": pa.array([k[1] for k in kept_out], pa.date32()),
+                "hi": pa.array([k[2] for k in kept_out], pa.date32()),
+            }
+        ),
+    )
     try:
-        _run(
-            con,
-            """
-            CREATE OR REPLACE TEMP TABLE batch AS
-            SELECT b.*, EXISTS (
-                SELECT 1 FROM batch_arrow l
-                WHERE l.library_id = b.library_id AND l.rank > b.rank
-                  AND l.pfrom <= b.pto AND l.pto >= b.pfrom
-            ) AS overlapped
-            FROM batch_arrow b
-            """,
-        )
-        overlapped = {
-            f for (f,) in con.execute("SELECT file FROM batch WHERE overlapped").fetchall()
-        }
-        within = {f for (f,) in con.execute("SELECT file FROM batch WHERE within").fetchall()}
-        # Files whose footer shows every row inside their own library and period (what
-        # the kiosk writes) are taken as they are. Others: the header's library id and
-        # period decide, rows outside the period are not taken.
-        as_is = [f for f in paths if f in within and f not in overlapped]
-        checked = [f for f in paths if f not in within and f not in overlapped]
-        inserted = 0
+        _run(con, "BEGIN TRANSACTION")
         for table in TABLES:
-            inserted += _replace_rows(con, table, as_is, checked, sorted(overlapped))
+            _run(
+                con,
+                f"""DELETE FROM {table} r USING batch b
+                    WHERE r.library_id = b.library_id AND r.date BETWEEN b.pfrom AND b.pto
+                      AND NOT EXISTS (SELECT 1 FROM kept_out k
+                                      WHERE k.file = b.file AND r.date BETWEEN k.lo AND k.hi)""",
+            )
+            names = ", ".join(TABLES[table])
+            _run(con, f"INSERT INTO {table} SELECT {names} FROM {table}_arrow")
+        # A file no longer stands where a newer one covers its whole period.
         _run(
             con,
-            """
-            INSERT INTO results_files
-            SELECT library_id, municipality, pfrom, pto, exported_at, rows, file, now()
-            FROM batch ORDER BY rank
-            """,
+            """DELETE FROM results_files r USING batch b
+               WHERE r.library_id = b.library_id
+                 AND r.period_from >= b.pfrom AND r.period_to <= b.pto""",
+        )
+        _run(
+            con,
+            """INSERT INTO results_files
+               (library_id, municipality, period_from, period_to, exported_at, rows, file,
+                merged_at, checksum, install_id)
+               SELECT library_id, municipality, pfrom, pto, exported_at, rows, file, now(),
+                      checksum, install_id
+               FROM batch""",
         )
         _run(con, "COMMIT")
     except BaseException:
         _run(con, "ROLLBACK")
         raise
     finally:
-        con.unregister("batch_arrow")
-    return inserted
-
-
-def _replace_rows(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    as_is: list[str],
-    checked: list[str],
-    overlapped: list[str],
-) -> int:
-    """Delete the batch's libraries' periods from ``table``, then insert the files' rows."""
-    _run(
-        con,
-        f"""
-        DELETE FROM {table} r USING batch b
-        WHERE r.library_id = b.library_id AND r.date BETWEEN b.pfrom AND b.pto
-        """,
-    )
-    before = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-    kind = f"kind = '{KIND_OF_TABLE[table]}'"
-    names = ", ".join(TABLES[table])
-    if as_is:
-        _run(con, f"INSERT INTO {table} SELECT {names} FROM read_parquet(?) WHERE {kind}", [as_is])
-    picked = ", ".join(
-        f"b.{n}" if n in ("library_id", "municipality") else f"i.{n}" for n in TABLES[table]
-    )
-    insert = f"""
-        INSERT INTO {table}
-        SELECT {picked}
-        FROM read_parquet(?, filename = true) i JOIN batch b ON i.filename = b.file
-        WHERE i.{kind} AND i.date BETWEEN b.pfrom AND b.pto
-    """
-    if checked:
-        _run(con, insert, [checked])
-    if overlapped:
-        # A later file in this batch covers some of these days: its rows win.
-        later = """ AND NOT EXISTS (
-            SELECT 1 FROM batch l
-            WHERE l.library_id = b.library_id AND l.rank > b.rank
-              AND i.date BETWEEN l.pfrom AND l.pto
-        )"""
-        _run(con, insert + later, [overlapped])
-    return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] - before)
+        for table in TABLES:
+            con.unregister(f"{table}_arrow")
+        con.unregister("batch")
+        con.unregister("kept_out")
+    report.rows += rows.num_rows
+    report.merged += [h for _, h in headers]
 
 
 # -- report ----------------------------------------------------------------------------
