@@ -129,6 +129,8 @@ class ErrorCode(StrEnum):
     DB_OPEN = "db_open"
     DB_VERSION = "db_version"
     MERGE_FAILED = "merge_failed"
+    DB_WRITE = "db_write"  # the database's folder cannot be written
+    LIBRARY_ALIAS = "library_alias"  # an id that already stands for another library
 
 
 # What a visitor can meet on the kiosk: each has a ``v.err.<code>`` sentence.
@@ -192,6 +194,8 @@ CLI_ONLY_CODES = frozenset(
         ErrorCode.DB_OPEN,
         ErrorCode.DB_VERSION,
         ErrorCode.MERGE_FAILED,
+        ErrorCode.DB_WRITE,
+        ErrorCode.LIBRARY_ALIAS,
     }
 )
 # Everything else is met at the desk: each has a ``lib.err.<code>`` sentence.

@@ -20,13 +20,11 @@ from textual.widgets import Button, Static
 from kiosk.domain.booking import Ticket
 from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Booking, Slot, Topic
-from kiosk.domain.tickets import qr_matrix
 from kiosk.i18n import Translator
-from kiosk.paper.printing import print_configured, printer_configured
 from screens.common import cell, services_of, store_work
 from screens.dialogs import Dialog
 from screens.librarian.common import refusal, visitor_name
-from screens.widgets import QRCode
+from screens.librarian.desk_ticket import DeskTicketScreen
 from screens.widgets.words import Words, WordsLabel
 
 if TYPE_CHECKING:
@@ -176,96 +174,6 @@ class FollowUpScreen(PickTimeScreen):
         return services.booking.book_follow_up(self.booking.code, slot.start, scout=slot.scout)
 
 
-class NewTicketScreen(Dialog[None]):
-    """The new booking's code and QR, big enough to show the visitor or to photograph."""
-
-    @dataclass
-    class Ready(Message):
-        matrix: list[list[bool]]
-        scout: str
-        can_print: bool  # a receipt printer is configured
-
-    @dataclass
-    class Printed(Message):
-        error: KioskError | None = None
-
-    def __init__(self, ticket: Ticket) -> None:
-        super().__init__(id="newticket-screen")
-        self.ticket = ticket
-
-    def compose(self) -> ComposeResult:
-        t = self.t
-        booking = self.ticket.booking
-        with Vertical(classes="lib-dialog", id="newticket-dialog"):
-            yield WordsLabel(t("lib.followup.ticket_title"), classes="lib-dialog-title")
-            with Horizontal(id="newticket-main"):
-                yield QRCode(id="newticket-qr")
-                with Vertical(id="newticket-info"):
-                    yield Words(cell(t("lib.followup.code")))
-                    yield Words(cell(" ".join(booking.code)), id="newticket-code")
-                    yield Words(
-                        cell(f"{booking.starts:%Y-%m-%d %H:%M}–{booking.ends:%H:%M}"),
-                        id="newticket-when",
-                    )
-                    yield Words(cell(booking.place), id="newticket-where")
-                    yield Words("", id="newticket-who")
-            with Horizontal(classes="lib-buttons", id="newticket-buttons"):
-                yield Button(t("lib.followup.close"), id="newticket-close", variant="primary")
-                # Only with a receipt printer; the token lives only until this dialog closes.
-                yield Button(t("lib.followup.print"), id="newticket-print")
-            yield Words("", id="newticket-print-status")
-
-    def on_mount(self) -> None:
-        self.query_one("#newticket-print").display = False
-        self.query_one("#newticket-close", Button).focus()
-        self._prepare()
-
-    @store_work(group="newticket")
-    def _prepare(self) -> None:
-        services = services_of(self)
-        scout = services.booking.scout(self.ticket.booking.scout).name
-        can_print = printer_configured(services.catalog.settings())
-        self.post_message(self.Ready(qr_matrix(self.ticket.token), scout, can_print))
-
-    @on(Ready)
-    def _ready(self, message: Ready) -> None:
-        self.query_one("#newticket-qr", QRCode).set_matrix(message.matrix)
-        self.query_one("#newticket-who", Static).update(
-            cell(self.t("lib.followup.who", scout=message.scout))
-        )
-        self.query_one("#newticket-print").display = message.can_print
-
-    @on(Button.Pressed, "#newticket-print")
-    def _print_pressed(self) -> None:
-        self.query_one("#newticket-print", Button).disabled = True
-        self.query_one("#newticket-print-status", Static).update(self.t("lib.followup.printing"))
-        self._print()
-
-    @store_work(group="newticket-print")
-    def _print(self) -> None:
-        """The visitor's paper ticket, in the visitor's language, as the kiosk prints it."""
-        services = services_of(self)
-        booking = self.ticket.booking
-        try:
-            content = services.catalog.ticket_content(booking, self.ticket.token, booking.language)
-            print_configured(content, services.catalog.settings())
-        except KioskError as exc:
-            self.post_message(self.Printed(exc))
-            return
-        self.post_message(self.Printed())
-
-    @on(Printed)
-    def _printed(self, message: Printed) -> None:
-        self.query_one("#newticket-print", Button).disabled = False
-        t = self.t
-        words = t("lib.followup.printed") if message.error is None else refusal(t, message.error)
-        self.query_one("#newticket-print-status", Static).update(cell(words))
-
-    @on(Button.Pressed, "#newticket-close")
-    def _close(self) -> None:
-        self.dismiss(None)
-
-
 def open_follow_up(
     app: App[object], booking: Booking, booked: Callable[[Ticket], None] | None = None
 ) -> None:
@@ -276,6 +184,6 @@ def open_follow_up(
             return
         if booked is not None:
             booked(ticket)
-        app.push_screen(NewTicketScreen(ticket))
+        app.push_screen(DeskTicketScreen(ticket.booking, ticket))
 
     app.push_screen(FollowUpScreen(booking), chosen)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from escpos.printer import Dummy
-from textual.widgets import DataTable, Input
+from textual.widgets import Button, DataTable, Input
 
 from kiosk.domain.activity import ActivityDraft, ActivityService
 from kiosk.domain.models import BookingStatus, Source
@@ -15,7 +15,8 @@ from kiosk.domain.tickets import qr_matrix
 from kiosk.services import Services
 from screens.dialogs import YesNoScreen
 from screens.librarian import ConsoleScreen
-from screens.librarian.followup import FollowUpScreen, NewTicketScreen, SlotChoice
+from screens.librarian.desk_ticket import DeskTicketScreen
+from screens.librarian.followup import FollowUpScreen, SlotChoice
 from screens.librarian.waitlist import WaitlistBookScreen
 from screens.widgets import QRCode
 from tests.conftest import NOW, put_booking, set_pin
@@ -121,14 +122,14 @@ async def test_next_session_from_today_in_two_taps(demo: Services) -> None:
         assert choices and choices[0].slot.scout == "lukas"  # the same e-scout first
         await pilot.click(choices[0])  # tap 2
         await settle(pilot)
-        assert isinstance(app.screen, NewTicketScreen)
+        assert isinstance(app.screen, DeskTicketScreen)
         ticket = app.screen.ticket
         new = demo.booking.lookup(ticket.booking.code)
         assert (new.follows, new.name, new.topic) == ("id-FOLLOW", "Ona", "e-banking")
-        assert " ".join(new.code) in text_of(app, "#newticket-code")
-        qr = app.screen.query_one("#newticket-qr", QRCode)
+        assert " ".join(new.code) in text_of(app, "#deskticket-code")
+        qr = app.screen.query_one("#deskticket-qr", QRCode)
         await wait_until(pilot, lambda: qr.matrix == qr_matrix(ticket.token))
-        await pilot.click("#newticket-close")
+        await pilot.click("#deskticket-close")
         await settle(pilot)
         assert isinstance(app.screen, ConsoleScreen)
         assert new.code in text_of(app, "#today-message")
@@ -157,17 +158,17 @@ async def test_the_next_sessions_ticket_prints_on_the_receipt_printer(
         await settle(pilot)
         await pilot.click(app.screen.query(SlotChoice).first())
         await settle(pilot)
-        assert isinstance(app.screen, NewTicketScreen)
+        assert isinstance(app.screen, DeskTicketScreen)
         ticket = app.screen.ticket
-        button = app.screen.query_one("#newticket-print")
-        await wait_until(pilot, lambda: button.display)
-        await pilot.click("#newticket-print")
+        button = app.screen.query_one("#deskticket-print", Button)
+        await wait_until(pilot, lambda: not button.disabled)
+        await pilot.click("#deskticket-print")
         await wait_until(pilot, lambda: b"\x1dV" in printer.output)  # printed and cut
-        assert ticket.token.encode("ascii") in printer.output  # the QR carries the token
-        await wait_until(pilot, lambda: "atspausdintas" in text_of(app, "#newticket-print-status"))
+        assert ticket is not None and ticket.token.encode("ascii") in printer.output
+        await wait_until(pilot, lambda: "atspausdintas" in text_of(app, "#deskticket-status"))
 
 
-async def test_without_a_printer_the_next_sessions_ticket_has_no_print_button(
+async def test_without_a_printer_the_next_sessions_ticket_saves_a_pdf(
     demo: Services,
 ) -> None:
     set_pin(demo)
@@ -185,9 +186,15 @@ async def test_without_a_printer_the_next_sessions_ticket_has_no_print_button(
         await settle(pilot)
         await pilot.click(app.screen.query(SlotChoice).first())
         await settle(pilot)
-        qr = app.screen.query_one("#newticket-qr", QRCode)
-        await wait_until(pilot, lambda: qr.matrix == qr_matrix(app.screen.ticket.token))
-        assert not app.screen.query_one("#newticket-print").display
+        screen = app.screen
+        assert isinstance(screen, DeskTicketScreen) and screen.ticket is not None
+        token = screen.ticket.token
+        qr = screen.query_one("#deskticket-qr", QRCode)
+        await wait_until(pilot, lambda: qr.matrix == qr_matrix(token))
+        # The desk ticket's own tests follow the PDF to the exports folder.
+        button = screen.query_one("#deskticket-print", Button)
+        await wait_until(pilot, lambda: not button.disabled)
+        assert "PDF" in str(button.label)
 
 
 async def test_next_session_after_saving_the_activity_form(demo: Services) -> None:
@@ -215,7 +222,7 @@ async def test_next_session_after_saving_the_activity_form(demo: Services) -> No
         assert record.booking_id == "id-ACT001"
         assert await pilot.click(app.screen.query(SlotChoice).first())
         await settle(pilot)
-        assert isinstance(app.screen, NewTicketScreen)
+        assert isinstance(app.screen, DeskTicketScreen)
         new = demo.booking.lookup(app.screen.ticket.booking.code)
         assert new.follows == "id-ACT001"
         assert demo.booking.lookup("ACT001").status == "done"
