@@ -160,13 +160,35 @@ def walk(page: Any, library: Library, devtools: str, shot: Path, shoot: str | No
     undone = library.run("undo", code, "--reason", "the smoke test scans it again")
     if undone.returncode:
         fail(f"kiosk undo: {undone.stderr.strip()}")
-    page.reload()
+    reload(page)
     wait_for_text(page, WELCOME)
     scan(page, devtools, code)  # no tap first: the terminal has the keys from the start
     wait_for_text(page, CHECKED_IN)
     if library.bookings()[code] != "checked_in":
         fail(f"{code} was not checked in by a scan right after the page loaded")
     say(f"checked in by a scan right after a page load: {code}")
+
+
+# The page starts over by itself when its window takes a size that wants another font
+# size (cage sizes the window after chromium has started): half a second after the last
+# resize. A reload asked for meanwhile is aborted by the page's own.
+SETTLED_JS = """() => document.readyState === "complete" && !!window.kioskFit &&
+  (!window.kioskFit.fitted ||
+   String(window.kioskFit.bestSize()) === document.getElementById("terminal").dataset.fontSize)"""
+RELOAD_TRIES = 5
+
+
+def reload(page: Any) -> None:
+    """Reload the page once it has settled on its size, again if its own reload cut in."""
+    for attempt in range(RELOAD_TRIES):
+        try:
+            page.wait_for_function(SETTLED_JS, timeout=START_SECONDS * 1000)
+            page.reload()
+            return
+        except Exception as error:  # Playwright's Error: net::ERR_ABORTED, frame detached
+            if attempt == RELOAD_TRIES - 1:
+                raise Failed(f"the page would not reload: {error}") from error
+            page.wait_for_timeout(1000)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
             browser = play.chromium.connect_over_cdp(args.devtools, timeout=START_SECONDS * 1000)
             page = kiosk_page(browser, args.page)
             expose_terminal(page)
-            page.reload()  # with the terminal in reach
+            reload(page)  # with the terminal in reach
             wait_for_text(page, WELCOME, timeout_ms=START_SECONDS * 1000)
             fit_check(check_grid(page))
             walk(page, Library(args.data_dir), args.devtools, args.shot, args.screenshot_command)
