@@ -54,7 +54,7 @@ async def test_book_by_taps_with_the_onscreen_keyboard(demo: Services) -> None:
         # Each time shows its day and its place (the times come in pages, not under headings).
         chosen = time_screen.query(SlotButton)[2]
         assert chosen.slot.place in str(chosen.label)
-        assert "lapkričio 24 d., antradienis" in str(chosen.label)
+        assert "Šiandien, lapkričio 24\u00a0d., antradienis" in str(chosen.label)
         await click(pilot, chosen)
         assert isinstance(app.screen, DetailsScreen)
         await tap_keys(pilot, "rūta")
@@ -70,6 +70,7 @@ async def test_book_by_taps_with_the_onscreen_keyboard(demo: Services) -> None:
         confirm_text = screen_text(app)
         assert "Rūta" in confirm_text and chosen.slot.place in confirm_text
         assert "+370 612 34567" in confirm_text  # grouped for reading
+        assert "Šiandien" in confirm_text
         await click(pilot, "#confirm-ok")
         ticket_screen = app.screen
         assert isinstance(ticket_screen, TicketScreen)
