@@ -151,6 +151,9 @@ class LookupScreen(TypingScreen):
         yield Words(id="lookup-status", classes="v-notice")
         with Vertical(id="lookup-result", classes="v-card"):
             yield Words(id="lookup-details")
+            # What the visitor can or cannot do with it, inside the card: on a short screen
+            # the card lies over the keys and the status line under them.
+            yield Words(id="lookup-note", classes="v-notice")
             with Horizontal(id="lookup-actions"):
                 yield Button(
                     plain("\u25a3 " + t("v.lookup.show_ticket")),
@@ -243,7 +246,8 @@ class LookupScreen(TypingScreen):
         cancel.display = booked and view.may_cancel
         ticket = self.query_one("#lookup-ticket", Button)
         ticket.display = booked
-        self._say(notice, warn)
+        show_status(self.query_one("#lookup-note", Static), notice, warn)
+        self._say("")
         if ticket.display:
             ticket.focus()
 

@@ -52,7 +52,7 @@ async def test_look_up_and_cancel_by_taps(demo: Services) -> None:
         await click(pilot, "#cancel-yes")
         assert isinstance(app.screen, LookupScreen)
         assert demo.booking.lookup(code).state is BookingStatus.CANCELLED
-        assert "atšaukta" in text_of(app, "#lookup-status")
+        assert "atšaukta" in text_of(app, "#lookup-note")
         assert "Būsena: atšaukta" in text_of(app, "#lookup-details")
         assert not app.screen.query_one("#lookup-cancel").display
         await click(pilot, "#v-back")
@@ -120,7 +120,7 @@ async def test_cancel_that_lost_a_race_is_explained(demo: Services) -> None:
         await click(pilot, "#lookup-cancel")
         demo.booking.cancel(ticket.booking.code)  # the librarian was quicker
         await click(pilot, "#cancel-yes")
-        assert "nebegalima" in text_of(app, "#lookup-status")
+        assert "nebegalima" in text_of(app, "#lookup-note")
 
 
 async def _check_in(pilot, text: str) -> str:  # type: ignore[no-untyped-def]
@@ -317,7 +317,7 @@ async def test_cancel_close_to_the_start_sends_the_visitor_to_the_librarian(
         await pilot.press("enter")
         await settle(pilot)
         # Said from the start, with no Cancel to tap; the booking stays in sight.
-        assert "bibliotekinink" in text_of(app, "#lookup-status")
+        assert "bibliotekinink" in text_of(app, "#lookup-note")
         assert not app.screen.query_one("#lookup-cancel").display
         assert ticket.booking.code in text_of(app, "#lookup-details")
         # The visitor may see the ticket again: a typed code gets a new QR, and it says so.
@@ -343,7 +343,7 @@ async def test_cancel_refused_at_the_cut_off_keeps_the_booking_in_sight(demo: Se
         await click(pilot, "#lookup-cancel")
         demo.clock.current = ticket.booking.starts - timedelta(hours=1)  # the cut-off passed
         await click(pilot, "#cancel-yes")
-        status = text_of(app, "#lookup-status")
+        status = text_of(app, "#lookup-note")
         assert "bibliotekinink" in status and ticket.booking.code in text_of(app, "#lookup-details")
         assert app.screen.query_one("#lookup-result").display
         assert not app.screen.query_one("#lookup-cancel").display

@@ -74,7 +74,7 @@ async def test_cut_off_refusal_at_look_up_at_80x24(demo: Services) -> None:
         await settle(pilot)
         # No Cancel within the cut-off: the look-up sends the visitor to the librarian.
         assert not app.screen.query_one("#lookup-cancel").display
-        assert "bibliotekinink" in text_of(app, "#lookup-status")
+        assert "bibliotekinink" in text_of(app, "#lookup-note")
         assert demo.booking.lookup(ticket.booking.code).state is BookingStatus.BOOKED
 
 
