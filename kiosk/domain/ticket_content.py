@@ -66,6 +66,13 @@ def place_text(place: Place | None, name: str, lang: str) -> str:
     return place.label(lang) if place is not None else name
 
 
+def place_tile_text(place: Place | None, name: str, lang: str) -> str:
+    """A place on a narrow tile: the visitor's own name first, the sign's after it (where
+    the tile cuts a long pair, the visitor still reads their own; Confirm shows both)."""
+    own = place.names.get(lang, "") if place is not None and lang != "lt" else ""
+    return f"{own} ({name})" if own and own != name else name
+
+
 def language_name(code: str) -> str:
     """A language in its own words ("Lietuvių", "English", "Русский"), as on Welcome."""
     if code in available_languages():
@@ -92,9 +99,10 @@ def speaks_text(languages: Sequence[str]) -> str:
     return " \u00b7 ".join(code.upper() for code in languages)
 
 
-def group_text(t: Translator, seats: int, left: int) -> str:
-    """ "Group session, 3 places left" (empty for a one-to-one time)."""
-    return t("v.group.session", places=t.n("v.time.free_seats", left)) if seats > 1 else ""
+def group_text(t: Translator, seats: int, left: int, key: str = "v.group.session") -> str:
+    """ "Group session, 3 places left" (empty for a one-to-one time); ``key``
+    "v.group.tile": the short "Group: 3 places left" of a narrow time tile."""
+    return t(key, places=t.n("v.time.free_seats", left)) if seats > 1 else ""
 
 
 def build_ticket_content(

@@ -226,8 +226,10 @@ class LookupScreen(TypingScreen):
         cancelled = booking.state is BookingStatus.CANCELLED
         booked = booking.state is BookingStatus.BOOKED
         lines = [
-            t("v.lookup.code", code=booking.code),
-            t("v.lookup.status", status=t(f"v.status.{booking.status}")),
+            # One line for both: the card must fit a short screen with its note and buttons.
+            t("v.lookup.code", code=booking.code)
+            + " \u00b7 "
+            + t("v.lookup.status", status=t(f"v.status.{booking.status}")),
             view.topic,
             when_text(t, booking.starts, booking.ends, services_of(self).booking.now().date()),
             t("v.ticket.where", place=view.place_text),

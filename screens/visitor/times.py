@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from kiosk.domain.models import Slot
-from kiosk.domain.ticket_content import group_text, place_text, speaks_text
+from kiosk.domain.ticket_content import group_text, place_text, place_tile_text, speaks_text
 from screens.common import host, plain, services_of, store_work
 from screens.visitor.common import (
     Draft,
@@ -63,6 +63,7 @@ class TimeScreen(VisitorScreen):
         scouts: dict[str, str]
         retention_days: int
         places: dict[str, str]  # sign name -> the visitor's words for it
+        tiles: dict[str, str]  # the same, the visitor's own first (a narrow tile)
         languages: dict[str, list[str]]  # e-scout -> languages spoken
         live: bool = False  # re-read because the data changed: keep the page and the focus
 
@@ -111,7 +112,9 @@ class TimeScreen(VisitorScreen):
         people = booking.scouts()
         settings = booking.settings()
         lang = self.t.lang
-        places = {p.name: place_text(p, p.name, lang) for p in services_of(self).catalog.places()}
+        places = services_of(self).catalog.places()
+        labels = {p.name: place_text(p, p.name, lang) for p in places}
+        tiles = {p.name: place_tile_text(p, p.name, lang) for p in places}
         self.post_message(
             self.Loaded(
                 slots,
@@ -119,7 +122,8 @@ class TimeScreen(VisitorScreen):
                 settings.horizon_days,
                 {s.id: s.public_name for s in people},
                 settings.retention_days,
-                places,
+                labels,
+                tiles,
                 {s.id: list(s.languages) for s in people},
                 live,
             )
@@ -183,12 +187,12 @@ class TimeScreen(VisitorScreen):
                     filter(
                         None,
                         (
-                            group_text(t, s.seats, s.seats_left),
+                            group_text(t, s.seats, s.seats_left, "v.group.tile"),
                             speaks_text(draft.languages.get(s.scout, [])) if mixed else "",
                         ),
                     )
                 ),
-                draft.place(s.place),
+                message.tiles.get(s.place, s.place),
             )
             for index, s in enumerate(message.slots)
         )

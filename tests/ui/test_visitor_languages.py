@@ -24,8 +24,8 @@ from tests.ui.conftest import (
     screen_text,
     settle,
     text_of,
-    wait_until,
     value_of,
+    wait_until,
 )
 from tests.ui.test_visitor_fit import KIOSK, assert_fits, assert_on_screen, strict_click
 

@@ -28,7 +28,16 @@ from kiosk.i18n import Translator, po_path
 from kiosk.services import Services
 from screens.visitor import MoreTimeScreen
 from screens.widgets import OnScreenKeyboard
-from tests.ui.conftest import SMALL, click, make_app, press_text, screen_text, settle
+from tests.ui.conftest import (
+    SMALL,
+    click,
+    make_app,
+    press_text,
+    screen_text,
+    settle,
+    text_of,
+    wait_until,
+)
 from tests.ui.snapshots import Library, Screens
 from tests.ui.test_visitor_fit import assert_fits
 
@@ -200,10 +209,11 @@ async def _cancel_tapped(pilot: Pilot) -> None:  # type: ignore[type-arg]
     """A booking far enough ahead to cancel here (the first was too soon: no Cancel)."""
     await settle(pilot)
     code = _book(pilot, cancellable=True)
+    await click(pilot, "#lookup-code")
     pilot.app.screen.query_one("#lookup-code", Input).value = ""
     await press_text(pilot, code)
     await pilot.press("enter")
-    await settle(pilot)
+    await wait_until(pilot, lambda: code in text_of(pilot.app, "#lookup-details"))
     await click(pilot, "#lookup-cancel")
 
 

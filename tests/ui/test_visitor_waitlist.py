@@ -58,7 +58,7 @@ async def test_places_left_of_the_group_session_show_at_80x24(demo: Services) ->
         await click(pilot, "#topic-smart-id")
         tile = next(b for b in app.screen.query(SlotButton) if b.slot.start == group.start)
         await _page_to(pilot, tile)
-        assert "4 laisvos vietos" in str(tile.label)
+        assert "Grupė: 4 laisvos vietos" in str(tile.label)
         await click(pilot, tile)  # a seat of the group session is booked like any time
         assert isinstance(app.screen, DetailsScreen)
 
