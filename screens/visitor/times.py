@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from textual import on
 from textual.content import Content
@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from kiosk.domain.models import Slot
+from kiosk.i18n import Translator
 from kiosk.domain.ticket_content import group_text, place_text, place_tile_text, speaks_text
 from screens.common import host, plain, services_of, store_work
 from screens.visitor.common import (
@@ -25,6 +26,13 @@ from screens.visitor.details import DetailsScreen
 from screens.visitor.waitlist import WaitlistDetailsScreen
 from screens.widgets import Pager
 from screens.widgets.words import Words
+
+
+def short_day(t: Translator, day: date, today: date) -> str:
+    """A time's day on a tile: "Today" or "Tomorrow" alone when true (the date beside them
+    would not fit a tile's line), else the day label; Confirm shows the day in full."""
+    relative = {today: "v.day.today", today + timedelta(days=1): "v.day.tomorrow"}.get(day)
+    return t(relative) if relative else t.day_label(day)
 
 
 class SlotButton(Button):
@@ -168,7 +176,7 @@ class TimeScreen(VisitorScreen):
             plain(
                 t(
                     "v.time.first_when",
-                    day=t.day_text(slot.start.date(), message.today),
+                    day=short_day(t, slot.start.date(), message.today),
                     time=t.time(slot.start),
                     place=draft.place(slot.place),
                 )
@@ -182,7 +190,7 @@ class TimeScreen(VisitorScreen):
                 s,
                 t.time(s.start),
                 index,
-                t.day_text(s.start.date(), message.today),
+                short_day(t, s.start.date(), message.today),
                 " ".join(
                     filter(
                         None,
