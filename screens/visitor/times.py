@@ -14,8 +14,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from kiosk.domain.models import Slot
-from kiosk.i18n import Translator
 from kiosk.domain.ticket_content import group_text, place_text, place_tile_text, speaks_text
+from kiosk.i18n import Translator
 from screens.common import host, plain, services_of, store_work
 from screens.visitor.common import (
     Draft,
