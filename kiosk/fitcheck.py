@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, NoReturn
 
 from textual.containers import ScrollableContainer
@@ -348,10 +349,14 @@ class Walk:
             self.app.post_message(WelcomeScreen.LanguageChosen(self.report.lang))
             await self.settle()
 
-    def book(self, part: str) -> str:
-        """A booking made at the desk for the first free time (today, when there is one)."""
+    def book(self, part: str, cancellable: bool = False) -> str:
+        """A booking made at the desk for the first free time (today, when there is one);
+        ``cancellable``: the first one the visitor may still cancel at the kiosk."""
         booking = self.services.booking
-        slot = booking.first_free(TOPIC)
+        earliest = booking.now()
+        if cancellable:
+            earliest += timedelta(hours=booking.settings().cancel_cutoff_hours)
+        slot = next((s for s in booking.free_slots(TOPIC) if s.start > earliest), None)
         if slot is None:
             self.report.problems.append(
                 Problem(part, "-", f"not reached: no free time for {TOPIC} to book")
@@ -402,7 +407,7 @@ class Walk:
         self.look("waiting list done", WaitlistDoneScreen)
 
     async def look_up(self) -> None:
-        code = self.book("look-up")
+        code = self.book("look-up", cancellable=True)
         await self.tap("#w-lookup")
         self.look("look-up", LookupScreen)
         await self.keys(code)

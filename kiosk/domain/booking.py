@@ -356,14 +356,21 @@ class BookingService(StoreService):
                 tx, wanted, BookingStatus.CANCELLED, {BookingStatus.BOOKED}, self.now()
             )
 
+    def visitor_may_cancel(self, booking: Booking) -> bool:
+        """May the visitor cancel ``booking`` at the kiosk now (booked, and not yet within
+        ``cancel_cutoff_hours`` of the start)? The look-up offers Cancel only then."""
+        if booking.state is not BookingStatus.BOOKED:
+            return False
+        cutoff = timedelta(hours=self.settings().cancel_cutoff_hours)
+        return self.now() <= booking.starts - cutoff
+
     def cancel_by_visitor(self, code: str) -> Booking:
         """The kiosk's cancel: until ``cancel_cutoff_hours`` before the start, then refused
         (the librarian can still cancel). The time is free again at once."""
         wanted = normalize_ticket_input(code)
         with self.store.snapshot() as tx:
             booking = booking_by_code(tx, wanted)
-            cutoff = timedelta(hours=load_settings(tx).cancel_cutoff_hours)
-        if booking.state is BookingStatus.BOOKED and self.now() > booking.starts - cutoff:
+        if booking.state is BookingStatus.BOOKED and not self.visitor_may_cancel(booking):
             raise Conflict(
                 "cancel_too_late",
                 f"booking {wanted} starts at {booking.starts:%H:%M}; "

@@ -33,12 +33,14 @@ from kiosk.domain.records import (
     SETTINGS,
     TOPICS,
     WEEKLY,
+    load_availability,
     load_scouts,
     load_settings,
     load_topics,
     mark_to_call,
     open_future,
 )
+from kiosk.domain.scheduling import group_seats
 from kiosk.domain.service import StoreService
 from kiosk.domain.ticket_content import TicketContent, build_ticket_content
 from kiosk.domain.validation import (
@@ -187,6 +189,8 @@ class CatalogService(StoreService):
             topic = next((x for x in load_topics(tx) if x.slug == booking.topic), None)
             scout = next((x for x in load_scouts(tx) if x.id == booking.scout), None)
             place = load_place(tx, booking.place)
+            availability = load_availability(tx, since=self.now(), on_day=booking.starts.date())
+        seats = group_seats(availability, scout, booking.starts) if scout else (1, 0)
         return build_ticket_content(
             Translator(lang),
             booking,
@@ -196,6 +200,7 @@ class CatalogService(StoreService):
             place=place,
             scout=scout,
             today=self.now().date(),
+            seats=seats,
         )
 
     def scouts(self) -> list[Scout]:

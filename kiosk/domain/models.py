@@ -194,7 +194,8 @@ class Settings(_Record):
     max_future_bookings: int = 2
     idle_seconds: int = 90
     idle_countdown_seconds: int = 30
-    ticket_return_seconds: int = 60  # how long a check-in answer stays on the screen
+    # How long a check-in answer stays before Welcome comes back by itself.
+    ticket_return_seconds: int = 15
     # The ticket stays until "Done"; only after this long without a touch does the "More
     # time?" countdown appear (a senior photographs it, copies the code, asks for help).
     ticket_idle_seconds: int = 300
@@ -321,6 +322,9 @@ class WeeklyTime(_Record):
     place: str
     seats: int = 1  # 2-8 (SEATS_RANGE): a small group session, each visitor books one seat
     version: int = 0  # bumped by every save (refuses a save of an older copy)
+    # A group session's own topic: it is offered under this topic only, and its seats are
+    # its own. "" (a group saved before sessions had a topic): the e-scout's first topic.
+    topic: str = ""
 
     @property
     def start_time(self) -> time:
@@ -344,10 +348,19 @@ class DatedException(_Record):
     place: str = ""
     note: str = ""
     seats: int = 1  # an extra session may be a small group too
+    topic: str = ""  # a group session's own topic (as WeeklyTime.topic)
 
     @property
     def day(self) -> Day:
         return date.fromisoformat(self.date)
+
+
+def group_topic(session: WeeklyTime | DatedException, scout: Scout) -> str | None:
+    """The one topic a group session (more than one seat) is offered under; None for a
+    one-to-one session, which serves every topic of its e-scout."""
+    if session.seats <= 1:
+        return None
+    return session.topic or (scout.topics[0] if scout.topics else "")
 
 
 @dataclass

@@ -23,6 +23,7 @@ from kiosk.domain.models import (
     Settings,
     Slot,
     WeeklyTime,
+    group_topic,
 )
 
 
@@ -70,24 +71,38 @@ def library_closed(availability: Availability, day: date) -> bool:
 
 
 def _sessions(
-    availability: Availability, scout: Scout, day: date
+    availability: Availability, scout: Scout, day: date, topic: str | None = None
 ) -> list[tuple[time, time, str, int]]:
     """The e-scout's sessions on ``day`` (start, end, place, seats): weekly times plus
-    extras, minus whole-day absences."""
+    extras, minus whole-day absences. With a ``topic``, only the sessions offered under it
+    (a group session belongs to its own topic alone)."""
     todays = [e for e in availability.exceptions if e.scout == scout.id and e.day == day]
     if any(e.kind == ExceptionKind.ABSENT and not e.start for e in todays):
         return []
-    sessions = [
-        (w.start_time, w.end_time, w.place, max(w.seats, 1))
-        for w in availability.weekly
-        if w.scout == scout.id and w.weekday == day.weekday()
+    sessions: list[WeeklyTime | DatedException] = [
+        w for w in availability.weekly if w.scout == scout.id and w.weekday == day.weekday()
     ]
-    sessions += [
-        (time.fromisoformat(e.start), time.fromisoformat(e.end), e.place, max(e.seats, 1))
-        for e in todays
-        if e.kind == ExceptionKind.EXTRA and e.start and e.end
+    sessions += [e for e in todays if e.kind == ExceptionKind.EXTRA and e.start and e.end]
+    return [
+        (_hhmm(s.start), _hhmm(s.end), s.place, max(s.seats, 1))
+        for s in sessions
+        if topic is None or group_topic(s, scout) in (None, topic)
     ]
-    return sessions
+
+
+def _hhmm(text: str | None) -> time:
+    return time.fromisoformat(text or "")
+
+
+def group_seats(availability: Availability, scout: Scout, start: datetime) -> tuple[int, int]:
+    """A group session's seats and how many are still free (``busy`` holds its bookings);
+    (1, 0) or (1, 1) for a one-to-one time."""
+    day = start.date()
+    for start_t, end_t, _place, seats in _sessions(availability, scout, day):
+        if seats > 1 and local(day, start_t) <= start < local(day, end_t):
+            taken = sum(1 for b in availability.busy if b.scout == scout.id and b.start == start)
+            return seats, max(seats - taken, 0)
+    return 1, 0
 
 
 def scout_sessions(
@@ -160,7 +175,7 @@ def free_slots(
             # Each consultation keeps the e-scout's buffer free after it, so times step by
             # length + buffer, and a time may not end within a buffer of a booked one.
             buffer = timedelta(minutes=max(person.buffer_minutes, 0))
-            for start_t, end_t, place, seats in _sessions(availability, person, day):
+            for start_t, end_t, place, seats in _sessions(availability, person, day, topic):
                 session_end = min(local(day, end_t), closes)
                 start = max(local(day, start_t), opens)
                 while True:

@@ -22,6 +22,7 @@ from screens.common import plain, services_of, store_work
 from screens.visitor.codeentry import CodeEntry
 from screens.visitor.common import BookingView, TypingScreen
 from screens.visitor.lookup import booking_view
+from screens.visitor.ticket import IdleHost
 from screens.widgets import OnScreenKeyboard
 from screens.widgets.words import Words
 
@@ -48,7 +49,7 @@ def result_text(
         # put in that case.
         "greeting": t("v.verify.hello_name", name=name) if name else t("v.verify.hello"),
         "topic": view.topic,
-        "place": booking.place,
+        "place": view.place_text,
         "scout": view.scout or t("v.verify.an_escout"),
         "time": t.time(booking.starts),
         "end": t.time(booking.ends),
@@ -82,6 +83,12 @@ class CheckInScreen(TypingScreen):
         self._clear_timer: Timer | None = None
         self._scanned = scanned  # a ticket scanned on another screen: check it in at once
         self._answered_code = ""
+        self._answer_seconds: float | None = None  # an answer shows, for this long
+
+    @property
+    def idle_limit(self) -> float | None:
+        """While an answer shows, no "More time?": the answer itself goes back to Welcome."""
+        return None if self._answer_seconds is None else self._answer_seconds + 60
 
     def compose_body(self) -> Iterable[Widget]:
         t = self.t
@@ -138,17 +145,27 @@ class CheckInScreen(TypingScreen):
         box.set_class(not ok, "v-warn")
         box.visible = True
         self.query_one(CodeEntry).focus_field()
-        # The next person at the door should not read this visitor's name and place.
+        # The next person at the door should not read this visitor's name and place: the
+        # answer goes back to Welcome by itself (the library's ticket_return_seconds).
+        self._stop_answer_timer()
+        self._answer_seconds = message.clear_after
+        if isinstance(self.app, IdleHost):
+            self.app.reset_idle()  # the answer's own spell, with no prompt before it ends
+        self._clear_timer = self.set_timer(message.clear_after, self._answer_read)
+
+    def _stop_answer_timer(self) -> None:
         if self._clear_timer is not None:
             self._clear_timer.stop()
-        self._clear_timer = self.set_timer(message.clear_after, self._clear)
+            self._clear_timer = None
+        self._answer_seconds = None
 
-    def _clear(self) -> None:
-        self.query_one("#checkin-result").visible = False
-        self.query_one(CodeEntry).clear()
+    def _answer_read(self) -> None:
+        self._clear_timer = None
+        self.post_message(self.ReturnToWelcome())
 
     @on(Input.Changed, "#checkin-code")
     def _typing(self, event: Input.Changed) -> None:
         """The visitor types again: the last answer is stale."""
         if event.value != self._answered_code:
             self.query_one("#checkin-result").visible = False
+            self._stop_answer_timer()  # someone types: the quiet-spell prompt guards again

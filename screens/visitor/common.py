@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Static
 
 from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Booking, Slot, Topic
+from kiosk.domain.ticket_content import language_note
 from kiosk.i18n import Translator
 from screens.common import plain, refusal_words, translator
 from screens.session import ScreenTraits
@@ -64,6 +65,16 @@ class Draft:
     phone: str = ""
     scouts: dict[str, str] = field(default_factory=dict)
     retention_days: int = 30
+    today: date | None = None  # "Today"/"Tomorrow" on the steps after the times
+    places: dict[str, str] = field(default_factory=dict)  # sign name -> visitor's words
+    languages: dict[str, list[str]] = field(default_factory=dict)  # e-scout -> spoken
+
+    def place(self, name: str) -> str:
+        return self.places.get(name, name)
+
+    def language_note(self, t: Translator, scout_id: str) -> str:
+        """What the visitor must know of the e-scout's languages ("": they share ``t.lang``)."""
+        return language_note(t, self.languages.get(scout_id, []))
 
     def scout_name(self, scout_id: str) -> str:
         return self.scouts.get(scout_id, "")
@@ -76,6 +87,13 @@ class BookingView:
     booking: Booking
     topic: str
     scout: str
+    place: str = ""  # in the visitor's language beside the sign's name ("": booking.place)
+    may_cancel: bool = False  # the visitor may still cancel it here (before the cut-off)
+    token: str = ""  # the ticket's QR, when the visitor scanned it
+
+    @property
+    def place_text(self) -> str:
+        return self.place or self.booking.place
 
 
 def summary_card(t: Translator, card_id: str, rows: list[tuple[str, str]]) -> Iterable[Widget]:

@@ -9,6 +9,7 @@ from textual.message import Message
 
 from kiosk.domain.booking import Ticket
 from kiosk.domain.errors import Conflict, ErrorCode, KioskError
+from kiosk.domain.ticket_content import group_text
 from kiosk.domain.validation import display_phone
 from screens.common import refusal_words, services_of, store_work
 from screens.visitor.common import ConfirmStep, OffersTimes
@@ -29,14 +30,21 @@ class ConfirmBookingScreen(ConfirmStep):
         t = self.t
         slot = self.draft.slot
         assert slot is not None
+        draft = self.draft
         rows = [
-            ("v.confirm.topic", self.draft.topic.name(t.lang)),
-            ("v.confirm.day", t.day_label(slot.start.date())),
+            ("v.confirm.topic", draft.topic.name(t.lang)),
+            ("v.confirm.day", t.day_text(slot.start.date(), draft.today)),
             ("v.confirm.time", f"{t.time(slot.start)}\u2013{t.time(slot.end)}"),
-            ("v.confirm.place", slot.place),
-            ("v.confirm.scout", self.draft.scout_name(slot.scout)),
-            ("v.confirm.name", self.draft.name),
         ]
+        if slot.seats > 1:
+            rows.append(("v.confirm.group", group_text(t, slot.seats, slot.seats_left)))
+        rows += [
+            ("v.confirm.place", draft.place(slot.place)),
+            ("v.confirm.scout", draft.scout_name(slot.scout)),
+        ]
+        if draft.language_note(t, slot.scout):
+            rows.append(("v.confirm.language", draft.language_note(t, slot.scout)))
+        rows.append(("v.confirm.name", draft.name))
         if self.draft.phone:
             rows.append(("v.confirm.phone", display_phone(self.draft.phone)))
         return rows

@@ -30,12 +30,23 @@ class MoreTimeScreen(ModalScreen[bool]):
         super().__init__(id="more-time", classes="v-modal")
         self.countdown_seconds = countdown_seconds
         self._deadline = 0.0
+        # What running out does, in the words of the screen it covers (a ticket's booking
+        # is kept; elsewhere what was typed is cleared).
+        self._words_key = "v.more.seconds_left"
+        self._no_key = "v.more.no"
+
+    def _words_of_screen_below(self) -> None:
+        below = [s for s in self.app.screen_stack if s is not self]
+        if below:
+            self._words_key = getattr(below[-1], "IDLE_WORDS", self._words_key)
+            self._no_key = getattr(below[-1], "IDLE_NO_KEY", self._no_key)
 
     @property
     def t(self) -> Translator:
         return translator(self)
 
     def compose(self) -> ComposeResult:
+        self._words_of_screen_below()
         with Vertical(classes="v-dialog", id="more-box"):
             yield Words(plain(self.t("v.more.title")), classes="v-dialog-title")
             self._deadline = monotonic() + self.countdown_seconds
@@ -47,7 +58,7 @@ class MoreTimeScreen(ModalScreen[bool]):
                     variant="primary",
                     classes="v-big",
                 )
-                yield Button(plain("\u21ba " + self.t("v.more.no")), id="more-no", classes="v-big")
+                yield Button(plain("\u21ba " + self.t(self._no_key)), id="more-no", classes="v-big")
 
     def on_mount(self) -> None:
         self.set_interval(min(1.0, max(self.countdown_seconds / 4, 0.05)), self._tick)
@@ -58,7 +69,7 @@ class MoreTimeScreen(ModalScreen[bool]):
         return max(0, math.ceil(self._deadline - monotonic()))
 
     def _countdown(self) -> Content:
-        return plain(self.t.n("v.more.seconds_left", self.seconds_left()))
+        return plain(self.t.n(self._words_key, self.seconds_left()))
 
     def _tick(self) -> None:
         self.query_one("#more-countdown", Static).update(self._countdown())

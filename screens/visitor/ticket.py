@@ -70,10 +70,15 @@ class TicketScreen(VisitorScreen):
     class Printed(Message):
         error: KioskError | None = None
 
-    def __init__(self, ticket: Ticket, draft: Draft) -> None:
+    # The quiet-spell prompt here: the booking is kept whatever happens (only the screen goes).
+    IDLE_WORDS = "v.more.ticket_left"
+    IDLE_NO_KEY = "v.more.done"
+
+    def __init__(self, ticket: Ticket, draft: Draft | None = None, reissued: bool = False) -> None:
         super().__init__()
         self.ticket = ticket
         self.draft = draft
+        self.reissued = reissued  # shown again from the look-up with a new QR
         self.content: TicketContent | None = None
         self.page = 0
         self.page_count = 1
@@ -107,15 +112,23 @@ class TicketScreen(VisitorScreen):
                         id="ticket-when",
                         classes="v-line",
                     )
+                    yield Words(id="ticket-group", classes="v-line")
                 with Vertical(id="ticket-part-where", classes="ticket-part"):
                     yield Words(plain(booking.place), id="ticket-where", classes="v-line")
                     yield Words(id="ticket-directions", classes="v-line")
                 with Vertical(id="ticket-part-who", classes="ticket-part"):
                     yield Words(id="ticket-who", classes="v-line")
+                    yield Words(id="ticket-language", classes="v-line")
                     yield Words(id="ticket-bring", classes="v-line")
                 with Vertical(id="ticket-part-arrive", classes="ticket-part"):
                     yield Words(id="ticket-arrive", classes="v-line")
                     yield Words(plain(t("v.ticket.photo")), id="ticket-photo", classes="v-line")
+                    if self.reissued:
+                        yield Words(
+                            plain("\u26a0 " + t("v.ticket.reissued")),
+                            id="ticket-reissued",
+                            classes="v-line v-warn",
+                        )
                     # Only with a receipt printer; its answer beside it, in words.
                     with Horizontal(id="ticket-print-row"):
                         yield Button(
@@ -128,6 +141,8 @@ class TicketScreen(VisitorScreen):
                     yield PagerButton(plain(t("v.page.more")), id="ticket-page-more")
 
     def on_mount(self) -> None:
+        for key in ("group", "language"):
+            self.query_one(f"#ticket-{key}").display = False
         self.query_one("#ticket-print-row").display = False
         self.query_one("#ticket-print-status").display = False
         self._fit()
@@ -149,7 +164,7 @@ class TicketScreen(VisitorScreen):
     def _ready(self, message: Ready) -> None:
         self.content = content = message.content
         self.query_one("#ticket-qr", QRCode).set_matrix(message.matrix)
-        for key in ("topic", "when", "directions", "bring"):
+        for key in ("topic", "when", "group", "directions", "language", "bring"):
             self._line(f"#ticket-{key}", content, key)
         self._line("#ticket-where", content, "place")
         self._line("#ticket-who", content, "scout")

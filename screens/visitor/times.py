@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from textual import on
 from textual.content import Content
@@ -14,6 +14,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from kiosk.domain.models import Slot
+from kiosk.domain.ticket_content import group_text, place_text, place_tile_text, speaks_text
+from kiosk.i18n import Translator
 from screens.common import host, plain, services_of, store_work
 from screens.visitor.common import (
     Draft,
@@ -26,11 +28,24 @@ from screens.widgets import Pager
 from screens.widgets.words import Words
 
 
+def short_day(t: Translator, day: date, today: date) -> str:
+    """A time's day on a tile: "Today" or "Tomorrow" alone when true (the date beside them
+    would not fit a tile's line), else the day label; Confirm shows the day in full."""
+    relative = {today: "v.day.today", today + timedelta(days=1): "v.day.tomorrow"}.get(day)
+    return t(relative) if relative else t.day_label(day)
+
+
 class SlotButton(Button):
     """One free time: the time, the day and where."""
 
     def __init__(
-        self, slot: Slot, time_text: str, index: int, day_text: str = "", seats_text: str = ""
+        self,
+        slot: Slot,
+        time_text: str,
+        index: int,
+        day_text: str = "",
+        seats_text: str = "",
+        place: str = "",
     ) -> None:
         label = Content.assemble(
             (time_text, "bold"),
@@ -38,7 +53,7 @@ class SlotButton(Button):
             "\n",
             plain(day_text),
             "\n",
-            plain(slot.place),
+            plain(place or slot.place),
         )
         super().__init__(label, classes="v-slot", id=f"slot-{index}")
         self.slot = slot
@@ -55,6 +70,9 @@ class TimeScreen(VisitorScreen):
         days: int
         scouts: dict[str, str]
         retention_days: int
+        places: dict[str, str]  # sign name -> the visitor's words for it
+        tiles: dict[str, str]  # the same, the visitor's own first (a narrow tile)
+        languages: dict[str, list[str]]  # e-scout -> languages spoken
         live: bool = False  # re-read because the data changed: keep the page and the focus
 
     def __init__(self, draft: Draft) -> None:
@@ -99,15 +117,22 @@ class TimeScreen(VisitorScreen):
         booking = services_of(self).booking
         # E-scouts who speak the visitor's language (all, with a note, when none does).
         slots = booking.free_slots(self.draft.topic.slug, language=self.t.lang)
-        scouts = {s.id: s.public_name for s in booking.scouts()}
+        people = booking.scouts()
         settings = booking.settings()
+        lang = self.t.lang
+        places = services_of(self).catalog.places()
+        labels = {p.name: place_text(p, p.name, lang) for p in places}
+        tiles = {p.name: place_tile_text(p, p.name, lang) for p in places}
         self.post_message(
             self.Loaded(
                 slots,
                 booking.now().date(),
                 settings.horizon_days,
-                scouts,
+                {s.id: s.public_name for s in people},
                 settings.retention_days,
+                labels,
+                tiles,
+                {s.id: list(s.languages) for s in people},
                 live,
             )
         )
@@ -116,8 +141,12 @@ class TimeScreen(VisitorScreen):
     async def _loaded(self, message: Loaded) -> None:
         t = self.t
         self.slots = message.slots
-        self.draft.scouts = message.scouts
-        self.draft.retention_days = message.retention_days
+        draft = self.draft
+        draft.scouts = message.scouts
+        draft.retention_days = message.retention_days
+        draft.today = message.today
+        draft.places = message.places
+        draft.languages = message.languages
         status = self.query_one("#time-status", Static)
         first = self.query_one("#time-first", Button)
         days_box = self.query_one("#time-days", Pager)
@@ -131,10 +160,14 @@ class TimeScreen(VisitorScreen):
             self.query_one("#time-waitlist", Button).focus()
             return
         status.display = False
-        if not message.slots[0].in_language:
+        notes = {draft.language_note(t, s.scout) for s in message.slots}
+        if notes - {""}:
+            # Nobody speaks the visitor's language: say what the e-scouts do speak (one
+            # sentence when they all speak the same; else each time says it).
             notice = self.query_one("#time-notice", Static)
             earlier = str(notice.render()) if notice.display else ""  # e.g. a lost race
-            notice.update(plain("\n".join(filter(None, (earlier, t("v.time.other_language"))))))
+            note = notes.pop() if len(notes) == 1 else t("v.time.other_language_each")
+            notice.update(plain("\n".join(filter(None, (earlier, note)))))
             notice.display = True
         slot = message.slots[0]
         first.label = Content.assemble(
@@ -143,21 +176,31 @@ class TimeScreen(VisitorScreen):
             plain(
                 t(
                     "v.time.first_when",
-                    day=t.day_label(slot.start.date()),
+                    day=short_day(t, slot.start.date(), message.today),
                     time=t.time(slot.start),
-                    place=slot.place,
+                    place=draft.place(slot.place),
                 )
             ),
         )
         first.display = True
         page = days_box.page
+        mixed = len(notes) > 1
         await days_box.set_items(
             SlotButton(
                 s,
                 t.time(s.start),
                 index,
-                t.day_label(s.start.date()),
-                t.n("v.time.free_seats", s.seats_left) if s.seats > 1 else "",
+                short_day(t, s.start.date(), message.today),
+                " ".join(
+                    filter(
+                        None,
+                        (
+                            group_text(t, s.seats, s.seats_left, "v.group.tile"),
+                            speaks_text(draft.languages.get(s.scout, [])) if mixed else "",
+                        ),
+                    )
+                ),
+                message.tiles.get(s.place, s.place),
             )
             for index, s in enumerate(message.slots)
         )

@@ -25,6 +25,7 @@ from tests.ui.conftest import (
     settle,
     text_of,
     value_of,
+    wait_until,
 )
 from tests.ui.test_visitor_fit import KIOSK, assert_fits, assert_on_screen, strict_click
 
@@ -105,6 +106,12 @@ async def test_book_in_russian_typing_the_name_on_the_cyrillic_keyboard(demo: Se
         await click(pilot, "#details-next")
         assert isinstance(app.screen, ConfirmBookingScreen)
         assert "Анна-Мария" in screen_text(app)
+        # The place as on the sign, with its Russian name beside it.
+        slot = app.screen.draft.slot
+        assert slot is not None
+        place = demo.catalog.place(slot.place)
+        assert place is not None and place.names["ru"] in place.label("ru")
+        assert place.label("ru") in screen_text(app).replace("\n", " ")
         await click(pilot, "#confirm-ok")
         assert isinstance(app.screen, TicketScreen)
         booking = app.screen.ticket.booking
@@ -115,6 +122,13 @@ async def test_book_in_russian_typing_the_name_on_the_cyrillic_keyboard(demo: Se
         text = screen_text(app)
         assert "Вы записаны" in text and "Запись подтверждена." in text
         assert "Смартфон" in text
+        # A quiet spell over the ticket: its prompt says the booking is kept, not wiped.
+        await wait_until(pilot, lambda: app.screen.idle_limit is not None)
+        app.screen._idle_limit = 0.3  # type: ignore[attr-defined]
+        app.reset_idle()
+        await wait_until(pilot, lambda: bool(app.screen_stack[-1].query("#more-countdown")))
+        prompt = text_of(app, "#more-countdown")
+        assert "запись сохранится" in prompt and "удалено" not in prompt
 
 
 async def test_a_russian_visitor_switches_to_latin_and_back(demo: Services) -> None:
@@ -183,7 +197,8 @@ async def test_check_in_in_ukrainian(demo: Services) -> None:
         assert "Вітаємо, Оксана!" in answer and "Ваш прихід позначено." in answer
         # The topic in the language of the person at the kiosk, though booked in Lithuanian.
         assert "«Смартфон»" in answer
-        assert ticket.booking.place in answer
+        place = demo.catalog.place(ticket.booking.place)
+        assert place is not None and place.label("uk") in answer.replace("\n", " ")
 
 
 # -- the layouts, from the catalogues ----------------------------------------------------

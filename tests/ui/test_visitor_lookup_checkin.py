@@ -11,6 +11,8 @@ from kiosk.domain.models import BookingStatus
 from kiosk.domain.tickets import new_token
 from kiosk.services import Services
 from screens.visitor import CheckInScreen, ConfirmCancelScreen, LookupScreen, WelcomeScreen
+from screens.visitor.idle import MoreTimeScreen
+from screens.visitor.ticket import TicketScreen
 from tests.conftest import NOW, put_booking, put_settings
 from tests.ui.conftest import (
     BIG,
@@ -50,7 +52,7 @@ async def test_look_up_and_cancel_by_taps(demo: Services) -> None:
         await click(pilot, "#cancel-yes")
         assert isinstance(app.screen, LookupScreen)
         assert demo.booking.lookup(code).state is BookingStatus.CANCELLED
-        assert "atšaukta" in text_of(app, "#lookup-status")
+        assert "atšaukta" in text_of(app, "#lookup-note")
         assert "Būsena: atšaukta" in text_of(app, "#lookup-details")
         assert not app.screen.query_one("#lookup-cancel").display
         await click(pilot, "#v-back")
@@ -70,7 +72,9 @@ async def test_look_up_and_cancel_by_keys(demo: Services) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert ticket.booking.code in text_of(app, "#lookup-details")
-        await pilot.press("enter")  # Cancel has the focus
+        # "Show the ticket" has the focus, Cancel is next to it.
+        assert app.screen.focused is app.screen.query_one("#lookup-ticket")
+        await pilot.press("tab", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmCancelScreen)
         await pilot.press("shift+tab", "enter")  # from "No, keep it" to "Yes, cancel"
@@ -94,6 +98,14 @@ async def test_look_up_by_scanned_token_and_unknown_code(demo: Services) -> None
         await pilot.press("enter")
         await settle(pilot)
         assert ticket.booking.code in text_of(app, "#lookup-details")
+        # The scanned ticket is shown again with its own QR: nothing is reissued.
+        await click(pilot, "#lookup-ticket")
+        await wait_until(pilot, lambda: isinstance(app.screen, TicketScreen))
+        shown = app.screen
+        assert isinstance(shown, TicketScreen)
+        assert shown.ticket.token == ticket.token
+        assert not shown.query("#ticket-reissued")
+        assert demo.arrivals.verify(ticket.token).booking is not None
 
 
 async def test_cancel_that_lost_a_race_is_explained(demo: Services) -> None:
@@ -108,7 +120,7 @@ async def test_cancel_that_lost_a_race_is_explained(demo: Services) -> None:
         await click(pilot, "#lookup-cancel")
         demo.booking.cancel(ticket.booking.code)  # the librarian was quicker
         await click(pilot, "#cancel-yes")
-        assert "nebegalima" in text_of(app, "#lookup-status")
+        assert "nebegalima" in text_of(app, "#lookup-note")
 
 
 async def _check_in(pilot, text: str) -> str:  # type: ignore[no-untyped-def]
@@ -226,19 +238,22 @@ async def test_every_refusal_has_its_own_message(
         assert app.screen.query_one("#checkin-result").has_class("v-warn")
 
 
-async def test_check_in_answer_clears_itself_for_the_next_person(demo: Services) -> None:
-    put_settings(demo, ticket_return_seconds=0.2)
+async def test_check_in_answer_returns_to_welcome_for_the_next_person(demo: Services) -> None:
+    put_settings(demo, ticket_return_seconds=0.5)
     ticket = book_first_free(demo, name="Ona")
-    app = make_app(demo)
+    app = make_app(demo, idle_seconds=20)
     async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
         await click(pilot, "#w-checkin")
         await press_text(pilot, ticket.booking.code)
         await pilot.press("enter")
         await wait_until(pilot, lambda: "Ona" in text_of(app, "#checkin-result"))
-        await wait_until(pilot, lambda: not app.screen.query_one("#checkin-result").visible)
-        assert isinstance(app.screen, CheckInScreen)
-        assert value_of(app, "#checkin-code") == ""
+        screen = app.screen
+        assert isinstance(screen, CheckInScreen)
+        # The answer's own spell ends first: no "More time?" may come before it.
+        assert screen.idle_limit is not None and screen.idle_limit > 20
+        await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        assert not any(isinstance(s, MoreTimeScreen) for s in app.screen_stack)
 
 
 @pytest.mark.parametrize(
@@ -301,8 +316,35 @@ async def test_cancel_close_to_the_start_sends_the_visitor_to_the_librarian(
         await press_text(pilot, ticket.booking.code)
         await pilot.press("enter")
         await settle(pilot)
+        # Said from the start, with no Cancel to tap; the booking stays in sight.
+        assert "bibliotekinink" in text_of(app, "#lookup-note")
+        assert not app.screen.query_one("#lookup-cancel").display
+        assert ticket.booking.code in text_of(app, "#lookup-details")
+        # The visitor may see the ticket again: a typed code gets a new QR, and it says so.
+        await click(pilot, "#lookup-ticket")
+        await wait_until(pilot, lambda: isinstance(app.screen, TicketScreen))
+        shown = app.screen
+        assert isinstance(shown, TicketScreen)
+        assert shown.query_one("#ticket-reissued").display
+        assert demo.arrivals.verify(shown.ticket.token).booking is not None
+        assert demo.arrivals.verify(ticket.token).booking is None  # the old QR no longer works
+        assert demo.booking.lookup(ticket.booking.code).state is BookingStatus.BOOKED
+
+
+async def test_cancel_refused_at_the_cut_off_keeps_the_booking_in_sight(demo: Services) -> None:
+    ticket = book_cancellable(demo)
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await click(pilot, "#w-lookup")
+        await press_text(pilot, ticket.booking.code)
+        await pilot.press("enter")
+        await settle(pilot)
         await click(pilot, "#lookup-cancel")
+        demo.clock.current = ticket.booking.starts - timedelta(hours=1)  # the cut-off passed
         await click(pilot, "#cancel-yes")
-        status = text_of(app, "#lookup-status")
-        assert "bibliotekinink" in status and "10:00" in status
+        status = text_of(app, "#lookup-note")
+        assert "bibliotekinink" in status and ticket.booking.code in text_of(app, "#lookup-details")
+        assert app.screen.query_one("#lookup-result").display
+        assert not app.screen.query_one("#lookup-cancel").display
         assert demo.booking.lookup(ticket.booking.code).state is BookingStatus.BOOKED

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import pytest
 from babel.messages.pofile import read_po
@@ -27,7 +28,16 @@ from kiosk.i18n import Translator, po_path
 from kiosk.services import Services
 from screens.visitor import MoreTimeScreen
 from screens.widgets import OnScreenKeyboard
-from tests.ui.conftest import SMALL, click, make_app, press_text, screen_text, settle
+from tests.ui.conftest import (
+    SMALL,
+    click,
+    make_app,
+    press_text,
+    screen_text,
+    settle,
+    text_of,
+    wait_until,
+)
 from tests.ui.snapshots import Library, Screens
 from tests.ui.test_visitor_fit import assert_fits
 
@@ -119,10 +129,12 @@ async def ticket(pilot: Pilot) -> None:  # type: ignore[type-arg]
     await click(pilot, "#confirm-ok")
 
 
-def _book(pilot: Pilot) -> str:  # type: ignore[type-arg]
+def _book(pilot: Pilot, cancellable: bool = False) -> str:  # type: ignore[type-arg]
+    """The first free time's booking; ``cancellable``: the first the visitor may still cancel."""
     services: Services = pilot.app.services  # type: ignore[attr-defined]
-    slot = services.booking.first_free("smartphone")
-    assert slot is not None
+    cutoff = timedelta(hours=services.booking.settings().cancel_cutoff_hours)
+    earliest = services.booking.now() + (cutoff if cancellable else timedelta(0))
+    slot = next(s for s in services.booking.free_slots("smartphone") if s.start > earliest)
     return services.booking.book("smartphone", slot.start, "Ona", scout=slot.scout).booking.code
 
 
@@ -135,8 +147,7 @@ async def lookup(pilot: Pilot) -> None:  # type: ignore[type-arg]
 
 async def cancel(pilot: Pilot) -> None:  # type: ignore[type-arg]
     await lookup(pilot)
-    await settle(pilot)
-    await click(pilot, "#lookup-cancel")
+    await _cancel_tapped(pilot)
 
 
 async def checkin(pilot: Pilot) -> None:  # type: ignore[type-arg]
@@ -195,7 +206,14 @@ async def _name_typed(pilot: Pilot) -> None:  # type: ignore[type-arg]
 
 
 async def _cancel_tapped(pilot: Pilot) -> None:  # type: ignore[type-arg]
+    """A booking far enough ahead to cancel here (the first was too soon: no Cancel)."""
     await settle(pilot)
+    code = _book(pilot, cancellable=True)
+    await click(pilot, "#lookup-code")
+    pilot.app.screen.query_one("#lookup-code", Input).value = ""
+    await press_text(pilot, code)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: code in text_of(pilot.app, "#lookup-details"))
     await click(pilot, "#lookup-cancel")
 
 

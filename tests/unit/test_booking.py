@@ -9,8 +9,10 @@ import pytest
 
 from kiosk.domain.clock import TZ
 from kiosk.domain.errors import Conflict, NotFound, ValidationError
-from kiosk.domain.models import BookingStatus, Source
+from kiosk.domain.models import BookingStatus, Slot, Source
+from kiosk.domain.ticket_content import language_note
 from kiosk.domain.tickets import VerifyResult, is_code, token_hash
+from kiosk.i18n import Translator
 from kiosk.services import Services
 
 TUESDAY = date(2026, 11, 24)
@@ -228,3 +230,44 @@ def test_first_free_and_scout_choice(demo: Services) -> None:
     assert first == demo.booking.free_slots("e-banking")[0]
     mine = demo.booking.free_slots("e-banking", scout="dominykas")
     assert mine and {s.scout for s in mine} == {"dominykas"}
+
+
+def test_the_demo_group_session_is_offered_under_smart_id_only(demo: Services) -> None:
+    def groups(topic: str) -> list[Slot]:
+        return [s for s in demo.booking.free_slots(topic) if s.seats > 1]
+
+    assert groups("e-health") == [] and groups("sodra-vmi") == []
+    friday = groups("smart-id")[0]
+    assert (friday.start.weekday(), friday.place, friday.seats_left) == (4, "Renginių salė", 4)
+    ticket = demo.booking.book("smart-id", friday.start, "Ona")
+    content = demo.catalog.ticket_content(ticket.booking, ticket.token, "en")
+    assert content.text("group") == "Group session, 3 places left"
+    assert groups("smart-id")[0].seats_left == 3
+
+
+def test_the_ticket_names_the_place_and_the_escouts_languages(demo: Services) -> None:
+    # Gabija speaks Lithuanian only; Lukas Lithuanian, English and Russian (demo data).
+    lt_only = next(s for s in demo.booking.free_slots("e-health") if s.scout == "gabija")
+    ticket = demo.booking.book("e-health", lt_only.start, "Oksana", language="uk")
+    content = demo.catalog.ticket_content(ticket.booking, ticket.token, "uk")
+    place = demo.catalog.place(lt_only.place)
+    assert place is not None and content.text("place") == place.label("uk") != place.name
+    assert "литовською" in content.text("language")
+    assert demo.catalog.ticket_content(ticket.booking, "", "lt").line("language") is None
+    t = Translator("uk")
+    assert language_note(t, ["lt", "en", "ru"]) == (
+        "Е-скаут не розмовляє Вашою мовою; він розмовляє: Lietuvių, English, Русский."
+    )
+    assert language_note(t, ["lt", "uk"]) == ""
+
+
+def test_the_visitor_may_cancel_only_before_the_cut_off(demo: Services) -> None:
+    slot = demo.booking.free_slots("smartphone")[0]
+    ticket = demo.booking.book("smartphone", slot.start, "Ona")
+    cutoff = timedelta(hours=demo.booking.settings().cancel_cutoff_hours)
+    demo.clock.current = slot.start - cutoff - timedelta(minutes=1)
+    assert demo.booking.visitor_may_cancel(ticket.booking)
+    demo.clock.current = slot.start - cutoff + timedelta(minutes=1)
+    assert not demo.booking.visitor_may_cancel(ticket.booking)
+    with pytest.raises(Conflict):
+        demo.booking.cancel_by_visitor(ticket.booking.code)

@@ -8,7 +8,14 @@ import pytest
 
 from kiosk.domain.clock import TZ
 from kiosk.domain.models import Closure, DatedException, OpeningHours, Scout, Settings, WeeklyTime
-from kiosk.domain.scheduling import Availability, Busy, first_free, free_slots, public_holiday
+from kiosk.domain.scheduling import (
+    Availability,
+    Busy,
+    first_free,
+    free_slots,
+    group_seats,
+    public_holiday,
+)
 
 MONDAY = date(2026, 11, 23)
 
@@ -178,3 +185,37 @@ def test_first_free_is_the_soonest_or_none() -> None:
     slot = first_free(av, "email", at(MONDAY, "10:40"), MONDAY, 14)
     assert slot is not None and f"{slot.start:%m-%d %H:%M}" == "11-30 10:00"
     assert first_free(av, "nothing", at(MONDAY, "08:00"), MONDAY, 14) is None
+
+
+def test_a_group_session_is_offered_under_its_own_topic_only() -> None:
+    scouts = [Scout("gabija", "Gabija M.", ["e-health", "smart-id"])]
+    group = WeeklyTime("g1", "gabija", 0, "14:00", "14:30", "Salė", seats=4, topic="smart-id")
+    one = WeeklyTime("w1", "gabija", 0, "10:00", "10:30", "Info")
+    seats_taken = [Busy("gabija", at(MONDAY, "14:00"), at(MONDAY, "14:30"))]
+    av = availability(scouts=scouts, weekly=[group, one], busy=seats_taken)
+    now = at(MONDAY, "08:00")
+    assert starts(free_slots(av, "e-health", now, MONDAY, 1)) == ["11-23 10:00"]
+    smart = free_slots(av, "smart-id", now, MONDAY, 1)
+    assert starts(smart) == ["11-23 10:00", "11-23 14:00"]
+    assert (smart[1].seats, smart[1].seats_left) == (4, 3)  # its seats, counted per session
+    assert group_seats(av, scouts[0], at(MONDAY, "14:00")) == (4, 3)
+    assert group_seats(av, scouts[0], at(MONDAY, "10:00")) == (1, 0)  # not a group
+
+
+def test_a_group_saved_before_it_had_a_topic_belongs_to_the_first_topic() -> None:
+    scouts = [Scout("gabija", "Gabija M.", ["e-health", "smart-id"])]
+    stored = WeeklyTime.from_dict(
+        {
+            "id": "g1",
+            "scout": "gabija",
+            "weekday": 0,
+            "start": "14:00",
+            "end": "14:30",
+            "place": "Salė",
+            "seats": 4,
+        }
+    )
+    av = availability(scouts=scouts, weekly=[stored])
+    now = at(MONDAY, "08:00")
+    assert len(free_slots(av, "e-health", now, MONDAY, 1)) == 1
+    assert free_slots(av, "smart-id", now, MONDAY, 1) == []
