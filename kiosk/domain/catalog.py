@@ -278,16 +278,38 @@ class CatalogService(StoreService):
             exception, place=plain_text(exception.place), note=plain_text(exception.note)
         )
         with self.store.transaction() as tx:
+            stored = tx.get(EXCEPTIONS, id=exception.id)
             tx.upsert(EXCEPTIONS, exception.to_dict(), id=exception.id)
             now = self.now()
             absent = [
                 b for b in open_future(tx, now, exception.scout) if absence_covers(exception, b)
             ]
             mark_to_call(tx, absent, CallReason.ABSENCE, now)
+            if stored is not None:
+                self._mark_extra(tx, DatedException.from_dict(stored), exception)
 
     def remove_exception(self, exception_id: str) -> None:
         with self.store.transaction() as tx:
+            stored = tx.get(EXCEPTIONS, id=exception_id)
             tx.remove(EXCEPTIONS, id=exception_id)
+            if stored is not None:
+                self._mark_extra(tx, DatedException.from_dict(stored), None)
+
+    def _mark_extra(self, tx: Tx, old: DatedException, new: DatedException | None) -> None:
+        """Mark "to call" the bookings extra session ``old`` held and ``new`` (None: removed)
+        no longer holds: a new place when only the place changed, else a session not kept."""
+        if old.kind != ExceptionKind.EXTRA:
+            return
+        now = self.now()
+        # At any place: a booking already told of an earlier move keeps its old place.
+        held = [b for b in open_future(tx, now, old.scout) if extra_covers(old, b, True)]
+        kept = [b for b in held if new is not None and extra_covers(new, b)]
+        moved_place = [
+            b for b in held if b not in kept and new is not None and extra_covers(new, b, True)
+        ]
+        mark_to_call(tx, moved_place, CallReason.PLACE, now)
+        lost = [b for b in held if b not in kept and b not in moved_place]
+        mark_to_call(tx, lost, CallReason.EXTRA_SESSION, now)
 
     def closures(self) -> list[Closure]:
         with self.store.snapshot() as tx:
@@ -419,6 +441,18 @@ def absence_covers(exception: DatedException, booking: Booking) -> bool:
     start = time.fromisoformat(exception.start) if exception.start else time.min
     end = time.fromisoformat(exception.end) if exception.end else time.max
     return booking.starts.time() < end and booking.ends.time() > start
+
+
+def extra_covers(session: DatedException, booking: Booking, any_place: bool = False) -> bool:
+    """Is ``booking`` inside this extra session of its e-scout (at its place, unless
+    ``any_place``)?"""
+    if session.kind != ExceptionKind.EXTRA or session.scout != booking.scout:
+        return False
+    if booking.starts.date() != session.day or not (session.start and session.end):
+        return False
+    start, end = time.fromisoformat(session.start), time.fromisoformat(session.end)
+    inside = start <= booking.starts.time() and booking.ends.time() <= end
+    return inside and (any_place or _place_key(booking.place) == _place_key(session.place))
 
 
 def scout_id_from_name(name: str, taken: set[str]) -> str:

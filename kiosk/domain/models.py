@@ -71,6 +71,7 @@ class CallReason(StrEnum):
     WEEKLY_TIME = "weekly_time"  # the e-scout's weekly time no longer covers it
     PLACE = "place"  # the e-scout's weekly time moved to another place
     ABSENCE = "absence"  # the e-scout will be absent then
+    EXTRA_SESSION = "extra_session"  # the extra session it was in was cut short or removed
     SCOUT_INACTIVE = "scout_inactive"  # the e-scout was made inactive
     MISSED_SHIFT = "missed_shift"  # the e-scout did not come for the shift
 

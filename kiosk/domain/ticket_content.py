@@ -83,15 +83,17 @@ def language_name(code: str) -> str:
         return code
 
 
-def language_note(t: Translator, languages: Sequence[str]) -> str:
+def language_note(t: Translator, languages: Sequence[str], short: bool = False) -> str:
     """What a visitor must know when the e-scout does not speak their language (``t.lang``):
     the languages the e-scout does speak, or that it is Lithuanian only; "" when they share
-    the visitor's language (or the e-scout's languages are unknown)."""
+    the visitor's language (or the e-scout's languages are unknown). ``short``: the few
+    words of the ticket's labelled line, where the Time screen has said the rest."""
     if not languages or t.lang in languages:
         return ""
+    names = ", ".join(language_name(c) for c in languages)
     if set(languages) <= {"lt"}:
-        return t("v.time.other_language")
-    return t("v.time.scout_speaks", languages=", ".join(language_name(c) for c in languages))
+        return t("v.ticket.lithuanian_only" if short else "v.time.other_language")
+    return t("v.ticket.speaks" if short else "v.time.scout_speaks", languages=names)
 
 
 def speaks_text(languages: Sequence[str]) -> str:
@@ -136,10 +138,9 @@ def build_ticket_content(
         lines.append(TicketLine("directions", t("v.ticket.directions"), place.how_to_find(lang)))
     if scout and first_name(scout.name):
         lines.append(TicketLine("scout", t("v.ticket.scout"), first_name(scout.name)))
-    if scout and language_note(t, scout.languages):
-        lines.append(
-            TicketLine("language", t("v.ticket.language"), language_note(t, scout.languages))
-        )
+    if scout and language_note(t, scout.languages, short=True):
+        note = language_note(t, scout.languages, short=True)
+        lines.append(TicketLine("language", t("v.ticket.language"), note))
     if topic and topic.bring(lang):
         lines.append(TicketLine("bring", t("v.ticket.bring"), topic.bring(lang)))
     button = checkin_button if checkin_button is not None else t("v.welcome.checkin")

@@ -175,17 +175,27 @@ def click_text(page: Any, text: str, nth: int = 0) -> None:
 
 def press_until(page: Any, press: Press, text: str, then: str, tries: int = 5) -> None:
     """Press ``text`` until ``then`` appears: a press in a new screen's first moment is
-    ignored on purpose (the double-tap guard), and a person simply presses again."""
-    for _ in range(tries - 1):
+    ignored on purpose (the double-tap guard), and a person simply presses again. Under
+    load a press may go through only slowly: ``then`` showing at any point ends the presses."""
+    either = (
+        f"() => {{ const rows = ({SCREEN_JS})();"
+        f" return rows.some(r => r.includes({text!r}) || r.includes({then!r})); }}"
+    )
+    for _ in range(tries):
+        page.wait_for_function(either, timeout=TIMEOUT_MS)
         if shows(page, then):
             return  # the last press went through, only slowly
-        press_text(page, press, text)
+        try:
+            press_text(page, press, text)
+        except AssertionError:
+            if shows(page, then):
+                return  # the screen moved on while the press was being aimed
+            raise
         try:
             wait_for_text(page, then, timeout_ms=2_000)
             return
         except AssertionError:
             continue
-    press_text(page, press, text)
     wait_for_text(page, then)
 
 

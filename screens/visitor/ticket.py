@@ -112,13 +112,11 @@ class TicketScreen(VisitorScreen):
                         id="ticket-when",
                         classes="v-line",
                     )
-                    yield Words(id="ticket-group", classes="v-line")
                 with Vertical(id="ticket-part-where", classes="ticket-part"):
                     yield Words(plain(booking.place), id="ticket-where", classes="v-line")
                     yield Words(id="ticket-directions", classes="v-line")
                 with Vertical(id="ticket-part-who", classes="ticket-part"):
                     yield Words(id="ticket-who", classes="v-line")
-                    yield Words(id="ticket-language", classes="v-line")
                     yield Words(id="ticket-bring", classes="v-line")
                 with Vertical(id="ticket-part-arrive", classes="ticket-part"):
                     yield Words(id="ticket-arrive", classes="v-line")
@@ -141,8 +139,6 @@ class TicketScreen(VisitorScreen):
                     yield PagerButton(plain(t("v.page.more")), id="ticket-page-more")
 
     def on_mount(self) -> None:
-        for key in ("group", "language"):
-            self.query_one(f"#ticket-{key}").display = False
         self.query_one("#ticket-print-row").display = False
         self.query_one("#ticket-print-status").display = False
         self._fit()
@@ -164,10 +160,14 @@ class TicketScreen(VisitorScreen):
     def _ready(self, message: Ready) -> None:
         self.content = content = message.content
         self.query_one("#ticket-qr", QRCode).set_matrix(message.matrix)
-        for key in ("topic", "when", "group", "directions", "language", "bring"):
+        for key in ("topic", "when", "directions", "bring"):
             self._line(f"#ticket-{key}", content, key)
         self._line("#ticket-where", content, "place")
         self._line("#ticket-who", content, "scout")
+        # A group session and the e-scout's languages are said after the time and the name:
+        # no lines of their own, so the ticket stays one screen on the smallest panels.
+        self._after("#ticket-when", content, "when", "group")
+        self._after("#ticket-who", content, "scout", "language")
         self.query_one("#ticket-arrive", Static).update(plain(content.arrive))
         self.query_one("#ticket-print-row").display = message.can_print
         self._idle_limit = message.idle_seconds
@@ -175,6 +175,15 @@ class TicketScreen(VisitorScreen):
         if isinstance(app, IdleHost):
             app.reset_idle()  # the ticket's longer quiet spell starts now
         self._fit()
+
+    def _after(self, selector: str, content: TicketContent, key: str, extra: str) -> None:
+        """Line ``key`` with line ``extra``'s words after it, when the ticket has both."""
+        line, more = content.line(key), content.line(extra)
+        if line is not None and more is not None:
+            text = plain(f"{line.text} \u00b7 {more.text}")
+            self.query_one(selector, Static).update(
+                Content.assemble((line.label + " ", "bold"), text)
+            )
 
     def _line(self, selector: str, content: TicketContent, key: str) -> None:
         """A labelled line of the ticket (hidden when the ticket has none, e.g. no directions)."""

@@ -92,6 +92,27 @@ def test_an_absence_and_an_inactive_escout_mark_their_bookings(demo: Services) -
     assert marks(demo) == {"ABSENT": CallReason.ABSENCE, "OTHER1": CallReason.SCOUT_INACTIVE}
 
 
+def test_an_extra_session_cut_short_moved_or_removed_marks_the_bookings_it_held(
+    demo: Services,
+) -> None:
+    thursday = (NOW + timedelta(days=2)).date().isoformat()
+    extra = DatedException(
+        "x1", "lukas", thursday, ExceptionKind.EXTRA, "10:00", "12:00", "Skaitykla, 1 stalas"
+    )
+    demo.catalog.save_exception(extra)
+    at_ten = NOW.replace(hour=10) + timedelta(days=2)
+    put_booking(demo, code="EXTRA1", start=at_ten, place=extra.place)
+    put_booking(demo, code="EXTRA2", start=at_ten + timedelta(hours=1), place=extra.place)
+    demo.catalog.save_exception(replace(extra, end="11:00"))
+    assert marks(demo) == {"EXTRA2": CallReason.EXTRA_SESSION}
+    demo.catalog.save_exception(replace(extra, end="11:00", place="Skaitykla, 2 stalas"))
+    assert marks(demo) == {"EXTRA1": CallReason.PLACE, "EXTRA2": CallReason.EXTRA_SESSION}
+    for booking in demo.desk.to_call():
+        demo.desk.mark_called(booking.code)
+    demo.catalog.remove_exception(extra.id)
+    assert marks(demo) == {"EXTRA1": CallReason.EXTRA_SESSION}
+
+
 def test_a_missed_shift_marks_its_bookings_once_and_saying_here_clears_them(
     demo: Services,
 ) -> None:
