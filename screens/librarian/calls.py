@@ -7,10 +7,10 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable
@@ -20,10 +20,12 @@ from kiosk.domain.models import Booking, CallOutcome, Scout
 from kiosk.domain.scout_day import MissedShift
 from kiosk.domain.validation import display_phone
 from kiosk.i18n import Translator
-from screens.common import ConsoleWords, MessageLine, cell, services_of, store_work
-from screens.dialogs import Dialog
-from screens.librarian.common import booking_line, cursor_key, refusal, visitor_name
-from screens.widgets.words import Words, WordsLabel
+from screens.common import ConsoleWords, cell, services_of, store_work
+from screens.librarian.common import BookingsToClear, booking_line, cursor_key, visitor_name
+from screens.widgets.words import Words
+
+if TYPE_CHECKING:
+    from kiosk.services import Services
 
 
 def phone_of(booking: Booking) -> str:
@@ -54,34 +56,16 @@ def scout_with_contact(t: Translator, scout: Scout) -> str:
     return t("lib.missed.name_contact", name=scout.name, contact=contact)
 
 
-class CallsScreen(Dialog[None]):
+class CallsScreen(BookingsToClear):
     """The bookings marked "to call", with phones and why; each marked called (or told
     another way) here, recorded with when and where."""
 
-    @dataclass
-    class Loaded(Message):
-        bookings: list[Booking]
-
-    @dataclass
-    class Acted(Message):
-        text: str
-        error: bool = False
-
-    def __init__(self) -> None:
-        super().__init__(id="calls-screen")
-        self.bookings: list[Booking] = []
-
-    def compose(self) -> ComposeResult:
-        t = self.t
-        with Vertical(classes="lib-dialog lib-wide", id="calls-dialog"):
-            yield WordsLabel(t("lib.calls.title"), classes="lib-dialog-title")
-            yield Words(cell(t("lib.calls.body")))
-            yield DataTable(id="calls-table", cursor_type="row")
-            yield MessageLine(id="calls-message", marks_success=False)
-            with Horizontal(classes="lib-buttons"):
-                yield Button(t("lib.calls.called"), id="calls-called", variant="primary")
-                yield Button(t("lib.calls.other_way"), id="calls-other-way")
-                yield Button(t("lib.back"), id="calls-close")
+    prefix = "calls"
+    title_key, body_key, none_key = "lib.calls.title", "lib.calls.body", "lib.calls.none"
+    actions = (
+        ("called", "lib.calls.called", "primary"),
+        ("other-way", "lib.calls.other_way", "default"),
+    )
 
     def on_mount(self) -> None:
         table: DataTable[Text] = self.query_one("#calls-table", DataTable)
@@ -94,17 +78,13 @@ class CallsScreen(Dialog[None]):
             ("reason", 28),
         ):
             table.add_column(self.t(f"lib.col.{key}"), key=key, width=width)
-        self._load()
+        super().on_mount()
 
-    @store_work(group="calls-load")
-    def _load(self) -> None:
-        self.post_message(self.Loaded(services_of(self).desk.to_call()))
+    def read(self, services: Services) -> list[Booking]:
+        return services.desk.to_call()
 
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        self.bookings = message.bookings
+    def fill(self, table: DataTable[Text]) -> None:
         t = self.t
-        table = self.query_one("#calls-table", DataTable)
         keep = cursor_key(table)
         table.clear()
         for b in self.bookings:
@@ -120,35 +100,11 @@ class CallsScreen(Dialog[None]):
         codes = [b.code for b in self.bookings]
         if keep in codes:
             table.move_cursor(row=codes.index(keep))
-        if not self.bookings:
-            self.query_one(MessageLine).say(t("lib.calls.none"))
 
-    @on(Button.Pressed, "#calls-called, #calls-other-way")
-    def _act(self, event: Button.Pressed) -> None:
-        code = cursor_key(self.query_one("#calls-table", DataTable))
-        if code is None:
-            self.query_one(MessageLine).say(self.t("lib.today.choose_row"), error=True)
-            return
-        how = CallOutcome.CALLED if event.button.id == "calls-called" else CallOutcome.OTHER_WAY
-        self._mark(self.t, code, how)
-
-    @store_work(group="calls-act")
-    def _mark(self, t: Translator, code: str, how: CallOutcome) -> None:
-        try:
-            services_of(self).desk.mark_called(code, how, by="console")
-        except KioskError as exc:
-            self.post_message(self.Acted(refusal(t, exc), error=True))
-            return
-        self.post_message(self.Acted(t(f"lib.calls.did_{how.value}", code=code)))
-
-    @on(Acted)
-    def _acted(self, message: Acted) -> None:
-        self.query_one(MessageLine).say(message.text, error=message.error)
-        self._load()
-
-    @on(Button.Pressed, "#calls-close")
-    def _close(self) -> None:
-        self.dismiss(None)
+    def act(self, t: Translator, services: Services, action: str, code: str) -> str:
+        how = CallOutcome.CALLED if action == "called" else CallOutcome.OTHER_WAY
+        services.desk.mark_called(code, how, by="console")
+        return t(f"lib.calls.did_{how.value}", code=code)
 
 
 class MissedShiftsBox(Vertical, ConsoleWords):

@@ -8,16 +8,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.widgets import Button, DataTable
+from textual.widgets.button import ButtonVariant
 
 from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Booking, BookingStatus
 from kiosk.i18n import Translator
-from screens.common import ConsoleWords, MessageLine, refusal_words, store_work
+from screens.common import ConsoleWords, MessageLine, cell, refusal_words, services_of, store_work
+from screens.dialogs import Dialog
+from screens.widgets.words import Words, WordsLabel
+
+if TYPE_CHECKING:
+    from kiosk.services import Services
 
 OVERDUE_MINUTES = 15
 # Below this many columns (80x24 is the least) the console lays its panes out narrow.
@@ -129,3 +138,95 @@ class ConsolePane(ConsoleWords):
         """Read the pane again, after a refusal too: a save refused as stale then shows the
         fresh values. A pane whose form must keep what was typed says otherwise."""
         self.reload()
+
+
+class BookingsToClear(Dialog[None]):
+    """A list of bookings the desk works through, one action at a time: the list is read in
+    a worker, each action runs in one and says what it did, and the list is read again.
+
+    A subclass names its ``prefix`` (ids ``<prefix>-dialog``, ``-table``, ``-message``,
+    ``-close``, ``-<action>``), its words (``title_key``, ``body_key``, ``none_key``:
+    catalogue keys), the ``actions`` as (action, label key, variant), and fills in ``read``
+    (the bookings), ``fill`` (the table) and ``act`` (an action on one code: the words of
+    what it did; a ``KioskError`` is said as a refusal)."""
+
+    prefix = ""
+    title_key = body_key = none_key = ""
+    actions: tuple[tuple[str, str, ButtonVariant], ...] = ()
+
+    @dataclass
+    class Loaded(Message):
+        bookings: list[Booking]
+
+    @dataclass
+    class Acted(Message):
+        text: str
+        error: bool = False
+
+    def __init__(self) -> None:
+        super().__init__(id=f"{self.prefix}-screen")
+        self.bookings: list[Booking] = []
+
+    def compose(self) -> ComposeResult:
+        t, p = self.t, self.prefix
+        with Vertical(classes="lib-dialog lib-wide", id=f"{p}-dialog"):
+            yield WordsLabel(t(self.title_key), classes="lib-dialog-title")
+            yield Words(cell(t(self.body_key)))
+            yield DataTable(id=f"{p}-table", cursor_type="row")
+            yield MessageLine(id=f"{p}-message", marks_success=False)
+            with Horizontal(classes="lib-buttons"):
+                for action, label, variant in self.actions:
+                    yield Button(t(label), id=f"{p}-{action}", variant=variant)
+                yield Button(t("lib.back"), id=f"{p}-close")
+
+    def on_mount(self) -> None:
+        self._load()
+
+    def read(self, services: Services) -> list[Booking]:
+        raise NotImplementedError
+
+    def fill(self, table: DataTable[Text]) -> None:
+        raise NotImplementedError
+
+    def act(self, t: Translator, services: Services, action: str, code: str) -> str:
+        raise NotImplementedError
+
+    @store_work(group="to-clear-load")
+    def _load(self) -> None:
+        self.post_message(self.Loaded(self.read(services_of(self))))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.bookings = message.bookings
+        self.fill(self.query_one(f"#{self.prefix}-table", DataTable))
+        if not self.bookings:
+            self.query_one(MessageLine).say(self.t(self.none_key))
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        action = str(event.button.id).removeprefix(f"{self.prefix}-")
+        if action == "close":
+            self.dismiss(None)
+            return
+        if action not in {a for a, _, _ in self.actions}:
+            return
+        event.stop()
+        code = cursor_key(self.query_one(f"#{self.prefix}-table", DataTable))
+        if code is None:
+            self.query_one(MessageLine).say(self.t("lib.today.choose_row"), error=True)
+            return
+        self._run(self.t, action, code)
+
+    @store_work(group="to-clear-act")
+    def _run(self, t: Translator, action: str, code: str) -> None:
+        try:
+            said = self.act(t, services_of(self), action, code)
+        except KioskError as exc:
+            self.post_message(self.Acted(refusal(t, exc), error=True))
+            return
+        self.post_message(self.Acted(said))
+
+    @on(Acted)
+    def _acted(self, message: Acted) -> None:
+        self.query_one(MessageLine).say(message.text, error=message.error)
+        self._load()

@@ -4,26 +4,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Button, DataTable, Input
 
 from kiosk.domain.desk import REASON_MAX
-from kiosk.domain.errors import ErrorCode, KioskError
+from kiosk.domain.errors import ErrorCode
 from kiosk.domain.models import Booking, Slot
 from kiosk.domain.validation import required_text
 from kiosk.i18n import Translator
-from screens.common import cell, services_of, store_work
+from screens.common import cell, services_of
 from screens.dialogs import Dialog, FormScreen
 from screens.librarian.calls import phone_of
-from screens.librarian.common import MessageLine, booking_line, cursor_key, refusal, visitor_name
+from screens.librarian.common import (
+    BookingsToClear,
+    MessageLine,
+    booking_line,
+    cursor_key,
+    visitor_name,
+)
 from screens.librarian.slots import PickATime, SlotPicker
 from screens.widgets.words import Words, WordsLabel
+
+if TYPE_CHECKING:
+    from kiosk.services import Services
 
 
 class ReasonScreen(FormScreen[str]):
@@ -123,83 +131,32 @@ def _booking_table(
         table.add_row(*row, key=b.code)
 
 
-class UnrecordedScreen(Dialog[None]):
+class UnrecordedScreen(BookingsToClear):
     """Past days' bookings nobody closed: mark each done or no-show, or clear it."""
 
-    @dataclass
-    class Loaded(Message):
-        bookings: list[Booking]
+    prefix = "unrecorded"
+    title_key = "lib.unrecorded.title"
+    body_key, none_key = "lib.unrecorded.body", "lib.unrecorded.none"
+    actions = (
+        ("done", "lib.today.done_b", "primary"),
+        ("no-show", "lib.today.no_show_b", "warning"),
+        ("clear", "lib.unrecorded.clear", "default"),
+    )
 
-    @dataclass
-    class Acted(Message):
-        text: str
-        error: bool = False
+    def read(self, services: Services) -> list[Booking]:
+        return services.desk.unrecorded()
 
-    def __init__(self) -> None:
-        super().__init__(id="unrecorded-screen")
-        self.bookings: list[Booking] = []
+    def fill(self, table: DataTable[Text]) -> None:
+        _booking_table(self.t, table, self.bookings, True)
 
-    def compose(self) -> ComposeResult:
-        t = self.t
-        with Vertical(classes="lib-dialog lib-wide", id="unrecorded-dialog"):
-            yield WordsLabel(t("lib.unrecorded.title"), classes="lib-dialog-title")
-            yield Words(cell(t("lib.unrecorded.body")))
-            yield DataTable(id="unrecorded-table", cursor_type="row")
-            yield MessageLine(id="unrecorded-message", marks_success=False)
-            with Horizontal(classes="lib-buttons"):
-                yield Button(t("lib.today.done_b"), id="unrecorded-done", variant="primary")
-                yield Button(t("lib.today.no_show_b"), id="unrecorded-no-show", variant="warning")
-                yield Button(t("lib.unrecorded.clear"), id="unrecorded-clear")
-                yield Button(t("lib.back"), id="unrecorded-close")
-
-    def on_mount(self) -> None:
-        self._load()
-
-    @store_work(group="unrecorded-load")
-    def _load(self) -> None:
-        self.post_message(self.Loaded(services_of(self).desk.unrecorded()))
-
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        self.bookings = message.bookings
-        t = self.t
-        _booking_table(t, self.query_one("#unrecorded-table", DataTable), self.bookings, True)
-        if not self.bookings:
-            self.query_one(MessageLine).say(t("lib.unrecorded.none"))
-
-    @on(Button.Pressed, "#unrecorded-done, #unrecorded-no-show, #unrecorded-clear")
-    def _act(self, event: Button.Pressed) -> None:
-        code = cursor_key(self.query_one("#unrecorded-table", DataTable))
-        if code is None:
-            self.query_one(MessageLine).say(self.t("lib.today.choose_row"), error=True)
-            return
-        self._run(self.t, str(event.button.id).removeprefix("unrecorded-"), code)
-
-    @store_work(group="unrecorded-act")
-    def _run(self, t: Translator, action: str, code: str) -> None:
-        desk = services_of(self).desk
-        try:
-            if action == "done":
-                desk.mark_done(code)
-            elif action == "no-show":
-                desk.mark_no_show(code)
-            else:
-                desk.clear_unrecorded(code)
-        except KioskError as exc:
-            self.post_message(self.Acted(refusal(t, exc), error=True))
-            return
-        self.post_message(
-            self.Acted(t(f"lib.unrecorded.did_{action.replace('-', '_')}", code=code))
-        )
-
-    @on(Acted)
-    def _acted(self, message: Acted) -> None:
-        self.query_one(MessageLine).say(message.text, error=message.error)
-        self._load()
-
-    @on(Button.Pressed, "#unrecorded-close")
-    def _close(self) -> None:
-        self.dismiss(None)
+    def act(self, t: Translator, services: Services, action: str, code: str) -> str:
+        if action == "done":
+            services.desk.mark_done(code)
+        elif action == "no-show":
+            services.desk.mark_no_show(code)
+        else:
+            services.desk.clear_unrecorded(code)
+        return t(f"lib.unrecorded.did_{action.replace('-', '_')}", code=code)
 
 
 class NoFormScreen(Dialog[Booking | None]):
