@@ -24,42 +24,16 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.procs import descendants
 from kiosk.demo import seed_demo
 from kiosk.domain.clock import FixedClock
 from kiosk.services import build_services
-from tests.browser.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SCREEN_JS,
-    Served,
-    click_text,
-    open_page,
-    type_keys,
-    wait_for_text,
-)
+from kiosk.web.drive import SCREEN_JS, click_text, wait_for_text
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Served, open_page, type_keys
 from tests.conftest import NOW, PIN, set_pin
 
 HERE = Path(__file__).resolve().parent
 BOOKINGS = 6  # per mode: each is one CLI process and one row to wait for
-
-
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def _memory_kb(pid: int) -> tuple[int, int]:
@@ -75,7 +49,7 @@ def _memory_kb(pid: int) -> tuple[int, int]:
 
 def _app_processes(server_pid: int) -> list[int]:
     pids = []
-    for pid in _descendants(server_pid):
+    for pid in descendants(server_pid):
         try:
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except OSError:

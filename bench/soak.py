@@ -45,6 +45,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from bench.procs import descendants
 from kiosk.demo import seed_demo
 from kiosk.domain.clock import FixedClock
 from kiosk.domain.errors import KioskError
@@ -93,24 +94,6 @@ def wait_idle(pid: int, limit: float = IDLE_LIMIT_S) -> float:
             # The window that proved it idle is not counted as busy time.
             return max(time.monotonic() - started - IDLE_WINDOW_S, 0.0)
     return float("inf")
-
-
-def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def console_pid(parent: int) -> int:
@@ -226,19 +209,7 @@ def soak(
         sent += len(burst)
         time.sleep(BURST_GAP_S)
     sending = time.monotonic() - began
-    made = booker.communicate(timeout=300)[0].strip()
-    idle = wait_idle(pid)
-    end_rss = rss_mb(pid)
-    return {
-        "switches": sent,
-        "bookings": int(made or 0),
-        "sending_s": round(sending, 1),
-        "start_rss_mb": round(start_rss, 1),
-        "end_rss_mb": round(end_rss, 1),
-        "grown_mb": round(end_rss - start_rss, 1),
-        "idle_after_s": round(idle, 1) if idle != float("inf") else None,
-        "cpu_s": round(cpu_seconds(pid), 1),
-    }
+    return {"switches": sent, **_after(pid, booker, 300, sending, start_rss, 0.0)}
 
 
 def soak_paced(
@@ -277,15 +248,31 @@ def soak_paced(
         settle(pid)
         current = key
     sending = time.monotonic() - began
-    made = booker.communicate(timeout=900)[0].strip()
-    idle = wait_idle(pid)
-    end_rss = rss_mb(pid)
+    figures = _after(pid, booker, 900, sending, start_rss, start_cpu)
     return {
         "switches": shown,
         "missed": missed,
+        **figures,
+        "per_switch_s": round(sending / switches, 3),
+    }
+
+
+def _after(
+    pid: int,
+    booker: subprocess.Popen[str],
+    timeout: float,
+    sending: float,
+    start_rss: float,
+    start_cpu: float,
+) -> dict[str, Any]:
+    """What every phase reports once its keys are sent: the outside bookings made, then the
+    console's time to idle, its memory against ``start_rss`` and its CPU since ``start_cpu``."""
+    made = booker.communicate(timeout=timeout)[0].strip()
+    idle = wait_idle(pid)
+    end_rss = rss_mb(pid)
+    return {
         "bookings": int(made or 0),
         "sending_s": round(sending, 1),
-        "per_switch_s": round(sending / switches, 3),
         "start_rss_mb": round(start_rss, 1),
         "end_rss_mb": round(end_rss, 1),
         "grown_mb": round(end_rss - start_rss, 1),
