@@ -17,6 +17,7 @@ from kiosk.domain.validation import (
     check_library_id,
     check_library_name,
     check_municipality,
+    normalize_phone,
     parse_languages,
     parse_setting,
     plain_text,
@@ -38,6 +39,10 @@ def _opening_hours(raw: str) -> list[OpeningHours]:
         raise ValueError
     spans = [(day, check_hours(text)) for day, text in enumerate(days)]
     return [OpeningHours(day, *span) for day, span in spans if span is not None]
+
+
+def _library_phone(raw: str) -> str:
+    return normalize_phone(raw) or ""
 
 
 def _choice(raw: str) -> str:
@@ -77,6 +82,10 @@ TEXT_RULES: dict[str, tuple[Callable[[str], Any], str]] = {
         "seven days Monday to Sunday separated by ';', each HH:MM-HH:MM or empty for "
         "closed, e.g. '10:00-19:00;10:00-19:00;10:00-19:00;10:00-19:00;10:00-19:00;"
         "10:00-16:00;'",
+    ),
+    "library_phone": (
+        _library_phone,
+        "a phone number (a Lithuanian one as dialled, others with their + code), or empty",
     ),
     "languages": (parse_languages, "two-letter language codes separated by commas, e.g. lt,en"),
     "library_id": (

@@ -131,8 +131,10 @@ def cmd_poster(services: Services, args: argparse.Namespace) -> int:
     target = output_path(args.pdf, "--pdf", services.store.data_dir)
     first_day = args.week or monday_of(services.clock.now().date())
     weeks = week_times(services.booking, first_day)
-    library = services.catalog.settings().library_name
-    content = build_poster_content(Translator(args.lang), library, first_day, weeks)
+    settings = services.catalog.settings()
+    content = build_poster_content(
+        Translator(args.lang), settings.library_name, first_day, weeks, settings.library_phone
+    )
     write_private(target, poster_pdf(content, a3=args.a3))
     emit(
         {

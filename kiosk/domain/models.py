@@ -185,6 +185,9 @@ BUFFER_RANGE = (0, 120)
 @dataclass
 class Settings(_Record):
     library_name: str = "Biblioteka"
+    # The desk's phone visitors may call (E.164; empty: not given): on the wall poster and in
+    # messages to visitors.
+    library_phone: str = ""
     opening_hours: list[OpeningHours] = field(default_factory=_default_hours)
     slot_minutes: int = 30
     horizon_days: int = 14

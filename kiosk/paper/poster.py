@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kiosk.domain.validation import display_phone
 from kiosk.domain.week_times import WEEK_DAYS, TopicWeek
 from kiosk.i18n import Translator
 from kiosk.paper.ticket_render import BOLD, REGULAR
@@ -49,9 +50,10 @@ class PosterContent:
 
 
 def build_poster_content(
-    t: Translator, library: str, first_day: date, weeks: list[TopicWeek]
+    t: Translator, library: str, first_day: date, weeks: list[TopicWeek], phone: str = ""
 ) -> PosterContent:
-    """The poster's words in ``t``'s language for the 7 days from ``first_day``."""
+    """The poster's words in ``t``'s language for the 7 days from ``first_day``; ``phone``
+    (the desk's, E.164) adds a line "or call the library" when given."""
     from babel.dates import format_date, format_skeleton
 
     lang = t.lang
@@ -94,7 +96,11 @@ def build_poster_content(
         rows=tuple(rows),
         none=t("v.poster.none"),
         how_title=t("v.poster.how_title"),
-        how=(t("v.poster.how_kiosk"), t("v.poster.how_desk")),
+        how=(
+            t("v.poster.how_kiosk"),
+            t("v.poster.how_desk"),
+            *([t("v.poster.how_phone", phone=display_phone(phone))] if phone else []),
+        ),
     )
 
 

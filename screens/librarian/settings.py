@@ -18,6 +18,8 @@ from kiosk.domain.validation import (
     check_hours,
     check_library_name,
     check_period,
+    display_phone,
+    normalize_phone,
     parse_languages,
     parse_setting,
 )
@@ -89,6 +91,8 @@ class SettingsPane(VerticalScroll, ConsolePane):
         with Grid(id="settings-grid", classes="lib-grid"):
             yield WordsLabel(t("lib.settings.library_name"))
             yield Input(id="set-library_name", max_length=100)
+            yield WordsLabel(t("lib.settings.library_phone"))
+            yield Input(id="set-library_phone", max_length=20)
             yield WordsLabel(t("lib.settings.languages"))
             # Every language the kiosk has visitor words for, in the Welcome buttons' order.
             languages = ", ".join(visitor_languages(["en", "ru", "uk", "pl"]))
@@ -150,6 +154,7 @@ class SettingsPane(VerticalScroll, ConsolePane):
         s = message.data.settings
         self.loaded = s
         self.query_one("#set-library_name", Input).value = s.library_name
+        self.query_one("#set-library_phone", Input).value = display_phone(s.library_phone)
         self.query_one("#set-languages", Input).value = ", ".join(s.languages)
         for name, _, _ in NUMBERS:
             self.query_one(f"#set-{name}", Input).value = str(getattr(s, name))
@@ -200,6 +205,8 @@ class SettingsPane(VerticalScroll, ConsolePane):
             replace(
                 current,
                 library_name=check_library_name(self.query_one("#set-library_name", Input).value),
+                library_phone=normalize_phone(self.query_one("#set-library_phone", Input).value)
+                or "",
                 languages=parse_languages(self.query_one("#set-languages", Input).value),
                 opening_hours=hours,
                 **numbers,

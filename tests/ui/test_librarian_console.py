@@ -413,11 +413,19 @@ async def test_settings_save_and_refuse(demo: Services) -> None:
         await settle(pilot)
         assert "nuo 1 iki 365" in text_of(app, "#settings-message")
         app.screen.query_one("#set-retention_days", Input).value = "14"
+        app.screen.query_one("#set-library_phone", Input).value = "8 5 21"
+        app.screen.query_one("#settings-save").press()
+        await settle(pilot)
+        refused = text_of(app, "#settings-message")
+        app.screen.query_one("#set-library_phone", Input).value = "8 5 212 3456"
         app.screen.query_one("#hours-6", Input).value = "11:00-15:00"
         app.screen.query_one("#settings-save").press()
         await settle(pilot)
         s = demo.catalog.settings()
         assert s.retention_days == 14 and s.hours_on(6).open == "11:00"  # type: ignore[union-attr]
+        assert s.library_phone == "+37052123456"
+        assert app.screen.query_one("#set-library_phone", Input).value == "+370 5 212 3456"
+    assert "telefon" in refused.lower(), refused
 
 
 async def test_activity_form_from_booking_and_standalone(demo: Services) -> None:

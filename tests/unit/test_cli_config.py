@@ -79,6 +79,18 @@ def test_library_id_and_municipality_rules(cli) -> None:
         assert "municipality" in err and "80" in err
 
 
+def test_the_library_phone_is_stored_as_dialled_from_abroad_and_can_be_unset(cli) -> None:
+    assert cli("config", "set", "library_phone", "8 5 212 3456")[:2] == (
+        0,
+        {"library_phone": "+37052123456"},
+    )
+    for bad in ("12", "+370 5 21", "call us"):
+        err = _refused(cli("config", "set", "library_phone", bad))
+        assert "library_phone" in err and "+ code" in err
+    assert cli("config", "get", "library_phone")[:2] == (0, "+37052123456")
+    assert cli("config", "set", "library_phone", "")[:2] == (0, {"library_phone": ""})
+
+
 def test_texts_lists_and_hours(cli) -> None:
     week = "09:00-17:00;09:00-17:00;;09:00-17:00;09:00-17:00;10:00-14:00;"
     rc, out, _ = cli("config", "set", "opening_hours", week)

@@ -97,7 +97,18 @@ def test_the_poster_is_one_page_with_the_weeks_times_and_topics(
     flat = _flat(text)
     assert "E. skautai padės" in flat and "„Prisijungusi Lietuva“" in flat
     assert "Kaip užsiregistruoti?" in flat and "Registracijos kioske" in flat
+    assert "paskambinkite" not in flat  # no desk phone set: no line for it
     _holds_the_week(cli, flat, MONDAY, "lt")
+
+
+def test_the_poster_gives_the_desks_phone_when_the_library_set_one(
+    cli: Cli, demo_cli: None, tmp_path: Path
+) -> None:
+    assert cli("config", "set", "library_phone", "852123456")[0] == 0
+    target = tmp_path / "poster.pdf"
+    assert cli("poster", "--pdf", str(target), "--lang", "en")[0] == 0
+    flat = _flat(_pages(target)[0][2])
+    assert "Or call the library: +370 5 212 3456." in flat
 
 
 def _holds_the_week(cli: Cli, flat: str, first_day: date, lang: str) -> None:
