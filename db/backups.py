@@ -43,10 +43,12 @@ Checker = Callable[[Path], str | None]
 class Erasure:
     """What retention changes in the copies of the data (backups, their mirror, copies off
     the PC): ``booking(doc)`` returns a booking's new document or None to keep it;
-    ``drop[table](doc)`` says whether a row of that table is removed."""
+    ``rows[table](doc)`` does the same for a row of another table (an e-scout made
+    anonymous); ``drop[table](doc)`` says whether a row of that table is removed."""
 
     booking: Callable[[Doc], Doc | None]
     drop: Mapping[str, Callable[[Doc], bool]] = field(default_factory=dict)
+    rows: Mapping[str, Callable[[Doc], Doc | None]] = field(default_factory=dict)
 
 
 def backup_name(reason: str = "", now_ns: int | None = None) -> str:
@@ -218,8 +220,9 @@ class Backups:
     def erase(self, erasure: Erasure) -> list[str]:
         """Apply retention's ``erasure`` to every backup and mirrored month file.
 
-        Bookings go through ``erasure.booking``; rows of the tables in ``erasure.drop``
-        (a waiting list) are removed where their test says so. Nothing else in a file
+        Bookings go through ``erasure.booking``, rows of the tables in ``erasure.rows``
+        through theirs; rows of the tables in ``erasure.drop`` (a waiting list) are removed
+        where their test says so. Nothing else in a file
         changes. Files keep their names and mtimes (rotation and the hourly schedule go by
         them); files that do not parse are left alone. Returns the names of the files that
         changed."""
@@ -247,12 +250,14 @@ class Backups:
 def _erase_in(data: Doc, erasure: Erasure) -> bool:
     """Apply ``erasure`` to one parsed file in place; did anything change?"""
     changed = False
-    bookings = data.get(BOOKINGS_TABLE)
-    if isinstance(bookings, dict):
-        for doc_id, doc in bookings.items():
-            new = erasure.booking(dict(doc)) if isinstance(doc, dict) else None
+    for name, change in ((BOOKINGS_TABLE, erasure.booking), *erasure.rows.items()):
+        rows = data.get(name)
+        if not isinstance(rows, dict):
+            continue
+        for doc_id, doc in rows.items():
+            new = change(dict(doc)) if isinstance(doc, dict) else None
             if new is not None and new != doc:
-                bookings[doc_id] = new
+                rows[doc_id] = new
                 changed = True
     for name, due in erasure.drop.items():
         table = data.get(name)

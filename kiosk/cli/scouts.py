@@ -51,6 +51,7 @@ def cmd_scouts_add(services: Services, args: argparse.Namespace) -> int:
         _known_topics(services, args.topic or []),
         check_chosen_languages(list(dict.fromkeys(args.lang or ["lt"]))),
         contact=args.contact or "",
+        full_name=args.full_name or "",
         first_day=args.first_day.isoformat() if args.first_day else None,
     )
     emit(services.catalog.save_scout(scout).to_dict())
@@ -69,6 +70,8 @@ def cmd_scouts_edit(services: Services, args: argparse.Namespace) -> int:
         changes["languages"] = check_chosen_languages(list(dict.fromkeys(args.lang)))
     if args.contact is not None:
         changes["contact"] = args.contact
+    if args.full_name is not None:
+        changes["full_name"] = args.full_name
     if args.first_day is not None:
         changes["first_day"] = args.first_day.isoformat()
     if args.no_first_day:
@@ -125,7 +128,11 @@ def register(sub: Subcommands) -> None:
     which = sp.add_subparsers(dest="scouts_command", parser_class=Parser)
     for name, func, help_ in (
         ("add", cmd_scouts_add, "add an e-scout (first day: today unless --first-day)"),
-        ("edit", cmd_scouts_edit, "change an e-scout's name, topics, languages, first day"),
+        (
+            "edit",
+            cmd_scouts_edit,
+            "change an e-scout's name, full name, contact, topics, languages, first day",
+        ),
     ):
         wp = which.add_parser(name, help=help_)
         wp.set_defaults(func=func)
@@ -135,6 +142,10 @@ def register(sub: Subcommands) -> None:
         wp.add_argument("--topic", action="append", help="a topic's slug (repeat for more)")
         wp.add_argument("--lang", action="append", type=lang_arg, help="a language spoken")
         wp.add_argument("--contact", help="the librarian-only contact")
+        wp.add_argument(
+            "--full-name",
+            help="the name in full for certificates (librarian-only; '' removes it)",
+        )
         day = wp.add_mutually_exclusive_group() if name == "edit" else wp
         day.add_argument(
             "--first-day",

@@ -45,6 +45,7 @@ from kiosk.domain.service import StoreService
 from kiosk.domain.ticket_content import TicketContent, build_ticket_content
 from kiosk.domain.validation import (
     check_buffer,
+    check_full_name,
     check_place,
     check_scout_name,
     check_seats,
@@ -216,6 +217,7 @@ class CatalogService(StoreService):
             scout,
             name=check_scout_name(scout.name),
             contact=plain_text(scout.contact),
+            full_name=check_full_name(scout.full_name),
             first_day=first_day,
         )
         with self.store.transaction() as tx:

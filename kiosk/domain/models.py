@@ -298,6 +298,19 @@ class Scout(_Record):
     # The day they started volunteering (YYYY-MM-DD): no activity form is dated before it.
     # None for e-scouts added before it was asked: unknown, no lower limit.
     first_day: str | None = None
+    # The name in full for certificates ("Ieva Kazlauskaitė"): librarian-only, never shown
+    # to visitors or other e-scouts. "" (not given): certificates carry ``name``.
+    full_name: str = ""
+    # When retention first found the e-scout inactive (deactivated, or without any weekly
+    # time or coming extra session): erased once the retention period has passed since.
+    idle_since: str | None = None
+    # When retention erased the e-scout: ``id`` is then an anonymous one, name and contact gone.
+    erased_at: str | None = None
+
+    @property
+    def certificate_name(self) -> str:
+        """The name a certificate carries: the full name, else the display name."""
+        return self.full_name or self.name
 
     @property
     def start_day(self) -> Day | None:

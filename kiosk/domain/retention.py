@@ -6,29 +6,42 @@ E-scouts' data follows the same period: presence records ("I am here" per shift)
 once their shift ended ``retention_days`` ago, and the card, PIN and wrong-PIN counters of an
 e-scout who has been inactive that long. Waiting-list entries go once expired, and never
 later than the same period after they were made (``waitlist.is_due``).
-Copies are held to the same promise: the same names are erased, and the same waiting-list
-entries removed, in the backups, their archive mirror and the copies off the PC
-(``copy_erasure``); exports (which list names and phones) older than the period are deleted.
+An e-scout inactive for the period (deactivated, or with no weekly time and no coming extra
+session, counted from the first purge that finds them so) is erased (``ScoutErasure``): name,
+full name and contact go, and so do card, PIN, weekly times, absences and extras and shift
+records; their id (their first name) becomes an anonymous one in the activity forms and
+bookings, so results keep every count.
+Copies are held to the same promise: the same names are erased, the same e-scouts made
+anonymous under the same ids, and the same waiting-list entries removed, in the archive, the
+backups, their archive mirror and the copies off the PC (``copy_erasure``); exports (which
+list names and phones) older than the period are deleted.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from db import Erasure, Store, Tx
-from db.history import MONTH_PREFIX
 from kiosk.domain.clock import Clock, as_local
+from kiosk.domain.errors import KioskError
 from kiosk.domain.maintenance import PURGES, MaintenanceService
-from kiosk.domain.models import Booking, ScoutCredentials
-from kiosk.domain.records import BOOKINGS, SCOUTS, load_settings
+from kiosk.domain.models import Booking, BookingStatus, ExceptionKind, ScoutCredentials
+from kiosk.domain.pepper import Pepper
+from kiosk.domain.records import ACTIVITIES, BOOKINGS, EXCEPTIONS, SCOUTS, WEEKLY, load_settings
 from kiosk.domain.scout_access import SCOUT_CREDENTIALS, SCOUT_LOCKOUTS
 from kiosk.domain.scout_day import SCOUT_PRESENCE
 from kiosk.domain.service import StoreService
 from kiosk.domain.waitlist import WAITLIST
 from kiosk.domain.waitlist import erase_due as erase_due_entries
 from kiosk.domain.waitlist import is_due as entry_is_due
+
+log = logging.getLogger(__name__)
 
 PURGE_LOG_KEEP = 200
 # Closed bookings move to the per-month archive this long after their names were erased,
@@ -55,6 +68,7 @@ class PurgeResult:
     presence_erased: int = 0  # e-scouts' "I am here" records of shifts past the period
     credentials_erased: list[str] = field(default_factory=list)  # e-scouts inactive that long
     waitlist_erased: int = 0  # waiting-list entries expired or past the period
+    scouts_erased: int = 0  # e-scouts inactive for the period, made anonymous
 
     @property
     def count(self) -> int:
@@ -73,6 +87,7 @@ class PurgeResult:
             "presence_erased": self.presence_erased,
             "credentials_erased": self.credentials_erased,
             "waitlist_erased": self.waitlist_erased,
+            "scouts_erased": self.scouts_erased,
         }
 
     @classmethod
@@ -88,6 +103,7 @@ class PurgeResult:
             presence_erased=int(data.get("presence_erased", 0)),
             credentials_erased=list(data.get("credentials_erased", [])),
             waitlist_erased=int(data.get("waitlist_erased", 0)),
+            scouts_erased=int(data.get("scouts_erased", 0)),
         )
 
 
@@ -114,23 +130,167 @@ def erase_due(doc: dict[str, Any], now: datetime, retention_days: int) -> dict[s
     return {**doc, "name": "", "phone": None, "erased_at": doc.get("erased_at") or now.isoformat()}
 
 
-def copy_erasure(now: datetime, retention_days: int) -> Erasure:
+# An erased e-scout's id: this prefix and 12 hex digits of an HMAC of the old id.
+ANONYMOUS_PREFIX = "anon-"
+# The tables whose rows belong to one e-scout (``scout``) and go with them whole.
+SCOUT_ROWS = (WEEKLY, EXCEPTIONS, SCOUT_PRESENCE, SCOUT_CREDENTIALS, SCOUT_LOCKOUTS)
+
+
+class ScoutErasure:
+    """Which e-scouts are erased, and the anonymous id each one gets.
+
+    The anonymous id is an HMAC of the old id under the pepper (kept outside the data dir):
+    the data file, the archive and every copy map one e-scout to the same id without a
+    table of old ids kept anywhere, and a copied file alone cannot link it back to a name.
+    ``departed(id)`` says whether an id is one to erase."""
+
+    def __init__(self, key: Callable[[], bytes], departed: Callable[[str], bool]) -> None:
+        self._key = key
+        self._departed = departed
+        self._ids: dict[str, str] = {}
+
+    def departed(self, scout_id: object) -> bool:
+        return (
+            isinstance(scout_id, str)
+            and bool(scout_id)
+            and not scout_id.startswith(ANONYMOUS_PREFIX)
+            and self._departed(scout_id)
+        )
+
+    def anonymous_id(self, scout_id: str) -> str:
+        found = self._ids.get(scout_id)
+        if found is None:
+            mac = hmac.new(self._key(), b"e-scout\0" + scout_id.encode(), hashlib.sha256)
+            found = self._ids[scout_id] = ANONYMOUS_PREFIX + mac.hexdigest()[:12]
+        return found
+
+    def mapped(self, scout_id: str) -> str:
+        return self.anonymous_id(scout_id) if self.departed(scout_id) else scout_id
+
+    def scout(self, doc: dict[str, Any], now: datetime) -> dict[str, Any] | None:
+        """An e-scout's row made anonymous (None: not one to erase). Topics and languages
+        stay (results by topic); everything that names or reaches the person goes."""
+        if not self.departed(doc.get("id")):
+            return None
+        anonymous = self.anonymous_id(str(doc["id"]))
+        return {
+            **doc,
+            "id": anonymous,
+            "name": anonymous,
+            "full_name": "",
+            "contact": "",
+            "active": False,
+            "first_day": None,
+            "idle_since": None,
+            "erased_at": doc.get("erased_at") or now.isoformat(),
+            "version": int(doc.get("version", 0) or 0) + 1,
+        }
+
+    def booking(self, doc: dict[str, Any]) -> dict[str, Any] | None:
+        """A booking (or an activity form) with an erased e-scout's id made anonymous, also
+        where a move log remembers it (None: nothing to change)."""
+        changed = False
+        if self.departed(doc.get("scout")):
+            doc = {**doc, "scout": self.anonymous_id(str(doc["scout"]))}
+            changed = True
+        changes = doc.get("changes")
+        if isinstance(changes, list) and any(
+            isinstance(c, dict) and self.departed(c.get("was_scout")) for c in changes
+        ):
+            doc = {
+                **doc,
+                "changes": [
+                    {**c, "was_scout": self.anonymous_id(str(c["was_scout"]))}
+                    if isinstance(c, dict) and self.departed(c.get("was_scout"))
+                    else c
+                    for c in changes
+                ],
+            }
+            changed = True
+        return doc if changed else None
+
+    def purge_entry(self, doc: dict[str, Any]) -> dict[str, Any] | None:
+        """A purge log entry whose list of e-scouts whose card and PIN went names no
+        erased e-scout by their old id."""
+        ids = doc.get("credentials_erased")
+        if not isinstance(ids, list) or not any(self.departed(i) for i in ids):
+            return None
+        return {
+            **doc,
+            "credentials_erased": [self.mapped(i) if isinstance(i, str) else i for i in ids],
+        }
+
+    def owns(self, doc: dict[str, Any]) -> bool:
+        """A row of one of ``SCOUT_ROWS`` that belongs to an erased e-scout."""
+        return self.departed(doc.get("scout"))
+
+
+def _then(
+    first: Callable[[dict[str, Any]], dict[str, Any] | None],
+    second: Callable[[dict[str, Any]], dict[str, Any] | None],
+) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+    """Both changes, one after the other (None: neither changed anything)."""
+
+    def both(doc: dict[str, Any]) -> dict[str, Any] | None:
+        once = first(doc)
+        twice = second(once if once is not None else doc)
+        return twice if twice is not None else once
+
+    return both
+
+
+def copy_erasure(now: datetime, retention_days: int, scouts: ScoutErasure | None = None) -> Erasure:
     """The purge's rule for copies (backups, their mirror, copies off the PC): the same as
     for the data file. Names and phones of bookings due are erased; waiting-list entries
-    due (expired, or made the period ago) are removed whole, as the purge removes them."""
+    due (expired, or made the period ago) are removed whole, as the purge removes them;
+    with ``scouts``, erased e-scouts are made anonymous as in the data file."""
+    names: Callable[[dict[str, Any]], dict[str, Any] | None] = lambda doc: erase_due(  # noqa: E731
+        doc, now, retention_days
+    )
+    drop: dict[str, Callable[[dict[str, Any]], bool]] = {
+        WAITLIST: lambda doc: entry_is_due(doc, now, retention_days)
+    }
+    if scouts is None:
+        return Erasure(booking=names, drop=drop)
+    for table in SCOUT_ROWS:
+        drop[table] = scouts.owns
     return Erasure(
-        booking=lambda doc: erase_due(doc, now, retention_days),
-        drop={WAITLIST: lambda doc: entry_is_due(doc, now, retention_days)},
+        booking=_then(names, scouts.booking),
+        drop=drop,
+        rows={
+            SCOUTS: lambda doc: scouts.scout(doc, now),
+            ACTIVITIES: scouts.booking,
+            PURGES: scouts.purge_entry,
+        },
     )
 
 
-def purge(store: Store, clock: Clock, maintenance: MaintenanceService) -> PurgeResult:
-    """Erase names and phones past the retention period, then archive old closed bookings.
+def copies_scout_erasure(store: Store, pepper: Pepper) -> ScoutErasure:
+    """Erased e-scouts in copies: an id the data file no longer has (e-scouts are never
+    removed, only made anonymous, so a missing id is one retention erased)."""
+    with store.snapshot() as tx:
+        live = frozenset(str(d.get("id")) for d in tx.all(SCOUTS))
+    return ScoutErasure(lambda: _pepper_key(pepper), lambda scout_id: scout_id not in live)
+
+
+def _pepper_key(pepper: Pepper) -> bytes:
+    key = pepper.key(create=True)
+    assert key is not None  # made when missing
+    return key
+
+
+def purge(
+    store: Store, clock: Clock, maintenance: MaintenanceService, pepper: Pepper | None = None
+) -> PurgeResult:
+    """Erase names and phones past the retention period, and e-scouts inactive that long,
+    then archive old closed bookings.
 
     The erasure is one transaction, logged if it erased anything. The archive move keeps
     the hot file small so everyday operations do not slow down with history. Then the
-    same erasure runs over the backups and the archive mirror, and old exports go.
+    same erasure runs over the archive, the backups and the archive mirror, and old
+    exports go.
     """
+    pepper = pepper or Pepper.for_data_dir(store.data_dir)
     now = as_local(clock.now())
     with store.transaction() as tx:
         days = load_settings(tx).retention_days
@@ -146,26 +306,107 @@ def purge(store: Store, clock: Clock, maintenance: MaintenanceService) -> PurgeR
         result.presence_erased = _erase_presence(tx, now, days)
         result.credentials_erased = _erase_inactive_credentials(tx, now, days)
         result.waitlist_erased = erase_due_entries(tx, now, days)
+        erased_scouts = _erase_departed_scouts(tx, now, days, pepper)
+        result.scouts_erased = len(erased_scouts[0]) if erased_scouts else 0
         if (
             result.erased
             or result.presence_erased
             or result.credentials_erased
             or result.waitlist_erased
+            or result.scouts_erased
         ):
             result.erased.sort(key=lambda e: (e.start, e.code))
             log = tx.all(PURGES)
             log.append({"seq": len(log) + 1, **result.to_dict()})
+            if erased_scouts is not None:
+                # Earlier entries listed e-scouts whose card and PIN went by their old ids.
+                log = [erased_scouts[1].purge_entry(entry) or entry for entry in log]
             tx.replace_all(PURGES, log[-PURGE_LOG_KEEP:])
     result.archived = store.archive_history(now - timedelta(days=days + ARCHIVE_MARGIN_DAYS))
-    result.copies_changed = store.erase_in_backups(copy_erasure(now, days))
-    for name in result.copies_changed:
-        if name.startswith(MONTH_PREFIX):
-            # The mirror held names, so its source month does too: erase there as well, or
-            # the next backup would copy them back.
-            month = name[len(MONTH_PREFIX) :].removesuffix(".json")
-            store.rewrite_archived(month, lambda d: erase_due(d, now, days))
+    scouts = copies_scout_erasure(store, pepper)
+    erasure = copy_erasure(now, days, scouts)
+    # The archive first (erased e-scouts' ids in bookings archived before), then the
+    # backups and their mirror: the next backup then copies nothing back.
+    for month in store.archived_months():
+        store.rewrite_archived(month, erasure.booking)
+    result.copies_changed = store.erase_in_backups(erasure)
     result.exports_removed = maintenance.remove_old_exports(days)
     return result
+
+
+def _idle(tx: Tx, doc: dict[str, Any], today: str) -> bool:
+    """Deactivated, or with no weekly time and no extra session today or later."""
+    if not doc.get("active", True):
+        return not doc.get("erased_at")
+    scout_id = doc.get("id")
+    if tx.find(WEEKLY, scout=scout_id):
+        return False
+    return not any(
+        e.get("kind") == ExceptionKind.EXTRA and str(e.get("date", "")) >= today
+        for e in tx.find(EXCEPTIONS, scout=scout_id)
+    )
+
+
+def _erase_departed_scouts(
+    tx: Tx, now: datetime, days: int, pepper: Pepper
+) -> tuple[list[str], ScoutErasure] | None:
+    """Make anonymous every e-scout inactive for ``days`` (counted from the first purge that
+    found them so; one active again starts afresh later): their row, forms, bookings and
+    the rows that are theirs alone. None when nobody was erased."""
+    today = now.date().isoformat()
+    due: list[str] = []
+    for doc in tx.all(SCOUTS):
+        scout_id = str(doc.get("id"))
+        if doc.get("erased_at"):
+            continue
+        if not _idle(tx, doc, today):
+            if doc.get("idle_since"):
+                tx.update(SCOUTS, {"idle_since": None}, id=scout_id)
+            continue
+        since = doc.get("idle_since")
+        if not since:
+            tx.update(SCOUTS, {"idle_since": now.isoformat()}, id=scout_id)
+            continue
+        if as_local(datetime.fromisoformat(str(since))) + timedelta(days=days) > now:
+            continue
+        if any(_still_to_come(b, now) for b in tx.find(BOOKINGS, scout=scout_id)):
+            continue  # a visitor still expects them: erased once that time has passed
+        due.append(scout_id)
+    if not due:
+        return None
+    chosen = frozenset(due)
+    erasure = ScoutErasure(lambda: _pepper_key(pepper), chosen.__contains__)
+    try:
+        erasure.anonymous_id(due[0])  # the pepper, before anything changes
+    except KioskError as exc:
+        log.warning("e-scouts not erased this time (no pepper): %s", exc.message)
+        return None
+    for scout_id in due:
+        row = tx.get(SCOUTS, id=scout_id)
+        anonymous = erasure.scout(row or {}, now)
+        if row is None or anonymous is None:
+            continue
+        tx.remove(SCOUTS, id=scout_id)
+        tx.insert(SCOUTS, anonymous)
+        tx.update(ACTIVITIES, {"scout": anonymous["id"]}, scout=scout_id)
+        for table in SCOUT_ROWS:
+            tx.remove(table, scout=scout_id)
+    for booking in tx.all(BOOKINGS):
+        new = erasure.booking(booking)
+        if new is not None:
+            fields = {"scout": new["scout"], "changes": new.get("changes", [])}
+            tx.update(BOOKINGS, fields, id=booking["id"])
+    return sorted(due), erasure
+
+
+def _still_to_come(doc: dict[str, Any], now: datetime) -> bool:
+    """An open booking whose time has not ended."""
+    if doc.get("status") not in (BookingStatus.BOOKED, BookingStatus.CHECKED_IN):
+        return False
+    try:
+        return as_local(datetime.fromisoformat(str(doc["end"]))) > now
+    except (KeyError, ValueError):
+        return False
 
 
 def _erase_presence(tx: Tx, now: datetime, days: int) -> int:
@@ -212,12 +453,20 @@ def purge_log(store: Store) -> list[PurgeResult]:
 class RetentionService(StoreService):
     """What the console and the CLI call to keep the retention promise."""
 
-    def __init__(self, store: Store, clock: Clock, maintenance: MaintenanceService) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        maintenance: MaintenanceService,
+        pepper: Pepper | None = None,
+    ) -> None:
         super().__init__(store, clock)
         self.maintenance = maintenance
+        # Anonymous ids of erased e-scouts are made with the PINs' pepper.
+        self.pepper = pepper or Pepper.for_data_dir(store.data_dir)
 
     def purge(self) -> PurgeResult:
-        return purge(self.store, self.clock, self.maintenance)
+        return purge(self.store, self.clock, self.maintenance, self.pepper)
 
     def log(self) -> list[PurgeResult]:
         return purge_log(self.store)
@@ -228,4 +477,4 @@ class RetentionService(StoreService):
         now = as_local(self.clock.now())
         with self.store.snapshot() as tx:
             days = load_settings(tx).retention_days
-        return copy_erasure(now, days)
+        return copy_erasure(now, days, copies_scout_erasure(self.store, self.pepper))

@@ -287,6 +287,21 @@ def check_scout_name(raw: str) -> str:
     return name
 
 
+FULL_NAME_MAX = 80
+
+
+def check_full_name(raw: str) -> str:
+    """An e-scout's full name for certificates, made plain; "" (none) is allowed."""
+    name = " ".join(plain_text(raw).split())
+    if len(name) > FULL_NAME_MAX:
+        raise ValidationError(
+            ErrorCode.SCOUT_NAME,
+            f"The full name is at most {FULL_NAME_MAX} characters.",
+            field="full_name",
+        )
+    return name
+
+
 def check_chosen_languages(languages: list[str]) -> list[str]:
     """At least one language ticked."""
     if not languages:

@@ -2,22 +2,33 @@
 
 One content model, built from the activity forms (kiosk/domain/scout_day.py ``hours``), drawn as
 an A4 PDF (fpdf2, the bundled Unicode font) and on the receipt printer (python-escpos), in
-Lithuanian or English: library, the e-scout's display name, period, consultations, hours,
-topics, the date and a line for the librarian's signature.
+Lithuanian or English: library, the e-scout's full name (the display name when the librarian
+gave none), period, consultations, hours, topics, the date and a line for the librarian's
+signature. Dates are the language's long form without the weekday; a period that ends in the
+future ends today (a certificate vouches only for what has happened).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from kiosk.domain.clock import as_local
 from kiosk.domain.scout_day import VolunteerHours
 from kiosk.i18n import Translator
-from kiosk.paper.printing import CODE_PAGE, configured_printer, print_job, wrapped
+from kiosk.paper.printing import (
+    CODE_PAGE,
+    PrinterError,
+    configured_printer,
+    print_job,
+    printer_configured,
+    wrapped,
+)
 from kiosk.paper.ticket_render import BOLD, REGULAR
 
 if TYPE_CHECKING:
@@ -34,7 +45,7 @@ class CertificateContent:
     library: str
     title: str
     intro: str  # "This certifies that ... volunteered as an e-scout"
-    scout: str  # the e-scout's display name
+    scout: str  # the e-scout's full name (else the display name)
     period: str
     facts: tuple[tuple[str, str], ...]  # (label, value): consultations, hours
     topics_label: str
@@ -60,32 +71,54 @@ class CertificateContent:
 
 
 def hours_text(minutes: int, lang: str) -> str:
-    """Minutes as hours with up to two decimals, written the language's way (2,5 / 2.5)."""
+    """Minutes as hours with up to two decimals, written the language's way (2,5 / 2.5):
+    the e-scout's own totals at the kiosk."""
     return format_decimal(round(minutes / 60, 2), format="#,##0.##", locale=lang)
+
+
+def duration_text(t: Translator, minutes: int) -> str:
+    """Minutes as hours and minutes in words: "3 val. 45 min." / "3 h 45 min"."""
+    hours, rest = divmod(max(minutes, 0), 60)
+    if hours and rest:
+        return t("lib.scouts.cert.duration", hours=hours, minutes=rest)
+    if rest:
+        return t("lib.scouts.cert.duration_minutes", minutes=rest)
+    return t("lib.scouts.cert.duration_hours", hours=hours)
+
+
+def date_text(t: Translator, day: date) -> str:
+    """A date in the language's long form without the weekday: "2026 m. lapkričio 1 d."."""
+    return format_date(day, t.message("lib.scouts.cert.date"), locale=t.lang)
+
+
+def certificate_period(first: date, last: date, today: date) -> tuple[date, date]:
+    """The period a certificate may vouch for: ``last`` no later than ``today``."""
+    return first, min(last, today)
 
 
 def build_certificate(
     services: Services, scout_id: str, first: date, last: date, lang: str
 ) -> CertificateContent:
-    """The certificate of ``scout_id`` for ``first``..``last`` in ``lang``."""
+    """The certificate of ``scout_id`` for ``first``..``last`` (cut at today) in ``lang``."""
     t = Translator(lang)
+    today = as_local(services.clock.now()).date()
+    first, last = certificate_period(first, last, today)
     hours = services.scout_day.hours(scout_id, first, last)
     names = {topic.slug: topic.name(lang) for topic in services.booking.topics(active_only=False)}
-    today = as_local(services.clock.now()).date()
     return CertificateContent(
         lang=lang,
         library=services.catalog.settings().library_name,
         title=t("lib.scouts.cert.title"),
         intro=t("lib.scouts.cert.intro"),
-        scout=hours.scout.name,
-        period=t("lib.scouts.cert.period", first=t.long_date(first), last=t.long_date(last)),
+        scout=hours.scout.certificate_name,
+        period=t("lib.scouts.cert.period", first=date_text(t, first), last=date_text(t, last)),
         facts=(
             (t("lib.scouts.cert.consultations"), str(hours.consultations)),
-            (t("lib.scouts.cert.hours"), hours_text(hours.minutes, lang)),
+            (t("lib.scouts.cert.hours"), duration_text(t, hours.minutes)),
         ),
         topics_label=t("lib.scouts.cert.topics"),
         topics=tuple(f"{names.get(slug, slug)} ({n})" for slug, n in hours.by_topic.items()),
-        issued=t("lib.scouts.cert.issued", date=t.long_date(today)),
+        issued=t("lib.scouts.cert.issued", date=date_text(t, today)),
         signature=t("lib.scouts.cert.signature"),
         hours=hours,
     )
@@ -161,3 +194,35 @@ def print_certificate(
     cert = build_certificate(services, scout_id, first, last, lang)
     with configured_printer(services.catalog.settings()) as printer:
         print_on(cert, printer)
+
+
+@dataclass(frozen=True)
+class IssuedCertificate:
+    """A certificate made at the console: its PDF, and how printing went."""
+
+    content: CertificateContent
+    path: Path  # the A4 PDF in the exports folder
+    printed: bool  # also on the receipt printer
+    print_error: PrinterError | None = None  # a printer set but failing (the PDF is saved)
+
+
+def issue_certificate(
+    services: Services, scout_id: str, first: date, last: date, lang: str
+) -> IssuedCertificate:
+    """The certificate as an A4 PDF in the exports folder (private; removed with the other
+    exports after the retention period), and on the receipt printer when the settings name
+    one. KioskError for an unknown e-scout; OSError when the PDF cannot be written."""
+    cert = build_certificate(services, scout_id, first, last, lang)
+    hours = cert.hours
+    stamp = as_local(services.clock.now()).strftime("%Y%m%d-%H%M%S")
+    name = f"certificate-{scout_id}-{hours.first:%Y%m%d}-{hours.last:%Y%m%d}-{stamp}.pdf"
+    path = services.maintenance.save_export(name, render_pdf(cert))
+    settings = services.catalog.settings()
+    if not printer_configured(settings):
+        return IssuedCertificate(cert, path, printed=False)
+    try:
+        with configured_printer(settings) as printer:
+            print_on(cert, printer)
+    except PrinterError as exc:
+        return IssuedCertificate(cert, path, printed=False, print_error=exc)
+    return IssuedCertificate(cert, path, printed=True)

@@ -102,6 +102,8 @@ class ScoutFormScreen(FormScreen[Scout]):
                         ],
                         id="scout-topics",
                     )
+                    yield WordsLabel(t("lib.scouts.full_name"))
+                    yield Input(s.full_name if s else "", id="scout-full-name", max_length=80)
             yield from self.form_buttons()
 
     def build(self) -> Scout:
@@ -112,6 +114,7 @@ class ScoutFormScreen(FormScreen[Scout]):
         )
         active = self.query_one("#scout-active", Checkbox).value
         contact = self.value("#scout-contact")
+        full_name = self.value("#scout-full-name")
         typed = self.value("#scout-first-day")
         # Left empty: unknown (an e-scout added before the kiosk asked), no lower limit.
         first_day = parse_day(typed, "first_day").isoformat() if typed else None
@@ -124,6 +127,7 @@ class ScoutFormScreen(FormScreen[Scout]):
                 active,
                 contact,
                 first_day=first_day,
+                full_name=full_name,
             )
         return replace(
             self.scout,
@@ -133,6 +137,7 @@ class ScoutFormScreen(FormScreen[Scout]):
             active=active,
             contact=contact,
             first_day=first_day,
+            full_name=full_name,
         )
 
 

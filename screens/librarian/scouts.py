@@ -1,6 +1,6 @@
 """E-scouts: who they are, their topics and languages, weekly times, absences and extras,
-their sign-in cards and PINs for the kiosk, and this month's shifts on record (held, late,
-missed)."""
+their sign-in cards and PINs for the kiosk, this month's shifts on record (held, late,
+missed), and their certificates of volunteer hours for any period."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ from screens.librarian.common import (
     cursor_key,
     refusal,
 )
+from screens.librarian.scout_certificate import CertificateFormScreen, CertificateRequest
 from screens.librarian.scout_forms import (
     WEEKDAY_KEYS,
     ExceptionFormScreen,
@@ -137,6 +138,7 @@ class ScoutsPane(Vertical, ConsolePane):
                     yield Button(
                         t("lib.scouts.card.revoke"), id="scouts-card-revoke", variant="error"
                     )
+                    yield Button(t("lib.scouts.cert.make"), id="scouts-cert")
             with Vertical(id="scouts-right"):
                 yield Words("", id="scouts-heading", classes="lib-heading")
                 yield Words("", id="scouts-access")
@@ -599,3 +601,47 @@ class ScoutsPane(Vertical, ConsolePane):
                 self.write(lambda: access.set_pin(scout.id, pin), t("lib.scouts.card.pin_set"))
 
         self.app.push_screen(ScoutPinScreen(scout), typed)
+
+    # the e-scout's certificate of volunteer hours
+    @on(Button.Pressed, "#scouts-cert")
+    def _certificate(self) -> None:
+        scout = self.scout()
+        if scout is None:
+            return
+        t = self.t
+
+        def chosen(request: CertificateRequest | None) -> None:
+            if request is not None:
+                self.say(t("lib.scouts.cert.making"))
+                self._issue_certificate(t, request)
+
+        today = services_of(self).booking.now().date()
+        self.app.push_screen(CertificateFormScreen(scout, today, t.lang), chosen)
+
+    @store_work(group="scouts-cert")
+    def _issue_certificate(self, t: Translator, request: CertificateRequest) -> None:
+        """The certificate as an A4 PDF among the exports, and on the receipt printer when
+        Settings name one (the kiosk's "Print certificate" sends e-scouts here)."""
+        from kiosk.paper.certificate import issue_certificate  # fpdf2: only when asked
+
+        services = services_of(self)
+        try:
+            issued = issue_certificate(
+                services, request.scout, request.first, request.last, request.lang
+            )
+        except KioskError as exc:
+            self.post_message(ConsolePane.Written(refusal(t, exc), refused=exc))
+            return
+        except OSError as exc:  # a full disk, a folder taken away: said, never a crash
+            reason = exc.strerror or str(exc)
+            text = t("lib.scouts.cert.not_saved", reason=reason)
+            self.post_message(ConsolePane.Written(text, refused=KioskError("not_saved", reason)))
+            return
+        path = str(issued.path)
+        if issued.print_error is not None:
+            reason = refusal(t, issued.print_error)
+            text = t("lib.scouts.cert.not_printed", path=path, reason=reason)
+            self.post_message(ConsolePane.Written(text, refused=issued.print_error))
+            return
+        key = "lib.scouts.cert.printed" if issued.printed else "lib.scouts.cert.saved"
+        self.post_message(ConsolePane.Written(t(key, path=path)))

@@ -48,7 +48,7 @@ async def test_every_button_of_the_pane_is_in_reach(demo: Services, size: tuple[
         await _open_scouts(pilot)
         pane = app.screen.query_one(ScoutsPane)
         buttons = list(pane.query(Button))
-        assert len(buttons) == 12
+        assert len(buttons) == 13
         for button in buttons:
             region = button.region
             label = str(button.label)

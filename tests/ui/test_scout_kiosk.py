@@ -340,7 +340,7 @@ async def test_the_certificate_prints_on_the_kiosks_receipt_printer(
         await click(pilot, "#s-print")
         await wait_until(pilot, lambda: "atspausdinta" in text_of(app, "#s-hours-status"))  # type: ignore[arg-type]
     out = printer.output
-    assert "Austėja R.".encode("cp775") in out and "1,5".encode("cp775") in out
+    assert "Austėja R.".encode("cp775") in out and "1\xa0val. 30\xa0min.".encode("cp775") in out
 
 
 def test_the_periods_of_my_hours() -> None:
