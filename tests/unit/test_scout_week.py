@@ -60,9 +60,7 @@ def test_a_week_at_the_kiosk(demo: Services) -> None:
     assert covers.report_absence("lukas", at(NEXT_TUESDAY, 15), AbsenceReason.ILL) == 1
     (absence,) = [e for e in demo.catalog.exceptions("lukas") if e.kind == "absent"]
     assert (absence.date, absence.start, absence.end) == (str(NEXT_TUESDAY), "15:00", "18:00")
-    assert [(b.code, b.to_call) for b in demo.desk.to_call()] == [
-        ("AAAAA6", CallReason.ABSENCE)
-    ]
+    assert [(b.code, b.to_call) for b in demo.desk.to_call()] == [("AAAAA6", CallReason.ABSENCE)]
     assert at(NEXT_TUESDAY, 15) not in [s.start for s in day.shifts_ahead("lukas")]
     assert _refused(covers.report_absence, "lukas", at(NEXT_TUESDAY, 15), "ill") == (
         "no_such_shift"
