@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
+from babel.dates import format_skeleton
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -104,30 +105,36 @@ def consultation_lines(
     return f"{when}  {topic}\n{c.visitor} \u00b7 {place or c.place}\n{third}"
 
 
+def short_day(t: Translator, day: date) -> str:
+    """A coming or recent day, short enough for a list item: ``11-27, pn`` / ``Fri, Nov 27``."""
+    return format_skeleton("MMMEd", day, locale=t.lang)
+
+
 def form_due_lines(t: Translator, c: ScoutConsultation, topic: str) -> str:
-    """A past day's consultation with no form yet: "not filled yet", the day and time; the
+    """A past day's consultation with no form yet: "not filled yet"; the day, time and
     topic; the visitor."""
-    when = f"{t.day_label(as_local(c.start).date())} {t.time(as_local(c.start))}"
-    return f"{t('s.day.form_not_yet')} \u00b7 {when}\n{topic}\n{c.visitor}"
+    start = as_local(c.start)
+    when = f"{short_day(t, start.date())} {t.time(start)}"
+    return f"{t('s.day.form_not_yet')}\n{when} \u00b7 {topic}\n{c.visitor}"
 
 
 def shift_lines(t: Translator, shift: Shift, place: str, taker: str) -> str:
-    """A coming shift: the day; the time and place; a cover asked, taken or confirmed."""
+    """A coming shift: the day and time; the place; a cover asked, taken or confirmed."""
     start, end = as_local(shift.start), as_local(shift.end)
     third = {
         CoverStatus.OPEN: t("s.week.cover_open"),
         CoverStatus.TAKEN: t("s.week.cover_taken", name=taker),
         CoverStatus.CONFIRMED: t("s.week.cover_confirmed", name=taker),
-    }.get(CoverStatus(shift.cover or CoverStatus.WITHDRAWN), "")
-    second = f"{t.time(start)}\u2013{t.time(end)} \u00b7 {place}"
-    return f"{t('s.week.shift', day=t.day_label(start.date()))}\n{second}\n{third}"
+    }.get(CoverStatus(shift.cover or CoverStatus.WITHDRAWN), t("s.week.your_shift"))
+    first = t("s.week.shift", day=short_day(t, start.date()), start=t.time(start), end=t.time(end))
+    return f"{first}\n{place}\n{third}"
 
 
-def cover_lines(t: Translator, request: CoverRequest, place: str, topics: str) -> str:
-    """Another e-scout's shift to cover: who and when; the time and place; the topics."""
+def cover_lines(t: Translator, request: CoverRequest, place: str) -> str:
+    """Another e-scout's shift to cover: who asks; the day and time; the place."""
     start, end = as_local(request.shift.start), as_local(request.shift.end)
-    first = t("s.week.cover_asked_by", name=request.scout.name, day=t.day_label(start.date()))
-    return f"{first}\n{t.time(start)}\u2013{t.time(end)} \u00b7 {place}\n{topics}"
+    when = t("s.week.shift", day=short_day(t, start.date()), start=t.time(start), end=t.time(end))
+    return f"{t('s.week.cover_asked_by', name=request.scout.name)}\n{when}\n{place}"
 
 
 class AbsenceScreen(ModalScreen[AbsenceReason | None]):
@@ -197,6 +204,7 @@ class MyDayScreen(ScoutScreen):
         self._shift_buttons: dict[str, Shift] = {}
         self._cover_buttons: dict[str, CoverRequest] = {}
         self._view: DayView | None = None
+        self._notice: tuple[str, bool] | None = None  # the last answer: words, and was it ok
 
     @property
     def idle_limit(self) -> float | None:
@@ -224,7 +232,7 @@ class MyDayScreen(ScoutScreen):
         host(self).data_changed.subscribe(self, lambda _: self.reload())
         # The button's words follow the clock ("from 14:30", then "I am here", then "no
         # shift now") while nothing in the data changes.
-        self.set_interval(30, self._show_shift)
+        self.set_interval(30, self._tick)
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -338,9 +346,8 @@ class MyDayScreen(ScoutScreen):
                 )
             items.append(Horizontal(*parts, classes="s-item s-week"))
         for number, request in enumerate(view.covers):
-            topics = ", ".join(self._topic_name(slug) for slug in request.topics)
             text = Words(
-                plain(cover_lines(t, request, self._place(request.shift.place), topics)),
+                plain(cover_lines(t, request, self._place(request.shift.place))),
                 classes="s-item-text",
             )
             take_id = f"s-take-{number}"
@@ -367,6 +374,12 @@ class MyDayScreen(ScoutScreen):
             button.label = label
             button.refresh(layout=True)  # the button is as wide as its words
         button.disabled = shift is None or as_local(shift.end) <= now
+        if self._notice is not None:
+            # The answer to the last tap (said, or refused) in place of the shift's words.
+            words, ok = self._notice
+            box.update(plain(words))
+            box.set_class(ok, "v-ok")
+            return
         if shift is None:
             box.update(plain(t("s.day.no_shift")))
             return
@@ -386,6 +399,7 @@ class MyDayScreen(ScoutScreen):
 
     @on(Button.Pressed, "#s-here")
     def _say_here(self) -> None:
+        self._notice = None
         self._here()
 
     @store_work(group="scout-here")
@@ -403,16 +417,17 @@ class MyDayScreen(ScoutScreen):
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
-        box = self.query_one("#s-shift", Static)
-        box.update(plain("\u26a0 " + refusal_words(self.t, message.error, SCOUT_REFUSALS)))
-        box.set_class(False, "v-ok")
+        self._notice = ("\u26a0 " + refusal_words(self.t, message.error, SCOUT_REFUSALS), False)
+        self._show_shift()
 
     @on(Done)
     def _done(self, message: Done) -> None:
-        box = self.query_one("#s-shift", Static)
-        box.update(plain("\u2714 " + message.words))
-        box.set_class(True, "v-ok")
+        self._notice = ("\u2714 " + message.words, True)
         self.reload()
+
+    def _tick(self) -> None:
+        self._notice = None  # an answer stays until the next tick of the clock
+        self._show_shift()
 
     @on(Button.Pressed, ".s-absent")
     def _absent(self, event: Button.Pressed) -> None:
