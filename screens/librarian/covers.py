@@ -50,6 +50,7 @@ class CoversScreen(Dialog[None]):
     def __init__(self) -> None:
         super().__init__(id="covers-screen")
         self.requests: list[CoverRequest] = []
+        self._acted_once = False
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -99,8 +100,8 @@ class CoversScreen(Dialog[None]):
         keys = [request_key(r) for r in self.requests]
         if keep in keys:
             table.move_cursor(row=keys.index(keep))
-        if not self.requests:
-            self.query_one(MessageLine).say(t("lib.covers.none"))
+        if not self.requests and not self._acted_once:
+            self.query_one(MessageLine).say(t("lib.covers.none"))  # what was done stays
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -138,5 +139,6 @@ class CoversScreen(Dialog[None]):
 
     @on(Acted)
     def _acted(self, message: Acted) -> None:
+        self._acted_once = True
         self.query_one(MessageLine).say(message.text, error=message.error)
         self._load()

@@ -9,19 +9,20 @@ from datetime import timedelta
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Button, Static
+from textual.widgets import Button, DataTable, Static
 
 from kiosk.domain.clock import FixedClock
 from kiosk.domain.covers import CoverStatus
 from kiosk.domain.models import BookingStatus, CallReason
 from kiosk.services import Services
+from screens.librarian.covers import CoversScreen
 from screens.scout.day import AbsenceScreen, MyDayScreen
 from screens.scout.form import ScoutFormScreen
 from screens.scout.signin import ScoutSignInScreen
 from screens.visitor import MoreTimeScreen, WelcomeScreen
 from screens.widgets import Pager
-from tests.conftest import put_booking
-from tests.ui.conftest import BIG, click, make_app, settle, text_of, wait_until
+from tests.conftest import put_booking, set_pin
+from tests.ui.conftest import BIG, click, login, make_app, make_console, settle, text_of, wait_until
 from tests.ui.scout_helpers import SCOUT, SCOUT_PIN, SHIFT_START, Morning, scan, scout_morning
 from tests.ui.snapshots import Screens
 from tests.ui.test_scout_kiosk import KIOSK, signed_in, tap_pin
@@ -184,3 +185,32 @@ async def test_my_week_snapshot_at_120x40(
 ) -> None:
     morning = week(demo, clock)
     await _my_week(demo, morning.card, screens, (120, 40))
+
+
+async def test_the_librarian_confirms_a_cover_at_the_console(
+    demo: Services, clock: FixedClock
+) -> None:
+    thursday = SHIFT_START.replace(hour=15) + timedelta(days=2)  # Lukas 15:00-18:00
+    put_booking(demo, code="COVER3", start=thursday, name="Ona", phone="+37060000001",
+                topic="smart-id")  # fmt: skip
+    covers = demo.scout_day.covers
+    covers.ask("lukas", thursday)
+    covers.take("gabija", "lukas", thursday)
+    set_pin(demo)
+    app = make_console(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await login(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        app.screen.query_one("#scouts-table", DataTable).focus()  # in the E-scouts tab
+        await pilot.press("v")
+        await wait_until(pilot, lambda: isinstance(app.screen, CoversScreen))
+        table = app.screen.query_one("#covers-table", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 1)
+        assert "pavaduos Gabija M." in str(table.get_row_at(0)[-1])
+        await click(pilot, "#covers-confirm")
+        await wait_until(pilot, lambda: "1 lankytojas" in text_of(app, "#covers-message"))  # type: ignore[arg-type]
+        await wait_until(pilot, lambda: table.row_count == 0)
+    assert demo.booking.lookup("COVER3").scout == "gabija"
+    assert [(b.code, b.to_call) for b in demo.desk.to_call()] == [("COVER3", CallReason.COVER)]
