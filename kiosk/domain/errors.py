@@ -67,6 +67,12 @@ class ErrorCode(StrEnum):
     NOT_YOUR_BOOKING = "not_your_booking"  # a form for another e-scout's consultation
     NO_SHIFT_TODAY = "no_shift_today"  # "I am here" with no shift left today
     HERE_NOT_YET = "here_not_yet"  # "I am here" before the shift's window opens
+    NO_SUCH_SHIFT = "no_such_shift"  # an absence or cover for a shift that is not ahead
+    SHIFT_SPOKEN_FOR = "shift_spoken_for"  # absent or cover asked already for that shift
+    COVER_GONE = "cover_gone"  # the cover request was taken by another, or withdrawn
+    COVER_TOPICS = "cover_topics"  # the taker does not cover the shift's topics
+    COVER_BUSY = "cover_busy"  # the taker has a shift or a consultation then
+    COVER_OWN = "cover_own"  # an e-scout cannot take their own shift
     SCOUT_INACTIVE = "scout_inactive"  # no card or PIN for an e-scout who was made inactive
     # the PINs' pepper file (kiosk/domain/pepper.py): missing where it must be made, unreadable,
     # not a pepper, or inside the data dir

@@ -74,6 +74,7 @@ class CallReason(StrEnum):
     EXTRA_SESSION = "extra_session"  # the extra session it was in was cut short or removed
     SCOUT_INACTIVE = "scout_inactive"  # the e-scout was made inactive
     MISSED_SHIFT = "missed_shift"  # the e-scout did not come for the shift
+    COVER = "cover"  # another e-scout covers the shift: the visitor meets them instead
 
 
 class CallOutcome(StrEnum):
@@ -172,6 +173,8 @@ SETTING_RANGES: dict[str, tuple[int, int]] = {
     "cancel_cutoff_hours": (0, 72),
     "checkin_before_minutes": (0, 240),
     "here_before_minutes": (0, 240),
+    "scout_idle_seconds": (20, 600),
+    "form_days_back": (0, 30),
     "waitlist_days": (1, 365),
     "printer_serial_baudrate": (1200, 115200),
     "printer_port": (1, 65535),
@@ -211,6 +214,8 @@ class Settings(_Record):
     cancel_cutoff_hours: int = 2  # a visitor cancels at the kiosk until this long before
     checkin_before_minutes: int = 60  # check-in opens this long before the start
     here_before_minutes: int = 30  # an e-scout's "I am here" opens this long before a shift
+    scout_idle_seconds: int = 45  # My day asks "more time?" after this long without a touch
+    form_days_back: int = 7  # My day offers the forms not filled yet of this many days back
     waitlist_days: int = 30  # a waiting-list entry (a name, a phone) is erased after this
     # Who the programme's results file comes from. An empty id means "not set": the
     # export then names the library by a stable pseudonymous id of this data dir.
@@ -606,6 +611,14 @@ class ScoutPresence(_Record):
     # How the shift went (ShiftOutcome), set once: on "I am here", or "missed" once it ended.
     outcome: str | None = None
     late_minutes: int = 0  # from the shift's start to "I am here"
+    # Said at the kiosk before the shift: absent (AbsenceReason), or asking for cover
+    # (CoverStatus: open, taken by ``cover_taker``, confirmed by the librarian, withdrawn).
+    absence_reason: str | None = None
+    cover: str | None = None
+    cover_taker: str | None = None
+    cover_asked_at: str | None = None
+    cover_taken_at: str | None = None
+    cover_confirmed_at: str | None = None
     version: int = 0
 
 

@@ -33,6 +33,8 @@ from kiosk.domain.models import (
     BookingStatus,
     CallOutcome,
     CallReason,
+    ExceptionKind,
+    Place,
     Scout,
     ScoutPresence,
     ShiftOutcome,
@@ -57,6 +59,9 @@ MISSED_AFTER = timedelta(minutes=10)
 # How many days back ended shifts are put on record when nobody looked at them yet (a kiosk
 # switched off over a weekend): each look reads this many days of times.
 RECORD_DAYS = 7
+# How far ahead My day lists the e-scout's shifts.
+WEEK_AHEAD_DAYS = 14
+PLACES = "places"
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,9 @@ class Shift:
     place: str
     here_at: datetime | None  # when the e-scout said "I am here"
     outcome: ShiftOutcome | None = None  # on record: set on "here", or missed once ended
+    seats: int = 1  # more than one: a group session
+    cover: str | None = None  # CoverStatus once the e-scout asked for cover
+    cover_taker: str | None = None  # the e-scout id who took the cover
 
 
 @dataclass(frozen=True)
@@ -161,8 +169,16 @@ def _shifts(
 ) -> list[Shift]:
     availability = availability or _availability(tx, day)
     shifts = []
-    for start_t, end_t, place, _seats in scout_sessions(availability, scout, day):
+    absent = [
+        (local(day, time.fromisoformat(e.start)), local(day, time.fromisoformat(e.end)))
+        for e in availability.exceptions
+        if e.scout == scout.id and e.day == day and e.kind == ExceptionKind.ABSENT
+        if e.start and e.end
+    ]
+    for start_t, end_t, place, seats in scout_sessions(availability, scout, day):
         start, end = local(day, start_t), local(day, end_t)
+        if any(a_start <= start and end <= a_end for a_start, a_end in absent):
+            continue  # absent for the whole shift (said at the kiosk, or by the librarian)
         presence = _presence(tx, scout.id, start)
         here = (
             as_local(datetime.fromisoformat(presence.here_at))
@@ -170,7 +186,19 @@ def _shifts(
             else None
         )
         outcome = ShiftOutcome(presence.outcome) if presence and presence.outcome else None
-        shifts.append(Shift(scout.id, start, end, place, here, outcome))
+        shifts.append(
+            Shift(
+                scout.id,
+                start,
+                end,
+                place,
+                here,
+                outcome,
+                seats,
+                presence.cover if presence else None,
+                presence.cover_taker if presence else None,
+            )
+        )
     return sorted(shifts, key=lambda s: s.start)
 
 
@@ -305,10 +333,31 @@ def _unmarked(missed: list[MissedShift]) -> list[Booking]:
     ]
 
 
+def _consultation(b: Booking, with_form: set[Any], now: datetime) -> ScoutConsultation:
+    return ScoutConsultation(
+        booking_id=b.id,
+        code=b.code,
+        start=b.starts,
+        end=b.ends,
+        topic=b.topic,
+        visitor=first_name(b.name),
+        place=b.place,
+        status=b.status,
+        arrived=b.state in (BookingStatus.CHECKED_IN, BookingStatus.DONE),
+        has_form=b.id in with_form,
+        form_allowed=took_place(b, now) and b.id not in with_form,
+    )
+
+
 class ScoutDayService(StoreService):
     def __init__(self, store: Store, clock: Clock, activity: ActivityService) -> None:
         super().__init__(store, clock)
         self.activity = activity
+        # Absences and covers of coming shifts (kiosk/domain/covers.py builds on this module).
+        from kiosk.domain.covers import CoverService
+
+        self.covers = CoverService(store, clock)
+        self._drafts: dict[str, tuple[date, ActivityDraft, int]] = {}
 
     def my_day(self, scout_id: str, day: date | None = None) -> list[ScoutConsultation]:
         """The e-scout's consultations of ``day`` (today), cancelled ones left out."""
@@ -321,22 +370,71 @@ class ScoutDayService(StoreService):
                 d.get("booking_id") for d in tx.all(ACTIVITIES) if d.get("booking_id") is not None
             }
         return [
-            ScoutConsultation(
-                booking_id=b.id,
-                code=b.code,
-                start=b.starts,
-                end=b.ends,
-                topic=b.topic,
-                visitor=first_name(b.name),
-                place=b.place,
-                status=b.status,
-                arrived=b.state in (BookingStatus.CHECKED_IN, BookingStatus.DONE),
-                has_form=b.id in with_form,
-                form_allowed=took_place(b, now) and b.id not in with_form,
-            )
+            _consultation(b, with_form, now)
             for b in bookings
             if b.state is not BookingStatus.CANCELLED
         ]
+
+    def forms_due(self, scout_id: str) -> list[ScoutConsultation]:
+        """The e-scout's consultations of the last ``form_days_back`` days before today that
+        took place and have no form yet, oldest first (today's are in ``my_day``)."""
+        now = self.now()
+        with self.store.snapshot() as tx:
+            _scout(tx, scout_id)
+            days = load_settings(tx).form_days_back
+            with_form = {
+                d.get("booking_id") for d in tx.all(ACTIVITIES) if d.get("booking_id") is not None
+            }
+            bookings = [
+                b
+                for n in range(days, 0, -1)
+                for b in _day_bookings(tx, scout_id, now.date() - timedelta(days=n), now.date())
+            ]
+        found = [_consultation(b, with_form, now) for b in bookings]
+        return [c for c in found if c.form_allowed]
+
+    def shifts_ahead(self, scout_id: str, days: int = WEEK_AHEAD_DAYS) -> list[Shift]:
+        """The e-scout's shifts not yet over, from today for ``days`` days, soonest first."""
+        now = self.now()
+        with self.store.snapshot() as tx:
+            scout = _scout(tx, scout_id)
+            return [
+                s
+                for n in range(days)
+                for s in _shifts(tx, scout, now.date() + timedelta(days=n))
+                if s.end > now
+            ]
+
+    def places(self) -> dict[str, Place]:
+        """The library's places by their (Lithuanian) name, for their names per language."""
+        with self.store.snapshot() as tx:
+            return {p.name: p for p in (Place.from_dict(d) for d in tx.all(PLACES))}
+
+    def scout_idle_seconds(self) -> int:
+        """How long My day waits without a touch before asking "more time?" (a setting)."""
+        with self.store.snapshot() as tx:
+            return load_settings(tx).scout_idle_seconds
+
+    # -- a half-filled form kept over a sign-out (in this kiosk's memory, for the day) -----
+
+    def keep_draft(self, scout_id: str, draft: ActivityDraft, step: int = 0) -> None:
+        """Keep the e-scout's half-filled form until they sign in again today."""
+        self._drafts[scout_id] = (self.now().date(), draft, step)
+
+    def kept_draft(self, scout_id: str) -> tuple[ActivityDraft, int] | None:
+        """The form kept for the e-scout today and the step they were on (None: none, or
+        it was kept on an earlier day and is dropped)."""
+        kept = self._drafts.get(scout_id)
+        if kept is None:
+            return None
+        day, draft, step = kept
+        if day != self.now().date():
+            del self._drafts[scout_id]
+            return None
+        return draft, step
+
+    def drop_draft(self, scout_id: str) -> None:
+        self._drafts.pop(scout_id, None)
 
     def shifts(self, scout_id: str, day: date | None = None) -> list[Shift]:
         """The e-scout's shifts of ``day`` (today): weekly times and extra sessions."""

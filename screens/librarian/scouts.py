@@ -40,6 +40,7 @@ from screens.librarian.common import (
     cursor_key,
     refusal,
 )
+from screens.librarian.covers import CoversScreen
 from screens.librarian.scout_certificate import CertificateFormScreen, CertificateRequest
 from screens.librarian.scout_forms import (
     WEEKDAY_KEYS,
@@ -101,6 +102,7 @@ class ScoutsPane(Vertical, ConsolePane):
     BINDINGS = [
         Binding("plus", "new_scout", "lib.scouts.new", id="scouts-new"),
         Binding("e", "edit_scout", "lib.scouts.edit", id="scouts-edit"),
+        Binding("v", "covers", "lib.scouts.covers", id="scouts-covers"),
     ]
 
     @dataclass
@@ -379,6 +381,10 @@ class ScoutsPane(Vertical, ConsolePane):
     @on(Button.Pressed, "#scouts-new")
     def action_new_scout(self) -> None:
         self._edit(None)
+
+    def action_covers(self) -> None:
+        """The covers e-scouts asked for at the kiosk, to confirm (screens/librarian/covers.py)."""
+        self.app.push_screen(CoversScreen())
 
     @on(Button.Pressed, "#scouts-edit")
     def action_edit_scout(self) -> None:

@@ -42,7 +42,12 @@ def marked(label: str, on: bool) -> str:
 
 
 class ScoutFormScreen(ScoutScreen):
-    """One consultation's activity form; pops back to My day once submitted."""
+    """One consultation's activity form; pops back to My day once submitted.
+
+    Every choice keeps the half-filled form (``scout_day.keep_draft``): signed out by the
+    idle prompt (which says so), the e-scout finds it offered back on My day that day."""
+
+    IDLE_WORDS = "s.more.form_kept"
 
     @dataclass
     class Recorded(Message):
@@ -58,12 +63,14 @@ class ScoutFormScreen(ScoutScreen):
         draft: ActivityDraft,
         consultation: ScoutConsultation,
         topics: list[Topic],
+        step: int = 0,
     ) -> None:
         super().__init__(scout)
         self.draft = replace(draft, topics=list(draft.topics))
         self.consultation = consultation
         self.topics = [tp for tp in topics if tp.active or tp.slug in draft.topics]
-        self.step = 0
+        self.step = min(max(step, 0), len(STEPS) - 1)
+        self._recorded_once = False
 
     def title_text(self) -> str:
         return self.t("s.form.title", step=self.step + 1, steps=len(STEPS))
@@ -161,6 +168,13 @@ class ScoutFormScreen(ScoutScreen):
             self._mark(f"#s-age-{age}", t(f"lib.age.{age}"), d.age_group == age)
         for outcome in Outcome:
             self._mark(f"#s-outcome-{outcome}", t(f"lib.outcome.{outcome}"), d.outcome == outcome)
+        self._keep()
+
+    def _keep(self) -> None:
+        """Keep the form as it is now (in this kiosk's memory, for the day)."""
+        if self.scout is not None and not self._recorded_once:
+            draft = replace(self.draft, topics=list(self.draft.topics))
+            services_of(self).scout_day.keep_draft(self.scout.id, draft, self.step)
 
     def _mark(self, selector: str, label: str, on: bool) -> None:
         button = self.query_one(selector, Button)
@@ -212,6 +226,7 @@ class ScoutFormScreen(ScoutScreen):
     @on(Input.Changed, "#s-note")
     def _note(self, event: Input.Changed) -> None:
         self.draft.note = event.value
+        self._keep()
 
     # -- moving and submitting -------------------------------------------------------
 
@@ -242,6 +257,9 @@ class ScoutFormScreen(ScoutScreen):
 
     @on(Recorded)
     def _recorded(self) -> None:
+        assert self.scout is not None
+        self._recorded_once = True
+        services_of(self).scout_day.drop_draft(self.scout.id)
         self.app.pop_screen()  # My day reloads on resuming: "form done" shows at once
 
     @on(Refused)

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
-from kiosk.domain.auth import place_for_mode
+from kiosk.domain.auth import FREE_TRIES, place_for_mode
 from kiosk.domain.clock import as_local
 from kiosk.domain.models import Scout
 from kiosk.domain.scout_access import ScoutSignIn
@@ -180,6 +180,10 @@ class ScoutSignInScreen(ScoutScreen):
         elif result.reason in ("unknown_card", "no_pin"):
             self._say(t(f"s.signin.{result.reason}"), error=True)
             self._enable(False)
+        elif result.tries_left is not None and result.tries_left <= FREE_TRIES - 2:
+            # From the second wrong try: how many are left before this kiosk locks.
+            words = t("s.signin.wrong_pin") + " " + t.n("s.signin.tries_left", result.tries_left)
+            self._say(words, error=True)
         else:
             self._say(t("s.signin.wrong_pin"), error=True)
         self.query_one("#s-pin", Input).focus()
