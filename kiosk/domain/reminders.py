@@ -537,6 +537,9 @@ class RemindService(StoreService):
                     f"the visitor of booking {code} did not agree to text messages",
                 )
             key = f"{Kind.SORRY}:{booking.id}:{booking.to_call_at}:{Channel.SMS}"
+            # The time the visitor knows: before a move, the one they were given.
+            moves = [c for c in booking.changes if c.get("move")]
+            known = moves[-1]["was_start"] if booking.to_call == "moved" and moves else None
             found = tx.get(MESSAGES, key=key)
             if found is not None:
                 return LogRow.from_dict(found)
@@ -546,7 +549,7 @@ class RemindService(StoreService):
                 str(Kind.SORRY),
                 str(Channel.SMS),
                 booking.code,
-                booking.start,
+                known or booking.start,
                 now.isoformat(),
             )
             tx.insert(MESSAGES, row.to_dict())

@@ -235,6 +235,8 @@ def test_the_sorry_text_is_queued_from_the_call_list_and_clears_the_call_once_se
     run(library.remind)
     assert [(m["kind"], m["ref"]) for m in result.sent] == [("sorry", code)]
     assert len(gateway.bodies) == 1 and code in gateway.bodies[0]["text"]
+    # The time the visitor was given, not the one it moved to.
+    assert slots[0].start.strftime("%H:%M") in gateway.bodies[0]["text"]
     assert library.booking.lookup(code).to_call is None
     assert library.booking.lookup(code).calls[-1]["how"] == "other_way"
     other = _book(library, slots[2], "Jonas", remind=False, phone="+37062222222")
