@@ -405,7 +405,7 @@ class Walk:
         await self.tap("#phone")
         await self.fill("861234567")
         await self.tap("#details-next")
-        self.look("waiting list: a text?", RemindScreen)
+        self.look("waiting list, a text?", RemindScreen)
         await self.tap("#remind-no")
         self.look("waiting list confirm", WaitlistConfirmScreen)
         await self.tap("#waitlist-ok")

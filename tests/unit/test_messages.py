@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Iterator
 from datetime import datetime
 from email import message_from_bytes
+from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
 
@@ -178,3 +179,32 @@ def test_an_untrusted_certificate_is_refused_and_nothing_is_sent(smtp: Any) -> N
     with pytest.raises(SendFailed):
         mailer.send("ona@example.lt", "s", "t")
     assert inbox.mails == []
+
+
+def test_kiosk_remind_sends_an_email_reminder_over_starttls(demo: Any, smtp: Any) -> None:
+    from datetime import timedelta
+
+    from kiosk.messages.outbox import run
+    from tests.conftest import NOW, put_settings
+
+    inbox, port, tls = smtp
+    put_settings(
+        demo,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_from="biblioteka@example.lt",
+        library_phone=LIBRARY_PHONE,
+    )
+    tomorrow = NOW.date() + timedelta(days=1)
+    slot = next(s for s in demo.booking.free_slots("smartphone") if s.start.date() == tomorrow)
+    code = demo.booking.book(
+        "smartphone", slot.start, "Ona", email="ona@example.lt", scout=slot.scout, remind=True
+    ).booking.code
+    demo.clock.current = NOW.replace(hour=18)
+    sent = run(demo.remind, tls=tls).sent
+    assert run(demo.remind, tls=tls).sent == []  # once
+    assert [(m["channel"], m["ref"]) for m in sent] == [("email", code)]
+    [mail] = inbox.mails
+    subject = str(make_header(decode_header(mail["Subject"])))
+    assert subject == "Jūsų konsultacija bibliotekoje" and inbox.tls == [True]
+    assert code in mail.get_payload(decode=True).decode()
