@@ -82,7 +82,8 @@ else
     systemctl disable --now --quiet escout-kiosk-web-kiosk.service
     systemctl enable --quiet escout-kiosk.service
 fi
-systemctl enable --now --quiet escout-kiosk-purge.timer escout-kiosk-backup.timer
+systemctl enable --now --quiet escout-kiosk-purge.timer escout-kiosk-backup.timer \
+    escout-kiosk-remind.timer
 
 echo "Installed: the visitor screen is $SCREEN ($ROUTE), enabled for the next boot."
 echo "Set the librarian PIN: sudo -u kiosk KIOSK_DATA_DIR=/var/lib/escout-kiosk $PREFIX/.venv/bin/kiosk set-pin"

@@ -47,6 +47,7 @@ from screens.visitor import (
     WelcomeScreen,
 )
 from screens.visitor.help import HelpCalledScreen
+from screens.visitor.remind import RemindScreen
 from screens.visitor.waitlist import (
     WaitlistConfirmScreen,
     WaitlistDetailsScreen,
@@ -381,6 +382,8 @@ class Walk:
         await self.fill("1234567")
         self.look("details (typed)", DetailsScreen)
         await self.tap("#details-next")
+        self.look("reminder?", RemindScreen)
+        await self.tap("#remind-yes")
         self.look("confirm", ConfirmBookingScreen)
         await self.tap("#confirm-ok")
         self.look("ticket", TicketScreen, showing="QRCode")
@@ -402,6 +405,8 @@ class Walk:
         await self.tap("#phone")
         await self.fill("861234567")
         await self.tap("#details-next")
+        self.look("waiting list, a text?", RemindScreen)
+        await self.tap("#remind-no")
         self.look("waiting list confirm", WaitlistConfirmScreen)
         await self.tap("#waitlist-ok")
         self.look("waiting list done", WaitlistDoneScreen)

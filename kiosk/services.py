@@ -24,6 +24,7 @@ from kiosk.domain.maintenance import (
     refuse_unusable,
 )
 from kiosk.domain.pepper import Pepper
+from kiosk.domain.reminders import RemindService
 from kiosk.domain.retention import RetentionService
 from kiosk.domain.scout_access import ScoutAccessService
 from kiosk.domain.scout_day import ScoutDayService
@@ -56,6 +57,7 @@ class Services:
     helpcalls: HelpCallService
     scout_access: ScoutAccessService
     scout_day: ScoutDayService
+    remind: RemindService
 
     @property
     def data_dir(self) -> Path:
@@ -103,4 +105,5 @@ def build_services(
         helpcalls=HelpCallService(store, clock),
         scout_access=ScoutAccessService(store, clock, pepper),
         scout_day=ScoutDayService(store, clock, activity),
+        remind=RemindService(store, clock, booking),
     )

@@ -14,6 +14,7 @@ Each module holds one area's commands and registers them (``register``), in the 
   follow-up, waitlist
 - ``data``: export, backup, restore, purge
 - ``config``: config get|set (the library's settings)
+- ``remind``: remind [--dry-run], remind log, scout-sms (messages to visitors and e-scouts)
 - ``paper``: ticket, scout-card, poster
 - ``scouts``: scout-pin, scout-hours
 - ``programme``: results merge|report (files only, no data dir)
@@ -32,7 +33,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from db import StoreError
-from kiosk.cli import bookings, catalog, config, data, fitcheck, paper, programme, run, scouts
+from kiosk.cli import (
+    bookings,
+    catalog,
+    config,
+    data,
+    fitcheck,
+    paper,
+    programme,
+    remind,
+    run,
+    scouts,
+)
 from kiosk.cli.common import (
     EXIT_REFUSED,
     EXIT_STORE,
@@ -86,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir", help="data directory (default: KIOSK_DATA_DIR or the user data dir)"
     )
     sub = p.add_subparsers(dest="command", parser_class=Parser)
-    for area in (run, catalog, bookings, data, config, paper, scouts, programme, fitcheck):
+    for area in (run, catalog, bookings, data, config, remind, paper, scouts, programme, fitcheck):
         area.register(sub)
     return p
 

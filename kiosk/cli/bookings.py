@@ -36,6 +36,8 @@ def _emit_ticket(ticket: Ticket) -> None:
 
 
 def cmd_book(services: Services, args: argparse.Namespace) -> int:
+    if args.remind and not (args.phone or "").strip() and not (args.email or "").strip():
+        raise KioskError("remind_needs_contact", "--remind needs --phone (or --email)")
     ticket = services.booking.book(
         args.topic,
         _start(args.start),
@@ -44,6 +46,8 @@ def cmd_book(services: Services, args: argparse.Namespace) -> int:
         scout=args.scout,
         language=args.lang,
         source=Source(args.source),
+        remind=args.remind,
+        email=args.email,
     )
     _emit_ticket(ticket)
     return 0
@@ -133,7 +137,9 @@ def cmd_waitlist(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_waitlist_add(services: Services, args: argparse.Namespace) -> int:
-    entry = services.waitlist.add(args.topic, args.name, args.phone, args.lang)
+    if args.remind and not (args.phone or "").strip():
+        raise KioskError("remind_needs_contact", "--remind needs --phone")
+    entry = services.waitlist.add(args.topic, args.name, args.phone, args.lang, args.remind)
     emit(entry.to_dict())
     return 0
 
@@ -151,6 +157,12 @@ def register(sub: Subcommands) -> None:
     sp.add_argument("--start", required=True)
     sp.add_argument("--name", required=True)
     sp.add_argument("--phone")
+    sp.add_argument("--email", help="for an e-mail reminder (with --remind)")
+    sp.add_argument(
+        "--remind",
+        action="store_true",
+        help="the visitor agreed to a reminder the day before (needs --phone or --email)",
+    )
     sp.add_argument("--scout")
     sp.add_argument("--lang", type=lang_arg, default="lt")
     sp.add_argument("--source", choices=[s.value for s in Source], default=Source.KIOSK.value)
@@ -205,6 +217,11 @@ def register(sub: Subcommands) -> None:
     wp.add_argument("--name", required=True)
     wp.add_argument("--phone")
     wp.add_argument("--lang", type=lang_arg, default="lt")
+    wp.add_argument(
+        "--remind",
+        action="store_true",
+        help="the visitor agreed to one text when a time frees up (needs --phone)",
+    )
     wp = waits.add_parser("remove", help="take an entry off the waiting list")
     wp.set_defaults(func=cmd_waitlist_remove)
     wp.add_argument("id")

@@ -7,11 +7,13 @@ import argparse
 import re
 from collections.abc import Callable
 from dataclasses import fields, replace
+from datetime import time
 from typing import Any
 
 from kiosk.cli.common import EXIT_REFUSED, Parser, Subcommands, cut, emit, say
 from kiosk.domain.errors import ErrorCode, KioskError, ValidationError
 from kiosk.domain.models import SETTING_RANGES, OpeningHours, Settings
+from kiosk.domain.reminders import check_email
 from kiosk.domain.validation import (
     check_hours,
     check_library_id,
@@ -22,6 +24,7 @@ from kiosk.domain.validation import (
     parse_setting,
     plain_text,
 )
+from kiosk.messages.sms import check_gateway_url, check_template
 from kiosk.paper.printing import PrinterKind, check_printer_settings
 from kiosk.services import Services
 
@@ -73,6 +76,27 @@ def _host(raw: str) -> str:
     return text
 
 
+def _hhmm(raw: str) -> str:
+    text = raw.strip()
+    if len(text) != 5:
+        raise ValueError
+    return time.fromisoformat(text).strftime("%H:%M")
+
+
+def _secret(raw: str) -> str:
+    text = raw.strip()
+    if text != plain_text(text) or any(ch.isspace() for ch in text):
+        raise ValueError
+    return text
+
+
+def _sender(raw: str) -> str:
+    return check_email(raw) or ""
+
+
+# Settings ``config get`` never prints: they open the gateway and the mailbox.
+SECRETS = frozenset({"sms_gateway_token", "smtp_password"})
+
 # Each text setting: how a typed value is read (ValueError or ValidationError: refused) and
 # the form the refusal names.
 TEXT_RULES: dict[str, tuple[Callable[[str], Any], str]] = {
@@ -100,6 +124,17 @@ TEXT_RULES: dict[str, tuple[Callable[[str], Any], str]] = {
     "printer_serial_device": (_device, "a device under /dev/, e.g. /dev/ttyUSB0, or empty"),
     "printer_host": (_host, "a host name or address without spaces, or empty"),
     "printer_profile": (plain_text, "an escpos printer profile name, or empty for the generic"),
+    "sms_gateway_url": (check_gateway_url, "an http:// or https:// URL, or empty"),
+    "sms_gateway_token": (_secret, "the gateway's token without spaces, or empty"),
+    "sms_body_template": (
+        check_template,
+        'JSON with "{to}" and "{text}" among its strings, e.g. {"to": "{to}", "text": "{text}"}',
+    ),
+    "smtp_host": (_host, "a host name or address without spaces, or empty"),
+    "smtp_user": (_secret, "the SMTP user name without spaces, or empty"),
+    "smtp_password": (_secret, "the SMTP password without spaces, or empty"),
+    "smtp_from": (_sender, "the sender's e-mail address, or empty"),
+    "remind_at": (_hhmm, "a time HH:MM, e.g. 18:00"),
 }
 
 
@@ -132,15 +167,25 @@ def parse_value(key: str, raw: str) -> Any:
             return parse_setting(key, raw)
         return TEXT_RULES[key][0](raw)
     except (ValueError, ValidationError) as exc:
-        # Only the opening hours' day count and the printer's fields raise ValueError.
-        other = ErrorCode.BAD_HOURS if key == "opening_hours" else ErrorCode.BAD_PRINTER
+        # The opening hours' day count, the printer's and the messages' fields raise it.
+        other = (
+            ErrorCode.BAD_HOURS
+            if key == "opening_hours"
+            else ErrorCode.BAD_PRINTER
+            if key.startswith("printer_")
+            else ErrorCode.MESSAGES_CONFIG
+        )
         code = exc.code if isinstance(exc, ValidationError) else other
         raise KioskError(code, f"{key} refused {cut(raw)!r}: {_form(key)}") from None
 
 
 def _shown(settings: Settings) -> dict[str, Any]:
     stored = settings.to_dict()
-    return {key: stored[key] for key in setting_keys()}
+    # A secret shows only whether it is set.
+    return {
+        key: ("***" if stored[key] else "") if key in SECRETS else stored[key]
+        for key in setting_keys()
+    }
 
 
 def cmd_config_get(services: Services, args: argparse.Namespace) -> int:

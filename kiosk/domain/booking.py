@@ -38,6 +38,7 @@ from kiosk.domain.records import (
     load_settings,
     load_topics,
 )
+from kiosk.domain.reminders import check_consent, check_email, note_freed
 from kiosk.domain.scheduling import Availability, Busy, free_slots
 from kiosk.domain.service import StoreService
 from kiosk.domain.tickets import (
@@ -200,12 +201,17 @@ class BookingService(StoreService):
         source: Source = Source.KIOSK,
         follows: str | None = None,
         ignore_notice: bool = False,
+        remind: bool = False,
+        email: str | None = None,
     ) -> Ticket:
         """Book a free time. Raises ValidationError, NotFound or Conflict (never double-books).
 
-        ``ignore_notice``: a walk-in at the desk may take a time starting now."""
+        ``ignore_notice``: a walk-in at the desk may take a time starting now. ``remind``:
+        the visitor agreed to a reminder the day before (needs ``phone`` or ``email``)."""
         clean = clean_name(name)
         phone_norm = normalize_phone(phone)
+        email_norm = check_email(email)
+        check_consent(remind, phone_norm, email_norm)
         start = as_local(start)
         with self.store.transaction() as tx:
             now = self.now()
@@ -241,6 +247,8 @@ class BookingService(StoreService):
                 place=chosen.place,
                 name=clean,
                 phone=phone_norm,
+                remind=remind,
+                email=email_norm,
                 language=language,
                 status=BookingStatus.BOOKED,
                 source=str(source),
@@ -328,6 +336,7 @@ class BookingService(StoreService):
             moved = booking.moved(chosen.start, chosen.end, chosen.scout, chosen.place, now)
             moved = moved.marked_to_call(CallReason.MOVED, now)
             tx.update(BOOKINGS, moved.to_dict(), id=booking.id)
+            note_freed(tx, booking, now)  # the old time, for someone on the waiting list
         return moved
 
     def _unique_code(self, tx: Tx) -> str:
@@ -352,9 +361,12 @@ class BookingService(StoreService):
         """The librarian's cancel: any booked time, however soon."""
         wanted = normalize_ticket_input(code)
         with self.store.transaction() as tx:
-            return change_status(
-                tx, wanted, BookingStatus.CANCELLED, {BookingStatus.BOOKED}, self.now()
+            now = self.now()
+            cancelled = change_status(
+                tx, wanted, BookingStatus.CANCELLED, {BookingStatus.BOOKED}, now
             )
+            note_freed(tx, cancelled, now)  # for someone on the waiting list
+            return cancelled
 
     def visitor_may_cancel(self, booking: Booking) -> bool:
         """May the visitor cancel ``booking`` at the kiosk now (booked, and not yet within

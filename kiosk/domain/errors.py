@@ -22,6 +22,11 @@ class ErrorCode(StrEnum):
     NAME_START = "name_start"
     PHONE_INVALID = "phone_invalid"
     PHONE_REQUIRED = "phone_required"  # the waiting list calls back: a phone is needed
+    # messages to visitors (kiosk/domain/reminders.py)
+    EMAIL_INVALID = "email_invalid"
+    REMIND_NEEDS_CONTACT = "remind_needs_contact"  # a reminder needs a phone or an address
+    NO_MESSAGE_CONSENT = "no_message_consent"  # a "sorry" text to a visitor who did not agree
+    MESSAGES_CONFIG = "messages_config"  # kiosk remind: the gateway or SMTP is not set up
     # booking (kiosk/domain/booking.py)
     SLOT_TAKEN = "slot_taken"
     TOO_MANY_BOOKINGS = "too_many_bookings"
@@ -202,6 +207,7 @@ CLI_ONLY_CODES = frozenset(
         ErrorCode.MERGE_FAILED,
         ErrorCode.DB_WRITE,
         ErrorCode.LIBRARY_ALIAS,
+        ErrorCode.MESSAGES_CONFIG,
     }
 )
 # Everything else is met at the desk: each has a ``lib.err.<code>`` sentence.

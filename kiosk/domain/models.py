@@ -178,6 +178,8 @@ SETTING_RANGES: dict[str, tuple[int, int]] = {
     "waitlist_days": (1, 365),
     "printer_serial_baudrate": (1200, 115200),
     "printer_port": (1, 65535),
+    "smtp_port": (1, 65535),
+    "remind_same_day_hours": (1, 12),
 }
 # Seats of a weekly time or an extra session: 1, or 2-8 for a small group.
 SEATS_RANGE = (1, 8)
@@ -234,6 +236,22 @@ class Settings(_Record):
     printer_host: str = ""  # network printer, port 9100
     printer_port: int = 9100
     printer_profile: str = ""  # an escpos printer profile name; empty: the generic one
+    # Messages to visitors and e-scouts (``kiosk remind``), sent only with their consent.
+    # The library's HTTP SMS gateway: a POST of ``sms_body_template`` (JSON, its "{to}" and
+    # "{text}" filled in) with ``Authorization: Bearer <token>`` when a token is set.
+    sms_gateway_url: str = ""
+    sms_gateway_token: str = ""
+    sms_body_template: str = '{"to": "{to}", "text": "{text}"}'
+    # E-mail through SMTP with STARTTLS (port 465: TLS from the start); empty host: none.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    # When a reminder goes: at this time the day before, or, for a booking made later
+    # than that (the same day, or that evening), this many hours before the start.
+    remind_at: str = "18:00"
+    remind_same_day_hours: int = 3
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -298,6 +316,9 @@ class Scout(_Record):
     languages: list[str] = field(default_factory=lambda: ["lt"])
     active: bool = True
     contact: str = ""  # librarian-only
+    # A text the day before each shift, only if the e-scout agreed (librarian-only).
+    phone: str = ""  # E.164
+    shift_sms: bool = False
     buffer_minutes: int = 0  # kept free after each consultation (the next visitor arrives)
     version: int = 0  # bumped by every save (refuses a save of an older copy)
     # The day they started volunteering (YYYY-MM-DD): no activity form is dated before it.
@@ -410,6 +431,10 @@ class Booking(_Record):
     place: str
     name: str
     phone: str | None = None
+    # The visitor agreed to a reminder the day before (a text to ``phone``, or an e-mail
+    # to ``email``): erased with the phone.
+    remind: bool = False
+    email: str | None = None
     language: str = "lt"
     status: str = BookingStatus.BOOKED
     source: str = Source.KIOSK
@@ -538,6 +563,9 @@ class WaitlistEntry(_Record):
     language: str
     created_at: str  # ISO 8601 with offset
     expires_at: str
+    # The visitor agreed to one text message when a time frees up; when it was queued.
+    remind: bool = False
+    offered_at: str | None = None
 
     @property
     def created(self) -> datetime:

@@ -1,4 +1,5 @@
-"""Privacy: visitor first names and phones are erased ``retention_days`` after the consultation.
+"""Privacy: visitor first names and phones (with any e-mail and the consent to messages) are
+erased ``retention_days`` after the consultation.
 
 The booking itself stays (code, topic, e-scout, times, status) so results keep counting it.
 Each purge that erased something is logged (codes and counts only) for the console.
@@ -44,6 +45,9 @@ from kiosk.domain.waitlist import is_due as entry_is_due
 log = logging.getLogger(__name__)
 
 PURGE_LOG_KEEP = 200
+# What a booking's erasure clears: the name, the phone, the e-mail address and the consent
+# to messages that went with them.
+ERASED_FIELDS: dict[str, Any] = {"name": "", "phone": None, "email": None, "remind": False}
 # Closed bookings move to the per-month archive this long after their names were erased,
 # so the archive (written once) only ever holds anonymous records.
 ARCHIVE_MARGIN_DAYS = 7
@@ -117,7 +121,7 @@ def erase_due(doc: dict[str, Any], now: datetime, retention_days: int) -> dict[s
 
     For copies (backups, mirror) that may hold rows the model cannot read: a row whose end
     cannot be read is erased too, since nothing proves it is still within the period."""
-    if not doc.get("name") and not doc.get("phone"):
+    if not any(doc.get(key) for key in ERASED_FIELDS):
         return None
     try:
         due = as_local(datetime.fromisoformat(str(doc["end"]))) + timedelta(days=retention_days)
@@ -127,7 +131,7 @@ def erase_due(doc: dict[str, Any], now: datetime, retention_days: int) -> dict[s
         return None
     if due > now:
         return None
-    return {**doc, "name": "", "phone": None, "erased_at": doc.get("erased_at") or now.isoformat()}
+    return {**doc, **ERASED_FIELDS, "erased_at": doc.get("erased_at") or now.isoformat()}
 
 
 # An erased e-scout's id: this prefix and 12 hex digits of an HMAC of the old id.
@@ -179,6 +183,8 @@ class ScoutErasure:
             "name": anonymous,
             "full_name": "",
             "contact": "",
+            "phone": "",
+            "shift_sms": False,
             "active": False,
             "first_day": None,
             "idle_since": None,
@@ -299,9 +305,7 @@ def purge(
             booking = Booking.from_dict(doc)
             if not is_due(booking, now, days):
                 continue
-            tx.update(
-                BOOKINGS, {"name": "", "phone": None, "erased_at": now.isoformat()}, id=booking.id
-            )
+            tx.update(BOOKINGS, {**ERASED_FIELDS, "erased_at": now.isoformat()}, id=booking.id)
             result.erased.append(Erased(booking.code, booking.start, booking.status))
         result.presence_erased = _erase_presence(tx, now, days)
         result.credentials_erased = _erase_inactive_credentials(tx, now, days)

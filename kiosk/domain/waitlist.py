@@ -21,6 +21,7 @@ from kiosk.domain.clock import Clock, as_local
 from kiosk.domain.errors import NotFound
 from kiosk.domain.models import Source, WaitlistEntry
 from kiosk.domain.records import TOPICS, load_settings
+from kiosk.domain.reminders import MESSAGES, Kind, check_consent
 from kiosk.domain.service import StoreService
 from kiosk.domain.validation import clean_name, normalize_phone
 
@@ -64,11 +65,19 @@ class WaitlistService(StoreService):
         self.booking = booking
 
     def add(
-        self, topic: str, name: str, phone: str | None = None, language: str = "lt"
+        self,
+        topic: str,
+        name: str,
+        phone: str | None = None,
+        language: str = "lt",
+        remind: bool = False,
     ) -> WaitlistEntry:
-        """Put a visitor on the list for a topic (name and phone checked as for a booking)."""
+        """Put a visitor on the list for a topic (name and phone checked as for a booking).
+
+        ``remind``: they agreed to one text message when a time of the topic frees up."""
         clean = clean_name(name)
         phone_norm = normalize_phone(phone)
+        check_consent(remind, phone_norm, None)
         now = self.now()
         with self.store.transaction() as tx:
             if tx.get(TOPICS, slug=topic) is None:
@@ -83,6 +92,7 @@ class WaitlistService(StoreService):
                 language=language,
                 created_at=now.isoformat(),
                 expires_at=(now + timedelta(days=days)).isoformat(),
+                remind=remind,
             )
             tx.insert(WAITLIST, entry.to_dict())
         return entry
@@ -131,7 +141,11 @@ class WaitlistService(StoreService):
             language=entry.language,
             source=Source.LIBRARIAN,
         )
-        self.remove(entry_id)
+        with self.store.transaction() as tx:
+            tx.remove(WAITLIST, id=entry_id)
+            # An offer sent to this entry served someone: the waiting-list tab counts them.
+            stamp = {"served_at": self.now().isoformat()}
+            tx.update(MESSAGES, stamp, ref=entry_id, kind=str(Kind.OFFER))
         return ticket
 
     @staticmethod

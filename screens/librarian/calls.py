@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable
@@ -21,7 +22,13 @@ from kiosk.domain.scout_day import MissedShift
 from kiosk.domain.validation import display_phone
 from kiosk.i18n import Translator
 from screens.common import ConsoleWords, cell, services_of, store_work
-from screens.librarian.common import BookingsToClear, booking_line, cursor_key, visitor_name
+from screens.librarian.common import (
+    BookingsToClear,
+    MessageLine,
+    booking_line,
+    cursor_key,
+    visitor_name,
+)
 from screens.widgets.words import Words
 
 if TYPE_CHECKING:
@@ -65,7 +72,21 @@ class CallsScreen(BookingsToClear):
     actions = (
         ("called", "lib.calls.called", "primary"),
         ("other-way", "lib.calls.other_way", "default"),
+        ("sorry", "lib.calls.sorry", "default"),
     )
+    # One key queues the "sorry, moved or cancelled" text to the chosen visitor (if they
+    # agreed to texts); the next `kiosk remind` run sends it and clears the mark.
+    BINDINGS = [Binding("s", "sorry", "lib.calls.sorry", id="calls-sorry-key")]
+    # A "sorry" text's state beside the reason: queued, sent, or not sent.
+    SORRY_MARKS = {"queued": "SMS …", "sent": "SMS ✓", "retry": "SMS …"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sorry: dict[str, str] = {}  # booking code -> its sorry text's state
+        self.failed = 0  # messages that gave up, for a time still ahead
+
+    def action_sorry(self) -> None:
+        self.query_one("#calls-sorry", Button).press()
 
     def on_mount(self) -> None:
         table: DataTable[Text] = self.query_one("#calls-table", DataTable)
@@ -81,7 +102,15 @@ class CallsScreen(BookingsToClear):
         super().on_mount()
 
     def read(self, services: Services) -> list[Booking]:
+        self.sorry = services.remind.sorry_for()
+        self.failed = len(services.remind.failed())
         return services.desk.to_call()
+
+    def _reason(self, t: Translator, booking: Booking) -> str:
+        state = self.sorry.get(booking.code)
+        if state is None:
+            return call_reason(t, booking)
+        return f"{call_reason(t, booking)} · {self.SORRY_MARKS.get(state, 'SMS ✗')}"
 
     def fill(self, table: DataTable[Text]) -> None:
         t = self.t
@@ -94,14 +123,19 @@ class CallsScreen(BookingsToClear):
                 cell(b.code),
                 cell(visitor_name(t, b)),
                 cell(phone_of(b) or t("lib.call.no_phone")),
-                cell(call_reason(t, b)),
+                cell(self._reason(t, b)),
                 key=b.code,
             )
         codes = [b.code for b in self.bookings]
         if keep in codes:
             table.move_cursor(row=codes.index(keep))
+        if self.failed:
+            self.query_one(MessageLine).say(t("lib.calls.failed", count=self.failed), error=True)
 
     def act(self, t: Translator, services: Services, action: str, code: str) -> str:
+        if action == "sorry":
+            services.remind.queue_sorry(code)
+            return t("lib.calls.did_sorry", code=code)
         how = CallOutcome.CALLED if action == "called" else CallOutcome.OTHER_WAY
         services.desk.mark_called(code, how, by="console")
         return t(f"lib.calls.did_{how.value}", code=code)

@@ -44,6 +44,10 @@ class WaitlistData:
     entries: list[WaitlistEntry]
     free: dict[str, int]  # topic -> free times now (only topics somebody waits for)
     topics: dict[str, str]  # slug -> name
+    # Texts offering a freed time (`kiosk remind`), and how many of those entries were then
+    # booked from the list.
+    offers_sent: int = 0
+    offers_served: int = 0
 
 
 class WaitlistBookScreen(PickTimeScreen):
@@ -123,7 +127,9 @@ class WaitlistPane(Vertical, ConsolePane):
         entries = services.waitlist.entries()
         free = {w.topic: w.free_times for w in services.waitlist.waiting_with_free_times()}
         topics = {tp.slug: tp.name(lang) for tp in services.booking.topics(active_only=False)}
-        self.post_message(self.Loaded(WaitlistData(entries, free, topics)))
+        offers = [o for o in services.remind.offers() if o.status == "sent"]
+        served = sum(1 for o in offers if o.served_at)
+        self.post_message(self.Loaded(WaitlistData(entries, free, topics, len(offers), served)))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -140,7 +146,8 @@ class WaitlistPane(Vertical, ConsolePane):
                 cell(f"{entry.created:%m-%d %H:%M}", style),
                 cell(data.topics.get(entry.topic, entry.topic), style),
                 cell(t("lib.waitlist.free", n=free) if free else "—", style),
-                cell(entry.name, style),
+                # ✉: a text offering a freed time went to this visitor.
+                cell(f"{entry.name} \u2709" if entry.offered_at else entry.name, style),
                 cell(display_phone(entry.phone) or "—", style),
                 cell(entry.language.upper(), style),
                 key=entry.id,
@@ -152,6 +159,9 @@ class WaitlistPane(Vertical, ConsolePane):
         summary = t("lib.waitlist.summary", total=len(data.entries), ready=ready)
         if not data.entries:
             summary = t("lib.waitlist.empty")
+        if data.offers_sent:
+            offers = t("lib.waitlist.offers", sent=data.offers_sent, served=data.offers_served)
+            summary = f"{summary} {offers}"
         self.query_one("#waitlist-summary", Static).update(cell(summary))
 
     def selected_id(self) -> str | None:

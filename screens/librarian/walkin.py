@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Input, Select
+from textual.widgets import Button, Checkbox, Input, Select
 
 from kiosk.domain.booking import BookingService, Ticket
 from kiosk.domain.models import Booking, Slot, Source, Topic
@@ -58,6 +58,8 @@ class WalkInScreen(PickATime):
             yield Input(id="walkin-name", max_length=40, placeholder=t("lib.walkin.name_ph"))
             yield WordsLabel(t("lib.walkin.phone"))
             yield Input(id="walkin-phone", max_length=20, placeholder="+370 612 34567")
+            # The kiosk's question, asked at the desk: No unless the visitor agrees.
+            yield Checkbox(t("lib.walkin.remind"), False, id="walkin-remind")
             yield WordsLabel(t("lib.walkin.language"))
             yield Select(
                 [(lang.upper(), lang) for lang in languages],
@@ -99,6 +101,7 @@ class WalkInScreen(PickATime):
         lang = chosen_lang if isinstance(chosen_lang, str) else t.lang
         name = self.query_one("#walkin-name", Input).value
         phone = self.query_one("#walkin-phone", Input).value or None
+        remind = self.query_one("#walkin-remind", Checkbox).value
         booking = services_of(self).booking
 
         def book() -> Booking:
@@ -111,6 +114,7 @@ class WalkInScreen(PickATime):
                 language=lang,
                 source=Source.LIBRARIAN,
                 ignore_notice=True,
+                remind=remind,
             )
             return self.ticket.booking
 

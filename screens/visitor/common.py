@@ -63,6 +63,7 @@ class Draft:
     slot: Slot | None = None
     name: str = ""
     phone: str = ""
+    remind: bool = False  # "Send me a text message the day before?" answered yes
     scouts: dict[str, str] = field(default_factory=dict)
     retention_days: int = 30
     today: date | None = None  # "Today"/"Tomorrow" on the steps after the times

@@ -65,6 +65,7 @@ class ConfirmBookingScreen(ConfirmStep):
                 phone=draft.phone or None,
                 scout=draft.slot.scout,
                 language=lang,
+                remind=draft.remind and bool(draft.phone),
             )
         except KioskError as exc:
             self.post_message(self.Refused(exc))

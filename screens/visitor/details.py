@@ -23,6 +23,7 @@ from screens.visitor.common import (
     TypingScreen,
 )
 from screens.visitor.confirm import ConfirmBookingScreen
+from screens.visitor.remind import RemindScreen
 from screens.widgets import Alphabet, OnScreenKeyboard, Words
 
 
@@ -164,8 +165,12 @@ class DetailsScreen(TypingScreen):
             self.app.push_screen(step)
 
     def next_step(self) -> Screen[None] | None:
-        """Where the checked name and phone go next (None: stay, e.g. a further refusal)."""
-        return ConfirmBookingScreen(self.draft)
+        """Where the checked name and phone go next (None: stay, e.g. a further refusal):
+        with a phone, the question about a reminder first."""
+        if not self.draft.phone:
+            self.draft.remind = False
+            return ConfirmBookingScreen(self.draft)
+        return RemindScreen(self.draft, ConfirmBookingScreen)
 
     def _show_error(self, field: str, exc: KioskError | None) -> None:
         box = self.query_one(f"#{field}-error", Static)

@@ -22,6 +22,7 @@ from kiosk.domain.validation import display_phone
 from screens.common import plain, services_of, store_work
 from screens.visitor.common import ConfirmStep, Draft, VisitorScreen
 from screens.visitor.details import DetailsScreen
+from screens.visitor.remind import RemindScreen
 from screens.widgets.words import Words
 
 
@@ -68,7 +69,7 @@ class WaitlistDetailsScreen(DetailsScreen):
             )
             self.query_one("#phone", Input).focus()
             return None
-        return WaitlistConfirmScreen(self.draft)
+        return RemindScreen(self.draft, WaitlistConfirmScreen, "v.remind.offer_question")
 
 
 class WaitlistConfirmScreen(ConfirmStep):
@@ -98,7 +99,7 @@ class WaitlistConfirmScreen(ConfirmStep):
         draft = self.draft
         try:
             entry = services_of(self).waitlist.add(
-                draft.topic.slug, draft.name, draft.phone, language=lang
+                draft.topic.slug, draft.name, draft.phone, language=lang, remind=draft.remind
             )
         except KioskError as exc:
             self.post_message(self.Refused(exc))

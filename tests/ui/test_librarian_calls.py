@@ -14,7 +14,16 @@ from kiosk.services import Services, build_services
 from screens.librarian import ConsoleScreen
 from screens.librarian.calls import CallsScreen, MissedShiftsBox
 from tests.conftest import put_booking, set_pin
-from tests.ui.conftest import BIG, SMALL, click, login, make_console, settle, wait_until
+from tests.ui.conftest import (
+    BIG,
+    SMALL,
+    click,
+    login,
+    make_console,
+    settle,
+    text_of,
+    wait_until,
+)
 
 # Tuesday 15:10: Lukas's shift (15:00-18:00) began and he has not said "here".
 MISSED_AT = datetime(2026, 11, 24, 15, 10, tzinfo=TZ)
@@ -93,3 +102,29 @@ async def test_a_move_redraws_the_notice_with_the_new_time(demo: Services) -> No
         assert moved.to_call == CallReason.MOVED
         await wait_until(pilot, lambda: "17:00" in _notice(app))
         assert "15:30" not in _notice(app)
+
+
+async def test_one_key_queues_the_sorry_text_to_a_visitor_who_agreed(demo: Services) -> None:
+    services = _at_missed_shift(demo)
+    with services.store.transaction() as tx:  # Ona0 agreed to texts at the kiosk
+        tx.update("bookings", {"remind": True}, code="CAXXAA")
+    set_pin(services)
+    app = make_console(services)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await login(pilot)
+        await wait_until(pilot, lambda: "Lukas P." in _notice(app))
+        await click(pilot, "#missed-calls-0")
+        await settle(pilot)
+        table = app.screen.query_one("#calls-table", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 3)
+        table.move_cursor(row=1)  # Ona1 did not agree: refused, to be phoned
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "nesutiko" in text_of(app, "#calls-message"))
+        table.move_cursor(row=0)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "CAXXAA" in text_of(app, "#calls-message"))
+        await wait_until(pilot, lambda: "SMS" in str(table.get_row_at(0)[5]))
+        assert table.row_count == 3  # still to call until the text is sent
+    [row] = build_services(demo.data_dir, demo.clock).remind.log()
+    assert (row.kind, row.ref, row.status) == ("sorry", "CAXXAA", "queued")

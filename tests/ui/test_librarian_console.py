@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from openpyxl import load_workbook
-from textual.widgets import DataTable, Input, Select, SelectionList, Static
+from textual.widgets import Checkbox, DataTable, Input, Select, SelectionList, Static
 
 from kiosk.app import ExitReason
 from kiosk.domain.activity import ActivityService
@@ -261,6 +261,12 @@ async def test_walk_in_booking(demo: Services) -> None:
         await settle(pilot)
         assert "skaičių" in text_of(app, "#walkin-message")  # refused plainly, dialog stays
         dialog.query_one("#walkin-name", Input).value = "Jonas"
+        remind = dialog.query_one("#walkin-remind", Checkbox)
+        assert remind.value is False  # the visitor's answer: No unless they agree
+        remind.value = True
+        await pilot.click("#walkin-book")
+        await settle(pilot)
+        assert "telefono" in text_of(app, "#walkin-message")  # a reminder needs the phone
         dialog.query_one("#walkin-phone", Input).value = "8 612 34567"
         await pilot.click("#walkin-book")
         await settle(pilot)
@@ -270,7 +276,7 @@ async def test_walk_in_booking(demo: Services) -> None:
         assert isinstance(app.screen, ConsoleScreen)
         (booking,) = demo.booking.bookings()
         assert booking.name == "Jonas" and booking.source == "librarian"
-        assert booking.phone == "+37061234567"
+        assert booking.phone == "+37061234567" and booking.remind
         assert booking.code in text_of(app, "#today-message")
 
 

@@ -253,3 +253,24 @@ async def test_results_show_first_and_repeat_visits_apart(demo: Services) -> Non
         await pilot.press("f6")
         await settle(pilot)
         assert "Pirmą kartą: 2 · pakartotinai: 1" in text_of(app, "#results-visits")
+
+
+async def test_the_waiting_list_shows_offers_sent_and_entries_served(demo: Services) -> None:
+    set_pin(demo)
+    slot = demo.booking.free_slots("smartphone")[0]
+    code = demo.booking.book("smartphone", slot.start, "Petras", scout=slot.scout).booking.code
+    demo.waitlist.add("smartphone", "Ona", "861234567", remind=True)
+    demo.booking.cancel(code)  # the freed time is offered by the next `kiosk remind`
+    [offer] = demo.remind.due().messages
+    demo.remind.record(offer, ok=True)  # as `kiosk remind` records a text the gateway took
+    app = make_console(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await _console(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert rows(app)[0][3] == "Ona ✉"
+        await wait_until(pilot, lambda: "pasiūlymų: 1;" in text_of(app, "#waitlist-summary"))
+        assert "sąrašo: 0." in text_of(app, "#waitlist-summary")
+    [entry] = demo.waitlist.entries()
+    demo.waitlist.book_for(entry.id, slot.start, scout=slot.scout)
+    assert demo.remind.offers()[0].served_at is not None

@@ -15,6 +15,7 @@ from screens.visitor import (
     TopicScreen,
     WelcomeScreen,
 )
+from screens.visitor.remind import RemindScreen
 from screens.visitor.times import SlotButton
 from screens.widgets import QRCode
 from tests.conftest import put_settings
@@ -66,6 +67,12 @@ async def test_book_by_taps_with_the_onscreen_keyboard(demo: Services) -> None:
         await click(pilot, keyboard_back)
         assert value_of(app, "#phone") == "861234567"
         await click(pilot, "#details-next")
+        # With a phone, one question: a text the day before? "No" unless the visitor says so.
+        assert isinstance(app.screen, RemindScreen)
+        assert "Atsiųsti man SMS žinutę dieną prieš?" in screen_text(app)
+        assert "+370 612 34567" in screen_text(app).replace("\xa0", " ")
+        assert app.focused is app.screen.query_one("#remind-no")
+        await click(pilot, "#remind-yes")
         assert isinstance(app.screen, ConfirmBookingScreen)
         confirm_text = screen_text(app)
         assert "Rūta" in confirm_text and chosen.slot.place in confirm_text
@@ -77,10 +84,11 @@ async def test_book_by_taps_with_the_onscreen_keyboard(demo: Services) -> None:
         booking = ticket_screen.ticket.booking
         assert [type(s) for s in app.screen_stack] == [WelcomeScreen, TicketScreen]
         stored = demo.booking.lookup(booking.code)
-        assert (stored.name, stored.phone, stored.start) == (
+        assert (stored.name, stored.phone, stored.start, stored.remind) == (
             "Rūta",
             "+37061234567",
             chosen.slot.start.isoformat(),
+            True,
         )
         assert " ".join(booking.code) in text_of(app, "#ticket-code")
         assert chosen.slot.place in text_of(app, "#ticket-where")

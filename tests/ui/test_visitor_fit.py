@@ -28,6 +28,7 @@ from screens.visitor import (
     TopicScreen,
     WelcomeScreen,
 )
+from screens.visitor.remind import RemindScreen
 from screens.visitor.times import SlotButton
 from screens.visitor.topics import TopicButton
 from screens.widgets import OnScreenKeyboard, Pager
@@ -170,6 +171,9 @@ async def test_book_by_taps_on_the_kiosk_panel(demo: Services) -> None:
         assert app.screen.query_one("#phone", Input).value == "861234567"
         assert_fits(pilot)
         await strict_click(pilot, "#details-next")
+        assert isinstance(app.screen, RemindScreen)
+        assert_fits(pilot)
+        await strict_click(pilot, "#remind-no")
         assert isinstance(app.screen, ConfirmBookingScreen)
         assert_fits(pilot)
         await strict_click(pilot, "#confirm-ok")

@@ -11,6 +11,7 @@ from textual.widget import Widget
 from kiosk.domain.models import BookingStatus
 from kiosk.services import Services
 from screens.visitor import DetailsScreen, TimeScreen, WelcomeScreen
+from screens.visitor.remind import RemindScreen
 from screens.visitor.times import SlotButton
 from screens.visitor.waitlist import (
     WaitlistConfirmScreen,
@@ -96,6 +97,8 @@ async def test_join_the_waiting_list_by_taps(demo: Services, size: tuple[int, in
         await click(pilot, "#phone")
         await _digits(pilot, "861234567")
         await click(pilot, "#details-next")
+        assert isinstance(app.screen, RemindScreen)  # one text when a time frees up?
+        await click(pilot, "#remind-yes")
         assert isinstance(app.screen, WaitlistConfirmScreen)
         assert "+370 612 34567" in screen_text(app).replace("\xa0", " ")
         await click(pilot, "#waitlist-ok")
@@ -108,6 +111,7 @@ async def test_join_the_waiting_list_by_taps(demo: Services, size: tuple[int, in
             "+37061234567",
             "lt",
         )
+        assert entry.remind  # one text when a time frees up: the visitor said yes
         await click(pilot, "#v-back")  # Done
         assert isinstance(app.screen, WelcomeScreen)
 
@@ -156,6 +160,9 @@ async def test_waiting_list_fits_the_kiosk_panel_by_taps_alone(demo: Services, l
         await strict_click(pilot, "#phone")
         await tap_text(pilot, "861234567")
         await strict_click(pilot, "#details-next")
+        assert isinstance(app.screen, RemindScreen)
+        assert_fits(pilot)
+        await strict_click(pilot, "#remind-no")
         assert isinstance(app.screen, WaitlistConfirmScreen)
         assert_fits(pilot)
         await strict_click(pilot, "#waitlist-ok")

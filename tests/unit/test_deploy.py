@@ -223,3 +223,13 @@ def test_systemd_analyze_verify_finds_nothing_but_the_absent_install() -> None:
         )
     ]
     assert not problems, "\n".join(problems)
+
+
+def test_the_messages_run_every_15_minutes_as_the_kiosk_user_and_are_installed() -> None:
+    timer = _unit(DEPLOY / "escout-kiosk-remind.timer")["Timer"]
+    assert timer["OnCalendar"] == "*:0/15" and timer["Persistent"] == "true"
+    service = _unit(DEPLOY / "escout-kiosk-remind.service")["Service"]
+    assert service["User"] == "kiosk" and service["Type"] == "oneshot"
+    assert service["ExecStart"].endswith("/kiosk remind")
+    assert service["ReadWritePaths"] == "/var/lib/escout-kiosk"
+    assert "escout-kiosk-remind.timer" in _install_script()

@@ -22,8 +22,9 @@ from tests.unit.test_waitlist_retention import every_byte_in
 DAYS = 30
 FULL_NAME = "Lukas Petrauskas"
 CONTACT = "+37061200002"  # the demo's contact for Lukas
+SMS_PHONE = "+37069900077"  # where his shift reminders go
 # What names Lukas anywhere: his id is his first name.
-TRACES = (b"Lukas", b"lukas", b"Petrauskas", CONTACT.encode(), b"+370 612")
+TRACES = (b"Lukas", b"lukas", b"Petrauskas", CONTACT.encode(), SMS_PHONE.encode(), b"+370 612")
 
 
 def _counts(demo: Services) -> tuple[object, ...]:
@@ -42,7 +43,9 @@ def _counts(demo: Services) -> tuple[object, ...]:
 def _seed(demo: Services) -> None:
     put_settings(demo, retention_days=DAYS)
     scout = demo.booking.scout("lukas")
-    demo.catalog.save_scout(dataclasses.replace(scout, full_name=FULL_NAME))
+    demo.catalog.save_scout(
+        dataclasses.replace(scout, full_name=FULL_NAME, phone=SMS_PHONE, shift_sms=True)
+    )
     demo.scout_access.issue_card("lukas")
     demo.scout_access.set_pin("lukas", "13579")
     # Consultations of September (archived by the first purge) and of November.
@@ -103,6 +106,7 @@ def test_a_departed_escout_is_erased_everywhere_and_results_keep_their_counts(
     # One anonymous id, the same in the data file, the archive and the backup.
     (anonymous,) = [s for s in demo.booking.scouts() if s.id.startswith("anon-")]
     assert anonymous.name == anonymous.id and not anonymous.contact and not anonymous.full_name
+    assert not anonymous.phone and not anonymous.shift_sms
     assert not anonymous.active and anonymous.erased_at is not None
     assert anonymous.id not in demo.scout_access.credentials()
     assert "lukas" not in demo.scout_access.credentials()

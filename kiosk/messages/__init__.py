@@ -1,0 +1,1 @@
+"""Messages to visitors and e-scouts: the SMS gateway, SMTP, the words and the run."""
