@@ -25,6 +25,7 @@ from kiosk.domain.models import (
     Settings,
     Topic,
     WeeklyTime,
+    group_topic,
 )
 from kiosk.domain.records import (
     CLOSURES,
@@ -40,6 +41,7 @@ from kiosk.domain.records import (
     mark_to_call,
     open_future,
 )
+from kiosk.domain.reminders import note_new_session
 from kiosk.domain.scheduling import group_seats
 from kiosk.domain.service import StoreService
 from kiosk.domain.ticket_content import TicketContent, build_ticket_content
@@ -289,6 +291,14 @@ class CatalogService(StoreService):
             mark_to_call(tx, absent, CallReason.ABSENCE, now)
             if stored is not None:
                 self._mark_extra(tx, DatedException.from_dict(stored), exception)
+            if exception.kind == ExceptionKind.EXTRA and (
+                stored is None or DatedException.from_dict(stored) != exception
+            ):
+                scout = next((s for s in load_scouts(tx) if s.id == exception.scout), None)
+                if scout is not None and scout.active:
+                    topic = group_topic(exception, scout)
+                    topics = [topic] if topic else list(scout.topics)
+                    note_new_session(tx, exception, topics, now)  # for the waiting list
 
     def remove_exception(self, exception_id: str) -> None:
         with self.store.transaction() as tx:

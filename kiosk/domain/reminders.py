@@ -9,7 +9,8 @@ Kinds of message, each sent only with consent and to a contact still on record:
 - ``reminder``: the day before a booking (``Settings.remind_at``), or, for one made later
   than that, ``Settings.remind_same_day_hours`` before its start. Keyed by the booking and
   its start, so a moved booking gets one for its new time and never two for one time.
-- ``offer``: a time of a topic freed up (a cancel, a move: ``note_freed``); the first
+- ``offer``: a time of a topic freed up (a cancel, a move: ``note_freed``; a new extra
+  session: ``note_new_session``); the first
   waiting-list entry of that topic whose language the time's e-scout speaks, with consent
   and a phone, gets one text (each entry at most one, ever).
 - ``shift``: the day before a shift, to an e-scout who agreed (``Scout.shift_sms``).
@@ -41,6 +42,7 @@ from kiosk.domain.models import (
     Booking,
     BookingStatus,
     CallOutcome,
+    DatedException,
     Scout,
     Settings,
     WaitlistEntry,
@@ -124,6 +126,32 @@ def note_freed(tx: Tx, booking: Booking, at: datetime) -> None:
             "at": at.isoformat(),
         },
     )
+
+
+def note_new_session(tx: Tx, session: DatedException, topics: list[str], at: datetime) -> None:
+    """Record an extra session's times as free (inside its save's transaction): the next run
+    offers its first free time of each of ``topics`` to someone waiting for that topic."""
+    if session.start is None or session.end is None:
+        return
+    start = local(session.day, time.fromisoformat(session.start))
+    end = local(session.day, time.fromisoformat(session.end))
+    if end <= at:
+        return
+    waiting = {d.get("topic") for d in tx.all(WAITLIST_TABLE) if d.get("remind")}
+    for topic in topics:
+        if topic not in waiting:
+            continue
+        tx.insert(
+            FREED,
+            {
+                "id": uuid.uuid4().hex[:12],
+                "topic": topic,
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "scout": session.scout,
+                "at": at.isoformat(),
+            },
+        )
 
 
 def reminder_due_at(booking: Booking, settings: Settings) -> datetime:
@@ -398,9 +426,14 @@ class RemindService(StoreService):
             if write:
                 tx.remove(FREED, id=event["id"])
             start = as_local(datetime.fromisoformat(event["start"]))
-            if start <= now:
+            end = as_local(datetime.fromisoformat(event["end"])) if event.get("end") else None
+            if (end or start) <= now:
                 continue
-            slot = self._still_free(tx, event["topic"], start, now)
+            slot = (
+                self._still_free(tx, event["topic"], start, now)
+                if end is None
+                else self._first_free(tx, event["topic"], event["scout"], start, end, now)
+            )
             if slot is None:
                 continue
             entry = next(
@@ -457,6 +490,19 @@ class RemindService(StoreService):
             return None
         slots = self.booking._slots(availability, topic, now, start.date(), 1, None)
         return next((s for s in slots if s.start == start), None)
+
+    def _first_free(
+        self, tx: Tx, topic: str, scout: str, start: datetime, end: datetime, now: datetime
+    ) -> Any:
+        """The first free slot of ``topic`` with ``scout`` between ``start`` and ``end`` (a
+        new session's), or None."""
+        availability = load_availability(tx, since=now, on_day=start.date())
+        if topic not in {t.slug for t in load_topics(tx) if t.active}:
+            return None
+        slots = self.booking._slots(availability, topic, now, start.date(), 1, None)
+        return next(
+            (s for s in slots if s.scout == scout and start <= s.start and s.end <= end), None
+        )
 
     # -- results --------------------------------------------------------------------------
 

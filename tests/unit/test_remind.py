@@ -195,6 +195,28 @@ def test_a_cancelled_time_offers_itself_once_to_the_first_consenting_waiting_ent
     assert library.remind.offers()[0].served_at is not None
 
 
+def test_a_new_extra_session_offers_its_first_time_to_the_first_consenting_waiting_entry(
+    library: Services, gateway: Gateway, clock: FixedClock
+) -> None:
+    from kiosk.domain.models import DatedException, ExceptionKind
+
+    day = NOW.date() + timedelta(days=2)
+    scout = next(s for s in library.booking.scouts() if "email" in s.topics)
+    library.waitlist.add("email", "Rūta", "+37063333333", "lt", remind=True)
+    library.waitlist.add("smartphone", "Jonas", "+37062222222", "lt")  # no consent
+    extra = DatedException(
+        "x1", scout.id, day.isoformat(), ExceptionKind.EXTRA, "18:00", "19:00", "Skaitykla"
+    )
+    library.catalog.save_exception(extra)
+    library.catalog.save_exception(extra)  # saved again unchanged: nothing new is free
+    clock.advance(minutes=15)
+    result = run(library.remind)
+    assert [m["kind"] for m in result.sent] == ["offer"]
+    assert [b["to"] for b in gateway.bodies] == ["+37063333333"]
+    assert "18:00" in gateway.bodies[0]["text"]
+    assert run(library.remind).sent == []
+
+
 def test_a_freed_time_taken_again_before_the_run_is_offered_to_nobody(
     library: Services, gateway: Gateway
 ) -> None:
