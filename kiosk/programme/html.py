@@ -11,7 +11,7 @@ import io
 import re
 from typing import Any
 
-from kiosk.programme.report import TITLES, Programme
+from kiosk.programme.report import Programme
 
 _SVG_START = re.compile(r"^.*?(?=<svg)", re.S)
 _SVG_METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
@@ -89,7 +89,8 @@ def programme_html(prog: Programme) -> bytes:
 
     matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: small and searchable
     matplotlib.rcParams["svg.hashsalt"] = "escout"  # same data, same file
-    period = f"{prog.first or '…'} – {prog.last or '…'}"
+    covers = prog.span or (prog.first, prog.last)
+    period = f"{covers[0] or '…'} – {covers[1] or '…'}"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="lt"><head><meta charset="utf-8">',
@@ -105,7 +106,7 @@ def programme_html(prog: Programme) -> bytes:
         parts.append(f"<tr><td>{html.escape(label)}</td><td>{html.escape(shown)}</td></tr>")
     parts.append("</tbody></table>")
     for name, rows in prog.tables.items():
-        title = TITLES.get(name, name)
+        title = name
         parts.append(f"<h2>{html.escape(title)}</h2>")
         measure = "count" if name == "by_status" else "consultations"
         charted = rows if name == "by_month" else rows[:MAX_BARS]
