@@ -973,9 +973,7 @@ def export_programme_results(
     tables[SCOUT_MONTHS] = _with_shifts(tables[SCOUT_MONTHS], shifts)
     tables[UNMET] = pa.Table.from_pylist(
         unmet,
-        schema=pa.schema(
-            [("date", pa.date32()), ("topic", pa.string()), ("waitlist", pa.int32())]
-        ),
+        schema=pa.schema([("date", pa.date32()), ("topic", pa.string()), ("waitlist", pa.int32())]),
     )
     table = counts_table(tables, *library)
     header = Header(
