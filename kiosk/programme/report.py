@@ -1155,7 +1155,13 @@ def _report(con: duckdb.DuckDBPyConnection, first: date | None, last: date | Non
         no_show_rate=_rate(status.get("no_show", 0), settled),
     )
     tables["no_shows_by_month"] = [
-        {"key": m, "bookings": int(b), "no_shows": int(x), "no_show_rate": _rate(int(x), int(s))}
+        # A month of bookings none of which has taken place yet: nothing settled, no rate.
+        {
+            "key": m,
+            "bookings": int(b),
+            "no_shows": int(x),
+            "no_show_rate": _rate(int(x), int(s or 0)),
+        }
         for m, b, x, s in con.execute(
             f"""SELECT strftime(date_trunc('month', date), '%Y-%m'), sum(bookings),
                        sum(no_shows),

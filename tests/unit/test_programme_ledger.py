@@ -25,7 +25,7 @@ from kiosk.programme.file import (
 )
 from kiosk.programme.report import report, writing
 from kiosk.services import Services
-from tests.unit.test_programme_file import add_forms, make_library
+from tests.unit.programme_helpers import add_forms, make_library
 
 SEPT = (date(2026, 9, 1), date(2026, 9, 30))
 SEPT_OCT = (date(2026, 9, 1), date(2026, 10, 31))

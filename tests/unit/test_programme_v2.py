@@ -9,32 +9,25 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
 from kiosk.domain.activity import ActivityService
-from kiosk.domain.clock import TZ, as_local
+from kiosk.domain.clock import TZ
 from kiosk.domain.models import BookingStatus
 from kiosk.domain.records import BOOKINGS
 from kiosk.programme.file import (
     MIN_COUNT,
-    SCHEMA_NAME,
-    V1_SCHEMA,
-    Header,
     export_programme_results,
-    library_identity,
     pseudonym,
     read_checked,
-    results_rows,
     results_salt,
-    write_results_table,
 )
 from kiosk.programme.report import merge, report, writing
 from kiosk.results.reports import compute_results
 from kiosk.services import Services
 from tests.conftest import put_booking
-from tests.unit.test_programme_file import NOV, add_forms, make_library
+from tests.unit.programme_helpers import NOV, add_forms, make_library, v1_file
 
 SCOUTS = ["ieva", "lukas", "gabija"]
 
@@ -111,18 +104,6 @@ def test_people_reached_equal_the_kiosks_own_count(tmp_path: Path) -> None:
     assert totals["suppressed_consultations"] == 0  # 16 forms in one month: all counted
     assert (totals["consultations"], totals["people"]) == (own.consultations, own.first_visits)
     assert own.repeat_visits == 1  # the follow-up left at "first visit"
-
-
-def v1_file(lib: Services, path: Path, first: date, last: date) -> Header:
-    """The file a kiosk of schema version 1 wrote: a row per consultation and booking."""
-    salt = results_salt(lib)
-    library = library_identity(lib, salt)
-    rows = results_rows(lib, first, last, library)
-    for row in rows:
-        row["scout"] = pseudonym(salt, row["scout"])
-    header = Header(SCHEMA_NAME, 1, library[0], library[1], first, last,
-                    as_local(lib.clock.now()).isoformat(), len(rows))  # fmt: skip
-    return write_results_table(path, pa.Table.from_pylist(rows, schema=V1_SCHEMA), header)
 
 
 def test_a_version_1_file_still_merges_into_the_same_tables(tmp_path: Path) -> None:
