@@ -147,6 +147,9 @@ class Header:
     # Version 2: consultations and bookings in rows under 3 left out even once folded.
     suppressed_consultations: int = 0
     suppressed_bookings: int = 0
+    # Version 2: the library's topics, (slug, Lithuanian name, English name) each, so the
+    # programme's report names topics as the library does.
+    topic_names: tuple[tuple[str, str, str], ...] = ()
 
     def values(self) -> dict[str, str]:
         """The footer's values but the checksum, as text."""
@@ -158,6 +161,9 @@ class Header:
             if self.version >= 2
             else {}
         )
+        if self.version >= 2 and self.topic_names:
+            names = {slug: {"lt": lt, "en": en} for slug, lt, en in self.topic_names}
+            extra["topic_names"] = json.dumps(names, ensure_ascii=False, sort_keys=True)
         return extra | {
             "schema": self.schema,
             "version": str(self.version),
@@ -465,6 +471,7 @@ def _header(path: Path, meta: dict[bytes, bytes]) -> Header:
             header,
             suppressed_consultations=_suppressed(path, values, "suppressed_consultations"),
             suppressed_bookings=_suppressed(path, values, "suppressed_bookings"),
+            topic_names=_topic_names(path, values),
         )
     if header.last < header.first:
         raise UnknownResultsFile(
@@ -494,6 +501,34 @@ def _suppressed(path: Path, values: dict[str, str], key: str) -> int:
     if not re.fullmatch(r"[0-9]{1,9}", value, flags=re.ASCII):
         raise UnknownResultsFile(path, f"escout.{key} is {_cut(value, 24)!r}, not a count")
     return int(value)
+
+
+MAX_TOPICS = 500
+
+
+def _topic_names(path: Path, values: dict[str, str]) -> tuple[tuple[str, str, str], ...]:
+    """``escout.topic_names``: {slug: {"lt": name, "en": name}}, plain short lines only;
+    none (an empty tuple) when the footer has no such entry."""
+    text = values.get("escout.topic_names")
+    if text is None:
+        return ()
+    why = "is not a map of topic names"
+    try:
+        names = json.loads(text)
+    except ValueError:
+        raise UnknownResultsFile(path, f"escout.topic_names {why}") from None
+    if not isinstance(names, dict) or len(names) > MAX_TOPICS:
+        raise UnknownResultsFile(path, f"escout.topic_names {why}")
+    out = []
+    for slug, by_lang in names.items():
+        if not isinstance(by_lang, dict):
+            raise UnknownResultsFile(path, f"escout.topic_names {why}")
+        lt, en = by_lang.get("lt"), by_lang.get("en")
+        for word in (slug, lt, en):
+            if not isinstance(word, str) or len(word) > MAX_TEXT or _CONTROL.search(word):
+                raise UnknownResultsFile(path, f"escout.topic_names {why}")
+        out.append((slug, lt, en))
+    return tuple(sorted(out))
 
 
 _HEADER_KEYS = ("library_id", "municipality", "from", "to", "exported_at", "rows")
@@ -989,6 +1024,12 @@ def export_programme_results(
         earlier_ids=tuple(earlier),
         suppressed_consultations=counted.suppressed_consultations,
         suppressed_bookings=counted.suppressed_bookings,
+        topic_names=tuple(
+            sorted(
+                (t.slug, t.name("lt"), t.name("en"))
+                for t in services.booking.topics(active_only=False)
+            )
+        ),
     )
     return write_results_table(out, table, header)
 

@@ -113,6 +113,8 @@ _SETUP = [
     "ALTER TABLE results_files ADD COLUMN IF NOT EXISTS checksum VARCHAR",
     "ALTER TABLE results_files ADD COLUMN IF NOT EXISTS install_id VARCHAR",
     "ALTER TABLE results_files ADD COLUMN IF NOT EXISTS suppressed_consultations INTEGER",
+    # The file's topic names ({slug: {"lt": .., "en": ..}} as JSON): the report's labels.
+    "ALTER TABLE results_files ADD COLUMN IF NOT EXISTS topic_names VARCHAR",
     # The registry: libraries by id, the ids they had before, the kiosks that send for them.
     """CREATE TABLE IF NOT EXISTS libraries (
         library_id VARCHAR PRIMARY KEY, name VARCHAR, municipality VARCHAR
@@ -857,6 +859,7 @@ def _merge_batch(
             "checksum": [h.checksum for _, h in headers],
             "install_id": [h.install_id for _, h in headers],
             "suppressed": pa.array([h.suppressed_consultations for _, h in headers], pa.int32()),
+            "topic_names": [h.values().get("topic_names") for _, h in headers],
         }
     )
     # One Arrow table per kind: DuckDB then scans each without a filter.
@@ -897,9 +900,9 @@ def _merge_batch(
             con,
             """INSERT INTO results_files
                (library_id, municipality, period_from, period_to, exported_at, rows, file,
-                merged_at, checksum, install_id, suppressed_consultations)
+                merged_at, checksum, install_id, suppressed_consultations, topic_names)
                SELECT library_id, municipality, pfrom, pto, exported_at, rows, file, now(),
-                      checksum, install_id, suppressed
+                      checksum, install_id, suppressed, topic_names
                FROM batch""",
         )
         _run(con, "COMMIT")
@@ -971,15 +974,24 @@ class Programme:
     totals: dict[str, Any]
     tables: dict[str, list[dict[str, Any]]]
     span: tuple[date, date] | None = None
+    lang: str = DEFAULT_LANGUAGE  # the language of its labels and headings
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "from": self.first.isoformat() if self.first else None,
             "to": self.last.isoformat() if self.last else None,
             "covers": [d.isoformat() for d in self.span] if self.span else None,
+            "lang": self.lang,
             "totals": self.totals,
             **self.tables,
         }
+
+    def covers(self) -> str:
+        """The months the data covers ("2026-01 – 2026-12", one month alone), or ""."""
+        if self.span is None:
+            return ""
+        lo, hi = (f"{d:%Y-%m}" for d in self.span)
+        return lo if lo == hi else f"{lo} – {hi}"
 
 
 def _where(first: date | None, last: date | None) -> tuple[str, list[Any]]:
@@ -1028,8 +1040,33 @@ def report(
     ``lang`` (the librarian catalogue)."""
     with reading(db_path) as con:
         prog = _report(con, first, last)
-    _label(prog, lang)
+        names = _topic_names(con)
+    prog.lang = lang
+    _label(prog, lang, names)
     return prog
+
+
+def _topic_names(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """{slug: {lang: name}} from the files standing, the newest export's name winning
+    (a database merged before files carried names has none: the slugs stand)."""
+    has = con.execute(
+        """SELECT count(*) FROM duckdb_columns()
+           WHERE table_name = 'results_files' AND column_name = 'topic_names'"""
+    ).fetchall()
+    if not has[0][0]:
+        return {}
+    names: dict[str, dict[str, str]] = {}
+    for (text,) in con.execute(
+        """SELECT topic_names FROM results_files WHERE topic_names IS NOT NULL
+           ORDER BY exported_at"""
+    ).fetchall():
+        try:
+            found = json.loads(text)
+        except ValueError:
+            continue
+        for slug, by_lang in found.items():
+            names.setdefault(slug, {}).update({k: v for k, v in by_lang.items() if v})
+    return names
 
 
 # Row labels from the librarian catalogue: table -> key prefix.
@@ -1042,21 +1079,31 @@ _LABEL_KEYS = {
 }
 
 
-def _label(prog: Programme, lang: str) -> None:
-    """Give every row its ``label`` in ``lang``: walk-ins as walk-ins, not "unknown"."""
+_TOPIC_TABLES = ("by_topic", "unmet_by_topic")
+
+
+def _label(prog: Programme, lang: str, topic_names: dict[str, dict[str, str]]) -> None:
+    """Give every row its ``label`` in ``lang``: walk-ins as walk-ins, not "unknown"; topics
+    by the names their libraries gave them (else the slug); folded rows as "other"."""
     t = words(lang)
     for name, rows in prog.tables.items():
         prefix = _LABEL_KEYS.get(name)
         labelled = []
         for r in rows:
             key = r["key"]
-            if prefix and key not in ("unknown", "other"):
+            if name == "by_weekday_hour":
+                day = t(f"lib.report.weekday.{r['weekday']}")
+                label = f"{day} {r['hour']:02d}:00"
+            elif name in ("by_month", "by_library", "reporting", "by_municipality_month"):
+                label = key
+            elif key in ("unknown", "other"):
+                label = t(f"lib.programme.{key}")
+            elif name in _TOPIC_TABLES:
+                label = topic_names.get(key, {}).get(lang) or key
+            elif prefix:
                 label = t(f"{prefix}.{key}")
             elif name == "by_language" and key == "walk_in":
                 label = t("lib.report.source.walk_in")
-            elif name == "by_weekday_hour":
-                day = t(f"lib.report.weekday.{r['weekday']}")
-                label = f"{day} {r['hour']:02d}:00"
             else:
                 label = key
             rest = {k: v for k, v in r.items() if k not in ("key", "label")}
@@ -1186,6 +1233,15 @@ def _report(con: duckdb.DuckDBPyConnection, first: date | None, last: date | Non
         ).fetchall()
     ]
     tables["reporting"] = _reporting(con, first, last)
+    # The months the data covers: consultations and bookings alike.
+    lo_hi = con.execute(
+        f"""SELECT min(lo), max(hi) FROM (
+                SELECT min(date) AS lo, max(date) AS hi FROM consultations WHERE {where}
+                UNION ALL
+                SELECT min(date), max(date) FROM bookings WHERE {where})""",
+        params + params,
+    ).fetchall()[0]
+    span = (lo_hi[0], lo_hi[1]) if lo_hi[0] is not None else None
     totals["suppressed_consultations"] = _suppressed(con)
     tables = {name: _ordered(name, rows) for name, rows in tables.items()}
     return Programme(first, last, totals, tables, span)
@@ -1197,11 +1253,21 @@ def _suppressed(con: duckdb.DuckDBPyConnection) -> int:
     return int(found[0][0] or 0)
 
 
+def _span_text(lo: date, hi: date) -> str:
+    """``lo``..``hi`` as months where it is whole months ("2026-01 – 2026-03", "2026-05"),
+    else as days."""
+    if lo.day == 1 and (hi + timedelta(days=1)).day == 1:
+        a, b = f"{lo:%Y-%m}", f"{hi:%Y-%m}"
+        return a if a == b else f"{a} – {b}"
+    return f"{lo} – {hi}" if lo != hi else str(lo)
+
+
 def _reporting(
     con: duckdb.DuckDBPyConnection, first: date | None, last: date | None
 ) -> list[dict[str, Any]]:
-    """Each library's periods standing, and the gaps between them (``gaps``: days no file
-    covers between its first and last period, within the report's period)."""
+    """Each library's months the files standing cover (``periods``) and the gaps between
+    them (``gaps``: what no file covers between its first and last, within the report's
+    period)."""
     periods: dict[str, list[tuple[date, date]]] = {}
     for library, lo, hi in con.execute(
         "SELECT library_id, period_from, period_to FROM results_files ORDER BY 1, 2"
@@ -1218,13 +1284,13 @@ def _reporting(
             else:
                 merged.append([lo, hi])
         gaps = [
-            f"{a[1] + timedelta(days=1)}..{b[0] - timedelta(days=1)}"
+            _span_text(a[1] + timedelta(days=1), b[0] - timedelta(days=1))
             for a, b in zip(merged, merged[1:], strict=False)
         ]
         out.append(
             {
                 "key": library,
-                "periods": ", ".join(f"{lo}..{hi}" for lo, hi in merged),
+                "periods": ", ".join(_span_text(lo, hi) for lo, hi in merged),
                 "gaps": ", ".join(gaps),
             }
         )
@@ -1242,18 +1308,47 @@ def programme_json(prog: Programme) -> bytes:
 
 def programme_csv(prog: Programme) -> bytes:
     """One long, tidy table (table, key, label, measure, value): a spreadsheet pivots it.
+    Headings, table and measure names in the report's language (the key stays the key).
     Written like the library's exports (``kiosk.results.spreadsheet``): ``;``, a decimal
     comma, dates as dates, labels such as "75+" kept as text."""
+    t = words(prog.lang)
+    period = t("lib.programme.period")
     rows: list[list[Any]] = [
-        ["period", key, key, "date", value]
+        [period, key, t(f"lib.programme.col.{key}"), t("lib.programme.col.date"), value]
         for key, value in (("from", prog.first), ("to", prog.last))
     ]
-    rows += [["total", measure, measure, measure, value] for measure, value in prog.totals.items()]
+    rows.append(
+        [period, "covers", t("lib.programme.col.covers"), t("lib.programme.col.month"),
+         prog.covers() or t("lib.programme.no_data")]
+    )  # fmt: skip
+    total = t("lib.programme.col.total")
+    for measure in TOTALS:
+        label = t(f"lib.programme.total.{measure}")
+        rows.append([total, measure, label, label, prog.totals.get(measure)])
     for name, table in prog.tables.items():
+        title = t(f"lib.programme.table.{name}")
         for r in table:
             rows += [
-                [name, r["key"], r["label"], measure, value]
+                [title, r["key"], r["label"], t(f"lib.programme.col.{measure}"), value]
                 for measure, value in r.items()
                 if measure not in ("key", "label")
             ]
-    return csv_bytes(CSV_COLUMNS, rows)
+    heads = [t(f"lib.programme.col.{c}") for c in CSV_COLUMNS]
+    return csv_bytes(heads, rows)
+
+
+# The totals a report shows, in order (each has lib.programme.total.<name>).
+TOTALS = [
+    "consultations",
+    "minutes",
+    "hours",
+    "people",
+    "repeat_visits",
+    "scouts_active",
+    "libraries",
+    "municipalities",
+    "bookings",
+    "no_shows",
+    "no_show_rate",
+    "suppressed_consultations",
+]
