@@ -519,15 +519,15 @@ def _topic_names(path: Path, values: dict[str, str]) -> tuple[tuple[str, str, st
         raise UnknownResultsFile(path, f"escout.topic_names {why}") from None
     if not isinstance(names, dict) or len(names) > MAX_TOPICS:
         raise UnknownResultsFile(path, f"escout.topic_names {why}")
-    out = []
+    out: list[tuple[str, str, str]] = []
     for slug, by_lang in names.items():
         if not isinstance(by_lang, dict):
             raise UnknownResultsFile(path, f"escout.topic_names {why}")
-        lt, en = by_lang.get("lt"), by_lang.get("en")
-        for word in (slug, lt, en):
-            if not isinstance(word, str) or len(word) > MAX_TEXT or _CONTROL.search(word):
-                raise UnknownResultsFile(path, f"escout.topic_names {why}")
-        out.append((slug, lt, en))
+        words = (slug, by_lang.get("lt"), by_lang.get("en"))
+        plain = [w for w in words if isinstance(w, str) and len(w) <= MAX_TEXT]
+        if len(plain) != 3 or any(_CONTROL.search(w) for w in plain):
+            raise UnknownResultsFile(path, f"escout.topic_names {why}")
+        out.append((plain[0], plain[1], plain[2]))
     return tuple(sorted(out))
 
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 
 from kiosk.domain.activity import ActivityService
@@ -18,6 +19,7 @@ from kiosk.domain.models import BookingStatus
 from kiosk.domain.records import BOOKINGS
 from kiosk.programme.file import (
     MIN_COUNT,
+    UnknownResultsFile,
     export_programme_results,
     pseudonym,
     read_checked,
@@ -155,3 +157,21 @@ def test_row_labels_come_from_the_catalogue_in_the_reports_language(
         "lt": ("Pirmas apsilankymas", "Atėjo be registracijos"),
     }[lang]
     assert (visit["first"], source["walk_in"]) == expected
+
+
+def test_the_file_carries_the_librarys_topic_names(tmp_path: Path) -> None:
+    lib = busy_library(tmp_path / "lib")
+    path = tmp_path / "v2.parquet"
+    header = export_programme_results(lib, path, *NOV)
+    names = {slug: (lt, en) for slug, lt, en in read_checked(path)[0].header.topic_names}
+    for topic in lib.booking.topics(active_only=False):
+        assert names[topic.slug] == (topic.name("lt"), topic.name("en"))
+    # Names that are no names are refused like any other damaged footer entry.
+    _, table = read_checked(path)
+    for bad in (b"not json", b'{"email": {"lt": "E. pa\\u0007tas", "en": "Email"}}',
+                b'{"email": "Email"}', b'{"email": {"lt": "x"}}'):  # fmt: skip
+        meta = {**header.to_metadata(), b"escout.topic_names": bad}
+        damaged = tmp_path / "damaged.parquet"
+        pq.write_table(table.replace_schema_metadata(meta), damaged)
+        with pytest.raises(UnknownResultsFile, match="escout.topic_names is not a map"):
+            read_checked(damaged)
