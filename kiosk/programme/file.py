@@ -307,7 +307,9 @@ def _feed(digest: Any, data: bytes) -> None:
 def _fixed(array: pa.Array, kind: pa.DataType, width: int) -> bytes:
     """The values of a numeric array as ``kind`` (nulls as 0), ``width`` bytes each, in
     place (Arrow keeps numbers little-endian on every machine a kiosk runs on)."""
-    values = pc.fill_null(array.cast(kind), 0)
+    values = array if array.type == kind else array.cast(kind)
+    if values.null_count:
+        values = pc.fill_null(values, 0)
     buffer = values.buffers()[1]
     if buffer is None or len(values) == 0:
         return b""
@@ -315,8 +317,16 @@ def _fixed(array: pa.Array, kind: pa.DataType, width: int) -> bytes:
 
 
 def _feed_column(digest: Any, column: pa.Array) -> None:
-    _feed(digest, _fixed(pc.is_null(column), pa.int8(), 1))
+    # The same bytes as the general case below, without its work where the answer is plain
+    # (most columns of a file of counts have no null, or are null all through).
+    n, nulls = len(column), column.null_count
+    _feed(digest, b"\0" * n if nulls == 0 else _fixed(pc.is_null(column), pa.int8(), 1))
     kind = column.type
+    if n and nulls == n and (pa.types.is_string(kind) or not pa.types.is_list(kind)):
+        _feed(digest, b"\0" * (4 * n))  # every value 0 (a number) or empty (a text's length)
+        if pa.types.is_string(kind):
+            _feed(digest, b"")  # and no text
+        return
     if pa.types.is_list(kind):
         _feed(digest, _fixed(pc.fill_null(pc.list_value_length(column), -1), pa.int32(), 4))
         _feed_column(digest, pc.list_flatten(column))
@@ -335,10 +345,13 @@ def _feed_column(digest: Any, column: pa.Array) -> None:
         _feed(digest, _fixed(column, pa.int32(), 4))
 
 
-def dates_between(path: Path, first: date, last: date) -> bool:
-    """Whether the results file at ``path`` holds a row dated ``first``..``last``."""
+def dates_between(path: Path, first: date, last: date, *, months: bool = False) -> bool:
+    """Whether the results file at ``path`` holds a row for a day of ``first``..``last``;
+    ``months``: its rows count whole months (schema version 2), each dated the first."""
     with _open_regular(path) as f:
         dates = _parquet(path, f).read(columns=["date"]).column("date")
+    if months:
+        first = _month_of(first)
     low, high = pa.scalar(first, pa.date32()), pa.scalar(last, pa.date32())
     return bool(pc.any(pc.and_(pc.greater_equal(dates, low), pc.less_equal(dates, high))).as_py())
 
@@ -416,7 +429,8 @@ def _rows_within(table: pa.Table, header: Header) -> bool:
 
 
 def _table_span(table: pa.Table, header: Header) -> tuple[date, date] | None:
-    """First and last row date inside the header's period, from the dates themselves."""
+    """First and last day the rows inside the header's period cover, from the dates
+    themselves: a row of version 2 counts its whole month (it is dated the month's first)."""
     dates = table.column("date")
     inside = pc.filter(
         dates,
@@ -428,7 +442,10 @@ def _table_span(table: pa.Table, header: Header) -> tuple[date, date] | None:
     if len(inside) == 0:
         return None
     low_high = pc.min_max(inside)
-    return low_high["min"].as_py(), low_high["max"].as_py()
+    low, high = low_high["min"].as_py(), low_high["max"].as_py()
+    if header.version >= 2:
+        high = min(_month_end(high), header.last)
+    return low, high
 
 
 def _header(path: Path, meta: dict[bytes, bytes]) -> Header:

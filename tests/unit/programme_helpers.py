@@ -19,6 +19,7 @@ from kiosk.programme.file import (
     SCHEMA_NAME,
     V1_SCHEMA,
     Header,
+    install_identity,
     library_identity,
     pseudonym,
     results_rows,
@@ -71,6 +72,8 @@ def v1_file(lib: Services, path: Path, first: date, last: date) -> Header:
     rows = results_rows(lib, first, last, library)
     for row in rows:
         row["scout"] = pseudonym(salt, row["scout"])
+    install, earlier = install_identity(lib, salt, library[0])  # as its kiosk would
     header = Header(SCHEMA_NAME, 1, library[0], library[1], first, last,
-                    as_local(lib.clock.now()).isoformat(), len(rows))  # fmt: skip
+                    as_local(lib.clock.now()).isoformat(), len(rows), install,
+                    tuple(earlier))  # fmt: skip
     return write_results_table(path, pa.Table.from_pylist(rows, schema=V1_SCHEMA), header)

@@ -63,10 +63,14 @@ def test_a_re_sent_period_replaces_never_doubles(tmp_path: Path) -> None:
     merge([out], db2)
     assert consultations(db2) == 4
     # A narrower re-send (a version 1 file may cover single days) replaces only its own days.
+    old = tmp_path / "v1"
+    v1_file(lib, old / "month.parquet", *NOV)
+    db1 = tmp_path / "p1.duckdb"
+    merge([old / "month.parquet"], db1)
     lib.clock.advance(days=1)  # type: ignore[attr-defined]
-    v1_file(lib, out / "a-3.parquet", date(2026, 11, 20), date(2026, 11, 20))
-    merge([out / "a-3.parquet"], db)
-    assert consultations(db) == 4
+    v1_file(lib, old / "day.parquet", date(2026, 11, 20), date(2026, 11, 20))
+    assert merge([old / "day.parquet"], db1).refused == []
+    assert consultations(db1) == 4
     # Another library's rows are untouched by a's re-sends.
     other = make_library(tmp_path / "other", "LT-B", "Birštono sav.")
     add_forms(other, [{"date": date(2026, 11, d), "id": f"b{d}"} for d in (2, 3, 4)])

@@ -175,3 +175,21 @@ def test_the_file_carries_the_librarys_topic_names(tmp_path: Path) -> None:
         pq.write_table(table.replace_schema_metadata(meta), damaged)
         with pytest.raises(UnknownResultsFile, match="escout.topic_names is not a map"):
             read_checked(damaged)
+
+
+def test_a_version_2_file_replaces_a_version_1_files_days_without_force(tmp_path: Path) -> None:
+    """A version 2 row counts its whole month though dated the first: a library that sent
+    November by days (version 1) and sends it again counted (version 2) is not refused as a
+    claim beyond its rows, in one merge or two."""
+    lib = busy_library(tmp_path / "lib")
+    v1_file(lib, tmp_path / "in" / "old.parquet", *NOV)
+    db = tmp_path / "p.duckdb"
+    assert merge([tmp_path / "in" / "old.parquet"], db).refused == []
+    lib.clock.advance(days=1)  # type: ignore[attr-defined]
+    export_programme_results(lib, tmp_path / "in" / "new.parquet", *NOV)
+    assert merge([tmp_path / "in" / "new.parquet"], db).refused == []
+    assert report(db).totals["consultations"] == 16  # replaced, not doubled
+    both = tmp_path / "both.duckdb"
+    refused = merge([tmp_path / "in"], both).refused
+    assert len(refused) == 1 and "old.parquet: older than" in refused[0]  # not a claim
+    assert report(both).totals["consultations"] == 16
