@@ -94,7 +94,7 @@ def cmd_results_report(args: argparse.Namespace) -> int:
         if args.out is not None
         else None
     )
-    prog = report(db, args.from_, args.to)
+    prog = report(db, args.from_, args.to, lang=args.lang)
     if args.format == "html":
         from kiosk.programme.html import programme_html
 
@@ -125,6 +125,9 @@ def register(sub: Subcommands) -> None:
     sp.add_argument("--from", dest="from_", type=date_arg)
     sp.add_argument("--to", type=date_arg)
     sp.add_argument("--format", choices=["json", "csv", "html"], default="json")
+    sp.add_argument(
+        "--lang", choices=["lt", "en"], default="lt", help="headings and labels (default lt)"
+    )
     sp.add_argument("--out")
     sp.set_defaults(file_func=cmd_results_report)
     lib = rsub.add_parser("libraries", help="the registry of libraries in a merged database")

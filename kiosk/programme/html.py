@@ -1,7 +1,8 @@
 """The programme's report as one self-contained HTML file a coordinator can open and send.
 
 Charts are drawn by matplotlib as SVG and inlined: no JavaScript, no CDN, nothing that
-loads from the network, and the file prints as it shows.
+loads from the network, and the file prints as it shows. Every heading and label is in the
+report's language (the librarian catalogue).
 """
 
 from __future__ import annotations
@@ -11,11 +12,19 @@ import io
 import re
 from typing import Any
 
-from kiosk.programme.report import TITLES, Programme
+from kiosk.programme.report import TOTALS, Programme
+from kiosk.results.reports import words
 
 _SVG_START = re.compile(r"^.*?(?=<svg)", re.S)
 _SVG_METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
 MAX_BARS = 25  # a chart of 1,200 libraries says nothing; their table follows it
+# Tables whose rows are not amounts of one measure: no chart.
+_UNCHARTED = ("reporting", "by_municipality_month", "scouts_by_month", "no_shows_by_month")
+_MEASURE = {
+    "by_status": "count",
+    "by_weekday_hour": "count",
+    "unmet_by_topic": "waitlist",
+}
 
 CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #111; }
@@ -24,21 +33,9 @@ table { border-collapse: collapse; margin: 0.5em 0 1em; }
 td, th { border: 1px solid #ccc; padding: 0.2em 0.6em; text-align: right; }
 td:first-child, th:first-child { text-align: left; }
 .totals td:first-child { font-weight: bold; }
+td.gap { color: #b00020; font-weight: bold; }
 figure { margin: 0; } svg { max-width: 100%; height: auto; }
 """
-
-TOTAL_LABELS = {
-    "consultations": "Consultations",
-    "hours": "Hours",
-    "people": "People (first visits)",
-    "repeat_visits": "Repeat visits",
-    "scouts_active": "E-scouts active",
-    "libraries": "Libraries reporting",
-    "municipalities": "Municipalities",
-    "bookings": "Bookings",
-    "no_shows": "No-shows",
-    "no_show_rate": "No-show rate, %",
-}
 
 
 def _svg(fig: Any) -> str:
@@ -71,15 +68,19 @@ def _bar_chart(title: str, labels: list[str], values: list[float], horizontal: b
     return _svg(fig)
 
 
-def _table(rows: list[dict[str, Any]]) -> str:
+def _cell(column: str, value: Any) -> str:
+    shown = "—" if value is None else str(value)
+    # A library's months no file covers: marked, so a coordinator sees who to ask.
+    marked = ' class="gap"' if column == "gaps" and value else ""
+    return f"<td{marked}>{html.escape(shown)}</td>"
+
+
+def _table(rows: list[dict[str, Any]], t: Any) -> str:
     if not rows:
-        return "<p>No data.</p>"
+        return f"<p>{html.escape(t('lib.programme.no_data'))}</p>"
     columns = [c for c in rows[0] if c != "key"]
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(r.get(c, '')))}</td>" for c in columns) + "</tr>"
-        for r in rows
-    )
+    head = "".join(f"<th>{html.escape(t(f'lib.programme.col.{c}'))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(_cell(c, r.get(c)) for c in columns) + "</tr>" for r in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -89,35 +90,42 @@ def programme_html(prog: Programme) -> bytes:
 
     matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: small and searchable
     matplotlib.rcParams["svg.hashsalt"] = "escout"  # same data, same file
-    period = f"{prog.first or '…'} – {prog.last or '…'}"
+    t = words(prog.lang)
+    title = t("lib.programme.title")
+    period = prog.covers() or t("lib.programme.no_data")
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="lt"><head><meta charset="utf-8">',
-        "<title>Prisijungusi Lietuva: results</title>",
+        f'<html lang="{html.escape(prog.lang)}"><head><meta charset="utf-8">',
+        f"<title>{html.escape(title)}</title>",
         f"<style>{CSS}</style></head><body>",
-        "<h1>Prisijungusi Lietuva: e-scout consultations</h1>",
-        f"<p>Period: {html.escape(period)}</p>",
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p>{html.escape(t('lib.programme.period'))}: {html.escape(period)}</p>",
         '<table class="totals"><tbody>',
     ]
-    for key, label in TOTAL_LABELS.items():
+    for key in TOTALS:
+        label = t(f"lib.programme.total.{key}")
         value = prog.totals.get(key)
         shown = "—" if value is None else str(value)
         parts.append(f"<tr><td>{html.escape(label)}</td><td>{html.escape(shown)}</td></tr>")
     parts.append("</tbody></table>")
     for name, rows in prog.tables.items():
-        title = TITLES.get(name, name)
-        parts.append(f"<h2>{html.escape(title)}</h2>")
-        measure = "count" if name == "by_status" else "consultations"
+        heading = t(f"lib.programme.table.{name}")
+        parts.append(f"<h2>{html.escape(heading)}</h2>")
+        measure = _MEASURE.get(name, "consultations")
         charted = rows if name == "by_month" else rows[:MAX_BARS]
-        if charted:
+        if charted and name not in _UNCHARTED:
             labels = [str(r["label"]) for r in charted]
             values = [r.get(measure, 0) for r in charted]
-            chart_title = title if len(charted) == len(rows) else f"{title}: top {len(charted)}"
+            chart_title = (
+                heading
+                if len(charted) == len(rows)
+                else f"{heading}: {t('lib.programme.top').format(n=len(charted))}"
+            )
             parts.append(
                 "<figure>"
                 + _bar_chart(chart_title, labels, values, horizontal=name != "by_month")
                 + "</figure>"
             )
-        parts.append(_table(rows))
+        parts.append(_table(rows, t))
     parts.append("</body></html>")
     return ("\n".join(parts) + "\n").encode("utf-8")

@@ -32,24 +32,29 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kiosk.domain.errors import KioskError
+from kiosk.i18n import DEFAULT_LANGUAGE
 from kiosk.programme.file import (
     COLUMNS,
-    KIND_BOOKING,
-    KIND_CONSULTATION,
+    DIMENSIONS,
+    KINDS,
     Header,
     ResultsFile,
     UnknownResultsFile,
+    as_counts,
     dates_between,
     read_checked,
 )
-from kiosk.results.reports import AGE_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from kiosk.results.reports import AGE_LABELS, OUTCOME_LABELS, STATUS_LABELS, words
 from kiosk.results.spreadsheet import csv_bytes
 
 if TYPE_CHECKING:
     import duckdb
 
-DB_VERSION = 2
-READABLE_VERSIONS = ("1", "2")  # a report reads a database of version 1 as well
+DB_VERSION = 3
+READABLE_VERSIONS = ("3",)
+# A database of these versions holds a row per visit: a merge (or a report, on a copy)
+# counts them into version 3's tables first.
+UPGRADABLE_VERSIONS = ("1", "2")
 
 
 class DuckDBMissing(KioskError):
@@ -72,20 +77,24 @@ _SQL_TYPES = {
     pa.string(): "VARCHAR",
     pa.date32(): "DATE",
     pa.int8(): "TINYINT",
-    pa.int16(): "SMALLINT",
-    pa.list_(pa.string()): "VARCHAR[]",
+    pa.int32(): "INTEGER",
     pa.bool_(): "BOOLEAN",
 }
 _TYPES = {name: _SQL_TYPES[kind] for name, kind, _ in COLUMNS}
-# The two kinds of row go to two tables, so a question about consultations never scans
-# bookings; each keeps the columns its kind fills.
-TABLES: dict[str, list[str]] = {
-    "consultations": [n for n, _, _ in COLUMNS if n not in ("kind", "status")],
-    "bookings": [
-        n for n, _, _ in COLUMNS if n not in ("kind", "age_group", "outcome", "first_visit")
-    ],
+_MEASURES_OF = {
+    "consultations": ["consultations", "minutes", "people"],
+    "bookings": ["bookings", "no_shows"],
+    "booking_hours": ["bookings"],
+    "scout_months": ["scouts_active", "shifts_held", "shifts_missed", "scout_minutes"],
+    "unmet": ["waitlist"],
 }
-KIND_OF_TABLE = {"consultations": KIND_CONSULTATION, "bookings": KIND_BOOKING}
+# Each kind of row goes to its own table (so a question about consultations never scans
+# bookings) with the columns its kind fills: counts per library and day (a file of schema
+# version 1) or month (version 2).
+TABLES: dict[str, list[str]] = {
+    kind: ["library_id", "municipality", "date", *DIMENSIONS[kind], *_MEASURES_OF[kind]]
+    for kind in KINDS
+}
 
 
 def _create(table: str) -> str:
@@ -103,6 +112,9 @@ _SETUP = [
     )""",
     "ALTER TABLE results_files ADD COLUMN IF NOT EXISTS checksum VARCHAR",
     "ALTER TABLE results_files ADD COLUMN IF NOT EXISTS install_id VARCHAR",
+    "ALTER TABLE results_files ADD COLUMN IF NOT EXISTS suppressed_consultations INTEGER",
+    # The file's topic names ({slug: {"lt": .., "en": ..}} as JSON): the report's labels.
+    "ALTER TABLE results_files ADD COLUMN IF NOT EXISTS topic_names VARCHAR",
     # The registry: libraries by id, the ids they had before, the kiosks that send for them.
     """CREATE TABLE IF NOT EXISTS libraries (
         library_id VARCHAR PRIMARY KEY, name VARCHAR, municipality VARCHAR
@@ -139,15 +151,79 @@ def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection
         rows = con.execute("SELECT value FROM db_meta WHERE key = 'version'").fetchall()
     except duckdb.Error:
         rows = [] if not read_only else [("none",)]
+    if not read_only and rows and rows[0][0] in UPGRADABLE_VERSIONS:
+        _upgrade(con)
+        rows = [(str(DB_VERSION),)]
     if not read_only and (not rows or rows[0][0] in READABLE_VERSIONS):
         for statement in _SETUP:
             _run(con, statement)
         _run(con, "INSERT OR REPLACE INTO db_meta VALUES ('version', ?)", [str(DB_VERSION)])
         rows = [(str(DB_VERSION),)]
+    if read_only and rows and rows[0][0] in UPGRADABLE_VERSIONS:
+        con.close()
+        raise _OlderDatabase()
     if not rows or rows[0][0] not in READABLE_VERSIONS:
         con.close()
         raise KioskError("db_version", f"{db_path}: not a results database of version {DB_VERSION}")
     return con
+
+
+class _OlderDatabase(Exception):
+    """A database of a version before 3: read through an upgraded copy."""
+
+
+@contextmanager
+def reading(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection; a database of an older version is read through an upgraded
+    private copy (the file itself changes at the next merge)."""
+    try:
+        con = connect(db_path, read_only=True)
+    except _OlderDatabase:
+        with tempfile.TemporaryDirectory(prefix=".escout-report-") as work:
+            copy = Path(work) / db_path.name
+            shutil.copyfile(db_path, copy)
+            con = connect(copy)
+            try:
+                yield con
+            finally:
+                con.close()
+        return
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+# A database of version 1 or 2 held a row per visit; version 3 holds counts per day or
+# month. Its rows are counted per day, as a results file of schema version 1 is.
+_UPGRADE = [
+    "ALTER TABLE consultations RENAME TO visits_v2",
+    "ALTER TABLE bookings RENAME TO bookings_v2",
+    *(_create(t) for t in TABLES),
+    """INSERT INTO consultations SELECT library_id, municipality, date, topics[1], age_group,
+           outcome, language, coalesce(first_visit, true), source, count(*), sum(minutes),
+           count(*) FILTER (WHERE coalesce(first_visit, true))
+       FROM visits_v2 GROUP BY ALL""",
+    """INSERT INTO bookings SELECT library_id, municipality, date, topics[1], language, source,
+           status, count(*), count(*) FILTER (WHERE status = 'no_show')
+       FROM bookings_v2 GROUP BY ALL""",
+    """INSERT INTO booking_hours SELECT library_id, municipality, date, isodow(date) - 1, hour,
+           count(*)
+       FROM bookings_v2 WHERE status IS DISTINCT FROM 'cancelled' GROUP BY ALL""",
+    """INSERT INTO scout_months SELECT library_id, any_value(municipality), min(date),
+           count(DISTINCT scout), 0, 0, sum(minutes)
+       FROM visits_v2 GROUP BY library_id, date_trunc('month', date)""",
+    "DROP TABLE visits_v2",
+    "DROP TABLE bookings_v2",
+]
+
+
+def _upgrade(con: duckdb.DuckDBPyConnection) -> None:
+    _run(con, "BEGIN TRANSACTION")
+    for statement in _UPGRADE:
+        _run(con, statement)
+    _run(con, "INSERT OR REPLACE INTO db_meta VALUES ('version', ?)", [str(DB_VERSION)])
+    _run(con, "COMMIT")
 
 
 @contextmanager
@@ -294,15 +370,14 @@ def merge(paths: Iterable[Path], db_path: Path, force: bool = False) -> MergeRep
     # The checked rows of the first files, up to KEPT_ROWS, so they are not read twice.
     kept: dict[Path, pa.Table] = {}
     kept_rows = 0
-    for path in result_files(paths, report.refused):
-        try:
-            checked, table = read_checked(path)
-        except UnknownResultsFile as exc:
-            report.refused.append(exc.message)
+    for checked_or_not in _read_all(result_files(paths, report.refused)):
+        if isinstance(checked_or_not, UnknownResultsFile):
+            report.refused.append(checked_or_not.message)
             continue
+        checked, table = checked_or_not
         files.append(checked)
         if kept_rows + table.num_rows <= KEPT_ROWS:
-            kept[checked.path] = table
+            kept[checked.path] = as_counts(checked.header, table)
             kept_rows += table.num_rows
     files.sort(key=lambda f: (_exported(f.header), str(f.path)))
     with writing(db_path) as con:
@@ -318,6 +393,29 @@ def merge(paths: Iterable[Path], db_path: Path, force: bool = False) -> MergeRep
             files = _claims_backed(con, files, report.refused)
         _merge_files(con, registry.newest(files, report), kept, report)
     return report
+
+
+# Files checked at once: reading Parquet and hashing rows release the GIL for much of
+# their work, so a second core shortens a country's merge.
+READERS = min(4, os.cpu_count() or 1)
+
+
+def _try_read(path: Path) -> tuple[ResultsFile, pa.Table] | UnknownResultsFile:
+    try:
+        return read_checked(path)
+    except UnknownResultsFile as exc:
+        return exc
+
+
+def _read_all(paths: list[Path]) -> Iterator[tuple[ResultsFile, pa.Table] | UnknownResultsFile]:
+    """Each file checked (``read_checked``), in the order given, ``READERS`` at a time."""
+    if READERS < 2 or len(paths) < 2:
+        yield from map(_try_read, paths)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=READERS) as pool:
+        yield from pool.map(_try_read, paths)
 
 
 @dataclass
@@ -550,11 +648,8 @@ def alias_library(db_path: Path, old: str, new: str) -> dict[str, Any]:
 
 def list_libraries(db_path: Path) -> list[dict[str, Any]]:
     """Every library the registry or the ledger knows, with its earlier ids and kiosks."""
-    con = connect(db_path, read_only=True)
-    try:
+    with reading(db_path) as con:
         return _libraries(con)
-    finally:
-        con.close()
 
 
 def _libraries(con: duckdb.DuckDBPyConnection, only: str | None = None) -> list[dict[str, Any]]:
@@ -658,6 +753,8 @@ def _claims_backed(
                 SELECT c.i, count(*) FROM claims_arrow c JOIN (
                     SELECT library_id, date FROM consultations
                     UNION ALL SELECT library_id, date FROM bookings
+                    UNION ALL SELECT library_id, date FROM scout_months
+                    UNION ALL SELECT library_id, date FROM unmet
                 ) r ON r.library_id = c.library_id AND r.date BETWEEN c.lo AND c.hi
                 GROUP BY c.i
                 """
@@ -666,12 +763,18 @@ def _claims_backed(
     finally:
         con.unregister("claims_arrow")
     kept: list[ResultsFile] = []
+    kept_of: dict[str, list[ResultsFile]] = {}  # by library: a country's files, not n x n
     for i, f in enumerate(files):
         h = f.header
         beyond = _beyond_rows(f)
-        earlier = next((k for k in kept if _holds_rows_in(k, h.library_id, beyond)), None)
+        earlier = (
+            next((k for k in kept_of.get(h.library_id, []) if _holds_rows_in(k, beyond)), None)
+            if beyond
+            else None
+        )
         if not held.get(i) and earlier is None:
             kept.append(f)
+            kept_of.setdefault(h.library_id, []).append(f)
             continue
         rows = f"rows only for {f.span[0]}..{f.span[1]}" if f.span else "no rows"
         lost = (
@@ -686,17 +789,17 @@ def _claims_backed(
     return kept
 
 
-def _holds_rows_in(f: ResultsFile, library_id: str, days: list[tuple[date, date]]) -> bool:
-    """Whether ``f`` (a file of ``library_id``) brings a row dated within ``days``."""
+def _holds_rows_in(f: ResultsFile, days: list[tuple[date, date]]) -> bool:
+    """Whether ``f`` brings a row for a day within ``days``."""
     h = f.header
-    if h.library_id != library_id or f.span is None:
+    if f.span is None:
         return False
     low, high = max(h.first, f.span[0]), min(h.last, f.span[1])
     near = [(max(lo, low), min(hi, high)) for lo, hi in days if lo <= high and hi >= low]
     if not near:
         return False
     try:
-        return any(dates_between(f.path, lo, hi) for lo, hi in near)
+        return any(dates_between(f.path, lo, hi, months=h.version >= 2) for lo, hi in near)
     except UnknownResultsFile:
         return True  # changed since it was checked: count its claim as rows
 
@@ -704,7 +807,9 @@ def _holds_rows_in(f: ResultsFile, library_id: str, days: list[tuple[date, date]
 # Rows read into memory at once while merging (a batch of files), and rows kept from the
 # check so they are not read again: bound the memory a country's merge needs.
 BATCH_ROWS = 2_000_000
-KEPT_ROWS = 2_000_000
+# A country's five years are ~3.4 M rows of counts (~130 bytes a row): kept whole, they are
+# read once.
+KEPT_ROWS = 4_000_000
 
 
 def _merge_files(
@@ -735,7 +840,7 @@ def _merge_files(
         if checked.header.checksum != f.header.checksum:
             report.refused.append(f"{f.path}: changed while it was merged; not merged")
             continue
-        batch.append((newest, table))
+        batch.append((newest, as_counts(checked.header, table)))
         size += table.num_rows
         if size >= BATCH_ROWS:
             _merge_batch(con, batch, report)
@@ -783,11 +888,13 @@ def _merge_batch(
             "file": [str(p) for p, _ in headers],
             "checksum": [h.checksum for _, h in headers],
             "install_id": [h.install_id for _, h in headers],
+            "suppressed": pa.array([h.suppressed_consultations for _, h in headers], pa.int32()),
+            "topic_names": [h.values().get("topic_names") for _, h in headers],
         }
     )
     # One Arrow table per kind: DuckDB then scans each without a filter.
     for table in TABLES:
-        of_kind = rows.filter(pc.equal(rows.column("kind"), KIND_OF_TABLE[table]))
+        of_kind = rows.filter(pc.equal(rows.column("kind"), table))
         con.register(f"{table}_arrow", of_kind.select(TABLES[table]))
     con.register("batch", ledger)
     con.register(
@@ -823,9 +930,9 @@ def _merge_batch(
             con,
             """INSERT INTO results_files
                (library_id, municipality, period_from, period_to, exported_at, rows, file,
-                merged_at, checksum, install_id)
+                merged_at, checksum, install_id, suppressed_consultations, topic_names)
                SELECT library_id, municipality, pfrom, pto, exported_at, rows, file, now(),
-                      checksum, install_id
+                      checksum, install_id, suppressed, topic_names
                FROM batch""",
         )
         _run(con, "COMMIT")
@@ -843,16 +950,27 @@ def _merge_batch(
 
 # -- report ----------------------------------------------------------------------------
 
-# Tables of consultations: (name, title, SQL key expression).
-# Plain columns as group keys (cheap to hash); _key() names empty values and visits.
-GROUPS: list[tuple[str, str, str]] = [
-    ("by_month", "By month", "date_trunc('month', date)"),  # cheaper than strftime per row
-    ("by_municipality", "By municipality", "municipality"),
-    ("by_library", "By library", "library_id"),
-    ("by_age", "By age group", "age_group"),
-    ("by_outcome", "By outcome", "outcome"),
-    ("by_language", "By language", "language"),
-    ("by_visit", "First and repeat visits", "first_visit"),
+# Tables of consultations: (name, SQL key expression). Plain columns as group keys (cheap
+# to hash); _key() names empty values and visits.
+GROUPS: list[tuple[str, str]] = [
+    ("by_month", "date_trunc('month', date)"),
+    ("by_municipality", "municipality"),
+    ("by_library", "library_id"),
+    ("by_topic", "topic"),
+    ("by_age", "age_group"),
+    ("by_outcome", "outcome"),
+    ("by_language", "CASE WHEN source = 'walk_in' THEN 'walk_in' ELSE language END"),
+    ("by_source", "source"),
+    ("by_visit", "first_visit"),
+]
+TABLE_NAMES = [name for name, _ in GROUPS] + [
+    "by_municipality_month",
+    "no_shows_by_month",
+    "by_weekday_hour",
+    "scouts_by_month",
+    "unmet_by_topic",
+    "reporting",
+    "by_status",
 ]
 
 
@@ -860,39 +978,50 @@ def _key(name: str, value: Any) -> str:
     if name == "by_month":
         return value.strftime("%Y-%m")
     if name == "by_visit":
-        return "first" if value else "repeat"
+        return "first" if value else ("repeat" if value is False else "other")
     return str(value) if value not in (None, "") else "unknown"
 
 
-TITLES = {name: title for name, title, _ in GROUPS} | {
-    "by_topic": "By topic (a consultation may cover several)",
-    "by_status": "Bookings by status",
+AGE_ORDER = [str(k) for k in AGE_LABELS]
+OUTCOME_ORDER = [str(k) for k in OUTCOME_LABELS]
+STATUS_ORDER = [str(k) for k in STATUS_LABELS]
+ORDERS: dict[str, list[str]] = {
+    "by_age": AGE_ORDER,
+    "by_outcome": OUTCOME_ORDER,
+    "by_status": STATUS_ORDER,
+    "by_visit": ["first", "repeat"],
+    "by_source": ["kiosk", "librarian", "walk_in"],
 }
-LABELS: dict[str, dict[str, str]] = {
-    "by_age": {str(k): v for k, v in AGE_LABELS.items()},
-    "by_outcome": {str(k): v for k, v in OUTCOME_LABELS.items()},
-    "by_status": {str(k): v for k, v in STATUS_LABELS.items()},
-    "by_visit": {"first": "Pirmas apsilankymas", "repeat": "Pakartotinis"},
-}
-ORDERS: dict[str, list[str]] = {name: list(labels) for name, labels in LABELS.items()}
 
 
 @dataclass
 class Programme:
-    """The programme's tables for a period (``None``: every date in the database)."""
+    """The programme's tables for a period (``None``: every date in the database); ``span``
+    the first and last month the data covers."""
 
     first: date | None
     last: date | None
     totals: dict[str, Any]
     tables: dict[str, list[dict[str, Any]]]
+    span: tuple[date, date] | None = None
+    lang: str = DEFAULT_LANGUAGE  # the language of its labels and headings
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "from": self.first.isoformat() if self.first else None,
             "to": self.last.isoformat() if self.last else None,
+            "covers": [d.isoformat() for d in self.span] if self.span else None,
+            "lang": self.lang,
             "totals": self.totals,
             **self.tables,
         }
+
+    def covers(self) -> str:
+        """The months the data covers ("2026-01 – 2026-12", one month alone), or ""."""
+        if self.span is None:
+            return ""
+        lo, hi = (f"{d:%Y-%m}" for d in self.span)
+        return lo if lo == hi else f"{lo} – {hi}"
 
 
 def _where(first: date | None, last: date | None) -> tuple[str, list[Any]]:
@@ -906,65 +1035,144 @@ def _where(first: date | None, last: date | None) -> tuple[str, list[Any]]:
     return (" AND ".join(clauses) or "true"), params
 
 
-def _row(name: str, key: str, consultations: int, minutes: int, people: int) -> dict[str, Any]:
+def _row(key: str, consultations: int, minutes: int, people: int) -> dict[str, Any]:
     return {
         "key": key,
-        "label": LABELS.get(name, {}).get(key, key),
-        "consultations": int(consultations),
+        "consultations": int(consultations or 0),
         "hours": round(int(minutes or 0) / 60, 1),
-        "people": int(people),
+        "people": int(people or 0),
     }
 
 
 def _ordered(name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     order = ORDERS.get(name)
-    if name == "by_month":
+    if name in ("by_month", "no_shows_by_month", "scouts_by_month", "by_weekday_hour"):
         return sorted(rows, key=lambda r: r["key"])
+    if name in ("by_municipality_month", "reporting"):
+        return rows
     if order:
         rank = {k: i for i, k in enumerate(order)}
         return sorted(rows, key=lambda r: (rank.get(r["key"], len(rank)), r["key"]))
     return sorted(rows, key=lambda r: (-r.get("consultations", r.get("count", 0)), r["key"]))
 
 
-def report(db_path: Path, first: date | None = None, last: date | None = None) -> Programme:
-    """Every table of the programme's report, from the merged database."""
-    con = connect(db_path, read_only=True)
-    try:
-        return _report(con, first, last)
-    finally:
-        con.close()
+def _rate(no_shows: int, settled: int) -> float | None:
+    return round(100 * no_shows / settled, 1) if settled else None
+
+
+def report(
+    db_path: Path,
+    first: date | None = None,
+    last: date | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+) -> Programme:
+    """Every table of the programme's report, from the merged database, labelled in
+    ``lang`` (the librarian catalogue)."""
+    with reading(db_path) as con:
+        prog = _report(con, first, last)
+        names = _topic_names(con)
+    prog.lang = lang
+    _label(prog, lang, names)
+    return prog
+
+
+def _topic_names(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """{slug: {lang: name}} from the files standing, the newest export's name winning
+    (a database merged before files carried names has none: the slugs stand)."""
+    has = con.execute(
+        """SELECT count(*) FROM duckdb_columns()
+           WHERE table_name = 'results_files' AND column_name = 'topic_names'"""
+    ).fetchall()
+    if not has[0][0]:
+        return {}
+    names: dict[str, dict[str, str]] = {}
+    for (text,) in con.execute(
+        """SELECT topic_names FROM results_files WHERE topic_names IS NOT NULL
+           ORDER BY exported_at"""
+    ).fetchall():
+        try:
+            found = json.loads(text)
+        except ValueError:
+            continue
+        for slug, by_lang in found.items():
+            names.setdefault(slug, {}).update({k: v for k, v in by_lang.items() if v})
+    return names
+
+
+# Row labels from the librarian catalogue: table -> key prefix.
+_LABEL_KEYS = {
+    "by_age": "lib.age",
+    "by_outcome": "lib.outcome",
+    "by_status": "lib.report.state",
+    "by_visit": "lib.report.visit",
+    "by_source": "lib.report.source",
+}
+
+
+_TOPIC_TABLES = ("by_topic", "unmet_by_topic")
+
+
+def _label(prog: Programme, lang: str, topic_names: dict[str, dict[str, str]]) -> None:
+    """Give every row its ``label`` in ``lang``: walk-ins as walk-ins, not "unknown"; topics
+    by the names their libraries gave them (else the slug); folded rows as "other"."""
+    t = words(lang)
+    for name, rows in prog.tables.items():
+        prefix = _LABEL_KEYS.get(name)
+        labelled = []
+        for r in rows:
+            key = r["key"]
+            if name == "by_weekday_hour":
+                day = t(f"lib.report.weekday.{r['weekday']}")
+                label = f"{day} {r['hour']:02d}:00"
+            elif name in ("by_month", "by_library", "reporting", "by_municipality_month"):
+                label = key
+            elif key in ("unknown", "other"):
+                label = t(f"lib.programme.{key}")
+            elif name in _TOPIC_TABLES:
+                label = topic_names.get(key, {}).get(lang) or key
+            elif prefix:
+                label = t(f"{prefix}.{key}")
+            elif name == "by_language" and key == "walk_in":
+                label = t("lib.report.source.walk_in")
+            else:
+                label = key
+            rest = {k: v for k, v in r.items() if k not in ("key", "label")}
+            labelled.append({"key": key, "label": label, **rest})
+        prog.tables[name] = labelled
 
 
 def _report(con: duckdb.DuckDBPyConnection, first: date | None, last: date | None) -> Programme:
     where, params = _where(first, last)
-    consult = where
     # One scan for every grouping of consultations.
-    sets = ", ".join(f"({expr})" for _, _, expr in GROUPS)
-    keys = ", ".join(f"{expr} AS k{n}" for n, (_, _, expr) in enumerate(GROUPS))
-    grouping = ", ".join(f"GROUPING({expr})" for _, _, expr in GROUPS)
+    sets = ", ".join(f"({expr})" for _, expr in GROUPS)
+    keys = ", ".join(f"{expr} AS k{n}" for n, (_, expr) in enumerate(GROUPS))
+    grouping = ", ".join(f"GROUPING({expr})" for _, expr in GROUPS)
     rows = con.execute(
         f"""
-        SELECT {keys}, [{grouping}] AS g, count(*), sum(minutes),
-               count(*) FILTER (WHERE first_visit)
-        FROM consultations WHERE {consult}
+        SELECT {keys}, [{grouping}] AS g, sum(consultations), sum(minutes), sum(people),
+               min(date), max(date)
+        FROM consultations WHERE {where}
         GROUP BY GROUPING SETS ({sets}, ())
         """,
         params,
     ).fetchall()
-    tables: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in GROUPS}
+    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_NAMES}
     totals: dict[str, Any] = {"consultations": 0, "minutes": 0, "hours": 0.0, "people": 0}
     n = len(GROUPS)
     acc: dict[str, dict[str, list[int]]] = {}
+    span: tuple[date, date] | None = None
     for row in rows:
         flags, count, minutes, people = row[n], row[n + 1], row[n + 2], row[n + 3]
         grouped = [i for i, f in enumerate(flags) if f == 0]
         if not grouped:
             totals.update(
-                consultations=int(count),
+                consultations=int(count or 0),
                 minutes=int(minutes or 0),
                 hours=round(int(minutes or 0) / 60, 1),
-                people=int(people),
+                people=int(people or 0),
             )
+            if row[n + 4] is not None:
+                span = (row[n + 4], row[n + 5])
             continue
         name = GROUPS[grouped[0]][0]
         # NULL and "" both read "unknown": add such rows up.
@@ -972,70 +1180,151 @@ def _report(con: duckdb.DuckDBPyConnection, first: date | None, last: date | Non
         for j, value in enumerate((count, minutes, people)):
             sums[j] += int(value or 0)
     for name, keyed in acc.items():
-        tables[name] = [_row(name, key, *sums) for key, sums in keyed.items()]
-    topic_rows = con.execute(
-        f"""
-        SELECT topic, count(*), sum(minutes), count(*) FILTER (WHERE first_visit)
-        FROM (SELECT unnest(topics) AS topic, minutes, first_visit FROM consultations
-              WHERE {consult})
-        GROUP BY topic
-        """,
-        params,
-    ).fetchall()
-    tables["by_topic"] = [_row("by_topic", str(t), c, m, p) for t, c, m, p in topic_rows]
-    # Municipality of each library (the newest header wins) beside its id.
+        tables[name] = [_row(key, *sums) for key, sums in keyed.items()]
     munis = dict(
         con.execute(
-            """
-            SELECT library_id, arg_max(municipality, merged_at) FROM results_files
-            GROUP BY library_id
-            """
+            "SELECT library_id, arg_max(municipality, merged_at) FROM results_files GROUP BY 1"
         ).fetchall()
     )
     for r in tables["by_library"]:
         r["municipality"] = munis.get(r["key"], "")
     totals["repeat_visits"] = totals["consultations"] - totals["people"]
-    # Distinct e-scouts per month and over the period, from one scan: first the
-    # (library, e-scout, month) triples, a few hundred thousand at most, then counts.
-    scout_rows = con.execute(
-        f"""
-        WITH pairs AS MATERIALIZED (
-            SELECT library_id, scout, date_trunc('month', date) AS month
-            FROM consultations WHERE {consult} GROUP BY ALL
-        )
-        SELECT strftime(month, '%Y-%m'), count(*) FROM pairs GROUP BY month
-        UNION ALL
-        SELECT NULL, count(DISTINCT (library_id, scout)) FROM pairs
-        """,
+    tables["by_municipality_month"] = [
+        {"key": f"{m or ''}|{month:%Y-%m}", "municipality": m or "", "month": f"{month:%Y-%m}",
+         "consultations": int(c), "people": int(p)}
+        for m, month, c, p in con.execute(
+            f"""SELECT municipality, date_trunc('month', date) AS month, sum(consultations),
+                       sum(people)
+                FROM consultations WHERE {where} GROUP BY ALL ORDER BY 1, 2""",
+            params,
+        ).fetchall()
+    ]  # fmt: skip
+    scouts = con.execute(
+        f"""SELECT strftime(date_trunc('month', date), '%Y-%m'), sum(scouts_active),
+                   sum(shifts_held), sum(shifts_missed), sum(scout_minutes)
+            FROM scout_months WHERE {where} GROUP BY 1""",
         params,
     ).fetchall()
-    month_scouts = {m: int(n) for m, n in scout_rows if m is not None}
+    tables["scouts_by_month"] = [
+        {"key": m, "scouts_active": int(a or 0), "shifts_held": int(h or 0),
+         "shifts_missed": int(x or 0), "hours": round(int(mi or 0) / 60, 1)}
+        for m, a, h, x, mi in scouts
+    ]  # fmt: skip
+    active = {r["key"]: r["scouts_active"] for r in tables["scouts_by_month"]}
     for r in tables["by_month"]:
-        r["scouts_active"] = month_scouts.get(r["key"], 0)
+        r["scouts_active"] = active.get(r["key"], 0)
     totals.update(
-        scouts_active=next(int(n) for m, n in scout_rows if m is None),
+        scouts_active=max(active.values(), default=0),
         libraries=len(tables["by_library"]),
         municipalities=sum(1 for r in tables["by_municipality"] if r["key"] != "unknown"),
     )
-    status_rows = con.execute(
-        f"""
-        SELECT status, count(*) FROM bookings WHERE {where}
-        GROUP BY status
-        """,
-        params,
-    ).fetchall()
-    status = {str(s): int(c) for s, c in status_rows}
-    tables["by_status"] = [
-        {"key": s, "label": LABELS["by_status"].get(s, s), "count": c} for s, c in status.items()
-    ]
+    status = {
+        str(s): int(c)
+        for s, c in con.execute(
+            f"SELECT status, sum(bookings) FROM bookings WHERE {where} GROUP BY 1", params
+        ).fetchall()
+    }
+    tables["by_status"] = [{"key": s, "count": c} for s, c in status.items()]
     settled = sum(status.get(s, 0) for s in ("checked_in", "done", "no_show"))
     totals.update(
         bookings=sum(status.values()),
         no_shows=status.get("no_show", 0),
-        no_show_rate=round(100 * status.get("no_show", 0) / settled, 1) if settled else None,
+        no_show_rate=_rate(status.get("no_show", 0), settled),
     )
+    tables["no_shows_by_month"] = [
+        # A month of bookings none of which has taken place yet: nothing settled, no rate.
+        {
+            "key": m,
+            "bookings": int(b),
+            "no_shows": int(x),
+            "no_show_rate": _rate(int(x), int(s or 0)),
+        }
+        for m, b, x, s in con.execute(
+            f"""SELECT strftime(date_trunc('month', date), '%Y-%m'), sum(bookings),
+                       sum(no_shows),
+                       sum(bookings) FILTER (WHERE status IN ('checked_in', 'done', 'no_show'))
+                FROM bookings WHERE {where} GROUP BY 1""",
+            params,
+        ).fetchall()
+    ]
+    tables["by_weekday_hour"] = [
+        {"key": f"{w}-{h:02d}", "weekday": int(w), "hour": int(h), "count": int(c)}
+        for w, h, c in con.execute(
+            f"""SELECT weekday, hour, sum(bookings) FROM booking_hours
+                WHERE {where} AND weekday IS NOT NULL AND hour IS NOT NULL GROUP BY ALL""",
+            params,
+        ).fetchall()
+    ]
+    tables["unmet_by_topic"] = [
+        {"key": str(t), "waitlist": int(w or 0)}
+        for t, w in con.execute(
+            f"SELECT topic, sum(waitlist) FROM unmet WHERE {where} GROUP BY 1 ORDER BY 2 DESC",
+            params,
+        ).fetchall()
+    ]
+    tables["reporting"] = _reporting(con, first, last)
+    # The months the data covers: consultations and bookings alike.
+    lo_hi = con.execute(
+        f"""SELECT min(lo), max(hi) FROM (
+                SELECT min(date) AS lo, max(date) AS hi FROM consultations WHERE {where}
+                UNION ALL
+                SELECT min(date), max(date) FROM bookings WHERE {where})""",
+        params + params,
+    ).fetchall()[0]
+    span = (lo_hi[0], lo_hi[1]) if lo_hi[0] is not None else None
+    totals["suppressed_consultations"] = _suppressed(con)
     tables = {name: _ordered(name, rows) for name, rows in tables.items()}
-    return Programme(first, last, totals, tables)
+    return Programme(first, last, totals, tables, span)
+
+
+def _suppressed(con: duckdb.DuckDBPyConnection) -> int:
+    """Consultations the files standing left out (rows under 3, even once folded)."""
+    found = con.execute("SELECT sum(suppressed_consultations) FROM results_files").fetchall()
+    return int(found[0][0] or 0)
+
+
+def _span_text(lo: date, hi: date) -> str:
+    """``lo``..``hi`` as months where it is whole months ("2026-01 – 2026-03", "2026-05"),
+    else as days."""
+    if lo.day == 1 and (hi + timedelta(days=1)).day == 1:
+        a, b = f"{lo:%Y-%m}", f"{hi:%Y-%m}"
+        return a if a == b else f"{a} – {b}"
+    return f"{lo} – {hi}" if lo != hi else str(lo)
+
+
+def _reporting(
+    con: duckdb.DuckDBPyConnection, first: date | None, last: date | None
+) -> list[dict[str, Any]]:
+    """Each library's months the files standing cover (``periods``) and the gaps between
+    them (``gaps``: what no file covers between its first and last, within the report's
+    period)."""
+    periods: dict[str, list[tuple[date, date]]] = {}
+    for library, lo, hi in con.execute(
+        "SELECT library_id, period_from, period_to FROM results_files ORDER BY 1, 2"
+    ).fetchall():
+        lo, hi = max(lo, first) if first else lo, min(hi, last) if last else hi
+        if lo <= hi:
+            periods.setdefault(library, []).append((lo, hi))
+    out = []
+    for library, spans in sorted(periods.items()):
+        merged: list[list[date]] = []
+        for lo, hi in sorted(spans):
+            if merged and lo <= merged[-1][1] + timedelta(days=1):
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        gaps = [
+            _span_text(a[1] + timedelta(days=1), b[0] - timedelta(days=1))
+            for a, b in zip(merged, merged[1:], strict=False)
+        ]
+        out.append(
+            {
+                "key": library,
+                "periods": ", ".join(_span_text(lo, hi) for lo, hi in merged),
+                "gaps": ", ".join(gaps),
+            }
+        )
+    return out
 
 
 # -- output ----------------------------------------------------------------------------
@@ -1049,18 +1338,47 @@ def programme_json(prog: Programme) -> bytes:
 
 def programme_csv(prog: Programme) -> bytes:
     """One long, tidy table (table, key, label, measure, value): a spreadsheet pivots it.
+    Headings, table and measure names in the report's language (the key stays the key).
     Written like the library's exports (``kiosk.results.spreadsheet``): ``;``, a decimal
     comma, dates as dates, labels such as "75+" kept as text."""
+    t = words(prog.lang)
+    period = t("lib.programme.period")
     rows: list[list[Any]] = [
-        ["period", key, key, "date", value]
+        [period, key, t(f"lib.programme.col.{key}"), t("lib.programme.col.date"), value]
         for key, value in (("from", prog.first), ("to", prog.last))
     ]
-    rows += [["total", measure, measure, measure, value] for measure, value in prog.totals.items()]
+    rows.append(
+        [period, "covers", t("lib.programme.col.covers"), t("lib.programme.col.month"),
+         prog.covers() or t("lib.programme.no_data")]
+    )  # fmt: skip
+    total = t("lib.programme.col.total")
+    for measure in TOTALS:
+        label = t(f"lib.programme.total.{measure}")
+        rows.append([total, measure, label, label, prog.totals.get(measure)])
     for name, table in prog.tables.items():
+        title = t(f"lib.programme.table.{name}")
         for r in table:
             rows += [
-                [name, r["key"], r["label"], measure, value]
+                [title, r["key"], r["label"], t(f"lib.programme.col.{measure}"), value]
                 for measure, value in r.items()
                 if measure not in ("key", "label")
             ]
-    return csv_bytes(CSV_COLUMNS, rows)
+    heads = [t(f"lib.programme.col.{c}") for c in CSV_COLUMNS]
+    return csv_bytes(heads, rows)
+
+
+# The totals a report shows, in order (each has lib.programme.total.<name>).
+TOTALS = [
+    "consultations",
+    "minutes",
+    "hours",
+    "people",
+    "repeat_visits",
+    "scouts_active",
+    "libraries",
+    "municipalities",
+    "bookings",
+    "no_shows",
+    "no_show_rate",
+    "suppressed_consultations",
+]

@@ -1,7 +1,4 @@
-"""The programme's results file: schema, round trip, privacy, atomic 0600 write, CLI.
-
-``make_library`` and ``add_forms`` are shared with the other test_programme_* files.
-"""
+"""The programme's results file: schema, round trip, privacy, atomic 0600 write, CLI."""
 
 from __future__ import annotations
 
@@ -19,9 +16,8 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.demo import load_demo, seed_demo
-from kiosk.domain.activity import ACTIVITIES
-from kiosk.domain.clock import TZ, FixedClock
-from kiosk.domain.models import ActivityRecord, BookingStatus
+from kiosk.domain.clock import TZ
+from kiosk.domain.models import BookingStatus
 from kiosk.domain.records import SETTINGS
 from kiosk.programme.file import (
     ARROW_SCHEMA,
@@ -32,48 +28,17 @@ from kiosk.programme.file import (
     read_header,
     read_results,
 )
-from kiosk.services import Services, build_services
+from kiosk.services import Services
 from tests.conftest import NOW, put_booking
+from tests.unit.programme_helpers import NOV, add_forms, make_library, v1_file
 
 ROOT = Path(__file__).resolve().parents[2]
-NOV = (date(2026, 11, 1), date(2026, 11, 30))
-
-
-def make_library(data_dir: Path, library_id: str, municipality: str) -> Services:
-    """A demo library (no demo bookings) with its own id and municipality."""
-    services = build_services(data_dir, FixedClock(NOW))
-    seed_demo(services.store, services.clock, with_bookings=False)
-    with services.store.transaction() as tx:
-        tx.update(SETTINGS, {"library_id": library_id, "municipality": municipality}, key="library")
-    return services
-
-
-def form_record(n: int, f: dict[str, Any]) -> ActivityRecord:
-    """An activity form from a few fields (defaults for the rest)."""
-    return ActivityRecord(
-        id=f.get("id", f"form-{n}"),
-        date=f["date"].isoformat(),
-        scout=f.get("scout", "ieva"),
-        minutes=f.get("minutes", 30),
-        topics=f.get("topics", ["email"]),
-        age_group=f.get("age_group", "65_74"),
-        outcome=f.get("outcome", "solved"),
-        first_visit=f.get("first_visit", True),
-        note=f.get("note", ""),
-        booking_id=f.get("booking_id"),
-        created_at=NOW.isoformat(),
-    )
-
-
-def add_forms(services: Services, forms: list[dict[str, Any]]) -> None:
-    """Activity forms written straight into the store (one transaction)."""
-    with services.store.transaction() as tx:
-        for n, f in enumerate(forms):
-            tx.insert(ACTIVITIES, form_record(n, f).to_dict())
 
 
 @pytest.fixture
 def library(tmp_path: Path) -> Services:
+    """November: three done bookings on Mondays at 10 (email) and a no-show; three walk-in
+    repeats and one booked form with a note; October's booking and form outside."""
     lib = make_library(tmp_path / "lib", "LT-TEST", "Kauno m. sav.")
     put_booking(
         lib,
@@ -86,6 +51,9 @@ def library(tmp_path: Path) -> Services:
         topic="email",
         minutes=45,
     )
+    for code, day in (("PLMNBV", 9), ("QWRTZX", 16)):
+        put_booking(lib, code=code, start=datetime(2026, 11, day, 10, tzinfo=TZ),
+                    status=BookingStatus.DONE, scout="ieva", topic="email")  # fmt: skip
     put_booking(
         lib,
         code="HWQZNV",
@@ -95,6 +63,11 @@ def library(tmp_path: Path) -> Services:
         status=BookingStatus.NO_SHOW,
     )
     put_booking(lib, code="DFGJMN", start=datetime(2026, 10, 20, 11, tzinfo=TZ))  # outside
+    walk_ins = [
+        {"date": date(2026, 11, d), "id": f"w{d}", "scout": "lukas", "first_visit": False,
+         "minutes": 20}
+        for d in (5, 6, 7)
+    ]  # fmt: skip
     add_forms(
         lib,
         [
@@ -105,11 +78,15 @@ def library(tmp_path: Path) -> Services:
                 "booking_id": "id-KXPTRM",
                 "note": "Padėjome su paštu",
             },
-            {"date": date(2026, 11, 5), "scout": "lukas", "first_visit": False, "minutes": 20},
+            *walk_ins,
             {"date": date(2026, 10, 30)},  # outside the period
         ],
     )
     return lib
+
+
+def rows_of(table: pa.Table, kind: str) -> list[dict[str, Any]]:
+    return [r for r in table.to_pylist() if r["kind"] == kind]
 
 
 def test_round_trip_keeps_every_field(library: Services, tmp_path: Path) -> None:
@@ -120,37 +97,52 @@ def test_round_trip_keeps_every_field(library: Services, tmp_path: Path) -> None
     assert (header.library_id, header.municipality) == ("LT-TEST", "Kauno m. sav.")
     assert (header.first, header.last, header.version) == (*NOV, SCHEMA_VERSION)
     assert table.schema.remove_metadata() == ARROW_SCHEMA
-    rows = table.to_pylist()
-    assert header.rows == len(rows) == 4  # two forms and two bookings in November
-    forms = sorted((r for r in rows if r["kind"] == "consultation"), key=lambda r: r["date"])
-    booked = forms[0]
-    assert booked["date"] == date(2026, 11, 2)
-    assert (booked["hour"], booked["minutes"], booked["topics"]) == (
-        10,
-        40,
-        ["email", "smartphone"],
+    assert header.rows == table.num_rows
+    assert all(r["library_id"] == "LT-TEST" for r in table.to_pylist())
+    month = date(2026, 11, 1)
+    # The three walk-ins make a row; the booked form, alone in its row, is left out.
+    [walk_ins] = rows_of(table, "consultations")
+    assert walk_ins["date"] == month
+    assert (walk_ins["topic"], walk_ins["age_group"], walk_ins["outcome"]) == (
+        "email",
+        "65_74",
+        "solved",
     )
-    assert (booked["source"], booked["language"], booked["first_visit"]) == ("kiosk", "lt", True)
-    assert (booked["age_group"], booked["outcome"], booked["status"]) == ("65_74", "solved", None)
-    walk_in = forms[1]
-    assert (walk_in["hour"], walk_in["source"], walk_in["language"]) == (None, "walk_in", None)
-    assert walk_in["first_visit"] is False
-    bookings = {r["status"]: r for r in rows if r["kind"] == "booking"}
-    assert set(bookings) == {"done", "no_show"}
-    assert bookings["done"]["minutes"] == 45 and bookings["done"]["topics"] == ["email"]
-    assert all(r["library_id"] == "LT-TEST" for r in rows)
+    assert (walk_ins["source"], walk_ins["language"], walk_ins["first_visit"]) == (
+        "walk_in",
+        None,
+        False,
+    )
+    assert (walk_ins["consultations"], walk_ins["minutes"], walk_ins["people"]) == (3, 60, 0)
+    assert header.suppressed_consultations == 1
+    # Three done bookings of email make a row; the one no-show is left out.
+    [done] = rows_of(table, "bookings")
+    assert (done["status"], done["topic"], done["bookings"], done["no_shows"]) == (
+        "done",
+        "email",
+        3,
+        0,
+    )
+    assert (done["source"], done["language"]) == ("kiosk", "lt")
+    assert header.suppressed_bookings == 1
+    [hours] = rows_of(table, "booking_hours")
+    assert (hours["weekday"], hours["hour"], hours["bookings"]) == (0, 10, 3)  # Mondays at 10
+    [scouts] = rows_of(table, "scout_months")
+    assert (scouts["date"], scouts["scouts_active"], scouts["scout_minutes"]) == (month, 2, 100)
 
 
 def test_scout_pseudonym_is_stable_in_a_library_and_differs_between_libraries(
     library: Services, tmp_path: Path
 ) -> None:
+    """Version 1 files carried e-scout pseudonyms (version 2 none): the salt behind them is
+    the library's, and the same one at every export."""
     a1, a2 = tmp_path / "a1.parquet", tmp_path / "a2.parquet"
-    export_programme_results(library, a1, *NOV)
-    export_programme_results(library, a2, *NOV)
+    v1_file(library, a1, *NOV)
+    v1_file(library, a2, *NOV)
     other = make_library(tmp_path / "other", "LT-OTHER", "")
     add_forms(other, [{"date": date(2026, 11, 2), "scout": "ieva"}])
     b = tmp_path / "b.parquet"
-    export_programme_results(other, b, *NOV)
+    v1_file(other, b, *NOV)
 
     def ieva(path: Path) -> str:
         rows = read_results(path)[1].to_pylist()
@@ -192,7 +184,7 @@ def test_written_atomically_with_mode_0600(library: Services, tmp_path: Path) ->
         os.umask(old_mask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
-    assert read_header(out).rows == 4
+    assert read_header(out).rows == read_results(out)[1].num_rows > 0
 
 
 def test_unknown_version_and_foreign_files_are_refused(tmp_path: Path) -> None:
@@ -225,12 +217,15 @@ def test_cli_export_results(
     args = ["--data-dir", str(library.data_dir), "export", "--format", "results"]
     assert main([*args, "--out", str(out), "--from", "2026-11-01", "--to", "2026-11-30"]) == 0
     said = json.loads(capsys.readouterr().out)
+    # Consultations, bookings, bookings by weekday x hour and e-scouts: a row each.
     assert said["rows"] == 4 and said["library_id"] == "LT-TEST"
-    # Without a period: everything up to today.
+    # Without a period: the whole months up to today's.
     assert main([*args, "--out", str(out)]) == 0
     header = read_header(out)
-    assert (header.first, header.last) == (date(2026, 10, 20), NOW.date())
-    assert header.rows == 6
+    assert (header.first, header.last) == (date(2026, 10, 1), date(2026, 11, 30))
+    assert NOW.date() <= header.last
+    # October adds its e-scout month; its one booking and one form are left out.
+    assert (header.rows, header.suppressed_consultations, header.suppressed_bookings) == (5, 2, 2)
     capsys.readouterr()
     assert main([*args]) == 2  # a Parquet file needs --out
     assert capsys.readouterr().err.count("\n") == 1

@@ -14,6 +14,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+import kiosk.programme.file as programme_file
 from kiosk.cli import main
 from kiosk.domain.clock import FixedClock
 from kiosk.domain.records import SETTINGS
@@ -24,10 +25,16 @@ from kiosk.programme.file import (
 )
 from kiosk.programme.report import report, writing
 from kiosk.services import Services
-from tests.unit.test_programme_file import add_forms, make_library
+from tests.unit.programme_helpers import add_forms, make_library
 
 SEPT = (date(2026, 9, 1), date(2026, 9, 30))
 SEPT_OCT = (date(2026, 9, 1), date(2026, 10, 31))
+
+
+@pytest.fixture
+def no_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files whose rows may describe fewer than 3: these tests are about the ledger."""
+    monkeypatch.setattr(programme_file, "MIN_COUNT", 1)
 
 
 def forms(day: date, n: int, prefix: str, minutes: int = 30) -> list[dict[str, object]]:
@@ -76,7 +83,7 @@ def test_the_coordinators_sequence_ends_with_the_right_totals(
     export_programme_results(a, inbox / "LT-A-2026-09.parquet", *SEPT)
     # An unnamed library sends September under its anonymous id.
     b = make_library(tmp_path / "b", "", "Biržų r. sav.")
-    add_forms(b, forms(date(2026, 9, 12), 2, "b"))
+    add_forms(b, forms(date(2026, 9, 12), 3, "b"))
     anonymous = export_programme_results(b, inbox / "anon.PARQUET", *SEPT)
     assert anonymous.library_id.startswith("anon-")
     # LT-C sends September; its branch, on its own kiosk, uses the same id.
@@ -94,7 +101,7 @@ def test_the_coordinators_sequence_ends_with_the_right_totals(
 
     # The library names itself and sends September and October: counted once, under LT-B.
     set_library_id(b, "LT-B")
-    add_forms(b, forms(date(2026, 10, 2), 1, "b-oct"))
+    add_forms(b, forms(date(2026, 10, 2), 3, "b-oct"))
     later(b)
     export_programme_results(b, inbox / "LT-B-2026.parquet", *SEPT_OCT)
     branch = make_library(tmp_path / "branch", "LT-C", "Cirkliškio sav.")
@@ -103,7 +110,7 @@ def test_the_coordinators_sequence_ends_with_the_right_totals(
     export_programme_results(branch, inbox / "LT-C-branch.parquet", *SEPT)
     # LT-A's October arrives with a flipped bit in the footer's library id, LT-D's with a
     # damaged data page; and someone's download saved a copy as *.parquet.1.
-    add_forms(a, forms(date(2026, 10, 8), 2, "a-oct"))
+    add_forms(a, forms(date(2026, 10, 8), 3, "a-oct"))
     later(a)
     october = tmp_path / "LT-A-2026-10.parquet"
     export_programme_results(a, october, date(2026, 10, 1), date(2026, 10, 31))
@@ -138,7 +145,7 @@ def test_the_coordinators_sequence_ends_with_the_right_totals(
     clash = next(line for line in err if "LT-C-branch" in line)
     assert str(inbox / "LT-C-2026-09.parquet") in clash  # names both files
     assert said["ids_taken_over"] == [f"{anonymous.library_id} -> LT-B"]
-    assert by_library(db) == {"LT-A": 4, "LT-B": 3, "LT-C": 5}
+    assert by_library(db) == {"LT-A": 4, "LT-B": 6, "LT-C": 5}
 
     # The good October, sent again: merged once, filed under LT-A.
     (inbox / "LT-A-2026-10.parquet").write_bytes(raw)
@@ -146,8 +153,8 @@ def test_the_coordinators_sequence_ends_with_the_right_totals(
     assert (code, said["files_merged"], err) == (0, 1, []), err
     code, said, _ = merge_cli(capsys, inbox / "LT-A-2026-10.parquet", "--out", db)
     assert (code, said["files_merged"], said["files_unchanged"]) == (0, 0, 1)
-    assert by_library(db) == {"LT-A": 6, "LT-B": 3, "LT-C": 5}
-    assert report(db).totals["consultations"] == 14
+    assert by_library(db) == {"LT-A": 7, "LT-B": 6, "LT-C": 5}
+    assert report(db).totals["consultations"] == 18
 
     # The registry shows LT-B's earlier id. The branch sets its own id: its file merges,
     # and LT-C's rows stay LT-C's (another kiosk sent them: not taken along).
@@ -159,9 +166,10 @@ def test_the_coordinators_sequence_ends_with_the_right_totals(
     export_programme_results(branch, inbox / "LT-C-branch.parquet", *SEPT)
     code, said, err = merge_cli(capsys, inbox / "LT-C-branch.parquet", "--out", db)
     assert (code, said["files_merged"], said["ids_taken_over"], err) == (0, 1, [], [])
-    assert by_library(db) == {"LT-A": 6, "LT-B": 3, "LT-C": 5, "LT-C-1": 7}
+    assert by_library(db) == {"LT-A": 7, "LT-B": 6, "LT-C": 5, "LT-C-1": 7}
 
 
+@pytest.mark.usefixtures("no_threshold")
 def test_an_anonymous_file_arriving_after_the_named_one_is_not_a_second_library(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -179,6 +187,7 @@ def test_an_anonymous_file_arriving_after_the_named_one_is_not_a_second_library(
     assert by_library(db) == {"LT-B": 3}
 
 
+@pytest.mark.usefixtures("no_threshold")
 def test_a_branch_taking_its_parents_id_moves_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -201,6 +210,7 @@ def test_a_branch_taking_its_parents_id_moves_nothing(
     assert by_library(db) == {"LT-C": 5, anonymous.library_id: 2}
 
 
+@pytest.mark.usefixtures("no_threshold")
 def test_a_librarys_new_pc_is_let_in_by_the_registry(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -278,6 +288,7 @@ def test_a_library_renamed_twice_keeps_one_history(
     assert code == 2 and "older than" in err[0] and by_library(db) == {"LT-NEW": 3}
 
 
+@pytest.mark.usefixtures("no_threshold")
 def test_the_coordinator_records_an_alias(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -319,6 +330,7 @@ def test_no_single_bit_flip_merges_with_changed_numbers(tmp_path: Path) -> None:
     assert len(positions) > 300 and silent == []
 
 
+@pytest.mark.usefixtures("no_threshold")
 def test_reports_run_while_a_merge_writes_and_the_database_is_private(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -349,6 +361,7 @@ def test_a_file_without_a_checksum_is_refused(tmp_path: Path) -> None:
         read_checked(path)
 
 
+@pytest.mark.usefixtures("no_threshold")
 def test_days_of_a_standing_file_outside_a_newer_one_stay(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

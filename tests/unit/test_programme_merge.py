@@ -21,6 +21,7 @@ from kiosk.domain.activity import ACTIVITIES
 from kiosk.domain.clock import TZ, FixedClock
 from kiosk.domain.models import AgeGroup, Booking, BookingStatus, Outcome, Settings
 from kiosk.domain.records import BOOKINGS, SETTINGS
+from kiosk.programme import file as programme_file
 from kiosk.programme.file import (
     export_programme_results,
     read_results,
@@ -30,7 +31,7 @@ from kiosk.programme.report import merge, report
 from kiosk.results.reports import compute_results
 from kiosk.services import Services, build_services
 from tests.conftest import NOW
-from tests.unit.test_programme_file import NOV, add_forms, form_record, make_library
+from tests.unit.programme_helpers import NOV, add_forms, form_record, make_library, v1_file
 
 TOPICS = ["smartphone", "email", "e-banking", "smart-id", "e-health"]
 SCOUTS = ["ieva", "lukas", "gabija"]
@@ -43,47 +44,52 @@ def consultations(db: Path, **period: date) -> int:
 
 def test_a_re_sent_period_replaces_never_doubles(tmp_path: Path) -> None:
     lib = make_library(tmp_path / "lib", "LT-A", "Alytaus m. sav.")
-    add_forms(lib, [{"date": date(2026, 11, d), "id": f"f{d}"} for d in (2, 3)])
+    add_forms(lib, [{"date": date(2026, 11, d), "id": f"f{d}"} for d in (2, 3, 4)])
     out = tmp_path / "files"
     export_programme_results(lib, out / "a-1.parquet", *NOV)
     db = tmp_path / "p.duckdb"
     merge([out], db)
-    assert consultations(db) == 2
+    assert consultations(db) == 3
     # A later form arrives; the library sends November again (a new file beside the old).
     add_forms(lib, [{"date": date(2026, 11, 20), "id": "f20"}])
     lib.clock.advance(days=7)  # type: ignore[attr-defined]
     export_programme_results(lib, out / "a-2.parquet", *NOV)
     merge([out / "a-2.parquet"], db)
-    assert consultations(db) == 3
+    assert consultations(db) == 4
     merge([out / "a-2.parquet"], db)  # sent twice: still once
-    assert consultations(db) == 3
+    assert consultations(db) == 4
     # Both files in one merge: the newer export wins, whatever the file names say.
     db2 = tmp_path / "p2.duckdb"
     merge([out], db2)
-    assert consultations(db2) == 3
-    # A narrower re-send replaces only its own days.
-    export_programme_results(lib, out / "a-3.parquet", date(2026, 11, 20), date(2026, 11, 20))
-    merge([out / "a-3.parquet"], db)
-    assert consultations(db) == 3
+    assert consultations(db2) == 4
+    # A narrower re-send (a version 1 file may cover single days) replaces only its own days.
+    old = tmp_path / "v1"
+    v1_file(lib, old / "month.parquet", *NOV)
+    db1 = tmp_path / "p1.duckdb"
+    merge([old / "month.parquet"], db1)
+    lib.clock.advance(days=1)  # type: ignore[attr-defined]
+    v1_file(lib, old / "day.parquet", date(2026, 11, 20), date(2026, 11, 20))
+    assert merge([old / "day.parquet"], db1).refused == []
+    assert consultations(db1) == 4
     # Another library's rows are untouched by a's re-sends.
     other = make_library(tmp_path / "other", "LT-B", "Birštono sav.")
-    add_forms(other, [{"date": date(2026, 11, 2)}])
+    add_forms(other, [{"date": date(2026, 11, d), "id": f"b{d}"} for d in (2, 3, 4)])
     export_programme_results(other, out / "b.parquet", *NOV)
     merge([out / "b.parquet"], db)
     merge([out / "a-2.parquet"], db)
-    assert consultations(db) == 4
+    assert consultations(db) == 7
 
 
 def test_unknown_versions_are_refused_one_line_each_and_the_rest_merged(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     lib = make_library(tmp_path / "lib", "LT-A", "")
-    add_forms(lib, [{"date": date(2026, 11, 2)}])
+    add_forms(lib, [{"date": date(2026, 11, d), "id": f"f{d}"} for d in (2, 3, 4)])
     good = tmp_path / "in" / "good.parquet"
     header = export_programme_results(lib, good, *NOV)
     _, table = read_results(good)
     newer = tmp_path / "in" / "newer.parquet"
-    write_results_table(newer, table, replace(header, version=2, library_id="LT-NEW"))
+    write_results_table(newer, table, replace(header, version=3, library_id="LT-NEW"))
     junk = tmp_path / "in" / "junk.parquet"
     junk.write_bytes(b"not parquet at all")
     db = tmp_path / "p.duckdb"
@@ -91,11 +97,11 @@ def test_unknown_versions_are_refused_one_line_each_and_the_rest_merged(
     out, err = capsys.readouterr()
     lines = err.splitlines()
     assert len(lines) == 2
-    assert "newer.parquet" in lines[1] and "unknown results schema version 2" in lines[1]
+    assert "newer.parquet" in lines[1] and "unknown results schema version 3" in lines[1]
     assert "junk.parquet" in lines[0] and "not a results file" in lines[0]
     said = json.loads(out)
     assert (said["files_merged"], said["files_refused"]) == (1, 2)
-    assert consultations(db) == 1
+    assert consultations(db) == 3
     assert [r["key"] for r in report(db).tables["by_library"]] == ["LT-A"]
 
 
@@ -114,7 +120,7 @@ def test_results_commands_need_no_data_dir(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lib = make_library(tmp_path / "lib", "LT-A", "")
-    add_forms(lib, [{"date": date(2026, 11, 2)}])
+    add_forms(lib, [{"date": date(2026, 11, d), "id": f"f{d}"} for d in (2, 3, 4)])
     export_programme_results(lib, tmp_path / "in" / "a.parquet", *NOV)
     unusable = tmp_path / "no-such-dir" / "file"
     unusable.parent.write_text("a file where a data dir would be")  # build_services would fail
@@ -123,7 +129,7 @@ def test_results_commands_need_no_data_dir(
     assert main(["results", "merge", str(tmp_path / "in"), "--out", str(db)]) == 0
     capsys.readouterr()
     assert main(["results", "report", str(db), "--from", "2026-11-01"]) == 0
-    assert json.loads(capsys.readouterr().out)["totals"]["consultations"] == 1
+    assert json.loads(capsys.readouterr().out)["totals"]["consultations"] == 3
 
 
 # -- property: merged totals equal the sum of each library's own Results ------------------
@@ -193,14 +199,21 @@ def test_merged_totals_equal_the_sum_of_each_librarys_results(
     first: int,
     length: int,  # type: ignore[type-arg]
 ) -> None:
-    period = (BASE + timedelta(days=first), BASE + timedelta(days=first + length))
-    with tempfile.TemporaryDirectory() as tmp:
+    # A file covers whole months: the kiosk's own results over the same months.
+    lo, hi = BASE + timedelta(days=first), BASE + timedelta(days=first + length)
+    period = (lo.replace(day=1), (hi.replace(day=28) + timedelta(days=4)).replace(day=1)
+              - timedelta(days=1))  # fmt: skip
+    first_topics: Counter[str] = Counter()
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as mp:
+        # The point here is the sums: no row is too small to be sent.
+        mp.setattr(programme_file, "MIN_COUNT", 1)
         root = Path(tmp)
         own = []
         for n, (forms, bookings) in enumerate(libraries):
             lib = build_library(root, n, forms, bookings)
             export_programme_results(lib, root / "files" / f"{n}.parquet", *period)
             own.append(compute_results(lib.booking, lib.activity, *period))
+            first_topics.update(r.topics[0] for r in lib.activity.records(*period))
         merge([root / "files"], root / "p.duckdb")
         prog = report(root / "p.duckdb", *period)
 
@@ -216,7 +229,7 @@ def test_merged_totals_equal_the_sum_of_each_librarys_results(
     assert prog.totals["consultations"] == sum(r.consultations for r in own)
     assert prog.totals["minutes"] == sum(r.minutes for r in own)
     assert prog.totals["bookings"] == sum(r.bookings for r in own)
-    assert merged("by_topic") == summed("by_topic")
+    assert merged("by_topic") == dict(first_topics)  # a form counts under its first topic
     assert merged("by_age") == summed("by_age")
     assert merged("by_outcome") == summed("by_outcome")
     assert merged("by_visit") == summed("by_visit")
@@ -235,7 +248,7 @@ def test_rows_outside_the_declared_period_are_not_taken(tmp_path: Path) -> None:
     lib = make_library(tmp_path / "lib", "LT-A", "")
     add_forms(lib, [{"date": date(2026, 11, 2)}, {"date": date(2026, 11, 25)}])
     good = tmp_path / "a.parquet"
-    header = export_programme_results(lib, good, *NOV)
+    header = v1_file(lib, good, *NOV)  # a row per visit: dated by the day
     # A file claiming only the first week but holding the whole month (hand-edited).
     table = pq.read_table(good)
     lying = tmp_path / "in" / "lying.parquet"
@@ -243,6 +256,16 @@ def test_rows_outside_the_declared_period_are_not_taken(tmp_path: Path) -> None:
     db = tmp_path / "p.duckdb"
     merge([lying], db)
     assert consultations(db) == 1
+    # A version 2 file's rows are dated the first of their month: one claiming only
+    # December but holding November's rows brings none of them.
+    add_forms(lib, [{"date": date(2026, 11, d), "id": f"more-{d}"} for d in (3, 4)])
+    v2 = tmp_path / "v2.parquet"
+    header = export_programme_results(lib, v2, *NOV)
+    december = replace(header, first=date(2026, 12, 1), last=date(2026, 12, 31))
+    write_results_table(tmp_path / "in2" / "lying.parquet", pq.read_table(v2), december)
+    db2 = tmp_path / "p2.duckdb"
+    merge([tmp_path / "in2"], db2)
+    assert consultations(db2) == 0
 
 
 def test_a_file_that_is_not_a_database_is_refused_in_one_line(

@@ -18,27 +18,27 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.programme.file import (
-    ARROW_SCHEMA,
     MAX_FOOTER_BYTES,
+    V1_SCHEMA,
     Header,
-    export_programme_results,
     read_results,
     write_results_table,
 )
 from kiosk.programme.report import report
-from tests.unit.test_programme_file import NOV, add_forms, make_library
+from tests.unit.programme_helpers import NOV, add_forms, make_library, v1_file
 
 Meta = dict[bytes, bytes]
 
 
 @pytest.fixture(scope="module")
 def good(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Header, pa.Table]:
-    """A kiosk's own file: LT-A, November, consultations on the 2nd and 3rd."""
+    """A kiosk's file of schema version 1 (a row per visit: a test changes rows it can
+    count): LT-A, November, consultations on the 2nd and 3rd."""
     root = tmp_path_factory.mktemp("good")
     lib = make_library(root / "lib", "LT-A", "Alytaus m. sav.")
     add_forms(lib, [{"date": date(2026, 11, 2), "id": "a"}, {"date": date(2026, 11, 3), "id": "b"}])
     path = root / "good.parquet"
-    header = export_programme_results(lib, path, *NOV)
+    header = v1_file(lib, path, *NOV)
     return path, header, read_results(path)[1]
 
 
@@ -275,12 +275,13 @@ def test_an_empty_file_cannot_wipe_a_library_without_force(
     db = tmp_path / "p.duckdb"
     assert merge_cli(capsys, path, "--out", db)[0] == 0
     everything = replace(header, first=date(1900, 1, 1), last=date(9899, 12, 31))
-    empty = _write(tmp_path / "empty.parquet", ARROW_SCHEMA.empty_table(), everything)
+    empty = _write(tmp_path / "empty.parquet", V1_SCHEMA.empty_table(), everything)
     code, said, err = merge_cli(capsys, empty, "--out", db)
     assert code == 2 and said["files_merged"] == 0
     assert len(err) == 1 and str(empty) in err[0]
     assert "claims 1900-01-01..9899-12-31 for LT-A but holds no rows" in err[0]
-    assert "would delete 2 rows of LT-A merged before" in err[0]
+    # Its two days of consultations and its month of e-scouts.
+    assert "would delete 3 rows of LT-A merged before" in err[0]
     assert consultations(db) == 2
     # Asked for, it replaces the period like any file does.
     code, said, err = merge_cli(capsys, empty, "--out", db, "--force")
@@ -309,7 +310,7 @@ def test_within_one_merge_a_later_empty_claim_cannot_drop_a_librarys_file(
 ) -> None:
     path, header, _ = good
     later = replace(header, exported_at="2099-01-01T00:00:00+02:00")
-    empty = _write(tmp_path / "empty.parquet", ARROW_SCHEMA.empty_table(), later)
+    empty = _write(tmp_path / "empty.parquet", V1_SCHEMA.empty_table(), later)
     db = tmp_path / "p.duckdb"
     code, said, err = merge_cli(capsys, path, empty, "--out", db)
     assert code == 2 and (said["files_merged"], said["files_refused"]) == (1, 1)
@@ -326,7 +327,7 @@ def test_a_claim_over_days_without_rows_merges(
     db = tmp_path / "p.duckdb"
     assert merge_cli(capsys, path, "--out", db)[0] == 0
     december = replace(header, first=date(2026, 12, 1), last=date(2026, 12, 31))
-    quiet = _write(tmp_path / "quiet.parquet", ARROW_SCHEMA.empty_table(), december)
+    quiet = _write(tmp_path / "quiet.parquet", V1_SCHEMA.empty_table(), december)
     up_to_today = replace(header, first=date(2026, 10, 1), last=date(2026, 11, 30))
     wider = _write(tmp_path / "wider.parquet", read_results(path)[1], up_to_today)
     code, said, err = merge_cli(capsys, quiet, wider, "--out", db)

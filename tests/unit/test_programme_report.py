@@ -4,20 +4,30 @@ nothing loaded from the network; CSV and JSON with the same figures."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from kiosk.cli import main
-from kiosk.demo import seed_demo
+from kiosk.demo import load_demo, seed_demo
 from kiosk.domain.activity import ActivityService
 from kiosk.domain.clock import FixedClock
 from kiosk.domain.records import SETTINGS
+from kiosk.programme import file as programme_file
+from kiosk.programme.file import export_programme_results
+from kiosk.programme.html import programme_html
+from kiosk.programme.report import merge, report
+from kiosk.results.reports import words
 from kiosk.services import Services, build_services
 from tests.conftest import NOW
+from tests.unit.programme_helpers import NOV, add_forms, make_library, v1_file
+
+ROOT = Path(__file__).resolve().parents[2]
 
 LIBRARIES = [
     ("LT-VAMB", "Vilniaus m. sav."),
@@ -52,6 +62,8 @@ def merged(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("programme")
     mp = pytest.MonkeyPatch()
     mp.setenv("KIOSK_NOW", NOW.isoformat())
+    # The point here is the report's forms: every count of a few demo visits is sent.
+    mp.setattr(programme_file, "MIN_COUNT", 1)
     (root / "inbox").mkdir()  # an export makes no folder
     try:
         for n in range(len(LIBRARIES)):
@@ -118,7 +130,104 @@ def test_csv_report_is_one_long_table(merged: Path, capsys: pytest.CaptureFixtur
     text = capsys.readouterr().out
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0] == ["table", "key", "label", "measure", "value"]
+    t = words("lt")  # Lithuanian by default
+    heads = ["table", "key", "label", "measure", "value"]
+    assert rows[0] == [t(f"lib.programme.col.{c}") for c in heads]
     cells = {(r[0], r[1], r[3]): r[4] for r in rows[1:]}
-    assert cells[("total", "consultations", "consultations")] == "9"
-    assert cells[("by_library", "LT-UTVB", "consultations")] == "4"
+    consultations = t("lib.programme.col.consultations")
+    assert cells[(t("lib.programme.col.total"), "consultations", consultations)] == "9"
+    assert cells[(t("lib.programme.table.by_library"), "LT-UTVB", consultations)] == "4"
+    covers = (t("lib.programme.period"), "covers", t("lib.programme.col.month"))
+    assert cells[covers].lstrip("\u2060") == "2026-11"  # the demo's bookings: November
+
+
+# -- the report's language ---------------------------------------------------------------
+
+
+def catalogue_words(lang: str) -> set[str]:
+    """Every heading and label the report takes from the librarian catalogue in ``lang``."""
+    catalogue = ROOT / "kiosk" / "locales" / lang / "LC_MESSAGES" / "librarian.po"
+    found = re.findall(
+        r'^msgid "(lib\.(?:programme|report\.(?:visit|state|source|weekday)|age|outcome)'
+        r'\.[^"]+)"\nmsgstr "([^"]+)"',
+        catalogue.read_text(encoding="utf-8"),
+        flags=re.M,
+    )
+    return {text.split("{")[0].strip() for _, text in found}
+
+
+def reports(merged: Path, lang: str, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
+    out = {}
+    for form in ("html", "csv", "json"):
+        assert main(["results", "report", str(merged), "--format", form, "--lang", lang]) == 0
+        out[form] = capsys.readouterr().out
+    return out
+
+
+@pytest.mark.parametrize(("lang", "other"), [("en", "lt"), ("lt", "en")])
+def test_every_heading_is_in_the_reports_language(
+    merged: Path, lang: str, other: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    own, foreign = catalogue_words(lang), catalogue_words(other)
+    only_foreign = {w for w in foreign - own if len(w) > 3}  # "ne", "%", ... say nothing
+    assert len(only_foreign) > 50
+    made = reports(merged, lang, capsys)
+    for form in ("html", "csv"):
+        text = made[form]
+        shown = set(re.findall(r"<(?:h1|h2|th|td|title|p)[^>]*>([^<]+)<", text)) | {
+            cell for line in text.splitlines() for cell in line.split(";")
+        }
+        shown |= {s.split(":")[0] for s in shown}
+        assert not shown & only_foreign, (form, sorted(shown & only_foreign)[:5])
+        assert words(lang)("lib.programme.table.by_topic") in text, form
+        assert not re.search(r"\blib\.[a-z]", text), form  # no key without its words
+
+
+@pytest.mark.parametrize("lang", ["en", "lt"])
+def test_topics_by_their_names_and_walk_ins_as_walk_ins(
+    merged: Path, lang: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prog = json.loads(reports(merged, lang, capsys)["json"])
+    topics = {tp.slug: tp.name(lang) for tp in load_demo().topics}
+    by_topic = {r["key"]: r["label"] for r in prog["by_topic"]}
+    assert by_topic and all(by_topic[k] == topics[k] for k in by_topic), by_topic
+    assert any(by_topic[k] != k for k in by_topic)  # names, not slugs
+    source = {r["key"]: r["label"] for r in prog["by_source"] + prog["by_language"]}
+    if "walk_in" in source:
+        assert source["walk_in"] == words(lang)("lib.report.source.walk_in")
+    page = reports(merged, lang, capsys)["html"]
+    assert f'<html lang="{lang}">' in page
+    for name in by_topic.values():
+        assert html.escape(name) in page
+
+
+def test_a_library_without_topic_names_shows_slugs(tmp_path: Path) -> None:
+    """A version 1 file carries no names: its topics read as their slugs."""
+    lib = make_library(tmp_path / "lib", "LT-OLD", "")
+    add_forms(lib, [{"date": date(2026, 11, d), "id": f"f{d}"} for d in (2, 3, 4)])
+    v1_file(lib, tmp_path / "in" / "old.parquet", *NOV)
+    merge([tmp_path / "in"], tmp_path / "p.duckdb")
+    prog = report(tmp_path / "p.duckdb", lang="en")
+    assert [(r["key"], r["label"]) for r in prog.tables["by_topic"]] == [("email", "email")]
+
+
+def test_the_period_is_the_months_the_data_covers_and_gaps_are_marked(tmp_path: Path) -> None:
+    lib = make_library(tmp_path / "lib", "LT-GAP", "")
+    months = [date(2026, 1, 1), date(2026, 2, 1), date(2026, 5, 1)]
+    add_forms(
+        lib, [{"date": m.replace(day=d), "id": f"{m}-{d}"} for m in months for d in (2, 3, 4)]
+    )
+    for m in months:  # January, February and May sent; March and April not
+        export_programme_results(lib, tmp_path / "in" / f"{m}.parquet", m, m)
+    db = tmp_path / "p.duckdb"
+    assert merge([tmp_path / "in"], db).refused == []
+    prog = report(db, lang="en")
+    assert prog.covers() == "2026-01 – 2026-05"
+    [row] = prog.tables["reporting"]
+    assert (row["periods"], row["gaps"]) == ("2026-01 – 2026-02, 2026-05", "2026-03 – 2026-04")
+    page = programme_html(prog).decode()
+    assert "Period: 2026-01 – 2026-05" in page and "…" not in page
+    assert '<td class="gap">2026-03 – 2026-04</td>' in page
+    assert "td.gap { color: #b00020" in page  # red
+    empty = report(db, date(2020, 1, 1), date(2020, 12, 31), lang="en")
+    assert "Period: No data." in programme_html(empty).decode()
