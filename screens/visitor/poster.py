@@ -15,7 +15,6 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Static
 
 from kiosk.domain.week_times import Span, TopicWeek
 from kiosk.i18n import Translator
@@ -75,7 +74,7 @@ class IdlePoster(Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Words(id="poster-title")
         # One row each, cut with an ellipsis where too long: the pages count on it.
-        yield Static(id="poster-times")
+        yield Words(id="poster-times")
         yield Words(id="poster-who")
         yield Words(id="poster-touch")
 
@@ -106,7 +105,7 @@ class IdlePoster(Vertical, can_focus=True):
         return self.languages[self._lang % len(self.languages)]
 
     def _per_page(self) -> int:
-        rows = self.query_one("#poster-times", Static).content_size.height
+        rows = self.query_one("#poster-times", Words).content_size.height
         return max(1, rows // ROWS_PER_TOPIC)
 
     def _pages(self, lang: str) -> int:
@@ -145,7 +144,7 @@ class IdlePoster(Vertical, can_focus=True):
             times = Content("\n").join(rows)
         else:
             times = plain(t("v.welcome.poster_none"))
-        self.query_one("#poster-times", Static).update(times)
+        self.query_one("#poster-times", Words).update(times)
         self.query_one("#poster-who", Words).update(plain(t("v.welcome.escouts")))
         self.query_one("#poster-touch", Words).update(plain(t("v.welcome.poster_touch")))
 
