@@ -48,6 +48,7 @@ from kiosk.domain.ticket_content import TicketContent, build_ticket_content
 from kiosk.domain.validation import (
     check_buffer,
     check_full_name,
+    check_group_topic,
     check_place,
     check_scout_name,
     check_seats,
@@ -241,10 +242,12 @@ class CatalogService(StoreService):
         return sorted(times, key=lambda w: (w.scout, w.weekday, w.start))
 
     def save_weekly_time(self, weekly: WeeklyTime) -> WeeklyTime:
-        """Save a weekly time (its place made plain and required, 1-8 seats)."""
+        """Save a weekly time (its place made plain and required, 1-8 seats, a group's
+        topic one the e-scout covers)."""
         check_seats(weekly.seats)
         weekly = replace(weekly, place=check_place(weekly.place))
         with self.store.transaction() as tx:
+            weekly = replace(weekly, topic=self._group_topic(tx, weekly))
             stored = tx.get(WEEKLY, id=weekly.id)
             _check_version(stored, weekly.version, "the weekly time")
             saved = replace(weekly, version=weekly.version + 1)
@@ -252,6 +255,12 @@ class CatalogService(StoreService):
             if stored is not None:
                 self._mark_weekly(tx, WeeklyTime.from_dict(stored), saved)
         return saved
+
+    @staticmethod
+    def _group_topic(tx: Tx, session: WeeklyTime | DatedException) -> str:
+        stored = tx.get(SCOUTS, id=session.scout)
+        scout = Scout.from_dict(stored) if stored else Scout(session.scout, session.scout, [])
+        return check_group_topic(session.seats, session.topic, scout)
 
     def remove_weekly_time(self, weekly_id: str) -> None:
         with self.store.transaction() as tx:
@@ -276,12 +285,14 @@ class CatalogService(StoreService):
         return sorted((DatedException.from_dict(d) for d in docs), key=lambda e: e.date)
 
     def save_exception(self, exception: DatedException) -> None:
-        """Save an absence or extra session (place and note made plain, 1-8 seats)."""
+        """Save an absence or extra session (place and note made plain, 1-8 seats, a
+        group's topic one the e-scout covers)."""
         check_seats(exception.seats)
         exception = replace(
             exception, place=plain_text(exception.place), note=plain_text(exception.note)
         )
         with self.store.transaction() as tx:
+            exception = replace(exception, topic=self._group_topic(tx, exception))
             stored = tx.get(EXCEPTIONS, id=exception.id)
             tx.upsert(EXCEPTIONS, exception.to_dict(), id=exception.id)
             now = self.now()

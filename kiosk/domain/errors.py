@@ -90,6 +90,8 @@ class ErrorCode(StrEnum):
     SCOUT_NAME = "scout_name"
     LANGUAGES_REQUIRED = "languages_required"
     PLACE_REQUIRED = "place_required"
+    # a group session's topic: one the e-scout covers, and only with 2 or more seats
+    GROUP_TOPIC = "group_topic"
     BAD_SLUG = "bad_slug"
     SLUG_TAKEN = "slug_taken"
     TOPIC_NAME = "topic_name"

@@ -165,6 +165,8 @@ SETTING_RANGES: dict[str, tuple[int, int]] = {
     "retention_days": (1, 365),
     "idle_seconds": (20, 600),
     "idle_countdown_seconds": (5, 120),
+    "poster_after_seconds": (0, 600),
+    "poster_turn_seconds": (3, 60),
     "ticket_return_seconds": (10, 600),
     "ticket_idle_seconds": (60, 1800),
     "librarian_idle_seconds": (30, 3600),
@@ -203,6 +205,10 @@ class Settings(_Record):
     max_future_bookings: int = 2
     idle_seconds: int = 90
     idle_countdown_seconds: int = 30
+    # After this long without a touch Welcome shows its poster (the next free times, who the
+    # e-scouts are), a language after another every ``poster_turn_seconds``; 0: never.
+    poster_after_seconds: int = 60
+    poster_turn_seconds: int = 8
     # How long a check-in answer stays before Welcome comes back by itself.
     ticket_return_seconds: int = 15
     # The ticket stays until "Done"; only after this long without a touch does the "More

@@ -15,7 +15,7 @@ import phonenumbers
 
 from kiosk.domain.clock import check_day
 from kiosk.domain.errors import ErrorCode, ValidationError
-from kiosk.domain.models import BUFFER_RANGE, SEATS_RANGE, SETTING_RANGES, Settings
+from kiosk.domain.models import BUFFER_RANGE, SEATS_RANGE, SETTING_RANGES, Scout, Settings
 
 NAME_MAX = 40
 # Vietnamese needs two (ệ: circumflex and dot below), as do Greek (ΐ) and Lithuanian's
@@ -496,6 +496,27 @@ def check_setting(name: str, value: object) -> int:
 def check_seats(value: object) -> int:
     """The seats of a weekly time or an extra session: 1, or 2-8 for a small group."""
     return check_in_range("seats", value, *SEATS_RANGE)
+
+
+def check_group_topic(seats: int, topic: str, scout: Scout) -> str:
+    """A session's own topic: only a group (2 or more seats) has one, and it must be one of
+    the e-scout's topics. "" leaves a group to the e-scout's first topic."""
+    topic = topic.strip()
+    if not topic:
+        return ""
+    if seats <= 1:
+        raise ValidationError(
+            ErrorCode.GROUP_TOPIC,
+            "a topic is for a group session: give it 2 or more seats",
+            field="topic",
+        )
+    if topic not in scout.topics:
+        raise ValidationError(
+            ErrorCode.GROUP_TOPIC,
+            f"{scout.name} does not cover the topic {topic[:40]!r}",
+            field="topic",
+        )
+    return topic
 
 
 def check_buffer(value: object) -> int:

@@ -55,16 +55,24 @@ def spans(slots: Iterable[Slot]) -> tuple[Span, ...]:
     return tuple(joined)
 
 
-def week_times(booking: BookingService, first_day: date) -> list[TopicWeek]:
-    """Every active topic's free times in the 7 days from ``first_day``, by place (places in
-    the order of their first time); topics with no free time that week are left out. Days
-    already past, and days beyond the booking horizon, have none."""
-    last_day = first_day + timedelta(days=WEEK_DAYS)
+def week_times(
+    booking: BookingService,
+    first_day: date,
+    days: int = WEEK_DAYS,
+    language: str | None = None,
+) -> list[TopicWeek]:
+    """Every active topic's free times in the ``days`` days from ``first_day`` (a week unless
+    told), by place (places in the order of their first time); topics with no free time then
+    are left out. Days already past, and days beyond the booking horizon, have none. With a
+    ``language``: only the times of e-scouts who speak it, as the kiosk offers them."""
+    last_day = first_day + timedelta(days=days)
     found: list[TopicWeek] = []
     for topic in booking.topics():
         slots = [
             slot
-            for slot in booking.free_slots(topic.slug, first_day=first_day, days=WEEK_DAYS)
+            for slot in booking.free_slots(
+                topic.slug, first_day=first_day, days=days, language=language
+            )
             if first_day <= slot.start.date() < last_day
         ]
         by_place: dict[str, list[Slot]] = {}

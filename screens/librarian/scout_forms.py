@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,8 +15,10 @@ from kiosk.domain.errors import ErrorCode, KioskError
 from kiosk.domain.models import DatedException, ExceptionKind, Scout, Topic, WeeklyTime
 from kiosk.domain.validation import (
     check_chosen_languages,
+    check_group_topic,
     check_place,
     check_scout_name,
+    check_seats,
     check_span,
     parse_day,
 )
@@ -144,11 +147,18 @@ class ScoutFormScreen(FormScreen[Scout]):
 class WeeklyFormScreen(FormScreen[WeeklyTime]):
     FORM_NAME = "weekly-form"
 
-    def __init__(self, scout: Scout, weekly: WeeklyTime | None, new_id: str) -> None:
+    def __init__(
+        self,
+        scout: Scout,
+        weekly: WeeklyTime | None,
+        new_id: str,
+        topics: list[Topic] | None = None,
+    ) -> None:
         super().__init__(id="weekly-form")
         self.scout = scout
         self.weekly = weekly
         self.new_id = new_id
+        self.topics = topics or []
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -184,12 +194,16 @@ class WeeklyFormScreen(FormScreen[WeeklyTime]):
                 max_length=60,
                 placeholder=t("lib.weekly.place_ph"),
             )
+            yield from group_fields(
+                self, "weekly", self.scout, self.topics, w.seats if w else 1, w.topic if w else ""
+            )
             yield from self.form_buttons()
 
     def build(self) -> WeeklyTime:
         start, end = check_span(self.value("#weekly-start"), self.value("#weekly-end"))
         place = check_place(self.value("#weekly-place"))
         weekday = self.query_one("#weekly-weekday", Select).value
+        seats, topic = group_values(self, "weekly", self.scout)
         return WeeklyTime(
             self.weekly.id if self.weekly else self.new_id,
             self.scout.id,
@@ -197,18 +211,59 @@ class WeeklyFormScreen(FormScreen[WeeklyTime]):
             start,
             end,
             place,
+            seats=seats,
+            # An edit keeps its version: the save refuses it if another desk saved since.
+            version=self.weekly.version if self.weekly else 0,
+            topic=topic,
         )
+
+
+def group_fields(
+    form: FormScreen[Any], prefix: str, scout: Scout, topics: list[Topic], seats: int, topic: str
+) -> ComposeResult:
+    """Seats (1, or 2-8 for a group) and a group's own topic, from the e-scout's topics."""
+    t = form.t
+    names = {tp.slug: tp.name(t.lang) for tp in topics}
+    with Horizontal(classes="lib-row"):
+        with Vertical(classes="lib-col"):
+            yield WordsLabel(t("lib.weekly.seats"))
+            yield Input(str(seats), id=f"{prefix}-seats", restrict=r"[0-9]*", max_length=1)
+        with Vertical(classes="lib-col"):
+            yield WordsLabel(t("lib.weekly.topic"))
+            yield Select(
+                [(names.get(slug, slug), slug) for slug in scout.topics],
+                id=f"{prefix}-topic",
+                value=topic if topic in scout.topics else Select.NULL,
+                prompt=t("lib.weekly.topic_none"),
+            )
+
+
+def group_values(form: FormScreen[Any], prefix: str, scout: Scout) -> tuple[int, str]:
+    """The seats and the group's topic the form holds, checked as a save checks them."""
+    text = form.value(f"#{prefix}-seats")
+    seats = check_seats(int(text) if text.isdigit() else text)
+    chosen = form.query_one(f"#{prefix}-topic", Select).value
+    topic = chosen if isinstance(chosen, str) else ""
+    return seats, check_group_topic(seats, topic, scout)
 
 
 class ExceptionFormScreen(FormScreen[DatedException]):
     FORM_NAME = "exception-form"
 
-    def __init__(self, scout: Scout, kind: ExceptionKind, new_id: str, today: str) -> None:
+    def __init__(
+        self,
+        scout: Scout,
+        kind: ExceptionKind,
+        new_id: str,
+        today: str,
+        topics: list[Topic] | None = None,
+    ) -> None:
         super().__init__(id="exception-form")
         self.scout = scout
         self.kind = kind
         self.new_id = new_id
         self.today = today
+        self.topics = topics or []
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -230,6 +285,7 @@ class ExceptionFormScreen(FormScreen[DatedException]):
             if self.kind == ExceptionKind.EXTRA:
                 yield WordsLabel(t("lib.weekly.place"))
                 yield Input("", id="exception-place", max_length=60)
+                yield from group_fields(self, "exception", self.scout, self.topics, 1, "")
             yield WordsLabel(t("lib.exception.note"))
             yield Input("", id="exception-note", max_length=80)
             yield from self.form_buttons()
@@ -237,11 +293,12 @@ class ExceptionFormScreen(FormScreen[DatedException]):
     def build(self) -> DatedException:
         day = parse_day(self.value("#exception-date"))
         start, end = self.value("#exception-start"), self.value("#exception-end")
-        place = ""
+        place, seats, topic = "", 1, ""
         if self.kind == ExceptionKind.EXTRA or start or end:
             start, end = check_span(start, end)
         if self.kind == ExceptionKind.EXTRA:
             place = check_place(self.value("#exception-place"))
+            seats, topic = group_values(self, "exception", self.scout)
         return DatedException(
             self.new_id,
             self.scout.id,
@@ -251,6 +308,8 @@ class ExceptionFormScreen(FormScreen[DatedException]):
             end or None,
             place,
             self.value("#exception-note"),
+            seats=seats,
+            topic=topic,
         )
 
 

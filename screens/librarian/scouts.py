@@ -458,7 +458,10 @@ class ScoutsPane(Vertical, ConsolePane):
                     clashes=lambda: catalog.place_clashes(new),
                 )
 
-        self.app.push_screen(WeeklyFormScreen(scout, old, catalog.new_id()), done)
+        self.app.push_screen(
+            WeeklyFormScreen(scout, old, catalog.new_id(), self.data.topics if self.data else []),
+            done,
+        )
 
     @on(Button.Pressed, "#weekly-remove")
     def _weekly_remove(self) -> None:
@@ -504,7 +507,12 @@ class ScoutsPane(Vertical, ConsolePane):
                 )
 
         today = services.booking.now().date().isoformat()
-        self.app.push_screen(ExceptionFormScreen(scout, kind, catalog.new_id(), today), done)
+        self.app.push_screen(
+            ExceptionFormScreen(
+                scout, kind, catalog.new_id(), today, self.data.topics if self.data else []
+            ),
+            done,
+        )
 
     @on(Button.Pressed, "#exception-remove")
     def _exception_remove(self) -> None:

@@ -54,6 +54,8 @@ NUMBERS: list[tuple[str, int, int]] = [
         "retention_days",
         "idle_seconds",
         "idle_countdown_seconds",
+        "poster_after_seconds",
+        "poster_turn_seconds",
         "ticket_return_seconds",
         "ticket_idle_seconds",
         "librarian_idle_seconds",

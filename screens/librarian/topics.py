@@ -29,8 +29,8 @@ from screens.librarian.common import (
 )
 from screens.librarian.translations import (
     LanguageTabs,
-    missing,
     missing_label,
+    topic_missing,
     visitor_languages,
 )
 from screens.widgets.words import Words, WordsLabel
@@ -61,7 +61,12 @@ class TopicFormScreen(FormScreen[Topic]):
                 if tp is not None:  # a new topic's key is made from its name
                     yield WordsLabel(t("lib.topics.slug"))
                     yield Input(tp.slug, id="topic-slug", disabled=True)
-                yield LanguageTabs("topic", self.languages, ["#topic-name-{lang}"])
+                yield LanguageTabs(
+                    "topic",
+                    self.languages,
+                    ["#topic-name-{lang}"],
+                    shadowed=["#topic-desc-{lang}", "#topic-bring-{lang}"],
+                )
                 yield Words(t("lib.translations.legend"), classes="lib-hint")
                 for lang in self.languages:
                     with Vertical(classes=f"lib-lang-fields lang-{lang}"):
@@ -210,9 +215,10 @@ class TopicsPane(Vertical, ConsolePane):
         return cell(t("lib.topics.no_scout"), "bold" if topic.active else style)
 
     def _translations_cell(self, topic: Topic, style: str) -> Text:
-        """Which offered languages lack the topic's name: visitors there read Lithuanian."""
+        """Which offered languages lack the topic's name, description or what to bring:
+        visitors there read the Lithuanian text."""
         languages = self.data.languages if self.data else []
-        lacking = missing(topic.names, languages)
+        lacking = topic_missing(topic, languages)
         return cell(missing_label(self.t, lacking), "bold" if lacking and topic.active else style)
 
     def _selected(self) -> Topic | None:

@@ -15,6 +15,7 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Button, Input
 
+from kiosk.domain.models import Topic
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator, available_languages
 
 MISSING_MARK = "*"
@@ -30,6 +31,22 @@ def missing(texts: Mapping[str, str], languages: Iterable[str]) -> list[str]:
     return [lang for lang in languages if not texts.get(lang, "").strip()]
 
 
+def topic_missing(topic: Topic, languages: Iterable[str]) -> list[str]:
+    """The languages a topic lacks a text in: its name, or its description or what to bring
+    where the Lithuanian one has it (the visitor there reads the Lithuanian text instead)."""
+    shadowed = [
+        texts
+        for texts in (topic.descriptions, topic.what_to_bring)
+        if texts.get(DEFAULT_LANGUAGE, "").strip()
+    ]
+    return [
+        lang
+        for lang in languages
+        if not topic.names.get(lang, "").strip()
+        or any(not texts.get(lang, "").strip() for texts in shadowed)
+    ]
+
+
 def missing_label(t: Translator, languages: list[str]) -> str:
     """The list's cell: which translations are missing, in words (never a colour alone)."""
     if not languages:
@@ -41,7 +58,9 @@ class LanguageTabs(Horizontal):
     """A button per language; the form shows the chosen language's fields only.
 
     Fields of language ``xx`` sit in a container with the class ``lang-xx``; a language whose
-    ``required`` fields (selectors with ``{lang}``) are empty is marked ``RU*``.
+    ``required`` fields (selectors with ``{lang}``) are empty is marked ``RU*``, and so is one
+    whose ``shadowed`` field is empty where the Lithuanian one is not (the visitor would read
+    the Lithuanian text).
     """
 
     DEFAULT_CSS = """
@@ -55,11 +74,18 @@ class LanguageTabs(Horizontal):
     }
     """
 
-    def __init__(self, prefix: str, languages: list[str], required: list[str]) -> None:
+    def __init__(
+        self,
+        prefix: str,
+        languages: list[str],
+        required: list[str],
+        shadowed: list[str] | None = None,
+    ) -> None:
         super().__init__(id=f"{prefix}-langs", classes="lib-lang-tabs")
         self.prefix = prefix
         self.languages = languages
         self.required = required
+        self.shadowed = shadowed or []
         self.chosen = languages[0]
 
     def compose(self) -> ComposeResult:
@@ -70,13 +96,19 @@ class LanguageTabs(Horizontal):
         self.show(self.chosen)
 
     def lacking(self, lang: str) -> bool:
-        """Whether a required field of ``lang`` is empty (the visitor would read Lithuanian)."""
+        """Whether a field of ``lang`` is empty where the visitor would read Lithuanian."""
         form = self.screen
-        for selector in self.required:
+
+        def empty(selector: str, lang: str) -> bool:
             fields = form.query(selector.format(lang=lang)).results(Input)
-            if any(not field.value.strip() for field in fields):
-                return True
-        return False
+            return any(not field.value.strip() for field in fields)
+
+        if any(empty(selector, lang) for selector in self.required):
+            return True
+        return any(
+            empty(selector, lang) and not empty(selector, DEFAULT_LANGUAGE)
+            for selector in self.shadowed
+        )
 
     def show(self, lang: str) -> None:
         """Show ``lang``'s fields, hide the others', and mark every language still lacking."""

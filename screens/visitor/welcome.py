@@ -12,8 +12,10 @@ from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Button, Static
 
+from kiosk.domain.week_times import week_times
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator, available_languages
 from screens.common import plain, services_of, store_work, translator
 from screens.session import ScreenTraits
@@ -21,6 +23,7 @@ from screens.visitor.checkin import CheckInScreen
 from screens.visitor.common import VERTICAL_BREAKPOINTS, Body
 from screens.visitor.help import HELP_SIGN, HelpButton
 from screens.visitor.lookup import LookupScreen
+from screens.visitor.poster import IdlePoster, PosterTimes
 from screens.visitor.topics import TopicScreen
 from screens.widgets import Words
 
@@ -67,6 +70,12 @@ class WelcomeScreen(Screen[None], ScreenTraits):
         library: str
         today: date
         languages: list[str]  # the languages the library offers, in its order
+        poster_after: float  # seconds without a touch before the poster; 0: never
+        poster_turn: float  # seconds each language (or page) of the poster stays
+
+    @dataclass
+    class PosterLoaded(Message):
+        times: PosterTimes
 
     @dataclass
     class LanguageChosen(Message):
@@ -78,6 +87,10 @@ class WelcomeScreen(Screen[None], ScreenTraits):
         super().__init__(id="welcome")
         self._library = ""
         self._today: date | None = None
+        self._languages: list[str] = []
+        self._poster_after = 0.0
+        self._poster_turn = 8.0
+        self._poster_timer: Timer | None = None
 
     @property
     def t(self) -> Translator:
@@ -102,6 +115,9 @@ class WelcomeScreen(Screen[None], ScreenTraits):
                     yield button
             yield Words(id="w-foot-gap")
             yield HelpButton(self.t("v.help"))
+        poster = IdlePoster(id="w-poster")
+        poster.display = False
+        yield poster
 
     def on_mount(self) -> None:
         self.refresh_texts()
@@ -113,15 +129,95 @@ class WelcomeScreen(Screen[None], ScreenTraits):
         services = services_of(self)
         settings = services.booking.settings()
         self.post_message(
-            self.Loaded(settings.library_name, services.booking.now().date(), settings.languages)
+            self.Loaded(
+                settings.library_name,
+                services.booking.now().date(),
+                settings.languages,
+                settings.poster_after_seconds,
+                settings.poster_turn_seconds,
+            )
         )
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self._library = message.library
         self._today = message.today
+        self._languages = message.languages
+        self._poster_after = message.poster_after
+        self._poster_turn = message.poster_turn
         self._offer(message.languages)
         self.refresh_texts()
+        self.arm_poster()
+
+    # -- the idle poster ----------------------------------------------------------------
+
+    @property
+    def poster_shown(self) -> bool:
+        return self.query_one(IdlePoster).display
+
+    def arm_poster(self) -> None:
+        """Count the quiet spell before the poster from now (every touch and key calls this)."""
+        if self._poster_timer is not None:
+            self._poster_timer.stop()
+            self._poster_timer = None
+        if self._poster_after > 0 and self.is_current and not self.poster_shown:
+            self._poster_timer = self.set_timer(self._poster_after, self.show_poster)
+
+    def show_poster(self) -> None:
+        """The quiet spell is over: read today's and tomorrow's free times for the poster."""
+        self._poster_timer = None
+        if self.is_current and not self.poster_shown:
+            self._load_poster()
+
+    @store_work(group="welcome-poster")
+    def _load_poster(self) -> None:
+        booking = services_of(self).booking
+        today = booking.now().date()
+        offered = [lang for lang in dict.fromkeys(self._languages) if lang in languages()]
+        by_language = {
+            lang: week_times(booking, today, days=2, language=lang)
+            for lang in offered or languages()
+        }
+        self.post_message(self.PosterLoaded(PosterTimes(today, by_language)))
+
+    @on(PosterLoaded)
+    def _poster_loaded(self, message: PosterLoaded) -> None:
+        if not self.is_current:
+            return  # a visitor came in the meantime (a scan, a tap)
+        poster = self.query_one(IdlePoster)
+        self.query_one("#welcome-body").display = False
+        self.query_one("#w-foot").display = False
+        poster.display = True
+        poster.focus()
+        poster.show(message.times, self._poster_turn)
+
+    def hide_poster(self) -> None:
+        """Welcome's buttons again, and the quiet spell counted afresh."""
+        poster = self.query_one(IdlePoster)
+        poster.stop()
+        if poster.display:
+            poster.display = False
+            self.query_one("#welcome-body").display = True
+            self.query_one("#w-foot").display = True
+            self.set_focus(self.query_one("#w-book", Button))
+        self.arm_poster()
+
+    @on(IdlePoster.Dismissed)
+    def _poster_dismissed(self) -> None:
+        self.hide_poster()
+
+    def on_mouse_down(self) -> None:
+        self.arm_poster()
+
+    def on_key(self) -> None:
+        self.arm_poster()
+
+    def on_screen_suspend(self) -> None:
+        # Another screen on top (a choice, a scan's check-in): no poster under it.
+        self.hide_poster()
+
+    def on_screen_resume(self) -> None:
+        self.arm_poster()
 
     def _offer(self, offered: list[str]) -> None:
         """Show the languages the library offers, in its order (all, if it names none)."""
@@ -160,6 +256,7 @@ class WelcomeScreen(Screen[None], ScreenTraits):
         """The next visitor's Welcome: labels in the default language, the focus on the
         first big choice (not on the language the last visitor tapped)."""
         self.refresh_texts()
+        self.hide_poster()
         self.set_focus(self.query_one("#w-book", Button))
 
     @on(Button.Pressed, ".v-lang")

@@ -86,6 +86,36 @@ async def test_topics_list_marks_a_topic_without_russian_and_polish_names(
         assert "trūksta" not in _row_text(table, "smartphone")
 
 
+async def test_topics_list_and_form_mark_a_missing_description_or_what_to_bring(
+    demo: Services,
+) -> None:
+    # Names in every language, but no English description and no Polish "what to bring".
+    topic = demo.booking.topic("email")
+    descriptions = {k: v for k, v in topic.descriptions.items() if k != "en"}
+    bring = {k: v for k, v in topic.what_to_bring.items() if k != "pl"}
+    demo.catalog.save_topic(replace(topic, descriptions=descriptions, what_to_bring=bring))
+    set_pin(demo)
+    app = make_console(demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _console(pilot, "f4")
+        table = app.screen.query_one("#topics-table", DataTable)
+        assert "trūksta: EN, PL" in _row_text(table, "email")
+        table.focus()
+        table.move_cursor(row=table.get_row_index("email"))
+        await click(pilot, "#topics-edit")
+        form = app.screen
+        assert isinstance(form, TopicFormScreen)
+        labels = {b.id: str(b.label) for b in form.query("#topic-langs Button").results(Button)}
+        assert labels["topic-lang-en"].endswith("EN*") and labels["topic-lang-pl"].endswith("PL*")
+        assert not labels["topic-lang-ru"].endswith("*")
+        await click(pilot, "#topic-lang-en")
+        form.query_one("#topic-desc-en", Input).value = "Writing, reading and sending e-mail"
+        await settle(pilot)
+        assert not str(form.query_one("#topic-lang-en", Button).label).endswith("*")
+        await click(pilot, "#topic-save")
+        assert "trūksta: PL" in _row_text(app.screen.query_one("#topics-table", DataTable), "email")
+
+
 async def test_place_form_takes_names_and_directions_in_every_language(demo: Services) -> None:
     place = demo.catalog.place("Kompiuterių klasė")
     assert place is not None

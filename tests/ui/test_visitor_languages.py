@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button
+from textual.widgets import Button, Input
 
 from kiosk.i18n import Translator, catalogue
 from kiosk.services import Services
@@ -179,6 +179,47 @@ async def test_the_russian_keyboard_at_78x18_has_every_letter_on_one_page(demo: 
         assert value_of(app, "#name") == "Семён"
         await strict_click(pilot, "#details-next")
         assert isinstance(app.screen, ConfirmBookingScreen)
+
+
+# Names with an apostrophe or a hyphen, in each visitor language (Latin ones in every language:
+# the alphabet key reaches them from a Cyrillic keyboard).
+SAMPLE_NAMES = {
+    "lt": ["Anna-Maria", "O'Brien", "Jean-Luc"],
+    "en": ["O'Brien", "Jean-Luc", "Anna-Maria"],
+    "pl": ["Anna-Maria", "O'Brien"],
+    "ru": ["Дар'я", "Анна-Мария", "O'Brien"],
+    "uk": ["Дар'я", "Мар'яна", "Jean-Luc"],
+}
+
+
+async def tap_exactly(pilot: Pilot[Any], text: str) -> None:
+    """Type ``text`` exactly by taps: turning pages, switching the alphabet, and shift for a
+    capital the field would not make by itself (after an apostrophe or a hyphen)."""
+    for char in text:
+        letters = keyboard_of(pilot).letters
+        if char.isalpha() and char.lower() not in "".join(letters.rows) + letters.extra:
+            await strict_click(pilot, keyboard_of(pilot).query_one("#key-alphabet"))
+        while keyboard_of(pilot).page_of(char.lower()) != keyboard_of(pilot).key_page:
+            await strict_click(pilot, keyboard_of(pilot).query_one("#key-switch"))
+        if char.isupper() and not starts_word(value_of(pilot.app, "#name")):
+            await strict_click(pilot, keyboard_of(pilot).query_one("#key-shift"))
+        await strict_click(pilot, keyboard_of(pilot).key_button(char.lower()))
+
+
+@pytest.mark.parametrize("lang", sorted(SAMPLE_NAMES))
+async def test_names_with_apostrophes_and_hyphens_type_exactly_in_every_language(
+    demo: Services, lang: str
+) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=KIOSK) as pilot:
+        await to_details(pilot, lang)
+        for name in SAMPLE_NAMES[lang]:
+            app.screen.query_one("#name", Input).value = ""
+            await tap_exactly(pilot, name)
+            assert value_of(app, "#name") == name
+        await strict_click(pilot, "#details-next")
+        assert isinstance(app.screen, ConfirmBookingScreen)
+        assert text_of(app, "#v-confirm-name") == SAMPLE_NAMES[lang][-1]
 
 
 async def test_check_in_in_ukrainian(demo: Services) -> None:

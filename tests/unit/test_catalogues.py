@@ -10,7 +10,7 @@ from kiosk.domain.errors import (
     ValidationError,
 )
 from kiosk.domain.tickets import VerifyResult
-from kiosk.i18n import DOMAINS, available_languages, catalogue, po_path
+from kiosk.i18n import DOMAINS, Translator, available_languages, catalogue, po_path
 from kiosk.i18n.check import key_of, problems, read, template_path
 
 
@@ -106,3 +106,30 @@ def test_every_code_raised_is_an_error_code() -> None:
     assert {"slot_taken", "not_started", "write_failed"} <= set(raised)  # the scan sees them
     unknown = {code: where for code, where in raised.items() if code not in set(ErrorCode)}
     assert not unknown, f"add these to ErrorCode (and their words): {unknown}"
+
+
+def _slavic_day(lang: str, n: int) -> str:
+    """The word "day" after ``n``, by the Russian and Ukrainian rule written out here."""
+    if n % 10 == 1 and n % 100 != 11:
+        return "день"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return {"ru": "дня", "uk": "дні"}[lang]
+    return {"ru": "дней", "uk": "днів"}[lang]
+
+
+def test_no_free_days_reads_right_for_every_count_in_russian_and_ukrainian() -> None:
+    # "в ближайший 21 день" agrees wrongly: nothing in the sentence may hang on the form.
+    for lang in ("ru", "uk"):
+        t = Translator(lang)
+        for n in range(1, 201):
+            text = t.n("v.time.none_days", n).replace("\u00a0", " ")
+            assert f" {n} {_slavic_day(lang, n)} " in text, (lang, n, text)
+            assert "ближайш" not in text and "найближч" not in text, (lang, n)
+
+
+def test_a_list_s_page_buttons_are_not_worded_as_the_screen_s_back_and_next() -> None:
+    for lang in available_languages():
+        t = Translator(lang)
+        back, ahead = t("v.page.back"), t("v.page.more")
+        for word in (t("v.back"), t("v.details.next")):
+            assert word not in back and word not in ahead, (lang, word)

@@ -18,6 +18,7 @@ from kiosk.domain.models import Place, Topic, WeeklyTime
 from kiosk.domain.validation import BRING_MAX, DIRECTIONS_MAX, check_bring, check_place_record
 from kiosk.i18n import Translator
 from kiosk.services import Services, build_services
+from screens.librarian.translations import topic_missing
 from tests.conftest import NOW, TZ, put_booking
 
 # -- the schema migration ------------------------------------------------------------
@@ -157,3 +158,13 @@ def test_a_booking_time_says_today_and_tomorrow_when_true(
     # Without today's date: the plain day, the same form.
     plain = t.when(start, start + timedelta(minutes=30)).replace("\xa0", " ")
     assert plain.endswith(expected.split(", ", 1)[-1])
+
+
+def test_a_topic_lacks_a_language_where_the_lithuanian_text_would_show() -> None:
+    topic = Topic(
+        "email",
+        {"lt": "El. paštas", "en": "E-mail", "pl": "E-mail", "ru": ""},
+        descriptions={"lt": "Laiškai", "en": "Letters"},
+        what_to_bring={"en": "A phone"},  # no Lithuanian text: nothing to fall back on
+    )
+    assert topic_missing(topic, ["lt", "en", "pl", "ru"]) == ["pl", "ru"]
