@@ -138,7 +138,7 @@ class VisitorScreen(Screen[None], ScreenTraits):
     BACK_SIGN = "\u25c0 "
     # A bar with a long button of its own (or the ticket's narrow one): "Read aloud" is its
     # sign alone there, so everything fits 78 columns in every language.
-    READ_ALOUD_COMPACT: ClassVar[bool] = False
+    READ_ALOUD_SIGN_ONLY: ClassVar[bool] = False
 
     @property
     def t(self) -> Translator:
@@ -153,7 +153,7 @@ class VisitorScreen(Screen[None], ScreenTraits):
                 plain(self.BACK_SIGN + self.t(self.BACK_KEY)), id="v-back", classes="v-back"
             )
             yield from self.bar_buttons()
-            yield ReadAloudButton(self.t, compact=self.READ_ALOUD_COMPACT)
+            yield ReadAloudButton(self.t, sign_only=self.READ_ALOUD_SIGN_ONLY)
             yield HelpButton(self.t("v.help"))
 
     def compose_body(self) -> Iterable[Widget]:

@@ -47,15 +47,16 @@ class ReadAloudButton(Button):
         volume: int
         rate: int
 
-    def __init__(self, t: Translator, compact: bool = False) -> None:
-        # compact: the sign alone (still a 3-row target) where the bar has no room for words.
-        self.compact = compact
-        super().__init__(self._label(t), id="v-read-aloud", classes="v-read-aloud")
+    def __init__(self, t: Translator, sign_only: bool = False) -> None:
+        super().__init__(id="v-read-aloud", classes="v-read-aloud")
+        # sign_only: the sign alone (still a 3-row target) where the bar has no room for words.
+        self.sign_only = sign_only
+        self.label = self._label(t)
         self._volume = 100
         self._rate = 150
 
     def _label(self, t: Translator, speaking: bool = False) -> Content:
-        if self.compact:
+        if self.sign_only:
             return plain((STOP_SIGN if speaking else SPEAK_SIGN).strip())
         if speaking:
             return plain(STOP_SIGN + t("v.read_aloud.stop"))

@@ -54,7 +54,7 @@ class TicketScreen(VisitorScreen):
     TITLE_KEY = "v.ticket.title"
     BACK_KEY = "v.ticket.done"
     BACK_SIGN = "\u2714 "
-    READ_ALOUD_COMPACT = True
+    READ_ALOUD_SIGN_ONLY = True
     # The QR and its boxed code need 20 rows: below that the code is one line under the QR.
     # At TALL_ROWS the title and the bar take their own rows, as on every visitor screen.
     STUB_ROWS = 20

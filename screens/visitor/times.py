@@ -63,7 +63,7 @@ class SlotButton(Button):
 
 class TimeScreen(VisitorScreen):
     TITLE_KEY = "v.time.title"
-    READ_ALOUD_COMPACT = True
+    READ_ALOUD_SIGN_ONLY = True
 
     @dataclass
     class Loaded(Message):
