@@ -46,7 +46,8 @@ class Speaker:
         self.program = program
         self.out_dir = out_dir
         self._process: asyncio.subprocess.Process | None = None
-        self._written = 0
+        # Files are numbered on from those already there when the kiosk started.
+        self._written = len(list(out_dir.glob("*.wav"))) if out_dir and out_dir.is_dir() else 0
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] | None = None) -> Speaker:
@@ -75,11 +76,10 @@ class Speaker:
         return [*args, "--", text]
 
     def _next_wav(self, tag: str) -> Path:
-        """A new file in the out dir, numbered after those already there."""
+        """The next numbered file in the out dir: ``0001-ticket-lt.wav``."""
         assert self.out_dir is not None
         self.out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        taken = len(list(self.out_dir.glob("*.wav")))
-        self._written = max(self._written, taken) + 1
+        self._written += 1
         name = _TAG.sub("-", tag.lower()).strip("-") or "speech"
         return self.out_dir / f"{self._written:04d}-{name}.wav"
 
@@ -97,6 +97,7 @@ class Speaker:
             stderr=asyncio.subprocess.DEVNULL,
         )
         self._process = process
+        code: int | None = None
         try:
             code = await process.wait()
         finally:
@@ -106,9 +107,9 @@ class Speaker:
                 await process.wait()
             if self._process is process:
                 self._process = None
-        if wav is None or code != 0 or not wav.exists():
-            if wav is not None:
+            if wav is not None and code != 0:  # stopped or failed: no half a file kept
                 wav.unlink(missing_ok=True)
+        if wav is None or not wav.exists():
             return None
         wav.chmod(0o600)
         return wav

@@ -1,0 +1,100 @@
+"""Read aloud at the kiosk: a tap on Welcome and on the ticket writes what the screen says
+as WAV files (KIOSK_SPEECH_DIR), a second tap or leaving the screen stops the voice, and
+there is no button without espeak-ng or with speech switched off."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from textual.widgets import Button
+
+from kiosk.app import KioskApp
+from kiosk.services import Services
+from kiosk.speech import ENGINE, Speaker
+from screens.visitor import TicketScreen, WelcomeScreen
+from screens.visitor.read_aloud import SPEAK_SIGN, STOP_SIGN
+from tests.ui.conftest import BIG, book_first_free, click, make_app, settle, wait_until
+from tests.unit.test_speech import rms_and_seconds
+
+needs_engine = pytest.mark.skipif(shutil.which(ENGINE) is None, reason="espeak-ng not installed")
+
+
+def speaking_app(services: Services, out: Path) -> KioskApp:
+    return make_app(services, speech=Speaker(shutil.which(ENGINE), out))
+
+
+def label(app: KioskApp) -> str:
+    return str(app.screen.query_one("#v-read-aloud", Button).label)
+
+
+@needs_engine
+async def test_a_tap_on_welcome_and_on_the_ticket_writes_what_they_say(
+    demo: Services, tmp_path: Path
+) -> None:
+    ticket = book_first_free(demo)
+    app = speaking_app(demo, tmp_path)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        await click(pilot, "#v-read-aloud")  # waits for the worker: the file is written
+        [welcome] = tmp_path.glob("*-welcome-lt.wav")
+        assert label(app) == f"{SPEAK_SIGN}Skaityti garsiai"
+        app.push_screen(TicketScreen(ticket))
+        await settle(pilot)
+        await click(pilot, "#v-read-aloud")
+        [said] = tmp_path.glob("*-ticket-lt.wav")
+        assert label(app) == SPEAK_SIGN.strip()  # said and done: the button is back
+    for wav in (welcome, said):
+        rms, seconds = rms_and_seconds(wav)
+        assert rms > 100 and seconds > 10  # audible, and more than a few words
+
+
+@needs_engine
+async def test_a_second_tap_stops_the_voice_and_so_does_leaving(
+    demo: Services, tmp_path: Path
+) -> None:
+    ticket = book_first_free(demo)
+    app = speaking_app(demo, tmp_path)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        app.push_screen(TicketScreen(ticket))
+        await settle(pilot)
+        for number, leave in enumerate((False, True), start=1):
+            # The engine's file is a FIFO no one reads: espeak-ng waits in it, speaking,
+            # until it is stopped (a real process held, not a timing guess).
+            fifo = tmp_path / f"{number:04d}-ticket-lt.wav"
+            os.mkfifo(fifo)
+            button = app.screen.query_one("#v-read-aloud", Button)
+            assert await pilot.click(button)
+            await wait_until(pilot, lambda: app.speech.speaking)
+            assert label(app) == STOP_SIGN.strip()  # the ticket's bar: the sign alone
+            if leave:
+                await pilot.press("escape")  # Done: back to Welcome
+                await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+            else:
+                # A button ignores taps while it still shows the last one (Textual's press
+                # effect): the visitor's second tap comes after it.
+                await wait_until(pilot, lambda b=button: not b.has_class("-active"))
+                assert await pilot.click(button)
+            await wait_until(pilot, lambda f=fifo: not app.speech.speaking and not f.exists())
+            await settle(pilot)
+            if not leave:
+                assert label(app) == SPEAK_SIGN.strip()
+        assert list(tmp_path.glob("*.wav")) == []  # nothing stopped is kept
+
+
+async def test_no_button_without_the_engine_or_with_speech_off(demo: Services) -> None:
+    app = make_app(demo, speech=Speaker(None))
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#v-read-aloud").display
+    demo.catalog.save_settings(replace(demo.catalog.settings(), speech_on=False))
+    app = make_app(demo)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#v-read-aloud").display
+        await click(pilot, "#w-book")
+        assert not app.screen.query_one("#v-read-aloud").display
