@@ -5,7 +5,6 @@ there is no button without espeak-ng or with speech switched off."""
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,29 +13,31 @@ from textual.widgets import Button
 
 from kiosk.app import KioskApp
 from kiosk.services import Services
-from kiosk.speech import ENGINE, Speaker
+from kiosk.speech import Speaker
 from screens.visitor import TicketScreen, WelcomeScreen
 from screens.visitor.read_aloud import SPEAK_SIGN, STOP_SIGN
 from tests.ui.conftest import BIG, book_first_free, click, make_app, settle, wait_until
-from tests.unit.test_speech import rms_and_seconds
-
-needs_engine = pytest.mark.skipif(shutil.which(ENGINE) is None, reason="espeak-ng not installed")
+from tests.unit.test_speech import espeak_or_skip, rms_and_seconds
 
 
-def speaking_app(services: Services, out: Path) -> KioskApp:
-    return make_app(services, speech=Speaker(shutil.which(ENGINE), out))
+@pytest.fixture
+def engine() -> str:
+    return espeak_or_skip()
+
+
+def speaking_app(engine: str, services: Services, out: Path) -> KioskApp:
+    return make_app(services, speech=Speaker(engine, out))
 
 
 def label(app: KioskApp) -> str:
     return str(app.screen.query_one("#v-read-aloud", Button).label)
 
 
-@needs_engine
 async def test_a_tap_on_welcome_and_on_the_ticket_writes_what_they_say(
-    demo: Services, tmp_path: Path
+    engine: str, demo: Services, tmp_path: Path
 ) -> None:
     ticket = book_first_free(demo)
-    app = speaking_app(demo, tmp_path)
+    app = speaking_app(engine, demo, tmp_path)
     async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
         await click(pilot, "#v-read-aloud")  # waits for the worker: the file is written
@@ -52,12 +53,11 @@ async def test_a_tap_on_welcome_and_on_the_ticket_writes_what_they_say(
         assert rms > 100 and seconds > 10  # audible, and more than a few words
 
 
-@needs_engine
 async def test_a_second_tap_stops_the_voice_and_so_does_leaving(
-    demo: Services, tmp_path: Path
+    engine: str, demo: Services, tmp_path: Path
 ) -> None:
     ticket = book_first_free(demo)
-    app = speaking_app(demo, tmp_path)
+    app = speaking_app(engine, demo, tmp_path)
     async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
         app.push_screen(TicketScreen(ticket))
