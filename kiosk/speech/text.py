@@ -1,7 +1,7 @@
 """What "Read aloud" says on each visitor screen: plain text for the speech engine.
 
 Built from the same content the screens show (the booking, the ticket's lines, the times)
-and from the visitor catalogues, where a message has a ``s.*`` speech form wherever the
+and from the visitor catalogues, where a message has a ``v.say.*`` speech form wherever the
 screen's words do not read well aloud: a time span is said in words ("nuo dešimtos iki
 pusės vienuoliktos"), a date in full ("lapkričio 24 dieną, antradienis"), a booking code
 letter by letter with words for characters that look alike. The order is the screen's:
@@ -54,21 +54,23 @@ def spoken_time(t: Translator, moment: datetime | tuple[int, int]) -> str:
     """A time of day as said in a span: "dešimtos", "pusės vienuoliktos", "ten a.m."."""
     hour, minute = (moment.hour, moment.minute) if isinstance(moment, datetime) else moment
     if minute == 0:
-        return t("s.time.whole", hour=_word(t, "s.time.hours", hour))
+        return t("v.say.time.whole", hour=_word(t, "v.say.time.hours", hour))
     if minute == _HALF_HOUR:
-        return t("s.time.half", next=_word(t, "s.time.half_hours", hour + 1))
-    return t("s.time.other", hour=_word(t, "s.time.hours", hour), minutes=f"{minute:02d}")
+        return t("v.say.time.half", next=_word(t, "v.say.time.half_hours", hour + 1))
+    return t("v.say.time.other", hour=_word(t, "v.say.time.hours", hour), minutes=f"{minute:02d}")
 
 
 def spoken_span(t: Translator, start: datetime, end: datetime) -> str:
     """ "10:00–10:30" as said: "nuo dešimtos iki pusės vienuoliktos"."""
     end_hour = end.hour if end.date() == start.date() else _HOURS_IN_DAY
-    return t("s.time.span", start=spoken_time(t, start), end=spoken_time(t, (end_hour, end.minute)))
+    return t(
+        "v.say.time.span", start=spoken_time(t, start), end=spoken_time(t, (end_hour, end.minute))
+    )
 
 
 def spoken_date(t: Translator, day: date, today: date | None = None) -> str:
     """The day in full, "Šiandien" or "Rytoj" first when true."""
-    full = format_date(day, t.message("s.date"), locale=t.lang)
+    full = format_date(day, t.message("v.say.date"), locale=t.lang)
     if today is None:
         return full
     relative = {today: "v.day.today", today + timedelta(days=1): "v.day.tomorrow"}.get(day)
@@ -77,7 +79,7 @@ def spoken_date(t: Translator, day: date, today: date | None = None) -> str:
 
 def spoken_when(t: Translator, start: datetime, end: datetime, today: date | None = None) -> str:
     """A booking's time: the day in full, then the span in words."""
-    return t("s.when", day=spoken_date(t, start.date(), today), span=spoken_span(t, start, end))
+    return t("v.say.when", day=spoken_date(t, start.date(), today), span=spoken_span(t, start, end))
 
 
 def spell_code(t: Translator, code: str) -> str:
@@ -85,14 +87,14 @@ def spell_code(t: Translator, code: str) -> str:
     another (0 and O, 1 and I) is said in words."""
     said = []
     for char in code.strip().upper():
-        key = f"s.char.{char}"
+        key = f"v.say.char.{char}"
         said.append(t(key) if key in catalogue(DEFAULT_LANGUAGE) else char)
     return ", ".join(said)
 
 
 def choice(t: Translator, number: int, text: str) -> str:
     """A choice with the number the visitor taps or presses: "1: Užsiregistruoti"."""
-    return t("s.choice", number=number, text=clean(text))
+    return t("v.say.choice", number=number, text=clean(text))
 
 
 # -- the screens ----------------------------------------------------------------------
@@ -107,11 +109,11 @@ def welcome(t: Translator, library: str, today: date | None, languages: Sequence
             spoken_date(t, today) if today else "",
             t("v.welcome.greeting"),
             t("v.welcome.escouts"),
-            t("s.choose"),
+            t("v.say.choose"),
             choice(t, 1, t("v.welcome.book")),
             choice(t, 2, t("v.welcome.lookup")),
             choice(t, 3, t("v.welcome.checkin")),
-            t("s.welcome.languages", names=", ".join(languages)) if languages else "",
+            t("v.say.welcome.languages", names=", ".join(languages)) if languages else "",
         ]
     )
 
@@ -131,7 +133,7 @@ def topics(t: Translator, shown: Sequence[Topic], page: int = 0, pages: int = 1)
 def _pages(t: Translator, page: int, pages: int) -> str:
     if pages <= 1:
         return ""
-    return t("s.page", page=page + 1, pages=pages, more=t("v.page.more"))
+    return t("v.say.page", page=page + 1, pages=pages, more=t("v.page.more"))
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,7 @@ def times(
     if first is None:
         parts += [t.n("v.time.none_days", days), t("v.waitlist.none_hint")]
         return sentences([*parts, t("v.waitlist.offer")])
-    parts.append(t("s.time.first", when=_time_choice(t, first, today)))
+    parts.append(t("v.say.time.first", when=_time_choice(t, first, today)))
     for number, item in enumerate(shown, start=1):
         parts.append(choice(t, number, _time_choice(t, item, today)))
     return sentences([*parts, _pages(t, page, pages), t("v.waitlist.offer")])
@@ -176,7 +178,7 @@ def _time_choice(t: Translator, item: TimeChoice, today: date) -> str:
 def details(t: Translator, title: str, name_label: str, phone_label: str, consent: str) -> str:
     """The visitor's details: what each field asks, what the data is for, the way on."""
     return sentences(
-        [title, name_label, phone_label, consent, t("s.details.next", next=t("v.details.next"))]
+        [title, name_label, phone_label, consent, t("v.say.details.next", next=t("v.details.next"))]
     )
 
 
@@ -184,7 +186,7 @@ def confirm(t: Translator, title: str, intro: str, rows: Sequence[tuple[str, str
     """A confirm step: its rows as label and value (already in spoken form), then the button."""
     parts = [title, intro]
     parts += [f"{clean(label).rstrip(':')}: {value}" for label, value in rows if value]
-    return sentences([*parts, t("s.confirm.ok", ok=ok)])
+    return sentences([*parts, t("v.say.confirm.ok", ok=ok)])
 
 
 def booking_rows(

@@ -139,6 +139,8 @@ class VisitorScreen(Screen[None], ScreenTraits):
     # A bar with a long button of its own (or the ticket's narrow one): "Read aloud" is its
     # sign alone there, so everything fits 78 columns in every language.
     READ_ALOUD_SIGN_ONLY: ClassVar[bool] = False
+    # "Read aloud" is the visitor's; a screen of another person on this frame goes without.
+    READ_ALOUD: ClassVar[bool] = True
 
     @property
     def t(self) -> Translator:
@@ -153,7 +155,8 @@ class VisitorScreen(Screen[None], ScreenTraits):
                 plain(self.BACK_SIGN + self.t(self.BACK_KEY)), id="v-back", classes="v-back"
             )
             yield from self.bar_buttons()
-            yield ReadAloudButton(self.t, sign_only=self.READ_ALOUD_SIGN_ONLY)
+            if self.READ_ALOUD:
+                yield ReadAloudButton(self.t, sign_only=self.READ_ALOUD_SIGN_ONLY)
             yield HelpButton(self.t("v.help"))
 
     def compose_body(self) -> Iterable[Widget]:
@@ -170,7 +173,8 @@ class VisitorScreen(Screen[None], ScreenTraits):
         return speech.screen(self.t, self.t(self.TITLE_KEY), lines)
 
     def action_read_aloud(self) -> None:
-        self.query_one(ReadAloudButton).toggle()
+        for button in self.query(ReadAloudButton):
+            button.toggle()
 
     def bar_buttons(self) -> Iterable[Widget]:
         return ()

@@ -58,7 +58,7 @@ def test_the_code_is_spelled_with_words_for_look_alikes(lang: str) -> None:
     t = Translator(lang)
     said = speech.spell_code(t, "KQ4H0I")
     assert said.startswith("K, Q, 4, H, ")
-    assert t("s.char.0") in said and t("s.char.I") in said
+    assert t("v.say.char.0") in said and t("v.say.char.I") in said
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -78,7 +78,7 @@ def test_topics_are_said_by_position(lang: str) -> None:
     said = speech.topics(t, [TOPIC], 0, 2)
     assert said.startswith(speech.clean(t("v.topic.title")))
     assert f"1: {TOPIC.name(lang)}" in said
-    assert t("s.page", page=1, pages=2, more=t("v.page.more"))[:8] in said
+    assert t("v.say.page", page=1, pages=2, more=t("v.page.more"))[:8] in said
 
 
 @pytest.mark.parametrize("lang", LANGS)
