@@ -167,8 +167,11 @@ class VisitorScreen(Screen[None], ScreenTraits):
         in the order they stand (a step with its own spoken form overrides this)."""
         lines = [
             str(widget.render())
-            for widget in self.query_one("#v-body").query("Words, Button")
-            if widget.display and widget.is_on_screen
+            for widget in self.query_one("#v-body").query("Static, Button")
+            if widget.display
+            and widget.is_on_screen
+            # The on-screen keys are not read out one by one.
+            and not any(isinstance(a, OnScreenKeyboard) for a in widget.ancestors)
         ]
         return speech.screen(self.t, self.t(self.TITLE_KEY), lines)
 
