@@ -40,10 +40,10 @@ i18n: i18n-template
 
 # The browser tests drive the system's chromium (Playwright never downloads one here), and
 # the deploy smoke test runs it under cage on a virtual screen; the export tests open the
-# files in LibreOffice. As root, install what is missing; otherwise the tests say why they
-# skip (under CI=true they fail instead).
+# files in LibreOffice; the speech tests have espeak-ng write WAV files. As root, install
+# what is missing; otherwise the tests say why they skip (under CI=true they fail instead).
 BROWSER_PACKAGES := chromium cage grim xvfb xdotool x11-utils xwayland fonts-dejavu-core \
-	libreoffice-calc-nogui
+	libreoffice-calc-nogui espeak-ng
 browser:
 	@missing=$$(for p in $(BROWSER_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \

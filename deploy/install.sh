@@ -29,7 +29,12 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "install.sh: run as root (sudo $0 $*)" >&2; exit 2; }
 
 # grim, xvfb, xdotool and x11-utils serve the smoke test (deploy/smoke-headless.sh).
-PACKAGES=(python3-venv cage foot fonts-dejavu-core grim xwayland xvfb xdotool x11-utils)
+# "Read aloud": espeak-ng plays through ALSA straight to the PC's speakers (the kiosk runs as
+# a system user with no desktop session, so no PipeWire or PulseAudio: ALSA's default device
+# is the sound card); alsa-utils restores the card's volume at boot and gives amixer and
+# speaker-test. The emoji font draws the button's speaker sign.
+PACKAGES=(python3-venv cage foot fonts-dejavu-core grim xwayland xvfb xdotool x11-utils
+    espeak-ng alsa-utils fonts-noto-color-emoji)
 [ "$ROUTE" = browser ] && PACKAGES+=(chromium)
 apt-get install -y "${PACKAGES[@]}"
 
@@ -39,6 +44,8 @@ if id kiosk >/dev/null 2>&1; then
 else
     useradd --system --create-home --shell /usr/sbin/nologin --groups lp,dialout kiosk
 fi
+# audio: the sound card, for "Read aloud" (the units run as kiosk with its groups).
+usermod --append --groups audio kiosk
 python3 -m venv "$PREFIX/.venv"
 # [smoke]: Playwright, with which the smoke test drives the kiosk page (no browser download).
 "$PREFIX/.venv/bin/pip" install "$SRC[smoke]"

@@ -41,6 +41,7 @@ from kiosk.domain.scanner import SCAN_GAP_S, TAP_GUARD_S, ScanBuffer, scannable
 from kiosk.domain.scout_access import is_card_token
 from kiosk.i18n import Translator, available_languages
 from kiosk.services import Services
+from kiosk.speech import Speaker
 from kiosk.watch import DataWatcher
 from screens.librarian import ConsoleScreen, LoginScreen
 from screens.librarian.results import ResultsPane
@@ -155,6 +156,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
         tap_guard_seconds: float = TAP_GUARD_SECONDS,
         scan_gap_seconds: float | None = SCAN_GAP_S,
         watch_events: bool | None = None,
+        speech: Speaker | None = None,
     ) -> None:
         super().__init__()
         self.register_theme(KIOSK_THEME)
@@ -184,6 +186,8 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
             services.data_dir, services.maintenance.identity, use_events=watch_events
         )
         self._watch_task: asyncio.Task[None] | None = None
+        # "Read aloud" (espeak-ng from PATH unless given): one voice for the whole kiosk.
+        self.speech = speech if speech is not None else Speaker.from_environment()
 
     # -- language -------------------------------------------------------------------
 
@@ -292,6 +296,7 @@ class KioskApp(App[ExitReason], inherit_bindings=False):
 
     def _screen_changed(self, _: Screen[Any]) -> None:
         self._screen_since = monotonic()
+        self.speech.stop()  # what was read aloud belonged to the screen that has gone
 
     def _too_soon(self) -> bool:
         return monotonic() - self._screen_since < self.tap_guard_seconds

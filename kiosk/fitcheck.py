@@ -33,6 +33,7 @@ from textual.widgets import Button, Input
 
 from kiosk.app import KioskApp
 from kiosk.services import Services
+from kiosk.speech import ENGINE, Speaker
 from screens.visitor import (
     CheckInScreen,
     ConfirmBookingScreen,
@@ -459,6 +460,7 @@ async def _run(services: Services, size: Size, lang: str) -> FitReport:
         countdown_seconds=3600,
         tap_guard_seconds=0,
         scan_gap_seconds=None,
+        speech=Speaker(ENGINE),  # "Read aloud" must fit whether or not espeak-ng is here
     )
     async with app.run_test(size=size) as pilot:
         walk = Walk(app, pilot, report)

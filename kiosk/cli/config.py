@@ -31,6 +31,8 @@ from kiosk.services import Services
 # Bookkeeping, not a setting: every save bumps it.
 _NOT_SETTINGS = frozenset({"version"})
 _WEEKDAYS = 7
+_ON = frozenset({"on", "true", "yes", "1"})
+_OFF = frozenset({"off", "false", "no", "0"})
 _USB_ID = re.compile(r"^(0x)?[0-9a-f]{1,4}$")
 # The list of known keys is long: a refusal naming them all may take this many characters.
 _KEYS_LINE = 2000
@@ -53,6 +55,13 @@ def _choice(raw: str) -> str:
     if kind not in set(PrinterKind):
         raise ValueError
     return kind
+
+
+def _on_off(raw: str) -> bool:
+    word = raw.strip().lower()
+    if word not in _ON | _OFF:
+        raise ValueError
+    return word in _ON
 
 
 def _usb_id(raw: str) -> str:
@@ -118,6 +127,7 @@ TEXT_RULES: dict[str, tuple[Callable[[str], Any], str]] = {
         "(up to 32), e.g. LT-VAMB; empty: not set",
     ),
     "municipality": (check_municipality, "plain text without brackets, up to 80 characters"),
+    "speech_on": (_on_off, "on or off"),
     "printer_kind": (_choice, f"one of {', '.join(PrinterKind)}"),
     "printer_usb_vendor": (_usb_id, "a USB id in hex, e.g. 04b8, or empty"),
     "printer_usb_product": (_usb_id, "a USB id in hex, e.g. 0202, or empty"),
@@ -136,6 +146,10 @@ TEXT_RULES: dict[str, tuple[Callable[[str], Any], str]] = {
     "smtp_from": (_sender, "the sender's e-mail address, or empty"),
     "remind_at": (_hhmm, "a time HH:MM, e.g. 18:00"),
 }
+
+
+# The refusal of a ValueError by the setting that raised it (else: a printer's field).
+_VALUE_ERRORS = {"opening_hours": ErrorCode.BAD_HOURS, "speech_on": ErrorCode.BAD_ON_OFF}
 
 
 def setting_keys() -> list[str]:
@@ -167,13 +181,10 @@ def parse_value(key: str, raw: str) -> Any:
             return parse_setting(key, raw)
         return TEXT_RULES[key][0](raw)
     except (ValueError, ValidationError) as exc:
-        # The opening hours' day count, the printer's and the messages' fields raise it.
-        other = (
-            ErrorCode.BAD_HOURS
-            if key == "opening_hours"
-            else ErrorCode.BAD_PRINTER
-            if key.startswith("printer_")
-            else ErrorCode.MESSAGES_CONFIG
+        # The opening hours' day count, the on/off, the printer's and the messages' fields
+        # raise ValueError.
+        other = _VALUE_ERRORS.get(
+            key, ErrorCode.BAD_PRINTER if key.startswith("printer_") else ErrorCode.MESSAGES_CONFIG
         )
         code = exc.code if isinstance(exc, ValidationError) else other
         raise KioskError(code, f"{key} refused {cut(raw)!r}: {_form(key)}") from None

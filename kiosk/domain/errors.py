@@ -124,6 +124,7 @@ class ErrorCode(StrEnum):
     # kiosk config set: the programme's identity of the library (kiosk/cli/config.py)
     BAD_LIBRARY_ID = "bad_library_id"
     BAD_MUNICIPALITY = "bad_municipality"
+    BAD_ON_OFF = "bad_on_off"  # an on/off setting given neither (speech_on)
     WRITE_FAILED = "write_failed"
     # kiosk backup --to DIR (kiosk/cli/common.py backup_folder)
     BACKUP_NO_FOLDER = "backup_no_folder"
@@ -191,6 +192,7 @@ CLI_ONLY_CODES = frozenset(
         ErrorCode.SOCKET_TAKEN,
         ErrorCode.BAD_LIBRARY_ID,
         ErrorCode.BAD_MUNICIPALITY,
+        ErrorCode.BAD_ON_OFF,
         ErrorCode.WRITE_FAILED,
         ErrorCode.BACKUP_NO_FOLDER,
         ErrorCode.BACKUP_NOT_FOLDER,

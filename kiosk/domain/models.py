@@ -170,6 +170,8 @@ SETTING_RANGES: dict[str, tuple[int, int]] = {
     "ticket_return_seconds": (10, 600),
     "ticket_idle_seconds": (60, 1800),
     "librarian_idle_seconds": (30, 3600),
+    "speech_volume": (0, 200),
+    "speech_rate": (80, 300),
     "web_max_sessions": (1, 20),
     "backups_keep": (1, 100),
     "cancel_cutoff_hours": (0, 72),
@@ -215,6 +217,12 @@ class Settings(_Record):
     # time?" countdown appear (a senior photographs it, copies the code, asks for help).
     ticket_idle_seconds: int = 300
     librarian_idle_seconds: int = 300
+    # "Read aloud" on the visitor screens (espeak-ng, when installed): on or off, its
+    # loudness (100 is the engine's normal) and its words a minute (slower than the
+    # engine's 175: many visitors are 60+).
+    speech_on: bool = True
+    speech_volume: int = 100
+    speech_rate: int = 150
     # Browser sessions `kiosk serve` runs at once (each tab is one App process, ~55-70 MB):
     # a stuck or forgotten browser cannot fill the memory.
     web_max_sessions: int = 4

@@ -59,6 +59,8 @@ NUMBERS: list[tuple[str, int, int]] = [
         "ticket_return_seconds",
         "ticket_idle_seconds",
         "librarian_idle_seconds",
+        "speech_volume",
+        "speech_rate",
         "web_max_sessions",
         "backups_keep",
     )
@@ -102,6 +104,13 @@ class SettingsPane(VerticalScroll, ConsolePane):
             for name, low, high in NUMBERS:
                 yield WordsLabel(t(f"lib.settings.{name}", low=low, high=high))
                 yield Input(id=f"set-{name}", restrict=r"[0-9]*", max_length=4)
+            yield WordsLabel(t("lib.settings.speech_on"))
+            yield Select(
+                [(t(f"lib.settings.speech_on.{word}"), word) for word in ("on", "off")],
+                id="set-speech_on",
+                allow_blank=False,
+                value="on",
+            )
         yield WordsLabel(t("lib.settings.hours"), classes="lib-heading")
         with Grid(id="hours-grid", classes="lib-grid"):
             for day in range(7):
@@ -160,6 +169,7 @@ class SettingsPane(VerticalScroll, ConsolePane):
         self.query_one("#set-languages", Input).value = ", ".join(s.languages)
         for name, _, _ in NUMBERS:
             self.query_one(f"#set-{name}", Input).value = str(getattr(s, name))
+        self.query_one("#set-speech_on", Select).value = "on" if s.speech_on else "off"
         for day in range(7):
             hours = s.hours_on(day)
             self.query_one(f"#hours-{day}", Input).value = (
@@ -211,6 +221,7 @@ class SettingsPane(VerticalScroll, ConsolePane):
                 or "",
                 languages=parse_languages(self.query_one("#set-languages", Input).value),
                 opening_hours=hours,
+                speech_on=self.query_one("#set-speech_on", Select).value == "on",
                 **numbers,
                 **printer,
             )

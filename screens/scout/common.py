@@ -36,6 +36,7 @@ class ScoutScreen(TypingScreen):
     """
 
     DEFAULT_CLASSES = "s-screen"
+    READ_ALOUD = False  # the e-scout's own screens: no "Read aloud"
 
     def __init__(self, scout: Scout | None = None) -> None:
         super().__init__()

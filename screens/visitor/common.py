@@ -20,9 +20,11 @@ from kiosk.domain.errors import KioskError
 from kiosk.domain.models import Booking, Slot, Topic
 from kiosk.domain.ticket_content import language_note
 from kiosk.i18n import Translator
+from kiosk.speech import text as speech
 from screens.common import plain, refusal_words, translator
 from screens.session import ScreenTraits
 from screens.visitor.help import HelpButton
+from screens.visitor.read_aloud import READ_ALOUD_KEY, ReadAloudButton
 from screens.widgets import OnScreenKeyboard, Pager
 from screens.widgets.keyboard import BACKSPACE
 from screens.widgets.words import Words
@@ -123,7 +125,10 @@ class Body(VerticalScroll, can_focus=False):
 class VisitorScreen(Screen[None], ScreenTraits):
     """Title on top, scrolling body, and a bar with Back and the 'call the librarian' hint."""
 
-    BINDINGS = [Binding("escape", "back", "v.back", id="visitor-back")]
+    BINDINGS = [
+        Binding("escape", "back", "v.back", id="visitor-back"),
+        Binding(READ_ALOUD_KEY, "read_aloud", "v.read_aloud", id="visitor-read-aloud"),
+    ]
     VERTICAL_BREAKPOINTS = VERTICAL_BREAKPOINTS
     TITLE_KEY = ""
 
@@ -132,6 +137,11 @@ class VisitorScreen(Screen[None], ScreenTraits):
 
     BACK_KEY = "v.back"
     BACK_SIGN = "\u25c0 "
+    # A bar with a long button of its own (or the ticket's narrow one): "Read aloud" is its
+    # sign alone there, so everything fits 78 columns in every language.
+    READ_ALOUD_SIGN_ONLY: ClassVar[bool] = False
+    # "Read aloud" is the visitor's; a screen of another person on this frame goes without.
+    READ_ALOUD: ClassVar[bool] = True
 
     @property
     def t(self) -> Translator:
@@ -146,10 +156,29 @@ class VisitorScreen(Screen[None], ScreenTraits):
                 plain(self.BACK_SIGN + self.t(self.BACK_KEY)), id="v-back", classes="v-back"
             )
             yield from self.bar_buttons()
+            if self.READ_ALOUD:
+                yield ReadAloudButton(self.t, sign_only=self.READ_ALOUD_SIGN_ONLY)
             yield HelpButton(self.t("v.help"))
 
     def compose_body(self) -> Iterable[Widget]:
         return ()
+
+    def spoken_text(self) -> str:
+        """What "Read aloud" says: the title, then the body's words and buttons in sight,
+        in the order they stand (a step with its own spoken form overrides this)."""
+        lines = [
+            str(widget.render())
+            for widget in self.query_one("#v-body").query("Static, Button")
+            if widget.display
+            and widget.is_on_screen
+            # The on-screen keys are not read out one by one.
+            and not any(isinstance(a, OnScreenKeyboard) for a in widget.ancestors)
+        ]
+        return speech.screen(self.t, self.t(self.TITLE_KEY), lines)
+
+    def action_read_aloud(self) -> None:
+        for button in self.query(ReadAloudButton):
+            button.toggle()
 
     def bar_buttons(self) -> Iterable[Widget]:
         return ()
@@ -201,6 +230,16 @@ class ConfirmStep(VisitorScreen):
                 variant="primary",
                 classes="v-big v-confirm",
             )
+
+    def spoken_rows(self) -> list[tuple[str, str]]:
+        """The rows as said aloud (label words, value): a step may say a value otherwise."""
+        return [(self.t(key), value) for key, value in self.rows()]
+
+    def spoken_text(self) -> str:
+        t = self.t
+        return speech.confirm(
+            t, t(self.TITLE_KEY), t(self.INTRO_KEY), self.spoken_rows(), t(self.OK_KEY)
+        )
 
     def on_mount(self) -> None:
         self.query_one(f"#{self.PREFIX}-status").display = False

@@ -11,6 +11,7 @@ from kiosk.domain.booking import Ticket
 from kiosk.domain.errors import Conflict, ErrorCode, KioskError
 from kiosk.domain.ticket_content import group_text
 from kiosk.domain.validation import display_phone
+from kiosk.speech import text as speech
 from screens.common import refusal_words, services_of, store_work
 from screens.visitor.common import ConfirmStep, OffersTimes
 from screens.visitor.ticket import TicketScreen
@@ -48,6 +49,11 @@ class ConfirmBookingScreen(ConfirmStep):
         if self.draft.phone:
             rows.append(("v.confirm.phone", display_phone(self.draft.phone)))
         return rows
+
+    def spoken_rows(self) -> list[tuple[str, str]]:
+        slot = self.draft.slot
+        assert slot is not None
+        return speech.booking_rows(self.t, self.rows(), slot.start, slot.end, self.draft.today)
 
     def confirmed(self) -> None:
         self.say(self.t("v.confirm.working"))

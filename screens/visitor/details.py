@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Static
 
 from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.domain.validation import NAME_MAX, clean_name, normalize_phone
+from kiosk.speech import text as speech
 from screens.common import plain, refusal_words, services_of, store_work
 from screens.visitor.common import (
     Draft,
@@ -87,6 +88,16 @@ class DetailsScreen(TypingScreen):
         for error in self.query(".v-error"):
             error.display = False
         self.query_one("#name", Input).focus()
+
+    def spoken_text(self) -> str:
+        consent = self.query_one("#consent", Static)
+        return speech.details(
+            self.t,
+            self.t(self.TITLE_KEY),
+            str(self.query_one("#name", Input).border_title or ""),
+            str(self.query_one("#phone", Input).border_title or ""),
+            str(consent.render()) if consent.display else "",
+        )
 
     def _capitalise(self, field: Input) -> bool:
         return field.id == "name"

@@ -19,6 +19,7 @@ from kiosk.domain.errors import KioskError
 from kiosk.domain.ticket_content import TicketContent
 from kiosk.domain.tickets import qr_matrix
 from kiosk.paper.printing import print_configured, printer_configured
+from kiosk.speech import text as speech
 from screens.common import plain, refusal_words, services_of, store_work
 from screens.visitor.common import (
     TALL_ROWS,
@@ -53,6 +54,7 @@ class TicketScreen(VisitorScreen):
     TITLE_KEY = "v.ticket.title"
     BACK_KEY = "v.ticket.done"
     BACK_SIGN = "\u2714 "
+    READ_ALOUD_SIGN_ONLY = True
     # The QR and its boxed code need 20 rows: below that the code is one line under the QR.
     # At TALL_ROWS the title and the bar take their own rows, as on every visitor screen.
     STUB_ROWS = 20
@@ -192,6 +194,22 @@ class TicketScreen(VisitorScreen):
         box.display = line is not None
         if line is not None:
             box.update(Content.assemble((line.label + " ", "bold"), plain(line.text)))
+
+    def spoken_text(self) -> str:
+        booking = self.ticket.booking
+        if self.content is None:  # the ticket's lines are still coming: the code and time
+            t = self.t
+            return speech.sentences(
+                [
+                    t("v.ticket.title"),
+                    f"{t('v.ticket.code').rstrip(': ')}: {speech.spell_code(t, booking.code)}",
+                    speech.spoken_when(t, booking.starts, booking.ends),
+                ]
+            )
+        today = self.draft.today if self.draft is not None else None
+        return speech.ticket(
+            self.t, self.content, booking.starts, booking.ends, today, self.reissued
+        )
 
     # -- pages, only where the parts do not fit ----------------------------------------
 

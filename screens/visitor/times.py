@@ -16,6 +16,7 @@ from textual.widgets import Button, Static
 from kiosk.domain.models import Slot
 from kiosk.domain.ticket_content import group_text, place_text, place_tile_text, speaks_text
 from kiosk.i18n import Translator
+from kiosk.speech import text as speech
 from screens.common import host, plain, services_of, store_work
 from screens.visitor.common import (
     Draft,
@@ -62,6 +63,7 @@ class SlotButton(Button):
 
 class TimeScreen(VisitorScreen):
     TITLE_KEY = "v.time.title"
+    READ_ALOUD_SIGN_ONLY = True
 
     @dataclass
     class Loaded(Message):
@@ -79,6 +81,8 @@ class TimeScreen(VisitorScreen):
         super().__init__()
         self.draft = draft
         self.slots: list[Slot] = []
+        self._today: date | None = None
+        self._days = 0
 
     def compose_body(self) -> Iterable[Widget]:
         yield Words(plain(self.draft.topic.name(self.t.lang)), id="time-topic", classes="v-sub")
@@ -145,6 +149,7 @@ class TimeScreen(VisitorScreen):
         draft.scouts = message.scouts
         draft.retention_days = message.retention_days
         draft.today = message.today
+        self._today, self._days = message.today, message.days
         draft.places = message.places
         draft.languages = message.languages
         status = self.query_one("#time-status", Static)
@@ -209,6 +214,27 @@ class TimeScreen(VisitorScreen):
             return
         first.focus()
         self.query_one("#v-body").scroll_home(animate=False)
+
+    def spoken_text(self) -> str:
+        t, draft = self.t, self.draft
+        notice = self.query_one("#time-notice", Static)
+        grid = self.query_one("#time-days", Pager)
+
+        def told(slot: Slot) -> speech.TimeChoice:
+            return speech.TimeChoice(slot, draft.place(slot.place))
+
+        shown = [told(i.slot) for i in grid.page_items() if isinstance(i, SlotButton)]
+        return speech.times(
+            t,
+            draft.topic.name(t.lang),
+            shown,
+            self._today or self.draft.today or date.min,
+            first=told(self.slots[0]) if self.slots else None,
+            notice=str(notice.render()) if notice.display else "",
+            days=self._days,
+            page=grid.page,
+            pages=grid.page_count,
+        )
 
     @on(Button.Pressed, "#time-first")
     def _first(self) -> None:

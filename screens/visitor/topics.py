@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from kiosk.domain.models import Topic
+from kiosk.speech import text as speech
 from screens.common import plain, safe_text, services_of, store_work
 from screens.visitor.common import (
     Draft,
@@ -66,6 +67,11 @@ class TopicScreen(VisitorScreen):
         await grid.set_items(TopicButton(topic, self.t.lang) for topic in message.topics)
         if message.topics:
             grid.items[0].focus()
+
+    def spoken_text(self) -> str:
+        grid = self.query_one("#topic-grid", Pager)
+        shown = [item.topic for item in grid.page_items() if isinstance(item, TopicButton)]
+        return speech.topics(self.t, shown, grid.page, grid.page_count)
 
     @on(Button.Pressed, ".v-topic")
     def _chosen(self, event: Button.Pressed) -> None:

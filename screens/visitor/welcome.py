@@ -9,7 +9,7 @@ from datetime import date
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -17,6 +17,7 @@ from textual.widgets import Button, Static
 
 from kiosk.domain.week_times import week_times
 from kiosk.i18n import DEFAULT_LANGUAGE, Translator, available_languages
+from kiosk.speech import text as speech
 from screens.common import plain, services_of, store_work, translator
 from screens.session import ScreenTraits
 from screens.visitor.checkin import CheckInScreen
@@ -24,6 +25,7 @@ from screens.visitor.common import VERTICAL_BREAKPOINTS, Body
 from screens.visitor.help import HELP_SIGN, HelpButton
 from screens.visitor.lookup import LookupScreen
 from screens.visitor.poster import IdlePoster, PosterTimes
+from screens.visitor.read_aloud import READ_ALOUD_KEY, ReadAloudButton
 from screens.visitor.topics import TopicScreen
 from screens.widgets import Words
 
@@ -63,6 +65,7 @@ class WelcomeScreen(Screen[None], ScreenTraits):
         Binding("1", "choose('book')", "v.welcome.book", id="welcome-book", show=False),
         Binding("2", "choose('lookup')", "v.welcome.lookup", id="welcome-lookup", show=False),
         Binding("3", "choose('checkin')", "v.welcome.checkin", id="welcome-checkin", show=False),
+        Binding(READ_ALOUD_KEY, "read_aloud", "v.read_aloud", id="welcome-read-aloud", show=False),
     ]
 
     @dataclass
@@ -102,10 +105,13 @@ class WelcomeScreen(Screen[None], ScreenTraits):
             yield Words(id="w-date")
             yield Words(id="w-greeting")
             yield Words(id="w-escouts")
-            with Center(), Vertical(id="w-choices"):
-                yield Button("", id="w-book", classes="v-choice")
-                yield Button("", id="w-lookup", classes="v-choice")
-                yield Button("", id="w-checkin", classes="v-choice")
+            # "Read aloud" beside the choices: the bottom row is full at 78 columns.
+            with Horizontal(id="w-middle"):
+                with Vertical(id="w-choices"):
+                    yield Button("", id="w-book", classes="v-choice")
+                    yield Button("", id="w-lookup", classes="v-choice")
+                    yield Button("", id="w-checkin", classes="v-choice")
+                yield ReadAloudButton(self.t)
         # Language and help share the bottom row: everything fits on the 78x18 panel.
         with Horizontal(id="w-foot", classes="v-bar"):
             with Horizontal(id="w-langs"):
@@ -247,10 +253,19 @@ class WelcomeScreen(Screen[None], ScreenTraits):
             mark = "\u25cf " if current else ""
             button.label = plain(mark + Translator(lang)("v.lang.name"))
             button.set_class(current, "-current")
+        self.query_one(ReadAloudButton).refresh_label()
         # One short help label on every screen: beside five languages it fits 78 columns.
         help_button = self.query_one(HelpButton)
         help_button.label = plain(HELP_SIGN + t("v.help"))
         help_button.refresh(layout=True)  # its width follows the label's language
+
+    def spoken_text(self) -> str:
+        shown = [lang for lang in self._languages if lang in languages()] or languages()
+        names = [Translator(lang)("v.lang.name") for lang in shown]
+        return speech.welcome(self.t, self._library, self._today, names)
+
+    def action_read_aloud(self) -> None:
+        self.query_one(ReadAloudButton).toggle()
 
     def start_afresh(self) -> None:
         """The next visitor's Welcome: labels in the default language, the focus on the

@@ -23,6 +23,7 @@ from kiosk.app import KioskApp
 from kiosk.domain.booking import Ticket
 from kiosk.domain.models import Slot
 from kiosk.services import Services
+from kiosk.speech import ENGINE, Speaker
 from screens.widgets import OnScreenKeyboard
 from tests.conftest import PIN
 
@@ -44,6 +45,9 @@ def make_app(services: Services, **kwargs: Any) -> KioskApp:
     # unless a test is about them (tests/ui/test_visitor_scan_and_taps.py).
     kwargs.setdefault("tap_guard_seconds", 0)
     kwargs.setdefault("scan_gap_seconds", None)
+    # "Read aloud" is offered whether or not this machine has espeak-ng: the screens (and
+    # their snapshots) are the same everywhere; the speech tests say why they skip.
+    kwargs.setdefault("speech", Speaker(ENGINE))
     return KioskApp(services, **kwargs)
 
 
