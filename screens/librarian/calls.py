@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable
 
 from kiosk.domain.errors import KioskError
-from kiosk.domain.models import Booking, CallOutcome, Scout
+from kiosk.domain.models import Booking, CallOutcome, CallReason, Scout
 from kiosk.domain.scout_day import MissedShift
 from kiosk.domain.validation import display_phone
 from kiosk.i18n import Translator
@@ -50,8 +50,11 @@ def call_line(t: Translator, booking: Booking) -> str:
     )
 
 
-def call_reason(t: Translator, booking: Booking) -> str:
-    """Why the visitor is to be called, in words ("" when nobody is to call)."""
+def call_reason(t: Translator, booking: Booking, scout_name: str = "") -> str:
+    """Why the visitor is to be called, in words ("" when nobody is to call); a shift
+    taken over names the e-scout the visitor now meets (``scout_name``, when known)."""
+    if booking.to_call == CallReason.COVER and scout_name:
+        return t("lib.call.reason.cover_by", name=scout_name)
     return t(f"lib.call.reason.{booking.to_call}") if booking.to_call else ""
 
 
@@ -84,6 +87,7 @@ class CallsScreen(BookingsToClear):
         super().__init__()
         self.sorry: dict[str, str] = {}  # booking code -> its sorry text's state
         self.failed = 0  # messages that gave up, for a time still ahead
+        self.names: dict[str, str] = {}  # e-scout id -> display name
 
     def action_sorry(self) -> None:
         self.query_one("#calls-sorry", Button).press()
@@ -104,13 +108,15 @@ class CallsScreen(BookingsToClear):
     def read(self, services: Services) -> list[Booking]:
         self.sorry = services.remind.sorry_for()
         self.failed = len(services.remind.failed())
+        self.names = {s.id: s.name for s in services.catalog.scouts()}
         return services.desk.to_call()
 
     def _reason(self, t: Translator, booking: Booking) -> str:
         state = self.sorry.get(booking.code)
+        reason = call_reason(t, booking, self.names.get(booking.scout, ""))
         if state is None:
-            return call_reason(t, booking)
-        return f"{call_reason(t, booking)} · {self.SORRY_MARKS.get(state, 'SMS ✗')}"
+            return reason
+        return f"{reason} · {self.SORRY_MARKS.get(state, 'SMS ✗')}"
 
     def fill(self, table: DataTable[Text]) -> None:
         t = self.t

@@ -15,6 +15,7 @@ from kiosk.domain.clock import FixedClock
 from kiosk.domain.covers import CoverStatus
 from kiosk.domain.models import BookingStatus, CallReason
 from kiosk.services import Services
+from screens.librarian.calls import CallsScreen
 from screens.librarian.covers import CoversScreen
 from screens.scout.day import AbsenceScreen, MyDayScreen
 from screens.scout.form import ScoutFormScreen
@@ -212,5 +213,13 @@ async def test_the_librarian_confirms_a_cover_at_the_console(
         await click(pilot, "#covers-confirm")
         await wait_until(pilot, lambda: "1 lankytojas" in text_of(app, "#covers-message"))  # type: ignore[arg-type]
         await wait_until(pilot, lambda: table.row_count == 0)
+        await pilot.press("escape")
+        await pilot.press("f2")
+        await settle(pilot)
+        app.screen.query_one("#today-calls", Button).press()  # who to call, and what to say
+        await wait_until(pilot, lambda: isinstance(app.screen, CallsScreen))
+        calls = app.screen.query_one("#calls-table", DataTable)
+        await wait_until(pilot, lambda: calls.row_count == 1)
+        assert "perėmė Gabija M.: praneškite" in str(calls.get_row_at(0)[-1])
     assert demo.booking.lookup("COVER3").scout == "gabija"
     assert [(b.code, b.to_call) for b in demo.desk.to_call()] == [("COVER3", CallReason.COVER)]
