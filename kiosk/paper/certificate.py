@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
 from kiosk.domain.clock import as_local
 from kiosk.domain.scout_day import VolunteerHours
@@ -68,12 +67,6 @@ class CertificateContent:
             self.issued,
             f"{self.signature}: {SIGNATURE_LINE}",
         ]
-
-
-def hours_text(minutes: int, lang: str) -> str:
-    """Minutes as hours with up to two decimals, written the language's way (2,5 / 2.5):
-    the e-scout's own totals at the kiosk."""
-    return format_decimal(round(minutes / 60, 2), format="#,##0.##", locale=lang)
 
 
 def duration_text(t: Translator, minutes: int) -> str:

@@ -23,8 +23,7 @@ from kiosk.domain.models import Scout, Topic
 from kiosk.domain.scout_day import VolunteerHours
 from kiosk.domain.shift_record import ShiftMonth
 from kiosk.i18n import Translator
-from kiosk.paper.certificate import hours_text as hours_number
-from kiosk.paper.certificate import print_certificate
+from kiosk.paper.certificate import duration_text, print_certificate
 from kiosk.paper.printing import printer_configured
 from screens.common import plain, services_of, store_work
 from screens.scout.common import ScoutScreen
@@ -62,7 +61,7 @@ def hours_text(
     lines = [
         t("s.hours.period", first=hours.first.isoformat(), last=hours.last.isoformat()),
         t("s.hours.consultations", count=hours.consultations),
-        t("s.hours.hours", hours=hours_number(hours.minutes, t.lang)),
+        t("s.hours.hours", hours=duration_text(t, hours.minutes)),
         *(
             [
                 t(

@@ -233,7 +233,7 @@ async def test_finish_signs_out_and_hours_show_the_forms(demo: Services, clock: 
         await wait_until(pilot, lambda: isinstance(app.screen, HoursScreen))
         await wait_until(pilot, lambda: "Konsultacijų: 1" in text_of(app, "#s-hours-card"))  # type: ignore[arg-type]
         card = text_of(app, "#s-hours-card")  # type: ignore[arg-type]
-        assert "Valandų: 0,67" in card and "Išmanusis telefonas (1)" in card
+        assert "Laikas: 40\xa0min." in card and "Išmanusis telefonas (1)" in card
         await click(pilot, "#s-period-last_month")
         await wait_until(pilot, lambda: "Konsultacijų: 0" in text_of(app, "#s-hours-card"))  # type: ignore[arg-type]
         await click(pilot, "#s-print")
