@@ -36,6 +36,8 @@ from kiosk.programme.file import (
     SCHEMA_VERSION,
     SCOUT_MONTHS,
     UNMET,
+    HELP_CALLS,
+    NO_FREE_TIME,
     V1_SCHEMA,
     Header,
     counts_table,
@@ -143,6 +145,20 @@ def library_file(
             "waitlist": pa.array(rng.integers(1, 6, len(waiting)), pa.int32()),
         }
     )
+    tables[HELP_CALLS] = pa.table(
+        {
+            "date": pa.array([date(year, m, 1) for m in range(1, 13)], pa.date32()),
+            "help_calls": pa.array(rng.poisson(4 * scale, 12), pa.int32()),
+        }
+    )
+    full = waiting[: len(waiting) // 2]
+    tables[NO_FREE_TIME] = pa.table(
+        {
+            "date": pa.array([d for d, _ in full], pa.date32()),
+            "topic": pa.array([str(t) for _, t in full], pa.string()),
+            "days_no_free_time": pa.array(rng.integers(1, 20, len(full)), pa.int32()),
+        }
+    )
     library_id, muni = f"LT-{library:04d}", municipalities()[library % 60]
     table = counts_table(tables, library_id, muni)
     header = Header(
@@ -199,7 +215,8 @@ def plain_python(folder: Path) -> dict[str, Any]:
     no_shows: dict[str, list[int]] = {}  # month -> [bookings, no_shows, settled]
     hours: Counter[tuple[int, int]] = Counter()
     scouts: dict[str, list[int]] = {}  # month -> [active, held, missed, minutes]
-    unmet: Counter[str] = Counter()
+    unmet: dict[str, dict[str, Any]] = {}  # topic -> row
+    unmet_months: dict[str, dict[str, Any]] = {}  # month -> row
     periods: dict[str, list[tuple[date, date]]] = {}
     municipality_of: dict[str, str] = {}
     suppressed = 0
@@ -247,8 +264,19 @@ def plain_python(folder: Path) -> dict[str, Any]:
                     ("scouts_active", "shifts_held", "shifts_missed", "scout_minutes")
                 ):
                     s[i] += r[name] or 0
-            elif kind == "unmet":
-                unmet[str(r["topic"])] += r["waitlist"]
+            elif kind in ("unmet", "help_calls", "no_free_time"):
+                m = unmet_months.setdefault(
+                    month, {"key": month, "waitlist": 0, "help_calls": 0, "days_no_free_time": 0}
+                )
+                for name in ("waitlist", "help_calls", "days_no_free_time"):
+                    m[name] += r[name] or 0
+                if kind != "help_calls":
+                    topic = str(r["topic"])
+                    u = unmet.setdefault(
+                        topic, {"key": topic, "waitlist": 0, "days_no_free_time": 0}
+                    )
+                    u["waitlist"] += r["waitlist"] or 0
+                    u["days_no_free_time"] += r["days_no_free_time"] or 0
 
     def row(key: str, sums: list[int]) -> dict[str, Any]:
         return {"key": key, "consultations": sums[0], "hours": round(sums[1] / 60, 1),
@@ -282,7 +310,8 @@ def plain_python(folder: Path) -> dict[str, Any]:
          "hours": round(mi / 60, 1)}
         for m, (a, h, x, mi) in scouts.items()
     ]  # fmt: skip
-    tables["unmet_by_topic"] = [{"key": t, "waitlist": w} for t, w in unmet.items()]
+    tables["unmet_by_month"] = list(unmet_months.values())
+    tables["unmet_by_topic"] = list(unmet.values())
     tables["by_status"] = [{"key": s, "count": c} for s, c in status.items()]
     reporting = []
     for library, spans in sorted(periods.items()):

@@ -4,6 +4,10 @@ A call is a small record (which kiosk, when, when answered) in the shared store,
 console on the same data dir sees it on its next poll. It holds no personal data. A call
 nobody answered stops showing after ``EXPIRE_MINUTES``: by then the visitor has gone or
 found help; the record is dropped then too, so the table never grows.
+
+So that the programme still learns how often visitors needed help, each new call adds one
+to its month's count (``help_call_counts``: {month: "YYYY-MM", count}), in the same
+transaction: a bare number per month, with no kiosk, time or anything about the visitor.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import os
 import socket
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from db import Store, Tx
@@ -22,6 +26,7 @@ from kiosk.domain.service import StoreService
 from kiosk.domain.validation import plain_text
 
 HELP_CALLS = "help_calls"
+HELP_CALL_COUNTS = "help_call_counts"  # {month: "YYYY-MM", count}: calls made per month
 EXPIRE_MINUTES = 30
 KIOSK_NAME_MAX = 80
 
@@ -74,7 +79,27 @@ class HelpCallService(StoreService):
                 return HelpCall.from_dict(doc)
             call = HelpCall(uuid.uuid4().hex[:12], kiosk, library, now.isoformat())
             tx.insert(HELP_CALLS, call.to_dict())
+            _count_call(tx, now)
         return call
+
+    def monthly_counts(self, first: date, last: date) -> dict[date, int]:
+        """Help calls made per month (keyed by its first day) of the months ``first``..``last``
+        touch; a row the kiosk cannot read is left out."""
+        low, high = f"{first:%Y-%m}", f"{last:%Y-%m}"
+        with self.store.snapshot() as tx:
+            docs = tx.all(HELP_CALL_COUNTS)
+        out: dict[date, int] = {}
+        for doc in docs:
+            month, count = doc.get("month"), doc.get("count")
+            if not isinstance(month, str) or not low <= month <= high:
+                continue
+            try:
+                day = datetime.strptime(month, "%Y-%m").date()
+            except ValueError:
+                continue
+            if isinstance(count, int) and not isinstance(count, bool) and count > 0:
+                out[day] = out.get(day, 0) + count
+        return out
 
     def open_calls(self) -> list[HelpCall]:
         """Calls nobody has answered yet and that have not expired, oldest first."""
@@ -102,3 +127,13 @@ class HelpCallService(StoreService):
         for doc in tx.all(HELP_CALLS):
             if as_local(datetime.fromisoformat(doc["called_at"])) <= cutoff:
                 tx.remove(HELP_CALLS, id=doc["id"])
+
+
+def _count_call(tx: Tx, now: datetime) -> None:
+    """One more call in ``now``'s month."""
+    month = f"{now:%Y-%m}"
+    doc = tx.get(HELP_CALL_COUNTS, month=month)
+    if doc is None:
+        tx.insert(HELP_CALL_COUNTS, {"month": month, "count": 1})
+    else:
+        tx.update(HELP_CALL_COUNTS, {"count": int(doc.get("count") or 0) + 1}, month=month)

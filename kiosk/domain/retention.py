@@ -16,6 +16,10 @@ Copies are held to the same promise: the same names are erased, the same e-scout
 anonymous under the same ids, and the same waiting-list entries removed, in the archive, the
 backups, their archive mirror and the copies off the PC (``copy_erasure``); exports (which
 list names and phones) older than the period are deleted.
+
+The daily purge also notes, for the programme's count of unmet demand, each active topic the
+kiosk had no free time to offer within its booking horizon that day (``NO_FREE_TIME``: a row
+{date, topic}, nothing about anyone); see ``record_days_without_free_time``.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from db import Erasure, Store, Tx
@@ -34,7 +38,17 @@ from kiosk.domain.errors import KioskError
 from kiosk.domain.maintenance import PURGES, MaintenanceService
 from kiosk.domain.models import Booking, BookingStatus, ExceptionKind, ScoutCredentials
 from kiosk.domain.pepper import Pepper
-from kiosk.domain.records import ACTIVITIES, BOOKINGS, EXCEPTIONS, SCOUTS, WEEKLY, load_settings
+from kiosk.domain.records import (
+    ACTIVITIES,
+    BOOKINGS,
+    EXCEPTIONS,
+    SCOUTS,
+    WEEKLY,
+    load_availability,
+    load_settings,
+    load_topics,
+)
+from kiosk.domain.scheduling import free_slots
 from kiosk.domain.scout_access import SCOUT_CREDENTIALS, SCOUT_LOCKOUTS
 from kiosk.domain.scout_day import SCOUT_PRESENCE
 from kiosk.domain.service import StoreService
@@ -51,6 +65,12 @@ ERASED_FIELDS: dict[str, Any] = {"name": "", "phone": None, "email": None, "remi
 # Closed bookings move to the per-month archive this long after their names were erased,
 # so the archive (written once) only ever holds anonymous records.
 ARCHIVE_MARGIN_DAYS = 7
+# Days a topic had no free time to offer: {date: "YYYY-MM-DD", topic: slug}, one row per day
+# and topic at most; the day the check last ran is in the store's meta.
+NO_FREE_TIME = "days_without_free_time"
+NO_FREE_TIME_CHECKED = "no_free_time_checked"
+# Such rows are kept this long (three years of the programme's reports), then dropped.
+NO_FREE_TIME_KEEP_DAYS = 3 * 366
 
 
 @dataclass(frozen=True)
@@ -311,6 +331,7 @@ def purge(
         result.credentials_erased = _erase_inactive_credentials(tx, now, days)
         result.waitlist_erased = erase_due_entries(tx, now, days)
         erased_scouts = _erase_departed_scouts(tx, now, days, pepper)
+        record_days_without_free_time(tx, now)
         result.scouts_erased = len(erased_scouts[0]) if erased_scouts else 0
         if (
             result.erased
@@ -336,6 +357,52 @@ def purge(
     result.copies_changed = store.erase_in_backups(erasure)
     result.exports_removed = maintenance.remove_old_exports(days)
     return result
+
+
+def record_days_without_free_time(tx: Tx, now: datetime) -> list[str]:
+    """Once a day: the active topics the kiosk has no free time for within its booking
+    horizon now, recorded under today (rows older than ``NO_FREE_TIME_KEEP_DAYS`` go).
+
+    Only today is ever recorded: a day the check did not run (the kiosk was off) stays
+    unknown rather than guessed. A second call the same day adds nothing. Returns the
+    topics recorded by this call."""
+    today = now.date().isoformat()
+    if tx.get_meta(NO_FREE_TIME_CHECKED) == today:
+        return []
+    availability = load_availability(tx, since=now)
+    horizon = availability.settings.horizon_days
+    known = {d.get("topic") for d in tx.find(NO_FREE_TIME, date=today)}
+    recorded = []
+    for topic in load_topics(tx):
+        if not topic.active or topic.slug in known:
+            continue
+        if not free_slots(availability, topic.slug, now, now.date(), horizon):
+            tx.insert(NO_FREE_TIME, {"date": today, "topic": topic.slug})
+            recorded.append(topic.slug)
+    oldest = (now.date() - timedelta(days=NO_FREE_TIME_KEEP_DAYS)).isoformat()
+    rows = tx.all(NO_FREE_TIME)
+    kept = [d for d in rows if str(d.get("date", "")) >= oldest]
+    if len(kept) < len(rows):
+        tx.replace_all(NO_FREE_TIME, kept)
+    tx.set_meta(NO_FREE_TIME_CHECKED, today)
+    return recorded
+
+
+def days_without_free_time(store: Store, first: date, last: date) -> dict[tuple[date, str], int]:
+    """Days without free time per (month's first day, topic) within ``first``..``last``; a
+    row the kiosk cannot read is left out."""
+    with store.snapshot() as tx:
+        docs = tx.all(NO_FREE_TIME)
+    days: dict[tuple[date, str], set[date]] = {}
+    for doc in docs:
+        topic = doc.get("topic")
+        try:
+            day = date.fromisoformat(str(doc.get("date")))
+        except ValueError:
+            continue
+        if isinstance(topic, str) and topic and first <= day <= last:
+            days.setdefault((day.replace(day=1), topic), set()).add(day)
+    return {key: len(found) for key, found in days.items()}
 
 
 def _idle(tx: Tx, doc: dict[str, Any], today: str) -> bool:
@@ -474,6 +541,19 @@ class RetentionService(StoreService):
 
     def log(self) -> list[PurgeResult]:
         return purge_log(self.store)
+
+    def note_free_time(self) -> list[str]:
+        """Today's days without free time, if the daily purge has not noted them yet (the
+        timer did not run): the topics recorded now."""
+        today = self.now().date().isoformat()
+        with self.store.snapshot() as tx:
+            if tx.get_meta(NO_FREE_TIME_CHECKED) == today:
+                return []
+        with self.store.transaction() as tx:
+            return record_days_without_free_time(tx, self.now())
+
+    def days_without_free_time(self, first: date, last: date) -> dict[tuple[date, str], int]:
+        return days_without_free_time(self.store, first, last)
 
     def eraser(self) -> Erasure:
         """The purge's erasure as of now, for copies it does not reach by itself (a

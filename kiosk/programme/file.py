@@ -10,6 +10,9 @@ them (``kiosk results merge``, see ``kiosk.programme.report``). Schema version 1
 - the e-scout is a pseudonym: a salted SHA-256 of the e-scout id with a random salt kept
   in the data dir, stable within one library and meaningless outside it;
 - no names, phones, booking codes, tokens, notes or e-scout ids;
+- version 2 counts instead of rows (see ``COLUMNS``), unmet demand among them: per month,
+  waiting-list entries and days without free time to offer by topic, and visitors' calls
+  for help (the last two columns: a file written before them lacks them, read as none);
 - the file's footer (Parquet key-value metadata) holds the schema name and version, the
   library id, municipality, period and export time, so a reader checks the version
   without reading the rows; and the kiosk's random install id, the library ids it
@@ -81,8 +84,10 @@ CONSULTATIONS = "consultations"  # consultations by month x topic x age x outcom
 BOOKINGS = "bookings"  # bookings by month x topic x language x source x status
 BOOKING_HOURS = "booking_hours"  # bookings held (not cancelled) by month x weekday x hour
 SCOUT_MONTHS = "scout_months"  # e-scouts: active, shifts held and missed, hours
-UNMET = "unmet"  # waiting-list entries by topic
-KINDS = (CONSULTATIONS, BOOKINGS, BOOKING_HOURS, SCOUT_MONTHS, UNMET)
+UNMET = "unmet"  # waiting-list entries by month x topic
+HELP_CALLS = "help_calls"  # visitors' calls for help by month
+NO_FREE_TIME = "no_free_time"  # days a topic had no free time to offer, by month x topic
+KINDS = (CONSULTATIONS, BOOKINGS, BOOKING_HOURS, SCOUT_MONTHS, UNMET, HELP_CALLS, NO_FREE_TIME)
 OTHER = "other"  # the value of a dimension folded away so that no row describes < 3
 MIN_COUNT = 3  # no row of consultations or bookings describes fewer
 
@@ -91,7 +96,11 @@ MIN_COUNT = 3  # no row of consultations or bookings describes fewer
 COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("library_id", pa.string(), "the library's id (Settings.library_id)"),
     ("municipality", pa.string(), "the library's municipality (Settings.municipality)"),
-    ("kind", pa.string(), "consultations, bookings, booking_hours, scout_months or unmet"),
+    (
+        "kind",
+        pa.string(),
+        "consultations, bookings, booking_hours, scout_months, unmet, help_calls or no_free_time",
+    ),
     ("date", pa.date32(), "the first day of the month the row counts"),
     ("topic", pa.string(), "topic slug (a form's first topic; the booked topic) or other"),
     ("age_group", pa.string(), "under_30, 30_49, 50_64, 65_74, 75_plus or other"),
@@ -112,7 +121,12 @@ COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("shifts_missed", pa.int32(), "e-scouts' shifts missed"),
     ("scout_minutes", pa.int32(), "e-scouts' consultation minutes"),
     ("waitlist", pa.int32(), "waiting-list entries made in the month, by topic"),
+    # Files written before these two columns lack them; they are read as empty.
+    ("help_calls", pa.int32(), "visitors' calls for help at the kiosk in the month"),
+    ("days_no_free_time", pa.int32(), "days in the month the topic had no free time to offer"),
 ]
+# Schema version 2's columns in a file written before help calls and days without free time.
+V2_FIRST_COLUMNS = 23
 ARROW_SCHEMA = pa.schema([(name, kind) for name, kind, _ in COLUMNS])
 # The measures of each kind of row; its other columns are its dimensions.
 MEASURES = [name for name, _, _ in COLUMNS[13:]]
@@ -122,6 +136,8 @@ DIMENSIONS: dict[str, list[str]] = {
     BOOKING_HOURS: ["weekday", "hour"],
     SCOUT_MONTHS: [],
     UNMET: ["topic"],
+    HELP_CALLS: [],
+    NO_FREE_TIME: ["topic"],
 }
 
 
@@ -268,7 +284,8 @@ def _checked_table(path: Path, header: Header, parquet: pq.ParquetFile) -> pa.Ta
                 path, f"no escout.{key} (written by an older kiosk: export the file again)"
             )
     try:
-        table = parquet.read().cast(schema_of(header.version))
+        table = parquet.read()
+        table = table.cast(pa.schema(list(schema_of(header.version))[: table.num_columns]))
     except (OSError, pa.ArrowException) as exc:  # a damaged page
         raise UnknownResultsFile(path, f"rows unreadable ({_cut(exc)})") from None
     if table.num_rows != header.rows:
@@ -277,6 +294,13 @@ def _checked_table(path: Path, header: Header, parquet: pq.ParquetFile) -> pa.Ta
         raise UnknownResultsFile(
             path, "rows or header do not match the file's checksum (damaged in transit?)"
         )
+    return _with_all_columns(table, header.version)
+
+
+def _with_all_columns(table: pa.Table, version: int) -> pa.Table:
+    """``table`` with the columns a file written before them lacks, empty."""
+    for name, kind, _ in columns_of(version)[table.num_columns :]:
+        table = table.append_column(pa.field(name, kind), pa.nulls(table.num_rows, kind))
     return table
 
 
@@ -290,11 +314,15 @@ def schema_of(version: int) -> pa.Schema:
 
 def rows_checksum(header: Header, table: pa.Table) -> str:
     """SHA-256 over the header's values (library id, period, export time, ...) and every
-    value of every row, null or not, in a form independent of how Parquet stored them."""
+    value of every row, null or not, in a form independent of how Parquet stored them: of
+    every column the file holds (a file written before the last columns of its version
+    holds fewer; its checksum covers those it has)."""
     digest = hashlib.sha256(b"escout-results-checksum-1\0")
     for key, value in sorted(header.values().items()):
         _feed(digest, f"{key}={value}".encode())
     for name, _, _ in columns_of(header.version):
+        if name not in table.column_names:
+            break
         _feed_column(digest, table.column(name).combine_chunks())
     return digest.hexdigest()
 
@@ -636,7 +664,8 @@ def _check_columns(path: Path, schema: pa.Schema, version: int) -> None:
             raise UnknownResultsFile(
                 path, f"column {name} is {_cut(kind, 60)}, schema version {version} has {want_kind}"
             )
-    if len(found) != len(columns):
+    # A file of version 2 written before help calls and days without free time lacks them.
+    if len(found) != len(columns) and not (version == 2 and len(found) == V2_FIRST_COLUMNS):
         raise UnknownResultsFile(
             path, f"{len(found)} columns, schema version {version} has {len(columns)}"
         )
@@ -662,8 +691,8 @@ def write_results_table(path: Path, table: pa.Table, header: Header) -> Header:
 
 def read_results(path: Path) -> tuple[Header, pa.Table]:
     """Header and rows of a results file (the version is checked first)."""
-    header = read_header(path)
-    return header, pq.read_table(path, schema=schema_of(header.version))
+    checked, table = read_checked(path)
+    return checked.header, table
 
 
 # -- writing a library's file from its own data ----------------------------------------
@@ -994,6 +1023,37 @@ def scout_and_unmet_rows(
     return shifts, unmet
 
 
+def help_and_full_days(services: Services, first: date, last: date) -> dict[str, pa.Table]:
+    """Per month: visitors' calls for help, and per topic the days it had no free time to
+    offer (today's noted first, if the daily purge has not yet).
+
+    Not folded like consultations: a call counts taps of a button and keeps nothing of who
+    tapped (not even which kiosk or when), and a day without free time describes the
+    library's timetable; no row describes a person, whatever its number."""
+    services.retention.note_free_time()
+    calls = [
+        {"date": month, "help_calls": n}
+        for month, n in sorted(services.helpcalls.monthly_counts(first, last).items())
+    ]
+    days = [
+        {"date": month, "topic": topic, "days_no_free_time": n}
+        for (month, topic), n in sorted(
+            services.retention.days_without_free_time(first, last).items()
+        )
+    ]
+    return {
+        HELP_CALLS: pa.Table.from_pylist(
+            calls, schema=pa.schema([("date", pa.date32()), ("help_calls", pa.int32())])
+        ),
+        NO_FREE_TIME: pa.Table.from_pylist(
+            days,
+            schema=pa.schema(
+                [("date", pa.date32()), ("topic", pa.string()), ("days_no_free_time", pa.int32())]
+            ),
+        ),
+    }
+
+
 def default_period(services: Services) -> tuple[date, date]:
     """Everything up to today: from the earliest form or booking (or today) to today."""
     today = as_local(services.clock.now()).date()
@@ -1027,6 +1087,7 @@ def export_programme_results(
         unmet,
         schema=pa.schema([("date", pa.date32()), ("topic", pa.string()), ("waitlist", pa.int32())]),
     )
+    tables.update(help_and_full_days(services, first, last))
     table = counts_table(tables, *library)
     header = Header(
         schema=SCHEMA_NAME,

@@ -19,7 +19,13 @@ _SVG_START = re.compile(r"^.*?(?=<svg)", re.S)
 _SVG_METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
 MAX_BARS = 25  # a chart of 1,200 libraries says nothing; their table follows it
 # Tables whose rows are not amounts of one measure: no chart.
-_UNCHARTED = ("reporting", "by_municipality_month", "scouts_by_month", "no_shows_by_month")
+_UNCHARTED = (
+    "reporting",
+    "by_municipality_month",
+    "scouts_by_month",
+    "no_shows_by_month",
+    "unmet_by_month",
+)
 _MEASURE = {
     "by_status": "count",
     "by_weekday_hour": "count",

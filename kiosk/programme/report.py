@@ -87,6 +87,8 @@ _MEASURES_OF = {
     "booking_hours": ["bookings"],
     "scout_months": ["scouts_active", "shifts_held", "shifts_missed", "scout_minutes"],
     "unmet": ["waitlist"],
+    "help_calls": ["help_calls"],
+    "no_free_time": ["days_no_free_time"],
 }
 # Each kind of row goes to its own table (so a question about consultations never scans
 # bookings) with the columns its kind fills: counts per library and day (a file of schema
@@ -755,6 +757,8 @@ def _claims_backed(
                     UNION ALL SELECT library_id, date FROM bookings
                     UNION ALL SELECT library_id, date FROM scout_months
                     UNION ALL SELECT library_id, date FROM unmet
+                    UNION ALL SELECT library_id, date FROM help_calls
+                    UNION ALL SELECT library_id, date FROM no_free_time
                 ) r ON r.library_id = c.library_id AND r.date BETWEEN c.lo AND c.hi
                 GROUP BY c.i
                 """
@@ -968,6 +972,7 @@ TABLE_NAMES = [name for name, _ in GROUPS] + [
     "no_shows_by_month",
     "by_weekday_hour",
     "scouts_by_month",
+    "unmet_by_month",
     "unmet_by_topic",
     "reporting",
     "by_status",
@@ -1046,13 +1051,21 @@ def _row(key: str, consultations: int, minutes: int, people: int) -> dict[str, A
 
 def _ordered(name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     order = ORDERS.get(name)
-    if name in ("by_month", "no_shows_by_month", "scouts_by_month", "by_weekday_hour"):
+    if name in (
+        "by_month",
+        "no_shows_by_month",
+        "scouts_by_month",
+        "unmet_by_month",
+        "by_weekday_hour",
+    ):
         return sorted(rows, key=lambda r: r["key"])
     if name in ("by_municipality_month", "reporting"):
         return rows
     if order:
         rank = {k: i for i, k in enumerate(order)}
         return sorted(rows, key=lambda r: (rank.get(r["key"], len(rank)), r["key"]))
+    if name == "unmet_by_topic":
+        return sorted(rows, key=lambda r: (-r["waitlist"], -r["days_no_free_time"], r["key"]))
     return sorted(rows, key=lambda r: (-r.get("consultations", r.get("count", 0)), r["key"]))
 
 
@@ -1124,7 +1137,13 @@ def _label(prog: Programme, lang: str, topic_names: dict[str, dict[str, str]]) -
             if name == "by_weekday_hour":
                 day = t(f"lib.report.weekday.{r['weekday']}")
                 label = f"{day} {r['hour']:02d}:00"
-            elif name in ("by_month", "by_library", "reporting", "by_municipality_month"):
+            elif name in (
+                "by_month",
+                "by_library",
+                "reporting",
+                "by_municipality_month",
+                "unmet_by_month",
+            ):
                 label = key
             elif key in ("unknown", "other"):
                 label = t(f"lib.programme.{key}")
@@ -1255,13 +1274,7 @@ def _report(con: duckdb.DuckDBPyConnection, first: date | None, last: date | Non
             params,
         ).fetchall()
     ]
-    tables["unmet_by_topic"] = [
-        {"key": str(t), "waitlist": int(w or 0)}
-        for t, w in con.execute(
-            f"SELECT topic, sum(waitlist) FROM unmet WHERE {where} GROUP BY 1 ORDER BY 2 DESC",
-            params,
-        ).fetchall()
-    ]
+    tables["unmet_by_month"], tables["unmet_by_topic"] = _unmet(con, where, params)
     tables["reporting"] = _reporting(con, first, last)
     # The months the data covers: consultations and bookings alike.
     lo_hi = con.execute(
@@ -1275,6 +1288,36 @@ def _report(con: duckdb.DuckDBPyConnection, first: date | None, last: date | Non
     totals["suppressed_consultations"] = _suppressed(con)
     tables = {name: _ordered(name, rows) for name, rows in tables.items()}
     return Programme(first, last, totals, tables, span)
+
+
+def _unmet(
+    con: duckdb.DuckDBPyConnection, where: str, params: list[Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Unmet demand per month (waiting-list entries, calls for help, topic-days without free
+    time) and per topic (waiting-list entries, days without free time)."""
+    month = "strftime(date_trunc('month', date), '%Y-%m')"
+    by_month: dict[str, dict[str, Any]] = {}
+    for table, measure, column in (
+        ("unmet", "waitlist", "waitlist"),
+        ("help_calls", "help_calls", "help_calls"),
+        ("no_free_time", "days_no_free_time", "days_no_free_time"),
+    ):
+        for m, n in con.execute(
+            f"SELECT {month}, sum({column}) FROM {table} WHERE {where} GROUP BY 1", params
+        ).fetchall():
+            row = by_month.setdefault(
+                m, {"key": m, "waitlist": 0, "help_calls": 0, "days_no_free_time": 0}
+            )
+            row[measure] = int(n or 0)
+    by_topic: dict[str, dict[str, Any]] = {}
+    for table, column in (("unmet", "waitlist"), ("no_free_time", "days_no_free_time")):
+        for topic, n in con.execute(
+            f"SELECT topic, sum({column}) FROM {table} WHERE {where} GROUP BY 1", params
+        ).fetchall():
+            key = str(topic)
+            row = by_topic.setdefault(key, {"key": key, "waitlist": 0, "days_no_free_time": 0})
+            row[column] = int(n or 0)
+    return list(by_month.values()), list(by_topic.values())
 
 
 def _suppressed(con: duckdb.DuckDBPyConnection) -> int:

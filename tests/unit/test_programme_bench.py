@@ -17,7 +17,7 @@ def test_the_bench_writes_version_2_files_and_every_table_agrees(tmp_path: Path)
     assert main(["--size", "3x2", "--out", str(out), "--files", str(tmp_path / "f")]) == 0
     result = json.loads(out.read_text())["result"]
     assert result["tables_agree"] is True
-    assert result["tables_checked"] == 17  # 16 tables and the totals
+    assert result["tables_checked"] == 18  # 17 tables and the totals
     assert set(result["load_average_after_step"]) >= {"merge", "report", "plain_python"}
     header, table = read_results(sorted((tmp_path / "f").rglob("*.parquet"))[0])
     assert header.version == 2 and header.topic_names
