@@ -30,14 +30,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kiosk.programme.file import (
+    HELP_CALLS,
     KIND_BOOKING,
     KIND_CONSULTATION,
+    NO_FREE_TIME,
     SCHEMA_NAME,
     SCHEMA_VERSION,
     SCOUT_MONTHS,
     UNMET,
-    HELP_CALLS,
-    NO_FREE_TIME,
     V1_SCHEMA,
     Header,
     counts_table,
