@@ -26,7 +26,6 @@ from screens.librarian.common import (
     BookingsToClear,
     MessageLine,
     booking_line,
-    cursor_key,
     visitor_name,
 )
 from screens.widgets.words import Words
@@ -120,7 +119,6 @@ class CallsScreen(BookingsToClear):
 
     def fill(self, table: DataTable[Text]) -> None:
         t = self.t
-        keep = cursor_key(table)
         table.clear()
         for b in self.bookings:
             table.add_row(
@@ -132,9 +130,6 @@ class CallsScreen(BookingsToClear):
                 cell(self._reason(t, b)),
                 key=b.code,
             )
-        codes = [b.code for b in self.bookings]
-        if keep in codes:
-            table.move_cursor(row=codes.index(keep))
         if self.failed:
             self.query_one(MessageLine).say(t("lib.calls.failed", count=self.failed), error=True)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -27,6 +27,8 @@ from screens.widgets.words import Words, WordsLabel
 
 if TYPE_CHECKING:
     from kiosk.services import Services
+
+Item = TypeVar("Item")  # what a ListToClear lists: a booking, a cover request
 
 OVERDUE_MINUTES = 15
 # Below this many columns (80x24 is the least) the console lays its panes out narrow.
@@ -140,15 +142,16 @@ class ConsolePane(ConsoleWords):
         self.reload()
 
 
-class BookingsToClear(Dialog[None]):
-    """A list of bookings the desk works through, one action at a time: the list is read in
-    a worker, each action runs in one and says what it did, and the list is read again.
+class ListToClear(Dialog[None], Generic[Item]):
+    """A list the desk works through, one action at a time (bookings to call, covers to
+    confirm): the list is read in a worker, each action runs in one and says what it did, and
+    the list is read again. What an action did stays in sight when the list empties.
 
     A subclass names its ``prefix`` (ids ``<prefix>-dialog``, ``-table``, ``-message``,
     ``-close``, ``-<action>``), its words (``title_key``, ``body_key``, ``none_key``:
     catalogue keys), the ``actions`` as (action, label key, variant), and fills in ``read``
-    (the bookings), ``fill`` (the table) and ``act`` (an action on one code: the words of
-    what it did; a ``KioskError`` is said as a refusal)."""
+    (the items), ``key_of`` (an item's row key), ``fill`` (the table) and ``act`` (an action
+    on one row's key: the words of what it did; a ``KioskError`` is said as a refusal)."""
 
     prefix = ""
     title_key = body_key = none_key = ""
@@ -156,7 +159,7 @@ class BookingsToClear(Dialog[None]):
 
     @dataclass
     class Loaded(Message):
-        bookings: list[Booking]
+        items: list[Any]
 
     @dataclass
     class Acted(Message):
@@ -165,7 +168,8 @@ class BookingsToClear(Dialog[None]):
 
     def __init__(self) -> None:
         super().__init__(id=f"{self.prefix}-screen")
-        self.bookings: list[Booking] = []
+        self.items: list[Item] = []
+        self._acted_once = False
 
     def compose(self) -> ComposeResult:
         t, p = self.t, self.prefix
@@ -182,13 +186,16 @@ class BookingsToClear(Dialog[None]):
     def on_mount(self) -> None:
         self._load()
 
-    def read(self, services: Services) -> list[Booking]:
+    def read(self, services: Services) -> list[Item]:
+        raise NotImplementedError
+
+    def key_of(self, item: Item) -> str:
         raise NotImplementedError
 
     def fill(self, table: DataTable[Text]) -> None:
         raise NotImplementedError
 
-    def act(self, t: Translator, services: Services, action: str, code: str) -> str:
+    def act(self, t: Translator, services: Services, action: str, key: str) -> str:
         raise NotImplementedError
 
     @store_work(group="to-clear-load")
@@ -197,9 +204,14 @@ class BookingsToClear(Dialog[None]):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        self.bookings = message.bookings
-        self.fill(self.query_one(f"#{self.prefix}-table", DataTable))
-        if not self.bookings:
+        self.items = message.items
+        table: DataTable[Text] = self.query_one(f"#{self.prefix}-table", DataTable)
+        keep = cursor_key(table)
+        self.fill(table)
+        keys = [self.key_of(item) for item in self.items]
+        if keep in keys:
+            table.move_cursor(row=keys.index(keep))
+        if not self.items and not self._acted_once:
             self.query_one(MessageLine).say(self.t(self.none_key))
 
     @on(Button.Pressed)
@@ -211,16 +223,16 @@ class BookingsToClear(Dialog[None]):
         if action not in {a for a, _, _ in self.actions}:
             return
         event.stop()
-        code = cursor_key(self.query_one(f"#{self.prefix}-table", DataTable))
-        if code is None:
+        key = cursor_key(self.query_one(f"#{self.prefix}-table", DataTable))
+        if key is None or key not in {self.key_of(item) for item in self.items}:
             self.query_one(MessageLine).say(self.t("lib.today.choose_row"), error=True)
             return
-        self._run(self.t, action, code)
+        self._run(self.t, action, key)
 
     @store_work(group="to-clear-act")
-    def _run(self, t: Translator, action: str, code: str) -> None:
+    def _run(self, t: Translator, action: str, key: str) -> None:
         try:
-            said = self.act(t, services_of(self), action, code)
+            said = self.act(t, services_of(self), action, key)
         except KioskError as exc:
             self.post_message(self.Acted(refusal(t, exc), error=True))
             return
@@ -228,5 +240,17 @@ class BookingsToClear(Dialog[None]):
 
     @on(Acted)
     def _acted(self, message: Acted) -> None:
+        self._acted_once = True
         self.query_one(MessageLine).say(message.text, error=message.error)
         self._load()
+
+
+class BookingsToClear(ListToClear[Booking]):
+    """A list of bookings to work through; each row is keyed by its booking's code."""
+
+    @property
+    def bookings(self) -> list[Booking]:
+        return self.items
+
+    def key_of(self, item: Booking) -> str:
+        return item.code
