@@ -205,15 +205,15 @@ class CoverService(StoreService):
 
     def withdraw(self, scout_id: str, start: datetime) -> None:
         """The asker takes the request back (open, or taken and not confirmed yet)."""
+        self._without_taker(scout_id, start, CoverStatus.WITHDRAWN)
+
+    def _without_taker(self, scout_id: str, start: datetime, status: CoverStatus) -> None:
+        """An unsettled request set to ``status`` with no taker (withdrawn, or open again)."""
         with self.store.transaction() as tx:
             presence = _open_request(tx, scout_id, start)
             tx.update(
                 SCOUT_PRESENCE,
-                {
-                    "cover": str(CoverStatus.WITHDRAWN),
-                    "cover_taker": None,
-                    "version": presence.version + 1,
-                },
+                {"cover": str(status), "cover_taker": None, "version": presence.version + 1},
                 id=presence.id,
             )
 
@@ -347,14 +347,4 @@ class CoverService(StoreService):
 
     def decline(self, scout_id: str, start: datetime) -> None:
         """The librarian does not confirm the taker: the request is open again for others."""
-        with self.store.transaction() as tx:
-            presence = _open_request(tx, scout_id, start)
-            tx.update(
-                SCOUT_PRESENCE,
-                {
-                    "cover": str(CoverStatus.OPEN),
-                    "cover_taker": None,
-                    "version": presence.version + 1,
-                },
-                id=presence.id,
-            )
+        self._without_taker(scout_id, start, CoverStatus.OPEN)
