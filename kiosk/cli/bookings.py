@@ -18,7 +18,7 @@ from kiosk.cli.common import (
 )
 from kiosk.domain.booking import Ticket
 from kiosk.domain.clock import parse_instant
-from kiosk.domain.errors import KioskError
+from kiosk.domain.errors import ErrorCode, KioskError
 from kiosk.domain.models import BookingStatus, CallOutcome, Source
 from kiosk.services import Services
 
@@ -37,7 +37,7 @@ def _emit_ticket(ticket: Ticket) -> None:
 
 def cmd_book(services: Services, args: argparse.Namespace) -> int:
     if args.remind and not (args.phone or "").strip() and not (args.email or "").strip():
-        raise KioskError("remind_needs_contact", "--remind needs --phone (or --email)")
+        raise KioskError(ErrorCode.REMIND_NEEDS_CONTACT, "--remind needs --phone (or --email)")
     ticket = services.booking.book(
         args.topic,
         _start(args.start),
@@ -138,7 +138,7 @@ def cmd_waitlist(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_waitlist_add(services: Services, args: argparse.Namespace) -> int:
     if args.remind and not (args.phone or "").strip():
-        raise KioskError("remind_needs_contact", "--remind needs --phone")
+        raise KioskError(ErrorCode.REMIND_NEEDS_CONTACT, "--remind needs --phone")
     entry = services.waitlist.add(args.topic, args.name, args.phone, args.lang, args.remind)
     emit(entry.to_dict())
     return 0

@@ -429,11 +429,7 @@ class RemindService(StoreService):
             end = as_local(datetime.fromisoformat(event["end"])) if event.get("end") else None
             if (end or start) <= now:
                 continue
-            slot = (
-                self._still_free(tx, event["topic"], start, now)
-                if end is None
-                else self._first_free(tx, event["topic"], event["scout"], start, end, now)
-            )
+            slot = self._free_slot(tx, event["topic"], start, now, end, event.get("scout", ""))
             if slot is None:
                 continue
             entry = next(
@@ -483,23 +479,24 @@ class RemindService(StoreService):
             )
         return chosen
 
-    def _still_free(self, tx: Tx, topic: str, start: datetime, now: datetime) -> Any:
-        """The free slot of ``topic`` at ``start`` as the kiosk would offer it, or None."""
-        availability = load_availability(tx, since=now, on_day=start.date())
-        if topic not in {t.slug for t in load_topics(tx) if t.active}:
-            return None
-        slots = self.booking._slots(availability, topic, now, start.date(), 1, None)
-        return next((s for s in slots if s.start == start), None)
-
-    def _first_free(
-        self, tx: Tx, topic: str, scout: str, start: datetime, end: datetime, now: datetime
+    def _free_slot(
+        self,
+        tx: Tx,
+        topic: str,
+        start: datetime,
+        now: datetime,
+        end: datetime | None = None,
+        scout: str = "",
     ) -> Any:
-        """The first free slot of ``topic`` with ``scout`` between ``start`` and ``end`` (a
-        new session's), or None."""
+        """The free slot of ``topic`` the kiosk would offer: the one at ``start`` (a freed
+        time), or with ``end`` the first of ``scout``'s from ``start`` to ``end`` (a new
+        session's); None when there is none."""
         availability = load_availability(tx, since=now, on_day=start.date())
         if topic not in {t.slug for t in load_topics(tx) if t.active}:
             return None
         slots = self.booking._slots(availability, topic, now, start.date(), 1, None)
+        if end is None:
+            return next((s for s in slots if s.start == start), None)
         return next(
             (s for s in slots if s.scout == scout and start <= s.start and s.end <= end), None
         )
